@@ -1,0 +1,2 @@
+// evidence-bundle/node: Node.js adapters (file system containers, native hashing, worker pool).
+export {};

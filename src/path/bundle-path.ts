@@ -1,0 +1,76 @@
+import { EvidenceBundleError } from '../errors.js';
+import { utf8Encode } from '../internal/bytes.js';
+
+/** Why a path was refused; stable strings, used in findings and error messages. */
+export type PathProblem =
+  | 'empty'
+  | 'absolute'
+  | 'backslash'
+  | 'nul'
+  | 'control-character'
+  | 'dot-segment'
+  | 'empty-segment'
+  | 'not-nfc'
+  | 'lone-surrogate'
+  | 'too-long';
+
+/** Longest path accepted, in UTF-8 bytes, and longest single segment (the common file-system limit). */
+export const MAX_PATH_BYTES = 1024;
+export const MAX_SEGMENT_BYTES = 255;
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+// C0 controls and DEL: a newline in a name would forge a line of a BagIt manifest.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0001-\u001f\u007f]/;
+
+/**
+ * Checks one bundle-relative path against the path rules of docs/format.md: forward slashes only, relative,
+ * no `.`/`..`/empty segments, no NUL or control characters, Unicode NFC, bounded length.
+ * Returns the first problem found, or `undefined` when the path is safe.
+ */
+export function checkBundlePath(path: string): PathProblem | undefined {
+  if (path.length === 0) return 'empty';
+  if (path.includes('\0')) return 'nul';
+  if (path.includes('\\')) return 'backslash';
+  if (path.startsWith('/') || /^[A-Za-z]:/.test(path)) return 'absolute';
+  if (LONE_SURROGATE.test(path)) return 'lone-surrogate';
+  if (CONTROL.test(path)) return 'control-character';
+  const segments = path.split('/');
+  for (const segment of segments) {
+    if (segment === '') return 'empty-segment';
+    if (segment === '.' || segment === '..') return 'dot-segment';
+    if (utf8Encode(segment).length > MAX_SEGMENT_BYTES) return 'too-long';
+  }
+  if (path.normalize('NFC') !== path) return 'not-nfc';
+  if (utf8Encode(path).length > MAX_PATH_BYTES) return 'too-long';
+  return undefined;
+}
+
+/** Throws `ERR_PATH_UNSAFE` unless {@link checkBundlePath} accepts the path. */
+export function assertBundlePath(path: string): void {
+  const problem = checkBundlePath(path);
+  if (problem !== undefined) {
+    throw new EvidenceBundleError('ERR_PATH_UNSAFE', `unsafe path ${JSON.stringify(path)}: ${problem}`);
+  }
+}
+
+/**
+ * The key under which two paths collide on a case-insensitive or normalising file system (macOS, Windows):
+ * NFC, then full case folding approximated by upper- then lower-casing ("Straße" and "STRASSE" collide).
+ */
+export function pathCollisionKey(path: string): string {
+  return path.normalize('NFC').toUpperCase().toLowerCase().normalize('NFC');
+}
+
+/** Returns the pairs of paths that collide after case folding (first seen, later one). */
+export function findPathCollisions(paths: Iterable<string>): Array<[string, string]> {
+  const seen = new Map<string, string>();
+  const collisions: Array<[string, string]> = [];
+  for (const path of paths) {
+    const key = pathCollisionKey(path);
+    const first = seen.get(key);
+    if (first !== undefined) collisions.push([first, path]);
+    else seen.set(key, path);
+  }
+  return collisions;
+}

@@ -1,0 +1,24 @@
+import type { Finding } from './finding-type.js';
+import type { FindingDefinition, FindingLocation } from './finding.js';
+import { BAG_FINDINGS } from './codes/bag.js';
+import { BUNDLE_FINDINGS } from './codes/bundle.js';
+import { SIGNATURE_FINDINGS } from './codes/signature.js';
+
+/**
+ * Every finding code the verifier can emit, with its severity, its effect on the outcome and what it means.
+ * Codes are stable: once released, a code keeps its meaning. docs/format.md lists them from this table.
+ */
+export const FINDING_CODES = {
+  ...BAG_FINDINGS,
+  ...BUNDLE_FINDINGS,
+  ...SIGNATURE_FINDINGS,
+} as const satisfies Record<string, FindingDefinition>;
+
+/** A stable finding code, such as `bag.payload.digest-mismatch`. */
+export type FindingCode = keyof typeof FINDING_CODES;
+
+/** Builds a finding whose severity comes from the code table, so a code can never change severity by accident. */
+export function makeFinding(code: FindingCode, message: string, location: FindingLocation = {}): Finding {
+  const definition: FindingDefinition = FINDING_CODES[code];
+  return { code, severity: definition.severity, message, ...location };
+}
