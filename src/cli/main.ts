@@ -1,5 +1,100 @@
-/** Entry point of the `evb` command; returns the process exit code. */
-export async function main(argv: string[]): Promise<number> {
-  process.stdout.write(`evb: not yet implemented (${argv.join(' ')})\n`);
-  return 64;
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { isEvidenceBundleError, type ErrorCode } from '../errors.js';
+import { EXIT } from './exit-codes.js';
+import { type CliIO, processIO, UsageError } from './io.js';
+import { COMMANDS, type Command } from './commands/index.js';
+import { VERSION } from './version.js';
+
+const HELP = `evb ${VERSION}: package, sign and verify electronic evidence bundles
+
+Usage: evb <command> [options]
+
+Commands:
+${Object.values(COMMANDS)
+  .map((c) => `  ${c.name.padEnd(18)} ${c.summary}`)
+  .join('\n')}
+
+Run "evb <command> --help" for the options of a command.
+
+Exit codes:
+  0   VALID (or success)
+  1   INVALID: something was altered, malformed or does not verify
+  2   INDETERMINATE: what was checked holds, but trust cannot be established
+  64  usage error
+  65  input data malformed (for commands other than verify/check)
+  66  input not found
+  70  internal error
+  73  output cannot be created (already exists)
+  74  input/output error
+`;
+
+function exitFor(code: ErrorCode): number {
+  switch (code) {
+    case 'ERR_SOURCE_NOT_FOUND':
+      return EXIT.NO_INPUT;
+    case 'ERR_TARGET_EXISTS':
+      return EXIT.CANT_CREATE;
+    case 'ERR_IO':
+      return EXIT.IO;
+    case 'ERR_VERIFY_INVALID':
+      return EXIT.INVALID;
+    case 'ERR_VERIFY_INDETERMINATE':
+      return EXIT.INDETERMINATE;
+    default:
+      return EXIT.DATA;
+  }
+}
+
+/**
+ * Runs `evb` with the given arguments and returns the exit code. Errors become one line on stderr (with the
+ * stable error code); `--debug` adds the stack trace.
+ */
+export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
+  const [name, ...rest] = argv;
+  const debug = rest.includes('--debug');
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout(HELP);
+    return name === undefined ? EXIT.USAGE : EXIT.VALID;
+  }
+  if (name === '--version' || name === '-V') {
+    io.stdout(`${VERSION}\n`);
+    return EXIT.VALID;
+  }
+  const command: Command | undefined = COMMANDS[name];
+  if (command === undefined) {
+    io.stderr(`evb: unknown command "${name}" (see "evb --help")\n`);
+    return EXIT.USAGE;
+  }
+  try {
+    if (rest.includes('--help') || rest.includes('-h')) {
+      io.stdout(command.help);
+      return EXIT.VALID;
+    }
+    const config: ParseArgsConfig = {
+      args: rest.filter((a) => a !== '--debug'),
+      options: command.options,
+      allowPositionals: true,
+      strict: true,
+    };
+    let parsed;
+    try {
+      parsed = parseArgs(config);
+    } catch (cause) {
+      throw new UsageError((cause as Error).message);
+    }
+    return await command.run(parsed.values as Record<string, unknown>, parsed.positionals, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`evb ${name}: ${error.message} (see "evb ${name} --help")\n`);
+      return EXIT.USAGE;
+    }
+    if (isEvidenceBundleError(error)) {
+      io.stderr(`evb ${name}: ${error.code}: ${error.message}\n`);
+      if (debug) io.stderr(`${error.stack ?? ''}\n`);
+      return exitFor(error.code);
+    }
+    io.stderr(`evb ${name}: internal error: ${(error as Error)?.message ?? String(error)}\n`);
+    if (debug) io.stderr(`${(error as Error)?.stack ?? ''}\n`);
+    return EXIT.SOFTWARE;
+  }
 }

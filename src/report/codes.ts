@@ -2,7 +2,9 @@ import type { Finding } from './finding-type.js';
 import type { FindingDefinition, FindingLocation } from './finding.js';
 import { BAG_FINDINGS } from './codes/bag.js';
 import { BUNDLE_FINDINGS } from './codes/bundle.js';
+import { ITEM_FINDINGS } from './codes/item.js';
 import { SIGNATURE_FINDINGS } from './codes/signature.js';
+import { VERIFY_FINDINGS } from './codes/verify.js';
 
 /**
  * Every finding code the verifier can emit, with its severity, its effect on the outcome and what it means.
@@ -11,7 +13,9 @@ import { SIGNATURE_FINDINGS } from './codes/signature.js';
 export const FINDING_CODES = {
   ...BAG_FINDINGS,
   ...BUNDLE_FINDINGS,
+  ...ITEM_FINDINGS,
   ...SIGNATURE_FINDINGS,
+  ...VERIFY_FINDINGS,
 } as const satisfies Record<string, FindingDefinition>;
 
 /** A stable finding code, such as `bag.payload.digest-mismatch`. */

@@ -1,0 +1,43 @@
+import type { DigestSet } from '../digest/algorithms.js';
+import { canonicalizeToBytes } from '../encoding/jcs.js';
+import type { Manifest } from '../model/manifest.js';
+import { parseManifest } from '../model/parse-manifest.js';
+
+/** What the manifest says besides identity and items: creator, case, legal basis, handling, actors. */
+export type BundleMetadata = Omit<Manifest, 'formatVersion' | 'bundleId' | 'createdAt' | 'items'>;
+
+type ManifestItem = Manifest['items'][number];
+
+/** What a caller says of an item; the packer adds size and digests (present items) from the bytes. */
+export type ItemDescription = Omit<ManifestItem, 'size' | 'digests' | 'disclosure' | 'path'>;
+
+export type BuiltItem =
+  | (ItemDescription & { path: string; size: number; digests: DigestSet; withheld?: undefined })
+  | (ItemDescription & { withheld: { reason: string; legalBasis?: string }; size?: number; digests?: DigestSet });
+
+/**
+ * Assembles and validates a manifest, and returns it with its RFC 8785 canonical bytes: the exact bytes
+ * stored as `evidence/manifest.json` and signed.
+ * @throws EvidenceBundleError `ERR_MANIFEST_INVALID` (with the schema issues as `cause`)
+ */
+export function buildManifest(
+  metadata: BundleMetadata,
+  items: readonly BuiltItem[],
+  identity: { bundleId: string; createdAt: Date },
+): { manifest: Manifest; bytes: Uint8Array } {
+  const draft = {
+    formatVersion: '1.0',
+    bundleId: identity.bundleId.toLowerCase(),
+    createdAt: identity.createdAt.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    ...metadata,
+    items: items.map((item) => {
+      if (item.withheld !== undefined) {
+        const { withheld, ...rest } = item;
+        return { ...rest, disclosure: { status: 'withheld', ...withheld } };
+      }
+      return { ...item, disclosure: { status: 'present' } };
+    }),
+  };
+  const manifest = parseManifest(draft);
+  return { manifest, bytes: canonicalizeToBytes(manifest) };
+}

@@ -1,0 +1,27 @@
+/**
+ * Where things live inside a bundle (docs/format.md, "Container layout"). A bundle directory is a BagIt 1.0 bag
+ * (RFC 8493): evidence bytes under `data/`, the bundle's own documents in the tag directory `evidence/`.
+ */
+export const PAYLOAD_DIR = 'data';
+export const TAG_DIR = 'evidence';
+/** The manifest, stored as its RFC 8785 canonical bytes; the signatures sign exactly these bytes. */
+export const MANIFEST_FILE = 'evidence/manifest.json';
+/** Detached JWS, General JSON Serialization (RFC 7515 section 7.2.1), one entry per signer. */
+export const SIGNATURES_FILE = 'evidence/signatures.json';
+/** The custody log: one signed event per line. */
+export const CUSTODY_FILE = 'evidence/custody.jsonl';
+
+/** Largest manifest, signature file and custody log the reader accepts (bounded resources). */
+export const LIMITS = {
+  manifestBytes: 16 * 1024 * 1024,
+  signatureFileBytes: 4 * 1024 * 1024,
+  signatures: 64,
+  custodyBytes: 64 * 1024 * 1024,
+  custodyEvents: 100_000,
+  items: 1_000_000,
+} as const;
+
+/** Bag path of an item's bytes: items name paths relative to `data/`. */
+export function payloadPath(itemPath: string): string {
+  return `${PAYLOAD_DIR}/${itemPath}`;
+}

@@ -1,0 +1,11 @@
+import type { ParseArgsConfig } from 'node:util';
+import type { CliIO } from '../io.js';
+
+/** One `evb` subcommand: its options (node:util parseArgs), help text and action returning an exit code. */
+export interface Command {
+  name: string;
+  summary: string;
+  help: string;
+  options: NonNullable<ParseArgsConfig['options']>;
+  run(values: Record<string, unknown>, positionals: string[], io: CliIO): Promise<number>;
+}

@@ -1,0 +1,33 @@
+import { promises as fsp } from 'node:fs';
+import { EvidenceBundleError, parseJson } from '../../index.js';
+
+/** Writes a file that must not exist yet (keys and reports are never overwritten silently). */
+export async function writeNewFile(path: string, text: string, mode = 0o644): Promise<void> {
+  try {
+    await fsp.writeFile(path, text, { flag: 'wx', mode });
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') throw new EvidenceBundleError('ERR_TARGET_EXISTS', `${path} already exists`, { cause });
+    throw new EvidenceBundleError('ERR_IO', `${path}: ${(cause as Error).message}`, { cause });
+  }
+}
+
+/** Reads and strictly parses a JSON input file (duplicate keys rejected), mapping a missing file to exit 66. */
+export async function readJsonFile(path: string, maxBytes = 16 * 1024 * 1024): Promise<unknown> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await fsp.readFile(path);
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new EvidenceBundleError('ERR_SOURCE_NOT_FOUND', `${path}: no such file`, { cause });
+    throw new EvidenceBundleError('ERR_IO', `${path}: ${(cause as Error).message}`, { cause });
+  }
+  try {
+    return parseJson(bytes, { maxBytes });
+  } catch (error) {
+    if (error instanceof EvidenceBundleError) {
+      throw new EvidenceBundleError(error.code, `${path}: ${error.message}`, { cause: error });
+    }
+    throw error;
+  }
+}

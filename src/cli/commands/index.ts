@@ -1,0 +1,15 @@
+import { check } from './check.js';
+import type { Command } from './command.js';
+import { inspect } from './inspect.js';
+import { keygen } from './keygen.js';
+import { pack } from './pack.js';
+import { schema } from './schema.js';
+import { sign } from './sign.js';
+import { verify } from './verify.js';
+
+export type { Command };
+
+/** Every `evb` subcommand by name, in the order `evb --help` lists them. */
+export const COMMANDS: Record<string, Command> = Object.fromEntries(
+  [keygen, pack, sign, verify, check, inspect, schema].map((c) => [c.name, c]),
+);

@@ -1,0 +1,25 @@
+import { createJwkSigner, EvidenceBundleError, type Signer } from '../../index.js';
+import { readJsonFile } from './files.js';
+
+/** Loads a private JWK file as a Signer. */
+export async function loadSigner(path: string): Promise<Signer> {
+  const jwk = await readJsonFile(path, 1024 * 1024);
+  if (jwk === null || typeof jwk !== 'object' || Array.isArray(jwk)) {
+    throw new EvidenceBundleError('ERR_KEY_INVALID', `${path} is not a JWK`);
+  }
+  return createJwkSigner(jwk as JsonWebKey);
+}
+
+/** Loads trusted public keys from JWK or JWKS files ({"keys": [...]}), in order. */
+export async function loadPublicKeys(paths: readonly string[]): Promise<JsonWebKey[]> {
+  const keys: JsonWebKey[] = [];
+  for (const path of paths) {
+    const value = (await readJsonFile(path, 4 * 1024 * 1024)) as { keys?: unknown } | null;
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      throw new EvidenceBundleError('ERR_KEY_INVALID', `${path} is neither a JWK nor a JWKS`);
+    }
+    if (Array.isArray(value.keys)) keys.push(...(value.keys as JsonWebKey[]));
+    else keys.push(value as JsonWebKey);
+  }
+  return keys;
+}

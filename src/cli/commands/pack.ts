@@ -1,0 +1,139 @@
+import { promises as fsp } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { EvidenceBundleError, type DigestAlgorithm } from '../../index.js';
+import { packBundle, type PackItem } from '../../node/index.js';
+import { EXIT } from '../exit-codes.js';
+import { UsageError } from '../io.js';
+import { createProgress } from '../progress.js';
+import type { Command } from './command.js';
+import { readJsonFile } from './files.js';
+import { loadSigner } from './keys.js';
+
+export const pack: Command = {
+  name: 'pack',
+  summary: 'Pack evidence files into a new bundle directory (a BagIt bag)',
+  help: `Usage: evb pack [FOLDER] --spec SPEC.json --out BUNDLE [--alg sha512] [--sign ROLE=KEY.jwk ...] [--quiet]
+
+Copies the evidence into BUNDLE/data/ untouched, hashing each byte once, writes the manifest
+(evidence/manifest.json), the signatures and the BagIt files. BUNDLE must not exist; it appears only when
+complete.
+
+SPEC.json holds {"metadata": {creator, case, legalBasis, handling, actors}, "items": [...], "withheld": [...]}
+(see docs/format.md and examples/demo/case.json). Each item names its "path" inside data/ and its "source"
+file (relative to SPEC.json). With FOLDER, every file under FOLDER becomes an item at its relative path and
+SPEC items with the same path add their description.
+
+Options:
+  --spec FILE          bundle metadata and item descriptions
+  --out DIR            the new bundle directory
+  --alg ALG            extra digest algorithm: sha512, sha3-256, blake3 (repeatable; SHA-256 always)
+  --sign ROLE=KEY      sign as ROLE (packager, certifier, ...) with a private JWK file (repeatable, in order)
+  --quiet              no progress bar
+`,
+  options: {
+    spec: { type: 'string' },
+    out: { type: 'string' },
+    alg: { type: 'string', multiple: true },
+    sign: { type: 'string', multiple: true },
+    quiet: { type: 'boolean' },
+  },
+  async run(values, positionals, io) {
+    const specPath = values['spec'] as string | undefined;
+    const out = values['out'] as string | undefined;
+    if (specPath === undefined) throw new UsageError('--spec is required');
+    if (out === undefined) throw new UsageError('--out is required');
+    if (positionals.length > 1) throw new UsageError('at most one FOLDER');
+    const spec = asSpec(await readJsonFile(resolve(io.cwd, specPath)));
+    const specDir = dirname(resolve(io.cwd, specPath));
+    const folder = positionals[0] === undefined ? undefined : resolve(io.cwd, positionals[0]);
+    const items = folder === undefined ? itemsFromSpec(spec, specDir) : await itemsFromFolder(folder, spec);
+    const signers = [];
+    for (const entry of (values['sign'] as string[] | undefined) ?? []) {
+      const eq = entry.indexOf('=');
+      if (eq <= 0) throw new UsageError(`--sign takes ROLE=KEYFILE, got "${entry}"`);
+      signers.push({ role: entry.slice(0, eq), signer: await loadSigner(resolve(io.cwd, entry.slice(eq + 1))) });
+    }
+    const progress = createProgress(io, values['quiet'] === true, await totalSize(items));
+    try {
+      const { manifest } = await packBundle(resolve(io.cwd, out), {
+        metadata: spec.metadata as never,
+        items,
+        withheld: (spec.withheld ?? []) as never,
+        algorithms: ((values['alg'] as string[] | undefined) ?? []) as DigestAlgorithm[],
+        signers,
+        onProgress: (p) => progress.update(p.totalBytes),
+      });
+      progress.stop();
+      io.stdout(`packed ${manifest.items.length} items into ${out}\nbundle ${manifest.bundleId}\n`);
+      for (const s of signers) io.stdout(`signed as ${s.role} by ${s.signer.kid}\n`);
+      return EXIT.VALID;
+    } finally {
+      progress.stop();
+    }
+  },
+};
+
+interface Spec {
+  metadata: Record<string, unknown>;
+  items?: Array<Record<string, unknown>>;
+  withheld?: Array<Record<string, unknown>>;
+}
+
+function asSpec(value: unknown): Spec {
+  const v = value as Spec | null;
+  if (v === null || typeof v !== 'object' || typeof v.metadata !== 'object' || v.metadata === null) {
+    throw new EvidenceBundleError('ERR_DOCUMENT_INVALID', 'spec must be an object with a "metadata" object');
+  }
+  if (v.items !== undefined && !Array.isArray(v.items)) throw new EvidenceBundleError('ERR_DOCUMENT_INVALID', 'spec "items" must be an array');
+  if (v.withheld !== undefined && !Array.isArray(v.withheld)) throw new EvidenceBundleError('ERR_DOCUMENT_INVALID', 'spec "withheld" must be an array');
+  return v;
+}
+
+function itemsFromSpec(spec: Spec, specDir: string): PackItem[] {
+  return (spec.items ?? []).map((item, i) => {
+    const { source, ...rest } = item;
+    if (typeof source !== 'string' || typeof rest['path'] !== 'string') {
+      throw new EvidenceBundleError('ERR_DOCUMENT_INVALID', `spec items[${i}] needs "path" and "source" strings`);
+    }
+    return { ...rest, id: typeof rest['id'] === 'string' ? rest['id'] : idFromPath(rest['path']), source: resolve(specDir, source) } as PackItem;
+  });
+}
+
+async function itemsFromFolder(folder: string, spec: Spec): Promise<PackItem[]> {
+  const described = new Map((spec.items ?? []).map((i) => [i['path'] as string, i]));
+  let entries;
+  try {
+    entries = await fsp.readdir(folder, { withFileTypes: true, recursive: true });
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    throw new EvidenceBundleError(code === 'ENOENT' ? 'ERR_SOURCE_NOT_FOUND' : 'ERR_IO', `${folder}: ${(cause as Error).message}`, { cause });
+  }
+  const items: PackItem[] = [];
+  for (const e of entries) {
+    const full = join(e.parentPath, e.name);
+    if (e.isDirectory()) continue;
+    if (!e.isFile()) throw new EvidenceBundleError('ERR_SOURCE_NOT_REGULAR_FILE', `${full} is not a regular file (links and special files are not packed)`);
+    // The name inside the bundle is NFC (docs/format.md); the bytes are copied untouched.
+    const path = relative(folder, full).split(sep).join('/').normalize('NFC');
+    const extra = described.get(path) ?? {};
+    const { source: _ignored, ...rest } = extra;
+    items.push({ id: idFromPath(path), ...rest, path, source: full } as PackItem);
+  }
+  items.sort((a, b) => (a.path < b.path ? -1 : 1));
+  return items;
+}
+
+/** An item id derived from its path: the characters ids allow, others replaced by '-'. */
+function idFromPath(path: string): string {
+  const id = path.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '');
+  return (id || 'item').slice(0, 128);
+}
+
+async function totalSize(items: PackItem[]): Promise<number> {
+  let total = 0;
+  for (const item of items) {
+    if (typeof item.source === 'string') total += (await fsp.lstat(item.source).catch(() => ({ size: 0 }))).size;
+  }
+  return total;
+}
+

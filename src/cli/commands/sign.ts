@@ -1,0 +1,32 @@
+import { resolve } from 'node:path';
+import { signBundleDirectory } from '../../node/index.js';
+import { EXIT } from '../exit-codes.js';
+import { UsageError } from '../io.js';
+import type { Command } from './command.js';
+import { loadSigner } from './keys.js';
+
+export const sign: Command = {
+  name: 'sign',
+  summary: 'Add a signature (packager, certifier, ...) to an existing bundle',
+  help: `Usage: evb sign BUNDLE --key KEY.jwk --role ROLE
+
+Checks the bundle's integrity first (a damaged bundle is never signed), then adds a detached JWS over the
+canonical manifest to evidence/signatures.json. Earlier signatures are kept and stay valid. The update is
+atomic: a crash leaves the bundle as it was or with the new signature, never half-written.
+
+Options:
+  --key FILE    private JWK of the signer
+  --role ROLE   the capacity in which you sign, e.g. packager, certifier
+`,
+  options: { key: { type: 'string' }, role: { type: 'string' } },
+  async run(values, positionals, io) {
+    if (positionals.length !== 1) throw new UsageError('give exactly one BUNDLE');
+    const key = values['key'] as string | undefined;
+    const role = values['role'] as string | undefined;
+    if (key === undefined || role === undefined) throw new UsageError('--key and --role are required');
+    const signer = await loadSigner(resolve(io.cwd, key));
+    const { index } = await signBundleDirectory(resolve(io.cwd, positionals[0]!), { signer, role });
+    io.stdout(`signature #${index} added as ${role} by ${signer.kid}\n`);
+    return EXIT.VALID;
+  },
+};

@@ -1,0 +1,67 @@
+import { resolve } from 'node:path';
+import { renderReportJUnit, renderReportText, type VerificationReport } from '../../index.js';
+import { createDigestPool, openBundleDirectory, verifyBundleDirectory } from '../../node/index.js';
+import { EXIT } from '../exit-codes.js';
+import { UsageError } from '../io.js';
+import { createProgress } from '../progress.js';
+import type { Command } from './command.js';
+import { writeNewFile } from './files.js';
+import { loadPublicKeys } from './keys.js';
+
+export const OUTCOME_EXIT = { VALID: EXIT.VALID, INVALID: EXIT.INVALID, INDETERMINATE: EXIT.INDETERMINATE } as const;
+
+export const verify: Command = {
+  name: 'verify',
+  summary: 'Verify a received bundle: integrity, signatures, trust (exit 0/1/2)',
+  help: `Usage: evb verify BUNDLE [--trust KEY.jwk ...] [--json] [--junit FILE] [--quiet]
+
+Checks every digest of the bag, the manifest, each item against its bytes, and each signature against the
+keys you trust (never against keys carried by the bundle). Prints a report for people, or JSON.
+
+Outcome and exit code:
+  0  VALID          integrity, signatures and trust all hold
+  1  INVALID        something was altered, malformed or does not verify
+  2  INDETERMINATE  everything checked holds, but no signature is from a key you trust
+
+Options:
+  --trust FILE   a trusted public JWK or JWKS file (repeatable)
+  --json         print the JSON report (schema: evb schema report)
+  --junit FILE   also write a JUnit XML report for CI
+  --quiet        no progress bar
+`,
+  options: {
+    trust: { type: 'string', multiple: true },
+    json: { type: 'boolean' },
+    junit: { type: 'string' },
+    quiet: { type: 'boolean' },
+  },
+  async run(values, positionals, io) {
+    if (positionals.length !== 1) throw new UsageError('give exactly one BUNDLE');
+    const bundle = resolve(io.cwd, positionals[0]!);
+    const trustedKeys = await loadPublicKeys(((values['trust'] as string[] | undefined) ?? []).map((p) => resolve(io.cwd, p)));
+    const report = await runVerification(bundle, io, values['quiet'] === true, { trustedKeys });
+    if (values['json'] === true) io.stdout(JSON.stringify(report, null, 2) + '\n');
+    else io.stdout(renderReportText(report));
+    const junit = values['junit'] as string | undefined;
+    if (junit !== undefined) await writeNewFile(resolve(io.cwd, junit), renderReportJUnit(report));
+    return OUTCOME_EXIT[report.outcome];
+  },
+};
+
+/** Runs a verification with the worker pool and a progress bar; shared by verify and check. */
+export async function runVerification(
+  bundle: string,
+  io: Parameters<Command['run']>[2],
+  quiet: boolean,
+  options: { trustedKeys: JsonWebKey[] },
+): Promise<VerificationReport> {
+  await openBundleDirectory(bundle); // input not found -> exit 66 before any work
+  const pool = createDigestPool();
+  const progress = createProgress(io, quiet, 0);
+  try {
+    return await verifyBundleDirectory(bundle, { ...options, pool });
+  } finally {
+    progress.stop();
+    await pool.close();
+  }
+}

@@ -1,0 +1,24 @@
+/** Where a command writes; the real process streams by default, buffers in tests. */
+export interface CliIO {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  /** stderr is an interactive terminal (progress bars are drawn only then). */
+  stderrIsTTY: boolean;
+  stderrStream?: NodeJS.WritableStream;
+  cwd: string;
+}
+
+export function processIO(): CliIO {
+  return {
+    stdout: (t) => void process.stdout.write(t),
+    stderr: (t) => void process.stderr.write(t),
+    stderrIsTTY: process.stderr.isTTY === true,
+    stderrStream: process.stderr,
+    cwd: process.cwd(),
+  };
+}
+
+/** A misuse of the command line: printed as one line with a pointer to --help, exit 64. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}

@@ -1,0 +1,26 @@
+import { promises as fsp } from 'node:fs';
+
+/** Flushes a directory entry table, so that a rename or a new file inside it survives a crash. */
+export async function fsyncDirectory(dir: string): Promise<void> {
+  const handle = await fsp.open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Writes a file and flushes it to disk before returning (new files only: fails if it exists). */
+export async function writeFileDurable(path: string, bytes: Uint8Array, mode = 0o644): Promise<void> {
+  const handle = await fsp.open(path, 'wx', mode);
+  try {
+    let offset = 0;
+    while (offset < bytes.length) {
+      const { bytesWritten } = await handle.write(bytes, offset, bytes.length - offset, null);
+      offset += bytesWritten;
+    }
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,204 @@
+import { randomUUID } from 'node:crypto';
+import { promises as fsp } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { createTagFiles } from '../bundle/create-tag-files.js';
+import { buildManifest, type BundleMetadata, type ItemDescription } from '../bundle/build-manifest.js';
+import { MANIFEST_FILE, payloadPath, SIGNATURES_FILE } from '../bundle/layout.js';
+import type { DigestAlgorithm, DigestBackend, DigestSet } from '../digest/algorithms.js';
+import { digestStream, iterateBytes, type ByteSource } from '../digest/digest-stream.js';
+import { normaliseAlgorithms } from '../digest/multi-digest.js';
+import { EvidenceBundleError } from '../errors.js';
+import { assertBundlePath, findPathCollisions } from '../path/bundle-path.js';
+import type { Manifest } from '../model/manifest.js';
+import { serializeSignatureFile } from '../sign/signature-file.js';
+import { signDetached } from '../sign/sign-detached.js';
+import type { Signer } from '../sign/signer.js';
+import { copyAndHash, statSource } from './copy-and-hash.js';
+import { nodeBackend } from './digest-backend.js';
+import { fsyncDirectory, writeFileDurable } from './fs-sync.js';
+import { ioError } from './io-error.js';
+import { guessMediaType } from './media-type.js';
+
+/** One piece of evidence to pack: where its bytes come from and what the manifest says of it. */
+export interface PackItem extends Omit<ItemDescription, 'mediaType'> {
+  /** The item's path inside `data/` (forward slashes, NFC). */
+  path: string;
+  /** A file to copy (never followed through a symbolic link), or a function returning the bytes as a stream. */
+  source: string | (() => ByteSource);
+  /** Defaults to a guess from the file extension. */
+  mediaType?: string;
+}
+
+/** An item whose existence is declared but whose bytes are not disclosed. */
+export interface WithheldItem extends ItemDescription {
+  withheld: { reason: string; legalBasis?: string };
+  size?: number;
+  digests?: DigestSet;
+}
+
+export interface PackOptions {
+  /** Everything the manifest says besides the items: creator, case, legal basis, handling, actors. */
+  metadata: BundleMetadata;
+  items: readonly PackItem[];
+  withheld?: readonly WithheldItem[];
+  /** Extra digest algorithms; SHA-256 is always computed. */
+  algorithms?: readonly DigestAlgorithm[];
+  /** Signatures made at packing time, in order (for example packager, then certifier). */
+  signers?: ReadonlyArray<{ signer: Signer; role: string }>;
+  bundleId?: string;
+  createdAt?: Date;
+  backend?: DigestBackend;
+  /** Called as bytes are copied: the item being copied and the total bytes so far. */
+  onProgress?: (progress: { item: string; bytes: number; totalBytes: number }) => void;
+}
+
+/**
+ * Packs evidence into a new bundle directory, a BagIt 1.0 bag (docs/format.md). Each source byte is read
+ * once: copied into `data/` and hashed in the same pass. Everything is written into a temporary directory
+ * beside `output` and renamed into place at the end, so a failure or a kill never leaves a half bundle under
+ * the target name; sources are only read.
+ * @returns the manifest written and the bundle path.
+ * @throws EvidenceBundleError `ERR_TARGET_EXISTS`, `ERR_SOURCE_NOT_FOUND`, `ERR_SOURCE_NOT_REGULAR_FILE`,
+ *   `ERR_SOURCE_CHANGED`, `ERR_PATH_UNSAFE`, `ERR_PATH_COLLISION`, `ERR_MANIFEST_INVALID`, `ERR_IO`
+ * @example
+ * await packBundle('out/case-42', { metadata, items: [{ id: 'chat', path: 'chat/export.json', source: 'export.json' }] });
+ */
+export async function packBundle(output: string, options: PackOptions): Promise<{ path: string; manifest: Manifest }> {
+  const target = resolve(output);
+  const algorithms = normaliseAlgorithms(options.algorithms ?? []);
+  checkItemPaths(options.items);
+  if (await exists(target)) throw new EvidenceBundleError('ERR_TARGET_EXISTS', `${output} already exists`);
+  for (const item of options.items) if (typeof item.source === 'string') await statSource(item.source);
+
+  const parent = dirname(target);
+  await fsp.mkdir(parent, { recursive: true }).catch((cause: unknown) => {
+    throw ioError(cause, parent);
+  });
+  const temp = await fsp.mkdtemp(join(parent, `.${basename(target)}.partial-`)).catch((cause: unknown) => {
+    throw ioError(cause, parent);
+  });
+  try {
+    const packed = await copyItems(temp, algorithms, options);
+    const { manifest, bytes: manifestBytes } = buildManifest(options.metadata, packed.described, {
+      bundleId: options.bundleId ?? randomUUID(),
+      createdAt: options.createdAt ?? new Date(),
+    });
+    const tagFiles: Array<[string, Uint8Array]> = [[MANIFEST_FILE, manifestBytes]];
+    if (options.signers !== undefined && options.signers.length > 0) {
+      const signatures = [];
+      for (const { signer, role } of options.signers) signatures.push(await signDetached(manifestBytes, signer, { role }));
+      tagFiles.push([SIGNATURES_FILE, serializeSignatureFile({ signatures })]);
+    }
+    const files = await createTagFiles({
+      payload: packed.payload,
+      algorithms,
+      tagFiles,
+      bagInfo: {
+        bundleId: manifest.bundleId,
+        sourceOrganization: manifest.creator.name,
+        baggingDate: manifest.createdAt.slice(0, 10),
+      },
+    });
+    for (const [path, bytes] of files) {
+      await fsp.mkdir(dirname(join(temp, path)), { recursive: true });
+      await writeFileDurable(join(temp, path), bytes);
+    }
+    await fsyncTree(temp);
+    // rename(2) fails rather than replace a directory that appeared meanwhile with content.
+    await fsp.rename(temp, target).catch((cause: unknown) => {
+      throw ioError(cause, output);
+    });
+    await fsyncDirectory(parent);
+    return { path: target, manifest };
+  } catch (error) {
+    await fsp.rm(temp, { recursive: true, force: true }).catch(() => undefined);
+    throw error instanceof EvidenceBundleError ? error : ioError(error, output);
+  }
+}
+
+function checkItemPaths(items: readonly PackItem[]): void {
+  for (const item of items) assertBundlePath(item.path);
+  const collisions = findPathCollisions(items.map((i) => i.path));
+  if (collisions.length > 0) {
+    const [a, b] = collisions[0]!;
+    throw new EvidenceBundleError('ERR_PATH_COLLISION', `item paths ${JSON.stringify(a)} and ${JSON.stringify(b)} collide`);
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await fsp.lstat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function copyItems(
+  temp: string,
+  algorithms: DigestAlgorithm[],
+  options: PackOptions,
+): Promise<{ payload: Array<{ path: string; size: number; digests: DigestSet }>; described: Parameters<typeof buildManifest>[1] }> {
+  const backend = options.backend ?? nodeBackend;
+  const payload: Array<{ path: string; size: number; digests: DigestSet }> = [];
+  const described: Parameters<typeof buildManifest>[1] = [];
+  let totalBytes = 0;
+  for (const item of options.items) {
+    const bagPath = payloadPath(item.path);
+    const dest = join(temp, bagPath);
+    await fsp.mkdir(dirname(dest), { recursive: true });
+    const id = item.id;
+    let before = totalBytes;
+    const onProgress = (bytes: number): void => {
+      options.onProgress?.({ item: id, bytes, totalBytes: before + bytes });
+    };
+    const result =
+      typeof item.source === 'string'
+        ? await copyAndHash(item.source, dest, { algorithms, backend, onProgress })
+        : await writeStream(item.source(), dest, algorithms, backend, onProgress);
+    totalBytes = before + result.size;
+    before = totalBytes;
+    payload.push({ path: bagPath, ...result });
+    const { source: _source, mediaType, ...rest } = item;
+    described.push({ ...rest, mediaType: mediaType ?? guessMediaType(item.path), size: result.size, digests: result.digests });
+  }
+  for (const item of options.withheld ?? []) {
+    const { withheld, ...rest } = item;
+    described.push({ ...rest, withheld });
+  }
+  return { payload, described };
+}
+
+/** Writes a caller-supplied stream into the bundle, hashing the bytes as they pass. */
+async function writeStream(
+  source: ByteSource,
+  dest: string,
+  algorithms: DigestAlgorithm[],
+  backend: DigestBackend,
+  onProgress: (bytes: number) => void,
+): Promise<{ digests: DigestSet; size: number }> {
+  const handle = await fsp.open(dest, 'wx', 0o444);
+  try {
+    const tee = async function* (): AsyncGenerator<Uint8Array> {
+      for await (const chunk of iterateBytes(source)) {
+        yield chunk;
+        // The chunk is hashed before this resumes; it is written before the next one is requested.
+        let offset = 0;
+        while (offset < chunk.length) offset += (await handle.write(chunk, offset, chunk.length - offset, null)).bytesWritten;
+      }
+    };
+    const result = await digestStream(tee(), { algorithms, backend, onProgress });
+    await handle.sync();
+    return result;
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Flushes every directory of the new bundle, so the final rename publishes only durable content. */
+async function fsyncTree(root: string): Promise<void> {
+  const entries = await fsp.readdir(root, { withFileTypes: true, recursive: true });
+  const dirs = new Set<string>([root]);
+  for (const e of entries) if (e.isDirectory()) dirs.add(join(e.parentPath, e.name));
+  for (const dir of dirs) await fsyncDirectory(dir);
+}

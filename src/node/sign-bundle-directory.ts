@@ -1,0 +1,46 @@
+import { MANIFEST_FILE, SIGNATURES_FILE } from '../bundle/layout.js';
+import { concatBytes } from '../internal/bytes.js';
+import { EvidenceBundleError } from '../errors.js';
+import { addSignature, parseSignatureFile, serializeSignatureFile } from '../sign/signature-file.js';
+import { signDetached } from '../sign/sign-detached.js';
+import type { Signer } from '../sign/signer.js';
+import { verifyBundle } from '../verify/verify-bundle.js';
+import { nodeBackend } from './digest-backend.js';
+import { openBundleDirectory } from './open-bundle-directory.js';
+import { updateTagFiles } from './update-tag-files.js';
+
+/**
+ * Adds a signature to a bundle directory: checks its integrity first (a damaged bundle is never signed), signs
+ * the canonical manifest bytes, appends the signature to `evidence/signatures.json` and updates the tag
+ * manifests atomically. Earlier signatures are kept byte for byte.
+ * @returns the index of the new signature.
+ * @throws EvidenceBundleError `ERR_VERIFY_INVALID` when the bundle is damaged, `ERR_SOURCE_NOT_FOUND`, `ERR_IO`
+ */
+export async function signBundleDirectory(
+  dir: string,
+  options: { signer: Signer; role: string; header?: Record<string, unknown> },
+): Promise<{ index: number }> {
+  const source = await openBundleDirectory(dir);
+  const report = await verifyBundle(source, { backend: nodeBackend });
+  if (report.outcome === 'INVALID') {
+    const first = report.findings.find((f) => f.severity === 'error');
+    throw new EvidenceBundleError('ERR_VERIFY_INVALID', `refusing to sign a damaged bundle: ${first?.code}: ${first?.message}`, { cause: report });
+  }
+  const read = async (path: string): Promise<Uint8Array | undefined> => {
+    try {
+      const chunks: Uint8Array[] = [];
+      for await (const c of source.read(path)) chunks.push(c);
+      return concatBytes(...chunks);
+    } catch {
+      return undefined;
+    }
+  };
+  const manifestBytes = await read(MANIFEST_FILE);
+  if (manifestBytes === undefined) throw new EvidenceBundleError('ERR_BAG_INVALID', `${MANIFEST_FILE} is missing`);
+  const existing = await read(SIGNATURES_FILE);
+  const file = existing === undefined ? { signatures: [] } : parseSignatureFile(existing);
+  const signature = await signDetached(manifestBytes, options.signer, { ...options.header, role: options.role });
+  const next = addSignature(file, signature);
+  await updateTagFiles(dir, new Map([[SIGNATURES_FILE, serializeSignatureFile(next)]]));
+  return { index: next.signatures.length - 1 };
+}

@@ -1,0 +1,26 @@
+import type { BagSource } from '../bagit/bag-source.js';
+import type { VerificationReport } from './report-schema.js';
+import { verifyBundle, type VerifyOptions } from './verify-bundle.js';
+
+/** A verifier bound to one receiver's trust material, reusable across bundles. */
+export interface Verifier {
+  verify(source: BagSource, options?: Pick<VerifyOptions, 'currentDate' | 'onProgress'>): Promise<VerificationReport>;
+}
+
+/**
+ * Creates a reusable verifier (as sigstore-js does): the receiver's trusted keys and algorithms are fixed once
+ * and copied, so later changes to the caller's arrays cannot change what an existing verifier trusts.
+ * @example
+ * const verifier = createVerifier({ trustedKeys: [authorityJwk] });
+ * const report = await verifier.verify(openBundleDirectory('case-42'));
+ */
+export function createVerifier(options: VerifyOptions = {}): Verifier {
+  const fixed: VerifyOptions = {
+    ...options,
+    trustedKeys: structuredClone([...(options.trustedKeys ?? [])]),
+    ...(options.algorithms ? { algorithms: [...options.algorithms] } : {}),
+  };
+  return {
+    verify: (source, perCall = {}) => verifyBundle(source, { ...fixed, ...perCall }),
+  };
+}

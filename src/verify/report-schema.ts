@@ -1,0 +1,77 @@
+import { z } from 'zod';
+
+/** The three outcomes of ETSI EN 319 102-1, section 5.1.3. */
+export const OutcomeSchema = z
+  .enum(['VALID', 'INVALID', 'INDETERMINATE'])
+  .meta({ description: 'VALID: all checks hold. INVALID: something was altered or does not verify. INDETERMINATE: what was checked holds, but trust cannot be established.' });
+
+const FindingSchema = z.strictObject({
+  code: z.string().meta({ description: 'Stable finding code, listed in docs/format.md.' }),
+  severity: z.enum(['error', 'warning', 'info']),
+  message: z.string(),
+  path: z.string().optional().meta({ description: 'Path inside the bundle.' }),
+  item: z.string().optional().meta({ description: 'Item id.' }),
+  signature: z.number().int().nonnegative().optional().meta({ description: 'Index in evidence/signatures.json.' }),
+  custody: z.number().int().nonnegative().optional().meta({ description: 'Custody event sequence number.' }),
+  rule: z.string().optional().meta({ description: 'Trust-policy rule concerned.' }),
+  line: z.number().int().positive().optional().meta({ description: 'Line number in a text file.' }),
+});
+
+const ItemResultSchema = z.strictObject({
+  id: z.string(),
+  path: z.string().optional(),
+  size: z.number().int().nonnegative().optional(),
+  status: z
+    .enum(['intact', 'altered', 'missing', 'withheld', 'unchecked'])
+    .meta({ description: 'intact: every digest matches; altered: a digest or the size differs; missing: bytes absent; withheld: not disclosed; unchecked: not verified (manifest unreadable).' }),
+});
+
+const SignatureResultSchema = z.strictObject({
+  index: z.number().int().nonnegative(),
+  status: z.enum(['valid', 'invalid', 'untrusted', 'malformed']),
+  trusted: z.boolean().meta({ description: 'The signature verifies with a key the verifier trusts.' }),
+  alg: z.string().optional(),
+  kid: z.string().optional(),
+  role: z.string().optional(),
+  signedAt: z.string().optional().meta({ description: 'Claimed signing time (sigT header), not proven unless timestamped.' }),
+});
+
+const BundleIdentitySchema = z.strictObject({
+  bundleId: z.string(),
+  formatVersion: z.string(),
+  createdAt: z.string(),
+  creator: z.strictObject({ name: z.string(), country: z.string() }),
+  caseReference: z.string(),
+  caseTitle: z.string().optional(),
+  instrument: z.string(),
+  article: z.string().optional(),
+  requestReference: z.string(),
+  requestingCountry: z.string(),
+  executingCountry: z.string(),
+});
+
+/** The machine-readable verification report (`evb verify --json`). */
+export const VerificationReportSchema = z
+  .strictObject({
+    reportVersion: z.literal('1.0'),
+    outcome: OutcomeSchema,
+    checkedAt: z.string().meta({ description: 'When the verification ran (RFC 3339).' }),
+    bundle: BundleIdentitySchema.nullable().meta({ description: 'Identity of the bundle, or null when its manifest could not be read.' }),
+    items: z.array(ItemResultSchema),
+    signatures: z.array(SignatureResultSchema),
+    findings: z.array(FindingSchema),
+    summary: z.strictObject({
+      errors: z.number().int().nonnegative(),
+      warnings: z.number().int().nonnegative(),
+      itemsIntact: z.number().int().nonnegative(),
+      itemsTotal: z.number().int().nonnegative(),
+      trustedSignatures: z.number().int().nonnegative(),
+    }),
+  })
+  .meta({ title: 'evidence-bundle verification report', description: 'Result of verifying an evidence bundle against the receiver\'s trusted keys or trust policy.' });
+
+export type Outcome = z.infer<typeof OutcomeSchema>;
+export type VerificationReport = z.infer<typeof VerificationReportSchema>;
+export type ItemResult = z.infer<typeof ItemResultSchema>;
+export type SignatureResult = z.infer<typeof SignatureResultSchema>;
+export type BundleIdentity = z.infer<typeof BundleIdentitySchema>;

@@ -1,0 +1,229 @@
+import type { BagSource, BagValidation } from '../bagit/bag-source.js';
+import { validateBag } from '../bagit/validate-bag.js';
+import { LIMITS, MANIFEST_FILE, PAYLOAD_DIR, payloadPath, SIGNATURES_FILE } from '../bundle/layout.js';
+import type { DigestBackend } from '../digest/algorithms.js';
+import { parseCanonicalJson } from '../encoding/strict-json.js';
+import { isEvidenceBundleError } from '../errors.js';
+import { checkManifest } from '../model/check-manifest.js';
+import type { Manifest } from '../model/manifest.js';
+import { makeFinding } from '../report/codes.js';
+import type { Finding } from '../report/finding-type.js';
+import type { SignatureAlgorithm } from '../sign/algorithms.js';
+import { parseSignatureFile } from '../sign/signature-file.js';
+import { verifyDetached } from '../sign/verify-detached.js';
+import { decideOutcome } from './outcome.js';
+import { readTagFile } from './read-tag-file.js';
+import type { BundleIdentity, ItemResult, SignatureResult, VerificationReport } from './report-schema.js';
+
+/** What the receiver brings to a verification: its trust material and its clock. */
+export interface VerifyOptions {
+  /** Public JWKs the receiver trusts. Keys are never taken from the bundle itself. */
+  trustedKeys?: readonly JsonWebKey[];
+  /** Signature algorithms accepted (default: every algorithm of the table). */
+  algorithms?: readonly SignatureAlgorithm[];
+  /** The time the verification is made at (default: now). */
+  currentDate?: Date;
+  /** Hash implementation (node:crypto through `evidence-bundle/node`). */
+  backend?: DigestBackend;
+  /** Called as payload bytes are hashed. */
+  onProgress?: (bytes: number) => void;
+}
+
+/**
+ * Verifies a bundle as received from another jurisdiction: the BagIt bag (every payload and tag digest,
+ * completeness), the manifest (canonical bytes, schema), every item against the bytes in `data/`, and every
+ * signature against the receiver's trusted keys. Malformed or hostile input never throws: it becomes findings.
+ * @returns a JSON-serialisable report whose outcome is VALID, INVALID or INDETERMINATE (ETSI EN 319 102-1).
+ * @example
+ * const report = await verifyBundle(openBundleDirectory('case-42'), { trustedKeys: [authorityJwk] });
+ * if (report.outcome !== 'VALID') console.log(renderReportText(report));
+ */
+export async function verifyBundle(source: BagSource, options: VerifyOptions = {}): Promise<VerificationReport> {
+  const checkedAt = (options.currentDate ?? new Date()).toISOString();
+  const findings: Finding[] = [];
+  let identity: BundleIdentity | null = null;
+  let items: ItemResult[] = [];
+  let signatures: SignatureResult[] = [];
+  try {
+    const bag = await validateBag(source, {
+      ...(options.backend ? { backend: options.backend } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    });
+    findings.push(...bag.findings);
+    const present = new Set(bag.tagFiles.keys());
+    const manifestRead = await readManifest(source, present, findings);
+    if (manifestRead !== undefined) {
+      const { manifest, bytes } = manifestRead;
+      identity = identityOf(manifest);
+      items = checkItems(manifest, bag, findings);
+      signatures = await checkSignatures(source, present, bytes, options, findings);
+    } else {
+      items = [...bag.payload.keys()].map((path) => ({ id: path, path, status: 'unchecked' as const }));
+    }
+  } catch (error) {
+    findings.push(makeFinding('verify.internal-error', `verification stopped: ${describe(error)}`));
+  }
+  const outcome = decideOutcome(findings);
+  return {
+    reportVersion: '1.0',
+    outcome,
+    checkedAt,
+    bundle: identity,
+    items,
+    signatures,
+    findings,
+    summary: {
+      errors: findings.filter((f) => f.severity === 'error').length,
+      warnings: findings.filter((f) => f.severity === 'warning').length,
+      itemsIntact: items.filter((i) => i.status === 'intact').length,
+      itemsTotal: items.length,
+      trustedSignatures: signatures.filter((s) => s.trusted).length,
+    },
+  };
+}
+
+function describe(error: unknown): string {
+  if (isEvidenceBundleError(error)) return `${error.code}: ${error.message}`;
+  return error instanceof Error ? error.message : String(error);
+}
+
+async function readManifest(
+  source: BagSource,
+  present: ReadonlySet<string>,
+  findings: Finding[],
+): Promise<{ manifest: Manifest; bytes: Uint8Array } | undefined> {
+  const bytes = await readTagFile(source, MANIFEST_FILE, LIMITS.manifestBytes, present);
+  if (bytes === undefined) {
+    findings.push(makeFinding('manifest.missing', `${MANIFEST_FILE} is missing`, { path: MANIFEST_FILE }));
+    return undefined;
+  }
+  if (bytes === 'too-large') {
+    findings.push(makeFinding('manifest.malformed-json', `${MANIFEST_FILE} exceeds ${LIMITS.manifestBytes} bytes`, { path: MANIFEST_FILE }));
+    return undefined;
+  }
+  let value: unknown;
+  try {
+    value = parseCanonicalJson(bytes, { maxBytes: LIMITS.manifestBytes });
+  } catch (error) {
+    const code = isEvidenceBundleError(error, 'ERR_JSON_NOT_CANONICAL') ? 'manifest.not-canonical' : 'manifest.malformed-json';
+    findings.push(makeFinding(code, describe(error), { path: MANIFEST_FILE }));
+    return undefined;
+  }
+  const checked = checkManifest(value);
+  findings.push(...checked.findings.map((f) => ({ ...f, path: f.path ?? MANIFEST_FILE })));
+  return checked.manifest === undefined ? undefined : { manifest: checked.manifest, bytes };
+}
+
+function identityOf(m: Manifest): BundleIdentity {
+  return {
+    bundleId: m.bundleId,
+    formatVersion: m.formatVersion,
+    createdAt: m.createdAt,
+    creator: { name: m.creator.name, country: m.creator.country },
+    caseReference: m.case.reference,
+    ...(m.case.title !== undefined ? { caseTitle: m.case.title } : {}),
+    instrument: m.legalBasis.instrument.name,
+    ...(m.legalBasis.instrument.article !== undefined ? { article: m.legalBasis.instrument.article } : {}),
+    requestReference: m.legalBasis.request.reference,
+    requestingCountry: m.legalBasis.requestingAuthority.country,
+    executingCountry: m.legalBasis.executingAuthority.country,
+  };
+}
+
+/** Compares each item of the signed manifest with what the bag proved about the bytes in data/. */
+function checkItems(manifest: Manifest, bag: BagValidation, findings: Finding[]): ItemResult[] {
+  const results: ItemResult[] = [];
+  const declared = new Set<string>();
+  const alteredPaths = new Set(
+    bag.findings.filter((f) => f.severity === 'error' && f.path?.startsWith(`${PAYLOAD_DIR}/`)).map((f) => f.path!),
+  );
+  for (const item of manifest.items) {
+    if (item.disclosure.status === 'withheld' || item.path === undefined) {
+      results.push({ id: item.id, status: 'withheld' });
+      continue;
+    }
+    const path = payloadPath(item.path);
+    declared.add(path);
+    const entry = bag.payload.get(path);
+    const base = { id: item.id, path: item.path };
+    if (entry === undefined) {
+      findings.push(makeFinding('item.missing', `no bytes for item ${item.id} at ${path}`, { item: item.id, path }));
+      results.push({ ...base, status: 'missing' });
+      continue;
+    }
+    let intact = !alteredPaths.has(path);
+    if (entry.size !== item.size) {
+      findings.push(makeFinding('item.size-mismatch', `item ${item.id}: manifest says ${item.size} bytes, data has ${entry.size}`, { item: item.id, path }));
+      intact = false;
+    }
+    for (const [alg, expected] of Object.entries(item.digests)) {
+      const actual = (entry.digests as Record<string, string | undefined>)[alg];
+      if (actual === undefined) {
+        findings.push(makeFinding('item.digest-unchecked', `item ${item.id}: no ${alg} payload manifest to check the recorded digest`, { item: item.id, path }));
+        intact = false;
+      } else if (actual !== expected) {
+        findings.push(makeFinding('item.digest-mismatch', `item ${item.id}: ${alg} of the bytes is ${actual}, the signed manifest records ${expected}`, { item: item.id, path }));
+        intact = false;
+      }
+    }
+    results.push({ ...base, size: entry.size, status: intact ? 'intact' : 'altered' });
+  }
+  for (const item of manifest.items) {
+    if (item.disclosure.status === 'withheld' && item.path !== undefined && bag.payload.has(payloadPath(item.path))) {
+      findings.push(makeFinding('item.withheld-present', `item ${item.id} is withheld but has bytes`, { item: item.id }));
+    }
+  }
+  for (const path of bag.payload.keys()) {
+    if (!declared.has(path)) {
+      findings.push(makeFinding('item.undeclared', `${path} is not an item of the signed manifest`, { path }));
+    }
+  }
+  return results;
+}
+
+async function checkSignatures(
+  source: BagSource,
+  present: ReadonlySet<string>,
+  manifestBytes: Uint8Array,
+  options: VerifyOptions,
+  findings: Finding[],
+): Promise<SignatureResult[]> {
+  const bytes = await readTagFile(source, SIGNATURES_FILE, LIMITS.signatureFileBytes, present);
+  if (bytes === undefined) {
+    findings.push(makeFinding('verify.unsigned', `${SIGNATURES_FILE} is missing: the bundle is not signed`, { path: SIGNATURES_FILE }));
+    return [];
+  }
+  let file;
+  try {
+    if (bytes === 'too-large') throw new Error(`exceeds ${LIMITS.signatureFileBytes} bytes`);
+    file = parseSignatureFile(bytes);
+    if (file.signatures.length > LIMITS.signatures) throw new Error(`more than ${LIMITS.signatures} signatures`);
+  } catch (error) {
+    findings.push(makeFinding('signature.malformed', `${SIGNATURES_FILE}: ${describe(error)}`, { path: SIGNATURES_FILE }));
+    return [];
+  }
+  const results: SignatureResult[] = [];
+  for (const [index, signature] of file.signatures.entries()) {
+    const check = await verifyDetached(manifestBytes, signature, {
+      trustedKeys: options.trustedKeys ?? [],
+      ...(options.algorithms ? { algorithms: [...options.algorithms] } : {}),
+    });
+    findings.push(...check.findings.map((f) => ({ ...f, signature: index })));
+    const signedAt = check.header?.['sigT'];
+    results.push({
+      index,
+      status: check.status,
+      trusted: check.status === 'valid',
+      ...(check.alg !== undefined ? { alg: check.alg } : {}),
+      ...(check.kid !== undefined ? { kid: check.kid } : {}),
+      ...(check.role !== undefined ? { role: check.role } : {}),
+      ...(typeof signedAt === 'string' ? { signedAt } : {}),
+    });
+  }
+  if (results.length === 0) {
+    findings.push(makeFinding('verify.unsigned', `${SIGNATURES_FILE} holds no signature`, { path: SIGNATURES_FILE }));
+  } else if (!results.some((r) => r.trusted)) {
+    findings.push(makeFinding('verify.no-trusted-signature', 'no signature verifies with a trusted key'));
+  }
+  return results;
+}

@@ -1,0 +1,200 @@
+import { promises as fsp } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  assertBundle,
+  canonicalizeToBytes,
+  createVerifier,
+  isEvidenceBundleError,
+  parseJson,
+  VerificationReportSchema,
+  type VerificationReport,
+} from '../../src/index.js';
+import { openBundleDirectory, verifyBundleDirectory } from '../../src/node/index.js';
+import { flipByte, keyPair, packDemo, resealBag, tempDir, type KeyPair } from '../helpers/bundle-fixture.js';
+
+let dir: string;
+let packager: KeyPair;
+let certifier: KeyPair;
+let stranger: KeyPair;
+let pristine: string;
+
+beforeAll(async () => {
+  dir = await tempDir();
+  [packager, certifier, stranger] = await Promise.all([keyPair('EdDSA'), keyPair('ES256'), keyPair('EdDSA')]);
+  pristine = await packDemo(dir, { name: 'pristine', packager, certifier, algorithms: ['sha512'] });
+});
+afterAll(async () => {
+  await fsp.rm(dir, { recursive: true, force: true });
+});
+
+let copies = 0;
+async function copy(): Promise<string> {
+  const target = join(dir, `copy-${copies++}`);
+  await fsp.cp(pristine, target, { recursive: true });
+  return target;
+}
+
+const trusted = (): JsonWebKey[] => [packager.publicJwk, certifier.publicJwk];
+const codes = (r: VerificationReport): string[] => r.findings.map((f) => f.code);
+
+describe('verifyBundle', () => {
+  it('accepts an intact bundle signed by trusted keys, with a schema-valid report', async () => {
+    const report = await verifyBundleDirectory(pristine, { trustedKeys: trusted() });
+    expect(report.outcome).toBe('VALID');
+    expect(report.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    expect(report.items.map((i) => i.status)).toEqual(['intact', 'intact', 'intact', 'intact']);
+    expect(report.signatures.map((s) => [s.role, s.status])).toEqual([
+      ['packager', 'valid'],
+      ['certifier', 'valid'],
+    ]);
+    expect(report.bundle?.requestingCountry).toBe('DZ');
+    expect(VerificationReportSchema.parse(JSON.parse(JSON.stringify(report)))).toEqual(report);
+  });
+
+  it('is INDETERMINATE when no signer is trusted, and says so', async () => {
+    const report = await verifyBundleDirectory(pristine, { trustedKeys: [stranger.publicJwk] });
+    expect(report.outcome).toBe('INDETERMINATE');
+    expect(codes(report)).toContain('verify.no-trusted-signature');
+    expect(report.signatures.every((s) => s.status === 'untrusted')).toBe(true);
+  });
+
+  it('is INDETERMINATE when the bundle is not signed at all', async () => {
+    const unsigned = await packDemo(dir, { name: 'unsigned' });
+    const report = await verifyBundleDirectory(unsigned, { trustedKeys: trusted() });
+    expect(report.outcome).toBe('INDETERMINATE');
+    expect(codes(report)).toContain('verify.unsigned');
+  });
+
+  it('finds one altered byte of an item and names the item', async () => {
+    const b = await copy();
+    await flipByte(join(b, 'data', 'logs', 'access.log'), 100);
+    const report = await verifyBundleDirectory(b, { trustedKeys: trusted() });
+    expect(report.outcome).toBe('INVALID');
+    expect(report.findings).toContainEqual(expect.objectContaining({ code: 'item.digest-mismatch', item: 'access-log' }));
+    expect(report.items.find((i) => i.id === 'access-log')?.status).toBe('altered');
+  });
+
+  it('catches an alteration even when the attacker recomputed every BagIt manifest', async () => {
+    const b = await copy();
+    await flipByte(join(b, 'data', 'chat', 'export.json'), 10);
+    await resealBag(b);
+    const report = await verifyBundleDirectory(b, { trustedKeys: trusted() });
+    expect(report.outcome).toBe('INVALID');
+    expect(report.findings).toContainEqual(expect.objectContaining({ code: 'item.digest-mismatch', item: 'chat-export' }));
+  });
+
+  it('rejects a manifest changed after signing, even with a consistent bag', async () => {
+    const b = await copy();
+    const path = join(b, 'evidence', 'manifest.json');
+    const manifest = parseJson(await fsp.readFile(path)) as { case: { title: string } };
+    manifest.case.title = 'Another case';
+    await fsp.chmod(path, 0o644);
+    await fsp.writeFile(path, canonicalizeToBytes(manifest));
+    await resealBag(b);
+    const report = await verifyBundleDirectory(b, { trustedKeys: trusted() });
+    expect(report.outcome).toBe('INVALID');
+    expect(report.signatures.map((s) => s.status)).toEqual(['invalid', 'invalid']);
+  });
+
+  it('rejects a manifest that is not in canonical form', async () => {
+    const b = await copy();
+    const path = join(b, 'evidence', 'manifest.json');
+    await fsp.chmod(path, 0o644);
+    await fsp.writeFile(path, JSON.stringify(parseJson(await fsp.readFile(path)), null, 2));
+    await resealBag(b);
+    const report = await verifyBundleDirectory(b, { trustedKeys: trusted() });
+    expect(report.outcome).toBe('INVALID');
+    expect(codes(report)).toContain('manifest.not-canonical');
+  });
+
+  it('rejects a manifest with a duplicate key', async () => {
+    const b = await copy();
+    const path = join(b, 'evidence', 'manifest.json');
+    const text = await fsp.readFile(path, 'utf8');
+    await fsp.chmod(path, 0o644);
+    await fsp.writeFile(path, text.replace('{', '{"bundleId":"x",'));
+    await resealBag(b);
+    const report = await verifyBundleDirectory(b, { trustedKeys: trusted() });
+    expect(report.outcome).toBe('INVALID');
+    expect(codes(report)).toContain('manifest.malformed-json');
+  });
+
+  it('finds a file added to data/ and one removed from it', async () => {
+    const b = await copy();
+    await fsp.writeFile(join(b, 'data', 'planted.txt'), 'planted');
+    await fsp.rm(join(b, 'data', 'disk', 'sdb-excerpt.img'), { force: true });
+    await resealBag(b);
+    const report = await verifyBundleDirectory(b, { trustedKeys: trusted() });
+    expect(report.outcome).toBe('INVALID');
+    expect(report.findings).toContainEqual(expect.objectContaining({ code: 'item.undeclared', path: 'data/planted.txt' }));
+    expect(report.findings).toContainEqual(expect.objectContaining({ code: 'item.missing', item: 'disk-excerpt' }));
+  });
+
+  it('turns a garbage signature file into a finding', async () => {
+    const b = await copy();
+    const path = join(b, 'evidence', 'signatures.json');
+    await fsp.chmod(path, 0o644);
+    await fsp.writeFile(path, '{"signatures": [{"protected": 5}]}');
+    await resealBag(b);
+    const report = await verifyBundleDirectory(b, { trustedKeys: trusted() });
+    expect(report.outcome).toBe('INVALID');
+    expect(codes(report)).toContain('signature.malformed');
+  });
+
+  it('refuses a symbolic link inside data/', async () => {
+    const b = await copy();
+    await fsp.symlink('/etc/passwd', join(b, 'data', 'link'));
+    const report = await verifyBundleDirectory(b, { trustedKeys: trusted() });
+    expect(report.outcome).toBe('INVALID');
+  });
+
+  it('reports a missing directory as an error, not a finding', async () => {
+    await expect(verifyBundleDirectory(join(dir, 'nope'))).rejects.toSatisfy((e) => isEvidenceBundleError(e, 'ERR_SOURCE_NOT_FOUND'));
+  });
+
+  it('assertBundle throws with the code of the outcome', async () => {
+    const b = await copy();
+    await flipByte(join(b, 'data', 'subscriber', 'subscriber-records.csv'), 3);
+    await expect(assertBundle(await openBundleDirectory(b), { trustedKeys: trusted() })).rejects.toSatisfy((e) =>
+      isEvidenceBundleError(e, 'ERR_VERIFY_INVALID'),
+    );
+    await expect(assertBundle(await openBundleDirectory(pristine), { trustedKeys: [] })).rejects.toSatisfy((e) =>
+      isEvidenceBundleError(e, 'ERR_VERIFY_INDETERMINATE'),
+    );
+    await expect(assertBundle(await openBundleDirectory(pristine), { trustedKeys: trusted() })).resolves.toMatchObject({ outcome: 'VALID' });
+  });
+
+  it('createVerifier keeps its own copy of the trusted keys', async () => {
+    const keys = trusted();
+    const verifier = createVerifier({ trustedKeys: keys });
+    keys.length = 0;
+    const report = await verifier.verify(await openBundleDirectory(pristine));
+    expect(report.outcome).toBe('VALID');
+  });
+
+  it('never calls a bundle VALID after any single bit flip in any file', async () => {
+    const files: string[] = [];
+    for (const e of await fsp.readdir(pristine, { withFileTypes: true, recursive: true })) {
+      if (e.isFile()) files.push(join(e.parentPath, e.name));
+    }
+    const sizes = await Promise.all(files.map(async (f) => (await fsp.stat(f)).size));
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: files.length - 1 }), fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 0, max: 7 }), async (fi, pos, bit) => {
+        const b = await copy();
+        const rel = files[fi]!.slice(pristine.length + 1);
+        const target = join(b, rel);
+        const offset = Math.min(sizes[fi]! - 1, Math.floor(pos * sizes[fi]!));
+        await fsp.chmod(target, 0o644);
+        const bytes = await fsp.readFile(target);
+        bytes[offset] = bytes[offset]! ^ (1 << bit);
+        await fsp.writeFile(target, bytes);
+        const report = await verifyBundleDirectory(b, { trustedKeys: trusted() });
+        await fsp.rm(b, { recursive: true, force: true });
+        return report.outcome === 'INVALID';
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
