@@ -1,0 +1,24 @@
+// Limits and helpers shared by the strict parser and the canonicaliser.
+
+/** Default deepest nesting of arrays and objects (a top-level array is depth 1). */
+export const DEFAULT_MAX_DEPTH = 64;
+
+/** Both walkers recurse once per level, so the ceiling keeps them far below any engine's stack limit. */
+const MAX_DEPTH_CEILING = 1024;
+
+/** Validates a `maxDepth` option. */
+export function checkMaxDepth(maxDepth: number): number {
+  if (!Number.isInteger(maxDepth) || maxDepth < 1 || maxDepth > MAX_DEPTH_CEILING) {
+    throw new RangeError(`maxDepth must be an integer from 1 to ${MAX_DEPTH_CEILING}`);
+  }
+  return maxDepth;
+}
+
+// With the `u` flag a well-formed pair is one astral code point, so only unpaired surrogates match.
+export const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
+/** Renders a path as a quoted RFC 6901 JSON Pointer, for error messages ("" is the whole document). */
+export function jsonPointer(segments: readonly (string | number)[]): string {
+  const pointer = segments.map((s) => `/${String(s).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+  return JSON.stringify(pointer);
+}

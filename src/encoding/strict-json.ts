@@ -1,0 +1,361 @@
+// A strict RFC 8259 parser for everything signed or hashed. JSON.parse cannot be used: it keeps the last of
+// duplicate keys silently, accepts lone surrogates and lets `__proto__` reach an object's prototype slot.
+import { EvidenceBundleError } from '../errors.js';
+import { utf8DecodeStrict } from '../internal/bytes.js';
+import { canonicalizeToBytes } from './jcs.js';
+import { checkMaxDepth, DEFAULT_MAX_DEPTH, jsonPointer, LONE_SURROGATE } from './json-common.js';
+
+/** Options of {@link parseJson} and {@link parseCanonicalJson}. */
+export interface ParseJsonOptions {
+  /** Largest input accepted, in UTF-8 bytes; default 16 MiB. */
+  maxBytes?: number;
+  /** Deepest nesting of arrays and objects accepted (a top-level array is depth 1); default 64, at most 1024. */
+  maxDepth?: number;
+}
+
+/** Default {@link ParseJsonOptions.maxBytes}: 16 MiB. */
+export const DEFAULT_MAX_JSON_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Parses JSON text strictly (RFC 8259): no duplicate keys (section 4 leaves them undefined; signed data must
+ * have one meaning), no lone surrogates (RFC 8785 section 3.2.2.2, RFC 7493 section 2.1), no byte order mark
+ * (section 8.1), no trailing data, numbers within IEEE-754 double range (RFC 7493 section 2.2).
+ * A `__proto__` key becomes an own data property; it never changes a prototype. Runs in linear time.
+ * @throws EvidenceBundleError `ERR_JSON_SYNTAX` (with line and column), `ERR_JSON_DUPLICATE_KEY` (with the
+ *   key's JSON Pointer), `ERR_JSON_LONE_SURROGATE`, `ERR_JSON_INVALID_UTF8` (bytes only), `ERR_JSON_TOO_DEEP`,
+ *   `ERR_JSON_TOO_LARGE`
+ * @throws TypeError when `input` is neither a string nor a Uint8Array; RangeError for an option out of range
+ * @example parseJson('{"a":[1,2]}') // { a: [1, 2] }
+ */
+export function parseJson(input: string | Uint8Array, options: ParseJsonOptions = {}): unknown {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_JSON_BYTES;
+  if (!Number.isSafeInteger(maxBytes) || maxBytes < 0) {
+    throw new RangeError('maxBytes must be a non-negative integer');
+  }
+  const maxDepth = checkMaxDepth(options.maxDepth ?? DEFAULT_MAX_DEPTH);
+  let text: string;
+  if (typeof input === 'string') {
+    if (utf8Length(input, maxBytes) > maxBytes) throw tooLarge(maxBytes);
+    text = input;
+  } else if (input instanceof Uint8Array) {
+    if (input.length > maxBytes) throw tooLarge(maxBytes);
+    text = utf8DecodeStrict(input);
+  } else {
+    throw new TypeError('parseJson expects a string or a Uint8Array');
+  }
+  return new Parser(text, maxDepth).document();
+}
+
+/**
+ * Parses JSON bytes that must already be in RFC 8785 canonical form: parses strictly, re-encodes, and compares
+ * byte for byte. This is how signed JSON files are read, so that what was verified is what was parsed.
+ * @throws EvidenceBundleError `ERR_JSON_NOT_CANONICAL` when the bytes parse but are not canonical (whitespace,
+ *   key order, number or string form, -0), and every code of {@link parseJson}
+ * @throws TypeError when `bytes` is not a Uint8Array
+ * @example parseCanonicalJson(new TextEncoder().encode('{"a":1}')) // { a: 1 }
+ */
+export function parseCanonicalJson(bytes: Uint8Array, options: ParseJsonOptions = {}): unknown {
+  if (!(bytes instanceof Uint8Array)) throw new TypeError('parseCanonicalJson expects a Uint8Array');
+  const value = parseJson(bytes, options);
+  const canonical = canonicalizeToBytes(value, { maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH });
+  const length = Math.min(bytes.length, canonical.length);
+  let at = 0;
+  while (at < length && bytes[at] === canonical[at]) at++;
+  if (at < length || bytes.length !== canonical.length) {
+    throw new EvidenceBundleError(
+      'ERR_JSON_NOT_CANONICAL',
+      `JSON is not in RFC 8785 canonical form: first difference at byte ${at}`,
+    );
+  }
+  return value;
+}
+
+function tooLarge(maxBytes: number): EvidenceBundleError {
+  return new EvidenceBundleError('ERR_JSON_TOO_LARGE', `JSON input is larger than ${maxBytes} bytes`);
+}
+
+/** UTF-8 length of a string, counted only as far as needed to compare it with `limit`. */
+function utf8Length(text: string, limit: number): number {
+  // Every UTF-16 code unit takes 1 to 3 bytes, so most inputs are decided without counting.
+  if (text.length > limit) return text.length;
+  if (text.length * 3 <= limit) return text.length;
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    // A surrogate pair is 4 bytes: 2 for each half.
+    bytes += c < 0x80 ? 1 : c < 0x800 || (c >= 0xd800 && c <= 0xdfff) ? 2 : 3;
+  }
+  return bytes;
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+/** Single-character escapes of RFC 8259 section 7, by the character after the backslash. */
+const SIMPLE_ESCAPES: Record<number, string> = {
+  0x22: '"',
+  0x5c: '\\',
+  0x2f: '/',
+  0x62: '\b',
+  0x66: '\f',
+  0x6e: '\n',
+  0x72: '\r',
+  0x74: '\t',
+};
+
+class Parser {
+  private pos = 0;
+  // Keys and indexes down to the current value, for error messages.
+  private readonly path: (string | number)[] = [];
+
+  constructor(
+    private readonly text: string,
+    private readonly maxDepth: number,
+  ) {}
+
+  document(): unknown {
+    if (this.text.charCodeAt(0) === 0xfeff) throw this.syntax('byte order mark (RFC 8259 section 8.1)');
+    this.whitespace();
+    const value = this.value(0);
+    this.whitespace();
+    if (this.pos < this.text.length) throw this.syntax('unexpected data after the JSON value');
+    return value;
+  }
+
+  private whitespace(): void {
+    const text = this.text;
+    let pos = this.pos;
+    for (;;) {
+      const c = text.charCodeAt(pos);
+      if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) break;
+      pos++;
+    }
+    this.pos = pos;
+  }
+
+  /** Parses the value at `pos` (no leading whitespace); `depth` is the number of enclosing containers. */
+  private value(depth: number): unknown {
+    const c = this.text.charCodeAt(this.pos);
+    switch (c) {
+      case 0x7b:
+        return this.object(depth + 1);
+      case 0x5b:
+        return this.array(depth + 1);
+      case QUOTE:
+        return this.string();
+      case 0x74:
+        return this.literal('true', true);
+      case 0x66:
+        return this.literal('false', false);
+      case 0x6e:
+        return this.literal('null', null);
+      default:
+        if (c === 0x2d || (c >= 0x30 && c <= 0x39)) return this.number();
+        throw this.syntax(this.pos >= this.text.length ? 'unexpected end of input' : 'expected a JSON value');
+    }
+  }
+
+  // Recursion is bounded by maxDepth (at most 1024), far below any engine's stack limit.
+  private object(depth: number): Record<string, unknown> {
+    this.enter(depth);
+    const text = this.text;
+    const object: Record<string, unknown> = {};
+    this.pos++;
+    this.whitespace();
+    if (text.charCodeAt(this.pos) === 0x7d) {
+      this.pos++;
+      return object;
+    }
+    for (;;) {
+      if (text.charCodeAt(this.pos) !== QUOTE) throw this.syntax('expected a string key');
+      const key = this.string();
+      this.path.push(key);
+      if (Object.hasOwn(object, key)) {
+        throw new EvidenceBundleError('ERR_JSON_DUPLICATE_KEY', `duplicate key at ${jsonPointer(this.path)}`);
+      }
+      this.whitespace();
+      if (text.charCodeAt(this.pos) !== 0x3a) throw this.syntax("expected ':'");
+      this.pos++;
+      this.whitespace();
+      const value = this.value(depth);
+      if (key === '__proto__') {
+        // Assignment would call the inherited __proto__ setter and replace the prototype.
+        Object.defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
+      } else {
+        object[key] = value;
+      }
+      this.path.pop();
+      this.whitespace();
+      const c = text.charCodeAt(this.pos);
+      this.pos++;
+      if (c === 0x7d) return object;
+      if (c !== 0x2c) throw this.syntax("expected ',' or '}'", this.pos - 1);
+      this.whitespace();
+    }
+  }
+
+  private array(depth: number): unknown[] {
+    this.enter(depth);
+    const text = this.text;
+    const array: unknown[] = [];
+    this.pos++;
+    this.whitespace();
+    if (text.charCodeAt(this.pos) === 0x5d) {
+      this.pos++;
+      return array;
+    }
+    for (;;) {
+      this.path.push(array.length);
+      array.push(this.value(depth));
+      this.path.pop();
+      this.whitespace();
+      const c = text.charCodeAt(this.pos);
+      this.pos++;
+      if (c === 0x5d) return array;
+      if (c !== 0x2c) throw this.syntax("expected ',' or ']'", this.pos - 1);
+      this.whitespace();
+    }
+  }
+
+  private enter(depth: number): void {
+    if (depth > this.maxDepth) {
+      throw new EvidenceBundleError(
+        'ERR_JSON_TOO_DEEP',
+        `nesting deeper than ${this.maxDepth} at ${jsonPointer(this.path)}`,
+      );
+    }
+  }
+
+  private string(): string {
+    const text = this.text;
+    const end = text.length;
+    const open = this.pos;
+    let pos = open + 1;
+    let start = pos;
+    // Pieces between escapes, joined once: linear however many escapes the string holds.
+    let pieces: string[] | undefined;
+    let surrogates = false;
+    while (pos < end) {
+      const c = text.charCodeAt(pos);
+      if (c === QUOTE) {
+        let value = text.slice(start, pos);
+        if (pieces !== undefined) {
+          pieces.push(value);
+          value = pieces.join('');
+        }
+        this.pos = pos + 1;
+        // Only a string holding a surrogate, raw or escaped, can hold an unpaired one.
+        if (surrogates && LONE_SURROGATE.test(value)) {
+          throw new EvidenceBundleError(
+            'ERR_JSON_LONE_SURROGATE',
+            `lone surrogate in the string at ${this.where(open)}`,
+          );
+        }
+        return value;
+      }
+      if (c === BACKSLASH) {
+        pieces ??= [];
+        pieces.push(text.slice(start, pos));
+        const e = text.charCodeAt(pos + 1);
+        const simple = SIMPLE_ESCAPES[e];
+        if (simple !== undefined) {
+          pieces.push(simple);
+          pos += 2;
+        } else if (e === 0x75) {
+          const unit = hex4(text, pos + 2);
+          if (unit < 0) throw this.syntax('invalid \\u escape', pos);
+          if (unit >= 0xd800 && unit <= 0xdfff) surrogates = true;
+          pieces.push(String.fromCharCode(unit));
+          pos += 6;
+        } else {
+          throw this.syntax('invalid escape', pos);
+        }
+        start = pos;
+      } else if (c < 0x20) {
+        throw this.syntax('control character in a string (RFC 8259 section 7)', pos);
+      } else {
+        if (c >= 0xd800 && c <= 0xdfff) surrogates = true;
+        pos++;
+      }
+    }
+    throw this.syntax('unterminated string', open);
+  }
+
+  private number(): number {
+    const text = this.text;
+    const start = this.pos;
+    let pos = start;
+    if (text.charCodeAt(pos) === 0x2d) pos++;
+    const first = text.charCodeAt(pos);
+    if (first === 0x30) {
+      pos++;
+    } else if (first >= 0x31 && first <= 0x39) {
+      pos = digits(text, pos);
+    } else {
+      throw this.syntax('invalid number', pos);
+    }
+    if (text.charCodeAt(pos) === 0x2e) {
+      const after = digits(text, pos + 1);
+      if (after === pos + 1) throw this.syntax('expected a digit after the decimal point', after);
+      pos = after;
+    }
+    const e = text.charCodeAt(pos);
+    if (e === 0x65 || e === 0x45) {
+      pos++;
+      const sign = text.charCodeAt(pos);
+      if (sign === 0x2b || sign === 0x2d) pos++;
+      const after = digits(text, pos);
+      if (after === pos) throw this.syntax('expected a digit in the exponent', after);
+      pos = after;
+    }
+    const value = Number(text.slice(start, pos));
+    if (!Number.isFinite(value)) throw this.syntax('number out of IEEE-754 double range (RFC 7493 section 2.2)', start);
+    this.pos = pos;
+    return value;
+  }
+
+  private literal<T>(word: string, value: T): T {
+    if (!this.text.startsWith(word, this.pos)) throw this.syntax('expected a JSON value');
+    this.pos += word.length;
+    return value;
+  }
+
+  private syntax(what: string, at = this.pos): EvidenceBundleError {
+    return new EvidenceBundleError('ERR_JSON_SYNTAX', `invalid JSON: ${what} at ${this.where(at)}`);
+  }
+
+  /** Line and column (1-based, in characters), computed only when an error is reported. */
+  private where(at: number): string {
+    let line = 1;
+    let lineStart = 0;
+    for (let i = 0; i < at && i < this.text.length; i++) {
+      if (this.text.charCodeAt(i) === 0x0a) {
+        line++;
+        lineStart = i + 1;
+      }
+    }
+    return `line ${line}, column ${at - lineStart + 1} (offset ${at})`;
+  }
+}
+
+function digits(text: string, pos: number): number {
+  for (;;) {
+    const c = text.charCodeAt(pos);
+    // Written so that NaN (past the end) also stops.
+    if (!(c >= 0x30 && c <= 0x39)) return pos;
+    pos++;
+  }
+}
+
+/** The code unit of four hex digits at `pos`, or -1. */
+function hex4(text: string, pos: number): number {
+  let unit = 0;
+  for (let i = pos; i < pos + 4; i++) {
+    const c = text.charCodeAt(i);
+    const d =
+      c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : c >= 0x41 && c <= 0x46 ? c - 0x37 : -1;
+    if (d < 0) return -1;
+    unit = unit * 16 + d;
+  }
+  return unit;
+}
