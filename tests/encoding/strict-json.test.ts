@@ -1,0 +1,242 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { canonicalize, canonicalizeToBytes } from '../../src/encoding/jcs.js';
+import { parseCanonicalJson, parseJson } from '../../src/encoding/strict-json.js';
+import { expectCode } from './helpers.js';
+
+const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
+
+describe('parseJson (strict RFC 8259)', () => {
+  it('parses every kind of value, from a string or from bytes', () => {
+    const text = ' {"a" : [1, -2.5e+3, 0.125, 1E2, true, false, null, "x\\u00e9\\n"], "b": {}, "c": []}\n';
+    const expected = { a: [1, -2500, 0.125, 100, true, false, null, 'xé\n'], b: {}, c: [] };
+    expect(parseJson(text)).toEqual(expected);
+    expect(parseJson(bytes(text))).toEqual(expected);
+    expect(parseJson('"top"')).toBe('top');
+    expect(parseJson('0')).toBe(0);
+    expect(parseJson('-0')).toBe(-0);
+    expect(parseJson('"\\ud83d\\ude00"')).toBe('😀');
+    expect(parseJson('"\\/\\b\\f\\r\\t\\"\\\\"')).toBe('/\b\f\r\t"\\');
+  });
+
+  it('gives plain objects with own properties', () => {
+    const value = parseJson('{"toString": 1, "constructor": 2, "hasOwnProperty": 3}') as object;
+    expect(Object.getPrototypeOf(value)).toBe(Object.prototype);
+    expect(Object.keys(value)).toEqual(['toString', 'constructor', 'hasOwnProperty']);
+  });
+
+  it('makes __proto__ an own data property and never changes a prototype', () => {
+    const value = parseJson('{"__proto__": {"polluted": true}, "a": {"__proto__": [1]}}') as Record<string, unknown>;
+    expect(Object.getPrototypeOf(value)).toBe(Object.prototype);
+    expect(Object.hasOwn(value, '__proto__')).toBe(true);
+    expect(Object.getOwnPropertyDescriptor(value, '__proto__')).toEqual({
+      value: { polluted: true },
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
+    expect((value as { polluted?: unknown }).polluted).toBeUndefined();
+    expect(({} as { polluted?: unknown }).polluted).toBeUndefined();
+    const inner = value.a as object;
+    expect(Object.getPrototypeOf(inner)).toBe(Object.prototype);
+    expect(Array.isArray(inner)).toBe(false);
+    expect(canonicalize(value)).toBe('{"__proto__":{"polluted":true},"a":{"__proto__":[1]}}');
+    expectCode(() => parseJson('{"__proto__": 1, "__proto__": 2}'), 'ERR_JSON_DUPLICATE_KEY');
+  });
+
+  describe('rejects syntax errors: ERR_JSON_SYNTAX', () => {
+    const cases = [
+      '',
+      ' ',
+      '{',
+      '[1,]',
+      '{"a":1,}',
+      '{,}',
+      '[,1]',
+      '{"a" 1}',
+      '{a:1}',
+      "{'a':1}",
+      '[1 2]',
+      '01',
+      '-',
+      '-01',
+      '1.',
+      '.5',
+      '1e',
+      '1e+',
+      '+1',
+      '0x10',
+      'NaN',
+      'Infinity',
+      '1e400',
+      '-1e400',
+      'tru',
+      'nul',
+      'True',
+      '"abc',
+      '"\\x41"',
+      '"\\u12"',
+      '"\\u12G4"',
+      '"\\U0041"',
+      '"a\tb"',
+      '"a\nb"',
+      '"\u0000"',
+      '[1]]',
+      '{} {}',
+      '1 2',
+      '[1]x',
+      '\u00a0[]',
+      '[]\u000b',
+      '[]\u0000',
+      '// comment\n1',
+      '\ufeff{}',
+    ];
+    it.each(cases.map((c) => [JSON.stringify(c), c]))('%s', (_name, text) => {
+      expectCode(() => parseJson(text), 'ERR_JSON_SYNTAX');
+    });
+
+    it('rejects a UTF-8 byte order mark', () => {
+      expectCode(() => parseJson(new Uint8Array([0xef, 0xbb, 0xbf, 0x7b, 0x7d])), 'ERR_JSON_SYNTAX');
+    });
+
+    it('reports line and column', () => {
+      expect(expectCode(() => parseJson('{\n  "a": tru\n}'), 'ERR_JSON_SYNTAX').message).toMatch(/line 2, column 8/);
+    });
+  });
+
+  it('rejects duplicate keys and names their path: ERR_JSON_DUPLICATE_KEY', () => {
+    expectCode(() => parseJson('{"a":1,"a":1}'), 'ERR_JSON_DUPLICATE_KEY');
+    // Equal after escape decoding is equal.
+    expectCode(() => parseJson('{"a":1,"\\u0061":2}'), 'ERR_JSON_DUPLICATE_KEY');
+    const error = expectCode(() => parseJson('{"x":[{"ok":1},{"k/~":1,"k/~":2}]}'), 'ERR_JSON_DUPLICATE_KEY');
+    expect(error.message).toContain('"/x/1/k~1~0"');
+    // Same key in different objects is fine.
+    expect(parseJson('{"a":{"a":1},"b":{"a":2}}')).toEqual({ a: { a: 1 }, b: { a: 2 } });
+  });
+
+  it('rejects lone surrogates, raw or escaped: ERR_JSON_LONE_SURROGATE', () => {
+    const escaped = ['"\\uD800"', '"\\udc00"', '"\\ud83d\\u0041"', '"\\ude00\\ud83d"', '{"\\ud800":1}'];
+    // Raw ones can only come in a JS string: UTF-8 bytes cannot encode a surrogate.
+    const raw = ['"\ud800"', '["a\udc00b"]', '{"\udc00":1}'];
+    for (const text of [...escaped, ...raw]) expectCode(() => parseJson(text), 'ERR_JSON_LONE_SURROGATE');
+  });
+
+  it('rejects invalid UTF-8: ERR_JSON_INVALID_UTF8', () => {
+    const cases = [
+      [0x22, 0xff, 0x22],
+      [0x22, 0xc3, 0x22],
+      [0x22, 0xc0, 0xaf, 0x22], // overlong '/'
+      [0x22, 0xed, 0xa0, 0x80, 0x22], // an encoded surrogate (CESU-8)
+      [0x22, 0xf4, 0x90, 0x80, 0x80, 0x22], // beyond U+10FFFF
+    ];
+    for (const input of cases) expectCode(() => parseJson(new Uint8Array(input)), 'ERR_JSON_INVALID_UTF8');
+  });
+
+  it('limits nesting without a stack overflow: ERR_JSON_TOO_DEEP', () => {
+    expect(parseJson(`${'['.repeat(64)}${']'.repeat(64)}`)).toBeInstanceOf(Array);
+    expectCode(() => parseJson(`${'['.repeat(65)}${']'.repeat(65)}`), 'ERR_JSON_TOO_DEEP');
+    expectCode(() => parseJson(`${'{"a":'.repeat(65)}1${'}'.repeat(65)}`), 'ERR_JSON_TOO_DEEP');
+    expectCode(() => parseJson('['.repeat(1_000_000)), 'ERR_JSON_TOO_DEEP');
+    expect(parseJson('[[1]]', { maxDepth: 2 })).toEqual([[1]]);
+    expectCode(() => parseJson('[[[1]]]', { maxDepth: 2 }), 'ERR_JSON_TOO_DEEP');
+    expect(() => parseJson('1', { maxDepth: 0 })).toThrow(RangeError);
+    expect(() => parseJson('1', { maxDepth: 1.5 })).toThrow(RangeError);
+  });
+
+  it('limits input size in UTF-8 bytes: ERR_JSON_TOO_LARGE', () => {
+    expectCode(() => parseJson(new Uint8Array(17 * 1024 * 1024).fill(0x20)), 'ERR_JSON_TOO_LARGE');
+    expect(parseJson('"aé"', { maxBytes: 5 })).toBe('aé');
+    expectCode(() => parseJson('"aé"', { maxBytes: 4 }), 'ERR_JSON_TOO_LARGE');
+    expectCode(() => parseJson(bytes('"aé"'), { maxBytes: 4 }), 'ERR_JSON_TOO_LARGE');
+    expectCode(() => parseJson('"😀"', { maxBytes: 5 }), 'ERR_JSON_TOO_LARGE');
+    expect(parseJson('"😀"', { maxBytes: 6 })).toBe('😀');
+    expect(() => parseJson('1', { maxBytes: -1 })).toThrow(RangeError);
+  });
+
+  it('rejects other input types with a TypeError', () => {
+    expect(() => parseJson(42 as unknown as string)).toThrow(TypeError);
+    expect(() => parseCanonicalJson('{}' as unknown as Uint8Array)).toThrow(TypeError);
+  });
+
+  it('agrees with JSON.parse on valid JSON without duplicate keys', () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ stringUnit: 'grapheme' }), fc.boolean(), (v, pretty) => {
+        const text = JSON.stringify(v, null, pretty ? 2 : undefined);
+        expect(parseJson(text)).toEqual(JSON.parse(text));
+      }),
+    );
+  });
+
+  it('parses in linear time: within a ratio of JSON.parse on a 5 MB input', () => {
+    const row = { id: 1234567, name: 'evidence item \u00e9 "quoted" \\ \n', tags: ['a', 'b', 'c'], size: 1.5e9, ok: true };
+    const rows = Array.from({ length: 40_000 }, (_, i) => ({ ...row, id: i, note: 'x'.repeat(i % 50) }));
+    // One long string with many escapes too: the case where naive string building turns quadratic.
+    const text = JSON.stringify({ rows, blob: 'ab\\"\n\u00e9'.repeat(150_000) });
+    expect(text.length).toBeGreaterThan(5_000_000);
+    const time = (run: () => unknown): number => {
+      let best = Infinity;
+      for (let i = 0; i < 3; i++) {
+        const start = performance.now();
+        run();
+        best = Math.min(best, performance.now() - start);
+      }
+      return best;
+    };
+    const native = time(() => JSON.parse(text));
+    const ours = time(() => parseJson(text));
+    expect(parseJson(text)).toEqual(JSON.parse(text));
+    expect(ours / native).toBeLessThan(30);
+  });
+});
+
+describe('parseCanonicalJson', () => {
+  it('returns the value of canonical bytes', () => {
+    expect(parseCanonicalJson(bytes('{"a":[1,"x"],"b":null}'))).toEqual({ a: [1, 'x'], b: null });
+  });
+
+  const notCanonical = [
+    '{"b":1,"a":2}',
+    '{"a": 1}',
+    ' {}',
+    '{}\n',
+    '[1.0]',
+    '[1E2]',
+    '[-0]',
+    '[1e21]',
+    '["\\u0041"]',
+    '["\\/"]',
+    '["\\u001F"]',
+    '[9007199254740993]',
+  ];
+  it.each(notCanonical)('rejects %s: ERR_JSON_NOT_CANONICAL', (text) => {
+    expectCode(() => parseCanonicalJson(bytes(text)), 'ERR_JSON_NOT_CANONICAL');
+  });
+
+  it('reports parse errors with their own codes', () => {
+    expectCode(() => parseCanonicalJson(bytes('{"a":1,"a":1}')), 'ERR_JSON_DUPLICATE_KEY');
+    expectCode(() => parseCanonicalJson(bytes('{"a":')), 'ERR_JSON_SYNTAX');
+    expectCode(() => parseCanonicalJson(new Uint8Array([0x22, 0xff, 0x22])), 'ERR_JSON_INVALID_UTF8');
+    expectCode(() => parseCanonicalJson(bytes('[]'), { maxBytes: 1 }), 'ERR_JSON_TOO_LARGE');
+  });
+
+  it('accepts what canonicalizeToBytes writes, and rejects any one-byte change that still parses', () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ stringUnit: 'grapheme' }), fc.nat(), fc.integer({ min: 1, max: 255 }), (v, i, x) => {
+        const canonical = canonicalizeToBytes(v);
+        expect(canonicalizeToBytes(parseCanonicalJson(canonical))).toEqual(canonical);
+        const changed = canonical.slice();
+        const at = i % changed.length;
+        changed[at] = changed[at]! ^ x;
+        let value: unknown;
+        try {
+          value = parseCanonicalJson(changed);
+        } catch {
+          return;
+        }
+        // A change that is still canonical must mean a different value.
+        expect(canonicalizeToBytes(value)).toEqual(changed);
+        expect(changed).not.toEqual(canonical);
+      }),
+    );
+  });
+});
