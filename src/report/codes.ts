@@ -2,6 +2,7 @@ import type { Finding } from './finding-type.js';
 import type { FindingDefinition, FindingLocation } from './finding.js';
 import { BAG_FINDINGS } from './codes/bag.js';
 import { BUNDLE_FINDINGS } from './codes/bundle.js';
+import { CUSTODY_FINDINGS } from './codes/custody.js';
 import { ITEM_FINDINGS } from './codes/item.js';
 import { SIGNATURE_FINDINGS } from './codes/signature.js';
 import { VERIFY_FINDINGS } from './codes/verify.js';
@@ -13,6 +14,7 @@ import { VERIFY_FINDINGS } from './codes/verify.js';
 export const FINDING_CODES = {
   ...BAG_FINDINGS,
   ...BUNDLE_FINDINGS,
+  ...CUSTODY_FINDINGS,
   ...ITEM_FINDINGS,
   ...SIGNATURE_FINDINGS,
   ...VERIFY_FINDINGS,

@@ -1,0 +1,126 @@
+import { z } from 'zod';
+
+/** The custody event types (docs/format.md, "Custody log"). */
+export const CUSTODY_EVENT_TYPES = [
+  'acquired',
+  'sealed',
+  'transferred',
+  'received',
+  'accessed',
+  'analysed',
+  'copied',
+  'exported',
+  'disclosed',
+  'returned',
+  'destroyed',
+] as const;
+
+/** What happened to the items in one custody event. */
+export type CustodyEventType = (typeof CUSTODY_EVENT_TYPES)[number];
+
+/** `typ` of the protected header of every custody event (RFC 7515 section 4.1.9). */
+export const CUSTODY_EVENT_TYP = 'evidence-custody-event+jws';
+
+/** Prefix of a custody link: `sha256:` and 64 lower-case hex digits. */
+export const CUSTODY_LINK_PREFIX = 'sha256:';
+
+// RFC 3339 section 5.6 date-time with an explicit offset; the calendar check is done separately because a
+// regular expression cannot know that 2026-02-30 does not exist.
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-](\d{2}):(\d{2}))$/;
+
+/** True when `text` is an RFC 3339 date-time with offset that names a real instant. */
+export function isRfc3339DateTime(text: string): boolean {
+  const m = RFC3339.exec(text);
+  if (m === null) return false;
+  const [y, mo, d, h, mi, s] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number) as [number, number, number, number, number, number];
+  const days = new Date(Date.UTC(y, mo, 0)).getUTCDate();
+  const offsetOk = m[9] === undefined || (Number(m[9]) <= 23 && Number(m[10]) <= 59);
+  // Leap seconds (60) are allowed by RFC 3339; Date.parse folds them into the next second.
+  return mo >= 1 && mo <= 12 && d >= 1 && d <= days && h <= 23 && mi <= 59 && s <= 60 && offsetOk;
+}
+
+const text = (max: number) => z.string().min(1).max(max);
+const country = z.string().regex(/^[A-Z]{2}$/, 'ISO 3166-1 alpha-2 code, upper case');
+/** An RFC 7638 JWK thumbprint (SHA-256, base64url): the key id of every signer. */
+const kid = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'RFC 7638 SHA-256 thumbprint, base64url');
+const seq = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
+
+/** Who recorded an event: the signer of its line. */
+export const CustodyActorSchema = z.strictObject({
+  name: text(256),
+  role: text(128),
+  organisation: text(256),
+  country,
+  kid,
+});
+
+/** The other side of a handover or disclosure. */
+export const CustodyCounterpartySchema = z.strictObject({
+  name: text(256),
+  role: text(128).optional(),
+  organisation: text(256),
+  country,
+  kid: kid.optional(),
+});
+
+/** A seal number and, when the event checks it, the condition it was found in. */
+export const CustodySealSchema = z.strictObject({
+  id: text(128),
+  condition: z.enum(['applied', 'intact', 'broken', 'absent']).optional(),
+});
+
+const itemIds = z
+  .array(text(256))
+  .min(1)
+  .max(1_000_000)
+  .refine((ids) => new Set(ids).size === ids.length, 'item ids must be distinct');
+
+const base = {
+  seq,
+  time: z.string().regex(RFC3339, 'RFC 3339 date-time with offset').refine(isRfc3339DateTime, 'no such date or time'),
+  actor: CustodyActorSchema,
+  items: z.union([z.literal('all'), itemIds]),
+  place: text(1024),
+  purpose: text(4096),
+  seals: z.array(CustodySealSchema).min(1).max(1024).optional(),
+  notes: text(16384).optional(),
+  prev: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'sha256: and 64 lower-case hex digits'),
+};
+
+const plain = <T extends CustodyEventType>(type: T) =>
+  z.strictObject({ type: z.literal(type), ...base, counterparty: CustodyCounterpartySchema.optional() });
+
+/**
+ * One custody event, as signed (docs/format.md, "Custody log"). A strict object per type: unknown keys are
+ * rejected, never stripped, because they are signed content. Per-type requirements: `transferred` names the
+ * recipient with its key id, `received` names the sender and the `seq` of the transfer it answers, `returned`
+ * and `disclosed` name to whom, `sealed` lists its seals.
+ */
+export const CustodyEventSchema = z
+  .discriminatedUnion('type', [
+    plain('acquired'),
+    z.strictObject({ type: z.literal('sealed'), ...base, seals: z.array(CustodySealSchema).min(1).max(1024), counterparty: CustodyCounterpartySchema.optional() }),
+    z.strictObject({ type: z.literal('transferred'), ...base, counterparty: CustodyCounterpartySchema.extend({ kid }) }),
+    z.strictObject({ type: z.literal('received'), ...base, counterparty: CustodyCounterpartySchema, answers: seq }),
+    plain('accessed'),
+    plain('analysed'),
+    plain('copied'),
+    plain('exported'),
+    z.strictObject({ type: z.literal('disclosed'), ...base, counterparty: CustodyCounterpartySchema }),
+    z.strictObject({ type: z.literal('returned'), ...base, counterparty: CustodyCounterpartySchema }),
+    plain('destroyed'),
+  ])
+  .meta({
+    id: 'custody-event',
+    title: 'Custody event',
+    description: 'One signed event of the chain of custody (evidence/custody.jsonl).',
+  });
+
+/** One custody event, as signed. */
+export type CustodyEvent = z.infer<typeof CustodyEventSchema>;
+/** The actor of a custody event. */
+export type CustodyActor = z.infer<typeof CustodyActorSchema>;
+/** The counterparty of a handover or disclosure. */
+export type CustodyCounterparty = z.infer<typeof CustodyCounterpartySchema>;
+/** A seal and its condition. */
+export type CustodySeal = z.infer<typeof CustodySealSchema>;
