@@ -10,8 +10,10 @@ export type SignedCustodyLine = CustodyLine & { signed: NonNullable<CustodyLine[
 export interface CustodyChain {
   /** The events that belong to the chain, in sequence order (reordered lines included, in their place). */
   events: SignedCustodyLine[];
-  /** Lines left out of the chain: exact duplicates and inserted events. */
-  excluded: CustodyLine[];
+  /** Lines identical to an earlier line, left out. */
+  duplicates: CustodyLine[];
+  /** Events that are not part of the chain, left out. */
+  inserted: CustodyLine[];
   findings: Finding[];
 }
 
@@ -33,7 +35,7 @@ export interface CustodyChain {
  */
 export function checkCustodyChain(lines: readonly CustodyLine[], manifestLink: string): CustodyChain {
   const findings: Finding[] = [];
-  const excluded: CustodyLine[] = [];
+  const duplicates: CustodyLine[] = [];
   const report = (code: FindingCode, entry: CustodyLine, message: string): void => {
     const seq = entry.signed?.event.seq;
     findings.push(makeFinding(code, message, { path: CUSTODY_FILE, ...(seq !== undefined ? { custody: seq } : {}), line: entry.line }));
@@ -45,7 +47,7 @@ export function checkCustodyChain(lines: readonly CustodyLine[], manifestLink: s
     const first = seen.get(entry.link);
     if (first !== undefined) {
       report('custody.sequence.duplicate', entry, `line ${entry.line} repeats line ${first.line}`);
-      excluded.push(entry);
+      duplicates.push(entry);
     } else {
       seen.set(entry.link, entry);
       kept.push(entry);
@@ -85,7 +87,6 @@ export function checkCustodyChain(lines: readonly CustodyLine[], manifestLink: s
       report('custody.sequence.inserted', e, `line ${e.line} (event ${e.signed.event.seq}) links to no event and no event links to it`);
     }
   }
-  excluded.push(...inserted);
   signed = signed.filter((e) => !inserted.has(e)).sort((a, b) => a.signed.event.seq - b.signed.event.seq);
 
   const inOrder = longestIncreasingRun(signed.map((e) => e.line));
@@ -116,7 +117,7 @@ export function checkCustodyChain(lines: readonly CustodyLine[], manifestLink: s
     }
     previous = e;
   }
-  return { events: signed, excluded, findings };
+  return { events: signed, duplicates, inserted: [...inserted], findings };
 }
 
 /** Indexes of one longest strictly increasing subsequence of `values` (patience sorting, O(n log n)). */
