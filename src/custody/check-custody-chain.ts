@@ -41,16 +41,32 @@ export function checkCustodyChain(lines: readonly CustodyLine[], manifestLink: s
     findings.push(makeFinding(code, message, { path: CUSTODY_FILE, ...(seq !== undefined ? { custody: seq } : {}), line: entry.line }));
   };
 
-  const seen = new Map<string, CustodyLine>();
+  // Of identical lines, keep the copy that sits right after the event it links to: the original, or a copy
+  // placed where it does no harm. Only the others are duplicates, so a copy never also looks like a reorder.
+  const copies = new Map<string, number[]>();
+  lines.forEach((entry, i) => {
+    const group = copies.get(entry.link);
+    if (group === undefined) copies.set(entry.link, [i]);
+    else group.push(i);
+  });
+  // Nearest earlier line that is not a copy of line i (-1 for none), in one pass: hostile logs of many
+  // identical lines must not cost quadratic time.
+  const before: number[] = [];
+  lines.forEach((e, i) => before.push(i === 0 ? -1 : lines[i - 1]!.link !== e.link ? i - 1 : before[i - 1]!));
+  const fits = (i: number): boolean =>
+    lines[i]!.signed?.event.prev === (before[i] === -1 ? manifestLink : lines[before[i]!]!.link);
+  const keepOf = new Map<string, CustodyLine>();
+  for (const [link, group] of copies) {
+    if (group.length > 1) keepOf.set(link, lines[group.find(fits) ?? group[0]!]!);
+  }
   const kept: CustodyLine[] = [];
   for (const entry of lines) {
-    const first = seen.get(entry.link);
-    if (first !== undefined) {
-      report('custody.sequence.duplicate', entry, `line ${entry.line} repeats line ${first.line}`);
-      duplicates.push(entry);
-    } else {
-      seen.set(entry.link, entry);
+    const keep = keepOf.get(entry.link);
+    if (keep === undefined || keep === entry) {
       kept.push(entry);
+    } else {
+      duplicates.push(entry);
+      report('custody.sequence.duplicate', entry, `line ${entry.line} repeats line ${keep.line}`);
     }
   }
   const known = new Set(kept.map((e) => e.link));
@@ -78,7 +94,7 @@ export function checkCustodyChain(lines: readonly CustodyLine[], manifestLink: s
     }
   }
   // An event linked to nothing that nothing links to, inside the log: not a survivor of a removal, an insertion.
-  const maxSeq = Math.max(0, ...signed.map((e) => e.signed.event.seq));
+  const maxSeq = signed.reduce((max, e) => Math.max(max, e.signed.event.seq), 0);
   const lastLine = lines.length === 0 ? 0 : lines[lines.length - 1]!.line;
   for (const e of signed) {
     if (inserted.has(e) || known.has(e.signed.event.prev) || referenced.has(e.link)) continue;
@@ -94,7 +110,10 @@ export function checkCustodyChain(lines: readonly CustodyLine[], manifestLink: s
     if (!inOrder.has(i)) report('custody.sequence.reordered', e, `event ${e.signed.event.seq} is out of place at line ${e.line}`);
   });
 
-  const damaged = kept.filter((e) => e.signed === undefined).map((e) => e.line);
+  // unreadableUpTo[n]: how many kept lines numbered n or less could not be read (damaged or malformed).
+  const unreadableUpTo = new Array<number>(lastLine + 1).fill(0);
+  for (const e of kept) if (e.signed === undefined) unreadableUpTo[e.line]! += 1;
+  for (let n = 1; n <= lastLine; n++) unreadableUpTo[n]! += unreadableUpTo[n - 1]!;
   let previous: SignedCustodyLine | undefined;
   for (const e of signed) {
     const { seq, prev } = e.signed.event;
@@ -107,7 +126,7 @@ export function checkCustodyChain(lines: readonly CustodyLine[], manifestLink: s
       report('custody.link.manifest-mismatch', e, "the first event does not link to this bundle's manifest");
     } else {
       const from = previous?.line ?? 0;
-      const unreadable = damaged.filter((line) => line > from && line < e.line).length;
+      const unreadable = e.line > from ? unreadableUpTo[e.line - 1]! - unreadableUpTo[from]! : 0;
       if (missing > unreadable && !known.has(prev)) {
         const n = missing - unreadable;
         report('custody.sequence.removed', e, `${n} event${n === 1 ? '' : 's'} before event ${seq} ${n === 1 ? 'was' : 'were'} removed`);

@@ -126,3 +126,14 @@ describe('checkCustodyChain', () => {
     expect(withEmpty.findings.map((f) => f.code)).toEqual(['custody.malformed']);
   });
 });
+
+describe('checkCustodyChain, copies placed before the original', () => {
+  it('reports only the duplicate, whichever copy comes first', () => {
+    const lines = chain(drafts);
+    for (const at of [0, 1, 2]) {
+      const copy = [...lines];
+      copy.splice(at, 0, lines[3]!);
+      expect(check(copy).codes).toEqual(['custody.sequence.duplicate']);
+    }
+  });
+});
