@@ -2,6 +2,7 @@ import { CUSTODY_FILE } from '../bundle/layout.js';
 import { makeFinding, type FindingCode } from '../report/codes.js';
 import type { Finding } from '../report/finding-type.js';
 import type { CustodyEvent } from './custody-event.js';
+import { CustodyHoldings } from './custody-holdings.js';
 
 /** An event to check, with the log line it came from (for the finding's location). */
 export interface PlacedCustodyEvent {
@@ -19,7 +20,7 @@ export interface CustodyRulesResult {
 interface PendingTransfer {
   from: string;
   to: string;
-  items: ReadonlySet<string>;
+  items: ReadonlySet<string> | 'all';
   answered: boolean;
 }
 
@@ -41,10 +42,8 @@ export function checkCustodyRules(
   clockSkewSeconds: number,
 ): CustodyRulesResult {
   const findings: Finding[] = [];
-  const custodians = new Map<string, string>();
-  const finalAt = new Map<string, number>();
+  const holdings = new CustodyHoldings(itemIds);
   const transfers = new Map<number, PendingTransfer>();
-  const allItems = [...itemIds];
   let lastTime: { ms: number; seq: number; text: string } | undefined;
 
   for (const { event, line } of events) {
@@ -57,56 +56,55 @@ export function checkCustodyRules(
     }
     if (lastTime === undefined || ms > lastTime.ms) lastTime = { ms, seq: event.seq, text: event.time };
 
-    let items = event.items === 'all' ? allItems : event.items;
-    for (const id of items) if (!itemIds.has(id)) report('custody.item.unknown', `event ${event.seq} names item ${id}, which this bundle does not have`, id);
-    items = items.filter((id) => itemIds.has(id));
-    const closed = items.filter((id) => finalAt.has(id));
+    let items: readonly string[] | 'all' = event.items;
+    if (items !== 'all') {
+      for (const id of items) if (!itemIds.has(id)) report('custody.item.unknown', `event ${event.seq} names item ${id}, which this bundle does not have`, id);
+      items = items.filter((id) => itemIds.has(id));
+    }
+    const closed = holdings.closedAmong(items);
     if (closed.length > 0) {
-      report('custody.after-final', `event ${event.seq} concerns ${closed.join(', ')} after event ${finalAt.get(closed[0]!)} closed their custody`, closed[0]);
-      items = items.filter((id) => !finalAt.has(id));
+      report('custody.after-final', `event ${event.seq} concerns ${closed.join(', ')} after event ${holdings.closedAt(closed[0]!)} closed their custody`, closed[0]);
     }
     const kid = event.actor.kid;
-    for (const id of items) if (!custodians.has(id)) custodians.set(id, kid);
+    holdings.claimUnheld(kid, items);
 
     switch (event.type) {
       case 'transferred':
       case 'returned':
       case 'destroyed': {
-        const notHeld = items.filter((id) => custodians.get(id) !== kid);
-        if (notHeld.length > 0) {
-          report('custody.handover.not-custodian', `event ${event.seq} (${event.type}) by ${kid}, who does not hold ${notHeld.join(', ')}`, notHeld[0]);
+        const notHeld = holdings.notHeldBy(kid, items);
+        if (typeof notHeld === 'number' ? notHeld > 0 : notHeld.length > 0) {
+          const what = typeof notHeld === 'number' ? `${notHeld} of the items` : notHeld.join(', ');
+          report('custody.handover.not-custodian', `event ${event.seq} (${event.type}) by ${kid}, who does not hold ${what}`, typeof notHeld === 'number' ? undefined : notHeld[0]);
         }
         if (event.type === 'transferred') {
-          transfers.set(event.seq, { from: kid, to: event.counterparty.kid, items: new Set(items), answered: false });
+          transfers.set(event.seq, { from: kid, to: event.counterparty.kid, items: items === 'all' ? 'all' : new Set(items), answered: false });
         } else {
-          for (const id of items) {
-            finalAt.set(id, event.seq);
-            custodians.delete(id);
-          }
+          holdings.close(event.seq, items);
         }
         break;
       }
       case 'received': {
-        const problem = receiveProblem(event, transfers.get(event.answers), items);
+        const problem = receiveProblem(event, transfers.get(event.answers), items, holdings);
         if (problem !== undefined) report('custody.receive.unmatched', `event ${event.seq} (received) ${problem}`);
         else transfers.get(event.answers)!.answered = true;
         // The receiver holds the items from now on even when the receipt is unmatched: that one finding names
         // the cause, later events by the receiver are not reported again.
-        for (const id of items) custodians.set(id, kid);
+        holdings.assign(kid, items);
         break;
       }
       default:
         break;
     }
   }
-  const sorted = [...custodians].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return { custodians: Object.fromEntries(sorted), findings };
+  return { custodians: holdings.snapshot(), findings };
 }
 
 function receiveProblem(
   event: Extract<CustodyEvent, { type: 'received' }>,
   transfer: PendingTransfer | undefined,
-  items: readonly string[],
+  items: readonly string[] | 'all',
+  holdings: CustodyHoldings,
 ): string | undefined {
   if (transfer === undefined) return `answers event ${event.answers}, which is not an earlier transfer`;
   if (transfer.answered) return `answers transfer ${event.answers}, which was already received`;
@@ -114,7 +112,14 @@ function receiveProblem(
   if (event.counterparty.kid !== undefined && event.counterparty.kid !== transfer.from) {
     return `names ${event.counterparty.kid} as sender, but transfer ${event.answers} was made by ${transfer.from}`;
   }
-  const extra = items.filter((id) => !transfer.items.has(id));
+  const handed = transfer.items;
+  if (handed === 'all') return undefined;
+  if (items === 'all') {
+    let covered = 0;
+    for (const id of handed) if (holdings.closedAt(id) === undefined) covered++;
+    return covered < holdings.active ? `receives all items, but transfer ${event.answers} handed over only ${[...handed].join(', ')}` : undefined;
+  }
+  const extra = items.filter((id) => !handed.has(id));
   if (extra.length > 0) return `receives ${extra.join(', ')}, which transfer ${event.answers} did not hand over`;
   return undefined;
 }

@@ -137,3 +137,22 @@ describe('checkCustodyChain, copies placed before the original', () => {
     }
   });
 });
+
+describe('checkCustodyChain cost', () => {
+  it('stays linear on hostile logs: many copies of one line, many unreadable lines', () => {
+    const one = chain(drafts.slice(0, 1))[0]!;
+    const garbage = new TextEncoder().encode('{}');
+    const timeFor = (n: number): number => {
+      const lines = [...Array.from({ length: n }, () => one), ...Array.from({ length: n }, () => garbage), ...chain(drafts).slice(1)];
+      const parsed = parseCustodyLog(joinLines(lines));
+      const t0 = performance.now();
+      const r = checkCustodyChain(parsed.lines, ROOT);
+      const elapsed = performance.now() - t0;
+      expect(r.duplicates.length).toBeGreaterThan(n - 2);
+      return elapsed;
+    };
+    timeFor(2000);
+    const small = Math.max(timeFor(2000), 1);
+    expect(timeFor(20000) / small).toBeLessThan(40);
+  });
+});

@@ -93,3 +93,61 @@ describe('checkCustodyRules', () => {
     expect(returned.custodians).toEqual({});
   });
 });
+
+describe('checkCustodyRules with "all" and named items mixed', () => {
+  it('reports an "all" transfer by someone who handed one item on', () => {
+    const r = run([
+      draft('acquired', { actor: alice }),
+      draft('transferred', { actor: alice, counterparty: party(bob), items: ['disk'] }, 1),
+      draft('received', { actor: bob, counterparty: party(alice), answers: 2, items: ['disk'] }, 2),
+      draft('transferred', { actor: alice, counterparty: party(carol) }, 3),
+    ]);
+    expect(r.codes).toEqual(['custody.handover.not-custodian']);
+    expect(r.findings[0]!.custody).toBe(4);
+  });
+
+  it('gives items nobody holds yet to the first actor naming them, through "all"', () => {
+    const r = run([draft('acquired', { actor: alice, items: ['disk'] }), draft('accessed', { actor: bob }, 1)]);
+    expect(r.custodians).toEqual({ disk: alice.kid, phone: bob.kid });
+  });
+
+  it('reports an "all" receipt of a transfer of some items', () => {
+    const r = run([
+      draft('acquired', { actor: alice }),
+      draft('transferred', { actor: alice, counterparty: party(bob), items: ['disk'] }, 1),
+      draft('received', { actor: bob, counterparty: party(alice), answers: 2 }, 2),
+    ]);
+    expect(r.codes).toEqual(['custody.receive.unmatched']);
+  });
+
+  it('reports a named item after an "all" destruction', () => {
+    const r = run([draft('acquired', { actor: alice }), draft('destroyed', { actor: alice }, 1), draft('accessed', { items: ['phone'] }, 2)]);
+    expect(r.codes).toEqual(['custody.after-final']);
+    expect(r.findings[0]).toMatchObject({ custody: 3, item: 'phone' });
+    expect(r.custodians).toEqual({});
+  });
+
+  it('stays linear in items x events: "all" handovers cost the same whatever the number of items', () => {
+    const timeFor = (n: number): number => {
+      const ids = new Set(Array.from({ length: n }, (_, i) => `item-${i}`));
+      const people = [alice, bob];
+      const drafts: EventDraft[] = [draft('acquired', { actor: alice })];
+      for (let i = 0; drafts.length < n; i++) {
+        const [from, to] = [people[i % 2]!, people[(i + 1) % 2]!];
+        drafts.push(draft('transferred', { actor: from, counterparty: party(to) }, 1));
+        drafts.push(draft('received', { actor: to, counterparty: party(from), answers: drafts.length }, 1));
+      }
+      const placed = place(drafts);
+      const t0 = performance.now();
+      const result = checkCustodyRules(placed, ids, 300);
+      const elapsed = performance.now() - t0;
+      expect(result.findings).toEqual([]);
+      return elapsed;
+    };
+    timeFor(2000); // warm up
+    const small = Math.max(timeFor(2000), 1);
+    const large = timeFor(20000);
+    // 10x items and 10x events: about 10x the time when linear, 100x when quadratic.
+    expect(large / small).toBeLessThan(40);
+  });
+});
