@@ -6,6 +6,7 @@ import { nodeBackend } from './digest-backend.js';
 import { NOT_REGULAR_FILE, digestIoError } from './digest-errors.js';
 
 const DEFAULT_CHUNK = 4 * 1024 * 1024;
+const MIN_BUFFER = 64 * 1024;
 
 // O_NOFOLLOW: a symbolic link is refused, not followed (bundles hold no links). O_NONBLOCK: opening a FIFO
 // returns at once instead of waiting for a writer, so the fstat below can refuse it; regular-file reads are
@@ -60,8 +61,9 @@ export async function digestFile(
     } catch (cause) {
       throw digestIoError(cause, path);
     }
-    // Small files get small buffers: hashing thousands of them must not allocate 8 MiB each.
-    const bufferSize = Math.max(1, Math.min(chunkSize, expectedSize));
+    // Small files get small buffers: hashing thousands of them must not allocate 8 MiB each. The floor keeps
+    // reads efficient when the size is wrong (a file still growing, /proc files that report 0).
+    const bufferSize = Math.min(chunkSize, Math.max(expectedSize, MIN_BUFFER));
     const buffers = [new Uint8Array(bufferSize), new Uint8Array(bufferSize)] as const;
     const read = (buffer: Uint8Array): Promise<number> =>
       file.read(buffer, 0, buffer.length, null).then(

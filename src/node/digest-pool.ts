@@ -1,0 +1,163 @@
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { DIGEST_ALGORITHMS, type DigestAlgorithm, type DigestSet } from '../digest/algorithms.js';
+import { normaliseAlgorithms } from '../digest/multi-digest.js';
+import { EvidenceBundleError } from '../errors.js';
+import { nodeBackend } from './digest-backend.js';
+import { NOT_REGULAR_FILE, digestIoError } from './digest-errors.js';
+import { digestFile } from './digest-file.js';
+import { DIGEST_WORKER_SOURCE } from './digest-worker-source.js';
+
+/** Hashes many files on worker threads; see {@link createDigestPool}. */
+export interface DigestPool {
+  /**
+   * Hashes one file (SHA-256 always, plus `algorithms`) on a worker thread.
+   * @throws EvidenceBundleError `ERR_SOURCE_NOT_FOUND`, `ERR_SOURCE_NOT_REGULAR_FILE`, `ERR_IO`,
+   *   `ERR_DIGEST_UNSUPPORTED_ALGORITHM`; a `TypeError` once the pool is closed.
+   */
+  digestFile(path: string, algorithms?: Iterable<string>): Promise<{ digests: DigestSet; size: number }>;
+  /** Waits for the work already asked for, then stops every worker. */
+  close(): Promise<void>;
+}
+
+export interface DigestPoolOptions {
+  /** Number of worker threads; `os.availableParallelism()` by default. */
+  size?: number;
+}
+
+interface Job {
+  path: string;
+  algorithms: DigestAlgorithm[];
+  resolve: (result: { digests: DigestSet; size: number }) => void;
+  reject: (error: unknown) => void;
+}
+
+type WorkerResult = { digests: DigestSet; size: number } | { error: { code: unknown; message: string } };
+
+interface PoolWorker {
+  worker: Worker;
+  batch: Job[] | undefined;
+}
+
+// Files up to this size are read in one call; larger ones in chunks of CHUNK_BYTES into one reused buffer.
+const SMALL_FILE_BYTES = 1024 * 1024;
+const CHUNK_BYTES = 4 * 1024 * 1024;
+// Jobs per message: enough to make messaging cheap for tiny files, few enough that workers share the queue.
+const MAX_BATCH = 64;
+
+/**
+ * Starts a pool of worker threads that hash files with node:crypto, for bundles of many small files where one
+ * thread reading and hashing in turn leaves the disk and the other cores idle. Workers start on demand, do not
+ * keep the process alive while idle, and stop on `close()`. Requests are sent to workers in batches.
+ * @throws RangeError when `size` is not a positive integer.
+ * @example
+ * const pool = createDigestPool();
+ * try {
+ *   const results = await Promise.all(paths.map((p) => pool.digestFile(p, ['sha512'])));
+ * } finally {
+ *   await pool.close();
+ * }
+ */
+export function createDigestPool(options: DigestPoolOptions = {}): DigestPool {
+  const size = options.size ?? availableParallelism();
+  if (!Number.isSafeInteger(size) || size < 1) throw new RangeError('pool size must be a positive integer');
+  const blake3Url = resolveNobleBlake3();
+  const workers: PoolWorker[] = [];
+  const queue: Job[] = [];
+  let closed = false;
+  let closing: Promise<void> | undefined;
+  let drained: (() => void) | undefined;
+
+  const idle = (): boolean => queue.length === 0 && workers.every((w) => w.batch === undefined);
+
+  function startWorker(): PoolWorker {
+    const worker = new Worker(DIGEST_WORKER_SOURCE, {
+      eval: true,
+      workerData: {
+        nodeNames: Object.fromEntries(
+          Object.entries(DIGEST_ALGORITHMS).flatMap(([name, info]) => (info.nodeName ? [[name, info.nodeName]] : [])),
+        ),
+        blake3Url,
+        smallFileBytes: SMALL_FILE_BYTES,
+        chunkBytes: CHUNK_BYTES,
+        notRegularFile: NOT_REGULAR_FILE,
+      },
+    });
+    const entry: PoolWorker = { worker, batch: undefined };
+    worker.on('message', ({ results }: { results: WorkerResult[] }) => {
+      const jobs = entry.batch ?? [];
+      entry.batch = undefined;
+      jobs.forEach((job, i) => settle(job, results[i]));
+      dispatch();
+    });
+    // A worker that dies (out of memory, a bug) fails its own batch only; the next dispatch starts another.
+    const fail = (cause: unknown): void => {
+      const index = workers.indexOf(entry);
+      if (index < 0) return;
+      workers.splice(index, 1);
+      const jobs = entry.batch ?? [];
+      entry.batch = undefined;
+      for (const job of jobs) job.reject(new EvidenceBundleError('ERR_IO', `${job.path}: digest worker failed`, { cause }));
+      dispatch();
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`digest worker exited with code ${code}`)));
+    workers.push(entry);
+    return entry;
+  }
+
+  function settle(job: Job, result: WorkerResult | undefined): void {
+    if (result === undefined) job.reject(new EvidenceBundleError('ERR_IO', `${job.path}: no answer from the digest worker`));
+    else if ('error' in result) job.reject(digestIoError(Object.assign(new Error(result.error.message), { code: result.error.code }), job.path));
+    else job.resolve(result);
+  }
+
+  function dispatch(): void {
+    while (queue.length > 0) {
+      const free = workers.find((w) => w.batch === undefined) ?? (workers.length < size ? startWorker() : undefined);
+      if (free === undefined) break;
+      // Share what is queued among the workers rather than giving it all to the first one.
+      const take = Math.min(MAX_BATCH, Math.max(1, Math.ceil(queue.length / size)));
+      const jobs = queue.splice(0, take);
+      free.batch = jobs;
+      free.worker.ref();
+      free.worker.postMessage({ jobs: jobs.map((j) => ({ path: j.path, algorithms: j.algorithms })) });
+    }
+    for (const w of workers) if (w.batch === undefined) w.worker.unref();
+    if (drained !== undefined && idle()) drained();
+  }
+
+  return {
+    async digestFile(path, algorithms) {
+      if (closed) throw new TypeError('the digest pool is closed');
+      if (typeof path !== 'string') throw new TypeError('path must be a string');
+      const algs = normaliseAlgorithms(algorithms);
+      // Without a loadable @noble/hashes (an unusual bundling), BLAKE3 is hashed on this thread instead.
+      if (algs.includes('blake3') && blake3Url === undefined) return digestFile(path, { algorithms: algs, backend: nodeBackend });
+      return new Promise((resolve, reject) => {
+        queue.push({ path, algorithms: algs, resolve, reject });
+        dispatch();
+      });
+    },
+    close() {
+      closed = true;
+      closing ??= (async () => {
+        if (!idle()) await new Promise<void>((resolve) => (drained = resolve));
+        const stopping = workers.splice(0);
+        await Promise.all(stopping.map((w) => w.worker.terminate()));
+      })();
+      return closing;
+    },
+  };
+}
+
+/** A file URL of @noble/hashes' BLAKE3 module for the workers to import, or undefined when it cannot be found. */
+function resolveNobleBlake3(): string | undefined {
+  try {
+    return pathToFileURL(createRequire(import.meta.url).resolve('@noble/hashes/blake3.js')).href;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,77 @@
+// The digest worker's code, as plain JavaScript run with `new Worker(source, { eval: true })`: it then needs no
+// file of its own, so it runs the same from the TypeScript sources (tests) and from the bundled dist/ files.
+// Only node: modules are used; BLAKE3 comes from @noble/hashes through a URL the pool resolved.
+
+/** Code of the digest worker thread; see {@link createDigestPool} for the message protocol. */
+export const DIGEST_WORKER_SOURCE = String.raw`
+'use strict';
+// getBuiltinModule, not require: an eval worker inherits --input-type=module from a parent started with it,
+// and then runs as an ES module where require does not exist.
+const { parentPort, workerData } = process.getBuiltinModule('node:worker_threads');
+const fs = process.getBuiltinModule('node:fs');
+const { createHash } = process.getBuiltinModule('node:crypto');
+
+const { nodeNames, blake3Url, smallFileBytes, chunkBytes, notRegularFile } = workerData;
+// Same flags as digestFile: refuse symbolic links, never wait on a FIFO.
+const FLAGS = fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK;
+let buffer;
+let blake3;
+
+function createHasher(algorithm) {
+  const nodeName = nodeNames[algorithm];
+  if (nodeName) {
+    const hash = createHash(nodeName);
+    return { update: (bytes) => hash.update(bytes), hex: () => hash.digest('hex') };
+  }
+  if (algorithm === 'blake3' && blake3) {
+    const hash = blake3.create();
+    return { update: (bytes) => hash.update(bytes), hex: () => Buffer.from(hash.digest()).toString('hex') };
+  }
+  throw Object.assign(new Error('no implementation of ' + algorithm + ' in the digest worker'), { code: 'EVB_NO_ALGORITHM' });
+}
+
+function digestOne(path, algorithms) {
+  const fd = fs.openSync(path, FLAGS);
+  try {
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile()) throw Object.assign(new Error(path + ' is not a regular file'), { code: notRegularFile });
+    const hashers = algorithms.map(createHasher);
+    let size = 0;
+    if (stat.size <= smallFileBytes) {
+      // One read for a small file; readFileSync on the descriptor still reads to the end if it grew.
+      const bytes = fs.readFileSync(fd);
+      for (const h of hashers) h.update(bytes);
+      size = bytes.length;
+    } else {
+      buffer ??= new Uint8Array(chunkBytes);
+      for (;;) {
+        const n = fs.readSync(fd, buffer, 0, buffer.length, null);
+        if (n === 0) break;
+        const chunk = buffer.subarray(0, n);
+        for (const h of hashers) h.update(chunk);
+        size += n;
+      }
+    }
+    const digests = {};
+    algorithms.forEach((algorithm, i) => { digests[algorithm] = hashers[i].hex(); });
+    return { digests, size };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+parentPort.on('message', async ({ jobs }) => {
+  if (!blake3 && blake3Url && jobs.some((job) => job.algorithms.includes('blake3'))) {
+    // A failed load leaves blake3 unset: those jobs then fail one by one with EVB_NO_ALGORITHM.
+    blake3 = await import(blake3Url).then((m) => m.blake3, () => undefined);
+  }
+  const results = jobs.map((job) => {
+    try {
+      return digestOne(job.path, job.algorithms);
+    } catch (error) {
+      return { error: { code: error && error.code, message: String(error && error.message) } };
+    }
+  });
+  parentPort.postMessage({ results });
+});
+`;

@@ -1,0 +1,123 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DIGEST_ALGORITHM_NAMES } from '../../src/digest/algorithms.js';
+import { digestFile } from '../../src/node/digest-file.js';
+import { createDigestPool, type DigestPool } from '../../src/node/digest-pool.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'evb-digest-pool-'));
+const files: string[] = [];
+let pool: DigestPool;
+
+function bytesOf(length: number, seed: number): Uint8Array {
+  const out = new Uint8Array(length);
+  let x = seed;
+  for (let i = 0; i < length; i++) out[i] = (x = (x * 1103515245 + 12345) >>> 0) >>> 24;
+  return out;
+}
+
+beforeAll(() => {
+  let seed = 1;
+  for (let i = 0; i < 200; i++) {
+    const path = join(dir, `small-${i}`);
+    writeFileSync(path, bytesOf((seed = (seed * 48271) % 2147483647) % 20_000, seed));
+    files.push(path);
+  }
+  // Either side of the worker's 1 MiB single-read limit, and a 10 MiB file read in chunks.
+  for (const [name, length] of [['one-mib', 1024 * 1024], ['one-mib-plus', 1024 * 1024 + 1], ['ten-mib', 10 * 1024 * 1024]] as const) {
+    const path = join(dir, name);
+    writeFileSync(path, bytesOf(length, length));
+    files.push(path);
+  }
+  pool = createDigestPool({ size: 3 });
+});
+
+afterAll(async () => {
+  await pool.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('createDigestPool', () => {
+  it('agrees with digestFile on 200 small files and large ones, for every algorithm', async () => {
+    const got = await Promise.all(files.map((f) => pool.digestFile(f, DIGEST_ALGORITHM_NAMES)));
+    const want = await Promise.all(files.map((f) => digestFile(f, { algorithms: DIGEST_ALGORITHM_NAMES })));
+    expect(got).toEqual(want);
+    expect(got.at(-1)!.size).toBe(10 * 1024 * 1024);
+  });
+
+  it('computes SHA-256 only by default', async () => {
+    const got = await pool.digestFile(files[0]!);
+    expect(Object.keys(got.digests)).toEqual(['sha256']);
+    expect(got).toEqual(await digestFile(files[0]!));
+  });
+
+  it('rejects a missing file with ERR_SOURCE_NOT_FOUND without failing the requests around it', async () => {
+    const results = await Promise.allSettled([
+      pool.digestFile(files[1]!),
+      pool.digestFile(join(dir, 'missing')),
+      pool.digestFile(files[2]!),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((results[1] as PromiseRejectedResult).reason).toMatchObject({ code: 'ERR_SOURCE_NOT_FOUND' });
+    // And the pool keeps working afterwards.
+    expect(await pool.digestFile(files[3]!, ['sha512'])).toEqual(await digestFile(files[3]!, { algorithms: ['sha512'] }));
+  });
+
+  it('maps special files and other failures to the same codes as digestFile', async () => {
+    const sub = join(dir, 'subdir');
+    mkdirSync(sub);
+    await expect(pool.digestFile(sub)).rejects.toMatchObject({ code: 'ERR_SOURCE_NOT_REGULAR_FILE' });
+    await expect(pool.digestFile(join(files[0]!, 'below'))).rejects.toMatchObject({ code: 'ERR_SOURCE_NOT_FOUND' });
+    await expect(pool.digestFile('/proc/self/mem')).rejects.toMatchObject({ code: 'ERR_IO' });
+    await expect(pool.digestFile(files[0]!, ['md5'])).rejects.toMatchObject({ code: 'ERR_DIGEST_UNSUPPORTED_ALGORITHM' });
+  });
+
+  it('refuses a bad size and requests after close', async () => {
+    expect(() => createDigestPool({ size: 0 })).toThrow(RangeError);
+    const other = createDigestPool({ size: 1 });
+    const pending = other.digestFile(files[0]!);
+    await other.close();
+    // Work asked for before close() is finished, not dropped.
+    expect(await pending).toEqual(await digestFile(files[0]!));
+    await expect(other.digestFile(files[0]!)).rejects.toBeInstanceOf(TypeError);
+  });
+});
+
+describe('digest pool and process lifetime', () => {
+  // A child process exits on its own only if no worker keeps its event loop alive.
+  async function exitsAlone(script: string): Promise<string> {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: join(import.meta.dirname, '..', '..'),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.setEncoding('utf8').on('data', (s: string) => (out += s));
+    child.stderr.setEncoding('utf8').on('data', (s: string) => (err += s));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    clearTimeout(timer);
+    expect(code, err).toBe(0);
+    return out;
+  }
+
+  const script = (close: boolean): string => `
+    import { createDigestPool } from './src/node/digest-pool.ts';
+    const pool = createDigestPool({ size: 2 });
+    const r = await Promise.all([pool.digestFile(${JSON.stringify(files[0])}, ['blake3']), pool.digestFile(${JSON.stringify(files[1])})]);
+    ${close ? 'await pool.close();' : ''}
+    console.log(r[0].digests.blake3);
+  `;
+
+  it('lets the process exit after close()', async () => {
+    const want = await digestFile(files[0]!, { algorithms: ['blake3'] });
+    expect((await exitsAlone(script(true))).trim()).toBe(want.digests.blake3);
+  });
+
+  it('lets the process exit when idle workers were never closed', async () => {
+    const want = await digestFile(files[0]!, { algorithms: ['blake3'] });
+    expect((await exitsAlone(script(false))).trim()).toBe(want.digests.blake3);
+  });
+});
