@@ -38,7 +38,8 @@ type WorkerResult = { digests: DigestSet; size: number } | { error: { code: unkn
 
 interface PoolWorker {
   worker: Worker;
-  batch: Job[] | undefined;
+  /** Batches sent and not answered yet, oldest first (the worker answers in order). */
+  inFlight: Job[][];
 }
 
 // Files up to this size are read in one call; larger ones in chunks of CHUNK_BYTES into one reused buffer.
@@ -46,6 +47,9 @@ const SMALL_FILE_BYTES = 1024 * 1024;
 const CHUNK_BYTES = 4 * 1024 * 1024;
 // Jobs per message: enough to make messaging cheap for tiny files, few enough that workers share the queue.
 const MAX_BATCH = 64;
+// Batches per worker at once: the next one is already waiting when a worker finishes, so it never idles
+// while this thread handles the answer.
+const PIPELINE_DEPTH = 2;
 
 /**
  * Starts a pool of worker threads that hash files with node:crypto, for bundles of many small files where one
@@ -69,8 +73,9 @@ export function createDigestPool(options: DigestPoolOptions = {}): DigestPool {
   let closed = false;
   let closing: Promise<void> | undefined;
   let drained: (() => void) | undefined;
+  let dispatchScheduled = false;
 
-  const idle = (): boolean => queue.length === 0 && workers.every((w) => w.batch === undefined);
+  const idle = (): boolean => queue.length === 0 && workers.every((w) => w.inFlight.length === 0);
 
   function startWorker(): PoolWorker {
     const worker = new Worker(DIGEST_WORKER_SOURCE, {
@@ -85,10 +90,9 @@ export function createDigestPool(options: DigestPoolOptions = {}): DigestPool {
         notRegularFile: NOT_REGULAR_FILE,
       },
     });
-    const entry: PoolWorker = { worker, batch: undefined };
+    const entry: PoolWorker = { worker, inFlight: [] };
     worker.on('message', ({ results }: { results: WorkerResult[] }) => {
-      const jobs = entry.batch ?? [];
-      entry.batch = undefined;
+      const jobs = entry.inFlight.shift() ?? [];
       jobs.forEach((job, i) => settle(job, results[i]));
       dispatch();
     });
@@ -97,8 +101,7 @@ export function createDigestPool(options: DigestPoolOptions = {}): DigestPool {
       const index = workers.indexOf(entry);
       if (index < 0) return;
       workers.splice(index, 1);
-      const jobs = entry.batch ?? [];
-      entry.batch = undefined;
+      const jobs = entry.inFlight.splice(0).flat();
       for (const job of jobs) job.reject(new EvidenceBundleError('ERR_IO', `${job.path}: digest worker failed`, { cause }));
       dispatch();
     };
@@ -116,17 +119,29 @@ export function createDigestPool(options: DigestPoolOptions = {}): DigestPool {
 
   function dispatch(): void {
     while (queue.length > 0) {
-      const free = workers.find((w) => w.batch === undefined) ?? (workers.length < size ? startWorker() : undefined);
+      const free =
+        workers.find((w) => w.inFlight.length === 0) ??
+        (workers.length < size ? startWorker() : workers.find((w) => w.inFlight.length < PIPELINE_DEPTH));
       if (free === undefined) break;
       // Share what is queued among the workers rather than giving it all to the first one.
-      const take = Math.min(MAX_BATCH, Math.max(1, Math.ceil(queue.length / size)));
+      const take = Math.min(MAX_BATCH, Math.max(1, Math.ceil(queue.length / (size * PIPELINE_DEPTH))));
       const jobs = queue.splice(0, take);
-      free.batch = jobs;
+      free.inFlight.push(jobs);
       free.worker.ref();
       free.worker.postMessage({ jobs: jobs.map((j) => ({ path: j.path, algorithms: j.algorithms })) });
     }
-    for (const w of workers) if (w.batch === undefined) w.worker.unref();
+    for (const w of workers) if (w.inFlight.length === 0) w.worker.unref();
     if (drained !== undefined && idle()) drained();
+  }
+
+  // Requests made in one synchronous burst (a Promise.all over a file list) are batched together.
+  function scheduleDispatch(): void {
+    if (dispatchScheduled) return;
+    dispatchScheduled = true;
+    queueMicrotask(() => {
+      dispatchScheduled = false;
+      dispatch();
+    });
   }
 
   return {
@@ -138,7 +153,7 @@ export function createDigestPool(options: DigestPoolOptions = {}): DigestPool {
       if (algs.includes('blake3') && blake3Url === undefined) return digestFile(path, { algorithms: algs, backend: nodeBackend });
       return new Promise((resolve, reject) => {
         queue.push({ path, algorithms: algs, resolve, reject });
-        dispatch();
+        scheduleDispatch();
       });
     },
     close() {

@@ -60,7 +60,14 @@ function digestOne(path, algorithms) {
   }
 }
 
-parentPort.on('message', async ({ jobs }) => {
+// Batches are handled one after the other, so answers leave in the order the batches came, even when one of
+// them waits for the BLAKE3 module to load.
+let previous = Promise.resolve();
+parentPort.on('message', (message) => {
+  previous = previous.then(() => handle(message));
+});
+
+async function handle({ jobs }) {
   if (!blake3 && blake3Url && jobs.some((job) => job.algorithms.includes('blake3'))) {
     // A failed load leaves blake3 unset: those jobs then fail one by one with EVB_NO_ALGORITHM.
     blake3 = await import(blake3Url).then((m) => m.blake3, () => undefined);
@@ -73,5 +80,5 @@ parentPort.on('message', async ({ jobs }) => {
     }
   });
   parentPort.postMessage({ results });
-});
+}
 `;
