@@ -13,6 +13,7 @@ const MIN_BUFFER = 64 * 1024;
 // unaffected by the flag.
 const OPEN_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
 
+/** Options of {@link digestFile}. */
 export interface DigestFileOptions {
   /** Extra algorithms besides SHA-256 (always computed). */
   algorithms?: Iterable<string>;

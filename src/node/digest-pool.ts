@@ -22,6 +22,7 @@ export interface DigestPool {
   close(): Promise<void>;
 }
 
+/** Options of {@link createDigestPool}. */
 export interface DigestPoolOptions {
   /** Number of worker threads; `os.availableParallelism()` by default. */
   size?: number;
