@@ -1,2 +1,17 @@
-// evidence-bundle/node: Node.js adapters (file system containers, native hashing, worker pool).
-export {};
+// evidence-bundle/node: Node.js adapters (file-system containers, native hashing, worker pool).
+// Explicit list of exports; nothing is re-exported wholesale.
+
+// Hashing
+export { nodeBackend } from './digest-backend.js';
+export { digestFile } from './digest-file.js';
+export type { DigestFileOptions } from './digest-file.js';
+export { createDigestPool } from './digest-pool.js';
+export type { DigestPool, DigestPoolOptions } from './digest-pool.js';
+
+// Bundle directories
+export { packBundle } from './pack-bundle.js';
+export type { PackItem, PackOptions, WithheldItem } from './pack-bundle.js';
+export { openBundleDirectory } from './open-bundle-directory.js';
+export { verifyBundleDirectory } from './verify-bundle-directory.js';
+export { signBundleDirectory } from './sign-bundle-directory.js';
+export { recoverInterruptedCommit } from './commit-tag-files.js';
