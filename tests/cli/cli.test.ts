@@ -1,0 +1,126 @@
+import { promises as fsp } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import type { CliIO } from '../../src/cli/io.js';
+import { VERSION } from '../../src/cli/version.js';
+import { VerificationReportSchema } from '../../src/index.js';
+import { DEMO_DIR, flipByte, tempDir } from '../helpers/bundle-fixture.js';
+import { REPO_ROOT } from '../helpers/vectors.js';
+
+let dir: string;
+
+async function evb(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const io: CliIO = { stdout: (t) => void (out += t), stderr: (t) => void (err += t), stderrIsTTY: false, cwd: dir };
+  const code = await main(args, io);
+  return { code, out, err };
+}
+
+beforeAll(async () => {
+  dir = await tempDir('evb-cli-');
+});
+afterAll(async () => {
+  await fsp.rm(dir, { recursive: true, force: true });
+});
+
+describe('evb', () => {
+  it('keeps its version in step with package.json', async () => {
+    const pkg = JSON.parse(await fsp.readFile(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
+    expect(VERSION).toBe(pkg.version);
+    expect((await evb('--version')).out.trim()).toBe(VERSION);
+  });
+
+  it('prints help with the exit codes', async () => {
+    const { code, out } = await evb('--help');
+    expect(code).toBe(0);
+    expect(out).toMatch(/2\s+INDETERMINATE/);
+    expect(out).toMatch(/66\s+input not found/);
+  });
+
+  it('answers misuse with exit 64 and one line', async () => {
+    const unknown = await evb('frobnicate');
+    expect(unknown.code).toBe(64);
+    const badFlag = await evb('verify', 'x', '--no-such-flag');
+    expect(badFlag.code).toBe(64);
+    expect(badFlag.err.trim().split('\n')).toHaveLength(1);
+    expect((await evb('verify')).code).toBe(64);
+  });
+
+  it('exits 66 when the bundle does not exist', async () => {
+    const r = await evb('verify', 'missing-bundle');
+    expect(r.code).toBe(66);
+    expect(r.err).toMatch(/ERR_SOURCE_NOT_FOUND/);
+    expect(r.err).not.toMatch(/\n\s+at /);
+  });
+
+  it('runs keygen, pack, sign, inspect and verify end to end with the documented exit codes', async () => {
+    expect((await evb('keygen', '--out', 'packager.jwk')).code).toBe(0);
+    expect((await evb('keygen', '--alg', 'ES384', '--out', 'ca.jwk')).code).toBe(0);
+    expect((await evb('keygen', '--out', 'packager.jwk')).code).toBe(73);
+    const mode = (await fsp.stat(join(dir, 'packager.jwk'))).mode & 0o777;
+    expect(mode).toBe(0o600);
+
+    const packed = await evb('pack', '--spec', join(DEMO_DIR, 'case.json'), '--out', 'b1', '--alg', 'blake3', '--sign', 'packager=packager.jwk');
+    expect(packed.code, packed.err).toBe(0);
+    expect((await evb('pack', '--spec', join(DEMO_DIR, 'case.json'), '--out', 'b1')).code).toBe(73);
+    expect((await evb('sign', 'b1', '--key', 'ca.jwk', '--role', 'certifier')).code).toBe(0);
+
+    const inspected = await evb('inspect', 'b1');
+    expect(inspected.code).toBe(0);
+    expect(inspected.out).toContain('VN-A05-2026-0917');
+    expect(inspected.out).toContain('certifier');
+
+    const valid = await evb('verify', 'b1', '--trust', 'packager.pub.jwk', '--trust', 'ca.pub.jwk', '--json', '--junit', 'v.xml');
+    expect(valid.code, valid.out).toBe(0);
+    const report = VerificationReportSchema.parse(JSON.parse(valid.out));
+    expect(report.outcome).toBe('VALID');
+    expect(report.signatures.map((s) => s.role)).toEqual(['packager', 'certifier']);
+    const junit = await fsp.readFile(join(dir, 'v.xml'), 'utf8');
+    expect(junit).toMatch(/<testsuite [^>]*failures="0"/);
+
+    const untrusted = await evb('verify', 'b1');
+    expect(untrusted.code).toBe(2);
+    expect(untrusted.out).toMatch(/Outcome: INDETERMINATE/);
+
+    expect((await evb('check', 'b1')).code).toBe(0);
+
+    await fsp.cp(join(dir, 'b1'), join(dir, 'b2'), { recursive: true });
+    await flipByte(join(dir, 'b2', 'data', 'disk', 'sdb-excerpt.img'), 511);
+    const invalid = await evb('verify', 'b2', '--trust', 'packager.pub.jwk', '--junit', 'i.xml');
+    expect(invalid.code).toBe(1);
+    expect(invalid.out).toMatch(/item\.digest-mismatch.*disk-excerpt/);
+    expect(await fsp.readFile(join(dir, 'i.xml'), 'utf8')).toMatch(/<failure type="[^"]+"/);
+    expect((await evb('check', 'b2')).code).toBe(1);
+    const refused = await evb('sign', 'b2', '--key', 'ca.jwk', '--role', 'certifier');
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(/ERR_VERIFY_INVALID/);
+  });
+
+  it('packs a folder, naming items by their paths', async () => {
+    const spec = JSON.parse(await fsp.readFile(join(DEMO_DIR, 'case.json'), 'utf8')) as { metadata: unknown };
+    await fsp.writeFile(join(dir, 'folder-spec.json'), JSON.stringify({ metadata: spec.metadata }));
+    const r = await evb('pack', join(DEMO_DIR, 'evidence'), '--spec', 'folder-spec.json', '--out', 'from-folder');
+    expect(r.code, r.err).toBe(0);
+    const inspected = await evb('inspect', 'from-folder', '--json');
+    const items = (JSON.parse(inspected.out) as { manifest: { items: Array<{ path: string }> } }).manifest.items;
+    expect(items.map((i) => i.path)).toEqual(['chat/export.json', 'disk/sdb-excerpt.img', 'logs/access.log', 'subscriber/subscriber-records.csv']);
+  });
+
+  it('prints the JSON Schemas it knows', async () => {
+    const list = await evb('schema');
+    expect(list.out.split('\n')).toContain('manifest');
+    const manifest = await evb('schema', 'manifest');
+    expect(JSON.parse(manifest.out)).toMatchObject({ $schema: 'https://json-schema.org/draft/2020-12/schema' });
+    expect((await evb('schema', 'nope')).code).toBe(64);
+  });
+
+  it('reports malformed spec JSON with its error code and exit 65', async () => {
+    await fsp.writeFile(join(dir, 'dup.json'), '{"metadata": {}, "metadata": {}}');
+    const r = await evb('pack', '--spec', 'dup.json', '--out', 'never');
+    expect(r.code).toBe(65);
+    expect(r.err).toMatch(/ERR_JSON_DUPLICATE_KEY/);
+    await expect(fsp.stat(join(dir, 'never'))).rejects.toThrow();
+  });
+});
