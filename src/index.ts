@@ -22,3 +22,38 @@ export { createMultiDigest, normaliseAlgorithms } from './digest/multi-digest.js
 export type { MultiDigest } from './digest/multi-digest.js';
 export { digestStream } from './digest/digest-stream.js';
 export type { ByteSource, DigestStreamOptions } from './digest/digest-stream.js';
+
+// The manifest model (zod) and its JSON Schemas
+export { ManifestSchema, FORMAT_VERSION } from './model/manifest.js';
+export type { Manifest } from './model/manifest.js';
+export type { Item } from './model/item.js';
+export type { Actor } from './model/actor.js';
+export type { Authority } from './model/authority.js';
+export type { LegalBasis } from './model/legal-basis.js';
+export type { Handling } from './model/handling.js';
+export type { CountryCode } from './model/iso3166.js';
+export { parseManifest } from './model/parse-manifest.js';
+export { checkManifest } from './model/check-manifest.js';
+export { JSON_SCHEMA_SOURCES, JSON_SCHEMA_NAMES, toJsonSchema } from './model/json-schemas.js';
+export type { JsonSchemaName } from './model/json-schemas.js';
+
+// Bundles
+export { buildManifest } from './bundle/build-manifest.js';
+export type { BundleMetadata, ItemDescription, BuiltItem } from './bundle/build-manifest.js';
+export { MANIFEST_FILE, SIGNATURES_FILE, CUSTODY_FILE, PAYLOAD_DIR, TAG_DIR, LIMITS } from './bundle/layout.js';
+
+// Verification and reports
+export { verifyBundle } from './verify/verify-bundle.js';
+export type { VerifyOptions } from './verify/verify-bundle.js';
+export { createVerifier } from './verify/create-verifier.js';
+export type { Verifier } from './verify/create-verifier.js';
+export { assertBundle } from './verify/assert-bundle.js';
+export { inspectBundle } from './verify/inspect-bundle.js';
+export type { BundleInspection } from './verify/inspect-bundle.js';
+export { VerificationReportSchema, OutcomeSchema } from './verify/report-schema.js';
+export type { VerificationReport, Outcome, ItemResult, SignatureResult, BundleIdentity } from './verify/report-schema.js';
+export { renderReportText } from './verify/render-text.js';
+export { renderReportJUnit } from './verify/render-junit.js';
+export { renderInspectionText } from './verify/render-inspection.js';
+export { decideOutcome } from './verify/outcome.js';
+export { makeFinding } from './report/codes.js';

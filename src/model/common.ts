@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import { checkBundlePath } from '../path/bundle-path.js';
+import { ISO_3166_ALPHA2 } from './iso3166.js';
+
+/** RFC 3339 date-time with a mandatory offset (`Z` or `+hh:mm`); impossible dates are rejected. */
+export const DateTime = z.iso
+  .datetime({ offset: true })
+  .meta({ description: 'RFC 3339 date-time with offset, e.g. 2026-10-02T08:14:07+07:00' });
+
+/** RFC 3339 full-date. */
+export const FullDate = z.iso.date().meta({ description: 'RFC 3339 full-date, e.g. 2026-08-03' });
+
+/** ISO 3166-1 alpha-2 country code, upper case, assigned codes only. */
+export const Country = z.enum(ISO_3166_ALPHA2).meta({ description: 'ISO 3166-1 alpha-2 country code' });
+
+/** A BCP 47 language tag (RFC 5646 syntax: language, optional script, region, variants). */
+export const LanguageTag = z
+  .string()
+  .regex(/^[A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?(-([A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*$/)
+  .meta({ description: 'BCP 47 language tag, e.g. vi, fr, ar-DZ, zh-Hant' });
+
+/** A non-empty string without leading or trailing white space (names, references). */
+export const Text = z.string().min(1).max(4096).regex(/^\S(.*\S)?$/s);
+
+/** Free text in several languages: BCP 47 tag -> text; at least one language. */
+export const MultilingualText = z
+  .record(LanguageTag, Text)
+  .refine((t) => Object.keys(t).length > 0, 'at least one language')
+  .meta({ description: 'Text by BCP 47 language tag; at least one entry' });
+
+/** An identifier used for cross references inside the manifest (item and actor ids). */
+export const Identifier = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/)
+  .meta({ description: 'Identifier: letters, digits, ".", "_", "-"; starts with a letter or digit; at most 128 characters' });
+
+/** An RFC 6838 media type, optionally with parameters. */
+export const MediaType = z
+  .string()
+  .max(255)
+  .regex(/^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}(\s*;\s*[a-z0-9!#$&^_.+-]+=("[^"]*"|[a-zA-Z0-9!#$&^_.+-]+))*$/i)
+  .meta({ description: 'RFC 6838 media type, e.g. application/json' });
+
+/** An RFC 7638 JWK SHA-256 thumbprint, base64url without padding. */
+export const KeyId = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{43}$/)
+  .meta({ description: 'RFC 7638 JWK SHA-256 thumbprint, base64url' });
+
+/** A path inside the bag's data/ directory, following the path rules of docs/format.md. */
+export const ItemPath = z
+  .string()
+  .min(1)
+  .max(1024)
+  // The pattern carries the syntactic rules into the JSON Schema; NFC and length in bytes are checked in code.
+  .regex(/^(?!\/)(?!.*(?:^|\/)\.{1,2}(?:\/|$))(?!.*\/\/)(?!.*\/$)[^\\\u0000-\u001f\u007f]+$/)
+  .superRefine((path, ctx) => {
+    const problem = checkBundlePath(path);
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: `unsafe path: ${problem}` });
+  })
+  .meta({ description: 'Path relative to data/: "/" separators, no "." or ".." segments, no backslash, NUL or control characters, Unicode NFC' });
+
+const hex = (bytes: number) => z.string().regex(new RegExp(`^[0-9a-f]{${bytes * 2}}$`));
+
+/** Digests of an item's bytes by algorithm, lower-case hex. SHA-256 is mandatory. */
+export const Digests = z
+  .strictObject({
+    sha256: hex(32).meta({ description: 'SHA-256, 64 lower-case hex digits' }),
+    sha512: hex(64).optional().meta({ description: 'SHA-512' }),
+    'sha3-256': hex(32).optional().meta({ description: 'SHA3-256' }),
+    blake3: hex(32).optional().meta({ description: 'BLAKE3, 256-bit output' }),
+  })
+  .meta({ description: 'Digests of the item bytes, lower-case hex' });
