@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Country, DateTime, Identifier, KeyId } from '../model/common.js';
 
 /** The custody event types (docs/format.md, "Custody log"). */
 export const CUSTODY_EVENT_TYPES = [
@@ -24,25 +25,9 @@ export const CUSTODY_EVENT_TYP = 'evidence-custody-event+jws';
 /** Prefix of a custody link: `sha256:` and 64 lower-case hex digits. */
 export const CUSTODY_LINK_PREFIX = 'sha256:';
 
-// RFC 3339 section 5.6 date-time with an explicit offset; the calendar check is done separately because a
-// regular expression cannot know that 2026-02-30 does not exist.
-const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-](\d{2}):(\d{2}))$/;
-
-/** True when `text` is an RFC 3339 date-time with offset that names a real instant. */
-export function isRfc3339DateTime(text: string): boolean {
-  const m = RFC3339.exec(text);
-  if (m === null) return false;
-  const [y, mo, d, h, mi, s] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number) as [number, number, number, number, number, number];
-  const days = new Date(Date.UTC(y, mo, 0)).getUTCDate();
-  const offsetOk = m[9] === undefined || (Number(m[9]) <= 23 && Number(m[10]) <= 59);
-  // Leap seconds (60) are allowed by RFC 3339; Date.parse folds them into the next second.
-  return mo >= 1 && mo <= 12 && d >= 1 && d <= days && h <= 23 && mi <= 59 && s <= 60 && offsetOk;
-}
-
 const text = (max: number) => z.string().min(1).max(max);
-const country = z.string().regex(/^[A-Z]{2}$/, 'ISO 3166-1 alpha-2 code, upper case');
-/** An RFC 7638 JWK thumbprint (SHA-256, base64url): the key id of every signer. */
-const kid = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'RFC 7638 SHA-256 thumbprint, base64url');
+const country = Country;
+const kid = KeyId;
 const seq = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
 
 /** Who recorded an event: the signer of its line. */
@@ -70,14 +55,14 @@ export const CustodySealSchema = z.strictObject({
 });
 
 const itemIds = z
-  .array(text(256))
+  .array(Identifier)
   .min(1)
   .max(1_000_000)
   .refine((ids) => new Set(ids).size === ids.length, 'item ids must be distinct');
 
 const base = {
   seq,
-  time: z.string().regex(RFC3339, 'RFC 3339 date-time with offset').refine(isRfc3339DateTime, 'no such date or time'),
+  time: DateTime,
   actor: CustodyActorSchema,
   items: z.union([z.literal('all'), itemIds]),
   place: text(1024),
@@ -111,7 +96,6 @@ export const CustodyEventSchema = z
     plain('destroyed'),
   ])
   .meta({
-    id: 'custody-event',
     title: 'Custody event',
     description: 'One signed event of the chain of custody (evidence/custody.jsonl).',
   });

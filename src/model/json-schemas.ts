@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { VerificationReportSchema } from '../verify/report-schema.js';
 import { ManifestSchema } from './manifest.js';
+import { CustodyEventSchema } from '../custody/custody-event.js';
 
 /**
  * Every document of the format that has a JSON Schema, by name. `npm run schemas` writes
@@ -9,6 +10,7 @@ import { ManifestSchema } from './manifest.js';
 export const JSON_SCHEMA_SOURCES = {
   manifest: ManifestSchema,
   report: VerificationReportSchema,
+  'custody-event': CustodyEventSchema,
 } as const;
 
 export type JsonSchemaName = keyof typeof JSON_SCHEMA_SOURCES;
