@@ -1,0 +1,58 @@
+import { CUSTODY_FILE, LIMITS, MANIFEST_FILE } from '../bundle/layout.js';
+import type { CustodyActor, CustodyEvent } from '../custody/custody-event.js';
+import { createCustodyEvent } from '../custody/create-custody-event.js';
+import { custodyTail } from '../custody/custody-tail.js';
+import { signCustodyEvent } from '../custody/sign-custody-event.js';
+import { EvidenceBundleError } from '../errors.js';
+import { concatBytes } from '../internal/bytes.js';
+import type { Signer } from '../sign/signer.js';
+import { readTagFile } from '../verify/read-tag-file.js';
+import { openBundleDirectory } from './open-bundle-directory.js';
+import { updateTagFiles } from './update-tag-files.js';
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/**
+ * What the caller says about a new custody event; `seq` and `prev` come from the log, the actor's `kid` from
+ * the signer, `time` defaults to now (UTC).
+ */
+export type CustodyEventInput = DistributiveOmit<CustodyEvent, 'seq' | 'prev' | 'time' | 'actor'> & {
+  time?: string;
+  actor: Omit<CustodyActor, 'kid'>;
+};
+
+/**
+ * Appends one signed event to the custody log of a bundle directory (docs/format.md, "Custody log",
+ * "Appending"): the new log is the old log's bytes followed by the new line, committed with the tag manifests
+ * in one atomic step (`updateTagFiles`), so a crash leaves the old log or the new one, never a broken one.
+ * Evidence bytes are not read; the bundle's integrity is not checked first (`verifyBundle` does that).
+ * Concurrent appends to one bundle are not serialised: run them one after the other.
+ * @returns the sequence number of the new event.
+ * @throws EvidenceBundleError `ERR_CUSTODY_INVALID` (bad event fields, unreadable last event),
+ *   `ERR_LIMIT_EXCEEDED` (the log is full), `ERR_BAG_INVALID` (no manifest), `ERR_JWS_KEY_MISMATCH`,
+ *   `ERR_SOURCE_NOT_FOUND`, `ERR_IO`
+ * @example
+ * await appendCustodyEvent('case-42', { type: 'accessed', actor, items: ['disk'], place: 'Lyon lab',
+ *   purpose: 'verify the image before analysis' }, signer);
+ */
+export async function appendCustodyEvent(dir: string, input: CustodyEventInput, signer: Signer): Promise<{ seq: number }> {
+  const source = await openBundleDirectory(dir);
+  const manifestBytes = await readTagFile(source, MANIFEST_FILE, LIMITS.manifestBytes);
+  if (manifestBytes === undefined || manifestBytes === 'too-large') {
+    throw new EvidenceBundleError('ERR_BAG_INVALID', `${MANIFEST_FILE} is ${manifestBytes === undefined ? 'missing' : 'too large'}`);
+  }
+  const log = await readTagFile(source, CUSTODY_FILE, LIMITS.custodyBytes);
+  if (log === 'too-large') throw new EvidenceBundleError('ERR_LIMIT_EXCEEDED', `${CUSTODY_FILE} is full`);
+  const old = log ?? new Uint8Array(0);
+  const { seq, prev } = custodyTail(old, manifestBytes);
+  const event = createCustodyEvent({
+    ...input,
+    seq,
+    prev,
+    time: input.time ?? new Date().toISOString(),
+    actor: { ...input.actor, kid: signer.kid },
+  } as CustodyEvent);
+  const line = await signCustodyEvent(event, signer);
+  await updateTagFiles(dir, new Map([[CUSTODY_FILE, concatBytes(old, line)]]));
+  return { seq };
+}

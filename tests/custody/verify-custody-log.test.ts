@@ -1,0 +1,114 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { LIMITS } from '../../src/bundle/layout.js';
+import { CUSTODY_EVENT_TYP, type CustodyEvent } from '../../src/custody/custody-event.js';
+import { custodyLink } from '../../src/custody/custody-link.js';
+import { parseCustodyLog } from '../../src/custody/parse-custody-log.js';
+import { signCustodyEvent } from '../../src/custody/sign-custody-event.js';
+import { verifyCustodyLog } from '../../src/custody/verify-custody-log.js';
+import { canonicalizeToBytes } from '../../src/encoding/jcs.js';
+import { base64urlEncode, utf8DecodeStrict } from '../../src/internal/bytes.js';
+import { FINDING_CODES } from '../../src/report/codes.js';
+import { signDetached } from '../../src/sign/sign-detached.js';
+import { draft, ITEMS, joinLines, MANIFEST } from './helpers.js';
+import { counterparty, party, signedLog, type Party } from './signed-log.js';
+
+let alice: Party;
+let bob: Party;
+beforeAll(async () => {
+  [alice, bob] = [await party('Alice', 'investigator', 'FR'), await party('Bob', 'central-authority', 'DE', 'ES256')];
+});
+const verify = (log: Uint8Array | readonly Uint8Array[], trustedKeys = [alice.publicJwk, bob.publicJwk], manifestBytes = MANIFEST) =>
+  verifyCustodyLog(log instanceof Uint8Array ? log : joinLines(log), { manifestBytes, itemIds: ITEMS, trustedKeys });
+const codes = (check: { findings: Array<{ code: string }> }) => check.findings.map((f) => f.code);
+
+/** A line signed by `signer` for an event whose actor may be someone else, with a chosen header. */
+async function lineSignedBy(event: CustodyEvent, by: Party, header: { role: string; typ?: string }): Promise<Uint8Array> {
+  const payload = canonicalizeToBytes(event);
+  const jws = await signDetached(payload, by.signer, header);
+  return canonicalizeToBytes({ payload: base64urlEncode(payload), protected: jws.protected, signature: jws.signature });
+}
+
+describe('verifyCustodyLog', () => {
+  it('shows the timeline of a handover, with statuses and the custodian at the end', async () => {
+    const check = await verify(await signedLog([alice, bob], ['sealed', 'handover', 'analysed']));
+    expect(check.findings).toEqual([]);
+    expect(check.events.map((e) => [e.seq, e.type, e.kid, e.status])).toEqual([
+      [1, 'acquired', alice.actor.kid, 'valid'],
+      [2, 'sealed', alice.actor.kid, 'valid'],
+      [3, 'transferred', alice.actor.kid, 'valid'],
+      [4, 'received', bob.actor.kid, 'valid'],
+      [5, 'analysed', bob.actor.kid, 'valid'],
+    ]);
+    expect(check.events[2]!.counterparty).toBe('Bob (central-authority, Bob agency, DE)');
+    expect(check.events[0]!.actor).toBe('Alice (investigator, Alice agency, FR)');
+    expect(check.custodians).toEqual({ disk: bob.actor.kid, phone: bob.actor.kid });
+  });
+
+  it('reports a log moved from another bundle at its first event', async () => {
+    const check = await verify(await signedLog([alice, bob], ['accessed']), undefined, new TextEncoder().encode('{"other":1}'));
+    expect(codes(check)).toEqual(['custody.link.manifest-mismatch']);
+    expect(check.findings[0]).toMatchObject({ custody: 1, path: 'evidence/custody.jsonl' });
+  });
+
+  it('reports an event altered after signing as an invalid signature', async () => {
+    const lines = await signedLog([alice, bob], ['accessed']);
+    const jws = JSON.parse(utf8DecodeStrict(lines[1]!)) as { payload: string; protected: string; signature: string };
+    const event = JSON.parse(utf8DecodeStrict(Uint8Array.from(atob(jws.payload.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0))));
+    const altered = canonicalizeToBytes({ ...jws, payload: base64urlEncode(canonicalizeToBytes({ ...event, place: 'Paris' })) });
+    const check = await verify([lines[0]!, altered]);
+    expect(codes(check)).toEqual(['custody.signature.invalid']);
+    expect(check.events[1]!.status).toBe('invalid');
+  });
+
+  it('reports an event signed by a key that is not its actor', async () => {
+    const lines = await signedLog([alice, bob], []);
+    const event = { ...draft('accessed', { actor: alice.actor }), seq: 2, prev: custodyLink(lines[0]!) } as CustodyEvent;
+    const check = await verify([lines[0]!, await lineSignedBy(event, bob, { role: alice.actor.role, typ: CUSTODY_EVENT_TYP })]);
+    expect(codes(check)).toEqual(['custody.signer.not-actor']);
+    expect(check.events[1]!.status).toBe('invalid');
+  });
+
+  it("reports an event signed in another role than the actor's", async () => {
+    const event = { ...draft('acquired', { actor: alice.actor }), seq: 1, prev: custodyLink(MANIFEST) } as CustodyEvent;
+    const check = await verify([await lineSignedBy(event, alice, { role: 'prosecutor', typ: CUSTODY_EVENT_TYP })]);
+    expect(codes(check)).toEqual(['custody.signer.not-actor']);
+  });
+
+  it('reports a signature that is not a custody-event JWS as malformed', async () => {
+    const event = { ...draft('acquired', { actor: alice.actor }), seq: 1, prev: custodyLink(MANIFEST) } as CustodyEvent;
+    const check = await verify([await lineSignedBy(event, alice, { role: alice.actor.role, typ: 'JWT' })]);
+    expect(codes(check)).toEqual(['custody.malformed']);
+    expect(check.events[0]!.status).toBe('malformed');
+  });
+
+  it('reports signers the receiver does not trust as unknown: INDETERMINATE, not INVALID', async () => {
+    const check = await verify(await signedLog([alice, bob], ['handover']), [alice.publicJwk]);
+    expect(codes(check)).toEqual(['custody.signer.unknown']);
+    expect(FINDING_CODES['custody.signer.unknown'].effect).toBe('indeterminate');
+    expect(check.events.map((e) => e.status)).toEqual(['valid', 'valid', 'untrusted']);
+  });
+
+  it('applies the custody rules to signed events, with their locations', async () => {
+    const lines = await signedLog([alice, bob], ['accessed']);
+    const bad = { ...draft('transferred', { actor: bob.actor, counterparty: counterparty(alice), items: ['laptop'] }), seq: 3, prev: custodyLink(lines[1]!), time: '2026-10-06T06:00:00Z' } as CustodyEvent;
+    const line = await signCustodyEvent(bad, bob.signer);
+    const check = await verify([...lines, line.subarray(0, line.length - 1)]);
+    expect(codes(check).sort()).toEqual(['custody.item.unknown', 'custody.time.backwards']);
+    expect(check.findings.every((f) => f.custody === 3 && f.line === 3)).toBe(true);
+  });
+
+  it('refuses a log larger than the limits without reading it', () => {
+    const many = new Uint8Array(LIMITS.custodyEvents + 1).fill(0x0a);
+    expect(parseCustodyLog(many).findings.map((f) => f.code)).toEqual(['custody.too-large']);
+    expect(parseCustodyLog(many).lines).toEqual([]);
+    const big = new Uint8Array(LIMITS.custodyBytes + 1);
+    expect(parseCustodyLog(big).findings.map((f) => f.code)).toEqual(['custody.too-large']);
+  });
+
+  it('never throws on garbage', async () => {
+    for (const text of ['', '\n', 'x\n', '{}\n', '{"payload":"","protected":"","signature":""}\n', '\u0000\n\n', '[1]\n']) {
+      const check = await verify(new TextEncoder().encode(text));
+      expect(check.findings.every((f) => f.code === 'custody.malformed')).toBe(true);
+    }
+  });
+});
