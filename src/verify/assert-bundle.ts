@@ -1,6 +1,6 @@
 import type { BagSource } from '../bagit/bag-source.js';
 import { EvidenceBundleError } from '../errors.js';
-import { FINDING_CODES } from '../report/codes.js';
+import { FINDING_CODES, type FindingCode } from '../report/codes.js';
 import type { VerificationReport } from './report-schema.js';
 import { verifyBundle, type VerifyOptions } from './verify-bundle.js';
 
@@ -13,7 +13,7 @@ export async function assertBundle(source: BagSource, options: VerifyOptions = {
   const report = await verifyBundle(source, options);
   if (report.outcome === 'VALID') return report;
   const effect = report.outcome === 'INVALID' ? 'invalid' : 'indeterminate';
-  const first = report.findings.find((f) => FINDING_CODES[f.code].effect === effect);
+  const first = report.findings.find((f) => FINDING_CODES[f.code as FindingCode]?.effect === effect);
   const reason = first ? `${first.code}: ${first.message}` : report.outcome;
   throw new EvidenceBundleError(
     report.outcome === 'INVALID' ? 'ERR_VERIFY_INVALID' : 'ERR_VERIFY_INDETERMINATE',

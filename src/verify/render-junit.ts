@@ -1,5 +1,6 @@
-import type { Finding } from '../report/finding-type.js';
 import type { VerificationReport } from './report-schema.js';
+
+type Finding = VerificationReport['findings'][number];
 
 function xml(text: string): string {
   return text

@@ -1,5 +1,6 @@
-import type { Finding } from '../report/finding-type.js';
 import type { VerificationReport } from './report-schema.js';
+
+type Finding = VerificationReport['findings'][number];
 
 function where(finding: Finding): string {
   const parts: string[] = [];
@@ -40,6 +41,16 @@ export function renderReportText(report: VerificationReport): string {
   for (const s of report.signatures) {
     const who = [s.role, s.alg, s.kid !== undefined ? `kid ${s.kid}` : undefined].filter(Boolean).join(', ');
     lines.push(`  #${s.index} ${s.status.padEnd(9)} ${who}${s.signedAt !== undefined ? `, signed ${s.signedAt}` : ''}`);
+  }
+  if (report.custody !== null) {
+    lines.push('');
+    lines.push(`Custody (${report.custody.events.length} events):`);
+    for (const e of report.custody.events) {
+      const items = e.items === 'all' ? 'all items' : e.items.join(', ');
+      const to = e.counterparty !== undefined ? ` -> ${e.counterparty}` : '';
+      lines.push(`  #${e.seq} ${e.status.padEnd(9)} ${e.time}  ${e.type}${to}`);
+      lines.push(`      by ${e.actor} at ${e.place}: ${items}; ${e.purpose}`);
+    }
   }
   lines.push('');
   if (report.findings.length === 0) {

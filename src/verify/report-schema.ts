@@ -36,6 +36,21 @@ const SignatureResultSchema = z.strictObject({
   signedAt: z.string().optional().meta({ description: 'Claimed signing time (sigT header), not proven unless timestamped.' }),
 });
 
+const CustodyEventResultSchema = z.strictObject({
+  seq: z.number().int().positive(),
+  type: z.string(),
+  time: z.string(),
+  actor: z.string().meta({ description: 'name (role, organisation, country)' }),
+  kid: z.string(),
+  items: z.union([z.array(z.string()), z.literal('all')]),
+  place: z.string(),
+  purpose: z.string(),
+  counterparty: z.string().optional(),
+  status: z
+    .enum(['valid', 'invalid', 'untrusted', 'malformed'])
+    .meta({ description: 'valid: signed by its actor with a trusted key and breaks no rule; untrusted: the key is unknown; invalid or malformed: see the findings at its custody number' }),
+});
+
 const BundleIdentitySchema = z.strictObject({
   bundleId: z.string(),
   formatVersion: z.string(),
@@ -59,6 +74,10 @@ export const VerificationReportSchema = z
     bundle: BundleIdentitySchema.nullable().meta({ description: 'Identity of the bundle, or null when its manifest could not be read.' }),
     items: z.array(ItemResultSchema),
     signatures: z.array(SignatureResultSchema),
+    custody: z.strictObject({
+      events: z.array(CustodyEventResultSchema).meta({ description: 'The custody timeline, in sequence order' }),
+      custodians: z.record(z.string(), z.string()).meta({ description: 'Item id -> key id of its custodian at the end of the log' }),
+    }).nullable().meta({ description: 'The custody log, or null when the bundle has none' }),
     findings: z.array(FindingSchema),
     summary: z.strictObject({
       errors: z.number().int().nonnegative(),
@@ -75,3 +94,4 @@ export type VerificationReport = z.infer<typeof VerificationReportSchema>;
 export type ItemResult = z.infer<typeof ItemResultSchema>;
 export type SignatureResult = z.infer<typeof SignatureResultSchema>;
 export type BundleIdentity = z.infer<typeof BundleIdentitySchema>;
+export type CustodyEventResult = z.infer<typeof CustodyEventResultSchema>;

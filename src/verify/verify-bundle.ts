@@ -1,6 +1,7 @@
 import type { BagSource, BagValidation } from '../bagit/bag-source.js';
 import { validateBag } from '../bagit/validate-bag.js';
-import { LIMITS, MANIFEST_FILE, PAYLOAD_DIR, payloadPath, SIGNATURES_FILE } from '../bundle/layout.js';
+import { CUSTODY_FILE, LIMITS, MANIFEST_FILE, PAYLOAD_DIR, payloadPath, SIGNATURES_FILE } from '../bundle/layout.js';
+import { verifyCustodyLog } from '../custody/verify-custody-log.js';
 import type { DigestBackend } from '../digest/algorithms.js';
 import { parseCanonicalJson } from '../encoding/strict-json.js';
 import { isEvidenceBundleError } from '../errors.js';
@@ -21,6 +22,8 @@ export interface VerifyOptions {
   trustedKeys?: readonly JsonWebKey[];
   /** Signature algorithms accepted (default: every algorithm of the table). */
   algorithms?: readonly SignatureAlgorithm[];
+  /** How far a custody event may be dated before the one it follows, in seconds (default 300). */
+  clockSkewSeconds?: number;
   /** The time the verification is made at (default: now). */
   currentDate?: Date;
   /** Hash implementation (node:crypto through `evidence-bundle/node`). */
@@ -44,6 +47,7 @@ export async function verifyBundle(source: BagSource, options: VerifyOptions = {
   let identity: BundleIdentity | null = null;
   let items: ItemResult[] = [];
   let signatures: SignatureResult[] = [];
+  let custody: VerificationReport['custody'] = null;
   try {
     const bag = await validateBag(source, {
       ...(options.backend ? { backend: options.backend } : {}),
@@ -57,6 +61,7 @@ export async function verifyBundle(source: BagSource, options: VerifyOptions = {
       identity = identityOf(manifest);
       items = checkItems(manifest, bag, findings);
       signatures = await checkSignatures(source, present, bytes, options, findings);
+      custody = await checkCustody(source, present, bytes, manifest, options, findings);
     } else {
       items = [...bag.payload.keys()].map((path) => ({ id: path, path, status: 'unchecked' as const }));
     }
@@ -71,6 +76,7 @@ export async function verifyBundle(source: BagSource, options: VerifyOptions = {
     bundle: identity,
     items,
     signatures,
+    custody,
     findings,
     summary: {
       errors: findings.filter((f) => f.severity === 'error').length,
@@ -226,4 +232,29 @@ async function checkSignatures(
     findings.push(makeFinding('verify.no-trusted-signature', 'no signature verifies with a trusted key'));
   }
   return results;
+}
+
+/** Verifies the custody log, when the bundle has one, against this bundle's manifest and the trusted keys. */
+async function checkCustody(
+  source: BagSource,
+  present: ReadonlySet<string>,
+  manifestBytes: Uint8Array,
+  manifest: Manifest,
+  options: VerifyOptions,
+  findings: Finding[],
+): Promise<VerificationReport['custody']> {
+  const bytes = await readTagFile(source, CUSTODY_FILE, LIMITS.custodyBytes, present);
+  if (bytes === undefined) return null;
+  if (bytes === 'too-large') {
+    findings.push(makeFinding('custody.too-large', `${CUSTODY_FILE} exceeds ${LIMITS.custodyBytes} bytes`, { path: CUSTODY_FILE }));
+    return { events: [], custodians: {} };
+  }
+  const check = await verifyCustodyLog(bytes, {
+    manifestBytes,
+    itemIds: new Set(manifest.items.map((i) => i.id)),
+    trustedKeys: options.trustedKeys ?? [],
+    ...(options.clockSkewSeconds !== undefined ? { clockSkewSeconds: options.clockSkewSeconds } : {}),
+  });
+  findings.push(...check.findings);
+  return { events: check.events, custodians: check.custodians };
 }
