@@ -1,0 +1,80 @@
+import type { FindingDefinition } from '../finding.js';
+
+/**
+ * Findings of the receiver's trust policy (docs/format.md, "Trust policy"). A finding names the policy rule
+ * concerned in its `rule` field (an authority id, a requirement id, a timestamp authority id, or a policy member
+ * such as `algorithms`). Trust that cannot be established is INDETERMINATE; a signature, certificate binding or
+ * timestamp that does not verify is INVALID (ETSI EN 319 102-1, section 5.1.3).
+ */
+export const POLICY_FINDINGS = {
+  'policy.signer.unknown': {
+    severity: 'warning',
+    effect: 'indeterminate',
+    summary: 'The signature names a key that no authority of the receiver\'s policy holds, and carries no certificate chain to its anchors.',
+  },
+  'policy.role.not-allowed': {
+    severity: 'warning',
+    effect: 'indeterminate',
+    summary: 'The signer\'s authority is trusted, but not for the role the signature claims.',
+  },
+  'policy.authority.not-valid-at-time': {
+    severity: 'warning',
+    effect: 'indeterminate',
+    summary: 'The signer\'s authority is trusted only for a period (validFrom, validUntil) that does not include the signing time.',
+  },
+  'policy.algorithm.refused': {
+    severity: 'warning',
+    effect: 'indeterminate',
+    summary: 'The signature algorithm is not among the algorithms the receiver\'s policy accepts.',
+  },
+  'policy.certificate.untrusted': {
+    severity: 'warning',
+    effect: 'indeterminate',
+    summary: 'The certificate chain carried in the signature (x5c) does not lead to a trust anchor of the policy.',
+  },
+  'policy.certificate.expired': {
+    severity: 'warning',
+    effect: 'indeterminate',
+    summary: 'A certificate of the chain was expired at the signing time, and no valid timestamp proves that the signature existed while it was valid.',
+  },
+  'policy.certificate.not-yet-valid': {
+    severity: 'warning',
+    effect: 'indeterminate',
+    summary: 'A certificate of the chain was not yet valid at the signing time.',
+  },
+  'policy.certificate.invalid': {
+    severity: 'error',
+    effect: 'indeterminate',
+    summary: 'The certificate chain carried in the signature is malformed or fails validation (signature, key usage, path length): the signer cannot be identified through it.',
+  },
+  'policy.certificate.key-mismatch': {
+    severity: 'error',
+    effect: 'invalid',
+    summary: 'The leaf certificate certifies a key other than the one that made the signature (the kid of the protected header).',
+  },
+  'policy.timestamp.missing': {
+    severity: 'warning',
+    effect: 'indeterminate',
+    summary: 'The policy requires a timestamp on every signature, and this signature has no valid, trusted one.',
+  },
+  'policy.timestamp.invalid': {
+    severity: 'error',
+    effect: 'invalid',
+    summary: 'An RFC 3161 timestamp token attached to the signature is malformed, does not cover the signature value, or does not verify.',
+  },
+  'policy.timestamp.untrusted': {
+    severity: 'warning',
+    effect: 'indeterminate',
+    summary: 'An RFC 3161 timestamp token was issued by a time-stamping authority that the policy does not trust: it proves nothing.',
+  },
+  'policy.requirement.unmet': {
+    severity: 'warning',
+    effect: 'indeterminate',
+    summary: 'A signature the policy requires (a role, a country, a number of distinct signers) is missing.',
+  },
+  'policy.no-trusted-signature': {
+    severity: 'warning',
+    effect: 'indeterminate',
+    summary: 'No signature is both valid and trusted under the receiver\'s policy.',
+  },
+} as const satisfies Record<string, FindingDefinition>;
