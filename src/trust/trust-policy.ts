@@ -1,0 +1,155 @@
+import { z } from 'zod';
+import { Country, DateTime, Identifier, Text } from '../model/common.js';
+import { SIGNATURE_ALGORITHMS, type SignatureAlgorithm } from '../sign/algorithms.js';
+
+/** The roles an authority may sign in (docs/format.md, "Trust policy"). */
+export const TRUST_ROLES = ['packager', 'certifier', 'custodian'] as const;
+
+/** A role of the trust policy. */
+export type TrustRole = (typeof TRUST_ROLES)[number];
+
+/** Largest clock skew a policy may allow: a day. Unbounded skew would make every validity period meaningless. */
+export const MAX_CLOCK_SKEW_SECONDS = 86_400;
+
+// Members of a JWK that hold secret material (RFC 7518 sections 6.2.2, 6.3.2, 6.4; RFC 8037 section 2). They are
+// refused with their own message: a policy is shared and published, and a private key in it is a leak to stop.
+const secret = (member: string) =>
+  z.never({ error: `private key member "${member}": a trust policy holds public keys only` }).optional();
+
+const id = Identifier;
+const text = (max: number) => Text.max(max);
+const country = Country;
+const dateTime = DateTime;
+const b64url = z.string().regex(/^[A-Za-z0-9_-]+$/, 'base64url without padding');
+// One PEM CERTIFICATE block (RFC 7468 section 5); the certificate itself is parsed when it is used.
+const pemCertificate = z
+  .string()
+  .max(64 * 1024)
+  .regex(/^\s*-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\r\n]+-----END CERTIFICATE-----\s*$/, 'one PEM certificate (RFC 7468)')
+  .meta({ description: 'One X.509 certificate, PEM (RFC 7468)' });
+
+/** A public signature key (RFC 7517) of a kind the signature table knows. */
+export const PublicJwkSchema = z
+  .strictObject({
+    kty: z.enum(['OKP', 'EC', 'RSA']),
+    crv: z.string().optional(),
+    x: b64url.optional(),
+    y: b64url.optional(),
+    n: b64url.optional(),
+    e: b64url.optional(),
+    alg: z.string().optional(),
+    use: z.literal('sig').optional(),
+    key_ops: z.array(z.string()).optional(),
+    kid: z.string().max(256).optional(),
+    x5c: z.array(z.string()).optional(),
+    x5t: z.string().optional(),
+    'x5t#S256': z.string().optional(),
+    ext: z.boolean().optional(),
+    d: secret('d'),
+    p: secret('p'),
+    q: secret('q'),
+    dp: secret('dp'),
+    dq: secret('dq'),
+    qi: secret('qi'),
+    oth: secret('oth'),
+    k: secret('k'),
+  })
+  .superRefine((jwk, ctx) => {
+    // The members RFC 7638 section 3.2 hashes into the thumbprint must be there, or no kid can name the key.
+    const required = { OKP: ['crv', 'x'], EC: ['crv', 'x', 'y'], RSA: ['n', 'e'] } as const;
+    for (const member of required[jwk.kty]) {
+      if (jwk[member] === undefined) ctx.addIssue({ code: 'custom', message: `a ${jwk.kty} key needs "${member}"`, path: [member] });
+    }
+  })
+  .meta({ description: 'A public JWK (RFC 7517); private members are refused.' });
+
+const roles = z
+  .array(z.enum(TRUST_ROLES))
+  .min(1)
+  .refine((r) => new Set(r).size === r.length, 'roles must be distinct');
+
+/** An authority the receiver trusts: who it is, where, in which roles, with which keys, and for how long. */
+export const TrustedAuthoritySchema = z
+  .strictObject({
+    id: id.meta({ description: 'Rule id of this authority, named by findings.' }),
+    name: text(256),
+    country,
+    roles: roles.meta({ description: 'The roles in which the authority\'s signatures are accepted.' }),
+    keys: z.array(PublicJwkSchema).min(1).max(256).optional().meta({ description: 'Public signature keys (JWK), matched by RFC 7638 thumbprint.' }),
+    x509Anchors: z.array(pemCertificate).min(1).max(64).optional().meta({ description: 'Trust anchors (PEM) to which a signature\'s x5c chain must lead.' }),
+    validFrom: dateTime.optional().meta({ description: 'Signatures made before this time are not trusted.' }),
+    validUntil: dateTime.optional().meta({ description: 'Signatures made after this time are not trusted.' }),
+  })
+  .refine((a) => a.keys !== undefined || a.x509Anchors !== undefined, 'an authority needs keys, x509Anchors or both')
+  .refine(
+    (a) => a.validFrom === undefined || a.validUntil === undefined || Date.parse(a.validFrom) <= Date.parse(a.validUntil),
+    'validFrom is after validUntil',
+  );
+
+/** A signature the receiver requires: at least `min` distinct signers in `role` from `country`. */
+export const TrustRequirementSchema = z.strictObject({
+  id: id.meta({ description: 'Rule id of this requirement, named by findings.' }),
+  role: z.enum(TRUST_ROLES),
+  country: z
+    .union([country, z.literal('sender')])
+    .meta({ description: 'ISO 3166-1 alpha-2 code, or "sender": the country of the manifest\'s executing authority.' }),
+  min: z.number().int().min(1).max(64),
+});
+
+/** A time-stamping authority (RFC 3161) whose tokens the receiver accepts as proof of time. */
+export const TimestampAuthoritySchema = z.strictObject({
+  id,
+  name: text(256),
+  anchors: z.array(pemCertificate).min(1).max(64),
+});
+
+const algorithmNames = Object.keys(SIGNATURE_ALGORITHMS) as [SignatureAlgorithm, ...SignatureAlgorithm[]];
+
+/**
+ * The receiver's trust policy: whom it trusts, for what, with which algorithms, and which signatures it
+ * requires before it calls a bundle VALID. Parsed strictly: an unknown member is an error, never ignored.
+ */
+export const TrustPolicySchema = z
+  .strictObject({
+    policyVersion: z.literal('1.0'),
+    name: text(256),
+    owner: z.strictObject({ country, authority: text(256) }).meta({ description: 'The receiving State and authority whose policy this is.' }),
+    algorithms: z
+      .array(z.enum(algorithmNames))
+      .min(1)
+      .refine((a) => new Set(a).size === a.length, 'algorithms must be distinct')
+      .default([...algorithmNames])
+      .meta({ description: 'Signature algorithms accepted (a subset of the library\'s table; default: all).' }),
+    maxClockSkewSeconds: z.number().int().min(0).max(MAX_CLOCK_SKEW_SECONDS).default(300),
+    requireTimestamp: z.boolean().default(false).meta({ description: 'Every signature must carry a valid timestamp from a trusted TSA.' }),
+    authorities: z.array(TrustedAuthoritySchema).max(1024),
+    requirements: z.array(TrustRequirementSchema).max(256).default([]),
+    timestampAuthorities: z.array(TimestampAuthoritySchema).max(256).default([]),
+  })
+  .superRefine((policy, ctx) => {
+    // Findings name rules by id, so an id must name one rule only.
+    const seen = new Set<string>();
+    const lists = [
+      ['authorities', policy.authorities],
+      ['requirements', policy.requirements],
+      ['timestampAuthorities', policy.timestampAuthorities],
+    ] as const;
+    for (const [member, list] of lists) {
+      list.forEach((rule, index) => {
+        if (seen.has(rule.id)) ctx.addIssue({ code: 'custom', message: `duplicate rule id "${rule.id}"`, path: [member, index, 'id'] });
+        seen.add(rule.id);
+      });
+    }
+  })
+  .meta({ title: 'evidence-bundle trust policy', description: 'The receiver\'s trust policy: trusted authorities, roles, keys, anchors, algorithms and required signatures.' });
+
+/** A parsed trust policy (defaults filled in). */
+export type TrustPolicy = z.infer<typeof TrustPolicySchema>;
+/** A trust policy as written in a file (defaults may be left out). */
+export type TrustPolicyInput = z.input<typeof TrustPolicySchema>;
+/** One trusted authority of a policy. */
+export type TrustedAuthority = z.infer<typeof TrustedAuthoritySchema>;
+/** One required signature of a policy. */
+export type TrustRequirement = z.infer<typeof TrustRequirementSchema>;
+/** One trusted time-stamping authority of a policy. */
+export type TimestampAuthority = z.infer<typeof TimestampAuthoritySchema>;
