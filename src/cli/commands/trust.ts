@@ -1,0 +1,218 @@
+import { promises as fsp } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
+import { calculateJwkThumbprint } from 'jose';
+import { EvidenceBundleError, isEvidenceBundleError } from '../../errors.js';
+import { fsyncDirectory, writeFileDurable } from '../../node/fs-sync.js';
+import { parseTrustPolicy } from '../../trust/parse-trust-policy.js';
+import type { TrustPolicy } from '../../trust/trust-policy.js';
+import { EXIT } from '../exit-codes.js';
+import { UsageError } from '../io.js';
+import type { Command } from './command.js';
+import { readJsonFile, writeNewFile } from './files.js';
+import { loadPublicKeys } from './keys.js';
+
+const MAX_PEM_BYTES = 1024 * 1024;
+
+export const trust: Command = {
+  name: 'trust',
+  summary: 'Create and edit a trust policy: authorities, roles, keys, X.509 anchors, TSAs',
+  help: `Usage:
+  evb trust init --out POLICY.json --name NAME --country CC [--authority NAME]
+  evb trust add POLICY.json --id ID --name NAME --country CC --role ROLE [--role ROLE ...]
+                (--jwk FILE | --jwks FILE | --cert FILE.pem) ... [--valid-from T] [--valid-until T]
+  evb trust tsa POLICY.json --id ID --name NAME --cert TSA-ROOT.pem [--cert ...]
+  evb trust show POLICY.json
+
+A trust policy is the receiver's decision, under its own law, of whom it trusts: which authorities of which
+countries, in which roles (packager, certifier, custodian), with which keys or X.509 trust anchors, and which
+time-stamping authorities. "evb verify --policy POLICY.json" applies it. Edits are atomic: the policy file is
+replaced in one rename, never left half-written.
+
+Subcommands:
+  init   create a new policy with no authority (the file must not exist)
+  add    add a trusted authority from public JWKs, JWKS files or PEM/DER certificates (trust anchors)
+  tsa    add a trusted RFC 3161 time-stamping authority from its root certificate(s)
+  show   print the policy in words, with key thumbprints
+
+Options:
+  --out FILE          policy file to create (init)
+  --name NAME         policy name (init), authority or TSA name (add, tsa)
+  --country CC        ISO 3166-1 alpha-2: the receiving State (init), the authority's State (add)
+  --authority NAME    the receiving authority that owns the policy (init; default: --name)
+  --id ID             rule id of the authority or TSA, named by verification findings
+  --role ROLE         packager, certifier or custodian (repeatable)
+  --jwk FILE          a public JWK (repeatable)
+  --jwks FILE         a JWKS file {"keys": [...]} (repeatable)
+  --cert FILE         a PEM or DER certificate file, trust anchor (repeatable)
+  --valid-from T      RFC 3339: signatures made before T are not trusted
+  --valid-until T     RFC 3339: signatures made after T are not trusted
+`,
+  options: {
+    out: { type: 'string' },
+    name: { type: 'string' },
+    country: { type: 'string' },
+    authority: { type: 'string' },
+    id: { type: 'string' },
+    role: { type: 'string', multiple: true },
+    jwk: { type: 'string', multiple: true },
+    jwks: { type: 'string', multiple: true },
+    cert: { type: 'string', multiple: true },
+    'valid-from': { type: 'string' },
+    'valid-until': { type: 'string' },
+  },
+  async run(values, positionals, io) {
+    const [sub, ...files] = positionals;
+    const str = (name: string) => values[name] as string | undefined;
+    const list = (name: string) => (values[name] as string[] | undefined) ?? [];
+    const need = (name: string): string => {
+      const value = str(name);
+      if (value === undefined) throw new UsageError(`--${name} is required`);
+      return value;
+    };
+    const onePolicy = (): string => {
+      if (files.length !== 1) throw new UsageError(`give exactly one POLICY file after "${sub}"`);
+      return resolve(io.cwd, files[0]!);
+    };
+    switch (sub) {
+      case 'init': {
+        if (files.length !== 0) throw new UsageError('init takes no POLICY argument: use --out');
+        const out = resolve(io.cwd, need('out'));
+        const name = need('name');
+        const policy = parseTrustPolicy({
+          policyVersion: '1.0',
+          name,
+          owner: { country: need('country'), authority: str('authority') ?? name },
+          authorities: [],
+        });
+        await writeNewFile(out, serialize(policy));
+        io.stdout(`trust policy "${policy.name}" written to ${str('out')}\n`);
+        return EXIT.VALID;
+      }
+      case 'add': {
+        const path = onePolicy();
+        const policy = await readPolicy(path);
+        const roles = list('role');
+        if (roles.length === 0) throw new UsageError('give at least one --role');
+        const keys = await loadPublicKeys([...list('jwk'), ...list('jwks')].map((p) => resolve(io.cwd, p)));
+        const anchors = await loadCertificates(list('cert').map((p) => resolve(io.cwd, p)));
+        if (keys.length === 0 && anchors.length === 0) throw new UsageError('give --jwk, --jwks or --cert');
+        const authority = {
+          id: need('id'),
+          name: need('name'),
+          country: need('country'),
+          roles,
+          ...(keys.length > 0 ? { keys } : {}),
+          ...(anchors.length > 0 ? { x509Anchors: anchors } : {}),
+          ...(str('valid-from') !== undefined ? { validFrom: str('valid-from') } : {}),
+          ...(str('valid-until') !== undefined ? { validUntil: str('valid-until') } : {}),
+        };
+        const next = parseTrustPolicy({ ...policy, authorities: [...policy.authorities, authority] });
+        await replaceFile(path, serialize(next));
+        io.stdout(`authority ${authority.id} added: ${keys.length} key(s), ${anchors.length} anchor(s), roles ${roles.join(', ')}\n`);
+        return EXIT.VALID;
+      }
+      case 'tsa': {
+        const path = onePolicy();
+        const policy = await readPolicy(path);
+        const anchors = await loadCertificates(list('cert').map((p) => resolve(io.cwd, p)));
+        if (anchors.length === 0) throw new UsageError('give --cert with the TSA\'s root certificate');
+        const tsa = { id: need('id'), name: need('name'), anchors };
+        const next = parseTrustPolicy({ ...policy, timestampAuthorities: [...policy.timestampAuthorities, tsa] });
+        await replaceFile(path, serialize(next));
+        io.stdout(`time-stamping authority ${tsa.id} added: ${anchors.length} anchor(s)\n`);
+        return EXIT.VALID;
+      }
+      case 'show': {
+        io.stdout(await describePolicy(await readPolicy(onePolicy())));
+        return EXIT.VALID;
+      }
+      default:
+        throw new UsageError(sub === undefined ? 'give a subcommand: init, add, tsa or show' : `unknown subcommand "${sub}"`);
+    }
+  },
+};
+
+function serialize(policy: TrustPolicy): string {
+  return JSON.stringify(policy, null, 2) + '\n';
+}
+
+async function readPolicy(path: string): Promise<TrustPolicy> {
+  const value = await readJsonFile(path, 16 * 1024 * 1024);
+  try {
+    return parseTrustPolicy(value);
+  } catch (error) {
+    if (isEvidenceBundleError(error)) throw new EvidenceBundleError(error.code, `${path}: ${error.message}`, { cause: error });
+    throw error;
+  }
+}
+
+/** Replaces a file atomically: a durable temporary file in the same directory, then one rename. */
+async function replaceFile(path: string, text: string): Promise<void> {
+  const temp = resolve(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  try {
+    const mode = (await fsp.stat(path)).mode & 0o777;
+    await writeFileDurable(temp, new TextEncoder().encode(text), mode);
+    await fsp.rename(temp, path);
+    await fsyncDirectory(dirname(path));
+  } catch (cause) {
+    await fsp.rm(temp, { force: true });
+    throw new EvidenceBundleError('ERR_IO', `${path}: ${(cause as Error).message}`, { cause });
+  }
+}
+
+/** Reads certificates as PEM blocks: a PEM file may hold several; a DER file holds one. */
+async function loadCertificates(paths: readonly string[]): Promise<string[]> {
+  const pems: string[] = [];
+  for (const path of paths) {
+    let bytes: Uint8Array;
+    try {
+      bytes = await fsp.readFile(path);
+    } catch (cause) {
+      const code = (cause as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') throw new EvidenceBundleError('ERR_SOURCE_NOT_FOUND', `${path}: no such file`, { cause });
+      throw new EvidenceBundleError('ERR_IO', `${path}: ${(cause as Error).message}`, { cause });
+    }
+    if (bytes.length > MAX_PEM_BYTES) throw new EvidenceBundleError('ERR_X509_INVALID', `${path}: larger than ${MAX_PEM_BYTES} bytes`);
+    const text = new TextDecoder('latin1').decode(bytes);
+    const blocks = text.match(/-----BEGIN CERTIFICATE-----[A-Za-z0-9+/=\s]+?-----END CERTIFICATE-----/g);
+    if (blocks !== null) {
+      pems.push(...blocks.map((b) => b.replace(/\r\n/g, '\n') + '\n'));
+    } else if (bytes[0] === 0x30) {
+      pems.push(toPem(bytes));
+    } else {
+      throw new EvidenceBundleError('ERR_X509_INVALID', `${path}: neither a PEM nor a DER certificate`);
+    }
+  }
+  return pems;
+}
+
+function toPem(der: Uint8Array): string {
+  const b64 = Buffer.from(der).toString('base64');
+  return `-----BEGIN CERTIFICATE-----\n${b64.replace(/.{1,64}/g, '$&\n')}-----END CERTIFICATE-----\n`;
+}
+
+async function describePolicy(policy: TrustPolicy): Promise<string> {
+  const lines = [
+    `Trust policy "${policy.name}" (version ${policy.policyVersion})`,
+    `Owner: ${policy.owner.authority} (${policy.owner.country})`,
+    `Algorithms: ${policy.algorithms.join(', ')}`,
+    `Maximum clock skew: ${policy.maxClockSkewSeconds} s`,
+    `Timestamp required: ${policy.requireTimestamp ? 'yes' : 'no'}`,
+    '',
+    `Authorities (${policy.authorities.length}):`,
+  ];
+  for (const a of policy.authorities) {
+    const period = a.validFrom !== undefined || a.validUntil !== undefined ? `, valid ${a.validFrom ?? '...'} to ${a.validUntil ?? '...'}` : '';
+    lines.push(`  ${a.id}: ${a.name} (${a.country}), roles ${a.roles.join(', ')}${period}`);
+    for (const key of a.keys ?? []) lines.push(`    key ${await calculateJwkThumbprint(key as JsonWebKey, 'sha256')} (${key.kty}${key.crv !== undefined ? ` ${key.crv}` : ''})`);
+    if (a.x509Anchors !== undefined) lines.push(`    ${a.x509Anchors.length} X.509 trust anchor(s)`);
+  }
+  lines.push('', `Required signatures (${policy.requirements.length}):`);
+  for (const r of policy.requirements) {
+    lines.push(`  ${r.id}: at least ${r.min} distinct ${r.role}(s) of ${r.country === 'sender' ? 'the sending country' : r.country}`);
+  }
+  if (policy.requirements.length === 0) lines.push('  none: one trusted, valid signature suffices');
+  lines.push('', `Time-stamping authorities (${policy.timestampAuthorities.length}):`);
+  for (const t of policy.timestampAuthorities) lines.push(`  ${t.id}: ${t.name}, ${t.anchors.length} anchor(s)`);
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,67 @@
+import { LIMITS, SIGNATURES_FILE } from '../bundle/layout.js';
+import { EvidenceBundleError } from '../errors.js';
+import { base64urlDecodeStrict } from '../internal/bytes.js';
+import { parseSignatureFile, serializeSignatureFile } from '../sign/signature-file.js';
+import { requestTimestamp } from '../timestamp/request-timestamp.js';
+import { encodeBase64 } from '../trust/base64.js';
+import { MAX_TIMESTAMPS_PER_SIGNATURE } from '../trust/check-timestamps.js';
+import { readTagFile } from '../verify/read-tag-file.js';
+import { openBundleDirectory } from './open-bundle-directory.js';
+import { updateTagFiles } from './update-tag-files.js';
+
+/** Options of {@link timestampBundleDirectory}. */
+export interface TimestampBundleOptions {
+  /** URL of the RFC 3161 time-stamping authority (HTTP POST, `application/timestamp-query`). */
+  tsaUrl: string;
+  /** Stamp only this signature (default: every signature that carries no token yet). */
+  signatureIndex?: number;
+  /** The fetch implementation (default: the global fetch). */
+  fetch?: typeof globalThis.fetch;
+}
+
+/**
+ * Asks a time-stamping authority for an RFC 3161 token over the value of each chosen signature (the bytes of
+ * the base64url-decoded JWS `signature`) and stores it in that signature's unprotected header, `tst`, then
+ * commits `evidence/signatures.json` and the tag manifests atomically. The protected header and the signature
+ * are not touched, so every signature stays valid; the token proves the signature existed at its genTime.
+ * @returns the indexes of the signatures stamped.
+ * @throws EvidenceBundleError `ERR_SOURCE_NOT_FOUND`, `ERR_BAG_INVALID` (no or unreadable signature file),
+ *   `ERR_JWS_MALFORMED`, `ERR_TSA_FAILED` (the TSA did not answer with a good token), `ERR_IO`
+ * @throws RangeError when `signatureIndex` names no signature
+ */
+export async function timestampBundleDirectory(dir: string, options: TimestampBundleOptions): Promise<{ stamped: number[] }> {
+  const source = await openBundleDirectory(dir);
+  const bytes = await readTagFile(source, SIGNATURES_FILE, LIMITS.signatureFileBytes);
+  if (bytes === undefined) throw new EvidenceBundleError('ERR_BAG_INVALID', `${SIGNATURES_FILE} is missing: nothing to timestamp`);
+  if (bytes === 'too-large') throw new EvidenceBundleError('ERR_LIMIT_EXCEEDED', `${SIGNATURES_FILE} exceeds ${LIMITS.signatureFileBytes} bytes`);
+  const file = parseSignatureFile(bytes);
+  const { signatureIndex } = options;
+  if (signatureIndex !== undefined && (!Number.isInteger(signatureIndex) || signatureIndex < 0 || signatureIndex >= file.signatures.length)) {
+    throw new RangeError(`signatureIndex ${signatureIndex}: the bundle has ${file.signatures.length} signature(s)`);
+  }
+  const tokensOf = (header: Record<string, unknown> | undefined): unknown[] => {
+    const tst = header?.['tst'];
+    return Array.isArray(tst) ? tst : [];
+  };
+  const chosen =
+    signatureIndex !== undefined
+      ? [signatureIndex]
+      : file.signatures.flatMap((s, i) => (tokensOf(s.header as Record<string, unknown> | undefined).length === 0 ? [i] : []));
+  const signatures = [...file.signatures];
+  for (const index of chosen) {
+    const signature = signatures[index]!;
+    const header = signature.header as Record<string, unknown> | undefined;
+    const tokens = tokensOf(header);
+    if (tokens.length >= MAX_TIMESTAMPS_PER_SIGNATURE) {
+      throw new EvidenceBundleError('ERR_LIMIT_EXCEEDED', `signature #${index} already carries ${tokens.length} timestamps`);
+    }
+    const token = await requestTimestamp(options.tsaUrl, base64urlDecodeStrict(signature.signature), {
+      ...(options.fetch !== undefined ? { fetch: options.fetch } : {}),
+    });
+    signatures[index] = { ...signature, header: { ...header, tst: [...tokens, encodeBase64(token)] } };
+  }
+  if (chosen.length > 0) {
+    await updateTagFiles(dir, new Map([[SIGNATURES_FILE, serializeSignatureFile({ ...file, signatures })]]));
+  }
+  return { stamped: chosen };
+}

@@ -1,0 +1,252 @@
+import { calculateJwkThumbprint } from 'jose';
+import type { Finding } from '../report/finding-type.js';
+import type { JwsSignature } from '../sign/signature-file.js';
+import { verifyDetached } from '../sign/verify-detached.js';
+import { verifyCertificateChain } from '../x509/verify-chain.js';
+import { checkRequirements, type JudgedSignature } from './check-requirements.js';
+import { checkTimestamps } from './check-timestamps.js';
+import { policyFinding } from './policy-finding.js';
+import { indexPolicyKeys, type PolicyKey } from './policy-keys.js';
+import type { TrustedAuthority, TrustPolicy } from './trust-policy.js';
+
+/** The receiver's side of an evaluation: its policy, the sending State, its clock. */
+export interface EvaluateSignaturesOptions {
+  policy: TrustPolicy;
+  /** The country of the manifest's executing authority (`legalBasis.executingAuthority.country`): "sender". */
+  senderCountry: string;
+  currentDate: Date;
+}
+
+/** The verdict on one signature under the policy. */
+export interface PolicySignatureResult {
+  index: number;
+  /** Cryptographic status: `valid` verified with a key of the policy; `untrusted` no key of the policy applies. */
+  status: 'valid' | 'invalid' | 'untrusted' | 'malformed';
+  /** Valid, and every rule of the policy holds for it (authority, role, period, algorithm, timestamp). */
+  trusted: boolean;
+  alg?: string;
+  kid?: string;
+  role?: string;
+  /** Claimed signing time (`sigT`), not proven unless a timestamp says so. */
+  signedAt?: string;
+  /** Id of the policy authority whose key or anchor verified the signature. */
+  authority?: string;
+  /** What the signature's RFC 3161 tokens prove. */
+  timestamp?: { status: string; genTime?: string };
+}
+
+/** Every signature's verdict, and the findings (each naming its signature and, where a rule decides, the rule). */
+export interface SignatureEvaluation {
+  results: PolicySignatureResult[];
+  findings: Finding[];
+}
+
+/**
+ * Judges the detached signatures of a manifest under the receiver's trust policy (docs/format.md, "Trust
+ * policy"): selects each signature's key from the policy only (by RFC 7638 thumbprint, or through an `x5c` chain
+ * to the policy's X.509 anchors), verifies it, verifies its RFC 3161 timestamps, applies the authority's roles
+ * and period and the policy's algorithms, then counts distinct signers against the required signatures.
+ * A signature that does not verify gives INVALID findings; trust that cannot be established gives INDETERMINATE
+ * ones (ETSI EN 319 102-1, section 5.1.3). Never throws on hostile input.
+ * @example
+ * const { results, findings } = await evaluateSignatures(manifestBytes, file.signatures, {
+ *   policy, senderCountry: manifest.legalBasis.executingAuthority.country, currentDate: new Date(),
+ * });
+ */
+export async function evaluateSignatures(
+  manifestBytes: Uint8Array,
+  signatures: readonly JwsSignature[],
+  options: EvaluateSignaturesOptions,
+): Promise<SignatureEvaluation> {
+  const keys = await indexPolicyKeys(options.policy);
+  const results: PolicySignatureResult[] = [];
+  const judged: JudgedSignature[] = [];
+  const findings: Finding[] = [];
+  for (const [index, signature] of signatures.entries()) {
+    const verdict = await judgeSignature(manifestBytes, signature, index, keys, options);
+    results.push(verdict.result);
+    judged.push({ ...verdict.result, ...(verdict.signer !== undefined ? { kid: verdict.signer } : {}) });
+    findings.push(...verdict.findings);
+  }
+  findings.push(...checkRequirements(options.policy, judged, options.senderCountry));
+  return { results, findings };
+}
+
+interface Verdict {
+  result: PolicySignatureResult;
+  /** Thumbprint of the key that verified the signature: the signer counted by requirements. */
+  signer?: string;
+  findings: Finding[];
+}
+
+async function judgeSignature(
+  manifestBytes: Uint8Array,
+  signature: JwsSignature,
+  index: number,
+  keys: ReadonlyMap<string, PolicyKey[]>,
+  { policy, currentDate }: EvaluateSignaturesOptions,
+): Promise<Verdict> {
+  const at = (rule?: string) => ({ signature: index, ...(rule !== undefined ? { rule } : {}) });
+  const located = (list: readonly Finding[]) => list.map((f) => ({ ...f, signature: index }));
+
+  // Read the protected header with no key at all: it tells which key to look for, and a malformed signature
+  // stops here. Nothing it says is trusted yet.
+  const probe = await verifyDetached(manifestBytes, signature, { trustedKeys: [] });
+  const header = probe.header ?? {};
+  const claimed = {
+    ...(probe.alg !== undefined ? { alg: probe.alg } : {}),
+    ...(probe.kid !== undefined ? { kid: probe.kid } : {}),
+    ...(probe.role !== undefined ? { role: probe.role } : {}),
+    ...(typeof header['sigT'] === 'string' ? { signedAt: header['sigT'] } : {}),
+  };
+  if (probe.status === 'malformed' || probe.status === 'invalid') {
+    return { result: { index, status: probe.status, trusted: false, ...claimed }, findings: located(probe.findings) };
+  }
+
+  const findings: Finding[] = [];
+  const stamps = await checkTimestamps(signature, index, policy, currentDate);
+  findings.push(...stamps.findings);
+  const timestamp = stamps.status === undefined
+    ? {}
+    : { timestamp: { status: stamps.status, ...(stamps.genTime !== undefined ? { genTime: stamps.genTime.toISOString() } : {}) } };
+  // Without a timestamp nothing proves when the signature was made: it is judged as if made now.
+  const signingTime = stamps.genTime ?? currentDate;
+  const base = { index, ...claimed, ...timestamp };
+
+  const selected = await selectKey(header, probe.kid, probe.role, signingTime, stamps.genTime !== undefined, keys, policy, at);
+  findings.push(...selected.findings);
+  if (selected.key === undefined) {
+    return { result: { ...base, status: selected.mismatch ? 'invalid' : 'untrusted', trusted: false }, findings };
+  }
+  const { authority } = selected;
+  const check = await verifyDetached(manifestBytes, signature, { trustedKeys: [selected.key] });
+  if (check.status !== 'valid') {
+    findings.push(...located(check.findings));
+    return { result: { ...base, status: check.status, trusted: false, authority: authority.id }, findings };
+  }
+
+  let trusted = true;
+  const refuse = (finding: Finding) => {
+    findings.push(finding);
+    trusted = false;
+  };
+  if (check.alg === undefined || !(policy.algorithms as readonly string[]).includes(check.alg)) {
+    refuse(policyFinding('policy.algorithm.refused', `algorithm ${check.alg ?? '(none)'} is not accepted by the policy (${policy.algorithms.join(', ')})`, at('algorithms')));
+  }
+  if (check.role === undefined || !(authority.roles as readonly string[]).includes(check.role)) {
+    refuse(policyFinding('policy.role.not-allowed', `${authority.id} (${authority.name}) is trusted as ${authority.roles.join(', ')}, not as ${check.role ?? '(no role)'}`, at(authority.id)));
+  }
+  if (!inPeriod(authority, signingTime, policy.maxClockSkewSeconds)) {
+    const when = stamps.genTime !== undefined ? `timestamped ${signingTime.toISOString()}` : `not timestamped, judged at ${signingTime.toISOString()}`;
+    refuse(policyFinding('policy.authority.not-valid-at-time', `${authority.id} is trusted from ${authority.validFrom ?? '(any time)'} until ${authority.validUntil ?? '(any time)'}; the signature is ${when}`, at(authority.id)));
+  }
+  if (policy.requireTimestamp && stamps.genTime === undefined) {
+    refuse(policyFinding('policy.timestamp.missing', 'the policy requires a valid timestamp from a trusted timestamp authority on every signature', at('requireTimestamp')));
+  }
+  if (stamps.findings.some((f) => f.code === 'policy.timestamp.invalid')) trusted = false;
+  return { result: { ...base, status: 'valid', trusted, authority: authority.id }, signer: selected.thumbprint, findings };
+}
+
+type Selection =
+  | { key: JsonWebKey; thumbprint: string; authority: TrustedAuthority; findings: Finding[]; mismatch?: undefined }
+  | { key?: undefined; findings: Finding[]; mismatch: boolean };
+
+/** Chooses the key that may verify the signature: a policy key named by `kid`, or a certified leaf key. */
+async function selectKey(
+  header: Record<string, unknown>,
+  kid: string | undefined,
+  role: string | undefined,
+  signingTime: Date,
+  timestamped: boolean,
+  keys: ReadonlyMap<string, PolicyKey[]>,
+  policy: TrustPolicy,
+  at: (rule?: string) => { signature: number; rule?: string },
+): Promise<Selection> {
+  const skew = policy.maxClockSkewSeconds;
+  const direct = kid === undefined ? undefined : keys.get(kid);
+  if (direct !== undefined && direct.length > 0) {
+    const best = preferred(direct.map((k) => k.authority), role, signingTime, skew);
+    const chosen = direct.find((k) => k.authority === best)!;
+    return { key: chosen.key, thumbprint: kid!, authority: chosen.authority, findings: [] };
+  }
+  const x5c = header['x5c'];
+  if (x5c === undefined) {
+    return { findings: [policyFinding('policy.signer.unknown', `no authority of the policy holds key ${kid ?? '(no kid)'}`, at('authorities'))], mismatch: false };
+  }
+  const anchored = policy.authorities.filter((a) => a.x509Anchors !== undefined);
+  if (!Array.isArray(x5c) || anchored.length === 0) {
+    const why = anchored.length === 0 ? 'the policy has no X.509 trust anchor' : 'x5c is not an array of certificates';
+    return { findings: [policyFinding('policy.certificate.untrusted', `the signature's certificate chain cannot be trusted: ${why}`, at('authorities'))], mismatch: false };
+  }
+  const valid: Array<{ authority: TrustedAuthority; leaf: JsonWebKey }> = [];
+  const failed: Array<{ authority: TrustedAuthority; status: string; reason: string }> = [];
+  for (const authority of anchored) {
+    const chain = await verifyCertificateChain(x5c as string[], {
+      anchors: authority.x509Anchors!,
+      time: signingTime,
+      requiredKeyUsage: ['digitalSignature'],
+    });
+    if (chain.status === 'valid' && chain.leafPublicJwk !== undefined) valid.push({ authority, leaf: chain.leafPublicJwk });
+    else failed.push({ authority, status: chain.status, reason: chain.findings[0]?.message ?? chain.status });
+  }
+  if (valid.length > 0) {
+    const best = preferred(valid.map((v) => v.authority), role, signingTime, skew);
+    const chosen = valid.find((v) => v.authority === best)!;
+    const thumbprint = await calculateJwkThumbprint(chosen.leaf, 'sha256');
+    if (kid !== undefined && thumbprint !== kid) {
+      const message = `the leaf certificate certifies key ${thumbprint}, but the signature names key ${kid}`;
+      return { findings: [policyFinding('policy.certificate.key-mismatch', message, at(chosen.authority.id))], mismatch: true };
+    }
+    return { key: chosen.leaf, thumbprint, authority: chosen.authority, findings: [] };
+  }
+  return { findings: [chainFinding(failed, signingTime, timestamped, at)], mismatch: false };
+}
+
+// The most telling failure first: a chain that reached an authority's anchor but failed there says more than
+// the authorities whose anchors it never reached.
+const CHAIN_FAILURE_ORDER = ['expired', 'not-yet-valid', 'invalid', 'malformed', 'untrusted'];
+
+function chainFinding(
+  failed: ReadonlyArray<{ authority: TrustedAuthority; status: string; reason: string }>,
+  signingTime: Date,
+  timestamped: boolean,
+  at: (rule?: string) => { signature: number; rule?: string },
+): Finding {
+  const rank = (s: string) => {
+    const i = CHAIN_FAILURE_ORDER.indexOf(s);
+    return i === -1 ? CHAIN_FAILURE_ORDER.indexOf('invalid') : i;
+  };
+  const worst = [...failed].sort((a, b) => rank(a.status) - rank(b.status))[0]!;
+  const time = signingTime.toISOString();
+  switch (worst.status) {
+    case 'expired':
+      return policyFinding(
+        'policy.certificate.expired',
+        timestamped
+          ? `a certificate had expired at ${time}, the time proven by the signature's timestamp: ${worst.reason}`
+          : `a certificate has expired (checked at ${time}) and no timestamp proves the signature was made earlier: ${worst.reason}`,
+        at(worst.authority.id),
+      );
+    case 'not-yet-valid':
+      return policyFinding('policy.certificate.not-yet-valid', `a certificate was not yet valid at ${time}: ${worst.reason}`, at(worst.authority.id));
+    case 'untrusted':
+      return policyFinding('policy.certificate.untrusted', `the certificate chain leads to no trust anchor of the policy: ${worst.reason}`, at('authorities'));
+    default:
+      return policyFinding('policy.certificate.invalid', `the certificate chain does not validate: ${worst.reason}`, at(worst.authority.id));
+  }
+}
+
+/** Among authorities holding the same key or anchor, the one that trusts the role at the time, if any. */
+function preferred(authorities: readonly TrustedAuthority[], role: string | undefined, time: Date, skew: number): TrustedAuthority {
+  const score = (a: TrustedAuthority) =>
+    ((a.roles as readonly string[]).includes(role ?? '') ? 2 : 0) + (inPeriod(a, time, skew) ? 1 : 0);
+  return [...authorities].sort((a, b) => score(b) - score(a))[0]!;
+}
+
+function inPeriod(authority: TrustedAuthority, time: Date, skewSeconds: number): boolean {
+  const t = time.getTime();
+  const skew = skewSeconds * 1000;
+  if (authority.validFrom !== undefined && t < Date.parse(authority.validFrom) - skew) return false;
+  if (authority.validUntil !== undefined && t > Date.parse(authority.validUntil) + skew) return false;
+  return true;
+}
