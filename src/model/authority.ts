@@ -9,12 +9,22 @@ export const AuthoritySchema = z
     unit: Text.optional().meta({ description: 'Department or unit within the authority' }),
     contact: z
       .strictObject({
-        email: z.email().optional(),
-        phone: z.string().regex(/^\+?[0-9 ()-]{4,32}$/).optional().meta({ description: 'Telephone, international format' }),
-        address: Text.optional(),
+        email: z.email().max(254).optional().meta({ description: 'E-mail address (RFC 5322 addr-spec)' }),
+        phone: z
+          .string()
+          .regex(/^\+?[0-9 ()-]{4,32}$/, 'must be a telephone number: digits, spaces, "(", ")", "-", optional leading "+"')
+          .optional()
+          .meta({ description: 'Telephone, preferably international format (E.164 with spaces allowed), e.g. +84 24 3825 5058' }),
+        address: Text.optional().meta({ description: 'Postal address, lines separated by line feeds' }),
       })
-      .optional(),
-    languages: z.array(LanguageTag).min(1).optional().meta({ description: 'Languages the authority works in (BCP 47)' }),
+      .optional()
+      .meta({ description: 'How to reach the authority about this bundle' }),
+    languages: z
+      .array(LanguageTag)
+      .min(1)
+      .max(32)
+      .optional()
+      .meta({ description: 'Languages the authority works in (BCP 47), preferred first' }),
   })
   .meta({ description: 'An authority (central authority, prosecutor, police unit, court) and its country' });
 

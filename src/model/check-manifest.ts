@@ -1,29 +1,47 @@
+import { MANIFEST_FILE } from '../bundle/layout.js';
 import { makeFinding } from '../report/codes.js';
 import type { Finding } from '../report/finding-type.js';
-import { MANIFEST_FILE } from '../bundle/layout.js';
+import { splitIssues } from './issue-pointer.js';
 import { type Manifest, ManifestSchema } from './manifest.js';
 
-/** RFC 6901 JSON Pointer of a zod issue path. */
-function pointer(path: ReadonlyArray<PropertyKey>): string {
-  return path.map((p) => `/${String(p).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
-}
+/** Findings listed at most, so that a hostile manifest cannot make the report huge. */
+const MAX_FINDINGS = 100;
 
 /**
- * Validates a manifest and reports each problem as a finding (`manifest.schema.invalid`, located by JSON
- * Pointer in the message and `item` where an item is concerned) instead of throwing.
+ * Validates a manifest and reports every problem as a `manifest.schema.invalid` finding instead of throwing.
+ * A finding's `path` is `evidence/manifest.json#<JSON Pointer>` (RFC 6901 section 6, URI fragment form) of the
+ * member at fault, and its `item` the id of the item concerned, when there is one.
+ * @example
+ * const { manifest, findings } = checkManifest(value);
  */
 export function checkManifest(value: unknown): { manifest?: Manifest; findings: Finding[] } {
   const result = ManifestSchema.safeParse(value);
   if (result.success) return { manifest: result.data, findings: [] };
-  const items = (value as { items?: Array<{ id?: unknown }> } | null)?.items;
-  const findings = result.error.issues.slice(0, 100).map((issue) => {
-    const at = pointer(issue.path);
-    const itemIndex = issue.path[0] === 'items' && typeof issue.path[1] === 'number' ? issue.path[1] : undefined;
-    const itemId = itemIndex !== undefined && Array.isArray(items) ? items[itemIndex]?.id : undefined;
-    return makeFinding('manifest.schema.invalid', `${at || '/'}: ${issue.message}`, {
-      path: MANIFEST_FILE,
-      ...(typeof itemId === 'string' ? { item: itemId } : {}),
-    });
-  });
+  const items = (value as { items?: unknown } | null | undefined)?.items;
+  const findings: Finding[] = [];
+  let more = 0;
+  for (const problem of splitIssues(result.error.issues)) {
+    if (findings.length === MAX_FINDINGS) {
+      more++;
+      continue;
+    }
+    const itemId = problem.path[0] === 'items' && typeof problem.path[1] === 'number' && Array.isArray(items)
+      ? (items[problem.path[1]] as { id?: unknown } | undefined)?.id
+      : undefined;
+    findings.push(
+      makeFinding('manifest.schema.invalid', `${problem.pointer || '/'}: ${problem.message}`, {
+        path: `${MANIFEST_FILE}#${fragment(problem.pointer)}`,
+        ...(typeof itemId === 'string' ? { item: itemId } : {}),
+      }),
+    );
+  }
+  if (more > 0) findings.push(makeFinding('manifest.schema.invalid', `${more} more problems not listed`, { path: MANIFEST_FILE }));
   return { findings };
+}
+
+/** A JSON Pointer as a URI fragment (RFC 6901 section 6): characters outside RFC 3986 `fragment` percent-encoded. */
+function fragment(pointer: string): string {
+  return pointer
+    .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD')
+    .replace(/[^A-Za-z0-9\-._~!$&'()*+,;=:@/?]/gu, (c) => encodeURIComponent(c));
 }

@@ -2,12 +2,16 @@ import { z } from 'zod';
 import { checkBundlePath } from '../path/bundle-path.js';
 import { ISO_3166_ALPHA2 } from './iso3166.js';
 
-/** RFC 3339 date-time with a mandatory offset (`Z` or `+hh:mm`); impossible dates are rejected. */
+/**
+ * RFC 3339 section 5.6 date-time with a mandatory offset (`Z` or `+hh:mm`), upper-case `T` and `Z`, seconds
+ * required, fraction optional; impossible dates (February 30, February 29 outside leap years) and leap seconds
+ * are rejected.
+ */
 export const DateTime = z.iso
   .datetime({ offset: true })
-  .meta({ description: 'RFC 3339 date-time with offset, e.g. 2026-10-02T08:14:07+07:00' });
+  .meta({ description: 'RFC 3339 date-time with offset (Z or +hh:mm), e.g. 2026-10-02T08:14:07+07:00' });
 
-/** RFC 3339 full-date. */
+/** RFC 3339 section 5.6 full-date; impossible dates are rejected. */
 export const FullDate = z.iso.date().meta({ description: 'RFC 3339 full-date, e.g. 2026-08-03' });
 
 /** ISO 3166-1 alpha-2 country code, upper case, assigned codes only. */
@@ -19,14 +23,21 @@ export const LanguageTag = z
   .regex(/^[A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?(-([A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*$/)
   .meta({ description: 'BCP 47 language tag, e.g. vi, fr, ar-DZ, zh-Hant' });
 
-/** A non-empty string without leading or trailing white space (names, references). */
-export const Text = z.string().min(1).max(4096).regex(/^\S(.*\S)?$/s);
+// Patterns carry no flags: JSON Schema's `pattern` has none, so `[\s\S]` stands for "any character" to keep
+// zod and the published schema in exact agreement.
+const TRIMMED = /^\S(?:[\s\S]*\S)?$/;
+
+/** A non-empty string without leading or trailing white space, at most 4,096 characters (names, references). */
+export const Text = z.string().min(1).max(4096).regex(TRIMMED, 'must be non-empty, without leading or trailing white space');
+
+/** Like {@link Text}, for prose (purposes, descriptions, conditions): at most 65,536 characters. */
+export const LongText = z.string().min(1).max(65536).regex(TRIMMED, 'must be non-empty, without leading or trailing white space');
 
 /** Free text in several languages: BCP 47 tag -> text; at least one language. */
 export const MultilingualText = z
-  .record(LanguageTag, Text)
-  .refine((t) => Object.keys(t).length > 0, 'at least one language')
-  .meta({ description: 'Text by BCP 47 language tag; at least one entry' });
+  .record(LanguageTag, LongText)
+  .refine((t) => Object.keys(t).length > 0, 'needs at least one language')
+  .meta({ description: 'Text by BCP 47 language tag (RFC 5646), e.g. {"vi": "...", "en": "..."}; at least one entry', minProperties: 1 });
 
 /** An identifier used for cross references inside the manifest (item and actor ids). */
 export const Identifier = z

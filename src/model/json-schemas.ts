@@ -16,9 +16,23 @@ export const JSON_SCHEMA_SOURCES = {
 export type JsonSchemaName = keyof typeof JSON_SCHEMA_SOURCES;
 export const JSON_SCHEMA_NAMES = Object.keys(JSON_SCHEMA_SOURCES) as JsonSchemaName[];
 
-/** The JSON Schema (draft 2020-12) of one document, as published in `schemas/`. */
+/**
+ * The JSON Schema (draft 2020-12) of one document, as published in `schemas/<name>.schema.json`: `$id`,
+ * `title` and `description` first, then the schema zod derives. Refinements (cross-field rules) have no JSON
+ * Schema form and are left out; the zod schema remains the reference.
+ * @throws TypeError for a name that is not in {@link JSON_SCHEMA_SOURCES}
+ * @example
+ * const schema = toJsonSchema('manifest');
+ */
 export function toJsonSchema(name: JsonSchemaName): Record<string, unknown> {
+  if (!Object.hasOwn(JSON_SCHEMA_SOURCES, name)) throw new TypeError(`no JSON Schema named ${JSON.stringify(name)}`);
   const schema = z.toJSONSchema(JSON_SCHEMA_SOURCES[name], { target: 'draft-2020-12', io: 'input' }) as Record<string, unknown>;
-  const { $schema, ...rest } = schema;
-  return { $schema, $id: `https://evidence-bundle.org/schemas/${name}.schema.json`, ...rest };
+  const { $schema, title, description, ...rest } = schema;
+  return {
+    $schema,
+    $id: `https://evidence-bundle.org/schemas/${name}.schema.json`,
+    title: title ?? `evidence-bundle ${name}`,
+    ...(description !== undefined ? { description } : {}),
+    ...rest,
+  };
 }

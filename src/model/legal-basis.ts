@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { AuthoritySchema } from './authority.js';
-import { FullDate, Text } from './common.js';
+import { FullDate, LongText, Text } from './common.js';
 
+/** Families of legal instrument under which evidence is transmitted. */
 export const INSTRUMENT_KINDS = [
   'un-cybercrime-convention',
   'budapest-convention',
@@ -12,6 +13,7 @@ export const INSTRUMENT_KINDS = [
   'other',
 ] as const;
 
+/** Kinds of request a bundle answers. */
 export const REQUEST_KINDS = [
   'mla-request',
   'preservation-request',
@@ -24,27 +26,38 @@ export const REQUEST_KINDS = [
 /** Why the evidence may be sent at all: the instrument, the request answered, who asked and who executes. */
 export const LegalBasisSchema = z
   .strictObject({
-    instrument: z.strictObject({
-      kind: z.enum(INSTRUMENT_KINDS).meta({ description: 'Family of the legal instrument' }),
-      name: Text.meta({ description: 'Full name, e.g. United Nations Convention against Cybercrime' }),
-      article: Text.optional().meta({ description: 'Article(s) relied on, e.g. Article 40' }),
-    }),
-    request: z.strictObject({
-      kind: z.enum(REQUEST_KINDS),
-      reference: Text.meta({ description: 'Reference of the request (MLA request number, order number)' }),
-      date: FullDate.optional(),
-    }),
-    requestingAuthority: AuthoritySchema.meta({ description: 'The authority that made the request (receives the evidence)' }),
-    executingAuthority: AuthoritySchema.meta({ description: 'The authority that executes the request (sends the evidence)' }),
-    purpose: Text.meta({ description: 'The proceedings or purpose the evidence is for' }),
-    useRestrictions: z.strictObject({
-      speciality: z.boolean().meta({ description: 'Rule of speciality: use only for the stated proceedings' }),
-      conditions: z.array(Text).optional().meta({ description: 'Further conditions of use' }),
-    }),
-    confidentiality: z.strictObject({
-      requestConfidential: z.boolean().meta({ description: 'The request itself is confidential' }),
-      note: Text.optional(),
-    }),
+    instrument: z
+      .strictObject({
+        kind: z.enum(INSTRUMENT_KINDS).meta({
+          description:
+            'Family of the instrument: un-cybercrime-convention (UN Convention against Cybercrime, 2024), budapest-convention (ETS No. 185), budapest-second-protocol (CETS No. 224), bilateral-treaty, eu-e-evidence (Regulation (EU) 2023/1543), domestic-order, other',
+        }),
+        name: Text.meta({ description: 'Full name of the instrument, e.g. United Nations Convention against Cybercrime' }),
+        article: Text.optional().meta({ description: 'Article(s) relied on, e.g. Article 40' }),
+      })
+      .meta({ description: 'The legal instrument relied on' }),
+    request: z
+      .strictObject({
+        kind: z.enum(REQUEST_KINDS).meta({ description: 'Kind of request answered' }),
+        reference: Text.meta({ description: 'Reference of the request (MLA request number, order number)' }),
+        date: FullDate.optional().meta({ description: 'Date of the request' }),
+      })
+      .meta({ description: 'The request this bundle answers' }),
+    requestingAuthority: AuthoritySchema.meta({ description: 'The authority that made the request (the receiver of the evidence)' }),
+    executingAuthority: AuthoritySchema.meta({ description: 'The authority that executes the request and sends the evidence' }),
+    purpose: LongText.meta({ description: 'The proceedings or purpose the evidence is for' }),
+    useRestrictions: z
+      .strictObject({
+        speciality: z.boolean().meta({ description: 'Rule of speciality: the evidence may be used only for the stated purpose' }),
+        conditions: z.array(LongText).min(1).max(1000).optional().meta({ description: 'Further conditions of use, verbatim' }),
+      })
+      .meta({ description: 'Restrictions on the use of the evidence' }),
+    confidentiality: z
+      .strictObject({
+        requestConfidential: z.boolean().meta({ description: 'The request and its execution are confidential' }),
+        note: LongText.optional().meta({ description: 'Details of the confidentiality conditions' }),
+      })
+      .meta({ description: 'Confidentiality of the request' }),
   })
   .meta({ description: 'The legal basis under which the evidence is transmitted' });
 

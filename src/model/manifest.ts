@@ -4,102 +4,132 @@ import { ActorSchema } from './actor.js';
 import { AuthoritySchema } from './authority.js';
 import { DateTime, MultilingualText, Text } from './common.js';
 import { HandlingSchema } from './handling.js';
-import { ItemSchema, type Item } from './item.js';
+import { ItemSchema } from './item.js';
 import { LegalBasisSchema } from './legal-basis.js';
 
-/** The format version this library writes; readers accept any 1.x (minor versions only add optional fields). */
+/** The format version this library writes. Readers accept any 1.x: minor versions only add optional members. */
 export const FORMAT_VERSION = '1.0';
+
+/** Most items a manifest may list (docs/format.md, "Limits"). */
+export const MAX_ITEMS = 1_000_000;
 
 const ManifestShape = z.strictObject({
   formatVersion: z
     .string()
-    .regex(/^1\.\d+$/)
-    .meta({ description: 'Format version; readers reject an unknown major version' }),
-  bundleId: z.uuid().regex(/^[0-9a-f-]+$/).meta({ description: 'UUID of the bundle, lower case' }),
-  createdAt: DateTime,
+    .regex(/^1\.(0|[1-9][0-9]{0,5})$/, 'unsupported format version: this reader reads 1.x')
+    .meta({ description: 'Format version <major>.<minor>; "1.0" for this version. Readers reject a major version they do not know' }),
+  bundleId: z
+    .string()
+    // RFC 9562 layout, lower case, versions 1 to 8; the nil and max UUIDs cannot identify anything.
+    .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/, 'must be a lower-case RFC 9562 UUID')
+    .meta({ description: 'Identity of the bundle: a lower-case RFC 9562 UUID (version 4 or 7 recommended)', format: 'uuid' }),
+  createdAt: DateTime.meta({ description: 'When the bundle was created, RFC 3339 with offset' }),
   creator: AuthoritySchema.meta({ description: 'The authority that created the bundle' }),
-  case: z.strictObject({
-    reference: Text.meta({ description: 'Case reference of the creating authority' }),
-    title: Text.optional(),
-    description: MultilingualText.optional(),
-  }),
+  case: z
+    .strictObject({
+      reference: Text.meta({ description: 'Case reference of the creating authority' }),
+      title: Text.optional().meta({ description: 'Short title of the case' }),
+      description: MultilingualText.optional().meta({ description: 'Description of the case, in one or more languages' }),
+    })
+    .meta({ description: 'The case the evidence belongs to' }),
   legalBasis: LegalBasisSchema,
   handling: HandlingSchema,
-  actors: z.array(ActorSchema),
-  items: z.array(ItemSchema).max(1_000_000),
+  actors: z.array(ActorSchema).max(10_000).meta({ description: 'People and offices that acted on the evidence; ids unique; may be empty' }),
+  items: z.array(ItemSchema).max(MAX_ITEMS).meta({ description: 'The evidence items; ids unique, paths unique even after case folding' }),
 });
+
+type Shape = z.infer<typeof ManifestShape>;
 
 /**
  * Rules between fields, which JSON Schema cannot express (docs/format.md, "Cross-field rules"): unique ids and
- * paths, no case-fold collisions, references that resolve, no derivation cycles, present items with bytes.
+ * paths, no case-fold collisions, references that resolve, no self-derivation, no derivation cycle.
  */
-function crossFieldRules(m: z.infer<typeof ManifestShape>, ctx: z.RefinementCtx): void {
+function crossFieldRules(m: Shape, ctx: z.RefinementCtx): void {
+  const issue = (path: PropertyKey[], message: string): void => ctx.addIssue({ code: 'custom', path, message });
+
   const actorIds = new Set<string>();
   m.actors.forEach((a, i) => {
-    if (actorIds.has(a.id)) ctx.addIssue({ code: 'custom', path: ['actors', i, 'id'], message: `duplicate actor id "${a.id}"` });
+    if (actorIds.has(a.id)) issue(['actors', i, 'id'], `duplicate actor id "${a.id}"`);
     actorIds.add(a.id);
   });
-  const items = new Map<string, Item>();
-  const paths = new Map<string, number>();
+
+  const itemIndex = new Map<string, number>();
+  const pathIndex = new Map<string, number>();
   m.items.forEach((item, i) => {
-    if (items.has(item.id)) ctx.addIssue({ code: 'custom', path: ['items', i, 'id'], message: `duplicate item id "${item.id}"` });
-    items.set(item.id, item);
-    if (item.disclosure.status === 'present') {
-      for (const field of ['path', 'size', 'digests'] as const) {
-        if (item[field] === undefined) ctx.addIssue({ code: 'custom', path: ['items', i, field], message: `a present item needs ${field}` });
-      }
-    } else if (item.path !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['items', i, 'path'], message: 'a withheld item has no path (its bytes are not in the bag)' });
-    }
+    if (itemIndex.has(item.id)) issue(['items', i, 'id'], `duplicate item id "${item.id}"`);
+    else itemIndex.set(item.id, i);
     if (item.path !== undefined) {
-      if (paths.has(item.path)) ctx.addIssue({ code: 'custom', path: ['items', i, 'path'], message: `duplicate path "${item.path}"` });
-      paths.set(item.path, i);
+      if (pathIndex.has(item.path)) issue(['items', i, 'path'], `duplicate path "${item.path}"`);
+      else pathIndex.set(item.path, i);
     }
     if (item.acquisition !== undefined && !actorIds.has(item.acquisition.actor)) {
-      ctx.addIssue({ code: 'custom', path: ['items', i, 'acquisition', 'actor'], message: `unknown actor "${item.acquisition.actor}"` });
+      issue(['items', i, 'acquisition', 'actor'], `unknown actor "${item.acquisition.actor}"`);
     }
   });
-  for (const [a, b] of findPathCollisions(paths.keys())) {
-    ctx.addIssue({ code: 'custom', path: ['items', paths.get(b)!, 'path'], message: `path "${b}" collides with "${a}" after case folding` });
+  // Exact duplicates are reported above; this catches "A.txt" and "a.txt", which one file system would merge.
+  for (const [first, later] of findPathCollisions(pathIndex.keys())) {
+    issue(['items', pathIndex.get(later)!, 'path'], `path "${later}" collides with "${first}" after case folding`);
   }
+
   m.items.forEach((item, i) => {
     item.derivedFrom?.forEach((d, j) => {
-      if (d.item === item.id) ctx.addIssue({ code: 'custom', path: ['items', i, 'derivedFrom', j, 'item'], message: 'an item cannot derive from itself' });
-      else if (!items.has(d.item)) ctx.addIssue({ code: 'custom', path: ['items', i, 'derivedFrom', j, 'item'], message: `unknown item "${d.item}"` });
+      if (d.item === item.id) issue(['items', i, 'derivedFrom', j, 'item'], 'an item cannot derive from itself');
+      else if (!itemIndex.has(d.item)) issue(['items', i, 'derivedFrom', j, 'item'], `unknown item "${d.item}"`);
     });
   });
-  // Derivation must be acyclic: depth-first search with colours, iterative so a long chain cannot overflow.
-  const state = new Map<string, 1 | 2>();
-  for (const start of items.keys()) {
-    if (state.has(start)) continue;
-    const stack: Array<[string, number]> = [[start, 0]];
-    state.set(start, 1);
-    while (stack.length > 0) {
-      const top = stack[stack.length - 1]!;
-      const parents = items.get(top[0])?.derivedFrom ?? [];
-      if (top[1] >= parents.length) {
-        state.set(top[0], 2);
-        stack.pop();
-        continue;
-      }
-      const next = parents[top[1]++]!.item;
-      if (!items.has(next) || next === top[0]) continue;
-      if (state.get(next) === 1) {
-        ctx.addIssue({ code: 'custom', path: ['items'], message: `derivation cycle through "${next}"` });
-        return;
-      }
-      if (!state.has(next)) {
-        state.set(next, 1);
-        stack.push([next, 0]);
-      }
-    }
+  const cycle = findDerivationCycle(m.items, itemIndex);
+  if (cycle !== undefined) {
+    issue(['items', cycle.index, 'derivedFrom', cycle.edge, 'item'], `derivation cycle through "${m.items[cycle.index]!.derivedFrom![cycle.edge]!.item}"`);
   }
 }
 
-/** The evidence-bundle manifest (`evidence/manifest.json`), docs/format.md "Manifest". */
+/**
+ * Finds one edge that closes a derivation cycle (self-derivation and unknown items are reported elsewhere).
+ * Iterative depth-first search with colours, so a chain of a million items cannot overflow the stack.
+ */
+function findDerivationCycle(items: Shape['items'], itemIndex: ReadonlyMap<string, number>): { index: number; edge: number } | undefined {
+  const ON_PATH = 1;
+  const DONE = 2;
+  const colour = new Uint8Array(items.length);
+  for (let start = 0; start < items.length; start++) {
+    if (colour[start] !== 0) continue;
+    colour[start] = ON_PATH;
+    const stack: Array<{ index: number; edge: number }> = [{ index: start, edge: 0 }];
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      const parents = items[top.index]!.derivedFrom ?? [];
+      if (top.edge >= parents.length) {
+        colour[top.index] = DONE;
+        stack.pop();
+        continue;
+      }
+      const next = itemIndex.get(parents[top.edge]!.item);
+      if (next !== undefined && next !== top.index) {
+        if (colour[next] === ON_PATH) return { index: top.index, edge: top.edge };
+        if (colour[next] === 0) {
+          colour[next] = ON_PATH;
+          top.edge++;
+          stack.push({ index: next, edge: 0 });
+          continue;
+        }
+      }
+      top.edge++;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The evidence-bundle manifest (`evidence/manifest.json`), docs/format.md "Manifest": strict objects (an
+ * unknown member is an error, never dropped), then the cross-field rules.
+ */
 export const ManifestSchema = ManifestShape.superRefine(crossFieldRules).meta({
   title: 'evidence-bundle manifest',
-  description: 'What an evidence bundle contains, why it was sent and how it must be handled. Stored as RFC 8785 canonical JSON.',
+  description:
+    'What an evidence bundle contains, why it was sent and how it must be handled; stored as RFC 8785 canonical JSON in evidence/manifest.json. ' +
+    'Rules JSON Schema cannot express, which readers must also check: item ids and actor ids unique; item paths unique, also after Unicode NFC and case folding; ' +
+    'every path in Unicode NFC and at most 1,024 UTF-8 bytes (segments 255); acquisition.actor names an actor; derivedFrom.item names another item; no derivation cycle.',
 });
 
+/** A validated manifest. */
 export type Manifest = z.infer<typeof ManifestSchema>;
