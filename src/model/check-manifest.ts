@@ -8,8 +8,8 @@ import { type Manifest, ManifestSchema } from './manifest.js';
 const MAX_FINDINGS = 100;
 
 /**
- * Validates a manifest and reports every problem as a `manifest.schema.invalid` finding instead of throwing.
- * A finding's `path` is `evidence/manifest.json#<JSON Pointer>` (RFC 6901 section 6, URI fragment form) of the
+ * Validates a manifest and reports each member at fault as one `manifest.schema.invalid` finding (the first
+ * problem found there) instead of throwing. A finding's `path` is `evidence/manifest.json#<JSON Pointer>` (RFC 6901 section 6, URI fragment form) of the
  * member at fault, and its `item` the id of the item concerned, when there is one.
  * @example
  * const { manifest, findings } = checkManifest(value);
@@ -19,8 +19,12 @@ export function checkManifest(value: unknown): { manifest?: Manifest; findings: 
   if (result.success) return { manifest: result.data, findings: [] };
   const items = (value as { items?: unknown } | null | undefined)?.items;
   const findings: Finding[] = [];
+  const seen = new Set<string>();
   let more = 0;
   for (const problem of splitIssues(result.error.issues)) {
+    // A member can break several checks at once ("" is both too short and untrimmed): one finding is enough.
+    if (seen.has(problem.pointer)) continue;
+    seen.add(problem.pointer);
     if (findings.length === MAX_FINDINGS) {
       more++;
       continue;

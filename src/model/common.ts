@@ -58,18 +58,21 @@ export const KeyId = z
   .regex(/^[A-Za-z0-9_-]{43}$/)
   .meta({ description: 'RFC 7638 JWK SHA-256 thumbprint, base64url' });
 
-/** A path inside the bag's data/ directory, following the path rules of docs/format.md. */
+/** A path inside the bag's data/ directory, following the path rules of docs/format.md ("Path rules"). */
 export const ItemPath = z
   .string()
-  .min(1)
-  .max(1024)
-  // The pattern carries the syntactic rules into the JSON Schema; NFC and length in bytes are checked in code.
-  .regex(/^(?!\/)(?!.*(?:^|\/)\.{1,2}(?:\/|$))(?!.*\/\/)(?!.*\/$)[^\\\u0000-\u001f\u007f]+$/)
+  // checkBundlePath first, so that its precise reason is the message a reader sees.
   .superRefine((path, ctx) => {
     const problem = checkBundlePath(path);
     if (problem !== undefined) ctx.addIssue({ code: 'custom', message: `unsafe path: ${problem}` });
   })
-  .meta({ description: 'Path relative to data/: "/" separators, no "." or ".." segments, no backslash, NUL or control characters, Unicode NFC' });
+  // The same rules, as far as a pattern can say them, for the JSON Schema; NFC and lengths in bytes stay in code.
+  .regex(/^(?!\/)(?![A-Za-z]:)(?!.*(?:^|\/)\.{1,2}(?:\/|$))(?!.*\/\/)(?!.*\/$)[^\\\u0000-\u001f\u007f]+$/)
+  .max(1024)
+  .meta({
+    description:
+      'Path relative to data/: "/" separators, relative, no empty, "." or ".." segments, no backslash, NUL or control characters, Unicode NFC, at most 1,024 UTF-8 bytes and 255 per segment',
+  });
 
 const hex = (bytes: number) => z.string().regex(new RegExp(`^[0-9a-f]{${bytes * 2}}$`));
 

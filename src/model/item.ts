@@ -40,7 +40,7 @@ const Disclosure = z
 const PRESENCE_RULE = {
   allOf: [
     {
-      if: { properties: { disclosure: { properties: { status: { const: 'present' } } } } },
+      if: { properties: { disclosure: { type: 'object', properties: { status: { const: 'present' } } } } },
       then: { required: ['path', 'size', 'digests'] },
       else: { not: { required: ['path'] } },
     },

@@ -1,126 +1,109 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import { isEvidenceBundleError } from '../../src/errors.js';
 import { checkManifest } from '../../src/model/check-manifest.js';
-import { JSON_SCHEMA_NAMES, toJsonSchema } from '../../src/model/json-schemas.js';
-import { ManifestSchema } from '../../src/model/manifest.js';
 import { parseManifest } from '../../src/model/parse-manifest.js';
-import { REPO_ROOT } from '../helpers/vectors.js';
+import { committedValidator, jsonFiles, loadJson } from './helpers.js';
 
-const EXAMPLES = join(REPO_ROOT, 'examples', 'manifests');
-const examples = readdirSync(EXAMPLES).filter((f) => f.endsWith('.json'));
-const load = (file: string): Record<string, unknown> => JSON.parse(readFileSync(join(EXAMPLES, file), 'utf8')) as Record<string, unknown>;
-const committedSchema = (name: string): object => JSON.parse(readFileSync(join(REPO_ROOT, 'schemas', `${name}.schema.json`), 'utf8')) as object;
+const validate = committedValidator('manifest');
+const EXAMPLES = jsonFiles('examples', 'manifests');
+const INVALID = jsonFiles('tests', 'fixtures', 'manifests', 'invalid');
+const SEMANTIC = jsonFiles('tests', 'fixtures', 'manifests', 'invalid-semantic');
 
-const ajv = new Ajv2020({ strict: false, allErrors: true });
-(addFormats as unknown as (a: Ajv2020) => void)(ajv);
-const ajvValidate = ajv.compile(committedSchema('manifest'));
+// Each fixture breaks exactly one rule; the zod finding must point at the member at fault (RFC 6901).
+const INVALID_AT: Record<string, string> = {
+  'actor-without-role.json': '/actors/0/role',
+  'blake3-not-hex.json': '/items/0/digests/blake3',
+  'bundle-id-nil-uuid.json': '/bundleId',
+  'bundle-id-upper-case.json': '/bundleId',
+  'case-reference-empty.json': '/case/reference',
+  'country-uk-not-gb.json': '/legalBasis/executingAuthority/country',
+  'country-unassigned.json': '/creator/country',
+  'data-categories-empty.json': '/handling/dataCategories',
+  'data-categories-repeated.json': '/handling/dataCategories',
+  'data-category-unknown.json': '/handling/dataCategories/1',
+  'date-february-30.json': '/createdAt',
+  'date-time-offset-without-colon.json': '/createdAt',
+  'date-time-without-offset.json': '/items/0/acquisition/time',
+  'disclosure-status-unknown.json': '/items/0/disclosure/status',
+  'format-version-2.json': '/formatVersion',
+  'full-date-month-13.json': '/legalBasis/request/date',
+  'instrument-kind-unknown.json': '/legalBasis/instrument/kind',
+  'item-id-with-space.json': '/items/0/id',
+  'kid-not-a-thumbprint.json': '/actors/0/key/kid',
+  'language-tag-invalid.json': '/case/description/english',
+  'media-type-without-subtype.json': '/items/0/mediaType',
+  'missing-sha256.json': '/items/0/digests/sha256',
+  'multilingual-text-empty.json': '/case/description',
+  'path-absolute.json': '/items/0/path',
+  'path-backslash.json': '/items/0/path',
+  'path-control-character.json': '/items/0/path',
+  'path-dot-dot.json': '/items/0/path',
+  'present-item-without-digests.json': '/items/0/digests',
+  'present-item-without-path.json': '/items/0/path',
+  'sha512-too-short.json': '/items/1/digests/sha512',
+  'size-above-safe-integer.json': '/items/0/size',
+  'size-fractional.json': '/items/0/size',
+  'size-negative.json': '/items/0/size',
+  'speciality-not-boolean.json': '/legalBasis/useRestrictions/speciality',
+  'text-leading-space.json': '/legalBasis/purpose',
+  'unknown-item-member.json': '/items/0/hash',
+  'unknown-nested-member.json': '/legalBasis/instrument/note',
+  'unknown-top-level-member.json': '/comment',
+  'uppercase-hex.json': '/items/0/digests/sha256',
+  'withheld-item-with-path.json': '/items/0/path',
+  'x5c-base64url.json': '/actors/0/x5c/0',
+};
 
-type Mutation = [string, (m: any) => void];
-const base = (): any => load('vn-to-dz-un-cybercrime-convention.json');
+const SEMANTIC_AT: Record<string, string> = {
+  'acquisition-actor-unknown.json': '/items/0/acquisition/actor',
+  'derivation-cycle-of-three.json': '/items/2/derivedFrom/0/item',
+  'derivation-cycle-of-two.json': '/items/1/derivedFrom/0/item',
+  'derived-from-itself.json': '/items/1/derivedFrom/0/item',
+  'derived-from-unknown-item.json': '/items/1/derivedFrom/0/item',
+  'duplicate-actor-id.json': '/actors/1/id',
+  'duplicate-item-id.json': '/items/1/id',
+  'duplicate-path.json': '/items/1/path',
+  'path-case-fold-collision.json': '/items/1/path',
+  'path-not-nfc.json': '/items/0/path',
+  'path-too-many-bytes.json': '/items/0/path',
+};
 
-// Each breaks one structural rule: both zod and the JSON Schema must reject it.
-const STRUCTURAL: Mutation[] = [
-  ['unknown top-level key', (m) => (m.extra = 1)],
-  ['unknown nested key', (m) => (m.legalBasis.instrument.note = 'x')],
-  ['unknown key in an item', (m) => (m.items[0].comment = 'x')],
-  ['missing sha256', (m) => delete m.items[0].digests.sha256],
-  ['upper-case hex', (m) => (m.items[0].digests.sha256 = m.items[0].digests.sha256.toUpperCase())],
-  ['short digest', (m) => (m.items[0].digests.sha256 = 'abc')],
-  ['unassigned country', (m) => (m.creator.country = 'XX')],
-  ['lower-case country', (m) => (m.creator.country = 'vn')],
-  ['impossible date', (m) => (m.createdAt = '2026-02-30T10:00:00Z')],
-  ['time without offset', (m) => (m.createdAt = '2026-10-06T09:00:00')],
-  ['negative size', (m) => (m.items[0].size = -1)],
-  ['fractional size', (m) => (m.items[0].size = 1.5)],
-  ['bad media type', (m) => (m.items[0].mediaType = 'json')],
-  ['empty data categories', (m) => (m.handling.dataCategories = [])],
-  ['unknown data category', (m) => (m.handling.dataCategories = ['metadata'])],
-  ['path with ..', (m) => (m.items[0].path = '../etc/passwd')],
-  ['absolute path', (m) => (m.items[0].path = '/etc/passwd')],
-  ['backslash path', (m) => (m.items[0].path = 'a\\b')],
-  ['unknown instrument kind', (m) => (m.legalBasis.instrument.kind = 'treaty')],
-  ['bad language tag', (m) => (m.case.description = { 'english language': 'x' })],
-  ['empty case reference', (m) => (m.case.reference = '')],
-  ['unknown disclosure status', (m) => (m.items[0].disclosure = { status: 'partial' })],
-  ['wrong major version', (m) => (m.formatVersion = '2.0')],
-  ['bundle id not a UUID', (m) => (m.bundleId = 'case-42')],
-  ['speciality not boolean', (m) => (m.legalBasis.useRestrictions.speciality = 'yes')],
-];
+const pointersOf = (value: unknown): string[] =>
+  checkManifest(value).findings.map((f) => f.path!.slice('evidence/manifest.json#'.length));
 
-// Rules between fields: JSON Schema cannot say them, zod must.
-const SEMANTIC: Mutation[] = [
-  ['duplicate item id', (m) => (m.items[1].id = m.items[0].id)],
-  ['duplicate path', (m) => (m.items[1].path = m.items[0].path)],
-  ['case-fold collision', (m) => (m.items[1].path = m.items[0].path.toUpperCase())],
-  ['non-NFC path', (m) => (m.items[0].path = 'cafe\u0301.txt')],
-  ['unknown acquisition actor', (m) => (m.items[0].acquisition.actor = 'nobody')],
-  ['unknown derivation source', (m) => (m.items[0].derivedFrom = [{ item: 'nothing', method: 'x' }])],
-  ['self derivation', (m) => (m.items[0].derivedFrom = [{ item: m.items[0].id, method: 'x' }])],
-  [
-    'derivation cycle',
-    (m) => {
-      m.items[0].derivedFrom = [{ item: m.items[1].id, method: 'x' }];
-      m.items[1].derivedFrom = [{ item: m.items[0].id, method: 'x' }];
-    },
-  ],
-  ['present item without path', (m) => delete m.items[0].path],
-  ['withheld item with a path', (m) => (m.items[0].disclosure = { status: 'withheld', reason: 'x' })],
-  ['duplicate actor id', (m) => m.actors.push({ ...m.actors[0] })],
-  ['duplicate data category', (m) => (m.handling.dataCategories = ['traffic', 'traffic'])],
-];
-
-describe('manifest schema', () => {
-  it('has examples to check', () => {
-    expect(examples.length).toBeGreaterThanOrEqual(2);
+describe('example manifests', () => {
+  it('there are examples to check', () => {
+    expect(EXAMPLES.length).toBeGreaterThanOrEqual(3);
   });
 
-  it.each(examples)('example %s is valid for zod and for the published JSON Schema', (file) => {
-    const manifest = load(file);
-    expect(ajvValidate(manifest), JSON.stringify(ajvValidate.errors)).toBe(true);
+  it.each(EXAMPLES)('%s is valid for zod and for the published JSON Schema', (file) => {
+    const manifest = loadJson('examples', 'manifests', file);
+    expect(validate(manifest), JSON.stringify(validate.errors)).toBe(true);
+    expect(checkManifest(manifest).findings).toEqual([]);
     expect(parseManifest(manifest)).toEqual(manifest);
   });
+});
 
-  it.each(STRUCTURAL)('rejects (zod and JSON Schema): %s', (_name, mutate) => {
-    const m = base();
-    mutate(m);
-    expect(ManifestSchema.safeParse(m).success).toBe(false);
-    expect(ajvValidate(m)).toBe(false);
+describe('structurally invalid manifests (tests/fixtures/manifests/invalid)', () => {
+  it('every fixture has an expected location, and every expected location a fixture', () => {
+    expect(INVALID).toEqual(Object.keys(INVALID_AT).sort());
   });
 
-  it.each(SEMANTIC)('rejects (zod): %s', (_name, mutate) => {
-    const m = base();
-    mutate(m);
-    const result = checkManifest(m);
-    expect(result.manifest).toBeUndefined();
-    expect(result.findings.length).toBeGreaterThan(0);
-    expect(result.findings.every((f) => f.code === 'manifest.schema.invalid')).toBe(true);
+  it.each(INVALID)('%s is rejected by the JSON Schema and by zod at the member at fault', (file) => {
+    const manifest = loadJson('tests', 'fixtures', 'manifests', 'invalid', file);
+    expect(validate(manifest)).toBe(false);
+    expect(pointersOf(manifest)).toEqual([INVALID_AT[file]]);
+  });
+});
+
+describe('manifests breaking a cross-field rule (tests/fixtures/manifests/invalid-semantic)', () => {
+  it('every fixture has an expected location, and every expected location a fixture', () => {
+    expect(SEMANTIC).toEqual(Object.keys(SEMANTIC_AT).sort());
   });
 
-  it('throws ERR_MANIFEST_INVALID with the issues as cause, never strips unknown keys', () => {
-    const m = base();
-    m['unexpected'] = true;
-    try {
-      parseManifest(m);
-      expect.unreachable();
-    } catch (e) {
-      expect(isEvidenceBundleError(e, 'ERR_MANIFEST_INVALID')).toBe(true);
-      expect(Array.isArray((e as Error).cause)).toBe(true);
-    }
-  });
-
-  it('locates item problems by item id and JSON Pointer', () => {
-    const m = base();
-    (m['items'] as any[])[2].digests.sha256 = 'zz';
-    const { findings } = checkManifest(m);
-    expect(findings[0]).toMatchObject({ code: 'manifest.schema.invalid', item: 'disk-excerpt' });
-    expect(findings[0]!.message).toMatch(/^\/items\/2\/digests\/sha256/);
-  });
-
-  it.each(JSON_SCHEMA_NAMES)('committed schemas/%s.schema.json is what the generator writes', (name) => {
-    expect(committedSchema(name)).toEqual(toJsonSchema(name));
+  // JSON Schema cannot express these rules, which is why readers must run the cross-field checks too.
+  it.each(SEMANTIC)('%s passes the JSON Schema but not zod', (file) => {
+    const manifest = loadJson('tests', 'fixtures', 'manifests', 'invalid-semantic', file);
+    expect(validate(manifest), JSON.stringify(validate.errors)).toBe(true);
+    expect(pointersOf(manifest)).toEqual([SEMANTIC_AT[file]]);
   });
 });
