@@ -20,6 +20,6 @@ export const BUNDLE_FINDINGS = {
   'manifest.schema.invalid': {
     severity: 'error',
     effect: 'invalid',
-    summary: 'The manifest breaks a schema or cross-field rule (the message gives the JSON Pointer).',
+    summary: 'The manifest breaks a schema or cross-field rule; the path names the member at fault by JSON Pointer, e.g. evidence/manifest.json#/items/0/size.',
   },
 } as const satisfies Record<string, FindingDefinition>;
