@@ -1,0 +1,216 @@
+import { resolve } from 'node:path';
+// TEMPORARY internal imports until src/index.ts and src/node/index.ts export these (see the custody report).
+import { CUSTODY_FILE, MANIFEST_FILE } from '../../bundle/layout.js';
+import { CUSTODY_EVENT_TYPES, type CustodyEvent, type CustodyEventType } from '../../custody/custody-event.js';
+import { parseCustodyLog } from '../../custody/parse-custody-log.js';
+import { verifyCustodyLog, type CustodyCheck } from '../../custody/verify-custody-log.js';
+import { EvidenceBundleError, FINDING_CODES, parseJson, type Signer } from '../../index.js';
+import { appendCustodyEvent, type CustodyEventInput } from '../../node/append-custody-event.js';
+import { openBundleDirectory } from '../../node/open-bundle-directory.js';
+import { EXIT } from '../exit-codes.js';
+import { UsageError, type CliIO } from '../io.js';
+import type { Command } from './command.js';
+import { readJsonFile } from './files.js';
+import { loadPublicKeys, loadSigner } from './keys.js';
+
+const SUBCOMMANDS = ['append', 'transfer', 'receive', 'log'] as const;
+
+export const custody: Command = {
+  name: 'custody',
+  summary: 'Record custody events (append, transfer, receive) and show the custody log',
+  help: `Usage:
+  evb custody append BUNDLE TYPE --key KEY.jwk ACTOR --items IDS --place PLACE --purpose WHY [options]
+  evb custody transfer BUNDLE --key KEY.jwk ACTOR --to PARTY.json --place PLACE --purpose WHY [options]
+  evb custody receive BUNDLE --key KEY.jwk ACTOR --place PLACE --purpose WHY [--answers SEQ] [options]
+  evb custody log BUNDLE [--trust KEY.jwk ...] [--json]
+
+Each event is signed with your key and linked to the one before (the first to the manifest), so that nobody
+can remove, insert, reorder or alter an event unseen. Appending is atomic and never rewrites earlier events.
+
+TYPE is one of: ${CUSTODY_EVENT_TYPES.join(', ')}.
+"transfer" records a handover to the party in --to (a JSON file {name, organisation, country, kid, role?});
+the items stay in your custody until the recipient records "receive". "receive" answers the latest transfer
+addressed to your key (or the one given with --answers) and takes its sender and items from it.
+"log" prints the timeline (who held what, when, where, why) with each event's status; exit 0 VALID,
+1 INVALID, 2 INDETERMINATE (signers you do not trust).
+
+Actor (who you are; your key id comes from --key):
+  --actor FILE         JSON {name, role, organisation, country}
+  --name, --role, --organisation, --country   the same as flags (override the file)
+
+Options:
+  --key FILE           your private JWK
+  --items IDS          item ids, comma-separated, or "all" (default: all; receive: the transfer's items)
+  --place TEXT, --purpose TEXT, --notes TEXT
+  --time RFC3339       when it happened (default: now)
+  --seal ID[:COND]     a seal, with the condition applied|intact|broken|absent (repeatable)
+  --to FILE            counterparty: to whom (transfer; disclosed and returned with append)
+  --from FILE          counterparty: from whom (received with append)
+  --answers SEQ        the transfer a receipt answers
+  --trust FILE         a trusted public JWK or JWKS file (log; repeatable)
+  --json               print the custody check as JSON (log)
+`,
+  options: {
+    key: { type: 'string' },
+    actor: { type: 'string' },
+    name: { type: 'string' },
+    role: { type: 'string' },
+    organisation: { type: 'string' },
+    country: { type: 'string' },
+    items: { type: 'string' },
+    place: { type: 'string' },
+    purpose: { type: 'string' },
+    notes: { type: 'string' },
+    time: { type: 'string' },
+    seal: { type: 'string', multiple: true },
+    to: { type: 'string' },
+    from: { type: 'string' },
+    answers: { type: 'string' },
+    trust: { type: 'string', multiple: true },
+    json: { type: 'boolean' },
+  },
+  async run(values, positionals, io) {
+    const [sub, bundleArg, ...rest] = positionals;
+    if (sub === undefined || !(SUBCOMMANDS as readonly string[]).includes(sub)) {
+      throw new UsageError(`give a subcommand: ${SUBCOMMANDS.join(', ')}`);
+    }
+    if (bundleArg === undefined) throw new UsageError('give the BUNDLE');
+    const bundle = resolve(io.cwd, bundleArg);
+    if (sub === 'log') {
+      if (rest.length > 0) throw new UsageError('log takes one BUNDLE');
+      return showLog(bundle, values, io);
+    }
+    const type = sub === 'transfer' ? 'transferred' : sub === 'receive' ? 'received' : rest[0];
+    if (rest.length !== (sub === 'append' ? 1 : 0)) throw new UsageError(sub === 'append' ? 'give BUNDLE and TYPE' : `${sub} takes one BUNDLE`);
+    if (!isEventType(type)) throw new UsageError(`unknown event type "${String(type)}"; one of ${CUSTODY_EVENT_TYPES.join(', ')}`);
+    const key = values['key'] as string | undefined;
+    if (key === undefined) throw new UsageError('--key is required');
+    const signer = await loadSigner(resolve(io.cwd, key));
+    const input = await eventInput(type, bundle, values, io, signer);
+    const { seq } = await appendCustodyEvent(bundle, input, signer);
+    io.stdout(`custody event ${seq} (${type}) recorded by ${input.actor.name}, ${signer.kid}\n`);
+    return EXIT.VALID;
+  },
+};
+
+function isEventType(type: string | undefined): type is CustodyEventType {
+  return (CUSTODY_EVENT_TYPES as readonly (string | undefined)[]).includes(type);
+}
+
+async function eventInput(type: CustodyEventType, bundle: string, values: Record<string, unknown>, io: CliIO, signer: Signer): Promise<CustodyEventInput> {
+  const str = (name: string): string | undefined => values[name] as string | undefined;
+  const required = (name: string): string => {
+    const v = str(name);
+    if (v === undefined) throw new UsageError(`--${name} is required`);
+    return v;
+  };
+  const fromFile = str('actor') === undefined ? {} : await readObject(resolve(io.cwd, str('actor')!));
+  if (fromFile['kid'] !== undefined && fromFile['kid'] !== signer.kid) {
+    throw new UsageError(`the actor file names kid ${String(fromFile['kid'])}, but --key is ${signer.kid}`);
+  }
+  const actor: Record<string, unknown> = {};
+  for (const field of ['name', 'role', 'organisation', 'country']) {
+    const value = str(field) ?? fromFile[field];
+    if (value === undefined) throw new UsageError(`the actor's ${field} is missing (--actor FILE or --${field})`);
+    actor[field] = value;
+  }
+  const input: Record<string, unknown> = { type, actor, place: required('place'), purpose: required('purpose') };
+  const items = str('items');
+  if (items !== undefined) input['items'] = items === 'all' ? 'all' : items.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  else input['items'] = 'all';
+  if (str('time') !== undefined) input['time'] = str('time');
+  if (str('notes') !== undefined) input['notes'] = str('notes');
+  const seals = (values['seal'] as string[] | undefined) ?? [];
+  if (seals.length > 0) {
+    input['seals'] = seals.map((s) => {
+      const at = s.lastIndexOf(':');
+      const condition = at === -1 ? undefined : s.slice(at + 1);
+      if (condition !== undefined && ['applied', 'intact', 'broken', 'absent'].includes(condition)) return { id: s.slice(0, at), condition };
+      return { id: s };
+    });
+  }
+  const party = str('to') ?? str('from');
+  if (party !== undefined) input['counterparty'] = await readObject(resolve(io.cwd, party));
+  if (str('answers') !== undefined) input['answers'] = parseSeq(str('answers')!);
+  if (type === 'received') await completeReceipt(bundle, input, signer, items === undefined);
+  return input as CustodyEventInput;
+}
+
+/** Fills a receipt from the transfer it answers: its seq, its sender as counterparty, its items by default. */
+async function completeReceipt(bundle: string, input: Record<string, unknown>, signer: Signer, defaultItems: boolean): Promise<void> {
+  const log = (await readBundleFile(bundle, CUSTODY_FILE)) ?? new Uint8Array(0);
+  const events = parseCustodyLog(log).lines.flatMap((l) => (l.signed ? [l.signed.event] : []));
+  const answered = new Set(events.flatMap((e) => (e.type === 'received' ? [e.answers] : [])));
+  const toMe = events.filter((e): e is Extract<CustodyEvent, { type: 'transferred' }> => e.type === 'transferred' && e.counterparty.kid === signer.kid);
+  const transfer =
+    input['answers'] !== undefined ? toMe.find((e) => e.seq === input['answers']) : toMe.filter((e) => !answered.has(e.seq)).at(-1);
+  if (transfer === undefined) {
+    throw new EvidenceBundleError('ERR_CUSTODY_INVALID', input['answers'] !== undefined ? `event ${String(input['answers'])} is not a transfer to ${signer.kid}` : `no transfer to ${signer.kid} awaits receipt`);
+  }
+  input['answers'] = transfer.seq;
+  if (input['counterparty'] === undefined) {
+    const { name, role, organisation, country, kid } = transfer.actor;
+    input['counterparty'] = { name, role, organisation, country, kid };
+  }
+  if (defaultItems) input['items'] = transfer.items;
+}
+
+async function showLog(bundle: string, values: Record<string, unknown>, io: CliIO): Promise<number> {
+  const trustedKeys = await loadPublicKeys(((values['trust'] as string[] | undefined) ?? []).map((p) => resolve(io.cwd, p)));
+  const manifestBytes = await readBundleFile(bundle, MANIFEST_FILE);
+  if (manifestBytes === undefined) throw new EvidenceBundleError('ERR_BAG_INVALID', `${MANIFEST_FILE} is missing`);
+  const manifest = parseJson(manifestBytes) as { items?: Array<{ id?: unknown }> };
+  const itemIds = new Set((Array.isArray(manifest.items) ? manifest.items : []).flatMap((i) => (typeof i?.id === 'string' ? [i.id] : [])));
+  const log = (await readBundleFile(bundle, CUSTODY_FILE)) ?? new Uint8Array(0);
+  const check = await verifyCustodyLog(log, { manifestBytes, itemIds, trustedKeys });
+  if (values['json'] === true) io.stdout(JSON.stringify(check, null, 2) + '\n');
+  else io.stdout(renderTimeline(check));
+  const effects = check.findings.map((f) => FINDING_CODES[f.code].effect);
+  return effects.includes('invalid') ? EXIT.INVALID : effects.includes('indeterminate') ? EXIT.INDETERMINATE : EXIT.VALID;
+}
+
+function renderTimeline(check: CustodyCheck): string {
+  if (check.events.length === 0 && check.findings.length === 0) return 'No custody events.\n';
+  const out: string[] = ['Custody timeline:'];
+  for (const e of check.events) {
+    const items = e.items === 'all' ? 'all items' : e.items.join(', ');
+    const party = e.counterparty === undefined ? '' : ` ${e.type === 'received' ? 'from' : 'to'} ${e.counterparty}`;
+    out.push(`  #${e.seq} [${e.status.toUpperCase()}] ${e.time} ${e.type}${party}`);
+    out.push(`      by ${e.actor} [${e.kid}]`);
+    out.push(`      items: ${items}; at ${e.place}; for ${e.purpose}`);
+  }
+  const holders = Object.entries(check.custodians);
+  if (holders.length > 0) {
+    out.push('Custodians now:');
+    for (const [item, kid] of holders) out.push(`  ${item}: ${kid}`);
+  }
+  if (check.findings.length > 0) {
+    out.push('Findings:');
+    for (const f of check.findings) out.push(`  ${f.severity.toUpperCase()} ${f.code}${f.custody !== undefined ? ` (event ${f.custody})` : f.line !== undefined ? ` (line ${f.line})` : ''}: ${f.message}`);
+  }
+  return out.join('\n') + '\n';
+}
+
+async function readBundleFile(bundle: string, path: string): Promise<Uint8Array | undefined> {
+  const source = await openBundleDirectory(bundle);
+  const chunks: Uint8Array[] = [];
+  try {
+    for await (const chunk of source.read(path)) chunks.push(chunk);
+  } catch (cause) {
+    if ((cause as { code?: string }).code === 'ENOENT' || (cause as { code?: string }).code === 'ERR_SOURCE_NOT_FOUND') return undefined;
+    throw cause;
+  }
+  return new Uint8Array(Buffer.concat(chunks));
+}
+
+async function readObject(path: string): Promise<Record<string, unknown>> {
+  const value = await readJsonFile(path, 1024 * 1024);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new EvidenceBundleError('ERR_DOCUMENT_INVALID', `${path} is not a JSON object`);
+  return value as Record<string, unknown>;
+}
+
+function parseSeq(text: string): number {
+  const n = Number(text);
+  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`--answers must be a sequence number, not "${text}"`);
+  return n;
+}
