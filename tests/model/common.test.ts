@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Country, DateTime, FullDate, LanguageTag, MediaType, Text } from '../../src/model/common.js';
+import { Country, DateTime, FullDate, ItemPath, LanguageTag, MediaType, Text } from '../../src/model/common.js';
 import { ISO_3166_ALPHA2 } from '../../src/model/iso3166.js';
 import { committedValidator, smallManifest } from './helpers.js';
 
@@ -86,5 +86,23 @@ describe('other primitives', () => {
   it.each(['', ' x', 'x ', '\n'])('text %j is rejected', (t) => {
     expect(Text.safeParse(t).success).toBe(false);
     expect(acceptedByJsonSchema((m, v) => (m.case.reference = v), t)).toBe(false);
+  });
+});
+
+describe('item paths', () => {
+  const set = (m: any, v: unknown) => (m.items[0].path = v);
+  it.each(['subscriber.csv', 'a/b/c.txt', 'Ünïcödé/ファイル.bin', '.hidden', 'a..b', 'ab:c'])('accepts %j (zod and JSON Schema)', (path) => {
+    expect(ItemPath.safeParse(path).success).toBe(true);
+    expect(acceptedByJsonSchema(set, path)).toBe(true);
+  });
+  it.each(['', '/abs', 'C:/x', 'c:x', 'x:y', 'a//b', 'a/', './a', 'a/./b', 'a/..', '..', 'a\\b', 'a\u0000b', 'a\tb', 'a\u007fb', 'x'.repeat(1025)])(
+    'rejects %j (zod and JSON Schema)',
+    (path) => {
+      expect(ItemPath.safeParse(path).success).toBe(false);
+      expect(acceptedByJsonSchema(set, path)).toBe(false);
+    },
+  );
+  it.each(['cafe\u0301', '\u00e9'.repeat(600), 'a\uD800b'])('rejects %j in zod only (NFC, bytes, surrogates)', (path) => {
+    expect(ItemPath.safeParse(path).success).toBe(false);
   });
 });

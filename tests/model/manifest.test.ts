@@ -1,6 +1,12 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { sha256 } from '@noble/hashes/sha2.js';
 import { describe, expect, it } from 'vitest';
+import { canonicalizeToBytes } from '../../src/encoding/jcs.js';
+import { toHex } from '../../src/internal/bytes.js';
 import { checkManifest } from '../../src/model/check-manifest.js';
 import { parseManifest } from '../../src/model/parse-manifest.js';
+import { REPO_ROOT } from '../helpers/vectors.js';
 import { committedValidator, jsonFiles, loadJson } from './helpers.js';
 
 const validate = committedValidator('manifest');
@@ -105,5 +111,13 @@ describe('manifests breaking a cross-field rule (tests/fixtures/manifests/invali
     const manifest = loadJson('tests', 'fixtures', 'manifests', 'invalid-semantic', file);
     expect(validate(manifest), JSON.stringify(validate.errors)).toBe(true);
     expect(pointersOf(manifest)).toEqual([SEMANTIC_AT[file]]);
+  });
+});
+
+describe('the worked example of docs/format.md', () => {
+  it('states the true length and SHA-256 of the example manifest\'s canonical bytes', () => {
+    const bytes = canonicalizeToBytes(loadJson('examples', 'manifests', 'nl-to-gh-second-protocol-emergency.json'));
+    const doc = readFileSync(join(REPO_ROOT, 'docs', 'format.md'), 'utf8');
+    expect(doc).toContain(`are ${bytes.length.toLocaleString('en')} bytes long with SHA-256\n\`${toHex(sha256(bytes))}\``);
   });
 });
