@@ -15,7 +15,7 @@ const parties = await Promise.all(
   ['Alice', 'Bob'].map(async (name, i) => {
     const key = await generateSigningKey('EdDSA');
     const signer = await createJwkSigner(key.privateJwk);
-    const actor = { name, role: i === 0 ? 'investigator' : 'central-authority', organisation: `${name} agency`, country: i === 0 ? 'FR' : 'DE', kid: signer.kid };
+    const actor = { name, role: i === 0 ? 'investigator' : 'central-authority', organisation: `${name} agency`, country: i === 0 ? ('FR' as const) : ('DE' as const), kid: signer.kid };
     return { signer, actor, publicJwk: key.publicJwk };
   }),
 );

@@ -10,7 +10,7 @@ export interface Party {
   actor: CustodyActor;
 }
 
-export async function party(name: string, role: string, country: string, alg: 'EdDSA' | 'ES256' = 'EdDSA'): Promise<Party> {
+export async function party(name: string, role: string, country: CustodyActor['country'], alg: 'EdDSA' | 'ES256' = 'EdDSA'): Promise<Party> {
   const key = await generateSigningKey(alg);
   const signer = await createJwkSigner(key.privateJwk);
   return { signer, publicJwk: key.publicJwk, actor: { name, role, organisation: `${name} agency`, country, kid: signer.kid } };

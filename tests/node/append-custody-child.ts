@@ -6,7 +6,7 @@ import { appendCustodyEvent } from '../../src/node/append-custody-event.js';
 
 const [dir, keyFile] = process.argv.slice(2);
 const signer = await createJwkSigner(JSON.parse(readFileSync(keyFile!, 'utf8')) as JsonWebKey);
-const actor = { name: 'Kill Test', role: 'examiner', organisation: 'Lab', country: 'FR' };
+const actor = { name: 'Kill Test', role: 'examiner', organisation: 'Lab', country: 'FR' as const };
 process.stdout.write('ready\n');
 for (;;) {
   const { seq } = await appendCustodyEvent(dir!, { type: 'accessed', actor, items: 'all', place: 'lab', purpose: 'kill test' }, signer);

@@ -12,7 +12,7 @@ import { tempDir } from '../helpers/bundle-fixture.js';
 
 const CHILD = join(import.meta.dirname, 'append-custody-child.ts');
 const ITEMS = new Set(['disk']);
-const actor = { name: 'Alice', role: 'investigator', organisation: 'OCLCTIC', country: 'FR' };
+const actor = { name: 'Alice', role: 'investigator', organisation: 'OCLCTIC', country: 'FR' as const };
 
 let root: string;
 let signer: Signer;
@@ -88,7 +88,7 @@ describe('appendCustodyEvent', () => {
       appendCustodyEvent(dir, { type: 'transferred', actor, items: 'all', place: 'Lyon', purpose: 'x' } as never, signer),
     ).rejects.toSatisfy((e) => isEvidenceBundleError(e, 'ERR_CUSTODY_INVALID'));
     await expect(
-      appendCustodyEvent(dir, { type: 'accessed', actor: { ...actor, country: 'France' }, items: 'all', place: 'Lyon', purpose: 'x' }, signer),
+      appendCustodyEvent(dir, { type: 'accessed', actor: { ...actor, country: 'France' as never }, items: 'all', place: 'Lyon', purpose: 'x' }, signer),
     ).rejects.toSatisfy((e) => isEvidenceBundleError(e, 'ERR_CUSTODY_INVALID'));
     await expect(fsp.stat(join(dir, CUSTODY_FILE))).rejects.toThrow();
   });
