@@ -4,7 +4,7 @@ import { CUSTODY_FILE, MANIFEST_FILE } from '../../bundle/layout.js';
 import { CUSTODY_EVENT_TYPES, type CustodyEvent, type CustodyEventType } from '../../custody/custody-event.js';
 import { parseCustodyLog } from '../../custody/parse-custody-log.js';
 import { verifyCustodyLog, type CustodyCheck } from '../../custody/verify-custody-log.js';
-import { EvidenceBundleError, FINDING_CODES, parseJson, type Signer } from '../../index.js';
+import { decideOutcome, EvidenceBundleError, parseJson, type Signer } from '../../index.js';
 import { appendCustodyEvent, type CustodyEventInput } from '../../node/append-custody-event.js';
 import { openBundleDirectory } from '../../node/open-bundle-directory.js';
 import { EXIT } from '../exit-codes.js';
@@ -165,8 +165,7 @@ async function showLog(bundle: string, values: Record<string, unknown>, io: CliI
   const check = await verifyCustodyLog(log, { manifestBytes, itemIds, trustedKeys });
   if (values['json'] === true) io.stdout(JSON.stringify(check, null, 2) + '\n');
   else io.stdout(renderTimeline(check));
-  const effects = check.findings.map((f) => FINDING_CODES[f.code].effect);
-  return effects.includes('invalid') ? EXIT.INVALID : effects.includes('indeterminate') ? EXIT.INDETERMINATE : EXIT.VALID;
+  return { VALID: EXIT.VALID, INVALID: EXIT.INVALID, INDETERMINATE: EXIT.INDETERMINATE }[decideOutcome(check.findings)];
 }
 
 function renderTimeline(check: CustodyCheck): string {
