@@ -1,7 +1,7 @@
 import { LIMITS, SIGNATURES_FILE } from '../bundle/layout.js';
 import { EvidenceBundleError } from '../errors.js';
 import { base64urlDecodeStrict } from '../internal/bytes.js';
-import { parseSignatureFile, serializeSignatureFile } from '../sign/signature-file.js';
+import { parseSignatureFile, serializeSignatureFile, type JwsSignature } from '../sign/signature-file.js';
 import { requestTimestamp } from '../timestamp/request-timestamp.js';
 import { encodeBase64 } from '../trust/base64.js';
 import { MAX_TIMESTAMPS_PER_SIGNATURE } from '../trust/check-timestamps.js';
@@ -46,7 +46,7 @@ export async function timestampBundleDirectory(dir: string, options: TimestampBu
   const chosen =
     signatureIndex !== undefined
       ? [signatureIndex]
-      : file.signatures.flatMap((s, i) => (tokensOf(s.header as Record<string, unknown> | undefined).length === 0 ? [i] : []));
+      : file.signatures.flatMap((s: JwsSignature, i: number) => (tokensOf(s.header as Record<string, unknown> | undefined).length === 0 ? [i] : []));
   const signatures = [...file.signatures];
   for (const index of chosen) {
     const signature = signatures[index]!;

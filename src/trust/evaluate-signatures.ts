@@ -143,7 +143,8 @@ async function judgeSignature(
   if (policy.requireTimestamp && stamps.genTime === undefined) {
     refuse(policyFinding('policy.timestamp.missing', 'the policy requires a valid timestamp from a trusted timestamp authority on every signature', at('requireTimestamp')));
   }
-  if (stamps.findings.some((f) => f.code === 'policy.timestamp.invalid')) trusted = false;
+  // A token that does not verify taints the signature it is attached to, even beside a valid one.
+  if (stamps.broken) trusted = false;
   return { result: { ...base, status: 'valid', trusted, authority: authority.id }, signer: selected.thumbprint, findings };
 }
 
