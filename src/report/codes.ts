@@ -4,6 +4,7 @@ import { BAG_FINDINGS } from './codes/bag.js';
 import { BUNDLE_FINDINGS } from './codes/bundle.js';
 import { CUSTODY_FINDINGS } from './codes/custody.js';
 import { ITEM_FINDINGS } from './codes/item.js';
+import { POLICY_FINDINGS } from './codes/policy.js';
 import { SIGNATURE_FINDINGS } from './codes/signature.js';
 import { VERIFY_FINDINGS } from './codes/verify.js';
 
@@ -16,6 +17,7 @@ export const FINDING_CODES = {
   ...BUNDLE_FINDINGS,
   ...CUSTODY_FINDINGS,
   ...ITEM_FINDINGS,
+  ...POLICY_FINDINGS,
   ...SIGNATURE_FINDINGS,
   ...VERIFY_FINDINGS,
 } as const satisfies Record<string, FindingDefinition>;

@@ -18,7 +18,7 @@ export function createVerifier(options: VerifyOptions = {}): Verifier {
   const fixed: VerifyOptions = {
     ...options,
     trustedKeys: structuredClone([...(options.trustedKeys ?? [])]),
-    ...(options.algorithms ? { algorithms: [...options.algorithms] } : {}),
+    ...(options.policy ? { policy: structuredClone(options.policy) } : {}),
   };
   return {
     verify: (source, perCall = {}) => verifyBundle(source, { ...fixed, ...perCall }),

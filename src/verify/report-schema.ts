@@ -34,6 +34,11 @@ const SignatureResultSchema = z.strictObject({
   kid: z.string().optional(),
   role: z.string().optional(),
   signedAt: z.string().optional().meta({ description: 'Claimed signing time (sigT header), not proven unless timestamped.' }),
+  authority: z.string().optional().meta({ description: 'Id of the trust-policy authority whose key or X.509 anchor verified the signature.' }),
+  timestamp: z
+    .strictObject({ status: z.string(), genTime: z.string().optional() })
+    .optional()
+    .meta({ description: 'What the RFC 3161 timestamp tokens of the signature prove (genTime: the proven signing time).' }),
 });
 
 const CustodyEventResultSchema = z.strictObject({

@@ -9,19 +9,26 @@ import { checkManifest } from '../model/check-manifest.js';
 import type { Manifest } from '../model/manifest.js';
 import { makeFinding } from '../report/codes.js';
 import type { Finding } from '../report/finding-type.js';
-import type { SignatureAlgorithm } from '../sign/algorithms.js';
 import { parseSignatureFile } from '../sign/signature-file.js';
-import { verifyDetached } from '../sign/verify-detached.js';
+import { evaluateSignatures } from '../trust/evaluate-signatures.js';
+import type { TrustPolicy } from '../trust/trust-policy.js';
+import { trustPolicyFromKeys } from '../trust/trust-policy-from-keys.js';
 import { decideOutcome } from './outcome.js';
 import { readTagFile } from './read-tag-file.js';
 import type { BundleIdentity, ItemResult, SignatureResult, VerificationReport } from './report-schema.js';
 
 /** What the receiver brings to a verification: its trust material and its clock. */
 export interface VerifyOptions {
-  /** Public JWKs the receiver trusts. Keys are never taken from the bundle itself. */
+  /**
+   * The receiver's trust policy (docs/format.md, "Trust policy"): which authorities of which countries it
+   * trusts, in which roles, with which algorithms, and which signatures it requires.
+   */
+  policy?: TrustPolicy;
+  /**
+   * A plain list of trusted public JWKs, used when no `policy` is given: each key is an authority trusted in
+   * every role, and one trusted signature is required. Keys are never taken from the bundle itself.
+   */
   trustedKeys?: readonly JsonWebKey[];
-  /** Signature algorithms accepted (default: every algorithm of the table). */
-  algorithms?: readonly SignatureAlgorithm[];
   /** How far a custody event may be dated before the one it follows, in seconds (default 300). */
   clockSkewSeconds?: number;
   /** The time the verification is made at (default: now). */
@@ -60,7 +67,7 @@ export async function verifyBundle(source: BagSource, options: VerifyOptions = {
       const { manifest, bytes } = manifestRead;
       identity = identityOf(manifest);
       items = checkItems(manifest, bag, findings);
-      signatures = await checkSignatures(source, present, bytes, options, findings);
+      signatures = await checkSignatures(source, present, bytes, manifest, options, findings);
       custody = await checkCustody(source, present, bytes, manifest, options, findings);
     } else {
       items = [...bag.payload.keys()].map((path) => ({ id: path, path, status: 'unchecked' as const }));
@@ -191,6 +198,7 @@ async function checkSignatures(
   source: BagSource,
   present: ReadonlySet<string>,
   manifestBytes: Uint8Array,
+  manifest: Manifest,
   options: VerifyOptions,
   findings: Finding[],
 ): Promise<SignatureResult[]> {
@@ -208,30 +216,28 @@ async function checkSignatures(
     findings.push(makeFinding('signature.malformed', `${SIGNATURES_FILE}: ${describe(error)}`, { path: SIGNATURES_FILE }));
     return [];
   }
-  const results: SignatureResult[] = [];
-  for (const [index, signature] of file.signatures.entries()) {
-    const check = await verifyDetached(manifestBytes, signature, {
-      trustedKeys: options.trustedKeys ?? [],
-      ...(options.algorithms ? { algorithms: [...options.algorithms] } : {}),
-    });
-    findings.push(...check.findings.map((f) => ({ ...f, signature: index })));
-    const signedAt = check.header?.['sigT'];
-    results.push({
-      index,
-      status: check.status,
-      trusted: check.status === 'valid',
-      ...(check.alg !== undefined ? { alg: check.alg } : {}),
-      ...(check.kid !== undefined ? { kid: check.kid } : {}),
-      ...(check.role !== undefined ? { role: check.role } : {}),
-      ...(typeof signedAt === 'string' ? { signedAt } : {}),
-    });
-  }
-  if (results.length === 0) {
+  if (file.signatures.length === 0) {
     findings.push(makeFinding('verify.unsigned', `${SIGNATURES_FILE} holds no signature`, { path: SIGNATURES_FILE }));
-  } else if (!results.some((r) => r.trusted)) {
-    findings.push(makeFinding('verify.no-trusted-signature', 'no signature verifies with a trusted key'));
+    return [];
   }
-  return results;
+  const policy = options.policy ?? trustPolicyFromKeys(options.trustedKeys ?? []);
+  const evaluation = await evaluateSignatures(manifestBytes, file.signatures, {
+    policy,
+    senderCountry: manifest.legalBasis.executingAuthority.country,
+    currentDate: options.currentDate ?? new Date(),
+  });
+  findings.push(...evaluation.findings.map((f) => ({ ...f, path: f.path ?? SIGNATURES_FILE })));
+  return evaluation.results.map((r) => ({
+    index: r.index,
+    status: r.status,
+    trusted: r.trusted,
+    ...(r.alg !== undefined ? { alg: r.alg } : {}),
+    ...(r.kid !== undefined ? { kid: r.kid } : {}),
+    ...(r.role !== undefined ? { role: r.role } : {}),
+    ...(r.signedAt !== undefined ? { signedAt: r.signedAt } : {}),
+    ...(r.authority !== undefined ? { authority: r.authority } : {}),
+    ...(r.timestamp !== undefined ? { timestamp: r.timestamp } : {}),
+  }));
 }
 
 /** Verifies the custody log, when the bundle has one, against this bundle's manifest and the trusted keys. */
@@ -252,8 +258,10 @@ async function checkCustody(
   const check = await verifyCustodyLog(bytes, {
     manifestBytes,
     itemIds: new Set(manifest.items.map((i) => i.id)),
-    trustedKeys: options.trustedKeys ?? [],
-    ...(options.clockSkewSeconds !== undefined ? { clockSkewSeconds: options.clockSkewSeconds } : {}),
+    // Custody events are signed by the people who held the evidence: any key of the policy's authorities
+    // (or the plain trusted keys) may sign one; the log's own rules decide who may do what.
+    trustedKeys: options.policy ? options.policy.authorities.flatMap((a) => a.keys ?? []) : (options.trustedKeys ?? []),
+    clockSkewSeconds: options.clockSkewSeconds ?? options.policy?.maxClockSkewSeconds ?? 300,
   });
   findings.push(...check.findings);
   return { events: check.events, custodians: check.custodians };

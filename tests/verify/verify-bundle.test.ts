@@ -56,7 +56,7 @@ describe('verifyBundle', () => {
   it('is INDETERMINATE when no signer is trusted, and says so', async () => {
     const report = await verifyBundleDirectory(pristine, { trustedKeys: [stranger.publicJwk] });
     expect(report.outcome).toBe('INDETERMINATE');
-    expect(codes(report)).toContain('verify.no-trusted-signature');
+    expect(codes(report)).toContain('policy.no-trusted-signature');
     expect(report.signatures.every((s) => s.status === 'untrusted')).toBe(true);
   });
 

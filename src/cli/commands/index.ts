@@ -1,15 +1,18 @@
 import { check } from './check.js';
+import { custody } from './custody.js';
 import type { Command } from './command.js';
 import { inspect } from './inspect.js';
 import { keygen } from './keygen.js';
 import { pack } from './pack.js';
 import { schema } from './schema.js';
 import { sign } from './sign.js';
+import { timestamp } from './timestamp.js';
+import { trust } from './trust.js';
 import { verify } from './verify.js';
 
 export type { Command };
 
 /** Every `evb` subcommand by name, in the order `evb --help` lists them. */
 export const COMMANDS: Record<string, Command> = Object.fromEntries(
-  [keygen, pack, sign, verify, check, inspect, schema].map((c) => [c.name, c]),
+  [keygen, pack, sign, verify, check, inspect, custody, trust, timestamp, schema].map((c) => [c.name, c]),
 );

@@ -7,11 +7,6 @@ export const VERIFY_FINDINGS = {
     effect: 'indeterminate',
     summary: 'The bundle carries no signature: its integrity can be checked, its origin cannot.',
   },
-  'verify.no-trusted-signature': {
-    severity: 'warning',
-    effect: 'indeterminate',
-    summary: 'No signature verifies with a key the receiver trusts, so the origin of the bundle is not established.',
-  },
   'verify.unreadable': {
     severity: 'error',
     effect: 'invalid',
