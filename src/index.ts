@@ -57,3 +57,11 @@ export { renderReportJUnit } from './verify/render-junit.js';
 export { renderInspectionText } from './verify/render-inspection.js';
 export { decideOutcome } from './verify/outcome.js';
 export { makeFinding } from './report/codes.js';
+
+// Trust policy
+export { TrustPolicySchema, TRUST_ROLES, MAX_CLOCK_SKEW_SECONDS } from './trust/trust-policy.js';
+export type { TrustPolicy, TrustPolicyInput, TrustedAuthority, TrustRequirement, TimestampAuthority, TrustRole } from './trust/trust-policy.js';
+export { parseTrustPolicy } from './trust/parse-trust-policy.js';
+export { trustPolicyFromKeys } from './trust/trust-policy-from-keys.js';
+export { evaluateSignatures } from './trust/evaluate-signatures.js';
+export type { EvaluateSignaturesOptions, PolicySignatureResult, SignatureEvaluation } from './trust/evaluate-signatures.js';

@@ -1,11 +1,11 @@
 import { resolve } from 'node:path';
-import { renderReportJUnit, renderReportText, type VerificationReport } from '../../index.js';
+import { parseTrustPolicy, renderReportJUnit, renderReportText, type TrustPolicy, type VerificationReport } from '../../index.js';
 import { createDigestPool, openBundleDirectory, verifyBundleDirectory } from '../../node/index.js';
 import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../io.js';
 import { createProgress } from '../progress.js';
 import type { Command } from './command.js';
-import { writeNewFile } from './files.js';
+import { readJsonFile, writeNewFile } from './files.js';
 import { loadPublicKeys } from './keys.js';
 
 export const OUTCOME_EXIT = { VALID: EXIT.VALID, INVALID: EXIT.INVALID, INDETERMINATE: EXIT.INDETERMINATE } as const;
@@ -13,24 +13,28 @@ export const OUTCOME_EXIT = { VALID: EXIT.VALID, INVALID: EXIT.INVALID, INDETERM
 export const verify: Command = {
   name: 'verify',
   summary: 'Verify a received bundle: integrity, signatures, trust (exit 0/1/2)',
-  help: `Usage: evb verify BUNDLE [--trust KEY.jwk ...] [--json] [--junit FILE] [--quiet]
+  help: `Usage: evb verify BUNDLE (--policy POLICY.json | --trust KEY.jwk ...) [--json] [--junit FILE] [--quiet]
 
-Checks every digest of the bag, the manifest, each item against its bytes, and each signature against the
-keys you trust (never against keys carried by the bundle). Prints a report for people, or JSON.
+Checks every digest of the bag, the manifest, each item against its bytes, each signature against your trust
+policy or the keys you trust (never against keys carried by the bundle), and the custody log. Prints a report
+for people, or JSON.
 
 Outcome and exit code:
   0  VALID          integrity, signatures and trust all hold
   1  INVALID        something was altered, malformed or does not verify
-  2  INDETERMINATE  everything checked holds, but no signature is from a key you trust
+  2  INDETERMINATE  everything checked holds, but trust cannot be established (unknown signer, untrusted
+                   root, missing required signature or timestamp)
 
 Options:
-  --trust FILE   a trusted public JWK or JWKS file (repeatable)
+  --policy FILE  your trust policy (see "evb trust" and docs/format.md, "Trust policy")
+  --trust FILE   a trusted public JWK or JWKS file (repeatable); each key trusted in every role
   --json         print the JSON report (schema: evb schema report)
   --junit FILE   also write a JUnit XML report for CI
   --quiet        no progress bar
 `,
   options: {
     trust: { type: 'string', multiple: true },
+    policy: { type: 'string' },
     json: { type: 'boolean' },
     junit: { type: 'string' },
     quiet: { type: 'boolean' },
@@ -39,7 +43,10 @@ Options:
     if (positionals.length !== 1) throw new UsageError('give exactly one BUNDLE');
     const bundle = resolve(io.cwd, positionals[0]!);
     const trustedKeys = await loadPublicKeys(((values['trust'] as string[] | undefined) ?? []).map((p) => resolve(io.cwd, p)));
-    const report = await runVerification(bundle, io, values['quiet'] === true, { trustedKeys });
+    const policyFile = values['policy'] as string | undefined;
+    if (policyFile !== undefined && trustedKeys.length > 0) throw new UsageError('give --policy or --trust, not both');
+    const policy = policyFile === undefined ? undefined : parseTrustPolicy(await readJsonFile(resolve(io.cwd, policyFile)));
+    const report = await runVerification(bundle, io, values['quiet'] === true, policy ? { policy } : { trustedKeys });
     if (values['json'] === true) io.stdout(JSON.stringify(report, null, 2) + '\n');
     else io.stdout(renderReportText(report));
     const junit = values['junit'] as string | undefined;
@@ -53,7 +60,7 @@ export async function runVerification(
   bundle: string,
   io: Parameters<Command['run']>[2],
   quiet: boolean,
-  options: { trustedKeys: JsonWebKey[] },
+  options: { trustedKeys?: JsonWebKey[]; policy?: TrustPolicy },
 ): Promise<VerificationReport> {
   await openBundleDirectory(bundle); // input not found -> exit 66 before any work
   const pool = createDigestPool();
