@@ -37,6 +37,20 @@ export { checkManifest } from './model/check-manifest.js';
 export { JSON_SCHEMA_SOURCES, JSON_SCHEMA_NAMES, toJsonSchema } from './model/json-schemas.js';
 export type { JsonSchemaName } from './model/json-schemas.js';
 
+// Signatures (detached JWS over the canonical manifest) and keys
+export { SIGNATURE_ALGORITHMS, MIN_RSA_MODULUS_BITS, isSignatureAlgorithm } from './sign/algorithms.js';
+export type { SignatureAlgorithm } from './sign/algorithms.js';
+export type { Signer } from './sign/signer.js';
+export { createJwkSigner } from './sign/jwk-signer.js';
+export { generateSigningKey } from './sign/generate-signing-key.js';
+export type { GeneratedSigningKey } from './sign/generate-signing-key.js';
+export { signDetached, MANIFEST_JWS_TYP } from './sign/sign-detached.js';
+export type { SignDetachedOptions } from './sign/sign-detached.js';
+export { verifyDetached } from './sign/verify-detached.js';
+export type { VerifyDetachedOptions, DetachedVerification } from './sign/verify-detached.js';
+export { parseSignatureFile, serializeSignatureFile, addSignature } from './sign/signature-file.js';
+export type { JwsSignature, SignatureFile } from './sign/signature-file.js';
+
 // Bundles
 export { buildManifest } from './bundle/build-manifest.js';
 export type { BundleMetadata, ItemDescription, BuiltItem } from './bundle/build-manifest.js';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { createTagFiles } from '../bundle/create-tag-files.js';
-import { buildManifest, type BundleMetadata, type ItemDescription } from '../bundle/build-manifest.js';
+import { buildManifest, type BundleMetadata, type BuiltItem, type ItemDescription } from '../bundle/build-manifest.js';
 import { MANIFEST_FILE, payloadPath, SIGNATURES_FILE } from '../bundle/layout.js';
 import type { DigestAlgorithm, DigestBackend, DigestSet } from '../digest/algorithms.js';
 import { digestStream, iterateBytes, type ByteSource } from '../digest/digest-stream.js';
@@ -138,10 +138,10 @@ async function copyItems(
   temp: string,
   algorithms: DigestAlgorithm[],
   options: PackOptions,
-): Promise<{ payload: Array<{ path: string; size: number; digests: DigestSet }>; described: Parameters<typeof buildManifest>[1] }> {
+): Promise<{ payload: Array<{ path: string; size: number; digests: DigestSet }>; described: BuiltItem[] }> {
   const backend = options.backend ?? nodeBackend;
   const payload: Array<{ path: string; size: number; digests: DigestSet }> = [];
-  const described: Parameters<typeof buildManifest>[1] = [];
+  const described: BuiltItem[] = [];
   let totalBytes = 0;
   for (const item of options.items) {
     const bagPath = payloadPath(item.path);

@@ -169,7 +169,7 @@ function checkItems(manifest: Manifest, bag: BagValidation, findings: Finding[])
       findings.push(makeFinding('item.size-mismatch', `item ${item.id}: manifest says ${item.size} bytes, data has ${entry.size}`, { item: item.id, path }));
       intact = false;
     }
-    for (const [alg, expected] of Object.entries(item.digests)) {
+    for (const [alg, expected] of Object.entries(item.digests ?? {})) {
       const actual = (entry.digests as Record<string, string | undefined>)[alg];
       if (actual === undefined) {
         findings.push(makeFinding('item.digest-unchecked', `item ${item.id}: no ${alg} payload manifest to check the recorded digest`, { item: item.id, path }));

@@ -37,12 +37,13 @@ describe('packBundle', () => {
     const stored = parseCanonicalJson(await fsp.readFile(join(path, 'evidence', 'manifest.json')));
     expect(stored).toEqual(manifest);
     const chat = manifest.items.find((i) => i.id === 'chat-export')!;
+    expect(chat.digests).toBeDefined();
     const { createHash } = await import('node:crypto');
     const bytes = await fsp.readFile(join(path, 'data', 'chat', 'export.json'));
-    expect(chat.digests.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
-    expect(chat.digests.sha512).toBe(createHash('sha512').update(bytes).digest('hex'));
-    expect(chat.digests['sha3-256']).toBe(createHash('sha3-256').update(bytes).digest('hex'));
-    expect(chat.digests.blake3).toMatch(/^[0-9a-f]{64}$/);
+    expect(chat.digests!.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
+    expect(chat.digests!.sha512).toBe(createHash('sha512').update(bytes).digest('hex'));
+    expect(chat.digests!['sha3-256']).toBe(createHash('sha3-256').update(bytes).digest('hex'));
+    expect(chat.digests!.blake3).toMatch(/^[0-9a-f]{64}$/);
     const report = await verifyBundleDirectory(path);
     expect(report.findings.filter((f) => f.severity === 'error')).toEqual([]);
   });

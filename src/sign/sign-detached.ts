@@ -1,0 +1,48 @@
+import { canonicalizeToBytes } from '../encoding/jcs.js';
+import { base64urlEncode, utf8Encode } from '../internal/bytes.js';
+import { isSignatureAlgorithm, SIGNATURE_ALGORITHMS } from './algorithms.js';
+import type { JwsSignature } from './signature-file.js';
+import type { Signer } from './signer.js';
+
+/** `typ` of a bundle signature: keeps a manifest signature from being taken for another kind of JWS. */
+export const MANIFEST_JWS_TYP = 'evidence-bundle-manifest+jws';
+
+/** What goes into the protected header besides `alg` and `kid`. */
+export interface SignDetachedOptions {
+  /** The capacity in which the signer signs: `packager`, `certifier`, `custodian`... */
+  role: string;
+  /** Defaults to {@link MANIFEST_JWS_TYP}. */
+  typ?: string;
+  /** Certificate chain (base64 DER, leaf first); defaults to the signer's own `x5c`. */
+  x5c?: readonly string[];
+  /** Claimed signing time (`sigT`); defaults to now. Only a timestamp proves it. */
+  signedAt?: Date;
+}
+
+/**
+ * Signs `payload` as a detached JWS (RFC 7515 Appendix F) and returns one General JSON Serialization entry. The
+ * protected header is RFC 8785 canonical JSON: `alg`, `kid`, `typ`, `role`, `sigT` and, when given, `x5c`.
+ * @throws TypeError when the signer's `alg` is outside the table or `role` is empty; what `signer.sign` throws
+ * @example
+ * const entry = await signDetached(manifestBytes, signer, { role: 'packager' });
+ * const file = addSignature(parseSignatureFile(old), entry);
+ */
+export async function signDetached(payload: Uint8Array, signer: Signer, options: SignDetachedOptions): Promise<JwsSignature> {
+  if (!isSignatureAlgorithm(signer.alg)) throw new TypeError(`signer.alg must be one of ${Object.keys(SIGNATURE_ALGORITHMS).join(', ')}`);
+  if (typeof signer.kid !== 'string' || signer.kid === '') throw new TypeError('signer.kid must be a non-empty string');
+  if (typeof options.role !== 'string' || options.role === '') throw new TypeError('role must be a non-empty string');
+  const x5c = options.x5c ?? signer.x5c;
+  const header = {
+    alg: signer.alg,
+    kid: signer.kid,
+    typ: options.typ ?? MANIFEST_JWS_TYP,
+    role: options.role,
+    // Whole seconds, UTC: the JAdES sigT form.
+    sigT: (options.signedAt ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    ...(x5c !== undefined ? { x5c: [...x5c] } : {}),
+  };
+  const protectedB64 = base64urlEncode(canonicalizeToBytes(header));
+  const signingInput = utf8Encode(`${protectedB64}.${base64urlEncode(payload)}`);
+  const signature = await signer.sign(signingInput);
+  return { protected: protectedB64, signature: base64urlEncode(signature) };
+}

@@ -1,0 +1,188 @@
+import { calculateJwkThumbprint, flattenedVerify, type JWK } from 'jose';
+import { parseJson } from '../encoding/strict-json.js';
+import { base64urlDecodeStrict, base64urlEncode } from '../internal/bytes.js';
+import { makeFinding, type FindingCode } from '../report/codes.js';
+import type { Finding } from '../report/finding-type.js';
+import { isSignatureAlgorithm, SIGNATURE_ALGORITHMS, type SignatureAlgorithm } from './algorithms.js';
+import { checkKeyFor } from './key-checks.js';
+import type { JwsSignature } from './signature-file.js';
+import { importKeyFor } from './usable-jwk.js';
+
+/** Largest protected header read (bounded resources): a three-certificate `x5c` fits many times over. */
+export const MAX_PROTECTED_HEADER_BYTES = 64 * 1024;
+/** Most trusted keys tried for a signature that names no `kid`. */
+const MAX_KEYS_WITHOUT_KID = 16;
+
+/** Options of {@link verifyDetached}. */
+export interface VerifyDetachedOptions {
+  /** The verifier's own public JWKs: the only keys ever used. Matched by RFC 7638 thumbprint or by their `kid`. */
+  trustedKeys: readonly JsonWebKey[];
+  /** A subset of the table; defaults to the whole table. */
+  algorithms?: readonly SignatureAlgorithm[];
+}
+
+/** The verdict on one detached JWS. */
+export interface DetachedVerification {
+  /**
+   * `valid`: verified with a trusted key; `invalid`: a trusted key was found and the signature fails, or the
+   * algorithm or key is refused; `untrusted`: no trusted key matches; `malformed`: not a readable JWS.
+   */
+  status: 'valid' | 'invalid' | 'untrusted' | 'malformed';
+  alg?: string;
+  /** The header's `kid`, or the thumbprint of the key that verified a signature without one. */
+  kid?: string;
+  /** The header's `role`. */
+  role?: string;
+  /** The decoded protected header, whenever it could be read, even when no key matched. Nothing in it is trusted. */
+  header?: Record<string, unknown>;
+  /** The trusted key that verified the signature. */
+  key?: JsonWebKey;
+  /** Why the signature is not valid; empty when valid. Located by nothing: callers add `signature` or `custody`. */
+  findings: Finding[];
+}
+
+/**
+ * Verifies a detached JWS (RFC 7515 Appendix F) over `payload` with the verifier's own keys only. The key is
+ * chosen by the header's `kid` among `trustedKeys`; a `jwk` header is only a hint whose thumbprint must agree
+ * with `kid`, and `jku`/`x5u` are never fetched. `alg` must be in the table and in `algorithms`; the trusted
+ * key's type, `alg`, `use`, `key_ops` and size must allow it; `crit` extensions are not understood and so
+ * refused; `b64: false` is refused. ECDSA signatures are the fixed-length `r || s` of RFC 7518 section 3.4;
+ * as in JWS, a high-S value is a valid signature (JWS has no low-S rule), and a DER-encoded one is invalid.
+ * Never throws: hostile input gives `malformed` or `invalid` with findings.
+ * @example
+ * const check = await verifyDetached(manifestBytes, file.signatures[0], { trustedKeys: [certifierPublicJwk] });
+ * if (check.status === 'valid') console.log(check.role, check.kid);
+ */
+export async function verifyDetached(
+  payload: Uint8Array,
+  jws: Pick<JwsSignature, 'protected' | 'signature' | 'header'>,
+  options: VerifyDetachedOptions,
+): Promise<DetachedVerification> {
+  const fail = (status: DetachedVerification['status'], code: FindingCode, message: string, known: Partial<DetachedVerification> = {}) => ({
+    ...known,
+    status,
+    findings: [makeFinding(code, message)],
+  });
+  let header: Record<string, unknown>;
+  try {
+    header = readProtectedHeader(jws);
+  } catch (error) {
+    return fail('malformed', 'signature.malformed', error instanceof Error ? error.message : 'unreadable protected header');
+  }
+  const str = (name: string) => (typeof header[name] === 'string' ? (header[name] as string) : undefined);
+  const alg = str('alg');
+  const role = str('role');
+  let kid = str('kid');
+  const known = { header, ...(alg !== undefined ? { alg } : {}), ...(kid !== undefined ? { kid } : {}), ...(role !== undefined ? { role } : {}) };
+
+  if (alg === undefined) return fail('malformed', 'signature.malformed', 'the protected header has no "alg"', known);
+  const allowed: readonly string[] = options.algorithms ?? Object.keys(SIGNATURE_ALGORITHMS);
+  if (!isSignatureAlgorithm(alg) || !allowed.includes(alg)) {
+    return fail('invalid', 'signature.algorithm.not-allowed', `alg ${JSON.stringify(alg)} is not accepted (${allowed.join(', ')})`, known);
+  }
+  if (header['crit'] !== undefined) {
+    return fail('invalid', 'signature.header.crit-unsupported', `crit ${JSON.stringify(header['crit'])} names extensions this verifier does not understand`, known);
+  }
+  if (header['b64'] !== undefined && header['b64'] !== true) {
+    return fail('malformed', 'signature.malformed', 'b64 other than true is not supported: the payload must be base64url-encoded', known);
+  }
+  let signatureBytes: Uint8Array;
+  try {
+    signatureBytes = base64urlDecodeStrict(jws.signature);
+  } catch {
+    return fail('malformed', 'signature.malformed', 'the signature value is not base64url', known);
+  }
+  if (header['jwk'] !== undefined) {
+    const hinted = await thumbprintOf(header['jwk']);
+    if (hinted === undefined) return fail('malformed', 'signature.malformed', 'the jwk header is not a public JWK', known);
+    if (kid !== undefined && hinted !== kid) {
+      return fail('invalid', 'signature.header.key-hint-mismatch', `the jwk header has thumbprint ${hinted}, but kid is ${kid}`, known);
+    }
+    kid ??= hinted;
+  }
+
+  const candidates = await candidateKeys(options.trustedKeys, kid);
+  if (candidates.length === 0) {
+    return fail('untrusted', 'signature.key.unknown', kid !== undefined ? `no trusted key has kid ${kid}` : 'the signature names no kid and no trusted key fits', known);
+  }
+  let refusal: { code: FindingCode; message: string } | undefined;
+  for (const key of candidates) {
+    const problem = checkKeyFor(key, alg, 'verify');
+    if (problem !== undefined) {
+      refusal ??= { code: problem.kind === 'too-small' ? 'signature.key.too-small' : 'signature.key.not-allowed', message: problem.message };
+      continue;
+    }
+    if (await verifies(payload, jws, signatureBytes, key, alg)) {
+      const thumbprint = kid ?? (await thumbprintOf(key));
+      return { ...known, ...(thumbprint !== undefined ? { kid: thumbprint } : {}), status: 'valid', key, findings: [] };
+    }
+    refusal = { code: 'signature.invalid', message: `the ${alg} signature does not verify with the key ${kid ?? ''}`.trimEnd() };
+  }
+  return fail('invalid', refusal!.code, refusal!.message, known);
+}
+
+function readProtectedHeader(jws: Pick<JwsSignature, 'protected' | 'signature' | 'header'>): Record<string, unknown> {
+  if (typeof jws !== 'object' || jws === null || typeof jws.protected !== 'string' || typeof jws.signature !== 'string') {
+    throw new Error('a signature needs string "protected" and "signature" members');
+  }
+  if (jws.protected.length > (MAX_PROTECTED_HEADER_BYTES * 4) / 3 + 4) throw new Error(`the protected header exceeds ${MAX_PROTECTED_HEADER_BYTES} bytes`);
+  let value: unknown;
+  try {
+    value = parseJson(base64urlDecodeStrict(jws.protected), { maxBytes: MAX_PROTECTED_HEADER_BYTES });
+  } catch {
+    throw new Error('the protected header is not base64url of a strict JSON object');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('the protected header is not a JSON object');
+  const header = value as Record<string, unknown>;
+  if (jws.header !== undefined) {
+    if (typeof jws.header !== 'object' || jws.header === null || Array.isArray(jws.header)) throw new Error('the unprotected header is not an object');
+    // RFC 7515 section 7.2.1: a member may not appear in both headers, or the unprotected one could override it.
+    const both = Object.keys(jws.header).filter((name) => Object.hasOwn(header, name));
+    if (both.length > 0) throw new Error(`header members both protected and unprotected: ${both.join(', ')}`);
+  }
+  return header;
+}
+
+async function thumbprintOf(jwk: unknown): Promise<string | undefined> {
+  if (typeof jwk !== 'object' || jwk === null || Array.isArray(jwk)) return undefined;
+  try {
+    return await calculateJwkThumbprint(jwk as JWK, 'sha256');
+  } catch {
+    return undefined;
+  }
+}
+
+// The trusted keys a kid names: by thumbprint (how evidence-bundle names keys) or by the kid the verifier gave
+// its own key (how other JOSE producers name them). Without a kid, every trusted key is a candidate, up to a bound.
+async function candidateKeys(trusted: readonly JsonWebKey[], kid: string | undefined): Promise<JsonWebKey[]> {
+  if (kid === undefined) return trusted.slice(0, MAX_KEYS_WITHOUT_KID);
+  const found: JsonWebKey[] = [];
+  for (const key of trusted) {
+    if ((key as { kid?: unknown }).kid === kid || (await thumbprintOf(key)) === kid) found.push(key);
+  }
+  return found;
+}
+
+async function verifies(
+  payload: Uint8Array,
+  jws: Pick<JwsSignature, 'protected' | 'signature'>,
+  signatureBytes: Uint8Array,
+  key: JsonWebKey,
+  alg: SignatureAlgorithm,
+): Promise<boolean> {
+  let cryptoKey: CryptoKey;
+  try {
+    cryptoKey = await importKeyFor(key, alg);
+  } catch {
+    return false;
+  }
+  try {
+    // jose checks the header again (crit, b64, alg against the one allowed), then the signature.
+    await flattenedVerify({ protected: jws.protected, payload: base64urlEncode(payload), signature: base64urlEncode(signatureBytes) }, cryptoKey, {
+      algorithms: [alg],
+    });
+    return true;
+  } catch {
+    return false;
+  }
+}
