@@ -72,6 +72,16 @@ export { renderInspectionText } from './verify/render-inspection.js';
 export { decideOutcome } from './verify/outcome.js';
 export { makeFinding } from './report/codes.js';
 
+// Chain of custody
+export { CustodyEventSchema, CUSTODY_EVENT_TYPES, CUSTODY_EVENT_TYP } from './custody/custody-event.js';
+export type { CustodyEvent, CustodyEventType, CustodyActor, CustodyCounterparty, CustodySeal } from './custody/custody-event.js';
+export { createCustodyEvent } from './custody/create-custody-event.js';
+export { signCustodyEvent } from './custody/sign-custody-event.js';
+export { parseCustodyLog } from './custody/parse-custody-log.js';
+export type { CustodyLine, ParsedCustodyLog } from './custody/parse-custody-log.js';
+export { verifyCustodyLog } from './custody/verify-custody-log.js';
+export type { VerifyCustodyOptions, CustodyEventResult, CustodyCheck } from './custody/verify-custody-log.js';
+
 // Trust policy
 export { TrustPolicySchema, TRUST_ROLES, MAX_CLOCK_SKEW_SECONDS } from './trust/trust-policy.js';
 export type { TrustPolicy, TrustPolicyInput, TrustedAuthority, TrustRequirement, TimestampAuthority, TrustRole } from './trust/trust-policy.js';

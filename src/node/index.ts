@@ -15,3 +15,7 @@ export { openBundleDirectory } from './open-bundle-directory.js';
 export { verifyBundleDirectory } from './verify-bundle-directory.js';
 export { signBundleDirectory } from './sign-bundle-directory.js';
 export { recoverInterruptedCommit } from './commit-tag-files.js';
+export { appendCustodyEvent } from './append-custody-event.js';
+export type { CustodyEventInput } from './append-custody-event.js';
+export { timestampBundleDirectory } from './timestamp-bundle-directory.js';
+export type { TimestampBundleOptions } from './timestamp-bundle-directory.js';

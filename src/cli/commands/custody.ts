@@ -1,12 +1,20 @@
 import { resolve } from 'node:path';
 // TEMPORARY internal imports until src/index.ts and src/node/index.ts export these (see the custody report).
-import { CUSTODY_FILE, MANIFEST_FILE } from '../../bundle/layout.js';
-import { CUSTODY_EVENT_TYPES, type CustodyEvent, type CustodyEventType } from '../../custody/custody-event.js';
-import { parseCustodyLog } from '../../custody/parse-custody-log.js';
-import { verifyCustodyLog, type CustodyCheck } from '../../custody/verify-custody-log.js';
-import { decideOutcome, EvidenceBundleError, parseJson, type Signer } from '../../index.js';
-import { appendCustodyEvent, type CustodyEventInput } from '../../node/append-custody-event.js';
-import { openBundleDirectory } from '../../node/open-bundle-directory.js';
+import {
+  CUSTODY_EVENT_TYPES,
+  CUSTODY_FILE,
+  decideOutcome,
+  EvidenceBundleError,
+  MANIFEST_FILE,
+  parseCustodyLog,
+  parseJson,
+  verifyCustodyLog,
+  type CustodyCheck,
+  type CustodyEvent,
+  type CustodyEventType,
+  type Signer,
+} from '../../index.js';
+import { appendCustodyEvent, openBundleDirectory, type CustodyEventInput } from '../../node/index.js';
 import { EXIT } from '../exit-codes.js';
 import { UsageError, type CliIO } from '../io.js';
 import type { Command } from './command.js';

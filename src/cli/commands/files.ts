@@ -1,4 +1,5 @@
 import { promises as fsp } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
 import { EvidenceBundleError, parseJson } from '../../index.js';
 
 /** Writes a file that must not exist yet (keys and reports are never overwritten silently). */
@@ -29,5 +30,26 @@ export async function readJsonFile(path: string, maxBytes = 16 * 1024 * 1024): P
       throw new EvidenceBundleError(error.code, `${path}: ${error.message}`, { cause: error });
     }
     throw error;
+  }
+}
+
+/** Replaces a file atomically: a temporary file in the same directory, flushed, then one rename. */
+export async function replaceFile(path: string, text: string): Promise<void> {
+  const temp = resolve(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  try {
+    const mode = (await fsp.stat(path)).mode & 0o777;
+    const handle = await fsp.open(temp, 'wx', mode);
+    try {
+      await handle.writeFile(text);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fsp.rename(temp, path);
+    const dir = await fsp.open(dirname(path), 'r');
+    await dir.sync().finally(() => dir.close());
+  } catch (cause) {
+    await fsp.rm(temp, { force: true });
+    throw new EvidenceBundleError('ERR_IO', `${path}: ${(cause as Error).message}`, { cause });
   }
 }

@@ -1,13 +1,18 @@
 import { createJwkSigner, EvidenceBundleError, type Signer } from '../../index.js';
+import { loadCertificates, pemToX5c } from './certificates.js';
 import { readJsonFile } from './files.js';
 
-/** Loads a private JWK file as a Signer. */
-export async function loadSigner(path: string): Promise<Signer> {
+/**
+ * Loads a private JWK file as a Signer; with certificate files (PEM, leaf first, then its issuers), the signer
+ * puts that chain in its signatures' `x5c`.
+ */
+export async function loadSigner(path: string, certificatePaths: readonly string[] = []): Promise<Signer> {
   const jwk = await readJsonFile(path, 1024 * 1024);
   if (jwk === null || typeof jwk !== 'object' || Array.isArray(jwk)) {
     throw new EvidenceBundleError('ERR_KEY_INVALID', `${path} is not a JWK`);
   }
-  return createJwkSigner(jwk as JsonWebKey);
+  const chain = (await loadCertificates(certificatePaths)).map(pemToX5c);
+  return createJwkSigner(jwk as JsonWebKey, chain.length > 0 ? { x5c: chain } : {});
 }
 
 /** Loads trusted public keys from JWK or JWKS files ({"keys": [...]}), in order. */

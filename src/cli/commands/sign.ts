@@ -8,7 +8,7 @@ import { loadSigner } from './keys.js';
 export const sign: Command = {
   name: 'sign',
   summary: 'Add a signature (packager, certifier, ...) to an existing bundle',
-  help: `Usage: evb sign BUNDLE --key KEY.jwk --role ROLE
+  help: `Usage: evb sign BUNDLE --key KEY.jwk --role ROLE [--cert CHAIN.pem ...]
 
 Checks the bundle's integrity first (a damaged bundle is never signed), then adds a detached JWS over the
 canonical manifest to evidence/signatures.json. Earlier signatures are kept and stay valid. The update is
@@ -17,14 +17,17 @@ atomic: a crash leaves the bundle as it was or with the new signature, never hal
 Options:
   --key FILE    private JWK of the signer
   --role ROLE   the capacity in which you sign, e.g. packager, certifier
+  --cert FILE   your certificate, then its issuers (PEM or DER, repeatable): carried as x5c so that a
+                receiver trusting your national root can verify you without knowing your key
 `,
-  options: { key: { type: 'string' }, role: { type: 'string' } },
+  options: { key: { type: 'string' }, role: { type: 'string' }, cert: { type: 'string', multiple: true } },
   async run(values, positionals, io) {
     if (positionals.length !== 1) throw new UsageError('give exactly one BUNDLE');
     const key = values['key'] as string | undefined;
     const role = values['role'] as string | undefined;
     if (key === undefined || role === undefined) throw new UsageError('--key and --role are required');
-    const signer = await loadSigner(resolve(io.cwd, key));
+    const certs = ((values['cert'] as string[] | undefined) ?? []).map((p) => resolve(io.cwd, p));
+    const signer = await loadSigner(resolve(io.cwd, key), certs);
     const { index } = await signBundleDirectory(resolve(io.cwd, positionals[0]!), { signer, role });
     io.stdout(`signature #${index} added as ${role} by ${signer.kid}\n`);
     return EXIT.VALID;

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { timestampBundleDirectory } from '../../node/timestamp-bundle-directory.js';
+import { timestampBundleDirectory } from '../../node/index.js';
 import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../io.js';
 import type { Command } from './command.js';

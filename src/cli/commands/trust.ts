@@ -1,17 +1,14 @@
 import { promises as fsp } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { calculateJwkThumbprint } from 'jose';
-import { EvidenceBundleError, isEvidenceBundleError } from '../../errors.js';
-import { fsyncDirectory, writeFileDurable } from '../../node/fs-sync.js';
-import { parseTrustPolicy } from '../../trust/parse-trust-policy.js';
-import type { TrustPolicy } from '../../trust/trust-policy.js';
+import { EvidenceBundleError, isEvidenceBundleError, parseTrustPolicy, type TrustPolicy } from '../../index.js';
 import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../io.js';
 import type { Command } from './command.js';
-import { readJsonFile, writeNewFile } from './files.js';
+import { loadCertificates } from './certificates.js';
+import { readJsonFile, replaceFile, writeNewFile } from './files.js';
 import { loadPublicKeys } from './keys.js';
 
-const MAX_PEM_BYTES = 1024 * 1024;
 
 export const trust: Command = {
   name: 'trust',
@@ -146,50 +143,6 @@ async function readPolicy(path: string): Promise<TrustPolicy> {
   }
 }
 
-/** Replaces a file atomically: a durable temporary file in the same directory, then one rename. */
-async function replaceFile(path: string, text: string): Promise<void> {
-  const temp = resolve(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
-  try {
-    const mode = (await fsp.stat(path)).mode & 0o777;
-    await writeFileDurable(temp, new TextEncoder().encode(text), mode);
-    await fsp.rename(temp, path);
-    await fsyncDirectory(dirname(path));
-  } catch (cause) {
-    await fsp.rm(temp, { force: true });
-    throw new EvidenceBundleError('ERR_IO', `${path}: ${(cause as Error).message}`, { cause });
-  }
-}
-
-/** Reads certificates as PEM blocks: a PEM file may hold several; a DER file holds one. */
-async function loadCertificates(paths: readonly string[]): Promise<string[]> {
-  const pems: string[] = [];
-  for (const path of paths) {
-    let bytes: Uint8Array;
-    try {
-      bytes = await fsp.readFile(path);
-    } catch (cause) {
-      const code = (cause as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') throw new EvidenceBundleError('ERR_SOURCE_NOT_FOUND', `${path}: no such file`, { cause });
-      throw new EvidenceBundleError('ERR_IO', `${path}: ${(cause as Error).message}`, { cause });
-    }
-    if (bytes.length > MAX_PEM_BYTES) throw new EvidenceBundleError('ERR_X509_INVALID', `${path}: larger than ${MAX_PEM_BYTES} bytes`);
-    const text = new TextDecoder('latin1').decode(bytes);
-    const blocks = text.match(/-----BEGIN CERTIFICATE-----[A-Za-z0-9+/=\s]+?-----END CERTIFICATE-----/g);
-    if (blocks !== null) {
-      pems.push(...blocks.map((b) => b.replace(/\r\n/g, '\n') + '\n'));
-    } else if (bytes[0] === 0x30) {
-      pems.push(toPem(bytes));
-    } else {
-      throw new EvidenceBundleError('ERR_X509_INVALID', `${path}: neither a PEM nor a DER certificate`);
-    }
-  }
-  return pems;
-}
-
-function toPem(der: Uint8Array): string {
-  const b64 = Buffer.from(der).toString('base64');
-  return `-----BEGIN CERTIFICATE-----\n${b64.replace(/.{1,64}/g, '$&\n')}-----END CERTIFICATE-----\n`;
-}
 
 async function describePolicy(policy: TrustPolicy): Promise<string> {
   const lines = [
