@@ -1,23 +1,29 @@
 // The cross-border scenario of the README, end to end, through the `evb` command line (the public API only).
-// Viet Nam's central authority answers a mutual-legal-assistance request from Algeria under the UN Convention
-// against Cybercrime: it packs the evidence, signs as packager and as certifying central authority; Algeria
-// verifies with the keys it trusts; a copy with one altered byte is refused with the exact finding.
+// Viet Nam answers a mutual-legal-assistance request from Algeria under the UN Convention against Cybercrime:
+// its forensic institute packs and seals the evidence, its central authority certifies the bundle with a
+// certificate from Viet Nam's (test) national root, the evidence is handed over and Algeria records its receipt.
+// Algeria verifies under its own trust policy: VALID with the custody timeline; a copy with one altered byte is
+// INVALID; a copy whose custody log lost an event is INVALID; a bundle from an unknown signer is INDETERMINATE.
 // Everything is written to a fresh temporary directory (or the one named by EVB_DEMO_DIR).
+import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { main } from '../../src/cli/main.js';
+import { createNationalPki } from './national-pki.js';
 
 const here = import.meta.dirname;
 const work = process.env.EVB_DEMO_DIR ?? (await fsp.mkdtemp(join(tmpdir(), 'evb-demo-')));
 await fsp.mkdir(work, { recursive: true });
+const at = (name: string): string => join(work, name);
 
 const bold = (t: string): string => (process.stdout.isTTY ? `\x1b[1m${t}\x1b[0m` : t);
 const short = (p: string): string => (p.startsWith(work) ? `$DEMO/${relative(work, p)}` : relative(process.cwd(), p) || '.');
+const quote = (a: string): string => (/[\s"'()]/.test(a) ? `"${a}"` : a);
 
 async function evb(title: string, args: string[], expected: number): Promise<string> {
-  console.log(`\n${bold(`== ${title}`)}`);
-  console.log(`$ evb ${args.map(short).join(' ')}`);
+  if (title !== '') console.log(`\n${bold(`== ${title}`)}`);
+  console.log(`$ evb ${args.map((a) => quote(short(a))).join(' ')}`);
   let out = '';
   const code = await main(args, {
     stdout: (t) => {
@@ -33,33 +39,82 @@ async function evb(title: string, args: string[], expected: number): Promise<str
   return out;
 }
 
+const readJson = async (path: string) => JSON.parse(await fsp.readFile(path, 'utf8')) as Record<string, unknown>;
+const writeJson = (path: string, value: unknown) => fsp.writeFile(path, JSON.stringify(value, null, 2) + '\n');
+
 console.log(bold('evidence-bundle demo: Viet Nam answers a request from Algeria'));
 console.log(`working directory: $DEMO = ${work}`);
 
-const examinerKey = join(work, 'vn-examiner.jwk');
-const authorityKey = join(work, 'vn-central-authority.jwk');
-const strangerKey = join(work, 'unknown-signer.jwk');
-await evb('Viet Nam: the forensic examiner creates a signing key', ['keygen', '--out', examinerKey], 0);
-await evb("Viet Nam: the central authority's key (its public half was given to Algeria beforehand)", ['keygen', '--alg', 'ES256', '--out', authorityKey], 0);
+// --- Keys and the national PKI -------------------------------------------------------------------------------
+const examinerKey = at('vn-forensics.jwk');
+const authorityKey = at('vn-central-authority.jwk');
+const algeriaKey = at('dz-central-authority.jwk');
+await evb('Viet Nam: the forensic institute creates its signing key', ['keygen', '--out', examinerKey], 0);
+await evb("Viet Nam: the central authority's key", ['keygen', '--alg', 'ES256', '--out', authorityKey], 0);
+await evb("Algeria: the central authority's key (for its custody records)", ['keygen', '--out', algeriaKey], 0);
 
-const bundle = join(work, 'VN-A05-2026-0917.bundle');
+const { root, leaf } = await createNationalPki(await readJson(at('vn-central-authority.pub.jwk')), {
+  country: 'VN',
+  organisation: 'Ministry of Public Security',
+  root: 'Viet Nam Evidence Signing Root CA (demo)',
+  leaf: "Supreme People's Procuracy, central authority",
+});
+await fsp.writeFile(at('vn-root.pem'), root.pem);
+await fsp.writeFile(at('vn-central-authority.pem'), leaf.pem);
+console.log(`\n${bold("== Viet Nam: its national root CA (a test one, made for the demo) certifies the central authority's key")}`);
+console.log('wrote $DEMO/vn-root.pem (the root, sent to Algeria beforehand) and $DEMO/vn-central-authority.pem');
+
+// --- Viet Nam packs, signs, seals, hands over -----------------------------------------------------------------
+const bundle = at('VN-A05-2026-0917.bundle');
 await evb(
-  'Viet Nam: pack the evidence with its legal basis, signed by the examiner as packager',
+  'Viet Nam: pack the evidence with its legal basis, signed by the forensic institute as packager',
   ['pack', '--spec', join(here, 'case.json'), '--out', bundle, '--alg', 'sha512', '--sign', `packager=${examinerKey}`, '--quiet'],
   0,
 );
-await evb('Viet Nam: the central authority certifies the bundle (second signature)', ['sign', bundle, '--key', authorityKey, '--role', 'certifier'], 0);
-await evb('Algeria: what did we receive?', ['inspect', bundle], 0);
-
-const trust = [join(work, 'vn-examiner.pub.jwk'), join(work, 'vn-central-authority.pub.jwk')];
 await evb(
-  "Algeria: verify against the keys Algeria trusts -> VALID",
-  ['verify', bundle, '--trust', trust[0]!, '--trust', trust[1]!, '--quiet'],
+  'Viet Nam: the central authority certifies the bundle, with its certificate (x5c)',
+  ['sign', bundle, '--key', authorityKey, '--role', 'certifier', '--cert', at('vn-central-authority.pem')],
+  0,
+);
+const institute = ['--name', 'Nguyen Van An', '--role', 'forensic examiner', '--organisation', 'Institute of Forensic Science, Ministry of Public Security', '--country', 'VN'];
+await evb(
+  'Viet Nam: the forensic institute seals the evidence (custody event 1)',
+  ['custody', 'append', bundle, 'sealed', '--key', examinerKey, ...institute, '--place', 'Ha Noi, forensic laboratory', '--purpose', 'sealed for transmission under request DZ-MLA-2026-114', '--seal', 'VN-SEAL-0917:applied'],
+  0,
+);
+const algeriaKid = String((await readJson(at('dz-central-authority.pub.jwk')))['kid']);
+await writeJson(at('dz-central-authority.party.json'), {
+  name: 'Karim Benali',
+  role: 'central authority officer',
+  organisation: 'Ministry of Justice, Algeria',
+  country: 'DZ',
+  kid: algeriaKid,
+});
+await evb(
+  'Viet Nam: hands the sealed evidence over to Algeria (custody event 2)',
+  ['custody', 'transfer', bundle, '--key', examinerKey, ...institute, '--to', at('dz-central-authority.party.json'), '--place', 'Embassy of Algeria, Ha Noi', '--purpose', 'execution of request DZ-MLA-2026-114', '--seal', 'VN-SEAL-0917:intact'],
+  0,
+);
+await evb(
+  'Algeria: records the receipt with its own key (custody event 3)',
+  ['custody', 'receive', bundle, '--key', algeriaKey, '--name', 'Karim Benali', '--role', 'central authority officer', '--organisation', 'Ministry of Justice, Algeria', '--country', 'DZ', '--place', 'Algiers, Ministry of Justice', '--purpose', 'receipt of evidence for case DZ-MLA-2026-114', '--seal', 'VN-SEAL-0917:intact'],
   0,
 );
 
+// --- Algeria's trust policy: its own decision of whom it trusts -------------------------------------------------
+const policy = at('algeria-policy.json');
+await evb("Algeria: its trust policy for evidence from Viet Nam", ['trust', 'init', '--out', policy, '--name', 'Algeria: incoming electronic evidence', '--country', 'DZ', '--authority', 'Ministry of Justice, central authority'], 0);
+await evb('', ['trust', 'add', policy, '--id', 'vn-forensics', '--name', 'Institute of Forensic Science (VN)', '--country', 'VN', '--role', 'packager', '--role', 'custodian', '--jwk', at('vn-forensics.pub.jwk')], 0);
+await evb('', ['trust', 'add', policy, '--id', 'vn-national-root', '--name', 'Viet Nam evidence signing PKI', '--country', 'VN', '--role', 'certifier', '--cert', at('vn-root.pem')], 0);
+await evb('', ['trust', 'add', policy, '--id', 'dz-central-authority', '--name', 'Ministry of Justice (DZ)', '--country', 'DZ', '--role', 'custodian', '--jwk', at('dz-central-authority.pub.jwk')], 0);
+await evb('', ['trust', 'require', policy, '--id', 'sender-certifier', '--role', 'certifier', '--country', 'sender'], 0);
+
+// --- Algeria verifies ------------------------------------------------------------------------------------------
+await evb('Algeria: what did we receive?', ['inspect', bundle], 0);
+await evb('Algeria: verify under its policy -> VALID, with the custody timeline', ['verify', bundle, '--policy', policy, '--quiet'], 0);
+
 // A copy in which one byte of the server log was changed in transit.
-const tampered = join(work, 'tampered.bundle');
+const tampered = at('tampered-byte.bundle');
 await fsp.cp(bundle, tampered, { recursive: true });
 const log = join(tampered, 'data', 'logs', 'access.log');
 await fsp.chmod(log, 0o644);
@@ -67,11 +122,39 @@ const bytes = await fsp.readFile(log);
 bytes[100] = bytes[100]! ^ 0x01;
 await fsp.writeFile(log, bytes);
 console.log(`\n(one byte of data/logs/access.log flipped in a copy: ${short(tampered)})`);
-await evb('Algeria: verify the altered copy -> INVALID, with the exact finding', ['verify', tampered, '--trust', trust[0]!, '--trust', trust[1]!, '--quiet'], 1);
+await evb('Algeria: verify the altered copy -> INVALID, with the exact finding', ['verify', tampered, '--policy', policy, '--quiet'], 1);
 
-await evb('A third party signs a clean copy with an unknown key; Algeria trusts nobody else', ['keygen', '--out', strangerKey], 0);
-const unknown = join(work, 'unknown-signer.bundle');
-await evb('', ['pack', '--spec', join(here, 'case.json'), '--out', unknown, '--sign', `packager=${strangerKey}`, '--quiet'], 0);
-await evb('Algeria: verify it -> INDETERMINATE (intact, but not from a trusted key)', ['verify', unknown, '--trust', trust[0]!, '--trust', trust[1]!, '--quiet'], 2);
+// A copy whose custody log lost its handover, the BagIt tag manifests recomputed to hide it.
+const cut = at('tampered-custody.bundle');
+await fsp.cp(bundle, cut, { recursive: true });
+await removeCustodyEvent(cut, 2);
+console.log(`\n(custody event 2, the handover, removed from a copy and its tag manifests recomputed: ${short(cut)})`);
+await evb('Algeria: verify it -> INVALID, the broken custody chain named', ['verify', cut, '--policy', policy, '--quiet'], 1);
+
+// A clean bundle signed by a key nobody gave Algeria.
+const strangerKey = at('unknown-signer.jwk');
+await evb('A third party packs the same evidence and signs it with its own key', ['keygen', '--out', strangerKey], 0);
+const unknown = at('unknown-signer.bundle');
+await evb('', ['pack', '--spec', join(here, 'case.json'), '--out', unknown, '--sign', `certifier=${strangerKey}`, '--quiet'], 0);
+await evb('Algeria: verify it -> INDETERMINATE (intact, but no signer its policy trusts)', ['verify', unknown, '--policy', policy, '--quiet'], 2);
 
 console.log(`\n${bold('Demo complete.')} Bundles are in ${work}`);
+
+/** Drops one line of the custody log and rewrites every tag manifest's line for it, as a forger would. */
+async function removeCustodyEvent(dir: string, seq: number): Promise<void> {
+  const logPath = join(dir, 'evidence', 'custody.jsonl');
+  const lines = (await fsp.readFile(logPath, 'utf8')).split('\n').filter((l) => l !== '');
+  lines.splice(seq - 1, 1);
+  const next = Buffer.from(lines.map((l) => `${l}\n`).join(''));
+  await fsp.chmod(logPath, 0o644);
+  await fsp.writeFile(logPath, next);
+  for (const name of await fsp.readdir(dir)) {
+    const m = /^tagmanifest-(sha256|sha512)\.txt$/.exec(name);
+    if (m === null) continue;
+    const path = join(dir, name);
+    const digest = createHash(m[1]!).update(next).digest('hex');
+    const text = (await fsp.readFile(path, 'utf8')).replace(/^[0-9a-f]+(\s+evidence\/custody\.jsonl)$/m, `${digest}$1`);
+    await fsp.chmod(path, 0o644);
+    await fsp.writeFile(path, text);
+  }
+}

@@ -17,6 +17,7 @@ export const trust: Command = {
   evb trust init --out POLICY.json --name NAME --country CC [--authority NAME]
   evb trust add POLICY.json --id ID --name NAME --country CC --role ROLE [--role ROLE ...]
                 (--jwk FILE | --jwks FILE | --cert FILE.pem) ... [--valid-from T] [--valid-until T]
+  evb trust require POLICY.json --id ID --role ROLE [--country CC|sender (default)] [--min N]
   evb trust tsa POLICY.json --id ID --name NAME --cert TSA-ROOT.pem [--cert ...]
   evb trust show POLICY.json
 
@@ -28,13 +29,17 @@ replaced in one rename, never left half-written.
 Subcommands:
   init   create a new policy with no authority (the file must not exist)
   add    add a trusted authority from public JWKs, JWKS files or PEM/DER certificates (trust anchors)
+  require  add a required signature: at least N distinct trusted signers in ROLE (of country CC, or of the
+         sending State with "sender"); without requirements, one trusted signature suffices
   tsa    add a trusted RFC 3161 time-stamping authority from its root certificate(s)
   show   print the policy in words, with key thumbprints
 
 Options:
   --out FILE          policy file to create (init)
   --name NAME         policy name (init), authority or TSA name (add, tsa)
-  --country CC        ISO 3166-1 alpha-2: the receiving State (init), the authority's State (add)
+  --country CC        ISO 3166-1 alpha-2: the receiving State (init), the authority's State (add),
+                      the signers' State or "sender" (require)
+  --min N             distinct signers required (require; default 1)
   --authority NAME    the receiving authority that owns the policy (init; default: --name)
   --id ID             rule id of the authority or TSA, named by verification findings
   --role ROLE         packager, certifier or custodian (repeatable)
@@ -56,6 +61,7 @@ Options:
     cert: { type: 'string', multiple: true },
     'valid-from': { type: 'string' },
     'valid-until': { type: 'string' },
+    min: { type: 'string' },
   },
   async run(values, positionals, io) {
     const [sub, ...files] = positionals;
@@ -108,6 +114,17 @@ Options:
         io.stdout(`authority ${authority.id} added: ${keys.length} key(s), ${anchors.length} anchor(s), roles ${roles.join(', ')}\n`);
         return EXIT.VALID;
       }
+      case 'require': {
+        const path = onePolicy();
+        const policy = await readPolicy(path);
+        const min = Number(str('min') ?? '1');
+        if (!Number.isSafeInteger(min) || min < 1) throw new UsageError(`--min must be a positive integer, not "${str('min')}"`);
+        const requirement = { id: need('id'), role: need('role'), country: str('country') ?? 'sender', min };
+        const next = parseTrustPolicy({ ...policy, requirements: [...policy.requirements, requirement] });
+        await replaceFile(path, serialize(next));
+        io.stdout(`requirement ${requirement.id} added: at least ${min} trusted ${requirement.role} signature(s)${requirement.country === 'sender' ? ' of the sending State' : ` of ${requirement.country}`}\n`);
+        return EXIT.VALID;
+      }
       case 'tsa': {
         const path = onePolicy();
         const policy = await readPolicy(path);
@@ -124,7 +141,7 @@ Options:
         return EXIT.VALID;
       }
       default:
-        throw new UsageError(sub === undefined ? 'give a subcommand: init, add, tsa or show' : `unknown subcommand "${sub}"`);
+        throw new UsageError(sub === undefined ? 'give a subcommand: init, add, require, tsa or show' : `unknown subcommand "${sub}"`);
     }
   },
 };
