@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { VerificationReportSchema } from '../verify/report-schema.js';
 import { ManifestSchema } from './manifest.js';
 import { CustodyEventSchema } from '../custody/custody-event.js';
+import { TrustPolicySchema } from '../trust/trust-policy.js';
 
 /**
  * Every document of the format that has a JSON Schema, by name. `npm run schemas` writes
@@ -11,6 +12,7 @@ export const JSON_SCHEMA_SOURCES = {
   manifest: ManifestSchema,
   report: VerificationReportSchema,
   'custody-event': CustodyEventSchema,
+  'trust-policy': TrustPolicySchema,
 } as const;
 
 export type JsonSchemaName = keyof typeof JSON_SCHEMA_SOURCES;

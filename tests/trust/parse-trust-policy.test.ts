@@ -115,3 +115,15 @@ describe('trustPolicyFromKeys', () => {
     expect(isEvidenceBundleError(caught, 'ERR_KEY_INVALID')).toBe(true);
   });
 });
+
+describe('the published trust-policy JSON Schema', () => {
+  it('accepts the example policy and rejects what zod rejects', async () => {
+    const { committedValidator } = await import('../model/helpers.js');
+    const validate = committedValidator('trust-policy');
+    expect(validate(EXAMPLE), JSON.stringify(validate.errors)).toBe(true);
+    for (const bad of [minimal({ extra: 1 }), authority({ roles: ['judge'] }), minimal({ owner: { country: 'XX', authority: 'a' } })]) {
+      expect(validate(bad)).toBe(false);
+      rejects(bad);
+    }
+  });
+});
