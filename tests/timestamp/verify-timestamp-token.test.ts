@@ -1,0 +1,144 @@
+// verifyTimestampToken on tokens issued by openssl's TSA, and interop the other way: openssl ts -verify
+// accepts the token the client stored.
+import * as asn1js from 'asn1js';
+import fc from 'fast-check';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTimestampRequest } from '../../src/timestamp/create-timestamp-request.js';
+import { requestTimestamp } from '../../src/timestamp/request-timestamp.js';
+import { verifyTimestampToken, type TimestampVerification } from '../../src/timestamp/verify-timestamp-token.js';
+import { createOpensslPki, openssl, OPENSSL_AVAILABLE, warnIfNoOpenssl, type OpensslPki } from '../helpers/openssl-pki.js';
+import { startOpensslTsa, type OpensslTsa } from '../helpers/openssl-tsa.js';
+
+warnIfNoOpenssl('tests/timestamp/verify-timestamp-token');
+
+// What a bundle timestamps: the bytes of a JWS signature value.
+const SIGNED = crypto.getRandomValues(new Uint8Array(64));
+const codes = (r: TimestampVerification) => r.findings.map((f) => f.code);
+
+describe('verifyTimestampToken on bytes that are no token', () => {
+  it('is malformed, never throws', async () => {
+    for (const bytes of [new Uint8Array(0), new Uint8Array([0x30, 0x00]), new Uint8Array([0xff, 0x01, 0x02]), new TextEncoder().encode('{"tst":1}')]) {
+      const r = await verifyTimestampToken(bytes, { data: SIGNED, anchors: [] });
+      expect(r.status).toBe('malformed');
+      expect(codes(r)).toEqual(['policy.timestamp.invalid']);
+    }
+  });
+
+  it('refuses caller misuse with TypeError', async () => {
+    await expect(verifyTimestampToken(new Uint8Array(1), { data: 'x' as unknown as Uint8Array, anchors: [] })).rejects.toBeInstanceOf(TypeError);
+  });
+});
+
+describe.skipIf(!OPENSSL_AVAILABLE)('verifyTimestampToken on openssl TSA tokens', () => {
+  let tsa: OpensslTsa;
+  let noUsage: OpensslTsa;
+  let stranger: OpensslPki;
+  let token: Uint8Array;
+
+  beforeAll(async () => {
+    [tsa, noUsage, stranger] = await Promise.all([
+      startOpensslTsa(),
+      startOpensslTsa({ timeStampingUsage: false }),
+      createOpensslPki({ root: { subject: '/C=FR/O=Elsewhere/CN=Rogue TSA Root' } }),
+    ]);
+    token = await requestTimestamp(tsa.url, SIGNED);
+  });
+  afterAll(async () => {
+    await Promise.all([tsa?.close(), noUsage?.close(), stranger?.dispose()]);
+  });
+
+  it('is valid: covers the data, chains to the TSA root with timeStamping, genTime close to now', async () => {
+    const r = await verifyTimestampToken(token, { data: SIGNED, anchors: [tsa.root.pem], time: new Date() });
+    expect(r.status).toBe('valid');
+    expect(r.findings).toEqual([]);
+    expect(Math.abs(Date.parse(r.genTime!) - Date.now())).toBeLessThan(60_000);
+    expect(r.tsa).toContain('CN=Test TSA');
+    expect(r.hashAlgorithm).toBe('SHA-256');
+    expect(r.policy).toBe('1.3.6.1.4.1.99999.1.1');
+  });
+
+  it('is valid with SHA-384 and SHA-512 imprints, and with the TSA certificate itself as the anchor', async () => {
+    for (const hashAlgorithm of ['SHA-384', 'SHA-512'] as const) {
+      const t = await requestTimestamp(tsa.url, SIGNED, { hashAlgorithm });
+      expect((await verifyTimestampToken(t, { data: SIGNED, anchors: [tsa.root.pem] })).status).toBe('valid');
+    }
+    expect((await verifyTimestampToken(token, { data: SIGNED, anchors: [tsa.tsa.base64] })).status).toBe('valid');
+  });
+
+  it('is accepted by openssl ts -verify (interop: the token the client stored)', async () => {
+    const dir = tsa.pki.dir;
+    await writeFile(join(dir, 'signed.bin'), SIGNED);
+    await writeFile(join(dir, 'token.der'), token);
+    const { stdout } = await openssl(
+      ['ts', '-verify', '-data', 'signed.bin', '-in', 'token.der', '-token_in', '-CAfile', tsa.root.certPath, '-untrusted', tsa.untrustedPemPath],
+      dir,
+    );
+    expect(stdout).toMatch(/Verification: OK/);
+    // And openssl agrees that it covers nothing else.
+    await writeFile(join(dir, 'other.bin'), new Uint8Array([1, 2, 3]));
+    await expect(
+      openssl(['ts', '-verify', '-data', 'other.bin', '-in', 'token.der', '-token_in', '-CAfile', tsa.root.certPath, '-untrusted', tsa.untrustedPemPath], dir),
+    ).rejects.toThrow();
+  });
+
+  it('is invalid for a token over other data', async () => {
+    const r = await verifyTimestampToken(token, { data: new Uint8Array([...SIGNED].reverse()), anchors: [tsa.root.pem] });
+    expect(r.status).toBe('invalid');
+    expect(r.genTime).toBeUndefined();
+    expect(codes(r)).toEqual(['policy.timestamp.invalid']);
+  });
+
+  it('is untrusted when the anchors are another root', async () => {
+    const r = await verifyTimestampToken(token, { data: SIGNED, anchors: [stranger.root.pem] });
+    expect(r.status).toBe('untrusted');
+    expect(r.chain).toBe('untrusted');
+    expect(r.genTime).toBeUndefined();
+    expect(codes(r)).toEqual(['policy.timestamp.untrusted']);
+  });
+
+  it('is refused when the TSA certificate lacks the timeStamping extended key usage', async () => {
+    const t = await requestTimestamp(noUsage.url, SIGNED);
+    const r = await verifyTimestampToken(t, { data: SIGNED, anchors: [noUsage.root.pem] });
+    expect(r.status).toBe('refused');
+    expect(r.chain).toBe('invalid');
+    expect(codes(r)).toEqual(['policy.timestamp.untrusted']);
+    // openssl refuses it too.
+    await writeFile(join(noUsage.pki.dir, 'signed.bin'), SIGNED);
+    await writeFile(join(noUsage.pki.dir, 'token.der'), t);
+    await expect(
+      openssl(['ts', '-verify', '-data', 'signed.bin', '-in', 'token.der', '-token_in', '-CAfile', noUsage.root.certPath, '-untrusted', noUsage.untrustedPemPath], noUsage.pki.dir),
+    ).rejects.toThrow(/unsuitable certificate purpose/);
+  });
+
+  it('is invalid for a genTime after the verification time when a skew is given', async () => {
+    const past = new Date(Date.now() - 3600_000);
+    const r = await verifyTimestampToken(token, { data: SIGNED, anchors: [tsa.root.pem], time: past, maxClockSkewSeconds: 300 });
+    expect(r.status).toBe('invalid');
+    expect(codes(r)).toEqual(['policy.timestamp.invalid']);
+  });
+
+  it('without certificates in the token (certReq false): untrusted with the root as anchor, valid with the TSA certificate', async () => {
+    const request = await createTimestampRequest(SIGNED, { certReq: false });
+    const response = asn1js.fromBER(await tsa.reply(request.der)).result as asn1js.Sequence;
+    const bare = new Uint8Array(response.valueBlock.value[1]!.valueBeforeDecodeView);
+    const r = await verifyTimestampToken(bare, { data: SIGNED, anchors: [tsa.root.pem] });
+    expect(r.status).toBe('untrusted');
+    expect(codes(r)).toEqual(['policy.timestamp.untrusted']);
+    expect((await verifyTimestampToken(bare, { data: SIGNED, anchors: [tsa.tsa.pem] })).status).toBe('valid');
+  });
+
+  it('never says valid when any byte of the token is flipped, and never throws', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.nat({ max: token.length - 1 }), fc.integer({ min: 1, max: 255 }), async (at, mask) => {
+        const bad = new Uint8Array(token);
+        bad[at]! ^= mask;
+        const r = await verifyTimestampToken(bad, { data: SIGNED, anchors: [tsa.root.pem] });
+        expect(r.status).not.toBe('valid');
+        expect(r.findings.length).toBe(1);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -1,0 +1,159 @@
+// verifyCertificateChain against certificates made by openssl: each negative case differs from a valid chain
+// in one respect only, and asserts the exact status and finding code.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sameKey } from '../../src/x509/same-key.js';
+import { verifyCertificateChain, type ChainResult } from '../../src/x509/verify-chain.js';
+import { createOpensslPki, OPENSSL_AVAILABLE, warnIfNoOpenssl, type IssuedCertificate, type OpensslPki } from '../helpers/openssl-pki.js';
+
+warnIfNoOpenssl('tests/x509/verify-chain');
+
+const DAY = 86_400_000;
+const codes = (r: ChainResult) => r.findings.map((f) => f.code);
+
+describe.skipIf(!OPENSSL_AVAILABLE)('verifyCertificateChain with openssl certificates', () => {
+  let pki: OpensslPki;
+  let other: OpensslPki;
+  let pathlen0: OpensslPki;
+  let expired: IssuedCertificate;
+  let notYetValid: IssuedCertificate;
+  let encipherOnly: IssuedCertificate;
+  let timestamping: IssuedCertificate;
+  const now = new Date();
+
+  beforeAll(async () => {
+    [pki, other, pathlen0] = await Promise.all([
+      createOpensslPki(),
+      createOpensslPki({ root: { subject: '/C=FR/O=Elsewhere/CN=Other Root' } }),
+      createOpensslPki({ root: { pathlen: 0 } }),
+    ]);
+    expired = await pki.issue({ notBefore: new Date(now.getTime() - 400 * DAY), notAfter: new Date(now.getTime() - 30 * DAY) });
+    notYetValid = await pki.issue({ notBefore: new Date(now.getTime() + 30 * DAY), notAfter: new Date(now.getTime() + 400 * DAY) });
+    encipherOnly = await pki.issue({ keyUsage: 'critical,keyEncipherment' });
+    timestamping = await pki.issue({ extendedKeyUsage: 'critical,timeStamping' });
+  });
+  afterAll(async () => {
+    await Promise.all([pki, other, pathlen0].map((p) => p?.dispose()));
+  });
+
+  const chainOf = (leaf: IssuedCertificate, p = pki) => [leaf.base64, p.intermediates[0]!.base64];
+  const verify = (x5c: string[], anchors = [pki.root.pem], time = now) =>
+    verifyCertificateChain(x5c, { anchors, time, requiredKeyUsage: ['digitalSignature'] });
+
+  it('accepts root -> intermediate -> leaf and returns the leaf key', async () => {
+    const r = await verify(pki.x5c);
+    expect(r.status).toBe('valid');
+    expect(r.findings).toEqual([]);
+    expect(await sameKey(r.leafPublicJwk!, pki.leaf.publicJwk)).toBe(true);
+    expect(r.leafPublicJwk).not.toHaveProperty('d');
+    expect(r.subject).toContain('CN=Leaf');
+  });
+
+  it('accepts the anchor as base64 DER, and a chain that carries the anchor itself', async () => {
+    expect((await verify(pki.x5c, [pki.root.base64])).status).toBe('valid');
+    expect((await verify([...pki.x5c, pki.root.base64])).status).toBe('valid');
+  });
+
+  it('ends the path at the lowest anchor: an intermediate, or the leaf itself, may be the anchor', async () => {
+    expect((await verify(pki.x5c, [pki.intermediates[0]!.pem])).status).toBe('valid');
+    expect((await verify([...pki.x5c, pki.root.base64], [pki.intermediates[0]!.pem])).status).toBe('valid');
+    expect((await verify([pki.leaf.base64], [pki.leaf.pem])).status).toBe('valid');
+  });
+
+  it('is expired when the anchor itself has expired', async () => {
+    const old = await createOpensslPki({
+      root: { notBefore: new Date(now.getTime() - 3000 * DAY), notAfter: new Date(now.getTime() - DAY) },
+      intermediates: 0,
+    });
+    try {
+      const r = await verify(old.x5c, [old.root.pem]);
+      expect(r.status).toBe('expired');
+      expect(codes(r)).toEqual(['policy.certificate.expired']);
+    } finally {
+      await old.dispose();
+    }
+  });
+
+  it('is expired for a leaf past its notAfter, valid at a time inside its validity', async () => {
+    const r = await verify(chainOf(expired));
+    expect(r.status).toBe('expired');
+    expect(codes(r)).toEqual(['policy.certificate.expired']);
+    expect((await verify(chainOf(expired), undefined, new Date(now.getTime() - 100 * DAY))).status).toBe('valid');
+  });
+
+  it('is not-yet-valid for a leaf before its notBefore', async () => {
+    const r = await verify(chainOf(notYetValid));
+    expect(r.status).toBe('not-yet-valid');
+    expect(codes(r)).toEqual(['policy.certificate.not-yet-valid']);
+  });
+
+  it('is invalid for a leaf whose keyUsage is keyEncipherment only', async () => {
+    const r = await verify(chainOf(encipherOnly));
+    expect(r.status).toBe('invalid');
+    expect(codes(r)).toEqual(['policy.certificate.invalid']);
+    // The same leaf with no usage required: the key usage alone made the difference.
+    expect((await verifyCertificateChain(chainOf(encipherOnly), { anchors: [pki.root.pem], time: now })).status).toBe('valid');
+  });
+
+  it('checks a required extended key usage', async () => {
+    const options = { anchors: [pki.root.pem], time: now, requiredExtendedKeyUsage: '1.3.6.1.5.5.7.3.8' };
+    expect((await verifyCertificateChain(chainOf(timestamping), options)).status).toBe('valid');
+    const r = await verifyCertificateChain(pki.x5c, options);
+    expect(r.status).toBe('invalid');
+    expect(codes(r)).toEqual(['policy.certificate.invalid']);
+  });
+
+  it('is untrusted when the chain leads to a root the anchors do not hold', async () => {
+    const r = await verify(pki.x5c, [other.root.pem]);
+    expect(r.status).toBe('untrusted');
+    expect(codes(r)).toEqual(['policy.certificate.untrusted']);
+    // Carrying its own root in x5c changes nothing: only the policy's anchors count.
+    expect((await verify([...pki.x5c, pki.root.base64], [other.root.pem])).status).toBe('untrusted');
+    expect((await verify(pki.x5c, [])).status).toBe('untrusted');
+  });
+
+  it('is invalid for a chain in the wrong order', async () => {
+    const r = await verify([pki.intermediates[0]!.base64, pki.leaf.base64]);
+    expect(r.status).toBe('invalid');
+    expect(codes(r)).toEqual(['policy.certificate.invalid']);
+  });
+
+  it('is invalid when the pathLenConstraint is exceeded', async () => {
+    // Root with pathlen:0 -> intermediate -> leaf: one CA too many below the root.
+    const r = await verify(pathlen0.x5c, [pathlen0.root.pem]);
+    expect(r.status).toBe('invalid');
+    expect(codes(r)).toEqual(['policy.certificate.invalid']);
+    // A leaf the same root issues directly is within the constraint.
+    const direct = await pathlen0.issue({}, { issuer: pathlen0.root });
+    expect((await verify([direct.base64], [pathlen0.root.pem])).status).toBe('valid');
+  });
+
+  it('is invalid when a certificate is issued by a non-CA', async () => {
+    const underLeaf = await pki.issue({}, { issuer: pki.leaf });
+    const r = await verify([underLeaf.base64, ...pki.x5c]);
+    expect(r.status).toBe('invalid');
+    expect(codes(r)).toEqual(['policy.certificate.invalid']);
+  });
+
+  it('is invalid when a signature in the chain is altered', async () => {
+    const der = new Uint8Array(pki.leaf.der);
+    der[der.length - 5]! ^= 0x01;
+    const r = await verify([Buffer.from(der).toString('base64'), pki.intermediates[0]!.base64]);
+    expect(r.status).toBe('invalid');
+    expect(codes(r)).toEqual(['policy.certificate.invalid']);
+  });
+
+  it('tells a leaf key from another key (the x5c leaf must be the JWS signing key)', async () => {
+    const r = await verify(pki.x5c);
+    expect(await sameKey(r.leafPublicJwk!, pki.leaf.publicJwk)).toBe(true);
+    expect(await sameKey(r.leafPublicJwk!, other.leaf.publicJwk)).toBe(false);
+    expect(await sameKey(r.leafPublicJwk!, { kty: 'EC' })).toBe(false);
+  });
+
+  it('is malformed for anything that is not a list of base64 DER certificates, without throwing', async () => {
+    for (const x5c of [[], ['%%%'], ['AAAA'], [pki.leaf.base64 + '='], Array(9).fill(pki.leaf.base64), 'x' as unknown as string[]]) {
+      const r = await verify(x5c);
+      expect(r.status).toBe('malformed');
+      expect(codes(r)).toEqual(['policy.certificate.invalid']);
+    }
+  });
+});
