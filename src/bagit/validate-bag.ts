@@ -1,0 +1,528 @@
+import { DIGEST_ALGORITHM_NAMES, type DigestBackend, type DigestSet } from '../digest/algorithms.js';
+import { checkBundlePath, findPathCollisions, pathCollisionKey } from '../path/bundle-path.js';
+import { makeFinding } from '../report/codes.js';
+import type { Finding } from '../report/finding-type.js';
+import { constantTimeEqual } from '../internal/bytes.js';
+import { type BagAlgorithmName, bagAlgorithm, createBagHasher } from './bag-algorithms.js';
+import { parseBagDeclaration } from './bag-declaration.js';
+import { parseBagInfo } from './bag-info.js';
+import type { BagEntry, BagFileDigests, BagSource, BagValidation } from './bag-source.js';
+import { isLegacyVersion } from './entry-path.js';
+import { type FetchEntry, parseFetchFile } from './fetch-file.js';
+import { compareCodePoints, type ManifestEntry, parseManifest } from './manifest.js';
+import { parsePayloadOxum } from './payload-oxum.js';
+import { decodeTagText } from './tag-text.js';
+
+export type { BagValidation } from './bag-source.js';
+
+/** Default limits of {@link validateBag} (docs/format.md, "Limits"). */
+export const BAG_LIMITS = {
+  /** Entries (files and directories) in a bag. */
+  entries: 1_000_000,
+  /** Bytes of one tag file the validator parses (bagit.txt, bag-info.txt, manifests, fetch.txt). */
+  tagFileBytes: 64 * 1024 * 1024,
+} as const;
+
+/** Options of {@link validateBag}. */
+export interface ValidateBagOptions {
+  /** Most entries (files and directories) accepted before validation stops; {@link BAG_LIMITS} by default. */
+  maxEntries?: number;
+  /** Largest tag file the validator parses (bagit.txt, bag-info.txt, manifests, fetch.txt); 64 MiB by default. */
+  maxTagFileBytes?: number;
+  /** Hash implementation for registry algorithms when the source has no `digest`; @noble/hashes by default. */
+  backend?: DigestBackend;
+  /** Called as bytes are hashed, with the total hashed so far. */
+  onProgress?: (bytes: number) => void;
+  /** Files hashed at the same time; 4 by default. */
+  concurrency?: number;
+}
+
+const PAYLOAD_PREFIX = 'data/';
+const MANIFEST_NAME = /^(tag)?manifest-([^/]+)\.txt$/;
+// Files operating systems create on their own (Finder, Explorer); RFC 8493 section 6.1 warns about them.
+const SYSTEM_FILES = /(^|\/)(\.DS_Store|Thumbs\.db|desktop\.ini|\._[^/]*)$/i;
+
+interface Manifest {
+  file: string;
+  tag: boolean;
+  algorithm?: BagAlgorithmName;
+  entries: ManifestEntry[];
+}
+
+interface Computed {
+  size: number;
+  digests: Record<string, string>;
+}
+
+/**
+ * Validates a BagIt bag (RFC 8493, and the 0.96/0.97 rules for bags that declare them) read through a
+ * {@link BagSource}: the declaration, every payload and tag manifest line, completeness (every payload file listed
+ * in every payload manifest, every listed file present, Payload-Oxum, fetch.txt), every digest, and the bundle
+ * path rules (no symlinks, special files, unsafe or colliding paths). Each file is read once for all the
+ * algorithms that apply to it, a few files at a time, in chunks: memory does not grow with file sizes. Tag files
+ * the validator parses are read whole up to `maxTagFileBytes`. Hostile or corrupt input never throws: every
+ * problem is a finding with a `bag.*` code (docs/format.md, "Finding codes").
+ * @throws TypeError when `source` is not a BagSource; RangeError for a limit that is not a positive integer.
+ * @example
+ * const bag = await validateBag(openDirectorySource('case-42'));
+ * if (!bag.valid) for (const f of bag.findings) console.log(f.code, f.path, f.message);
+ */
+export async function validateBag(source: BagSource, options: ValidateBagOptions = {}): Promise<BagValidation> {
+  if (typeof source?.list !== 'function' || typeof source.read !== 'function') throw new TypeError('source is not a BagSource');
+  const maxEntries = positive(options.maxEntries ?? BAG_LIMITS.entries, 'maxEntries');
+  const maxTagFileBytes = positive(options.maxTagFileBytes ?? BAG_LIMITS.tagFileBytes, 'maxTagFileBytes');
+  const concurrency = positive(options.concurrency ?? 4, 'concurrency');
+  const findings: Finding[] = [];
+  const result = (version?: string, extra: Partial<BagValidation> = {}): BagValidation => ({
+    valid: !findings.some((f) => f.severity === 'error'),
+    ...(version !== undefined ? { version } : {}),
+    findings,
+    payload: new Map(),
+    tagFiles: new Map(),
+    bagInfo: [],
+    algorithms: [],
+    ...extra,
+  });
+  let hashed = 0;
+  const progress = (bytes: number): void => {
+    hashed += bytes;
+    options.onProgress?.(hashed);
+  };
+
+  // 1. Every entry, before anything is read: a bag that is too large is refused without hashing anything.
+  const entries: BagEntry[] = [];
+  try {
+    for await (const entry of source.list()) {
+      if (entries.length >= maxEntries) {
+        findings.push(makeFinding('bag.limit.entries', `the bag holds more than ${maxEntries} entries`));
+        return result();
+      }
+      entries.push({ path: String(entry?.path), kind: entry?.kind, size: Number(entry?.size) || 0 });
+    }
+  } catch (error) {
+    findings.push(makeFinding('bag.entry.unreadable', `the bag cannot be listed: ${describe(error)}`));
+    return result();
+  }
+  entries.sort((a, b) => compareCodePoints(a.path, b.path));
+  // The first entry of a path counts; a repeated one is reported below.
+  const byPath = new Map<string, BagEntry>();
+  for (const entry of entries) if (!byPath.has(entry.path)) byPath.set(entry.path, entry);
+
+  // Tag files are hashed as they are read, for SHA-256 and every algorithm of a tag manifest the listing shows,
+  // so their bytes need not be kept once parsed.
+  const tagAlgorithms = unique<BagAlgorithmName>([
+    'sha256',
+    ...entries.flatMap((e) => {
+      const match = e.kind === 'file' ? MANIFEST_NAME.exec(e.path) : null;
+      const algorithm = match?.[1] === 'tag' ? bagAlgorithm(match[2]!) : undefined;
+      return algorithm !== undefined ? [algorithm.name] : [];
+    }),
+  ]);
+  const computed = new Map<string, Computed>();
+  const readTag = async (path: string): Promise<Uint8Array | undefined> => {
+    const bytes = await readWhole(source, path, maxTagFileBytes, findings);
+    if (bytes === undefined) return undefined;
+    const hasher = createBagHasher(tagAlgorithms, options.backend);
+    hasher.update(bytes);
+    computed.set(path, { size: bytes.length, digests: hasher.digest() });
+    progress(bytes.length);
+    return bytes;
+  };
+
+  // 2. The declaration decides the rules for everything else.
+  let version: string | undefined;
+  let encoding = 'UTF-8';
+  if (byPath.get('bagit.txt')?.kind !== 'file') {
+    findings.push(makeFinding('bag.declaration.missing', 'the bag has no bagit.txt (as a regular file)', { path: 'bagit.txt' }));
+  } else {
+    const bytes = await readTag('bagit.txt');
+    if (bytes !== undefined) {
+      const parsed = parseBagDeclaration(bytes);
+      findings.push(...parsed.findings);
+      version = parsed.version;
+      encoding = parsed.declaration?.encoding ?? encoding;
+    }
+  }
+  const legacy = isLegacyVersion(version);
+  const versionOption = version !== undefined ? { version } : {};
+
+  // 3. Entries: kinds, paths, collisions; split into payload and tag files.
+  const payloadFiles: BagEntry[] = [];
+  const tagFiles: BagEntry[] = [];
+  const seen = new Set<string>();
+  for (const entry of entries) {
+    const where = { path: entry.path };
+    if (seen.has(entry.path)) {
+      findings.push(makeFinding('bag.path.collision', `${JSON.stringify(entry.path)} is listed twice`, where));
+      continue;
+    }
+    seen.add(entry.path);
+    const problem = checkBundlePath(entry.path);
+    if (problem === 'not-nfc' && legacy) {
+      findings.push(makeFinding('bag.path.not-nfc', `${JSON.stringify(entry.path)} is not in Unicode NFC`, where));
+    } else if (problem !== undefined) {
+      findings.push(makeFinding('bag.path.unsafe', `${JSON.stringify(entry.path)}: ${problem}`, where));
+      continue;
+    }
+    if (entry.kind === 'symlink') {
+      findings.push(makeFinding('bag.entry.symlink', `${entry.path} is a symbolic link`, where));
+    } else if (entry.kind === 'directory') {
+      // Directories carry nothing to check beyond their path.
+    } else if (entry.kind !== 'file') {
+      findings.push(makeFinding('bag.entry.special', `${entry.path} is not a regular file or directory`, where));
+    } else if (entry.path.startsWith(PAYLOAD_PREFIX)) {
+      payloadFiles.push(entry);
+    } else {
+      tagFiles.push(entry);
+    }
+  }
+  // A source may list files without their directories (a ZIP often does): data/ exists when files are under it.
+  const dataEntry = byPath.get('data');
+  if (dataEntry !== undefined ? dataEntry.kind !== 'directory' : payloadFiles.length === 0) {
+    findings.push(makeFinding('bag.payload.no-directory', 'the bag has no data/ directory', { path: 'data' }));
+  }
+  for (const [first, second] of findPathCollisions(seen)) {
+    findings.push(
+      legacy
+        ? makeFinding('bag.path.alias', `${second} and ${first} name the same file on some file systems`, { path: second })
+        : makeFinding('bag.path.collision', `${second} collides with ${first} after case folding`, { path: second }),
+    );
+  }
+
+  // 4. Tag files the validator parses, read whole (bounded) and decoded in the declared encoding.
+  let encodingReported = false;
+  const text = async (path: string): Promise<string | undefined> => {
+    const bytes = await readTag(path);
+    if (bytes === undefined) return undefined;
+    const decoded = decodeTagText(bytes, encoding);
+    if (!decoded.ok && decoded.reason === 'invalid') {
+      findings.push(makeFinding('bag.encoding.invalid', `${path} is not valid ${encoding}`, { path }));
+      return undefined;
+    }
+    if (!decoded.ok) {
+      // Said once, where the encoding is declared: no tag file after bagit.txt can be read.
+      if (!encodingReported) {
+        encodingReported = true;
+        findings.push(makeFinding('bag.encoding.unsupported', `tag files in ${encoding} cannot be decoded`, { path: 'bagit.txt', line: 2 }));
+      }
+      return undefined;
+    }
+    if (decoded.bom) {
+      findings.push(makeFinding('bag.tagfile.bom', `${path} starts with a byte-order mark`, { path }));
+    }
+    return decoded.text;
+  };
+  const tagPaths = new Set(tagFiles.map((t) => t.path));
+  const isTag = (path: string): boolean => tagPaths.has(path);
+
+  const manifests: Manifest[] = [];
+  for (const { path } of tagFiles) {
+    const match = MANIFEST_NAME.exec(path);
+    if (match === null) continue;
+    const tag = match[1] === 'tag';
+    const algorithm = bagAlgorithm(match[2]!);
+    if (algorithm === undefined) {
+      // Not parsed: its lines could not be checked anyway, and the number of such files is unbounded.
+      manifests.push({ file: path, tag, entries: [] });
+      continue;
+    }
+    const body = await text(path);
+    if (body === undefined) continue;
+    const parsed = parseManifest(body, { file: path, ...versionOption, hexLength: algorithm.hexLength });
+    findings.push(...parsed.findings);
+    const kept = parsed.entries.filter((e) => {
+      const inPayload = e.path.startsWith(PAYLOAD_PREFIX);
+      if (tag && inPayload) {
+        findings.push(makeFinding('bag.tagmanifest.payload-entry', `${e.path} is a payload file`, { path, line: e.line }));
+      } else if (!tag && !inPayload) {
+        findings.push(makeFinding('bag.manifest.outside-payload', `${JSON.stringify(e.path)} is not under data/`, { path, line: e.line }));
+      }
+      return tag !== inPayload;
+    });
+    manifests.push({ file: path, tag, algorithm: algorithm.name, entries: kept });
+    if (algorithm.weak) findings.push(makeFinding('bag.manifest.weak-algorithm', `${path} uses ${algorithm.name}`, { path }));
+  }
+  const payloadManifests = manifests.filter((m) => !m.tag);
+  const tagManifests = manifests.filter((m) => m.tag);
+  if (!tagFiles.some((t) => manifestKind(t.path) === 'payload')) {
+    findings.push(makeFinding('bag.manifest.missing', 'the bag has no payload manifest'));
+  }
+  reportUnsupported(payloadManifests, findings, true);
+  reportUnsupported(tagManifests, findings, false);
+
+  // 5. bag-info.txt and fetch.txt.
+  let bagInfo: Array<[string, string]> = [];
+  if (isTag('bag-info.txt')) {
+    const body = await text('bag-info.txt');
+    if (body !== undefined) {
+      const parsed = parseBagInfo(body, versionOption);
+      findings.push(...parsed.findings);
+      bagInfo = parsed.entries;
+    }
+  }
+  const fetched: FetchEntry[] = [];
+  if (isTag('fetch.txt')) {
+    findings.push(makeFinding('bag.fetch.present', 'the bag has a fetch.txt', { path: 'fetch.txt' }));
+    const body = await text('fetch.txt');
+    if (body !== undefined) {
+      const parsed = parseFetchFile(body, versionOption);
+      findings.push(...parsed.findings);
+      fetched.push(...parsed.entries);
+    }
+  }
+
+  // 6. Digests: each file read once for SHA-256 and every usable algorithm of its kind.
+  const payloadAlgorithms = unique<BagAlgorithmName>(['sha256', ...payloadManifests.flatMap((m) => (m.algorithm !== undefined ? [m.algorithm] : []))]);
+  const jobs: Array<[string, BagAlgorithmName[]]> = [
+    ...payloadFiles.map((f): [string, BagAlgorithmName[]] => [f.path, payloadAlgorithms]),
+    ...tagFiles.filter((f) => !computed.has(f.path)).map((f): [string, BagAlgorithmName[]] => [f.path, tagAlgorithms]),
+  ];
+  const unreadable = new Set(findings.filter((f) => f.code === 'bag.entry.unreadable' || f.code === 'bag.tagfile.too-large').map((f) => f.path));
+  await eachLimit(
+    jobs.filter(([path]) => !unreadable.has(path)),
+    concurrency,
+    async ([path, algorithms]) => {
+      try {
+        computed.set(path, await digestOne(source, path, algorithms, options.backend, progress));
+      } catch (error) {
+        findings.push(makeFinding('bag.entry.unreadable', `${path} cannot be read: ${describe(error)}`, { path }));
+      }
+    },
+  );
+
+  // 7. Payload: every manifest entry against the files, every file against the manifests.
+  const payloadPaths = new Set(payloadFiles.map((f) => f.path));
+  const aliases = new Map<string, string>();
+  for (const path of payloadPaths) aliases.set(pathCollisionKey(path), path);
+  const fetchedPaths = new Set(fetched.map((e) => e.path));
+  const reported = new Set<string>();
+  const listed = new Set<string>();
+  const listedIn = new Map<string, Set<string>>();
+  for (const manifest of payloadManifests) {
+    for (const entry of manifest.entries) {
+      listed.add(entry.path);
+      const where = { path: entry.path, line: entry.line };
+      let target: string | undefined = entry.path;
+      if (!payloadPaths.has(entry.path)) {
+        // Bags before 1.0 were often made on case-insensitive or normalising file systems (the conformance
+        // suite's warning/ cases): there, another spelling of an existing file is only a warning.
+        target = legacy ? aliases.get(pathCollisionKey(entry.path)) : undefined;
+        if (target !== undefined) {
+          if (!reported.has(`alias:${entry.path}`)) {
+            reported.add(`alias:${entry.path}`);
+            findings.push(makeFinding('bag.path.alias', `${manifest.file} lists ${entry.path}, found as ${target}`, where));
+          }
+        } else if (!reported.has(entry.path)) {
+          reported.add(entry.path);
+          findings.push(missingPayload(entry.path, where, fetchedPaths.has(entry.path), byPath.get(entry.path)));
+        }
+      }
+      if (target === undefined) continue;
+      let manifestsOfTarget = listedIn.get(target);
+      if (manifestsOfTarget === undefined) listedIn.set(target, (manifestsOfTarget = new Set()));
+      manifestsOfTarget.add(manifest.file);
+      const actual = manifest.algorithm !== undefined ? computed.get(target)?.digests[manifest.algorithm] : undefined;
+      if (actual !== undefined && !constantTimeEqual(actual, entry.digest)) {
+        findings.push(
+          makeFinding('bag.payload.digest-mismatch', `${target}: ${manifest.algorithm} is ${actual}, ${manifest.file} records ${entry.digest}`, {
+            path: target,
+            line: entry.line,
+          }),
+        );
+      }
+    }
+  }
+  const checkable = payloadManifests.filter((m) => m.algorithm !== undefined);
+  for (const file of payloadFiles) {
+    const where = { path: file.path };
+    if (SYSTEM_FILES.test(file.path)) findings.push(makeFinding('bag.payload.system-file', `${file.path} is operating-system metadata`, where));
+    const inManifests = listedIn.get(file.path);
+    if (inManifests === undefined) {
+      // Without a manifest that could be read, bag.manifest.missing or no-usable-algorithm already says why.
+      if (checkable.length > 0) findings.push(makeFinding('bag.payload.undeclared', `${file.path} is in no payload manifest`, where));
+      continue;
+    }
+    for (const manifest of checkable) {
+      if (!inManifests.has(manifest.file)) {
+        findings.push(makeFinding('bag.manifest.incomplete', `${file.path} is missing from ${manifest.file}`, where));
+      }
+    }
+  }
+  for (const entry of fetched) {
+    if (!listed.has(entry.path) && checkable.length > 0) {
+      findings.push(makeFinding('bag.fetch.unlisted', `fetch.txt names ${entry.path}, which no payload manifest lists`, { path: 'fetch.txt', line: entry.line }));
+    }
+  }
+  checkOxum(bagInfo, payloadFiles.map((f) => computed.get(f.path)?.size ?? f.size), findings);
+
+  // 8. Tag manifests.
+  const covered = new Set<string>();
+  for (const manifest of tagManifests) {
+    for (const entry of manifest.entries) {
+      covered.add(entry.path);
+      if (!isTag(entry.path)) {
+        if (!reported.has(entry.path) && !byPath.has(entry.path)) {
+          reported.add(entry.path);
+          findings.push(makeFinding('bag.tagfile.missing', `${manifest.file} lists ${entry.path}, which is not in the bag`, { path: entry.path, line: entry.line }));
+        }
+        continue;
+      }
+      const actual = manifest.algorithm !== undefined ? computed.get(entry.path)?.digests[manifest.algorithm] : undefined;
+      if (actual !== undefined && !constantTimeEqual(actual, entry.digest)) {
+        findings.push(
+          makeFinding('bag.tagmanifest.digest-mismatch', `${entry.path}: ${manifest.algorithm} is ${actual}, ${manifest.file} records ${entry.digest}`, {
+            path: entry.path,
+            line: entry.line,
+          }),
+        );
+      }
+    }
+  }
+  if (!tagFiles.some((t) => manifestKind(t.path) === 'tag')) {
+    findings.push(makeFinding('bag.tagmanifest.absent', 'the bag has no tag manifest'));
+  } else {
+    for (const { path } of tagFiles) {
+      if (!covered.has(path) && manifestKind(path) !== 'tag') {
+        findings.push(makeFinding('bag.tagfile.unlisted', `${path} is in no tag manifest`, { path }));
+      }
+    }
+  }
+
+  return result(version, {
+    payload: digestsOf(payloadFiles, computed),
+    tagFiles: digestsOf(tagFiles, computed),
+    bagInfo,
+    // In registry order (SHA-256 first), whatever the order of the manifest files.
+    algorithms: DIGEST_ALGORITHM_NAMES.filter((alg) => payloadManifests.some((m) => m.algorithm === alg)),
+  });
+}
+
+function manifestKind(path: string): 'payload' | 'tag' | undefined {
+  const match = MANIFEST_NAME.exec(path);
+  return match === null ? undefined : match[1] === 'tag' ? 'tag' : 'payload';
+}
+
+function positive(value: number, name: string): number {
+  if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer`);
+  return value;
+}
+
+function describe(error: unknown): string {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  return typeof code === 'string' ? `${code}: ${message}` : message;
+}
+
+function unique<T>(values: T[]): T[] {
+  return [...new Set(values)];
+}
+
+function reportUnsupported(list: Manifest[], findings: Finding[], payload: boolean): void {
+  const unsupported = list.filter((m) => m.algorithm === undefined);
+  if (unsupported.length === 0) return;
+  if (payload && unsupported.length === list.length) {
+    findings.push(makeFinding('bag.manifest.no-usable-algorithm', `no payload manifest uses an algorithm this validator implements`));
+    return;
+  }
+  for (const m of unsupported) {
+    findings.push(makeFinding('bag.manifest.unsupported-algorithm', `${m.file} uses an algorithm this validator does not implement`, { path: m.file }));
+  }
+}
+
+function missingPayload(path: string, where: { path: string; line: number }, inFetch: boolean, entry?: BagEntry): Finding {
+  if (inFetch) return makeFinding('bag.fetch.unfetched', `${path} is listed in fetch.txt but not present`, where);
+  const what = entry === undefined ? 'not in the bag' : `a ${entry.kind}, not a regular file`;
+  return makeFinding('bag.payload.missing', `${path} is listed in a payload manifest but is ${what}`, where);
+}
+
+function checkOxum(bagInfo: Array<[string, string]>, sizes: number[], findings: Finding[]): void {
+  for (const [label, value] of bagInfo) {
+    if (label.toLowerCase() !== 'payload-oxum') continue;
+    const oxum = parsePayloadOxum(value);
+    if (oxum === undefined) {
+      findings.push(makeFinding('bag.oxum.malformed', `Payload-Oxum ${JSON.stringify(value)} is not "<octets>.<streams>"`, { path: 'bag-info.txt' }));
+      continue;
+    }
+    const octets = sizes.reduce((a, b) => a + b, 0);
+    if (oxum.octets !== octets || oxum.streams !== sizes.length) {
+      findings.push(
+        makeFinding('bag.oxum.mismatch', `Payload-Oxum says ${value}, the payload is ${octets}.${sizes.length}`, { path: 'bag-info.txt' }),
+      );
+    }
+  }
+}
+
+function digestsOf(files: BagEntry[], computed: Map<string, Computed>): Map<string, BagFileDigests> {
+  const out = new Map<string, BagFileDigests>();
+  for (const { path } of files) {
+    const c = computed.get(path);
+    if (c === undefined) continue;
+    // Only registry algorithms leave the BagIt layer: legacy ones (MD5...) are checked here and nowhere else.
+    const digests = Object.fromEntries(Object.entries(c.digests).filter(([alg]) => bagAlgorithm(alg)?.registry !== undefined));
+    out.set(path, { size: c.size, digests: digests as DigestSet });
+  }
+  return out;
+}
+
+/** Reads a whole file up to `limit` bytes; undefined (with a finding) when it is too large or unreadable. */
+async function readWhole(source: BagSource, path: string, limit: number, findings: Finding[]): Promise<Uint8Array | undefined> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of source.read(path)) {
+      if (!(chunk instanceof Uint8Array)) throw new TypeError('the source yielded something other than bytes');
+      size += chunk.length;
+      if (size > limit) {
+        findings.push(makeFinding('bag.tagfile.too-large', `${path} is larger than ${limit} bytes`, { path }));
+        return undefined;
+      }
+      chunks.push(chunk);
+    }
+  } catch (error) {
+    findings.push(makeFinding('bag.entry.unreadable', `${path} cannot be read: ${describe(error)}`, { path }));
+    return undefined;
+  }
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const c of chunks) {
+    out.set(c, offset);
+    offset += c.length;
+  }
+  return out;
+}
+
+/** Digests one file: through the source's fast path when every algorithm is a registry one, else by reading it. */
+async function digestOne(
+  source: BagSource,
+  path: string,
+  algorithms: BagAlgorithmName[],
+  backend: DigestBackend | undefined,
+  progress: (bytes: number) => void,
+): Promise<Computed> {
+  const registry = algorithms.flatMap((a) => bagAlgorithm(a)?.registry ?? []);
+  if (source.digest !== undefined && registry.length === algorithms.length) {
+    const { digests, size } = await source.digest(path, registry);
+    const record = digests as Record<string, string | undefined>;
+    if (!Number.isSafeInteger(size) || registry.some((a) => typeof record[a] !== 'string')) {
+      throw new TypeError('the source digest gave no answer for every algorithm');
+    }
+    progress(size);
+    return { size, digests: digests as Record<string, string> };
+  }
+  const hasher = createBagHasher(algorithms, backend);
+  for await (const chunk of source.read(path)) {
+    if (!(chunk instanceof Uint8Array)) throw new TypeError('the source yielded something other than bytes');
+    hasher.update(chunk);
+    progress(chunk.length);
+  }
+  return { size: hasher.size, digests: hasher.digest() };
+}
+
+/** Runs `task` over `items` with at most `limit` at a time; `task` must not throw. */
+async function eachLimit<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await task(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}

@@ -1,0 +1,184 @@
+import { constants, promises as fsp } from 'node:fs';
+import type { BagEntry, BagSource } from '../bagit/bag-source.js';
+import { EvidenceBundleError } from '../errors.js';
+import { digestIoError } from './digest-errors.js';
+import { digestFile } from './digest-file.js';
+import { ioError } from './io-error.js';
+
+/** Options of {@link openDirectorySource}. */
+export interface DirectorySourceOptions {
+  /**
+   * How the validator digests a file in one pass: by default {@link digestFile} (node:crypto, never following a
+   * link); a worker pool's `digestFile` to hash several files in parallel; `false` for none, so the validator
+   * reads through `read` with its own backend.
+   */
+  digest?: BagSource['digest'] | false;
+  /** Bytes per read of `read`; 1 MiB by default, at most 4 MiB. */
+  chunkSize?: number;
+}
+
+const MIB = 1024 * 1024;
+// O_NOFOLLOW refuses a symbolic link swapped in after listing; O_NONBLOCK makes opening a FIFO return at
+// once so fstat can refuse it, instead of waiting for a writer.
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+const SLASH = Buffer.from('/');
+
+/**
+ * A {@link BagSource} over a directory: the one implementation the library uses to read bags from disk
+ * (`openBundleDirectory` adds the tag-file commit view on top). Listing uses lstat and never follows symbolic
+ * links: a link is listed as `symlink`, a FIFO, socket or device as `other`, and neither is ever opened or
+ * descended into. `read` and `digest` refuse a path whose final component or any parent directory is a link,
+ * and anything but a regular file. A name that is not valid UTF-8 on disk is listed with each byte above 0x7F
+ * as a lone surrogate U+DC80-U+DCFF (PEP 383), which the bag path rules refuse, so validation fails instead of
+ * crashing or silently renaming.
+ * @throws RangeError for a bad `chunkSize`. Iterating `list` throws EvidenceBundleError `ERR_SOURCE_NOT_FOUND`
+ *   or `ERR_IO`; `read` and `digest` throw `ERR_PATH_UNSAFE` for a path that leaves the root,
+ *   `ERR_SOURCE_NOT_FOUND`, `ERR_SOURCE_NOT_REGULAR_FILE`, `ERR_IO`.
+ * @example
+ * const bag = await validateBag(openDirectorySource('case-42'));
+ */
+export function openDirectorySource(root: string, options: DirectorySourceOptions = {}): BagSource {
+  const chunkSize = options.chunkSize ?? MIB;
+  if (!Number.isSafeInteger(chunkSize) || chunkSize < 1 || chunkSize > 4 * MIB) {
+    throw new RangeError('chunkSize must be an integer from 1 byte to 4 MiB');
+  }
+  const rootBytes = Buffer.from(root.endsWith('/') ? root : `${root}/`);
+  const source: BagSource = {
+    list: () => listTree(rootBytes),
+    read: (path) => readFile(rootBytes, path, chunkSize),
+  };
+  const given = options.digest;
+  if (given === undefined) {
+    source.digest = async (path, algorithms) => {
+      // digestFile takes a string name, which cannot carry the raw bytes of a non-UTF-8 name.
+      if (/[\udc80-\udcff]/.test(path)) throw new EvidenceBundleError('ERR_PATH_UNSAFE', `${JSON.stringify(path)} is not valid UTF-8`);
+      const full = await resolveInside(rootBytes, path);
+      return digestFile(full.toString('utf8'), { algorithms });
+    };
+  } else if (given !== false) {
+    // The same containment checks as `read`, before the caller's digest opens anything.
+    source.digest = async (path, algorithms) => {
+      await resolveInside(rootBytes, path);
+      return given(path, algorithms);
+    };
+  }
+  return source;
+}
+
+async function* listTree(root: Buffer): AsyncGenerator<BagEntry> {
+  const stack: Array<[Buffer, string]> = [[Buffer.alloc(0), '']];
+  while (stack.length > 0) {
+    const [relBytes, relText] = stack.pop()!;
+    let names: Buffer[];
+    try {
+      names = await fsp.readdir(Buffer.concat([root, relBytes]), { encoding: 'buffer' });
+    } catch (cause) {
+      throw ioError(cause, relText === '' ? root.toString() : relText);
+    }
+    names.sort(Buffer.compare);
+    const subdirectories: Array<[Buffer, string]> = [];
+    for (const name of names) {
+      const childBytes = relBytes.length === 0 ? name : Buffer.concat([relBytes, SLASH, name]);
+      const path = relText === '' ? decodeName(name) : `${relText}/${decodeName(name)}`;
+      let stat;
+      try {
+        stat = await fsp.lstat(Buffer.concat([root, childBytes]));
+      } catch (cause) {
+        throw ioError(cause, path);
+      }
+      if (stat.isSymbolicLink()) yield { path, kind: 'symlink', size: 0 };
+      else if (stat.isDirectory()) {
+        yield { path, kind: 'directory', size: 0 };
+        subdirectories.push([childBytes, path]);
+      } else if (stat.isFile()) yield { path, kind: 'file', size: stat.size };
+      else yield { path, kind: 'other', size: 0 };
+    }
+    // Reverse so the stack visits directories in name order.
+    stack.push(...subdirectories.reverse());
+  }
+}
+
+/** UTF-8 names as they are; any other name with each byte above 0x7F as U+DC80-U+DCFF. */
+function decodeName(name: Buffer): string {
+  try {
+    return strictUtf8.decode(name);
+  } catch {
+    let out = '';
+    for (const byte of name) out += String.fromCharCode(byte < 0x80 ? byte : 0xdc00 + byte);
+    return out;
+  }
+}
+
+/** The inverse of {@link decodeName} for one segment. */
+function encodeName(segment: string): Buffer {
+  if (!/[\udc80-\udcff]/.test(segment)) return Buffer.from(segment, 'utf8');
+  const bytes: number[] = [];
+  for (const c of segment) {
+    const code = c.charCodeAt(0);
+    if (code >= 0xdc80 && code <= 0xdcff) bytes.push(code - 0xdc00);
+    else bytes.push(...Buffer.from(c, 'utf8'));
+  }
+  return Buffer.from(bytes);
+}
+
+/**
+ * The absolute name of a bag path, after checking that it stays inside the root and that no parent directory
+ * is a symbolic link (the final component is refused by O_NOFOLLOW when opened).
+ */
+async function resolveInside(root: Buffer, path: string): Promise<Buffer> {
+  const segments = typeof path === 'string' ? path.split('/') : [];
+  if (segments.length === 0 || segments.some((s) => s === '' || s === '.' || s === '..' || s.includes('\0'))) {
+    throw new EvidenceBundleError('ERR_PATH_UNSAFE', `${JSON.stringify(path)} is not a path inside the bag`);
+  }
+  let full = root;
+  for (let i = 0; i < segments.length; i++) {
+    full = i === 0 ? Buffer.concat([root, encodeName(segments[i]!)]) : Buffer.concat([full, SLASH, encodeName(segments[i]!)]);
+    if (i === segments.length - 1) break;
+    let stat;
+    try {
+      stat = await fsp.lstat(full);
+    } catch (cause) {
+      throw ioError(cause, path);
+    }
+    if (!stat.isDirectory()) {
+      throw new EvidenceBundleError('ERR_SOURCE_NOT_REGULAR_FILE', `${path}: ${segments.slice(0, i + 1).join('/')} is not a directory`);
+    }
+  }
+  return full;
+}
+
+async function* readFile(root: Buffer, path: string, chunkSize: number): AsyncGenerator<Uint8Array> {
+  const full = await resolveInside(root, path);
+  let handle;
+  try {
+    handle = await fsp.open(full, OPEN_FLAGS);
+  } catch (cause) {
+    throw digestIoError(cause, path);
+  }
+  try {
+    let stat;
+    try {
+      stat = await handle.stat();
+    } catch (cause) {
+      throw ioError(cause, path);
+    }
+    if (!stat.isFile()) throw new EvidenceBundleError('ERR_SOURCE_NOT_REGULAR_FILE', `${path} is not a regular file`);
+    // Small files get small buffers; a file that grows after the stat is still read to its end.
+    const size = Math.max(1, Math.min(chunkSize, stat.size));
+    for (;;) {
+      // A fresh buffer per chunk: the consumer may keep it while the next one is read.
+      const buffer = new Uint8Array(size);
+      let bytesRead;
+      try {
+        ({ bytesRead } = await handle.read(buffer, 0, size, null));
+      } catch (cause) {
+        throw ioError(cause, path);
+      }
+      if (bytesRead === 0) return;
+      yield bytesRead === size ? buffer : buffer.subarray(0, bytesRead);
+    }
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+}
