@@ -18,7 +18,7 @@ await fsp.mkdir(work, { recursive: true });
 const at = (name: string): string => join(work, name);
 
 const bold = (t: string): string => (process.stdout.isTTY ? `\x1b[1m${t}\x1b[0m` : t);
-const short = (p: string): string => (p.startsWith(work) ? `$DEMO/${relative(work, p)}` : relative(process.cwd(), p) || '.');
+const short = (p: string): string => (p.startsWith('/') && !p.startsWith(work) ? relative(process.cwd(), p) || '.' : p.replaceAll(work, '$DEMO'));
 const quote = (a: string): string => (/[\s"'()]/.test(a) ? `"${a}"` : a);
 
 async function evb(title: string, args: string[], expected: number): Promise<string> {

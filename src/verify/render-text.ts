@@ -40,14 +40,18 @@ export function renderReportText(report: VerificationReport): string {
   if (report.signatures.length === 0) lines.push('  none');
   for (const s of report.signatures) {
     const who = [s.role, s.alg, s.kid !== undefined ? `kid ${s.kid}` : undefined].filter(Boolean).join(', ');
-    lines.push(`  #${s.index} ${s.status.padEnd(9)} ${who}${s.signedAt !== undefined ? `, signed ${s.signedAt}` : ''}`);
+    const trust = s.authority !== undefined ? `; ${s.trusted ? 'trusted' : 'not trusted'} through ${s.authority}` : '';
+    const stamp = s.timestamp !== undefined ? `; timestamp ${s.timestamp.status}${s.timestamp.genTime !== undefined ? ` ${s.timestamp.genTime}` : ''}` : '';
+    lines.push(`  #${s.index} ${s.status.padEnd(9)} ${who}${s.signedAt !== undefined ? `, signed ${s.signedAt}` : ''}${trust}${stamp}`);
   }
   if (report.custody !== null) {
     lines.push('');
     lines.push(`Custody (${report.custody.events.length} events):`);
     for (const e of report.custody.events) {
       const items = e.items === 'all' ? 'all items' : e.items.join(', ');
-      const to = e.counterparty !== undefined ? ` -> ${e.counterparty}` : '';
+      // A receipt names whom it came from; every other handover names whom it went to.
+      const arrow = e.type === 'received' ? 'from' : 'to';
+      const to = e.counterparty !== undefined ? ` ${arrow} ${e.counterparty}` : '';
       lines.push(`  #${e.seq} ${e.status.padEnd(9)} ${e.time}  ${e.type}${to}`);
       lines.push(`      by ${e.actor} at ${e.place}: ${items}; ${e.purpose}`);
     }

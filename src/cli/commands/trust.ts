@@ -119,7 +119,9 @@ Options:
         const policy = await readPolicy(path);
         const min = Number(str('min') ?? '1');
         if (!Number.isSafeInteger(min) || min < 1) throw new UsageError(`--min must be a positive integer, not "${str('min')}"`);
-        const requirement = { id: need('id'), role: need('role'), country: str('country') ?? 'sender', min };
+        const roles = list('role');
+        if (roles.length !== 1) throw new UsageError('give exactly one --role');
+        const requirement = { id: need('id'), role: roles[0]!, country: str('country') ?? 'sender', min };
         const next = parseTrustPolicy({ ...policy, requirements: [...policy.requirements, requirement] });
         await replaceFile(path, serialize(next));
         io.stdout(`requirement ${requirement.id} added: at least ${min} trusted ${requirement.role} signature(s)${requirement.country === 'sender' ? ' of the sending State' : ` of ${requirement.country}`}\n`);
