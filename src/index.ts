@@ -51,6 +51,13 @@ export type { VerifyDetachedOptions, DetachedVerification } from './sign/verify-
 export { parseSignatureFile, serializeSignatureFile, addSignature } from './sign/signature-file.js';
 export type { JwsSignature, SignatureFile } from './sign/signature-file.js';
 
+// BagIt containers
+export { validateBag, BAG_LIMITS } from './bagit/validate-bag.js';
+export type { ValidateBagOptions } from './bagit/validate-bag.js';
+export type { BagSource, BagEntry, BagValidation, BagFileDigests } from './bagit/bag-source.js';
+export { createTagFiles, buildTagManifests } from './bundle/create-tag-files.js';
+export type { CreateTagFilesOptions, PayloadFile, BagInfoFields } from './bundle/create-tag-files.js';
+
 // Bundles
 export { buildManifest } from './bundle/build-manifest.js';
 export type { BundleMetadata, ItemDescription, BuiltItem } from './bundle/build-manifest.js';

@@ -19,3 +19,5 @@ export { appendCustodyEvent } from './append-custody-event.js';
 export type { CustodyEventInput } from './append-custody-event.js';
 export { timestampBundleDirectory } from './timestamp-bundle-directory.js';
 export type { TimestampBundleOptions } from './timestamp-bundle-directory.js';
+export { openDirectorySource } from './directory-source.js';
+export type { DirectorySourceOptions } from './directory-source.js';
