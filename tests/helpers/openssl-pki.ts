@@ -46,6 +46,8 @@ export interface CertificateSpec {
   extendedKeyUsage?: string;
   /** pathLenConstraint of a CA (default none). */
   pathlen?: number;
+  /** The key (default EC P-256). */
+  key?: 'P-256' | 'P-384' | 'RSA-2048';
 }
 
 /** A certificate made by openssl, with its key. */
@@ -57,7 +59,7 @@ export interface IssuedCertificate {
   base64: string;
   certPath: string;
   keyPath: string;
-  /** The private key (EC P-256) as a JWK, for a JWS signer, and its public half. */
+  /** The private key as a JWK, for a JWS signer, and its public half. */
   privateJwk: JsonWebKey;
   publicJwk: JsonWebKey;
 }
@@ -112,7 +114,7 @@ CN = unused
 `;
 
 /**
- * Creates root -> intermediates -> leaf with `openssl ca` (EC P-256 keys, SHA-256, explicit validity dates so
+ * Creates root -> intermediates -> leaf with `openssl ca` (EC P-256 keys unless told, SHA-256, explicit validity dates so
  * expired and not-yet-valid certificates can be made) in a fresh temporary directory.
  */
 export async function createOpensslPki(options: PkiOptions = {}): Promise<OpensslPki> {
@@ -144,7 +146,10 @@ export async function createOpensslPki(options: PkiOptions = {}): Promise<Openss
     const keyPath = join(dir, `${name}.key`);
     const certPath = join(dir, `${name}.pem`);
     await writeFile(join(dir, `${name}.ext`), ext);
-    await openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', keyPath], dir);
+    const keyOptions = spec.key === 'RSA-2048'
+      ? ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048']
+      : ['-algorithm', 'EC', '-pkeyopt', `ec_paramgen_curve:${spec.key ?? 'P-256'}`];
+    await openssl(['genpkey', ...keyOptions, '-out', keyPath], dir);
     await openssl(['req', '-new', '-config', 'ca.cnf', '-key', keyPath, '-subj', subject, '-out', `${name}.csr`], dir);
     const sign = [
       'ca', '-batch', '-config', 'ca.cnf', '-notext', '-preserveDN', '-in', `${name}.csr`, '-out', certPath,

@@ -84,13 +84,22 @@ export interface OpensslTsaOptions {
   timeStampingUsage?: boolean;
   /** Digests the TSA accepts (default sha256, sha384, sha512): others get a `rejection` answer. */
   digests?: string[];
+  /** ESSCertID hash: `sha256` gives signingCertificateV2 (default), `sha1` the RFC 2634 signingCertificate. */
+  essCertIdAlg?: 'sha1' | 'sha256';
+  /** The TSA's key (default EC P-256). */
+  key?: 'P-256' | 'P-384' | 'RSA-2048';
 }
 
 /** Starts an RFC 3161 TSA: `openssl ts -reply -queryfile` per POST, behind {@link serveOnLoopback}. */
 export async function startOpensslTsa(options: OpensslTsaOptions = {}): Promise<OpensslTsa> {
   const pki = await createOpensslPki({
     root: { subject: '/C=DZ/O=Test TSA/CN=Test TSA Root' },
-    leaf: { subject: '/C=DZ/O=Test TSA/CN=Test TSA', keyUsage: 'critical,digitalSignature', extendedKeyUsage: 'critical,timeStamping' },
+    leaf: {
+      subject: '/C=DZ/O=Test TSA/CN=Test TSA',
+      keyUsage: 'critical,digitalSignature',
+      extendedKeyUsage: 'critical,timeStamping',
+      ...(options.key !== undefined ? { key: options.key } : {}),
+    },
   });
   const dir = pki.dir;
   const intermediate = pki.intermediates[0]!;
@@ -120,7 +129,7 @@ export async function startOpensslTsa(options: OpensslTsaOptions = {}): Promise<
     'ordering = no',
     'tsa_name = no',
     'ess_cert_id_chain = no',
-    'ess_cert_id_alg = sha256',
+    `ess_cert_id_alg = ${options.essCertIdAlg ?? 'sha256'}`,
     '',
   ].join('\n'));
 

@@ -2,7 +2,8 @@
 // accepts the token the client stored.
 import * as asn1js from 'asn1js';
 import fc from 'fast-check';
-import { writeFile } from 'node:fs/promises';
+import * as pkijs from 'pkijs';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTimestampRequest } from '../../src/timestamp/create-timestamp-request.js';
@@ -65,6 +66,48 @@ describe.skipIf(!OPENSSL_AVAILABLE)('verifyTimestampToken on openssl TSA tokens'
       expect((await verifyTimestampToken(t, { data: SIGNED, anchors: [tsa.root.pem] })).status).toBe('valid');
     }
     expect((await verifyTimestampToken(token, { data: SIGNED, anchors: [tsa.tsa.base64] })).status).toBe('valid');
+  });
+
+  it('is valid from a TSA with an RSA key (CMS rsaEncryption) and from one with an RFC 2634 ESSCertID (SHA-1)', async () => {
+    for (const options of [{ key: 'RSA-2048' as const }, { essCertIdAlg: 'sha1' as const }]) {
+      const other = await startOpensslTsa(options);
+      try {
+        const t = await requestTimestamp(other.url, SIGNED);
+        const r = await verifyTimestampToken(t, { data: SIGNED, anchors: [other.root.pem] });
+        expect(r.status).toBe('valid');
+      } finally {
+        await other.close();
+      }
+    }
+  });
+
+  it('is invalid when the TSA certificate in the token is swapped for a twin (same key, issuer and serial): ESSCertIDv2', async () => {
+    // The intermediate issues a second certificate for the TSA key with the same serial number and other dates:
+    // the CMS signature still verifies with it and its chain is sound; only the signed ESSCertIDv2 hash tells.
+    const dir = tsa.pki.dir;
+    const ca = tsa.pki.intermediates[0]!;
+    const { stdout: serial } = await openssl(['x509', '-in', tsa.tsa.certPath, '-noout', '-serial'], dir);
+    await writeFile(join(dir, 'twin.ext'), '[ ext ]\nbasicConstraints = CA:FALSE\nkeyUsage = critical,digitalSignature\nextendedKeyUsage = critical,timeStamping\n');
+    await openssl(['req', '-new', '-key', tsa.tsa.keyPath, '-subj', '/C=DZ/O=Test TSA/CN=Test TSA', '-out', 'twin.csr'], dir);
+    await openssl([
+      'x509', '-req', '-in', 'twin.csr', '-CA', ca.certPath, '-CAkey', ca.keyPath, '-set_serial', `0x${serial.trim().split('=')[1]}`,
+      '-days', '30', '-sha256', '-extfile', 'twin.ext', '-extensions', 'ext', '-outform', 'DER', '-out', 'twin.der',
+    ], dir);
+    const twin = new pkijs.Certificate({ schema: asn1js.fromBER(new Uint8Array(await readFile(join(dir, 'twin.der')))).result });
+
+    const contentInfo = new pkijs.ContentInfo({ schema: asn1js.fromBER(token).result });
+    const signedData = new pkijs.SignedData({ schema: contentInfo.content });
+    const original = new Uint8Array(tsa.tsa.der);
+    signedData.certificates = signedData.certificates!.map((c) => {
+      const der = new Uint8Array((c as pkijs.Certificate).toSchema().toBER());
+      return der.length === original.length && der.every((b, i) => b === original[i]) ? twin : c;
+    });
+    expect(signedData.certificates).toContain(twin);
+    const swapped = new Uint8Array(new pkijs.ContentInfo({ contentType: contentInfo.contentType, content: signedData.toSchema(true) }).toSchema().toBER());
+
+    const r = await verifyTimestampToken(swapped, { data: SIGNED, anchors: [tsa.root.pem] });
+    expect(r.status).toBe('invalid');
+    expect(codes(r)).toEqual(['policy.timestamp.invalid']);
   });
 
   it('is accepted by openssl ts -verify (interop: the token the client stored)', async () => {

@@ -1,0 +1,93 @@
+// A manifest signed with a key certified by an openssl PKI (x5c in the protected header), timestamped by an
+// openssl TSA, judged by evaluateSignatures under a policy that trusts the openssl roots: no layer scripted.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createJwkSigner, generateSigningKey, signDetached, type JwsSignature } from '../../src/index.js';
+import { base64urlDecodeStrict } from '../../src/internal/bytes.js';
+import { requestTimestamp } from '../../src/timestamp/request-timestamp.js';
+import { encodeBase64 } from '../../src/trust/base64.js';
+import { evaluateSignatures } from '../../src/trust/evaluate-signatures.js';
+import { createOpensslPki, OPENSSL_AVAILABLE, warnIfNoOpenssl, type IssuedCertificate, type OpensslPki } from '../helpers/openssl-pki.js';
+import { startOpensslTsa, type OpensslTsa } from '../helpers/openssl-tsa.js';
+import { codes, MANIFEST, outcomeOf, policyWith } from './evaluate-helpers.js';
+
+warnIfNoOpenssl('tests/trust/x509-end-to-end');
+
+const DAY = 86_400_000;
+
+describe.skipIf(!OPENSSL_AVAILABLE)('evaluateSignatures with openssl certificates and an openssl TSA', () => {
+  let pki: OpensslPki;
+  let tsa: OpensslTsa;
+  let expired: IssuedCertificate;
+  let shortLived: IssuedCertificate;
+
+  beforeAll(async () => {
+    [pki, tsa] = await Promise.all([createOpensslPki(), startOpensslTsa()]);
+    const now = Date.now();
+    expired = await pki.issue({ notBefore: new Date(now - 400 * DAY), notAfter: new Date(now - 30 * DAY) });
+    shortLived = await pki.issue({ notBefore: new Date(now - DAY), notAfter: new Date(now + 3600_000) });
+  });
+  afterAll(async () => {
+    await Promise.all([pki?.dispose(), tsa?.close()]);
+  });
+
+  const policy = () =>
+    policyWith({
+      authorities: [{ id: 'vn-ca', name: 'National CA', country: 'VN', roles: ['certifier'], x509Anchors: [pki.root.pem] }],
+      timestampAuthorities: [{ id: 'tsa', name: 'Test TSA', anchors: [tsa.root.pem] }],
+    });
+  const chainOf = (leaf: IssuedCertificate) => [leaf.base64, pki.intermediates[0]!.base64];
+  const sign = async (leaf: IssuedCertificate) =>
+    signDetached(MANIFEST, await createJwkSigner(leaf.privateJwk, { x5c: chainOf(leaf) }), { role: 'certifier' });
+  const stamp = async (signature: JwsSignature): Promise<JwsSignature> => {
+    const token = await requestTimestamp(tsa.url, base64urlDecodeStrict(signature.signature));
+    return { ...signature, header: { ...signature.header, tst: [encodeBase64(token)] } };
+  };
+  const evaluate = (signatures: JwsSignature[], currentDate = new Date()) =>
+    evaluateSignatures(MANIFEST, signatures, { policy: policy(), senderCountry: 'VN', currentDate });
+
+  it('trusts a signature whose x5c leads to the policy root and whose leaf key signed', async () => {
+    const { results, findings } = await evaluate([await sign(pki.leaf)]);
+    expect(findings).toEqual([]);
+    expect(results[0]).toMatchObject({ status: 'valid', trusted: true, authority: 'vn-ca', alg: 'ES256' });
+  });
+
+  it('is INDETERMINATE (policy.certificate.expired) for an expired leaf without timestamp', async () => {
+    const { results, findings } = await evaluate([await sign(expired)]);
+    expect(findings[0]).toMatchObject({ code: 'policy.certificate.expired', signature: 0, rule: 'vn-ca' });
+    expect(results[0]!.trusted).toBe(false);
+    expect(outcomeOf(findings)).toBe('INDETERMINATE');
+  });
+
+  it('trusts a leaf expired at verification time when an openssl timestamp proves signing inside its validity', async () => {
+    const signature = await sign(shortLived);
+    const later = new Date(Date.now() + 2 * DAY);
+    const bare = await evaluate([signature], later);
+    expect(codes(bare.findings)).toEqual(['policy.certificate.expired', 'policy.no-trusted-signature']);
+
+    const stamped = await evaluate([await stamp(signature)], later);
+    expect(stamped.findings).toEqual([]);
+    expect(stamped.results[0]).toMatchObject({ status: 'valid', trusted: true, timestamp: { status: 'valid' } });
+    expect(Math.abs(Date.parse(stamped.results[0]!.timestamp!.genTime!) - Date.now())).toBeLessThan(60_000);
+  });
+
+  it('is INVALID (policy.certificate.key-mismatch) when the leaf certifies another key than the JWS key', async () => {
+    const other = await generateSigningKey('ES256');
+    const signature = await signDetached(MANIFEST, await createJwkSigner(other.privateJwk), { role: 'certifier', x5c: pki.x5c });
+    const { results, findings } = await evaluate([signature]);
+    expect(findings[0]).toMatchObject({ code: 'policy.certificate.key-mismatch', signature: 0, rule: 'vn-ca' });
+    expect(results[0]!.trusted).toBe(false);
+    expect(outcomeOf(findings)).toBe('INVALID');
+  });
+
+  it('is INDETERMINATE (policy.certificate.untrusted) when the policy trusts another root', async () => {
+    const stranger = await createOpensslPki();
+    try {
+      const signature = await signDetached(MANIFEST, await createJwkSigner(stranger.leaf.privateJwk, { x5c: stranger.x5c }), { role: 'certifier' });
+      const { findings } = await evaluate([signature]);
+      expect(codes(findings)).toEqual(['policy.certificate.untrusted', 'policy.no-trusted-signature']);
+      expect(outcomeOf(findings)).toBe('INDETERMINATE');
+    } finally {
+      await stranger.dispose();
+    }
+  });
+});
