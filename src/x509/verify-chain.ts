@@ -62,14 +62,14 @@ interface Received {
 /**
  * Validates an X.509 certificate chain carried in a JWS `x5c` header (RFC 7515 section 4.1.6: base64 DER,
  * leaf first, each certificate certified by the next) against trust anchors, at a given time (RFC 5280
- * section 6, without revocation or policy processing): each signature verifies with its issuer's key, the last
- * certificate is an anchor or is signed by one, every certificate is valid at `time`, each issuer is a CA
- * (basicConstraints cA, keyCertSign) within its pathLenConstraint, no unknown extension is critical, and the
- * leaf has the required usages. The path ends at the lowest certificate that is an anchor or is issued by
- * one; an anchor may be a root, an intermediate or the leaf itself. Anchors must be valid at `time` too (as
- * in openssl); their basicConstraints and keyUsage are checked only when they carry them (a v1 root has
- * neither). Never throws on hostile
- * input: any failure is a status with one finding (`policy.certificate.*`).
+ * section 6, without revocation or policy processing): each certificate is signed by the next, a certificate
+ * of the chain is an anchor or is signed by one, every certificate of the path is valid at `time`, each
+ * issuer is a CA (basicConstraints cA, keyCertSign) within its pathLenConstraint, no unknown extension is
+ * critical, and the leaf has the required usages. The path ends at the lowest certificate that is an anchor
+ * or is issued by one; an anchor may be a root, an intermediate or the leaf itself. Anchors must be valid at
+ * `time` too (as in openssl); their basicConstraints and keyUsage are checked only when they carry them (a
+ * v1 root has neither). Certificates must be strict DER. Never throws on hostile input: any failure is a
+ * status with one finding (`policy.certificate.*`).
  * @throws TypeError when `options.time` is not a valid Date (caller misuse, not hostile input)
  * @example
  * const chain = await verifyCertificateChain(header.x5c, { anchors: [rootPem], time: new Date(), requiredKeyUsage: ['digitalSignature'] });
