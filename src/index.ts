@@ -89,6 +89,16 @@ export type { CustodyLine, ParsedCustodyLog } from './custody/parse-custody-log.
 export { verifyCustodyLog } from './custody/verify-custody-log.js';
 export type { VerifyCustodyOptions, CustodyEventResult, CustodyCheck } from './custody/verify-custody-log.js';
 
+// X.509 chains (x5c) and RFC 3161 timestamps
+export { verifyCertificateChain, MAX_CHAIN_LENGTH } from './x509/verify-chain.js';
+export type { VerifyChainOptions, ChainResult, KeyUsageName } from './x509/verify-chain.js';
+export { createTimestampRequest } from './timestamp/create-timestamp-request.js';
+export type { CreateTimestampRequestOptions, TimestampRequest } from './timestamp/create-timestamp-request.js';
+export { requestTimestamp, MAX_TSA_RESPONSE_BYTES, DEFAULT_TSA_TIMEOUT_MS } from './timestamp/request-timestamp.js';
+export type { RequestTimestampOptions } from './timestamp/request-timestamp.js';
+export { verifyTimestampToken } from './timestamp/verify-timestamp-token.js';
+export type { VerifyTimestampOptions, TimestampVerification } from './timestamp/verify-timestamp-token.js';
+
 // Trust policy
 export { TrustPolicySchema, TRUST_ROLES, MAX_CLOCK_SKEW_SECONDS } from './trust/trust-policy.js';
 export type { TrustPolicy, TrustPolicyInput, TrustedAuthority, TrustRequirement, TimestampAuthority, TrustRole } from './trust/trust-policy.js';

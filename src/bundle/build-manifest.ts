@@ -1,5 +1,7 @@
 import type { DigestSet } from '../digest/algorithms.js';
 import { canonicalizeToBytes } from '../encoding/jcs.js';
+import { EvidenceBundleError } from '../errors.js';
+import { LIMITS } from './layout.js';
 import type { Manifest } from '../model/manifest.js';
 import { parseManifest } from '../model/parse-manifest.js';
 
@@ -18,7 +20,8 @@ export type BuiltItem =
 /**
  * Assembles and validates a manifest, and returns it with its RFC 8785 canonical bytes: the exact bytes
  * stored as `evidence/manifest.json` and signed.
- * @throws EvidenceBundleError `ERR_MANIFEST_INVALID` (with the schema issues as `cause`)
+ * @throws EvidenceBundleError `ERR_MANIFEST_INVALID` (with the schema issues as `cause`), `ERR_LIMIT_EXCEEDED`
+ *   when the canonical manifest exceeds {@link LIMITS}.manifestBytes
  */
 export function buildManifest(
   metadata: BundleMetadata,
@@ -39,5 +42,10 @@ export function buildManifest(
     }),
   };
   const manifest = parseManifest(draft);
-  return { manifest, bytes: canonicalizeToBytes(manifest) };
+  const bytes = canonicalizeToBytes(manifest);
+  // Never write a bundle that readers would refuse.
+  if (bytes.length > LIMITS.manifestBytes) {
+    throw new EvidenceBundleError('ERR_LIMIT_EXCEEDED', `the manifest would be ${bytes.length} bytes; readers accept at most ${LIMITS.manifestBytes}`);
+  }
+  return { manifest, bytes };
 }

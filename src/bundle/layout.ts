@@ -13,7 +13,8 @@ export const CUSTODY_FILE = 'evidence/custody.jsonl';
 
 /** Largest manifest, signature file and custody log the reader accepts (bounded resources). */
 export const LIMITS = {
-  manifestBytes: 16 * 1024 * 1024,
+  // About 250 bytes per item at the least: room for LIMITS.items items with their digests.
+  manifestBytes: 256 * 1024 * 1024,
   signatureFileBytes: 4 * 1024 * 1024,
   signatures: 64,
   custodyBytes: 64 * 1024 * 1024,

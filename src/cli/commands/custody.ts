@@ -5,6 +5,7 @@ import {
   CUSTODY_FILE,
   decideOutcome,
   EvidenceBundleError,
+  LIMITS,
   MANIFEST_FILE,
   parseCustodyLog,
   parseJson,
@@ -167,7 +168,7 @@ async function showLog(bundle: string, values: Record<string, unknown>, io: CliI
   const trustedKeys = await loadPublicKeys(((values['trust'] as string[] | undefined) ?? []).map((p) => resolve(io.cwd, p)));
   const manifestBytes = await readBundleFile(bundle, MANIFEST_FILE);
   if (manifestBytes === undefined) throw new EvidenceBundleError('ERR_BAG_INVALID', `${MANIFEST_FILE} is missing`);
-  const manifest = parseJson(manifestBytes) as { items?: Array<{ id?: unknown }> };
+  const manifest = parseJson(manifestBytes, { maxBytes: LIMITS.manifestBytes }) as { items?: Array<{ id?: unknown }> };
   const itemIds = new Set((Array.isArray(manifest.items) ? manifest.items : []).flatMap((i) => (typeof i?.id === 'string' ? [i.id] : [])));
   const log = (await readBundleFile(bundle, CUSTODY_FILE)) ?? new Uint8Array(0);
   const check = await verifyCustodyLog(log, { manifestBytes, itemIds, trustedKeys });
