@@ -188,6 +188,13 @@ describe('verifyBundle', () => {
         const offset = Math.min(sizes[fi]! - 1, Math.floor(pos * sizes[fi]!));
         await fsp.chmod(target, 0o644);
         const bytes = await fsp.readFile(target);
+        // The one flip that changes no meaning: the case of a hex digit in an (unsigned, uncovered) tag manifest,
+        // where BagIt digests are compared without regard to case.
+        const hexLetter = (bytes[offset]! | 0x20) >= 0x61 && (bytes[offset]! | 0x20) <= 0x66;
+        if (/^tagmanifest-/.test(rel) && bit === 5 && hexLetter) {
+          await fsp.rm(b, { recursive: true, force: true });
+          return true;
+        }
         bytes[offset] = bytes[offset]! ^ (1 << bit);
         await fsp.writeFile(target, bytes);
         const report = await verifyBundleDirectory(b, { trustedKeys: trusted() });
