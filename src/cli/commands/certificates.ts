@@ -1,5 +1,5 @@
-import { promises as fsp } from 'node:fs';
 import { EvidenceBundleError } from '../../index.js';
+import { readInputFile } from './files.js';
 
 /** Largest certificate file read: a chain of a few certificates is a few kilobytes. */
 const MAX_PEM_BYTES = 1024 * 1024;
@@ -8,15 +8,7 @@ const MAX_PEM_BYTES = 1024 * 1024;
 export async function loadCertificates(paths: readonly string[]): Promise<string[]> {
   const pems: string[] = [];
   for (const path of paths) {
-    let bytes: Uint8Array;
-    try {
-      bytes = await fsp.readFile(path);
-    } catch (cause) {
-      const code = (cause as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') throw new EvidenceBundleError('ERR_SOURCE_NOT_FOUND', `${path}: no such file`, { cause });
-      throw new EvidenceBundleError('ERR_IO', `${path}: ${(cause as Error).message}`, { cause });
-    }
-    if (bytes.length > MAX_PEM_BYTES) throw new EvidenceBundleError('ERR_X509_INVALID', `${path}: larger than ${MAX_PEM_BYTES} bytes`);
+    const bytes = await readInputFile(path, MAX_PEM_BYTES);
     const text = new TextDecoder('latin1').decode(bytes);
     const blocks = text.match(/-----BEGIN CERTIFICATE-----[A-Za-z0-9+/=\s]+?-----END CERTIFICATE-----/g);
     if (blocks !== null) {

@@ -13,8 +13,8 @@ export async function writeNewFile(path: string, text: string, mode = 0o644): Pr
   }
 }
 
-/** Reads and strictly parses a JSON input file (duplicate keys rejected), mapping a missing file to exit 66. */
-export async function readJsonFile(path: string, maxBytes = 16 * 1024 * 1024): Promise<unknown> {
+/** Reads an input file, mapping a missing file to `ERR_SOURCE_NOT_FOUND` (exit 66) and a file over `maxBytes` to `ERR_LIMIT_EXCEEDED`. */
+export async function readInputFile(path: string, maxBytes: number): Promise<Uint8Array> {
   let bytes: Uint8Array;
   try {
     bytes = await fsp.readFile(path);
@@ -23,6 +23,14 @@ export async function readJsonFile(path: string, maxBytes = 16 * 1024 * 1024): P
     if (code === 'ENOENT') throw new EvidenceBundleError('ERR_SOURCE_NOT_FOUND', `${path}: no such file`, { cause });
     throw new EvidenceBundleError('ERR_IO', `${path}: ${(cause as Error).message}`, { cause });
   }
+  if (bytes.length > maxBytes) throw new EvidenceBundleError('ERR_LIMIT_EXCEEDED', `${path}: larger than ${maxBytes} bytes`);
+  return bytes;
+}
+
+/** Reads and strictly parses a JSON input file (duplicate keys rejected), mapping a missing file to exit 66. */
+export async function readJsonFile(path: string, maxBytes = 16 * 1024 * 1024): Promise<unknown> {
+  // The size is judged by parseJson, whose ERR_JSON_TOO_LARGE says what was too large.
+  const bytes = await readInputFile(path, Number.POSITIVE_INFINITY);
   try {
     return parseJson(bytes, { maxBytes });
   } catch (error) {
