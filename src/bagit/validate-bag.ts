@@ -33,7 +33,7 @@ export interface ValidateBagOptions {
   backend?: DigestBackend;
   /** Called as bytes are hashed, with the total hashed so far. */
   onProgress?: (bytes: number) => void;
-  /** Files hashed at the same time; 4 by default. */
+  /** Files hashed at the same time: 64 when the source has a digest fast path, else 4. */
   concurrency?: number;
 }
 
@@ -71,7 +71,8 @@ export async function validateBag(source: BagSource, options: ValidateBagOptions
   if (typeof source?.list !== 'function' || typeof source.read !== 'function') throw new TypeError('source is not a BagSource');
   const maxEntries = positive(options.maxEntries ?? BAG_LIMITS.entries, 'maxEntries');
   const maxTagFileBytes = positive(options.maxTagFileBytes ?? BAG_LIMITS.tagFileBytes, 'maxTagFileBytes');
-  const concurrency = positive(options.concurrency ?? 4, 'concurrency');
+  // A digest fast path (a worker pool) batches what is in flight: give it enough files to fill its batches.
+  const concurrency = positive(options.concurrency ?? (source.digest !== undefined ? 64 : 4), 'concurrency');
   const findings: Finding[] = [];
   const result = (version?: string, extra: Partial<BagValidation> = {}): BagValidation => ({
     valid: !findings.some((f) => f.severity === 'error'),

@@ -32,9 +32,12 @@ export async function copyAndHash(
   try {
     input = await fsp.open(source, constants.O_RDONLY | constants.O_NOFOLLOW);
     output = await fsp.open(target, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o444);
-    const buffers = [new Uint8Array(CHUNK), new Uint8Array(CHUNK)];
+    // A small file gets small buffers: one read takes it whole and the next sees its end. Allocating two full
+    // chunks per file made packing many small files a garbage-collection benchmark.
+    const size = Math.min(CHUNK, before.size + 1);
+    const buffers = [new Uint8Array(size), new Uint8Array(size)];
     let turn = 0;
-    let pending = input.read(buffers[0]!, 0, CHUNK, null);
+    let pending = input.read(buffers[0]!, 0, size, null);
     let writing: Promise<unknown> = Promise.resolve();
     for (;;) {
       const { bytesRead } = await pending;
@@ -43,7 +46,7 @@ export async function copyAndHash(
       // The other buffer is free once its write has finished; start the next read into it, then hash this one.
       await writing;
       turn ^= 1;
-      pending = input.read(buffers[turn]!, 0, CHUNK, null);
+      pending = input.read(buffers[turn]!, 0, size, null);
       multi.update(chunk);
       writing = writeAll(output, chunk);
       options.onProgress?.(multi.size);

@@ -1,4 +1,4 @@
-import { constants, promises as fsp } from 'node:fs';
+import { constants, promises as fsp, type Stats } from 'node:fs';
 import type { BagEntry, BagSource } from '../bagit/bag-source.js';
 import { EvidenceBundleError } from '../errors.js';
 import { digestIoError } from './digest-errors.js';
@@ -44,27 +44,33 @@ export function openDirectorySource(root: string, options: DirectorySourceOption
     throw new RangeError('chunkSize must be an integer from 1 byte to 4 MiB');
   }
   const rootBytes = Buffer.from(root.endsWith('/') ? root : `${root}/`);
+  // Parent directories already seen to be real directories: each is checked once, not once per file in it.
+  const checked = new Set<string>();
+  const resolve = (path: string) => resolveInside(rootBytes, path, checked);
   const source: BagSource = {
     list: () => listTree(rootBytes),
-    read: (path) => readFile(rootBytes, path, chunkSize),
+    read: (path) => readFile(resolve, path, chunkSize),
   };
   const given = options.digest;
   if (given === undefined) {
     source.digest = async (path, algorithms) => {
       // digestFile takes a string name, which cannot carry the raw bytes of a non-UTF-8 name.
       if (/[\udc80-\udcff]/.test(path)) throw new EvidenceBundleError('ERR_PATH_UNSAFE', `${JSON.stringify(path)} is not valid UTF-8`);
-      const full = await resolveInside(rootBytes, path);
+      const full = await resolve(path);
       return digestFile(full.toString('utf8'), { algorithms });
     };
   } else if (given !== false) {
     // The same containment checks as `read`, before the caller's digest opens anything.
     source.digest = async (path, algorithms) => {
-      await resolveInside(rootBytes, path);
+      await resolve(path);
       return given(path, algorithms);
     };
   }
   return source;
 }
+
+/** Entries whose lstat runs at the same time while listing. */
+const LSTAT_BATCH = 64;
 
 async function* listTree(root: Buffer): AsyncGenerator<BagEntry> {
   const stack: Array<[Buffer, string]> = [[Buffer.alloc(0), '']];
@@ -78,15 +84,22 @@ async function* listTree(root: Buffer): AsyncGenerator<BagEntry> {
     }
     names.sort(Buffer.compare);
     const subdirectories: Array<[Buffer, string]> = [];
-    for (const name of names) {
-      const childBytes = relBytes.length === 0 ? name : Buffer.concat([relBytes, SLASH, name]);
-      const path = relText === '' ? decodeName(name) : `${relText}/${decodeName(name)}`;
-      let stat;
-      try {
-        stat = await fsp.lstat(Buffer.concat([root, childBytes]));
-      } catch (cause) {
-        throw ioError(cause, path);
-      }
+    // lstat a batch of names at once: one at a time, a directory of 100,000 small files costs a round trip
+    // through libuv's thread pool per file.
+    const stats: Array<{ childBytes: Buffer; path: string; stat: Stats }> = [];
+    for (let i = 0; i < names.length; i += LSTAT_BATCH) {
+      const batch = names.slice(i, i + LSTAT_BATCH).map(async (name) => {
+        const childBytes = relBytes.length === 0 ? name : Buffer.concat([relBytes, SLASH, name]);
+        const path = relText === '' ? decodeName(name) : `${relText}/${decodeName(name)}`;
+        try {
+          return { childBytes, path, stat: await fsp.lstat(Buffer.concat([root, childBytes])) };
+        } catch (cause) {
+          throw ioError(cause, path);
+        }
+      });
+      stats.push(...(await Promise.all(batch)));
+    }
+    for (const { childBytes, path, stat } of stats) {
       if (stat.isSymbolicLink()) yield { path, kind: 'symlink', size: 0 };
       else if (stat.isDirectory()) {
         yield { path, kind: 'directory', size: 0 };
@@ -126,7 +139,7 @@ function encodeName(segment: string): Buffer {
  * The absolute name of a bag path, after checking that it stays inside the root and that no parent directory
  * is a symbolic link (the final component is refused by O_NOFOLLOW when opened).
  */
-async function resolveInside(root: Buffer, path: string): Promise<Buffer> {
+async function resolveInside(root: Buffer, path: string, checked: Set<string>): Promise<Buffer> {
   const segments = typeof path === 'string' ? path.split('/') : [];
   if (segments.length === 0 || segments.some((s) => s === '' || s === '.' || s === '..' || s.includes('\0'))) {
     throw new EvidenceBundleError('ERR_PATH_UNSAFE', `${JSON.stringify(path)} is not a path inside the bag`);
@@ -135,6 +148,8 @@ async function resolveInside(root: Buffer, path: string): Promise<Buffer> {
   for (let i = 0; i < segments.length; i++) {
     full = i === 0 ? Buffer.concat([root, encodeName(segments[i]!)]) : Buffer.concat([full, SLASH, encodeName(segments[i]!)]);
     if (i === segments.length - 1) break;
+    const parent = segments.slice(0, i + 1).join('/');
+    if (checked.has(parent)) continue;
     let stat;
     try {
       stat = await fsp.lstat(full);
@@ -142,14 +157,15 @@ async function resolveInside(root: Buffer, path: string): Promise<Buffer> {
       throw ioError(cause, path);
     }
     if (!stat.isDirectory()) {
-      throw new EvidenceBundleError('ERR_SOURCE_NOT_REGULAR_FILE', `${path}: ${segments.slice(0, i + 1).join('/')} is not a directory`);
+      throw new EvidenceBundleError('ERR_SOURCE_NOT_REGULAR_FILE', `${path}: ${parent} is not a directory`);
     }
+    checked.add(parent);
   }
   return full;
 }
 
-async function* readFile(root: Buffer, path: string, chunkSize: number): AsyncGenerator<Uint8Array> {
-  const full = await resolveInside(root, path);
+async function* readFile(resolve: (path: string) => Promise<Buffer>, path: string, chunkSize: number): AsyncGenerator<Uint8Array> {
+  const full = await resolve(path);
   let handle;
   try {
     handle = await fsp.open(full, OPEN_FLAGS);

@@ -134,6 +134,35 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
+/** Files copied and hashed at the same time while packing. */
+const PACK_CONCURRENCY = 16;
+
+/**
+ * Maps `items` with at most `limit` calls in flight; the results keep the items' order. After a failure no new
+ * call starts, and the first error is thrown only once every call in flight has settled, so that the caller's
+ * clean-up never races a write still going on.
+ */
+async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  let failed = false;
+  const lane = async (): Promise<void> => {
+    while (!failed && next < items.length) {
+      const i = next++;
+      try {
+        results[i] = await fn(items[i]!);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  const settled = await Promise.allSettled(Array.from({ length: Math.min(limit, items.length) }, lane));
+  const rejection = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (rejection !== undefined) throw rejection.reason;
+  return results;
+}
+
 async function copyItems(
   temp: string,
   algorithms: DigestAlgorithm[],
@@ -142,26 +171,37 @@ async function copyItems(
   const backend = options.backend ?? nodeBackend;
   const payload: Array<{ path: string; size: number; digests: DigestSet }> = [];
   const described: BuiltItem[] = [];
+  const made = new Set<string>();
   let totalBytes = 0;
-  for (const item of options.items) {
+  const packOne = async (item: PackItem): Promise<{ path: string; size: number; digests: DigestSet }> => {
     const bagPath = payloadPath(item.path);
     const dest = join(temp, bagPath);
-    await fsp.mkdir(dirname(dest), { recursive: true });
-    const id = item.id;
-    let before = totalBytes;
+    const dir = dirname(dest);
+    if (!made.has(dir)) {
+      await fsp.mkdir(dir, { recursive: true });
+      made.add(dir);
+    }
+    let reported = 0;
     const onProgress = (bytes: number): void => {
-      options.onProgress?.({ item: id, bytes, totalBytes: before + bytes });
+      totalBytes += bytes - reported;
+      reported = bytes;
+      options.onProgress?.({ item: item.id, bytes, totalBytes });
     };
     const result =
       typeof item.source === 'string'
         ? await copyAndHash(item.source, dest, { algorithms, backend, onProgress })
         : await writeStream(item.source(), dest, algorithms, backend, onProgress);
-    totalBytes = before + result.size;
-    before = totalBytes;
-    payload.push({ path: bagPath, ...result });
+    return { path: bagPath, ...result };
+  };
+  // Several files at a time: for small files the cost is the latency of open, write and fsync, which overlap;
+  // a large file keeps its own read/hash/write pipeline. Results stay in item order.
+  const results = await mapWithConcurrency(options.items, PACK_CONCURRENCY, packOne);
+  options.items.forEach((item, i) => {
+    const result = results[i]!;
+    payload.push(result);
     const { source: _source, mediaType, ...rest } = item;
     described.push({ ...rest, mediaType: mediaType ?? guessMediaType(item.path), size: result.size, digests: result.digests });
-  }
+  });
   for (const item of options.withheld ?? []) {
     const { withheld, ...rest } = item;
     described.push({ ...rest, withheld });
