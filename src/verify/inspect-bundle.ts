@@ -1,5 +1,6 @@
 import type { BagSource } from '../bagit/bag-source.js';
-import { LIMITS, MANIFEST_FILE, SIGNATURES_FILE } from '../bundle/layout.js';
+import { CUSTODY_FILE, LIMITS, MANIFEST_FILE, SIGNATURES_FILE } from '../bundle/layout.js';
+import { verifyCustodyLog, type CustodyEventResult } from '../custody/verify-custody-log.js';
 import { parseCanonicalJson } from '../encoding/strict-json.js';
 import { base64urlDecodeStrict, utf8DecodeStrict } from '../internal/bytes.js';
 import { checkManifest } from '../model/check-manifest.js';
@@ -13,6 +14,12 @@ export interface BundleInspection {
   manifest?: Manifest;
   /** Each signature's claims (protected header), NOT verified: `evb verify` checks them. */
   signatures: Array<{ index: number; alg?: string; kid?: string; role?: string; signedAt?: string }>;
+  /**
+   * The custody timeline, when the bundle has a log: who held what, when, where and why. The hash chain and the
+   * custody rules are checked; signatures only against `trustedKeys` (none by default, so events are
+   * `untrusted` unless broken). `problems` counts the findings; `evb verify` names them.
+   */
+  custody?: { events: CustodyEventResult[]; custodians: Record<string, string>; problems: number };
   findings: Finding[];
 }
 
@@ -20,13 +27,17 @@ export interface BundleInspection {
  * Reads a bundle's manifest and signature claims quickly, for display (`evb inspect`). Nothing here is
  * verified: the result says what the bundle claims, and the caller must not treat it as proven.
  */
-export async function inspectBundle(source: BagSource): Promise<BundleInspection> {
+export async function inspectBundle(source: BagSource, options: { trustedKeys?: readonly JsonWebKey[] } = {}): Promise<BundleInspection> {
   const findings: Finding[] = [];
   let manifest: Manifest | undefined;
+  // Item ids as the manifest lists them, even when the manifest breaks the schema: the timeline still shows.
+  let itemIds = new Set<string>();
   const manifestBytes = await readTagFile(source, MANIFEST_FILE, LIMITS.manifestBytes);
   if (manifestBytes instanceof Uint8Array) {
     try {
-      const checked = checkManifest(parseCanonicalJson(manifestBytes, { maxBytes: LIMITS.manifestBytes }));
+      const value = parseCanonicalJson(manifestBytes, { maxBytes: LIMITS.manifestBytes }) as { items?: unknown };
+      if (Array.isArray(value.items)) itemIds = new Set(value.items.flatMap((i: { id?: unknown }) => (typeof i?.id === 'string' ? [i.id] : [])));
+      const checked = checkManifest(value);
       manifest = checked.manifest;
       findings.push(...checked.findings);
     } catch {
@@ -47,5 +58,15 @@ export async function inspectBundle(source: BagSource): Promise<BundleInspection
       // As above: inspection shows what it can read.
     }
   }
-  return { ...(manifest !== undefined ? { manifest } : {}), signatures, findings };
+  let custody: BundleInspection['custody'];
+  const log = await readTagFile(source, CUSTODY_FILE, LIMITS.custodyBytes);
+  if (log instanceof Uint8Array && manifestBytes instanceof Uint8Array) {
+    const check = await verifyCustodyLog(log, {
+      manifestBytes,
+      itemIds,
+      trustedKeys: options.trustedKeys ?? [],
+    });
+    custody = { events: check.events, custodians: check.custodians, problems: check.findings.filter((f) => f.code !== 'custody.signer.unknown').length };
+  }
+  return { ...(manifest !== undefined ? { manifest } : {}), signatures, ...(custody !== undefined ? { custody } : {}), findings };
 }

@@ -66,5 +66,17 @@ export function renderInspectionText(inspection: BundleInspection, lang = 'en'):
   for (const s of inspection.signatures) {
     out.push(`  #${s.index} ${s.role ?? '?'} ${s.alg ?? '?'} kid ${s.kid ?? '?'}${s.signedAt !== undefined ? ` at ${s.signedAt}` : ''}`);
   }
+  if (inspection.custody !== undefined) {
+    const { events, problems } = inspection.custody;
+    out.push('');
+    const chain = problems === 0 ? 'chain intact' : `${problems} problem(s) in the chain: run "evb verify"`;
+    out.push(`Custody (${events.length} events; ${chain}; signers not verified):`);
+    for (const e of events) {
+      const arrow = e.type === 'received' ? 'from' : 'to';
+      const broken = e.status === 'invalid' || e.status === 'malformed' ? `  [${e.status}]` : '';
+      out.push(`  #${e.seq} ${e.time}  ${e.type}${e.counterparty !== undefined ? ` ${arrow} ${e.counterparty}` : ''}${broken}`);
+      out.push(`      by ${e.actor} at ${e.place}: ${e.items === 'all' ? 'all items' : e.items.join(', ')}; ${e.purpose}`);
+    }
+  }
   return out.join('\n') + '\n';
 }

@@ -2,6 +2,7 @@ import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { custody } from '../../src/cli/commands/custody.js';
+import { inspect } from '../../src/cli/commands/inspect.js';
 import { EXIT } from '../../src/cli/exit-codes.js';
 import type { CliIO } from '../../src/cli/io.js';
 import { createJwkSigner, generateSigningKey } from '../../src/index.js';
@@ -55,6 +56,14 @@ describe('evb custody', () => {
     const check = JSON.parse(json.text) as { events: Array<{ status: string }>; findings: Array<{ code: string }> };
     expect(check.events.map((e) => e.status)).toEqual(['valid', 'valid', 'valid', 'untrusted']);
     expect(check.findings.map((f) => f.code)).toEqual(['custody.signer.unknown']);
+
+    // evb inspect shows the same timeline, the chain checked, the signers not.
+    out.length = 0;
+    await inspect.run({}, [bundle], io());
+    const shown = out.join('');
+    expect(shown).toContain('Custody (4 events; chain intact; signers not verified)');
+    expect(shown).toMatch(/#3 \S+ {2}transferred to bob \(bob agency, DE\)/);
+    expect(shown).toMatch(/#4 \S+ {2}received from alice/);
   });
 
   it('fails the log with the exact finding when an event was removed', async () => {
@@ -70,6 +79,9 @@ describe('evb custody', () => {
     expect((JSON.parse(log.text) as { findings: Array<{ code: string; custody: number }> }).findings).toMatchObject([
       { code: 'custody.sequence.removed', custody: 3 },
     ]);
+    out.length = 0;
+    await inspect.run({}, [bundle], io());
+    expect(out.join('')).toContain('1 problem(s) in the chain');
   });
 
   it('refuses a receipt when no transfer awaits the receiver, and bad usage', async () => {
