@@ -10,6 +10,7 @@ import type { Manifest } from '../model/manifest.js';
 import { makeFinding } from '../report/codes.js';
 import type { Finding } from '../report/finding-type.js';
 import { parseSignatureFile } from '../sign/signature-file.js';
+import { custodyKeys } from '../trust/custody-keys.js';
 import { evaluateSignatures } from '../trust/evaluate-signatures.js';
 import type { TrustPolicy } from '../trust/trust-policy.js';
 import { trustPolicyFromKeys } from '../trust/trust-policy-from-keys.js';
@@ -258,9 +259,10 @@ async function checkCustody(
   const check = await verifyCustodyLog(bytes, {
     manifestBytes,
     itemIds: new Set(manifest.items.map((i) => i.id)),
-    // Custody events are signed by the people who held the evidence: any key of the policy's authorities
-    // (or the plain trusted keys) may sign one; the log's own rules decide who may do what.
-    trustedKeys: options.policy ? options.policy.authorities.flatMap((a) => a.keys ?? []) : (options.trustedKeys ?? []),
+    // Custody events are signed by the people who held the evidence: any key of the policy's authorities, or
+    // certified by one's X.509 anchor (or the plain trusted keys), may sign one; the log's own rules decide who
+    // may do what.
+    trustedKeys: options.policy ? await custodyKeys(bytes, options.policy, options.currentDate ?? new Date()) : (options.trustedKeys ?? []),
     clockSkewSeconds: options.clockSkewSeconds ?? options.policy?.maxClockSkewSeconds ?? 300,
   });
   findings.push(...check.findings);

@@ -9,6 +9,12 @@ import { evaluateSignatures } from '../../src/trust/evaluate-signatures.js';
 import { createOpensslPki, OPENSSL_AVAILABLE, warnIfNoOpenssl, type IssuedCertificate, type OpensslPki } from '../helpers/openssl-pki.js';
 import { startOpensslTsa, type OpensslTsa } from '../helpers/openssl-tsa.js';
 import { codes, MANIFEST, outcomeOf, policyWith } from './evaluate-helpers.js';
+import { signCustodyEvent } from '../../src/custody/sign-custody-event.js';
+import { verifyCustodyLog } from '../../src/custody/verify-custody-log.js';
+import { custodyKeys } from '../../src/trust/custody-keys.js';
+import { actor, draft, ITEMS, MANIFEST as CUSTODY_MANIFEST } from '../custody/helpers.js';
+import { custodyLink } from '../../src/custody/custody-link.js';
+import type { CustodyEvent } from '../../src/custody/custody-event.js';
 
 warnIfNoOpenssl('tests/trust/x509-end-to-end');
 
@@ -86,6 +92,29 @@ describe.skipIf(!OPENSSL_AVAILABLE)('evaluateSignatures with openssl certificate
       const { findings } = await evaluate([signature]);
       expect(codes(findings)).toEqual(['policy.certificate.untrusted', 'policy.no-trusted-signature']);
       expect(outcomeOf(findings)).toBe('INDETERMINATE');
+    } finally {
+      await stranger.dispose();
+    }
+  });
+
+  it('trusts a custody event signed by a certified key (x5c to the policy root), and not one to another root', async () => {
+    const logSignedBy = async (leaf: IssuedCertificate, x5c: string[]) => {
+      const signer = await createJwkSigner(leaf.privateJwk, { x5c });
+      const event = { seq: 1, prev: custodyLink(CUSTODY_MANIFEST), ...draft('accessed', { actor: actor('Officer', signer.kid) }) } as CustodyEvent;
+      return signCustodyEvent(event, signer);
+    };
+    const check = async (log: Uint8Array) =>
+      verifyCustodyLog(log, { manifestBytes: CUSTODY_MANIFEST, itemIds: ITEMS, trustedKeys: await custodyKeys(log, policy(), new Date()) });
+
+    const certified = await check(await logSignedBy(pki.leaf, chainOf(pki.leaf)));
+    expect(certified.findings).toEqual([]);
+    expect(certified.events[0]!.status).toBe('valid');
+
+    const stranger = await createOpensslPki();
+    try {
+      const foreign = await check(await logSignedBy(stranger.leaf, stranger.x5c));
+      expect(foreign.events[0]!.status).toBe('untrusted');
+      expect(codes(foreign.findings)).toEqual(['custody.signer.unknown']);
     } finally {
       await stranger.dispose();
     }

@@ -49,6 +49,8 @@ Actor (who you are; your key id comes from --key):
 
 Options:
   --key FILE           your private JWK
+  --cert FILE          your certificate, then its issuers (PEM or DER, repeatable): carried as x5c, so that a
+                       receiver trusting your national root knows your key without being given it
   --items IDS          item ids, comma-separated, or "all" (default: all; receive: the transfer's items)
   --place TEXT, --purpose TEXT, --notes TEXT
   --time RFC3339       when it happened (default: now)
@@ -61,6 +63,7 @@ Options:
 `,
   options: {
     key: { type: 'string' },
+    cert: { type: 'string', multiple: true },
     actor: { type: 'string' },
     name: { type: 'string' },
     role: { type: 'string' },
@@ -94,7 +97,8 @@ Options:
     if (!isEventType(type)) throw new UsageError(`unknown event type "${String(type)}"; one of ${CUSTODY_EVENT_TYPES.join(', ')}`);
     const key = values['key'] as string | undefined;
     if (key === undefined) throw new UsageError('--key is required');
-    const signer = await loadSigner(resolve(io.cwd, key));
+    const certs = ((values['cert'] as string[] | undefined) ?? []).map((p) => resolve(io.cwd, p));
+    const signer = await loadSigner(resolve(io.cwd, key), certs);
     const input = await eventInput(type, bundle, values, io, signer);
     const { seq } = await appendCustodyEvent(bundle, input, signer);
     io.stdout(`custody event ${seq} (${type}) recorded by ${input.actor.name}, ${signer.kid}\n`);

@@ -1,0 +1,44 @@
+import { calculateJwkThumbprint, type JWK } from 'jose';
+import { parseCustodyLog } from '../custody/parse-custody-log.js';
+import { parseJson } from '../encoding/strict-json.js';
+import { base64urlDecodeStrict } from '../internal/bytes.js';
+import { verifyCertificateChain } from '../x509/verify-chain.js';
+import type { TrustPolicy } from './trust-policy.js';
+
+/** Most distinct `x5c` chains checked in one custody log (bounded resources): custodians are few. */
+const MAX_CHAINS = 32;
+
+/**
+ * The keys a receiver's policy trusts to sign custody events: every key of its authorities, and the leaf key of
+ * each distinct `x5c` chain carried by an event that builds to an authority's X.509 anchor now (custody events
+ * carry no timestamp) and certifies the event's `kid`. As for bundle signatures, a chain is only a hint: a
+ * chain to no anchor of the policy adds nothing, and the event's signer stays unknown. Never throws.
+ */
+export async function custodyKeys(log: Uint8Array, policy: TrustPolicy, currentDate: Date): Promise<JsonWebKey[]> {
+  const keys: JsonWebKey[] = policy.authorities.flatMap((a) => a.keys ?? []);
+  const anchored = policy.authorities.filter((a) => a.x509Anchors !== undefined && a.x509Anchors.length > 0);
+  if (anchored.length === 0) return keys;
+  const chains = new Map<string, { x5c: string[]; kid: unknown }>();
+  for (const line of parseCustodyLog(log).lines) {
+    if (line.signed === undefined || chains.size >= MAX_CHAINS) continue;
+    try {
+      const header = parseJson(base64urlDecodeStrict(line.signed.protected)) as { x5c?: unknown; kid?: unknown };
+      if (Array.isArray(header.x5c) && header.x5c.every((c) => typeof c === 'string')) {
+        chains.set(`${String(header.kid)} ${header.x5c.join(',')}`, { x5c: header.x5c as string[], kid: header.kid });
+      }
+    } catch {
+      // An unreadable header is reported by the custody check itself.
+    }
+  }
+  for (const { x5c, kid } of chains.values()) {
+    for (const authority of anchored) {
+      const chain = await verifyCertificateChain(x5c, { anchors: authority.x509Anchors!, time: currentDate, requiredKeyUsage: ['digitalSignature'] });
+      if (chain.status !== 'valid' || chain.leafPublicJwk === undefined) continue;
+      if ((await calculateJwkThumbprint(chain.leafPublicJwk as JWK, 'sha256')) === kid) {
+        keys.push(chain.leafPublicJwk);
+        break;
+      }
+    }
+  }
+  return keys;
+}
