@@ -63,12 +63,16 @@ const { spec, key, pub } = await setup();
   const file = ensureDataFile(join(folder, 'image.bin'), sizeMiB * MiB, `bundle-${sizeMiB}`);
   await warmPageCache([file]);
   const openssl = await external('openssl dgst -sha256', 'openssl', ['dgst', '-sha256', file]);
+  // What packing cannot beat: writing the bytes and flushing them to disk, as a durable bundle must.
+  const copied = join(work, 'copy.bin');
+  const copyFloor = await external('cp + sync (write floor)', 'sh', ['-c', 'cp "$0" "$1" && sync "$1"', file, copied]);
+  await fsp.rm(copied, { force: true });
   const out = join(work, 'large.bundle');
   const pack = await ours('evb pack (copy + hash + sign)', ['pack', folder, spec, out, key], () => fsp.rm(out, { recursive: true, force: true }));
   await warmPageCache([join(out, 'data', 'image.bin')]);
   const verify = await ours('evb verify', ['verify', out, pub]);
   console.log(`\nOne file of ${sizeMiB} MiB (reference: openssl dgst -sha256; goal: pack and verify <= 1.10x, RSS < 150 MB)`);
-  printTable(header, [openssl, pack, verify].map((m) => ratioRow(m, openssl, sizeMiB * MiB, 1)));
+  printTable(header, [openssl, copyFloor, pack, verify].map((m) => ratioRow(m, openssl, sizeMiB * MiB, 1)));
   await fsp.rm(out, { recursive: true, force: true });
 }
 

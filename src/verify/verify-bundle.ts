@@ -57,13 +57,23 @@ export async function verifyBundle(source: BagSource, options: VerifyOptions = {
   let signatures: SignatureResult[] = [];
   let custody: VerificationReport['custody'] = null;
   try {
+    // The manifest needs nothing the bag check computes: it is read and checked while the payload is hashed.
+    // Whether the bag lists it is applied once the bag check is done.
+    const manifestFindings: Finding[] = [];
+    const early = readManifest(source, undefined, manifestFindings);
+    early.catch(() => undefined);
     const bag = await validateBag(source, {
       ...(options.backend ? { backend: options.backend } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
     findings.push(...bag.findings);
     const present = new Set(bag.tagFiles.keys());
-    const manifestRead = await readManifest(source, present, findings);
+    let manifestRead = await early;
+    if (present.has(MANIFEST_FILE)) {
+      findings.push(...manifestFindings);
+    } else {
+      manifestRead = await readManifest(source, present, findings);
+    }
     if (manifestRead !== undefined) {
       const { manifest, bytes } = manifestRead;
       identity = identityOf(manifest);
@@ -103,7 +113,7 @@ function describe(error: unknown): string {
 
 async function readManifest(
   source: BagSource,
-  present: ReadonlySet<string>,
+  present: ReadonlySet<string> | undefined,
   findings: Finding[],
 ): Promise<{ manifest: Manifest; bytes: Uint8Array } | undefined> {
   const bytes = await readTagFile(source, MANIFEST_FILE, LIMITS.manifestBytes, present);
