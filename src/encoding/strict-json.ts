@@ -1,7 +1,7 @@
 // A strict RFC 8259 parser for everything signed or hashed. JSON.parse cannot be used: it keeps the last of
 // duplicate keys silently, accepts lone surrogates and lets `__proto__` reach an object's prototype slot.
 import { EvidenceBundleError } from '../errors.js';
-import { utf8DecodeStrict } from '../internal/bytes.js';
+import { utf8ByteLength, utf8DecodeStrict } from '../internal/bytes.js';
 import { canonicalizeToBytes } from './jcs.js';
 import { checkMaxDepth, DEFAULT_MAX_DEPTH, jsonPointer, LONE_SURROGATE } from './json-common.js';
 
@@ -79,13 +79,7 @@ function utf8Length(text: string, limit: number): number {
   // Every UTF-16 code unit takes 1 to 3 bytes, so most inputs are decided without counting.
   if (text.length > limit) return text.length;
   if (text.length * 3 <= limit) return text.length;
-  let bytes = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    // A surrogate pair is 4 bytes: 2 for each half.
-    bytes += c < 0x80 ? 1 : c < 0x800 || (c >= 0xd800 && c <= 0xdfff) ? 2 : 3;
-  }
-  return bytes;
+  return utf8ByteLength(text);
 }
 
 const QUOTE = 0x22;

@@ -1,5 +1,5 @@
 import { EvidenceBundleError } from '../errors.js';
-import { utf8Encode } from '../internal/bytes.js';
+import { utf8ByteLength } from '../internal/bytes.js';
 
 /** Why a path was refused; stable strings, used in findings and error messages. */
 export type PathProblem =
@@ -39,10 +39,10 @@ export function checkBundlePath(path: string): PathProblem | undefined {
   for (const segment of segments) {
     if (segment === '') return 'empty-segment';
     if (segment === '.' || segment === '..') return 'dot-segment';
-    if (utf8Encode(segment).length > MAX_SEGMENT_BYTES) return 'too-long';
+    if (segment.length * 3 > MAX_SEGMENT_BYTES && utf8ByteLength(segment) > MAX_SEGMENT_BYTES) return 'too-long';
   }
   if (path.normalize('NFC') !== path) return 'not-nfc';
-  if (utf8Encode(path).length > MAX_PATH_BYTES) return 'too-long';
+  if (path.length * 3 > MAX_PATH_BYTES && utf8ByteLength(path) > MAX_PATH_BYTES) return 'too-long';
   return undefined;
 }
 

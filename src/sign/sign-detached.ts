@@ -1,5 +1,5 @@
 import { canonicalizeToBytes } from '../encoding/jcs.js';
-import { base64urlEncode, utf8Encode } from '../internal/bytes.js';
+import { base64urlEncode, base64urlEncodeToBytes, concatBytes, utf8Encode } from '../internal/bytes.js';
 import { isSignatureAlgorithm, SIGNATURE_ALGORITHMS } from './algorithms.js';
 import type { JwsSignature } from './signature-file.js';
 import type { Signer } from './signer.js';
@@ -42,7 +42,7 @@ export async function signDetached(payload: Uint8Array, signer: Signer, options:
     ...(x5c !== undefined ? { x5c: [...x5c] } : {}),
   };
   const protectedB64 = base64urlEncode(canonicalizeToBytes(header));
-  const signingInput = utf8Encode(`${protectedB64}.${base64urlEncode(payload)}`);
+  const signingInput = concatBytes(utf8Encode(`${protectedB64}.`), base64urlEncodeToBytes(payload));
   const signature = await signer.sign(signingInput);
   return { protected: protectedB64, signature: base64urlEncode(signature) };
 }
