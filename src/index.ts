@@ -83,6 +83,7 @@ export { makeFinding } from './report/codes.js';
 export { CustodyEventSchema, CUSTODY_EVENT_TYPES, CUSTODY_EVENT_TYP } from './custody/custody-event.js';
 export type { CustodyEvent, CustodyEventType, CustodyActor, CustodyCounterparty, CustodySeal } from './custody/custody-event.js';
 export { createCustodyEvent } from './custody/create-custody-event.js';
+export { custodyLink } from './custody/custody-link.js';
 export { signCustodyEvent } from './custody/sign-custody-event.js';
 export { parseCustodyLog } from './custody/parse-custody-log.js';
 export type { CustodyLine, ParsedCustodyLog } from './custody/parse-custody-log.js';
