@@ -108,6 +108,17 @@ describe('evb', () => {
     expect(items.map((i) => i.path)).toEqual(['chat/export.json', 'disk/sdb-excerpt.img', 'logs/access.log', 'subscriber/subscriber-records.csv']);
   });
 
+  it('packs files named on the command line, each at its file name; refuses a folder mixed with files', async () => {
+    const ev = join(DEMO_DIR, 'evidence');
+    const r = await evb('pack', join(ev, 'logs', 'access.log'), join(ev, 'chat', 'export.json'), '--spec', 'folder-spec.json', '--out', 'from-files');
+    expect(r.code, r.err).toBe(0);
+    const inspected = await evb('inspect', 'from-files', '--json');
+    const items = (JSON.parse(inspected.out) as { manifest: { items: Array<{ id: string; path: string }> } }).manifest.items;
+    expect(items.map((i) => [i.id, i.path])).toEqual([['access.log', 'access.log'], ['export.json', 'export.json']]);
+    expect((await evb('pack', ev, join(ev, 'logs', 'access.log'), '--spec', 'folder-spec.json', '--out', 'mixed')).code).toBe(64);
+    expect((await evb('pack', join(ev, 'nope.bin'), '--spec', 'folder-spec.json', '--out', 'missing')).code).toBe(66);
+  });
+
   it('prints the JSON Schemas it knows', async () => {
     const list = await evb('schema');
     expect(list.out.split('\n')).toContain('manifest');

@@ -1,5 +1,5 @@
 import { promises as fsp } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { EvidenceBundleError, type DigestAlgorithm } from '../../index.js';
 import { packBundle, type PackItem } from '../../node/index.js';
 import { EXIT } from '../exit-codes.js';
@@ -12,7 +12,7 @@ import { loadSigner } from './keys.js';
 export const pack: Command = {
   name: 'pack',
   summary: 'Pack evidence files into a new bundle directory (a BagIt bag)',
-  help: `Usage: evb pack [FOLDER] --spec SPEC.json --out BUNDLE [--alg sha512] [--sign ROLE=KEY.jwk ...] [--quiet]
+  help: `Usage: evb pack [FOLDER | FILE ...] --spec SPEC.json --out BUNDLE [--alg sha512] [--sign ROLE=KEY.jwk ...] [--quiet]
 
 Copies the evidence into BUNDLE/data/ untouched, hashing each byte once, writes the manifest
 (evidence/manifest.json), the signatures and the BagIt files. BUNDLE must not exist; it appears only when
@@ -20,8 +20,8 @@ complete.
 
 SPEC.json holds {"metadata": {creator, case, legalBasis, handling, actors}, "items": [...], "withheld": [...]}
 (see docs/format.md and examples/demo/case.json). Each item names its "path" inside data/ and its "source"
-file (relative to SPEC.json). With FOLDER, every file under FOLDER becomes an item at its relative path and
-SPEC items with the same path add their description.
+file (relative to SPEC.json). With FOLDER, every file under FOLDER becomes an item at its relative path; with
+FILEs, each file becomes an item named by its file name. SPEC items with the same path add their description.
 
 Options:
   --spec FILE          bundle metadata and item descriptions
@@ -42,11 +42,9 @@ Options:
     const out = values['out'] as string | undefined;
     if (specPath === undefined) throw new UsageError('--spec is required');
     if (out === undefined) throw new UsageError('--out is required');
-    if (positionals.length > 1) throw new UsageError('at most one FOLDER');
     const spec = asSpec(await readJsonFile(resolve(io.cwd, specPath)));
     const specDir = dirname(resolve(io.cwd, specPath));
-    const folder = positionals[0] === undefined ? undefined : resolve(io.cwd, positionals[0]);
-    const items = folder === undefined ? itemsFromSpec(spec, specDir) : await itemsFromFolder(folder, spec);
+    const items = positionals.length === 0 ? itemsFromSpec(spec, specDir) : await itemsFromInputs(positionals.map((p) => resolve(io.cwd, p)), spec);
     const signers = [];
     for (const entry of (values['sign'] as string[] | undefined) ?? []) {
       const eq = entry.indexOf('=');
@@ -96,6 +94,30 @@ function itemsFromSpec(spec: Spec, specDir: string): PackItem[] {
       throw new EvidenceBundleError('ERR_DOCUMENT_INVALID', `spec items[${i}] needs "path" and "source" strings`);
     }
     return { ...rest, id: typeof rest['id'] === 'string' ? rest['id'] : idFromPath(rest['path']), source: resolve(specDir, source) } as PackItem;
+  });
+}
+
+/** Items from the command line: a single FOLDER (its tree), or FILEs (each at its file name). */
+async function itemsFromInputs(inputs: string[], spec: Spec): Promise<PackItem[]> {
+  const stats = await Promise.all(
+    inputs.map(async (input) => {
+      try {
+        return await fsp.lstat(input);
+      } catch (cause) {
+        throw new EvidenceBundleError('ERR_SOURCE_NOT_FOUND', `${input}: no such file or folder`, { cause });
+      }
+    }),
+  );
+  if (stats.some((s) => s.isDirectory())) {
+    if (inputs.length !== 1) throw new UsageError('give one FOLDER, or FILEs, not both');
+    return itemsFromFolder(inputs[0]!, spec);
+  }
+  const described = new Map((spec.items ?? []).map((i) => [i['path'] as string, i]));
+  return inputs.map((input, i) => {
+    if (!stats[i]!.isFile()) throw new EvidenceBundleError('ERR_SOURCE_NOT_REGULAR_FILE', `${input} is not a regular file (links and special files are not packed)`);
+    const path = basename(input).normalize('NFC');
+    const { source: _ignored, ...rest } = described.get(path) ?? {};
+    return { id: idFromPath(path), ...rest, path, source: input } as PackItem;
   });
 }
 
