@@ -1,4 +1,5 @@
 import { promises as fsp } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isEvidenceBundleError } from '../../src/index.js';
@@ -41,7 +42,8 @@ describe('atomic tag-file updates', () => {
 
   it('refuses to replace payload files or protocol files', async () => {
     const b = await packDemo(dir, { name: 'refuse' });
-    for (const name of ['data/chat/export.json', COMMIT_JOURNAL, `evidence/x${PENDING_SUFFIX}`, '../outside']) {
+    const names = ['data/chat/export.json', 'DATA/chat/export.json', 'data', COMMIT_JOURNAL, `${COMMIT_JOURNAL}.tmp`, `evidence/x${PENDING_SUFFIX}`, '../outside'];
+    for (const name of names) {
       await expect(commitTagFiles(b, new Map([[name, new Uint8Array(1)]]))).rejects.toSatisfy((e) => isEvidenceBundleError(e, 'ERR_PATH_UNSAFE'));
     }
   });
@@ -76,5 +78,62 @@ describe('atomic tag-file updates', () => {
     expect(await recoverInterruptedCommit(b)).toBe('completed');
     expect((await fsp.readdir(b)).filter((n) => n.startsWith('.evb'))).toEqual([]);
     expect((await verifyBundleDirectory(b, { trustedKeys: [packager.publicJwk, certifier.publicJwk] })).signatures).toHaveLength(2);
+  });
+});
+
+describe('tag-file updates in a bundle someone else made', () => {
+  const hasCode = (code: string) => (e: unknown) => isEvidenceBundleError(e, code as never);
+  let outside: string;
+  beforeAll(async () => {
+    outside = await fsp.mkdtemp(join(tmpdir(), 'evb-outside-'));
+  });
+  afterAll(async () => {
+    await fsp.rm(outside, { recursive: true, force: true });
+  });
+
+  it('never lets a journal in the bundle replace a payload file', async () => {
+    const b = await packDemo(dir, { name: 'hostile-journal', packager });
+    const payload = join(b, 'data', 'chat', 'export.json');
+    const original = await fsp.readFile(payload);
+    await fsp.writeFile(`${payload}${PENDING_SUFFIX}`, 'forged evidence');
+    await fsp.writeFile(join(b, COMMIT_JOURNAL), JSON.stringify({ files: ['data/chat/export.json'] }));
+    // Readers ignore such a journal: they see the payload as it is.
+    expect(await read(await openBundleDirectory(b), 'data/chat/export.json')).toBe(original.toString('utf8'));
+    await expect(recoverInterruptedCommit(b)).rejects.toSatisfy(hasCode('ERR_BAG_INVALID'));
+    await expect(commitTagFiles(b, new Map([['evidence/note.txt', new Uint8Array(1)]]))).rejects.toSatisfy(hasCode('ERR_BAG_INVALID'));
+    expect(Buffer.compare(await fsp.readFile(payload), original)).toBe(0);
+    await expect(fsp.stat(join(b, 'evidence', 'note.txt'))).rejects.toThrow();
+  });
+
+  it.each([['not json'], ['null'], ['{"files":"x"}'], ['{"files":["../x"]}'], ['{"files":["Data/x"]}']])(
+    'refuses the malformed journal %s with ERR_BAG_INVALID',
+    async (journal) => {
+      const b = await packDemo(dir, { name: `bad-journal-${Math.random().toString(36).slice(2)}` });
+      await fsp.writeFile(join(b, COMMIT_JOURNAL), journal);
+      await expect(recoverInterruptedCommit(b)).rejects.toSatisfy(hasCode('ERR_BAG_INVALID'));
+    },
+  );
+
+  it('never renames through a symbolic link the journal points into', async () => {
+    const b = await packDemo(dir, { name: 'journal-through-link' });
+    await fsp.writeFile(join(outside, 'victim'), 'keep');
+    await fsp.writeFile(join(outside, `victim${PENDING_SUFFIX}`), 'planted');
+    await fsp.symlink(outside, join(b, 'ext'));
+    await fsp.writeFile(join(b, COMMIT_JOURNAL), JSON.stringify({ files: ['ext/victim'] }));
+    await expect(recoverInterruptedCommit(b)).rejects.toSatisfy(hasCode('ERR_PATH_UNSAFE'));
+    expect(await fsp.readFile(join(outside, 'victim'), 'utf8')).toBe('keep');
+    expect(await fsp.readFile(join(outside, `victim${PENDING_SUFFIX}`), 'utf8')).toBe('planted');
+  });
+
+  it('never writes through a tag directory that is a symbolic link', async () => {
+    const b = await packDemo(dir, { name: 'tag-dir-link' });
+    const target = join(outside, 'evidence-elsewhere');
+    await fsp.rename(join(b, 'evidence'), target);
+    await fsp.symlink(target, join(b, 'evidence'));
+    const before = (await fsp.readdir(target)).sort();
+    await expect(commitTagFiles(b, new Map([['evidence/signatures.json', new Uint8Array(1)]]))).rejects.toSatisfy(hasCode('ERR_PATH_UNSAFE'));
+    await expect(commitTagFiles(b, new Map([['evidence/sub/new.txt', new Uint8Array(1)]]))).rejects.toSatisfy(hasCode('ERR_PATH_UNSAFE'));
+    expect((await fsp.readdir(target)).sort()).toEqual(before);
+    expect((await fsp.readdir(b)).filter((n) => n.startsWith('.evb'))).toEqual([]);
   });
 });
