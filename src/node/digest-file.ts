@@ -3,7 +3,7 @@ import type { FileHandle } from 'node:fs/promises';
 import type { DigestBackend, DigestSet } from '../digest/algorithms.js';
 import { createMultiDigest } from '../digest/multi-digest.js';
 import { nodeBackend } from './digest-backend.js';
-import { NOT_REGULAR_FILE, digestIoError } from './digest-errors.js';
+import { ioError, NOT_REGULAR_FILE } from './io-error.js';
 
 const DEFAULT_CHUNK = 4 * 1024 * 1024;
 const MIN_BUFFER = 64 * 1024;
@@ -50,7 +50,7 @@ export async function digestFile(
   try {
     file = await fsp.open(path, OPEN_FLAGS);
   } catch (cause) {
-    throw digestIoError(cause, path);
+    throw ioError(cause, path);
   }
   let pending: Promise<number> | undefined;
   try {
@@ -60,7 +60,7 @@ export async function digestFile(
       if (!stat.isFile()) throw Object.assign(new Error(`${path} is not a regular file`), { code: NOT_REGULAR_FILE });
       expectedSize = stat.size;
     } catch (cause) {
-      throw digestIoError(cause, path);
+      throw ioError(cause, path);
     }
     // Small files get small buffers: hashing thousands of them must not allocate 8 MiB each. The floor keeps
     // reads efficient when the size is wrong (a file still growing, /proc files that report 0).
@@ -69,7 +69,7 @@ export async function digestFile(
     const read = (buffer: Uint8Array): Promise<number> =>
       file.read(buffer, 0, buffer.length, null).then(
         (r) => r.bytesRead,
-        (cause: unknown) => Promise.reject(digestIoError(cause, path)),
+        (cause: unknown) => Promise.reject(ioError(cause, path)),
       );
     let turn = 0;
     pending = read(buffers[0]);

@@ -6,7 +6,7 @@ import { DIGEST_ALGORITHMS, type DigestAlgorithm, type DigestSet } from '../dige
 import { normaliseAlgorithms } from '../digest/multi-digest.js';
 import { EvidenceBundleError } from '../errors.js';
 import { nodeBackend } from './digest-backend.js';
-import { NOT_REGULAR_FILE, digestIoError } from './digest-errors.js';
+import { ioError, NOT_REGULAR_FILE } from './io-error.js';
 import { digestFile } from './digest-file.js';
 import { DIGEST_WORKER_SOURCE } from './digest-worker-source.js';
 
@@ -114,7 +114,7 @@ export function createDigestPool(options: DigestPoolOptions = {}): DigestPool {
 
   function settle(job: Job, result: WorkerResult | undefined): void {
     if (result === undefined) job.reject(new EvidenceBundleError('ERR_IO', `${job.path}: no answer from the digest worker`));
-    else if ('error' in result) job.reject(digestIoError(Object.assign(new Error(result.error.message), { code: result.error.code }), job.path));
+    else if ('error' in result) job.reject(ioError(Object.assign(new Error(result.error.message), { code: result.error.code }), job.path));
     else job.resolve(result);
   }
 

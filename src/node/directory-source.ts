@@ -1,7 +1,6 @@
 import { constants, promises as fsp, type Stats } from 'node:fs';
 import type { BagEntry, BagSource } from '../bagit/bag-source.js';
 import { EvidenceBundleError } from '../errors.js';
-import { digestIoError } from './digest-errors.js';
 import { digestFile } from './digest-file.js';
 import { ioError } from './io-error.js';
 
@@ -170,7 +169,7 @@ async function* readFile(resolve: (path: string) => Promise<Buffer>, path: strin
   try {
     handle = await fsp.open(full, OPEN_FLAGS);
   } catch (cause) {
-    throw digestIoError(cause, path);
+    throw ioError(cause, path);
   }
   try {
     let stat;

@@ -1,12 +1,27 @@
 import { EvidenceBundleError } from '../errors.js';
 
-/** Maps a Node file-system error to the library's codes, keeping the original as `cause`. */
+/** Error code a reader gives a path that opened but is not a regular file (also sent back by digest workers). */
+export const NOT_REGULAR_FILE = 'EVB_NOT_REGULAR_FILE';
+
+/**
+ * Maps a Node file-system error to the library's codes, keeping the original as `cause`. The one table for
+ * every reader, writer and digest worker, so the same file gives the same code whichever way it was reached.
+ */
 export function ioError(cause: unknown, path: string): EvidenceBundleError {
-  const code = (cause as NodeJS.ErrnoException | undefined)?.code;
-  if (code === 'ENOENT') return new EvidenceBundleError('ERR_SOURCE_NOT_FOUND', `${path}: no such file or directory`, { cause });
-  if (code === 'ELOOP' || code === 'EISDIR') {
-    return new EvidenceBundleError('ERR_SOURCE_NOT_REGULAR_FILE', `${path} is not a regular file`, { cause });
+  switch ((cause as NodeJS.ErrnoException | undefined)?.code) {
+    case 'ENOENT':
+    // A path through a regular file (`file.txt/x`) names nothing, like a missing one.
+    case 'ENOTDIR':
+      return new EvidenceBundleError('ERR_SOURCE_NOT_FOUND', `${path}: no such file or directory`, { cause });
+    // ELOOP: a symbolic link refused by O_NOFOLLOW; ENXIO: a socket refused by an O_NONBLOCK open.
+    case 'ELOOP':
+    case 'EISDIR':
+    case 'ENXIO':
+    case NOT_REGULAR_FILE:
+      return new EvidenceBundleError('ERR_SOURCE_NOT_REGULAR_FILE', `${path} is not a regular file`, { cause });
+    case 'EEXIST':
+      return new EvidenceBundleError('ERR_TARGET_EXISTS', `${path} already exists`, { cause });
+    default:
+      return new EvidenceBundleError('ERR_IO', `${path}: ${(cause as Error | undefined)?.message ?? String(cause)}`, { cause });
   }
-  if (code === 'EEXIST') return new EvidenceBundleError('ERR_TARGET_EXISTS', `${path} already exists`, { cause });
-  return new EvidenceBundleError('ERR_IO', `${path}: ${(cause as Error | undefined)?.message ?? String(cause)}`, { cause });
 }

@@ -81,6 +81,8 @@ describe('packBundle', () => {
     await fsp.symlink(items[0]!.source as string, join(dir, 'link'));
     const cases: Array<[string, string]> = [
       [join(dir, 'nothing-here'), 'ERR_SOURCE_NOT_FOUND'],
+      // A path through a regular file names nothing, as digestFile says of it too.
+      [join(items[0]!.source as string, 'x'), 'ERR_SOURCE_NOT_FOUND'],
       [join(dir, 'link'), 'ERR_SOURCE_NOT_REGULAR_FILE'],
       [dir, 'ERR_SOURCE_NOT_REGULAR_FILE'],
     ];
