@@ -1,9 +1,10 @@
-import { constants, promises as fsp } from 'node:fs';
+import { constants, promises as fsp, type Stats } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import type { DigestBackend, DigestSet } from '../digest/algorithms.js';
 import { createMultiDigest } from '../digest/multi-digest.js';
 import { EvidenceBundleError } from '../errors.js';
 import { ioError } from './io-error.js';
+import { openRegularFile } from './open-regular-file.js';
 
 const CHUNK = 4 * 1024 * 1024;
 
@@ -16,8 +17,9 @@ export interface CopyAndHashOptions {
 /**
  * Copies one evidence file into the bundle while hashing it, reading every source byte once. Reads and writes
  * run on libuv's thread pool while the main thread hashes the previous chunk (two buffers in turn), so the
- * copy costs little more than the hash. The source is checked before and after: a file that changed while it
- * was read is refused (`ERR_SOURCE_CHANGED`) rather than sealed with digests of bytes that no longer exist.
+ * copy costs little more than the hash. The source is opened as a regular file (never through a symbolic link,
+ * never blocking on a FIFO) and checked before and after: a file that changed or was replaced while it was read
+ * is refused (`ERR_SOURCE_CHANGED`) rather than sealed with digests of bytes that no longer exist.
  * @throws EvidenceBundleError `ERR_SOURCE_NOT_FOUND`, `ERR_SOURCE_NOT_REGULAR_FILE`, `ERR_SOURCE_CHANGED`, `ERR_IO`
  */
 export async function copyAndHash(
@@ -25,12 +27,10 @@ export async function copyAndHash(
   target: string,
   options: CopyAndHashOptions,
 ): Promise<{ digests: DigestSet; size: number }> {
-  const before = await statSource(source);
   const multi = createMultiDigest(options.algorithms, options.backend ? { backend: options.backend } : {});
-  let input: FileHandle | undefined;
+  const { handle: input, stat: before } = await openRegularFile(source);
   let output: FileHandle | undefined;
   try {
-    input = await fsp.open(source, constants.O_RDONLY | constants.O_NOFOLLOW);
     output = await fsp.open(target, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o444);
     // A small file gets small buffers: one read takes it whole and the next sees its end. Allocating two full
     // chunks per file made packing many small files a garbage-collection benchmark.
@@ -56,11 +56,12 @@ export async function copyAndHash(
   } catch (cause) {
     throw cause instanceof EvidenceBundleError ? cause : ioError(cause, source);
   } finally {
-    await input?.close().catch(() => undefined);
+    await input.close().catch(() => undefined);
     await output?.close().catch(() => undefined);
   }
+  // By name, not by descriptor: a file renamed over the source meanwhile is a change too.
   const after = await statSource(source);
-  if (after.size !== before.size || after.mtimeMs !== before.mtimeMs || multi.size !== before.size) {
+  if (after.ino !== before.ino || after.dev !== before.dev || after.size !== before.size || after.mtimeMs !== before.mtimeMs || multi.size !== before.size) {
     throw new EvidenceBundleError('ERR_SOURCE_CHANGED', `${source} changed while it was being packed`);
   }
   return { digests: multi.digest(), size: multi.size };
@@ -79,7 +80,7 @@ async function writeAll(output: FileHandle, chunk: Uint8Array): Promise<void> {
  * through a link that could point anywhere.
  * @throws EvidenceBundleError `ERR_SOURCE_NOT_FOUND`, `ERR_SOURCE_NOT_REGULAR_FILE`, `ERR_IO`
  */
-export async function statSource(source: string): Promise<{ size: number; mtimeMs: number }> {
+export async function statSource(source: string): Promise<Stats> {
   let stat;
   try {
     stat = await fsp.lstat(source);
@@ -89,5 +90,5 @@ export async function statSource(source: string): Promise<{ size: number; mtimeM
   if (!stat.isFile()) {
     throw new EvidenceBundleError('ERR_SOURCE_NOT_REGULAR_FILE', `${source} is not a regular file`);
   }
-  return { size: stat.size, mtimeMs: stat.mtimeMs };
+  return stat;
 }

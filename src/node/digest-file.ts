@@ -1,17 +1,11 @@
-import { constants, promises as fsp } from 'node:fs';
-import type { FileHandle } from 'node:fs/promises';
 import type { DigestBackend, DigestSet } from '../digest/algorithms.js';
 import { createMultiDigest } from '../digest/multi-digest.js';
 import { nodeBackend } from './digest-backend.js';
-import { ioError, NOT_REGULAR_FILE } from './io-error.js';
+import { ioError } from './io-error.js';
+import { openRegularFile } from './open-regular-file.js';
 
 const DEFAULT_CHUNK = 4 * 1024 * 1024;
 const MIN_BUFFER = 64 * 1024;
-
-// O_NOFOLLOW: a symbolic link is refused, not followed (bundles hold no links). O_NONBLOCK: opening a FIFO
-// returns at once instead of waiting for a writer, so the fstat below can refuse it; regular-file reads are
-// unaffected by the flag.
-const OPEN_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
 
 /** Options of {@link digestFile}. */
 export interface DigestFileOptions {
@@ -46,25 +40,12 @@ export async function digestFile(
   const multi = createMultiDigest(options.algorithms, { backend: options.backend ?? nodeBackend });
   options.signal?.throwIfAborted();
 
-  let file: FileHandle;
-  try {
-    file = await fsp.open(path, OPEN_FLAGS);
-  } catch (cause) {
-    throw ioError(cause, path);
-  }
+  const { handle: file, stat } = await openRegularFile(path);
   let pending: Promise<number> | undefined;
   try {
-    let expectedSize: number;
-    try {
-      const stat = await file.stat();
-      if (!stat.isFile()) throw Object.assign(new Error(`${path} is not a regular file`), { code: NOT_REGULAR_FILE });
-      expectedSize = stat.size;
-    } catch (cause) {
-      throw ioError(cause, path);
-    }
     // Small files get small buffers: hashing thousands of them must not allocate 8 MiB each. The floor keeps
     // reads efficient when the size is wrong (a file still growing, /proc files that report 0).
-    const bufferSize = Math.min(chunkSize, Math.max(expectedSize, MIN_BUFFER));
+    const bufferSize = Math.min(chunkSize, Math.max(stat.size, MIN_BUFFER));
     const buffers = [new Uint8Array(bufferSize), new Uint8Array(bufferSize)] as const;
     const read = (buffer: Uint8Array): Promise<number> =>
       file.read(buffer, 0, buffer.length, null).then(

@@ -1,8 +1,9 @@
-import { constants, promises as fsp, type Stats } from 'node:fs';
+import { promises as fsp, type Stats } from 'node:fs';
 import type { BagEntry, BagSource } from '../bagit/bag-source.js';
 import { EvidenceBundleError } from '../errors.js';
 import { digestFile } from './digest-file.js';
 import { ioError } from './io-error.js';
+import { openRegularFile } from './open-regular-file.js';
 
 /** Options of {@link openDirectorySource}. */
 export interface DirectorySourceOptions {
@@ -17,9 +18,6 @@ export interface DirectorySourceOptions {
 }
 
 const MIB = 1024 * 1024;
-// O_NOFOLLOW refuses a symbolic link swapped in after listing; O_NONBLOCK makes opening a FIFO return at
-// once so fstat can refuse it, instead of waiting for a writer.
-const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 const SLASH = Buffer.from('/');
 
@@ -164,21 +162,9 @@ async function resolveInside(root: Buffer, path: string, checked: Set<string>): 
 }
 
 async function* readFile(resolve: (path: string) => Promise<Buffer>, path: string, chunkSize: number): AsyncGenerator<Uint8Array> {
-  const full = await resolve(path);
-  let handle;
+  // openRegularFile refuses a symbolic link or a FIFO swapped in after listing.
+  const { handle, stat } = await openRegularFile(await resolve(path), path);
   try {
-    handle = await fsp.open(full, OPEN_FLAGS);
-  } catch (cause) {
-    throw ioError(cause, path);
-  }
-  try {
-    let stat;
-    try {
-      stat = await handle.stat();
-    } catch (cause) {
-      throw ioError(cause, path);
-    }
-    if (!stat.isFile()) throw new EvidenceBundleError('ERR_SOURCE_NOT_REGULAR_FILE', `${path} is not a regular file`);
     // Small files get small buffers; a file that grows after the stat is still read to its end.
     const size = Math.max(1, Math.min(chunkSize, stat.size));
     for (;;) {
