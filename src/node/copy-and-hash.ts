@@ -3,6 +3,7 @@ import type { FileHandle } from 'node:fs/promises';
 import type { DigestBackend, DigestSet } from '../digest/algorithms.js';
 import { createMultiDigest } from '../digest/multi-digest.js';
 import { EvidenceBundleError } from '../errors.js';
+import { writeAll } from './fs-sync.js';
 import { ioError } from './io-error.js';
 import { openRegularFile } from './open-regular-file.js';
 
@@ -65,14 +66,6 @@ export async function copyAndHash(
     throw new EvidenceBundleError('ERR_SOURCE_CHANGED', `${source} changed while it was being packed`);
   }
   return { digests: multi.digest(), size: multi.size };
-}
-
-async function writeAll(output: FileHandle, chunk: Uint8Array): Promise<void> {
-  let offset = 0;
-  while (offset < chunk.length) {
-    const { bytesWritten } = await output.write(chunk, offset, chunk.length - offset, null);
-    offset += bytesWritten;
-  }
 }
 
 /**

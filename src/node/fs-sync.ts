@@ -1,4 +1,5 @@
 import { promises as fsp } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 
 /** Flushes a directory entry table, so that a rename or a new file inside it survives a crash. */
 export async function fsyncDirectory(dir: string): Promise<void> {
@@ -14,13 +15,15 @@ export async function fsyncDirectory(dir: string): Promise<void> {
 export async function writeFileDurable(path: string, bytes: Uint8Array, mode = 0o644): Promise<void> {
   const handle = await fsp.open(path, 'wx', mode);
   try {
-    let offset = 0;
-    while (offset < bytes.length) {
-      const { bytesWritten } = await handle.write(bytes, offset, bytes.length - offset, null);
-      offset += bytesWritten;
-    }
+    await writeAll(handle, bytes);
     await handle.sync();
   } finally {
     await handle.close();
   }
+}
+
+/** Writes every byte at the handle's position: one write may take only part of them. */
+export async function writeAll(handle: FileHandle, bytes: Uint8Array): Promise<void> {
+  let offset = 0;
+  while (offset < bytes.length) offset += (await handle.write(bytes, offset, bytes.length - offset, null)).bytesWritten;
 }

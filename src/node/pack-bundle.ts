@@ -15,7 +15,7 @@ import { signDetached } from '../sign/sign-detached.js';
 import type { Signer } from '../sign/signer.js';
 import { copyAndHash, statSource } from './copy-and-hash.js';
 import { nodeBackend } from './digest-backend.js';
-import { fsyncDirectory, writeFileDurable } from './fs-sync.js';
+import { fsyncDirectory, writeAll, writeFileDurable } from './fs-sync.js';
 import { ioError } from './io-error.js';
 import { guessMediaType } from './media-type.js';
 
@@ -223,8 +223,7 @@ async function writeStream(
       for await (const chunk of iterateBytes(source)) {
         yield chunk;
         // The chunk is hashed before this resumes; it is written before the next one is requested.
-        let offset = 0;
-        while (offset < chunk.length) offset += (await handle.write(chunk, offset, chunk.length - offset, null)).bytesWritten;
+        await writeAll(handle, chunk);
       }
     };
     const result = await digestStream(tee(), { algorithms, backend, onProgress });
