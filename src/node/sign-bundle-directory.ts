@@ -1,9 +1,9 @@
-import { MANIFEST_FILE, SIGNATURES_FILE } from '../bundle/layout.js';
-import { concatBytes } from '../internal/bytes.js';
+import { LIMITS, MANIFEST_FILE, SIGNATURES_FILE } from '../bundle/layout.js';
 import { EvidenceBundleError } from '../errors.js';
 import { addSignature, parseSignatureFile, serializeSignatureFile } from '../sign/signature-file.js';
 import { signDetached } from '../sign/sign-detached.js';
 import type { Signer } from '../sign/signer.js';
+import { readTagFile } from '../verify/read-tag-file.js';
 import { verifyBundle } from '../verify/verify-bundle.js';
 import { nodeBackend } from './digest-backend.js';
 import { openBundleDirectory } from './open-bundle-directory.js';
@@ -14,7 +14,8 @@ import { updateTagFiles } from './update-tag-files.js';
  * the canonical manifest bytes, appends the signature to `evidence/signatures.json` and updates the tag
  * manifests atomically. Earlier signatures are kept byte for byte.
  * @returns the index of the new signature.
- * @throws EvidenceBundleError `ERR_VERIFY_INVALID` when the bundle is damaged, `ERR_SOURCE_NOT_FOUND`, `ERR_IO`
+ * @throws EvidenceBundleError `ERR_VERIFY_INVALID` when the bundle is damaged, `ERR_LIMIT_EXCEEDED`,
+ *   `ERR_SOURCE_NOT_FOUND`, `ERR_IO`
  */
 export async function signBundleDirectory(
   dir: string,
@@ -26,18 +27,15 @@ export async function signBundleDirectory(
     const first = report.findings.find((f) => f.severity === 'error');
     throw new EvidenceBundleError('ERR_VERIFY_INVALID', `refusing to sign a damaged bundle: ${first?.code}: ${first?.message}`, { cause: report });
   }
-  const read = async (path: string): Promise<Uint8Array | undefined> => {
-    try {
-      const chunks: Uint8Array[] = [];
-      for await (const c of source.read(path)) chunks.push(c);
-      return concatBytes(...chunks);
-    } catch {
-      return undefined;
-    }
+  // Read whole, so within the limits every reader of these files applies.
+  const read = async (path: string, limit: number): Promise<Uint8Array | undefined> => {
+    const bytes = await readTagFile(source, path, limit);
+    if (bytes === 'too-large') throw new EvidenceBundleError('ERR_LIMIT_EXCEEDED', `${path} exceeds ${limit} bytes`);
+    return bytes;
   };
-  const manifestBytes = await read(MANIFEST_FILE);
+  const manifestBytes = await read(MANIFEST_FILE, LIMITS.manifestBytes);
   if (manifestBytes === undefined) throw new EvidenceBundleError('ERR_BAG_INVALID', `${MANIFEST_FILE} is missing`);
-  const existing = await read(SIGNATURES_FILE);
+  const existing = await read(SIGNATURES_FILE, LIMITS.signatureFileBytes);
   const file = existing === undefined ? { signatures: [] } : parseSignatureFile(existing);
   const signature = await signDetached(manifestBytes, options.signer, { ...options.header, role: options.role });
   const next = addSignature(file, signature);
