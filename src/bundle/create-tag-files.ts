@@ -123,21 +123,42 @@ export function buildTagManifests(
   options: { backend?: DigestBackend } = {},
 ): Map<string, Uint8Array> {
   const algs = normaliseAlgorithms(algorithms);
-  const digests: Array<{ path: string; digests: DigestSet }> = [];
+  const hashed: Array<{ path: string; digests: DigestSet }> = [];
   for (const [path, bytes] of tagFiles) {
     if (TAG_MANIFEST.test(path)) continue;
-    assertBundlePath(path);
-    if (path.startsWith(`${PAYLOAD_DIR}/`)) throw new TypeError(`${JSON.stringify(path)} is a payload file, not a tag file`);
     if (!(bytes instanceof Uint8Array)) throw new TypeError(`the bytes of ${JSON.stringify(path)} are not a Uint8Array`);
     const multi = createMultiDigest(algs, options.backend === undefined ? {} : { backend: options.backend });
     multi.update(bytes);
-    digests.push({ path, digests: multi.digest() });
+    hashed.push({ path, digests: multi.digest() });
+  }
+  return serializeTagManifests(hashed, algs);
+}
+
+/**
+ * The tag manifests of {@link buildTagManifests} from digests already computed, for a caller that hashed the tag
+ * files as it streamed them. Tag manifests in the list are left out. Internal: not exported from the package.
+ * @throws EvidenceBundleError `ERR_PATH_UNSAFE`, `ERR_DIGEST_UNSUPPORTED_ALGORITHM`; `TypeError` for a path
+ *   under `data/` or given twice, or a missing digest.
+ */
+export function serializeTagManifests(
+  files: ReadonlyArray<{ path: string; digests: DigestSet }>,
+  algorithms: readonly DigestAlgorithm[],
+): Map<string, Uint8Array> {
+  const algs = normaliseAlgorithms(algorithms);
+  const listed = files.filter((f) => !TAG_MANIFEST.test(f.path));
+  for (const { path } of listed) {
+    assertBundlePath(path);
+    if (path.startsWith(`${PAYLOAD_DIR}/`)) throw new TypeError(`${JSON.stringify(path)} is a payload file, not a tag file`);
   }
   const out = new Map<string, Uint8Array>();
   for (const alg of algs) {
+    const lines = listed.map(({ path, digests }) => {
+      const digest = (digests as Record<string, string | undefined>)[alg];
+      if (digest === undefined) throw new TypeError(`${JSON.stringify(path)} has no ${alg} digest`);
+      return { path, digest };
+    });
     // serializeManifest sorts, and refuses a path given twice.
-    const text = serializeManifest(digests.map((d) => ({ path: d.path, digest: (d.digests as Record<string, string>)[alg]! })));
-    out.set(`tagmanifest-${DIGEST_ALGORITHMS[alg].bagitName}.txt`, utf8Encode(text));
+    out.set(`tagmanifest-${DIGEST_ALGORITHMS[alg].bagitName}.txt`, utf8Encode(serializeManifest(lines)));
   }
   return out;
 }
