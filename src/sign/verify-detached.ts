@@ -1,4 +1,3 @@
-import { calculateJwkThumbprint, type JWK } from 'jose';
 import { parseJson } from '../encoding/strict-json.js';
 import { base64urlDecodeStrict, base64urlEncodeToBytes, concatBytes, utf8Encode } from '../internal/bytes.js';
 import { makeFinding, type FindingCode } from '../report/codes.js';
@@ -6,6 +5,7 @@ import type { Finding } from '../report/finding-type.js';
 import { isSignatureAlgorithm, SIGNATURE_ALGORITHMS, type SignatureAlgorithm } from './algorithms.js';
 import { checkKeyFor } from './key-checks.js';
 import type { JwsSignature } from './signature-file.js';
+import { jwkThumbprint } from './thumbprint.js';
 import { importKeyFor } from './usable-jwk.js';
 
 /** Largest protected header read (bounded resources): a three-certificate `x5c` fits many times over. */
@@ -93,7 +93,7 @@ export async function verifyDetached(
     return fail('malformed', 'signature.malformed', 'the signature value is not base64url', known);
   }
   if (header['jwk'] !== undefined) {
-    const hinted = await thumbprintOf(header['jwk']);
+    const hinted = await jwkThumbprint(header['jwk']);
     if (hinted === undefined) return fail('malformed', 'signature.malformed', 'the jwk header is not a public JWK', known);
     if (kid !== undefined && hinted !== kid) {
       return fail('invalid', 'signature.header.key-hint-mismatch', `the jwk header has thumbprint ${hinted}, but kid is ${kid}`, known);
@@ -113,7 +113,7 @@ export async function verifyDetached(
       continue;
     }
     if (await verifies(payload, jws.protected, signatureBytes, key, alg)) {
-      const thumbprint = kid ?? (await thumbprintOf(key));
+      const thumbprint = kid ?? (await jwkThumbprint(key));
       return { ...known, ...(thumbprint !== undefined ? { kid: thumbprint } : {}), status: 'valid', key, findings: [] };
     }
     refusal = { code: 'signature.invalid', message: `the ${alg} signature does not verify with the key ${kid ?? ''}`.trimEnd() };
@@ -143,22 +143,13 @@ function readProtectedHeader(jws: Pick<JwsSignature, 'protected' | 'signature' |
   return header;
 }
 
-async function thumbprintOf(jwk: unknown): Promise<string | undefined> {
-  if (typeof jwk !== 'object' || jwk === null || Array.isArray(jwk)) return undefined;
-  try {
-    return await calculateJwkThumbprint(jwk as JWK, 'sha256');
-  } catch {
-    return undefined;
-  }
-}
-
 // The trusted keys a kid names: by thumbprint (how evidence-bundle names keys) or by the kid the verifier gave
 // its own key (how other JOSE producers name them). Without a kid, every trusted key is a candidate, up to a bound.
 async function candidateKeys(trusted: readonly JsonWebKey[], kid: string | undefined): Promise<JsonWebKey[]> {
   if (kid === undefined) return trusted.slice(0, MAX_KEYS_WITHOUT_KID);
   const found: JsonWebKey[] = [];
   for (const key of trusted) {
-    if ((key as { kid?: unknown }).kid === kid || (await thumbprintOf(key)) === kid) found.push(key);
+    if ((key as { kid?: unknown }).kid === kid || (await jwkThumbprint(key)) === kid) found.push(key);
   }
   return found;
 }

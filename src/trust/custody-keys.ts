@@ -1,7 +1,7 @@
-import { calculateJwkThumbprint, type JWK } from 'jose';
 import { parseCustodyLog } from '../custody/parse-custody-log.js';
 import { parseJson } from '../encoding/strict-json.js';
 import { base64urlDecodeStrict } from '../internal/bytes.js';
+import { jwkThumbprint } from '../sign/thumbprint.js';
 import { verifyCertificateChain } from '../x509/verify-chain.js';
 import type { TrustPolicy } from './trust-policy.js';
 
@@ -34,7 +34,7 @@ export async function custodyKeys(log: Uint8Array, policy: TrustPolicy, currentD
     for (const authority of anchored) {
       const chain = await verifyCertificateChain(x5c, { anchors: authority.x509Anchors!, time: currentDate, requiredKeyUsage: ['digitalSignature'] });
       if (chain.status !== 'valid' || chain.leafPublicJwk === undefined) continue;
-      if ((await calculateJwkThumbprint(chain.leafPublicJwk as JWK, 'sha256')) === kid) {
+      if ((await jwkThumbprint(chain.leafPublicJwk)) === kid) {
         keys.push(chain.leafPublicJwk);
         break;
       }

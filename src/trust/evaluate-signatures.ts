@@ -1,6 +1,6 @@
-import { calculateJwkThumbprint } from 'jose';
 import type { Finding } from '../report/finding-type.js';
 import type { JwsSignature } from '../sign/signature-file.js';
+import { jwkThumbprint } from '../sign/thumbprint.js';
 import { verifyDetached } from '../sign/verify-detached.js';
 import { verifyCertificateChain } from '../x509/verify-chain.js';
 import { checkRequirements, type JudgedSignature } from './check-requirements.js';
@@ -193,8 +193,8 @@ async function selectKey(
   if (valid.length > 0) {
     const best = preferred(valid.map((v) => v.authority), role, signingTime, skew);
     const chosen = valid.find((v) => v.authority === best)!;
-    const thumbprint = await calculateJwkThumbprint(chosen.leaf, 'sha256');
-    if (kid !== undefined && thumbprint !== kid) {
+    const thumbprint = await jwkThumbprint(chosen.leaf);
+    if (thumbprint === undefined || (kid !== undefined && thumbprint !== kid)) {
       const message = `the leaf certificate certifies key ${thumbprint}, but the signature names key ${kid}`;
       return { findings: [policyFinding('policy.certificate.key-mismatch', message, at(chosen.authority.id))], mismatch: true };
     }

@@ -1,4 +1,4 @@
-import { calculateJwkThumbprint } from 'jose';
+import { jwkThumbprint } from '../sign/thumbprint.js';
 import type { TrustedAuthority, TrustPolicy } from './trust-policy.js';
 
 /** A key of the policy with the authority that holds it. */
@@ -15,7 +15,9 @@ export async function indexPolicyKeys(policy: TrustPolicy): Promise<Map<string, 
   const index = new Map<string, PolicyKey[]>();
   for (const authority of policy.authorities) {
     for (const key of authority.keys ?? []) {
-      const kid = await calculateJwkThumbprint(key as JsonWebKey, 'sha256');
+      const kid = await jwkThumbprint(key);
+      // The policy schema requires the hashed members, so every key has a thumbprint.
+      if (kid === undefined) continue;
       const list = index.get(kid) ?? [];
       list.push({ authority, key: key as JsonWebKey });
       index.set(kid, list);
