@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LIMITS } from '../bundle/layout.js';
 import { findPathCollisions } from '../path/bundle-path.js';
 import { ActorSchema } from './actor.js';
 import { AuthoritySchema } from './authority.js';
@@ -9,9 +10,6 @@ import { LegalBasisSchema } from './legal-basis.js';
 
 /** The format version this library writes. Readers accept any 1.x: minor versions only add optional members. */
 export const FORMAT_VERSION = '1.0';
-
-/** Most items a manifest may list (docs/format.md, "Limits"). */
-export const MAX_ITEMS = 1_000_000;
 
 const ManifestShape = z.strictObject({
   formatVersion: z
@@ -35,7 +33,7 @@ const ManifestShape = z.strictObject({
   legalBasis: LegalBasisSchema,
   handling: HandlingSchema,
   actors: z.array(ActorSchema).max(10_000).meta({ description: 'People and offices that acted on the evidence; ids unique; may be empty' }),
-  items: z.array(ItemSchema).max(MAX_ITEMS).meta({ description: 'The evidence items; ids unique, paths unique even after case folding' }),
+  items: z.array(ItemSchema).max(LIMITS.items).meta({ description: 'The evidence items; ids unique, paths unique even after case folding' }),
 });
 
 type Shape = z.infer<typeof ManifestShape>;
