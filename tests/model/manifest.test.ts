@@ -2,9 +2,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { describe, expect, it } from 'vitest';
+import { LIMITS } from '../../src/bundle/layout.js';
 import { canonicalizeToBytes } from '../../src/encoding/jcs.js';
 import { toHex } from '../../src/internal/bytes.js';
 import { checkManifest } from '../../src/model/check-manifest.js';
+import { toJsonSchema } from '../../src/model/json-schemas.js';
 import { parseManifest } from '../../src/model/parse-manifest.js';
 import { REPO_ROOT } from '../helpers/vectors.js';
 import { committedValidator, jsonFiles, loadJson } from './helpers.js';
@@ -119,5 +121,15 @@ describe('the worked example of docs/format.md', () => {
     const bytes = canonicalizeToBytes(loadJson('examples', 'manifests', 'nl-to-gh-second-protocol-emergency.json'));
     const doc = readFileSync(join(REPO_ROOT, 'docs', 'format.md'), 'utf8');
     expect(doc).toContain(`are ${bytes.length.toLocaleString('en')} bytes long with SHA-256\n\`${toHex(sha256(bytes))}\``);
+  });
+});
+
+describe('bounded resources', () => {
+  // Security rule: the item count is bounded. zod refuses the array by its length, before it reads any element.
+  it(`refuses a manifest listing more than LIMITS.items (${LIMITS.items.toLocaleString('en')}) items, at /items`, () => {
+    const manifest = loadJson('examples', 'manifests', EXAMPLES[0]!) as { items: unknown[] };
+    const one = manifest.items[0];
+    expect(pointersOf({ ...manifest, items: new Array(LIMITS.items + 1).fill(one) })).toEqual(['/items']);
+    expect(toJsonSchema('manifest')).toMatchObject({ properties: { items: { maxItems: LIMITS.items } } });
   });
 });
