@@ -75,15 +75,6 @@ export function parseCertificate(der: Uint8Array): pkijs.Certificate | undefined
   }
 }
 
-/**
- * The DER bytes of a parsed value exactly as received (signatures cover received bytes, not a re-encoding).
- * @example
- * const signed = receivedBytes(tstInfoOctets.valueBlock);
- */
-export function receivedBytes(value: { valueBeforeDecodeView: Uint8Array }): Uint8Array {
-  return new Uint8Array(value.valueBeforeDecodeView);
-}
-
 const NAME_KEYS: Record<string, string> = {
   '2.5.4.3': 'CN', '2.5.4.6': 'C', '2.5.4.7': 'L', '2.5.4.8': 'ST', '2.5.4.10': 'O', '2.5.4.11': 'OU',
   '2.5.4.5': 'serialNumber', '1.2.840.113549.1.9.1': 'emailAddress', '2.5.4.97': 'organizationIdentifier',
