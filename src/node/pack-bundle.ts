@@ -68,7 +68,10 @@ export async function packBundle(output: string, options: PackOptions): Promise<
   const algorithms = normaliseAlgorithms(options.algorithms ?? []);
   checkItemPaths(options.items);
   if (await exists(target)) throw new EvidenceBundleError('ERR_TARGET_EXISTS', `${output} already exists`);
-  for (const item of options.items) if (typeof item.source === 'string') await statSource(item.source);
+  // Every source is checked before anything is written, many at a time: one lstat after another cost seconds
+  // for 100,000 files.
+  const files = options.items.flatMap((item) => (typeof item.source === 'string' ? [item.source] : []));
+  await mapWithConcurrency(files, STAT_CONCURRENCY, async (file) => void (await statSource(file)));
 
   const parent = dirname(target);
   await fsp.mkdir(parent, { recursive: true }).catch((cause: unknown) => {
@@ -136,6 +139,8 @@ async function exists(path: string): Promise<boolean> {
 
 /** Files copied and hashed at the same time while packing. */
 const PACK_CONCURRENCY = 16;
+/** Sources checked at the same time before packing. */
+const STAT_CONCURRENCY = 64;
 
 /**
  * Maps `items` with at most `limit` calls in flight; the results keep the items' order. After a failure no new
