@@ -1,7 +1,7 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { constantTimeEqual } from '../internal/bytes.js';
-import { decodeDer, sameName } from '../x509/der.js';
+import { decodeDer, sameName, type DerCertificate } from '../x509/der.js';
 import { hashOf } from '../x509/verify-signature.js';
 
 /** Largest TimeStampToken accepted (bounded resources): a token with a three-level chain is a few KiB. */
@@ -19,11 +19,8 @@ export const TIMESTAMP_OIDS = {
   subjectKeyIdentifier: '2.5.29.14',
 } as const;
 
-/** A certificate carried in the token, with the DER bytes it was received as. */
-export interface TokenCertificate {
-  der: Uint8Array;
-  cert: pkijs.Certificate;
-}
+/** A certificate carried in the token, or a trust anchor that may be the TSA certificate itself. */
+export type TokenCertificate = DerCertificate;
 
 /** The parts of a TimeStampToken (RFC 3161 section 2.4.2) that verification and the client look at. */
 export interface ParsedTimestampToken {

@@ -3,7 +3,7 @@ import * as pkijs from 'pkijs';
 import { constantTimeEqual, toHex } from '../internal/bytes.js';
 import type { Finding } from '../report/finding-type.js';
 import { policyFinding } from '../trust/policy-finding.js';
-import { certificatesFromText, nameToString, parseCertificate, sameName } from '../x509/der.js';
+import { nameToString, parseAnchors, sameName } from '../x509/der.js';
 import { extendedKeyUsageOf, keyUsageOf } from '../x509/usage.js';
 import { MAX_CHAIN_LENGTH, verifyCertificateChain, type ChainResult } from '../x509/verify-chain.js';
 import { hashOf, verifySignature, type Hash } from '../x509/verify-signature.js';
@@ -114,7 +114,7 @@ async function verify(der: Uint8Array, options: VerifyTimestampOptions): Promise
   }
 
   // 2. The signer certificate: in the token (certReq), or an anchor that is the TSA certificate itself.
-  const anchorCerts = anchorCertificates(options.anchors);
+  const anchorCerts = parseAnchors(options.anchors);
   const signer = findSignerCertificate(signerInfo, parsed.certificates) ?? findSignerCertificate(signerInfo, anchorCerts);
   if (signer === undefined) {
     return fail(known, 'untrusted', 'the TSA certificate is neither in the token nor among the anchors: the signature cannot be checked');
@@ -271,17 +271,6 @@ function buildPath(signer: TokenCertificate, pool: readonly TokenCertificate[]):
     path.push(issuer);
   }
   return path;
-}
-
-function anchorCertificates(anchors: readonly string[]): TokenCertificate[] {
-  const out: TokenCertificate[] = [];
-  for (const text of anchors) {
-    for (const der of (typeof text === 'string' ? certificatesFromText(text) : undefined) ?? []) {
-      const cert = parseCertificate(der);
-      if (cert !== undefined) out.push({ der, cert });
-    }
-  }
-  return out;
 }
 
 async function digest(name: Hash | 'SHA-1', data: Uint8Array): Promise<Uint8Array> {

@@ -37,6 +37,27 @@ export function certificatesFromText(text: string): Uint8Array[] | undefined {
   return ders.length === 0 || ders.some((d) => d === undefined) ? undefined : (ders as Uint8Array[]);
 }
 
+/** An X.509 certificate with the DER bytes it arrived as (hashes and comparisons are over those bytes). */
+export interface DerCertificate {
+  der: Uint8Array;
+  cert: pkijs.Certificate;
+}
+
+/**
+ * The certificates of trust anchors given as PEM texts or base64 DER strings ({@link certificatesFromText}). An
+ * anchor that does not parse anchors nothing (the policy parser reports it); never throws.
+ * @example
+ * const anchors = parseAnchors(policy.timestampAuthorities[0].anchors);
+ */
+export function parseAnchors(anchors: readonly string[]): DerCertificate[] {
+  return anchors.flatMap((text) =>
+    ((typeof text === 'string' ? certificatesFromText(text) : undefined) ?? []).flatMap((der) => {
+      const cert = parseCertificate(der);
+      return cert === undefined ? [] : [{ der, cert }];
+    }),
+  );
+}
+
 /**
  * Decodes one DER value with nothing after it; undefined when the bytes are not exactly one value, or not in
  * the encoding they re-encode to. asn1js parses BER leniently (a declared length shorter than the content is

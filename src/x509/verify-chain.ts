@@ -3,7 +3,7 @@ import type * as pkijs from 'pkijs';
 import { constantTimeEqual } from '../internal/bytes.js';
 import type { Finding } from '../report/finding-type.js';
 import { policyFinding } from '../trust/policy-finding.js';
-import { certificatesFromText, decodeBase64, nameToString, parseCertificate, sameName } from './der.js';
+import { decodeBase64, nameToString, parseAnchors, parseCertificate, sameName, type DerCertificate } from './der.js';
 import { publicJwkOf } from './public-jwk.js';
 import { extendedKeyUsageOf, keyUsageOf } from './usage.js';
 import { verifySignature } from './verify-signature.js';
@@ -54,11 +54,6 @@ const BASIC_CONSTRAINTS = '2.5.29.19';
 // (RFC 5280 section 4.2: an unrecognised critical extension must be rejected).
 const KNOWN_EXTENSIONS = new Set(['2.5.29.19', '2.5.29.15', '2.5.29.37', '2.5.29.14', '2.5.29.35', '2.5.29.17', '2.5.29.32']);
 
-interface Received {
-  der: Uint8Array;
-  cert: pkijs.Certificate;
-}
-
 /**
  * Validates an X.509 certificate chain carried in a JWS `x5c` header (RFC 7515 section 4.1.6: base64 DER,
  * leaf first, each certificate certified by the next) against trust anchors, at a given time (RFC 5280
@@ -96,7 +91,7 @@ async function validate(x5c: readonly string[], options: VerifyChainOptions): Pr
   if (!Array.isArray(x5c) || x5c.length === 0 || x5c.length > MAX_CHAIN_LENGTH) {
     return fail('malformed', `x5c must hold 1 to ${MAX_CHAIN_LENGTH} certificates`);
   }
-  const certs: Received[] = [];
+  const certs: DerCertificate[] = [];
   for (const [i, text] of x5c.entries()) {
     const der = typeof text === 'string' ? decodeBase64(text) : undefined;
     const cert = der === undefined ? undefined : parseCertificate(der);
@@ -216,17 +211,11 @@ async function issuedBy(cert: pkijs.Certificate, issuer: pkijs.Certificate): Pro
  * (an intermediate, or the TSA certificate itself) still ends at the anchor.
  */
 async function findAnchor(
-  certs: readonly Received[],
+  certs: readonly DerCertificate[],
   anchors: readonly string[],
 ): Promise<{ index: number; anchor: pkijs.Certificate | 'included' } | undefined> {
   if (!Array.isArray(anchors)) return undefined;
-  // An anchor that does not parse anchors nothing; the policy parser reports it.
-  const trusted = anchors
-    .flatMap((text) => (typeof text === 'string' ? certificatesFromText(text) : undefined) ?? [])
-    .flatMap((der) => {
-      const cert = parseCertificate(der);
-      return cert === undefined ? [] : [{ der, cert }];
-    });
+  const trusted = parseAnchors(anchors);
   for (const [index, { der, cert }] of certs.entries()) {
     if (trusted.some((a) => constantTimeEqual(a.der, der))) return { index, anchor: 'included' };
     for (const anchor of trusted) {
