@@ -1,11 +1,5 @@
 import * as pkijs from 'pkijs';
-import { curveOid } from './verify-signature.js';
-
-const EC_CURVES: Readonly<Record<string, string>> = {
-  '1.2.840.10045.3.1.7': 'P-256',
-  '1.3.132.0.34': 'P-384',
-  '1.3.132.0.35': 'P-521',
-};
+import { namedCurve } from './verify-signature.js';
 
 /**
  * The public key of a certificate as a bare JWK (RFC 7517): EC P-256/P-384/P-521, Ed25519 or RSA. Only the
@@ -19,9 +13,9 @@ export async function publicJwkOf(spki: pkijs.PublicKeyInfo): Promise<JsonWebKey
   const oid = spki.algorithm.algorithmId;
   let params: EcKeyImportParams | RsaHashedImportParams | Algorithm;
   if (oid === '1.2.840.10045.2.1') {
-    const crv = EC_CURVES[curveOid(spki) ?? ''];
-    if (crv === undefined) return undefined;
-    params = { name: 'ECDSA', namedCurve: crv };
+    const curve = namedCurve(spki);
+    if (curve === undefined) return undefined;
+    params = { name: 'ECDSA', namedCurve: curve.name };
   } else if (oid === '1.3.101.112') {
     params = { name: 'Ed25519' };
   } else if (oid === '1.2.840.113549.1.1.1') {

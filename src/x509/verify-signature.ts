@@ -1,5 +1,6 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
+import { MIN_RSA_MODULUS_BITS } from '../sign/algorithms.js';
 import { decodeDer } from './der.js';
 
 /** A WebCrypto digest name accepted in signatures and imprints. */
@@ -53,8 +54,6 @@ const CURVES: Readonly<Record<string, { name: string; size: number }>> = {
   '1.3.132.0.34': { name: 'P-384', size: 48 },
   '1.3.132.0.35': { name: 'P-521', size: 66 },
 };
-/** Smallest RSA modulus accepted in a certificate path or a timestamp signer. */
-const MIN_RSA_BITS = 2048;
 
 /** Why a signature could not be checked (`unsupported-algorithm`, `bad-key`), or `true` / `false` for one that was. */
 export type SignatureCheck = boolean | 'unsupported-algorithm' | 'bad-key';
@@ -97,7 +96,7 @@ export async function verifySignature(
     const ecHash = ECDSA[sigOid] ?? (sigOid === EC_PUBLIC_KEY ? HASH_BY_OID[digestOid ?? ''] : undefined);
     if (ecHash !== undefined) {
       if (!plain) return 'unsupported-algorithm';
-      const curve = keyOid === EC_PUBLIC_KEY ? CURVES[curveOid(spki) ?? ''] : undefined;
+      const curve = keyOid === EC_PUBLIC_KEY ? namedCurve(spki) : undefined;
       if (curve === undefined) return 'bad-key';
       const key = await subtle.importKey('spki', raw, { name: 'ECDSA', namedCurve: curve.name }, false, ['verify']);
       // Strict DER (ECDSA-Sig-Value, RFC 5480 section 2.2): a loosely encoded signature is not the one signed.
@@ -131,18 +130,21 @@ export async function verifySignature(
 }
 
 /**
- * The named-curve OID of an EC SubjectPublicKeyInfo (RFC 5480 section 2.1.1), if it has one (explicit curve
- * parameters are not supported, as RFC 5480 forbids them).
+ * The named curve of an EC SubjectPublicKeyInfo (RFC 5480 section 2.1.1) with its coordinate size in bytes, when
+ * it is P-256, P-384 or P-521 (explicit curve parameters are not supported, as RFC 5480 forbids them).
  * @example
- * curveOid(cert.subjectPublicKeyInfo); // '1.2.840.10045.3.1.7' for P-256
+ * namedCurve(cert.subjectPublicKeyInfo); // { name: 'P-256', size: 32 }
  */
-export function curveOid(spki: pkijs.PublicKeyInfo): string | undefined {
+export function namedCurve(spki: pkijs.PublicKeyInfo): { name: string; size: number } | undefined {
   const params = spki.algorithm.algorithmParams as unknown;
-  return params instanceof asn1js.ObjectIdentifier ? params.valueBlock.toString() : undefined;
+  if (!(params instanceof asn1js.ObjectIdentifier)) return undefined;
+  const oid = params.valueBlock.toString();
+  return Object.hasOwn(CURVES, oid) ? CURVES[oid] : undefined;
 }
 
+// The same floor as for JWS keys: a certificate path or a timestamp signer is no weaker than a signature.
 function bigEnough(key: CryptoKey): boolean {
-  return ((key.algorithm as RsaHashedKeyAlgorithm).modulusLength ?? 0) >= MIN_RSA_BITS;
+  return ((key.algorithm as RsaHashedKeyAlgorithm).modulusLength ?? 0) >= MIN_RSA_MODULUS_BITS;
 }
 
 // WebCrypto imports RSA-PSS keys only as rsaEncryption SPKI: rewrite the id-RSASSA-PSS algorithm identifier.
