@@ -7,7 +7,7 @@ import { parseCanonicalJson } from '../encoding/strict-json.js';
 import { isEvidenceBundleError } from '../errors.js';
 import { checkManifest } from '../model/check-manifest.js';
 import type { Manifest } from '../model/manifest.js';
-import { makeFinding } from '../report/codes.js';
+import { makeFinding, type FindingCode } from '../report/codes.js';
 import type { Finding } from '../report/finding-type.js';
 import { parseSignatureFile } from '../sign/signature-file.js';
 import { custodyKeys } from '../trust/custody-keys.js';
@@ -60,7 +60,7 @@ export async function verifyBundle(source: BagSource, options: VerifyOptions = {
     // The manifest needs nothing the bag check computes: it is read and checked while the payload is hashed.
     // Whether the bag lists it is applied once the bag check is done.
     const manifestFindings: Finding[] = [];
-    const early = readManifest(source, undefined, manifestFindings);
+    const early = readManifest(source, manifestFindings);
     early.catch(() => undefined);
     const bag = await validateBag(source, {
       ...(options.backend ? { backend: options.backend } : {}),
@@ -72,14 +72,15 @@ export async function verifyBundle(source: BagSource, options: VerifyOptions = {
     if (present.has(MANIFEST_FILE)) {
       findings.push(...manifestFindings);
     } else {
-      manifestRead = await readManifest(source, present, findings);
+      manifestRead = undefined;
+      findings.push(makeFinding('manifest.missing', `${MANIFEST_FILE} is missing`, { path: MANIFEST_FILE }));
     }
     if (manifestRead !== undefined) {
-      const { manifest, bytes } = manifestRead;
-      identity = identityOf(manifest);
-      items = checkItems(manifest, bag, findings);
-      signatures = await checkSignatures(source, present, bytes, manifest, options, findings);
-      custody = await checkCustody(source, present, bytes, manifest, options, findings);
+      const read: ReadBundle = { source, present, ...manifestRead };
+      identity = identityOf(read.manifest);
+      items = checkItems(read.manifest, bag, findings);
+      signatures = await checkSignatures(read, options, findings);
+      custody = await checkCustody(read, options, findings);
     } else {
       items = [...bag.payload.keys()].map((path) => ({ id: path, path, status: 'unchecked' as const }));
     }
@@ -111,20 +112,37 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-async function readManifest(
+/** The bundle once its manifest is read: what the signature and custody checks work from. */
+interface ReadBundle {
+  source: BagSource;
+  /** The tag files the bag has. */
+  present: ReadonlySet<string>;
+  manifest: Manifest;
+  /** The manifest as stored: the bytes the signatures and the first custody event cover. */
+  manifestBytes: Uint8Array;
+}
+
+/** {@link readTagFile}, with a file past its limit reported as `tooLarge`. */
+async function readBundleFile(
   source: BagSource,
+  path: string,
+  limit: number,
   present: ReadonlySet<string> | undefined,
+  tooLarge: FindingCode,
   findings: Finding[],
-): Promise<{ manifest: Manifest; bytes: Uint8Array } | undefined> {
-  const bytes = await readTagFile(source, MANIFEST_FILE, LIMITS.manifestBytes, present);
+): ReturnType<typeof readTagFile> {
+  const bytes = await readTagFile(source, path, limit, present);
+  if (bytes === 'too-large') findings.push(makeFinding(tooLarge, `${path} exceeds ${limit} bytes`, { path }));
+  return bytes;
+}
+
+async function readManifest(source: BagSource, findings: Finding[]): Promise<Pick<ReadBundle, 'manifest' | 'manifestBytes'> | undefined> {
+  const bytes = await readBundleFile(source, MANIFEST_FILE, LIMITS.manifestBytes, undefined, 'manifest.malformed-json', findings);
   if (bytes === undefined) {
     findings.push(makeFinding('manifest.missing', `${MANIFEST_FILE} is missing`, { path: MANIFEST_FILE }));
     return undefined;
   }
-  if (bytes === 'too-large') {
-    findings.push(makeFinding('manifest.malformed-json', `${MANIFEST_FILE} exceeds ${LIMITS.manifestBytes} bytes`, { path: MANIFEST_FILE }));
-    return undefined;
-  }
+  if (bytes === 'too-large') return undefined;
   let value: unknown;
   try {
     value = parseCanonicalJson(bytes, { maxBytes: LIMITS.manifestBytes });
@@ -135,7 +153,7 @@ async function readManifest(
   }
   const checked = checkManifest(value);
   findings.push(...checked.findings.map((f) => ({ ...f, path: f.path ?? MANIFEST_FILE })));
-  return checked.manifest === undefined ? undefined : { manifest: checked.manifest, bytes };
+  return checked.manifest === undefined ? undefined : { manifest: checked.manifest, manifestBytes: bytes };
 }
 
 function identityOf(m: Manifest): BundleIdentity {
@@ -205,24 +223,17 @@ function checkItems(manifest: Manifest, bag: BagValidation, findings: Finding[])
   return results;
 }
 
-async function checkSignatures(
-  source: BagSource,
-  present: ReadonlySet<string>,
-  manifestBytes: Uint8Array,
-  manifest: Manifest,
-  options: VerifyOptions,
-  findings: Finding[],
-): Promise<SignatureResult[]> {
-  const bytes = await readTagFile(source, SIGNATURES_FILE, LIMITS.signatureFileBytes, present);
+async function checkSignatures(read: ReadBundle, options: VerifyOptions, findings: Finding[]): Promise<SignatureResult[]> {
+  const bytes = await readBundleFile(read.source, SIGNATURES_FILE, LIMITS.signatureFileBytes, read.present, 'signature.malformed', findings);
   if (bytes === undefined) {
     findings.push(makeFinding('verify.unsigned', `${SIGNATURES_FILE} is missing: the bundle is not signed`, { path: SIGNATURES_FILE }));
     return [];
   }
+  if (bytes === 'too-large') return [];
   let file;
   try {
-    if (bytes === 'too-large') throw new Error(`exceeds ${LIMITS.signatureFileBytes} bytes`);
+    // At most LIMITS.signatures entries: the schema of the signature file says so.
     file = parseSignatureFile(bytes);
-    if (file.signatures.length > LIMITS.signatures) throw new Error(`more than ${LIMITS.signatures} signatures`);
   } catch (error) {
     findings.push(makeFinding('signature.malformed', `${SIGNATURES_FILE}: ${describe(error)}`, { path: SIGNATURES_FILE }));
     return [];
@@ -232,9 +243,9 @@ async function checkSignatures(
     return [];
   }
   const policy = options.policy ?? trustPolicyFromKeys(options.trustedKeys ?? []);
-  const evaluation = await evaluateSignatures(manifestBytes, file.signatures, {
+  const evaluation = await evaluateSignatures(read.manifestBytes, file.signatures, {
     policy,
-    senderCountry: manifest.legalBasis.executingAuthority.country,
+    senderCountry: read.manifest.legalBasis.executingAuthority.country,
     currentDate: options.currentDate ?? new Date(),
   });
   findings.push(...evaluation.findings.map((f) => ({ ...f, path: f.path ?? SIGNATURES_FILE })));
@@ -252,23 +263,13 @@ async function checkSignatures(
 }
 
 /** Verifies the custody log, when the bundle has one, against this bundle's manifest and the trusted keys. */
-async function checkCustody(
-  source: BagSource,
-  present: ReadonlySet<string>,
-  manifestBytes: Uint8Array,
-  manifest: Manifest,
-  options: VerifyOptions,
-  findings: Finding[],
-): Promise<VerificationReport['custody']> {
-  const bytes = await readTagFile(source, CUSTODY_FILE, LIMITS.custodyBytes, present);
+async function checkCustody(read: ReadBundle, options: VerifyOptions, findings: Finding[]): Promise<VerificationReport['custody']> {
+  const bytes = await readBundleFile(read.source, CUSTODY_FILE, LIMITS.custodyBytes, read.present, 'custody.too-large', findings);
   if (bytes === undefined) return null;
-  if (bytes === 'too-large') {
-    findings.push(makeFinding('custody.too-large', `${CUSTODY_FILE} exceeds ${LIMITS.custodyBytes} bytes`, { path: CUSTODY_FILE }));
-    return { events: [], custodians: {} };
-  }
+  if (bytes === 'too-large') return { events: [], custodians: {} };
   const check = await verifyCustodyLog(bytes, {
-    manifestBytes,
-    itemIds: new Set(manifest.items.map((i) => i.id)),
+    manifestBytes: read.manifestBytes,
+    itemIds: new Set(read.manifest.items.map((i) => i.id)),
     // Custody events are signed by the people who held the evidence: any key of the policy's authorities, or
     // certified by one's X.509 anchor (or the plain trusted keys), may sign one; the log's own rules decide who
     // may do what.
