@@ -42,7 +42,14 @@ export async function signDetached(payload: Uint8Array, signer: Signer, options:
     ...(x5c !== undefined ? { x5c: [...x5c] } : {}),
   };
   const protectedB64 = base64urlEncode(canonicalizeToBytes(header));
-  const signingInput = concatBytes(utf8Encode(`${protectedB64}.`), base64urlEncodeToBytes(payload));
-  const signature = await signer.sign(signingInput);
+  const signature = await signer.sign(jwsSigningInput(protectedB64, payload));
   return { protected: protectedB64, signature: base64urlEncode(signature) };
+}
+
+/**
+ * The JWS Signing Input, built as bytes: ASCII(BASE64URL(protected) "." BASE64URL(payload)) (RFC 7515 section
+ * 5.1 step 8). Signer and verifier share it so that they can never disagree on what is signed.
+ */
+export function jwsSigningInput(protectedB64: string, payload: Uint8Array): Uint8Array {
+  return concatBytes(utf8Encode(`${protectedB64}.`), base64urlEncodeToBytes(payload));
 }

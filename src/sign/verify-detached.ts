@@ -1,9 +1,10 @@
 import { parseJson } from '../encoding/strict-json.js';
-import { base64urlDecodeStrict, base64urlEncodeToBytes, concatBytes, utf8Encode } from '../internal/bytes.js';
+import { base64urlDecodeStrict } from '../internal/bytes.js';
 import { makeFinding, type FindingCode } from '../report/codes.js';
 import type { Finding } from '../report/finding-type.js';
 import { isSignatureAlgorithm, SIGNATURE_ALGORITHMS, type SignatureAlgorithm } from './algorithms.js';
 import { checkKeyFor } from './key-checks.js';
+import { jwsSigningInput } from './sign-detached.js';
 import type { JwsSignature } from './signature-file.js';
 import { jwkThumbprint } from './thumbprint.js';
 import { importKeyFor } from './usable-jwk.js';
@@ -12,6 +13,7 @@ import { importKeyFor } from './usable-jwk.js';
 export const MAX_PROTECTED_HEADER_BYTES = 64 * 1024;
 /** Most trusted keys tried for a signature that names no `kid`. */
 const MAX_KEYS_WITHOUT_KID = 16;
+const ALL_ALGORITHMS = Object.keys(SIGNATURE_ALGORITHMS) as SignatureAlgorithm[];
 
 /** Options of {@link verifyDetached}. */
 export interface VerifyDetachedOptions {
@@ -58,10 +60,37 @@ export async function verifyDetached(
   jws: Pick<JwsSignature, 'protected' | 'signature' | 'header'>,
   options: VerifyDetachedOptions,
 ): Promise<DetachedVerification> {
-  const fail = (status: DetachedVerification['status'], code: FindingCode, message: string, known: Partial<DetachedVerification> = {}) => ({
-    ...known,
-    status,
-    findings: [makeFinding(code, message)],
+  const read = await readDetachedJws(jws, options.algorithms);
+  return 'verdict' in read ? read.verdict : verifyReadJws(payload, read, options.trustedKeys);
+}
+
+/**
+ * A detached JWS whose headers were read and checked ({@link readDetachedJws}), before any key was looked for.
+ * Nothing in it is trusted yet.
+ */
+export interface ReadDetachedJws {
+  /** What a verdict reports of the header: the header itself, and its `alg`, `kid` and `role` when strings. */
+  known: Pick<DetachedVerification, 'header' | 'alg' | 'kid' | 'role'> & { header: Record<string, unknown> };
+  alg: SignatureAlgorithm;
+  /** The key the signature names: its `kid`, or else the thumbprint of its `jwk` hint. */
+  namedKid?: string;
+  protected: string;
+  signature: Uint8Array;
+}
+
+/**
+ * The key-independent half of {@link verifyDetached}: reads the protected header, checks `alg` against the
+ * table and `algorithms`, refuses `crit` and `b64: false`, decodes the signature value and checks a `jwk` hint
+ * against `kid`. No key is used and the payload is not touched, so a caller that picks the key itself (the
+ * trust policy) reads a signature once. Never throws.
+ * @returns the read JWS, or the verdict (`malformed` or `invalid`) that ends its verification
+ */
+export async function readDetachedJws(
+  jws: Pick<JwsSignature, 'protected' | 'signature' | 'header'>,
+  algorithms: readonly SignatureAlgorithm[] = ALL_ALGORITHMS,
+): Promise<ReadDetachedJws | { verdict: DetachedVerification }> {
+  const fail = (status: 'malformed' | 'invalid', code: FindingCode, message: string, known: Partial<DetachedVerification> = {}) => ({
+    verdict: { ...known, status, findings: [makeFinding(code, message)] },
   });
   let header: Record<string, unknown>;
   try {
@@ -72,13 +101,12 @@ export async function verifyDetached(
   const str = (name: string) => (typeof header[name] === 'string' ? (header[name] as string) : undefined);
   const alg = str('alg');
   const role = str('role');
-  let kid = str('kid');
+  const kid = str('kid');
   const known = { header, ...(alg !== undefined ? { alg } : {}), ...(kid !== undefined ? { kid } : {}), ...(role !== undefined ? { role } : {}) };
 
   if (alg === undefined) return fail('malformed', 'signature.malformed', 'the protected header has no "alg"', known);
-  const allowed: readonly string[] = options.algorithms ?? Object.keys(SIGNATURE_ALGORITHMS);
-  if (!isSignatureAlgorithm(alg) || !allowed.includes(alg)) {
-    return fail('invalid', 'signature.algorithm.not-allowed', `alg ${JSON.stringify(alg)} is not accepted (${allowed.join(', ')})`, known);
+  if (!isSignatureAlgorithm(alg) || !(algorithms as readonly string[]).includes(alg)) {
+    return fail('invalid', 'signature.algorithm.not-allowed', `alg ${JSON.stringify(alg)} is not accepted (${algorithms.join(', ')})`, known);
   }
   if (header['crit'] !== undefined) {
     return fail('invalid', 'signature.header.crit-unsupported', `crit ${JSON.stringify(header['crit'])} names extensions this verifier does not understand`, known);
@@ -86,24 +114,39 @@ export async function verifyDetached(
   if (header['b64'] !== undefined && header['b64'] !== true) {
     return fail('malformed', 'signature.malformed', 'b64 other than true is not supported: the payload must be base64url-encoded', known);
   }
-  let signatureBytes: Uint8Array;
+  let signature: Uint8Array;
   try {
-    signatureBytes = base64urlDecodeStrict(jws.signature);
+    signature = base64urlDecodeStrict(jws.signature);
   } catch {
     return fail('malformed', 'signature.malformed', 'the signature value is not base64url', known);
   }
+  let namedKid = kid;
   if (header['jwk'] !== undefined) {
     const hinted = await jwkThumbprint(header['jwk']);
     if (hinted === undefined) return fail('malformed', 'signature.malformed', 'the jwk header is not a public JWK', known);
     if (kid !== undefined && hinted !== kid) {
       return fail('invalid', 'signature.header.key-hint-mismatch', `the jwk header has thumbprint ${hinted}, but kid is ${kid}`, known);
     }
-    kid ??= hinted;
+    namedKid = hinted;
   }
+  return { known, alg, ...(namedKid !== undefined ? { namedKid } : {}), protected: jws.protected, signature };
+}
 
-  const candidates = await candidateKeys(options.trustedKeys, kid);
+/**
+ * The key half of {@link verifyDetached}: verifies a read JWS over `payload` with those of `trustedKeys` that
+ * the signature names (all of them, up to a bound, when it names none), each judged by {@link checkKeyFor}.
+ * Never throws.
+ */
+export async function verifyReadJws(payload: Uint8Array, read: ReadDetachedJws, trustedKeys: readonly JsonWebKey[]): Promise<DetachedVerification> {
+  const { known, alg, namedKid: kid } = read;
+  const fail = (status: 'invalid' | 'untrusted', code: FindingCode, message: string): DetachedVerification => ({
+    ...known,
+    status,
+    findings: [makeFinding(code, message)],
+  });
+  const candidates = await candidateKeys(trustedKeys, kid);
   if (candidates.length === 0) {
-    return fail('untrusted', 'signature.key.unknown', kid !== undefined ? `no trusted key has kid ${kid}` : 'the signature names no kid and no trusted key fits', known);
+    return fail('untrusted', 'signature.key.unknown', kid !== undefined ? `no trusted key has kid ${kid}` : 'the signature names no kid and no trusted key fits');
   }
   let refusal: { code: FindingCode; message: string } | undefined;
   for (const key of candidates) {
@@ -112,13 +155,13 @@ export async function verifyDetached(
       refusal ??= { code: problem.kind === 'too-small' ? 'signature.key.too-small' : 'signature.key.not-allowed', message: problem.message };
       continue;
     }
-    if (await verifies(payload, jws.protected, signatureBytes, key, alg)) {
+    if (await verifies(payload, read, key)) {
       const thumbprint = kid ?? (await jwkThumbprint(key));
       return { ...known, ...(thumbprint !== undefined ? { kid: thumbprint } : {}), status: 'valid', key, findings: [] };
     }
     refusal = { code: 'signature.invalid', message: `the ${alg} signature does not verify with the key ${kid ?? ''}`.trimEnd() };
   }
-  return fail('invalid', refusal!.code, refusal!.message, known);
+  return fail('invalid', refusal!.code, refusal!.message);
 }
 
 function readProtectedHeader(jws: Pick<JwsSignature, 'protected' | 'signature' | 'header'>): Record<string, unknown> {
@@ -154,16 +197,14 @@ async function candidateKeys(trusted: readonly JsonWebKey[], kid: string | undef
   return found;
 }
 
-async function verifies(payload: Uint8Array, protectedB64: string, signatureBytes: Uint8Array, key: JsonWebKey, alg: SignatureAlgorithm): Promise<boolean> {
+async function verifies(payload: Uint8Array, read: ReadDetachedJws, key: JsonWebKey): Promise<boolean> {
   try {
-    const cryptoKey = await importKeyFor(key, alg);
-    // The JWS Signing Input, built as bytes: BASE64URL(protected) "." BASE64URL(payload) (RFC 7515 section 5.2).
-    const signingInput = concatBytes(utf8Encode(`${protectedB64}.`), base64urlEncodeToBytes(payload));
+    const cryptoKey = await importKeyFor(key, read.alg);
     return await crypto.subtle.verify(
-      SIGNATURE_ALGORITHMS[alg].webCrypto,
+      SIGNATURE_ALGORITHMS[read.alg].webCrypto,
       cryptoKey,
-      signatureBytes as Uint8Array<ArrayBuffer>,
-      signingInput as Uint8Array<ArrayBuffer>,
+      read.signature as Uint8Array<ArrayBuffer>,
+      jwsSigningInput(read.protected, payload) as Uint8Array<ArrayBuffer>,
     );
   } catch {
     // A key WebCrypto cannot import or use verifies nothing.

@@ -1,7 +1,7 @@
 import type { Finding } from '../report/finding-type.js';
 import type { JwsSignature } from '../sign/signature-file.js';
 import { jwkThumbprint } from '../sign/thumbprint.js';
-import { verifyDetached } from '../sign/verify-detached.js';
+import { readDetachedJws, verifyReadJws } from '../sign/verify-detached.js';
 import { verifyCertificateChain } from '../x509/verify-chain.js';
 import { checkRequirements, type JudgedSignature } from './check-requirements.js';
 import { checkTimestamps } from './check-timestamps.js';
@@ -89,18 +89,18 @@ async function judgeSignature(
   const at = (rule?: string) => ({ signature: index, ...(rule !== undefined ? { rule } : {}) });
   const located = (list: readonly Finding[]) => list.map((f) => ({ ...f, signature: index }));
 
-  // Read the protected header with no key at all: it tells which key to look for, and a malformed signature
-  // stops here. Nothing it says is trusted yet.
-  const probe = await verifyDetached(manifestBytes, signature, { trustedKeys: [] });
-  const header = probe.header ?? {};
+  // Read the headers once, with no key: they tell which key to look for, and a malformed signature stops here.
+  // Nothing they say is trusted yet.
+  const read = await readDetachedJws(signature);
+  const { header = {}, alg, kid, role } = 'verdict' in read ? read.verdict : read.known;
   const claimed = {
-    ...(probe.alg !== undefined ? { alg: probe.alg } : {}),
-    ...(probe.kid !== undefined ? { kid: probe.kid } : {}),
-    ...(probe.role !== undefined ? { role: probe.role } : {}),
+    ...(alg !== undefined ? { alg } : {}),
+    ...(kid !== undefined ? { kid } : {}),
+    ...(role !== undefined ? { role } : {}),
     ...(typeof header['sigT'] === 'string' ? { signedAt: header['sigT'] } : {}),
   };
-  if (probe.status === 'malformed' || probe.status === 'invalid') {
-    return { result: { index, status: probe.status, trusted: false, ...claimed }, findings: located(probe.findings) };
+  if ('verdict' in read) {
+    return { result: { index, status: read.verdict.status, trusted: false, ...claimed }, findings: located(read.verdict.findings) };
   }
 
   const findings: Finding[] = [];
@@ -113,13 +113,13 @@ async function judgeSignature(
   const signingTime = stamps.genTime ?? currentDate;
   const base = { index, ...claimed, ...timestamp };
 
-  const selected = await selectKey(header, probe.kid, probe.role, signingTime, stamps.genTime !== undefined, keys, policy, at);
+  const selected = await selectKey(header, kid, role, signingTime, stamps.genTime !== undefined, keys, policy, at);
   findings.push(...selected.findings);
   if (selected.key === undefined) {
     return { result: { ...base, status: selected.mismatch ? 'invalid' : 'untrusted', trusted: false }, findings };
   }
   const { authority } = selected;
-  const check = await verifyDetached(manifestBytes, signature, { trustedKeys: [selected.key] });
+  const check = await verifyReadJws(manifestBytes, read, [selected.key]);
   if (check.status !== 'valid') {
     findings.push(...located(check.findings));
     return { result: { ...base, status: check.status, trusted: false, authority: authority.id }, findings };
