@@ -1,7 +1,6 @@
 import { parseCustodyLog } from '../custody/parse-custody-log.js';
-import { parseJson } from '../encoding/strict-json.js';
-import { base64urlDecodeStrict } from '../internal/bytes.js';
 import { jwkThumbprint } from '../sign/thumbprint.js';
+import { readDetachedJws } from '../sign/verify-detached.js';
 import { verifyCertificateChain } from '../x509/verify-chain.js';
 import type { TrustPolicy } from './trust-policy.js';
 
@@ -18,16 +17,16 @@ export async function custodyKeys(log: Uint8Array, policy: TrustPolicy, currentD
   const keys: JsonWebKey[] = policy.authorities.flatMap((a) => a.keys ?? []);
   const anchored = policy.authorities.filter((a) => a.x509Anchors !== undefined && a.x509Anchors.length > 0);
   if (anchored.length === 0) return keys;
-  const chains = new Map<string, { x5c: string[]; kid: unknown }>();
+  const chains = new Map<string, { x5c: string[]; kid: string }>();
   for (const line of parseCustodyLog(log).lines) {
     if (line.signed === undefined || chains.size >= MAX_CHAINS) continue;
-    try {
-      const header = parseJson(base64urlDecodeStrict(line.signed.protected)) as { x5c?: unknown; kid?: unknown };
-      if (Array.isArray(header.x5c) && header.x5c.every((c) => typeof c === 'string')) {
-        chains.set(`${String(header.kid)} ${header.x5c.join(',')}`, { x5c: header.x5c as string[], kid: header.kid });
-      }
-    } catch {
-      // An unreadable header is reported by the custody check itself.
+    const read = await readDetachedJws(line.signed);
+    // An unreadable or refused header is reported by the custody check itself.
+    if ('verdict' in read) continue;
+    const { header, kid } = read.known;
+    const x5c = header['x5c'];
+    if (kid !== undefined && Array.isArray(x5c) && x5c.every((c) => typeof c === 'string')) {
+      chains.set(`${kid} ${x5c.join(',')}`, { x5c: x5c as string[], kid });
     }
   }
   for (const { x5c, kid } of chains.values()) {
