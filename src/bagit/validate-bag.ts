@@ -1,4 +1,4 @@
-import { DIGEST_ALGORITHM_NAMES, type DigestBackend, type DigestSet } from '../digest/algorithms.js';
+import { DIGEST_ALGORITHM_NAMES, type DigestBackend, type DigestSet, isDigestAlgorithm } from '../digest/algorithms.js';
 import { checkBundlePath, findPathCollisions, pathCollisionKey } from '../path/bundle-path.js';
 import { makeFinding } from '../report/codes.js';
 import type { Finding } from '../report/finding-type.js';
@@ -459,7 +459,7 @@ function digestsOf(files: BagEntry[], computed: Map<string, Computed>): Map<stri
     const c = computed.get(path);
     if (c === undefined) continue;
     // Only registry algorithms leave the BagIt layer: legacy ones (MD5...) are checked here and nowhere else.
-    const digests = Object.fromEntries(Object.entries(c.digests).filter(([alg]) => bagAlgorithm(alg)?.registry !== undefined));
+    const digests = Object.fromEntries(Object.entries(c.digests).filter(([alg]) => isDigestAlgorithm(alg)));
     out.set(path, { size: c.size, digests: digests as DigestSet });
   }
   return out;
@@ -483,6 +483,7 @@ async function readWhole(source: BagSource, path: string, limit: number, finding
     findings.push(makeFinding('bag.entry.unreadable', `${path} cannot be read: ${describe(error)}`, { path }));
     return undefined;
   }
+  // Not concatBytes(...chunks): a source may yield more chunks than a call takes arguments.
   const out = new Uint8Array(size);
   let offset = 0;
   for (const c of chunks) {
@@ -500,7 +501,8 @@ async function digestOne(
   backend: DigestBackend | undefined,
   progress: (bytes: number) => void,
 ): Promise<Computed> {
-  const registry = algorithms.flatMap((a) => bagAlgorithm(a)?.registry ?? []);
+  // A registry algorithm's BagIt name is its registry name.
+  const registry = algorithms.filter(isDigestAlgorithm);
   if (source.digest !== undefined && registry.length === algorithms.length) {
     const { digests, size } = await source.digest(path, registry);
     const record = digests as Record<string, string | undefined>;

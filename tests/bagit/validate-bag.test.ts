@@ -448,6 +448,13 @@ describe('validateBag: a source that misbehaves never makes it throw', () => {
     expect(codes(result)).toEqual(expect.arrayContaining(['bag.entry.unreadable', 'bag.entry.special']));
   });
 
+  it('a tag file in more one-byte chunks than a call takes arguments', async () => {
+    // 300,000 chunks: concatenating them with a spread call overflows the stack.
+    const manifest = `${sha256('a')}  data/a.txt\n`.padEnd(300_000, '\n');
+    const result = await validateBag(memorySource(plainBag({ 'data/a.txt': 'a' }, { manifest }), { chunkSize: 1 }));
+    expect(errors(result)).toEqual([]);
+  });
+
   it('refuses what is not a source, as caller misuse', async () => {
     await expect(validateBag({} as BagSource)).rejects.toThrow(TypeError);
     await expect(validateBag(memorySource({}), { maxEntries: 0 })).rejects.toThrow(RangeError);
