@@ -1,7 +1,7 @@
 import { parseCustodyLog } from '../custody/parse-custody-log.js';
 import { jwkThumbprint } from '../sign/thumbprint.js';
 import { readDetachedJws } from '../sign/verify-detached.js';
-import { verifyCertificateChain } from '../x509/verify-chain.js';
+import { anchorCertificateChain, linkCertificateChain } from '../x509/verify-chain.js';
 import type { TrustPolicy } from './trust-policy.js';
 
 /** Most distinct `x5c` chains checked in one custody log (bounded resources): custodians are few. */
@@ -30,11 +30,13 @@ export async function custodyKeys(log: Uint8Array, policy: TrustPolicy, currentD
     }
   }
   for (const { x5c, kid } of chains.values()) {
+    // A chain that does not link, or whose leaf is another key than the event's kid, is certified by no anchor.
+    const linked = await linkCertificateChain(x5c);
+    if ('status' in linked || (await jwkThumbprint(linked.known.leafPublicJwk)) !== kid) continue;
     for (const authority of anchored) {
-      const chain = await verifyCertificateChain(x5c, { anchors: authority.x509Anchors!, time: currentDate, requiredKeyUsage: ['digitalSignature'] });
-      if (chain.status !== 'valid' || chain.leafPublicJwk === undefined) continue;
-      if ((await jwkThumbprint(chain.leafPublicJwk)) === kid) {
-        keys.push(chain.leafPublicJwk);
+      const chain = await anchorCertificateChain(linked, { anchors: authority.x509Anchors!, time: currentDate, requiredKeyUsage: ['digitalSignature'] });
+      if (chain.status === 'valid') {
+        keys.push(linked.known.leafPublicJwk);
         break;
       }
     }

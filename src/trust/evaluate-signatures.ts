@@ -2,7 +2,7 @@ import type { Finding } from '../report/finding-type.js';
 import type { JwsSignature } from '../sign/signature-file.js';
 import { jwkThumbprint } from '../sign/thumbprint.js';
 import { readDetachedJws, verifyReadJws } from '../sign/verify-detached.js';
-import { verifyCertificateChain } from '../x509/verify-chain.js';
+import { anchorCertificateChain, linkCertificateChain } from '../x509/verify-chain.js';
 import { checkRequirements, type JudgedSignature } from './check-requirements.js';
 import { checkTimestamps } from './check-timestamps.js';
 import { policyFinding } from './policy-finding.js';
@@ -181,12 +181,12 @@ async function selectKey(
   }
   const valid: Array<{ authority: TrustedAuthority; leaf: JsonWebKey }> = [];
   const failed: Array<{ authority: TrustedAuthority; status: string; reason: string }> = [];
+  // The certificates and their signatures are checked once; only the path to each authority's anchors differs.
+  const linked = await linkCertificateChain(x5c as string[]);
   for (const authority of anchored) {
-    const chain = await verifyCertificateChain(x5c as string[], {
-      anchors: authority.x509Anchors!,
-      time: signingTime,
-      requiredKeyUsage: ['digitalSignature'],
-    });
+    const chain = 'status' in linked
+      ? linked
+      : await anchorCertificateChain(linked, { anchors: authority.x509Anchors!, time: signingTime, requiredKeyUsage: ['digitalSignature'] });
     if (chain.status === 'valid' && chain.leafPublicJwk !== undefined) valid.push({ authority, leaf: chain.leafPublicJwk });
     else failed.push({ authority, status: chain.status, reason: chain.findings[0]?.message ?? chain.status });
   }

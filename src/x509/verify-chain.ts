@@ -71,23 +71,66 @@ const KNOWN_EXTENSIONS = new Set(['2.5.29.19', '2.5.29.15', '2.5.29.37', '2.5.29
  * if (chain.status === 'valid') useKey(chain.leafPublicJwk!);
  */
 export async function verifyCertificateChain(x5c: readonly string[], options: VerifyChainOptions): Promise<ChainResult> {
-  if (!(options.time instanceof Date) || Number.isNaN(options.time.getTime())) {
-    throw new TypeError('verifyCertificateChain: options.time must be a valid Date');
-  }
+  checkTime(options.time);
+  const linked = await linkCertificateChain(x5c);
+  return 'status' in linked ? linked : anchorCertificateChain(linked, options);
+}
+
+/** An `x5c` chain whose certificates parse and each sign the one before: what holds whatever the anchors. */
+export interface LinkedChain {
+  readonly certs: readonly DerCertificate[];
+  /** The leaf's key and names, reported with every verdict on the chain. */
+  readonly known: Partial<ChainResult> & { leafPublicJwk: JsonWebKey };
+}
+
+/**
+ * The first half of {@link verifyCertificateChain}, which does not depend on the anchors: decodes and parses
+ * the certificates, reads the leaf key and checks that each certificate is signed by the next. A caller that
+ * judges one chain against the anchors of several authorities links it once, then calls
+ * {@link anchorCertificateChain} for each. Never throws.
+ * @returns the linked chain, or the verdict (`malformed` or `invalid`) that ends its verification
+ * @example
+ * const linked = await linkCertificateChain(header.x5c);
+ * const verdict = 'status' in linked ? linked : await anchorCertificateChain(linked, { anchors: [rootPem], time });
+ */
+export async function linkCertificateChain(x5c: readonly string[]): Promise<LinkedChain | ChainResult> {
   try {
-    return await validate(x5c, options);
+    return await link(x5c);
   } catch (cause) {
-    // A structure pkijs accepted but cannot process further: fail closed, never "valid".
-    return { status: 'malformed', findings: [policyFinding('policy.certificate.invalid', `the chain cannot be processed: ${String(cause)}`)] };
+    return cannotProcess(cause);
   }
 }
 
-async function validate(x5c: readonly string[], options: VerifyChainOptions): Promise<ChainResult> {
-  const fail = (status: Exclude<ChainResult['status'], 'valid'>, message: string, known: Partial<ChainResult> = {}): ChainResult => ({
-    ...known,
-    status,
-    findings: [policyFinding(FINDING_OF[status], message)],
-  });
+/**
+ * The second half of {@link verifyCertificateChain}: the path of a {@link LinkedChain} to `options.anchors`, its
+ * validity at `options.time`, the CA constraints and the leaf's usages. Never throws on hostile input.
+ * @throws TypeError when `options.time` is not a valid Date
+ */
+export async function anchorCertificateChain(chain: LinkedChain, options: VerifyChainOptions): Promise<ChainResult> {
+  checkTime(options.time);
+  try {
+    return await anchor(chain, options);
+  } catch (cause) {
+    return cannotProcess(cause);
+  }
+}
+
+function checkTime(time: unknown): void {
+  if (!(time instanceof Date) || Number.isNaN(time.getTime())) {
+    throw new TypeError('verifyCertificateChain: options.time must be a valid Date');
+  }
+}
+
+// A structure pkijs accepted but cannot process further: fail closed, never "valid".
+function cannotProcess(cause: unknown): ChainResult {
+  return { status: 'malformed', findings: [policyFinding('policy.certificate.invalid', `the chain cannot be processed: ${String(cause)}`)] };
+}
+
+function fail(status: Exclude<ChainResult['status'], 'valid'>, message: string, known: Partial<ChainResult> = {}): ChainResult {
+  return { ...known, status, findings: [policyFinding(FINDING_OF[status], message)] };
+}
+
+async function link(x5c: readonly string[]): Promise<LinkedChain | ChainResult> {
   if (!Array.isArray(x5c) || x5c.length === 0 || x5c.length > MAX_CHAIN_LENGTH) {
     return fail('malformed', `x5c must hold 1 to ${MAX_CHAIN_LENGTH} certificates`);
   }
@@ -114,7 +157,11 @@ async function validate(x5c: readonly string[], options: VerifyChainOptions): Pr
     const problem = await issuedBy(certs[i]!.cert, certs[i + 1]!.cert);
     if (problem !== undefined) return fail('invalid', `x5c[${i}] ${problem} x5c[${i + 1}] (x5c must be leaf first, each certificate followed by its issuer)`, known);
   }
+  return { certs, known: { ...known, leafPublicJwk } };
+}
 
+async function anchor({ certs, known }: LinkedChain, options: VerifyChainOptions): Promise<ChainResult> {
+  const leaf = certs[0]!.cert;
   const found = await findAnchor(certs, options.anchors);
   if (found === undefined) {
     const top = certs[certs.length - 1]!.cert;

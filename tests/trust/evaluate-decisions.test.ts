@@ -12,9 +12,15 @@ const text = (value: unknown) => encodeBase64(new TextEncoder().encode(JSON.stri
 const json = (b64: string) => JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))));
 
 // A scripted certificate "chain": one base64 element naming the leaf key, the root it leads to and its expiry.
+// Linking reads the script (LinkedChain); anchoring answers with a ChainResult.
+type ScriptedCertificate = { leaf: JsonWebKey; root: string; notAfter?: string };
 vi.mock('../../src/x509/verify-chain.js', () => ({
-  verifyCertificateChain: async (x5c: string[], o: { anchors: string[]; time: Date }) => {
-    const cert = json(x5c[0]!) as { leaf: JsonWebKey; root: string; notAfter?: string };
+  linkCertificateChain: async (x5c: string[]) => {
+    const cert = json(x5c[0]!) as ScriptedCertificate;
+    return { certs: [], known: { leafPublicJwk: cert.leaf }, cert };
+  },
+  anchorCertificateChain: async (chain: { cert: ScriptedCertificate }, o: { anchors: string[]; time: Date }) => {
+    const { cert } = chain;
     if (!o.anchors.some((a) => a.includes(cert.root))) return { status: 'untrusted', findings: [{ message: 'no anchor' }] };
     if (cert.notAfter !== undefined && o.time.getTime() > Date.parse(cert.notAfter)) return { status: 'expired', findings: [{ message: 'leaf expired' }] };
     return { status: 'valid', leafPublicJwk: cert.leaf, findings: [] };
