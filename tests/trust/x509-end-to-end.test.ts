@@ -97,6 +97,48 @@ describe.skipIf(!OPENSSL_AVAILABLE)('evaluateSignatures with openssl certificate
     }
   });
 
+  it('is INDETERMINATE for a chain self-signed by the attacker under the name of the policy root', async () => {
+    const attacker = await createOpensslPki();
+    const selfSigned = await createOpensslPki({ intermediates: 0, root: { keyUsage: 'critical,digitalSignature,keyCertSign' } });
+    try {
+      // Same distinguished names as the policy's PKI: only the signatures tell the certificates apart.
+      expect(attacker.root.subject).toBe(pki.root.subject);
+      expect(selfSigned.root.subject).toBe(pki.root.subject);
+      const carriesRoot = await signDetached(MANIFEST, await createJwkSigner(attacker.leaf.privateJwk, { x5c: [...attacker.x5c, attacker.root.base64] }), { role: 'certifier' });
+      const rootSigns = await signDetached(MANIFEST, await createJwkSigner(selfSigned.root.privateJwk, { x5c: [selfSigned.root.base64] }), { role: 'certifier' });
+      for (const signature of [carriesRoot, rootSigns]) {
+        const { results, findings } = await evaluate([signature]);
+        expect(results[0]).toMatchObject({ status: 'untrusted', trusted: false });
+        expect(codes(findings)).toEqual(['policy.certificate.untrusted', 'policy.no-trusted-signature']);
+        expect(outcomeOf(findings)).toBe('INDETERMINATE');
+      }
+    } finally {
+      await Promise.all([attacker.dispose(), selfSigned.dispose()]);
+    }
+  });
+
+  it('does not trust a valid chain to the anchor of an authority that is not trusted in the claimed role', async () => {
+    const other = await createOpensslPki();
+    try {
+      const roles = policyWith({
+        authorities: [
+          { id: 'vn-packagers', name: 'Packagers CA', country: 'VN', roles: ['packager'], x509Anchors: [pki.root.pem] },
+          { id: 'vn-certifiers', name: 'Certifiers CA', country: 'VN', roles: ['certifier'], x509Anchors: [other.root.pem] },
+        ],
+        requirements: [{ id: 'sender-certifier', role: 'certifier', country: 'sender', min: 1 }],
+      });
+      const { results, findings } = await evaluateSignatures(MANIFEST, [await sign(pki.leaf)], { policy: roles, senderCountry: 'VN', currentDate: new Date() });
+      expect(results[0]).toMatchObject({ status: 'valid', trusted: false, authority: 'vn-packagers', role: 'certifier' });
+      expect(findings.map((f) => [f.code, f.rule])).toEqual([
+        ['policy.role.not-allowed', 'vn-packagers'],
+        ['policy.requirement.unmet', 'sender-certifier'],
+      ]);
+      expect(outcomeOf(findings)).toBe('INDETERMINATE');
+    } finally {
+      await other.dispose();
+    }
+  });
+
   it('trusts a custody event signed by a certified key (x5c to the policy root), and not one to another root', async () => {
     const logSignedBy = async (leaf: IssuedCertificate, x5c: string[]) => {
       const signer = await createJwkSigner(leaf.privateJwk, { x5c });

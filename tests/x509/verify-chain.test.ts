@@ -111,6 +111,21 @@ describe.skipIf(!OPENSSL_AVAILABLE)('verifyCertificateChain with openssl certifi
     expect((await verify(pki.x5c, [])).status).toBe('untrusted');
   });
 
+  it('is untrusted for an impostor PKI under the anchor\'s own names, its self-signed root carried or alone', async () => {
+    const impostor = await createOpensslPki({ root: { keyUsage: 'critical,digitalSignature,keyCertSign' } });
+    try {
+      expect(impostor.root.subject).toBe(pki.root.subject);
+      expect(impostor.intermediates[0]!.subject).toBe(pki.intermediates[0]!.subject);
+      for (const x5c of [impostor.x5c, [...impostor.x5c, impostor.root.base64], [impostor.root.base64]]) {
+        const r = await verify(x5c);
+        expect(r.status).toBe('untrusted');
+        expect(codes(r)).toEqual(['policy.certificate.untrusted']);
+      }
+    } finally {
+      await impostor.dispose();
+    }
+  });
+
   it('is invalid for a chain in the wrong order', async () => {
     const r = await verify([pki.intermediates[0]!.base64, pki.leaf.base64]);
     expect(r.status).toBe('invalid');
