@@ -29,10 +29,12 @@ export interface BundleInspection {
  */
 export async function inspectBundle(source: BagSource, options: { trustedKeys?: readonly JsonWebKey[] } = {}): Promise<BundleInspection> {
   const findings: Finding[] = [];
+  // What cannot be read is not shown; `evb verify` says why.
+  const read = (path: string, limit: number) => readTagFile(source, path, limit).catch(() => undefined);
   let manifest: Manifest | undefined;
   // Item ids as the manifest lists them, even when the manifest breaks the schema: the timeline still shows.
   let itemIds = new Set<string>();
-  const manifestBytes = await readTagFile(source, MANIFEST_FILE, LIMITS.manifestBytes);
+  const manifestBytes = await read(MANIFEST_FILE, LIMITS.manifestBytes);
   if (manifestBytes instanceof Uint8Array) {
     try {
       const value = parseCanonicalJson(manifestBytes, { maxBytes: LIMITS.manifestBytes }) as { items?: unknown };
@@ -45,7 +47,7 @@ export async function inspectBundle(source: BagSource, options: { trustedKeys?: 
     }
   }
   const signatures: BundleInspection['signatures'] = [];
-  const sigBytes = await readTagFile(source, SIGNATURES_FILE, LIMITS.signatureFileBytes);
+  const sigBytes = await read(SIGNATURES_FILE, LIMITS.signatureFileBytes);
   if (sigBytes instanceof Uint8Array) {
     try {
       for (const [index, s] of parseSignatureFile(sigBytes).signatures.entries()) {
@@ -59,7 +61,7 @@ export async function inspectBundle(source: BagSource, options: { trustedKeys?: 
     }
   }
   let custody: BundleInspection['custody'];
-  const log = await readTagFile(source, CUSTODY_FILE, LIMITS.custodyBytes);
+  const log = await read(CUSTODY_FILE, LIMITS.custodyBytes);
   if (log instanceof Uint8Array && manifestBytes instanceof Uint8Array) {
     const check = await verifyCustodyLog(log, {
       manifestBytes,

@@ -1,10 +1,12 @@
 import type { BagSource } from '../bagit/bag-source.js';
-import { concatBytes } from '../internal/bytes.js';
+import { isEvidenceBundleError } from '../errors.js';
 
 /**
  * Reads a small tag file whole, refusing to go past `limit` bytes (a hostile bundle cannot make the reader
- * allocate more). Returns `undefined` when the file is absent (not in `present`, when given, or unreadable),
- * `'too-large'` past the limit.
+ * allocate more). Returns `undefined` when there is no such regular file (not in `present`, when given, or
+ * refused by the source: not found, a link, a directory), `'too-large'` past the limit.
+ * @throws EvidenceBundleError `ERR_IO` when the file is there but cannot be read (permissions, a failing disk):
+ *   a writer must never take such a file for a missing one and start it afresh.
  */
 export async function readTagFile(
   source: BagSource,
@@ -21,8 +23,16 @@ export async function readTagFile(
       if (size > limit) return 'too-large';
       chunks.push(chunk);
     }
-  } catch {
+  } catch (error) {
+    if (isEvidenceBundleError(error, 'ERR_IO')) throw error;
     return undefined;
   }
-  return concatBytes(...chunks);
+  // Not concatBytes(...chunks): a source may yield more chunks than a call takes arguments.
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return out;
 }

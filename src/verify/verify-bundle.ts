@@ -122,7 +122,10 @@ interface ReadBundle {
   manifestBytes: Uint8Array;
 }
 
-/** {@link readTagFile}, with a file past its limit reported as `tooLarge`. */
+/**
+ * {@link readTagFile} for the verifier, which never throws on what a bundle holds: a file past its limit is
+ * reported as `tooLarge`, one that is there but cannot be read as `bag.entry.unreadable`; both give `'refused'`.
+ */
 async function readBundleFile(
   source: BagSource,
   path: string,
@@ -130,10 +133,17 @@ async function readBundleFile(
   present: ReadonlySet<string> | undefined,
   tooLarge: FindingCode,
   findings: Finding[],
-): ReturnType<typeof readTagFile> {
-  const bytes = await readTagFile(source, path, limit, present);
-  if (bytes === 'too-large') findings.push(makeFinding(tooLarge, `${path} exceeds ${limit} bytes`, { path }));
-  return bytes;
+): Promise<Uint8Array | 'refused' | undefined> {
+  let bytes;
+  try {
+    bytes = await readTagFile(source, path, limit, present);
+  } catch (error) {
+    findings.push(makeFinding('bag.entry.unreadable', `${path} cannot be read: ${describe(error)}`, { path }));
+    return 'refused';
+  }
+  if (bytes !== 'too-large') return bytes;
+  findings.push(makeFinding(tooLarge, `${path} exceeds ${limit} bytes`, { path }));
+  return 'refused';
 }
 
 async function readManifest(source: BagSource, findings: Finding[]): Promise<Pick<ReadBundle, 'manifest' | 'manifestBytes'> | undefined> {
@@ -142,7 +152,7 @@ async function readManifest(source: BagSource, findings: Finding[]): Promise<Pic
     findings.push(makeFinding('manifest.missing', `${MANIFEST_FILE} is missing`, { path: MANIFEST_FILE }));
     return undefined;
   }
-  if (bytes === 'too-large') return undefined;
+  if (bytes === 'refused') return undefined;
   let value: unknown;
   try {
     value = parseCanonicalJson(bytes, { maxBytes: LIMITS.manifestBytes });
@@ -226,7 +236,7 @@ async function checkSignatures(read: ReadBundle, options: VerifyOptions, finding
     findings.push(makeFinding('verify.unsigned', `${SIGNATURES_FILE} is missing: the bundle is not signed`, { path: SIGNATURES_FILE }));
     return [];
   }
-  if (bytes === 'too-large') return [];
+  if (bytes === 'refused') return [];
   let file;
   try {
     // At most LIMITS.signatures entries: the schema of the signature file says so.
@@ -263,7 +273,7 @@ async function checkSignatures(read: ReadBundle, options: VerifyOptions, finding
 async function checkCustody(read: ReadBundle, options: VerifyOptions, findings: Finding[]): Promise<VerificationReport['custody']> {
   const bytes = await readBundleFile(read.source, CUSTODY_FILE, LIMITS.custodyBytes, read.present, 'custody.too-large', findings);
   if (bytes === undefined) return null;
-  if (bytes === 'too-large') return { events: [], custodians: {} };
+  if (bytes === 'refused') return { events: [], custodians: {} };
   const check = await verifyCustodyLog(bytes, {
     manifestBytes: read.manifestBytes,
     itemIds: new Set(read.manifest.items.map((i) => i.id)),

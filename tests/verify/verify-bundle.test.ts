@@ -6,9 +6,11 @@ import {
   assertBundle,
   canonicalizeToBytes,
   createVerifier,
+  EvidenceBundleError,
   isEvidenceBundleError,
   parseJson,
   VerificationReportSchema,
+  verifyBundle,
   type VerificationReport,
 } from '../../src/index.js';
 import { openBundleDirectory, verifyBundleDirectory } from '../../src/node/index.js';
@@ -34,6 +36,11 @@ async function copy(): Promise<string> {
   const target = join(dir, `copy-${copies++}`);
   await fsp.cp(pristine, target, { recursive: true });
   return target;
+}
+
+// eslint-disable-next-line require-yield
+async function* failingRead(path: string): AsyncGenerator<Uint8Array> {
+  throw new EvidenceBundleError('ERR_IO', `${path}: EIO`);
 }
 
 const trusted = (): JsonWebKey[] => [packager.publicJwk, certifier.publicJwk];
@@ -148,6 +155,20 @@ describe('verifyBundle', () => {
     await fsp.symlink('/etc/passwd', join(b, 'data', 'link'));
     const report = await verifyBundleDirectory(b, { trustedKeys: trusted() });
     expect(report.outcome).toBe('INVALID');
+  });
+
+  it.each(['evidence/manifest.json', 'evidence/signatures.json'])('reports %s that cannot be read as a finding, never as absent', async (path) => {
+    // The bag check hashes the file through the source's digest path; then reading it fails (a failing disk).
+    const inner = await openBundleDirectory(pristine);
+    const failing = {
+      ...inner,
+      read: (p: string) => (p === path ? failingRead(p) : inner.read(p)),
+    };
+    const report = await verifyBundle(failing, { trustedKeys: trusted() });
+    expect(report.outcome).toBe('INVALID');
+    expect(report.findings).toContainEqual(expect.objectContaining({ code: 'bag.entry.unreadable', path }));
+    expect(codes(report)).not.toContain('verify.internal-error');
+    expect(codes(report)).not.toContain('verify.unsigned');
   });
 
   it('reports a missing directory as an error, not a finding', async () => {
