@@ -41,6 +41,23 @@ describe('signDetached and verifyDetached', () => {
     expect(tampered.findings[0]?.code).toBe('signature.invalid');
   });
 
+  it('signs the RFC 8785 bytes of the protected header, and verifies the exact payload bytes only', async () => {
+    const key = await generateSigningKey('ES256');
+    const signer = await createJwkSigner(key.privateJwk, { x5c: ['MIIB', 'MIIC'] });
+    const s = await signDetached(MANIFEST, signer, { role: 'certifier', typ: 'z+jws', signedAt: new Date('2026-11-02T09:30:00Z') });
+    const protectedBytes = base64urlDecodeStrict(s.protected);
+    expect(protectedBytes).toEqual(canonicalizeToBytes(header(s)));
+    expect(new TextDecoder().decode(protectedBytes)).toBe(
+      `{"alg":"ES256","kid":"${key.kid}","role":"certifier","sigT":"2026-11-02T09:30:00Z","typ":"z+jws","x5c":["MIIB","MIIC"]}`,
+    );
+    // The same JSON in other bytes (white space, member order) is not what was signed: no normalisation.
+    for (const other of ['{"bundleId": "4f1c","formatVersion":"1.0"}', '{"formatVersion":"1.0","bundleId":"4f1c"}', '{"bundleId":"4f1c","formatVersion":"1.0"}\n']) {
+      const r = await verifyDetached(utf8Encode(other), s, { trustedKeys: [key.publicJwk] });
+      expect(r.status).toBe('invalid');
+      expect(r.findings[0]?.code).toBe('signature.invalid');
+    }
+  });
+
   it('is untrusted, not invalid, for a key the verifier was not given, and still reports the header', async () => {
     const [a, b] = [await generateSigningKey(), await generateSigningKey()];
     const s = await signDetached(MANIFEST, await createJwkSigner(a.privateJwk), { role: 'packager' });
