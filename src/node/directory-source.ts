@@ -49,17 +49,19 @@ export function openDirectorySource(root: string, options: DirectorySourceOption
     read: (path) => readFile(resolve, path, chunkSize),
   };
   const given = options.digest;
+  // A digest takes a string name, which cannot carry the raw bytes of a name that is not UTF-8 (listed with lone
+  // surrogates U+DC80-U+DCFF): such a name is refused, whoever digests it. The `u` flag leaves the low half of
+  // a surrogate pair (U+1F480 is D83D DC80) alone.
+  const resolveForDigest = async (path: string): Promise<Buffer> => {
+    if (/[\udc80-\udcff]/u.test(path)) throw new EvidenceBundleError('ERR_PATH_UNSAFE', `${JSON.stringify(path)} is not valid UTF-8`);
+    return resolve(path);
+  };
   if (given === undefined) {
-    source.digest = async (path, algorithms) => {
-      // digestFile takes a string name, which cannot carry the raw bytes of a non-UTF-8 name.
-      if (/[\udc80-\udcff]/.test(path)) throw new EvidenceBundleError('ERR_PATH_UNSAFE', `${JSON.stringify(path)} is not valid UTF-8`);
-      const full = await resolve(path);
-      return digestFile(full.toString('utf8'), { algorithms });
-    };
+    source.digest = async (path, algorithms) => digestFile((await resolveForDigest(path)).toString('utf8'), { algorithms });
   } else if (given !== false) {
     // The same containment checks as `read`, before the caller's digest opens anything.
     source.digest = async (path, algorithms) => {
-      await resolve(path);
+      await resolveForDigest(path);
       return given(path, algorithms);
     };
   }
@@ -122,7 +124,7 @@ function decodeName(name: Buffer): string {
 
 /** The inverse of {@link decodeName} for one segment. */
 function encodeName(segment: string): Buffer {
-  if (!/[\udc80-\udcff]/.test(segment)) return Buffer.from(segment, 'utf8');
+  if (!/[\udc80-\udcff]/u.test(segment)) return Buffer.from(segment, 'utf8');
   const bytes: number[] = [];
   for (const c of segment) {
     const code = c.charCodeAt(0);

@@ -166,6 +166,28 @@ describe('openDirectorySource', () => {
     expect(result.valid).toBe(false);
   });
 
+  it('digests a name with an astral character whose low surrogate is U+DC80-U+DCFF (not a non-UTF-8 name)', async () => {
+    // U+1F480 is D83D DC80 in UTF-16; only a lone DC80-DCFF stands for a byte that is not UTF-8.
+    await writeBag(buildBag({ 'data/\u{1F480}.txt': 'skull', 'data/plain.txt': 'plain' }));
+    expect((await openDirectorySource(root).digest!('data/\u{1F480}.txt', ['sha256'])).size).toBe(5);
+    const result = await validateBag(openDirectorySource(root));
+    expect(result.findings.filter((f) => f.severity !== 'info')).toEqual([]);
+    expect(result.payload.get('data/\u{1F480}.txt')?.size).toBe(5);
+  });
+
+  it('refuses to digest a name that is not UTF-8, with the default digest and a caller-given one', async () => {
+    let called = 0;
+    const given = async () => {
+      called += 1;
+      return { digests: { sha256: '0'.repeat(64) }, size: 0 };
+    };
+    await writeBag(buildBag());
+    for (const source of [openDirectorySource(root), openDirectorySource(root, { digest: given })]) {
+      expect(await codeOf(source.digest!('data/f\udcff.t', ['sha256']))).toBe('ERR_PATH_UNSAFE');
+    }
+    expect(called).toBe(0);
+  });
+
   it('an unreadable root is a finding, not an exception', async () => {
     const result = await validateBag(openDirectorySource(join(root, 'absent')));
     expect(result.findings.map((f) => f.code)).toEqual(['bag.entry.unreadable']);
