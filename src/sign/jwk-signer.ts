@@ -1,7 +1,7 @@
 import { calculateJwkThumbprint } from 'jose';
 import { EvidenceBundleError } from '../errors.js';
 import { algorithmForKey, SIGNATURE_ALGORITHMS } from './algorithms.js';
-import { checkKeyFor } from './key-checks.js';
+import { checkKeyFor, describeKey } from './key-checks.js';
 import type { Signer } from './signer.js';
 import { importKeyFor } from './usable-jwk.js';
 
@@ -24,7 +24,7 @@ export async function createJwkSigner(privateJwk: JsonWebKey, options: { x5c?: r
     if (privateJwk.alg !== undefined) {
       throw new EvidenceBundleError('ERR_ALG_NOT_ALLOWED', `alg ${privateJwk.alg} is not one of ${Object.keys(SIGNATURE_ALGORITHMS).join(', ')}`);
     }
-    throw new EvidenceBundleError('ERR_KEY_INVALID', `a ${privateJwk.kty ?? 'untyped'} ${privateJwk.crv ?? ''} key makes no signature of the table`.replace('  ', ' '));
+    throw new EvidenceBundleError('ERR_KEY_INVALID', `a ${describeKey(privateJwk)} key makes no signature of the table`);
   }
   const problem = checkKeyFor(privateJwk, alg, 'sign');
   if (problem !== undefined) {

@@ -34,7 +34,8 @@ export function checkKeyFor(jwk: JsonWebKey, alg: SignatureAlgorithm, operation:
   return undefined;
 }
 
-function describeKey(jwk: JsonWebKey): string {
+/** A key's type and curve for messages: `EC P-256`, `RSA`, `untyped`. */
+export function describeKey(jwk: JsonWebKey): string {
   return [jwk.kty ?? 'untyped', jwk.crv].filter((s) => s !== undefined).join(' ');
 }
 
