@@ -10,3 +10,6 @@ export const EXIT = {
   CANT_CREATE: 73,
   IO: 74,
 } as const;
+
+/** The exit code of each verification outcome (`evb verify`, `evb custody log`). */
+export const OUTCOME_EXIT = { VALID: EXIT.VALID, INVALID: EXIT.INVALID, INDETERMINATE: EXIT.INDETERMINATE } as const;

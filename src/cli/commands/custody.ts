@@ -1,22 +1,24 @@
 import { resolve } from 'node:path';
-// TEMPORARY internal imports until src/index.ts and src/node/index.ts export these (see the custody report).
 import {
   CUSTODY_EVENT_TYPES,
   CUSTODY_FILE,
   decideOutcome,
   EvidenceBundleError,
+  isEvidenceBundleError,
   LIMITS,
+  makeFinding,
   MANIFEST_FILE,
   parseCustodyLog,
   parseJson,
   verifyCustodyLog,
   type CustodyCheck,
   type CustodyEvent,
+  type BagSource,
   type CustodyEventType,
   type Signer,
 } from '../../index.js';
 import { appendCustodyEvent, openBundleDirectory, type CustodyEventInput } from '../../node/index.js';
-import { EXIT } from '../exit-codes.js';
+import { EXIT, OUTCOME_EXIT } from '../exit-codes.js';
 import { UsageError, type CliIO } from '../io.js';
 import type { Command } from './command.js';
 import { readJsonFile } from './files.js';
@@ -151,7 +153,8 @@ async function eventInput(type: CustodyEventType, bundle: string, values: Record
 
 /** Fills a receipt from the transfer it answers: its seq, its sender as counterparty, its items by default. */
 async function completeReceipt(bundle: string, input: Record<string, unknown>, signer: Signer, defaultItems: boolean): Promise<void> {
-  const log = (await readBundleFile(bundle, CUSTODY_FILE)) ?? new Uint8Array(0);
+  const log = (await readBundleFile(await openBundleDirectory(bundle), CUSTODY_FILE, LIMITS.custodyBytes)) ?? new Uint8Array(0);
+  if (log === 'too-large') throw new EvidenceBundleError('ERR_LIMIT_EXCEEDED', `${CUSTODY_FILE} is full`);
   const events = parseCustodyLog(log).lines.flatMap((l) => (l.signed ? [l.signed.event] : []));
   const answered = new Set(events.flatMap((e) => (e.type === 'received' ? [e.answers] : [])));
   const toMe = events.filter((e): e is Extract<CustodyEvent, { type: 'transferred' }> => e.type === 'transferred' && e.counterparty.kid === signer.kid);
@@ -170,15 +173,21 @@ async function completeReceipt(bundle: string, input: Record<string, unknown>, s
 
 async function showLog(bundle: string, values: Record<string, unknown>, io: CliIO): Promise<number> {
   const trustedKeys = await loadPublicKeys(((values['trust'] as string[] | undefined) ?? []).map((p) => resolve(io.cwd, p)));
-  const manifestBytes = await readBundleFile(bundle, MANIFEST_FILE);
+  const source = await openBundleDirectory(bundle);
+  const manifestBytes = await readBundleFile(source, MANIFEST_FILE, LIMITS.manifestBytes);
   if (manifestBytes === undefined) throw new EvidenceBundleError('ERR_BAG_INVALID', `${MANIFEST_FILE} is missing`);
+  if (manifestBytes === 'too-large') throw new EvidenceBundleError('ERR_LIMIT_EXCEEDED', `${MANIFEST_FILE} exceeds ${LIMITS.manifestBytes} bytes`);
   const manifest = parseJson(manifestBytes, { maxBytes: LIMITS.manifestBytes }) as { items?: Array<{ id?: unknown }> };
   const itemIds = new Set((Array.isArray(manifest.items) ? manifest.items : []).flatMap((i) => (typeof i?.id === 'string' ? [i.id] : [])));
-  const log = (await readBundleFile(bundle, CUSTODY_FILE)) ?? new Uint8Array(0);
-  const check = await verifyCustodyLog(log, { manifestBytes, itemIds, trustedKeys });
+  const log = (await readBundleFile(source, CUSTODY_FILE, LIMITS.custodyBytes)) ?? new Uint8Array(0);
+  // A log past its limit is not read: the one finding says so, as `evb verify` reports it.
+  const check: CustodyCheck =
+    log === 'too-large'
+      ? { events: [], custodians: {}, findings: [makeFinding('custody.too-large', `${CUSTODY_FILE} exceeds ${LIMITS.custodyBytes} bytes`, { path: CUSTODY_FILE })] }
+      : await verifyCustodyLog(log, { manifestBytes, itemIds, trustedKeys });
   if (values['json'] === true) io.stdout(JSON.stringify(check, null, 2) + '\n');
   else io.stdout(renderTimeline(check));
-  return { VALID: EXIT.VALID, INVALID: EXIT.INVALID, INDETERMINATE: EXIT.INDETERMINATE }[decideOutcome(check.findings)];
+  return OUTCOME_EXIT[decideOutcome(check.findings)];
 }
 
 function renderTimeline(check: CustodyCheck): string {
@@ -203,13 +212,22 @@ function renderTimeline(check: CustodyCheck): string {
   return out.join('\n') + '\n';
 }
 
-async function readBundleFile(bundle: string, path: string): Promise<Uint8Array | undefined> {
-  const source = await openBundleDirectory(bundle);
+/**
+ * Reads one of the bundle's own files whole, within the limit every reader of it applies (a received bundle
+ * cannot make the command allocate more): undefined when there is none, 'too-large' past the limit.
+ * @throws EvidenceBundleError with the source's code for a file that is there but cannot be read
+ */
+async function readBundleFile(source: BagSource, path: string, limit: number): Promise<Uint8Array | 'too-large' | undefined> {
   const chunks: Uint8Array[] = [];
+  let size = 0;
   try {
-    for await (const chunk of source.read(path)) chunks.push(chunk);
+    for await (const chunk of source.read(path)) {
+      size += chunk.length;
+      if (size > limit) return 'too-large';
+      chunks.push(chunk);
+    }
   } catch (cause) {
-    if ((cause as { code?: string }).code === 'ENOENT' || (cause as { code?: string }).code === 'ERR_SOURCE_NOT_FOUND') return undefined;
+    if (isEvidenceBundleError(cause, 'ERR_SOURCE_NOT_FOUND')) return undefined;
     throw cause;
   }
   return new Uint8Array(Buffer.concat(chunks));

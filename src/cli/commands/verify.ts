@@ -1,14 +1,12 @@
 import { resolve } from 'node:path';
 import { parseTrustPolicy, renderReportJUnit, renderReportText, type TrustPolicy, type VerificationReport } from '../../index.js';
 import { createDigestPool, openBundleDirectory, verifyBundleDirectory } from '../../node/index.js';
-import { EXIT } from '../exit-codes.js';
+import { OUTCOME_EXIT } from '../exit-codes.js';
 import { UsageError } from '../io.js';
 import { createProgress } from '../progress.js';
 import type { Command } from './command.js';
 import { readJsonFile, writeNewFile } from './files.js';
 import { loadPublicKeys } from './keys.js';
-
-export const OUTCOME_EXIT = { VALID: EXIT.VALID, INVALID: EXIT.INVALID, INDETERMINATE: EXIT.INDETERMINATE } as const;
 
 export const verify: Command = {
   name: 'verify',
