@@ -1,3 +1,4 @@
+import { describeCustodyEvent } from './describe-custody-event.js';
 import type { BundleInspection } from './inspect-bundle.js';
 
 function text(t: Record<string, string> | undefined, lang = 'en'): string {
@@ -72,10 +73,10 @@ export function renderInspectionText(inspection: BundleInspection, lang = 'en'):
     const chain = problems === 0 ? 'chain intact' : `${problems} problem(s) in the chain: run "evb verify"`;
     out.push(`Custody (${events.length} events; ${chain}; signers not verified):`);
     for (const e of events) {
-      const arrow = e.type === 'received' ? 'from' : 'to';
+      const { what, detail } = describeCustodyEvent(e);
       const broken = e.status === 'invalid' || e.status === 'malformed' ? `  [${e.status}]` : '';
-      out.push(`  #${e.seq} ${e.time}  ${e.type}${e.counterparty !== undefined ? ` ${arrow} ${e.counterparty}` : ''}${broken}`);
-      out.push(`      by ${e.actor} at ${e.place}: ${e.items === 'all' ? 'all items' : e.items.join(', ')}; ${e.purpose}`);
+      out.push(`  #${e.seq} ${e.time}  ${what}${broken}`);
+      out.push(`      ${detail}`);
     }
   }
   return out.join('\n') + '\n';

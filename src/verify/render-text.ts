@@ -1,3 +1,4 @@
+import { describeCustodyEvent } from './describe-custody-event.js';
 import type { VerificationReport } from './report-schema.js';
 
 type Finding = VerificationReport['findings'][number];
@@ -48,12 +49,9 @@ export function renderReportText(report: VerificationReport): string {
     lines.push('');
     lines.push(`Custody (${report.custody.events.length} events):`);
     for (const e of report.custody.events) {
-      const items = e.items === 'all' ? 'all items' : e.items.join(', ');
-      // A receipt names whom it came from; every other handover names whom it went to.
-      const arrow = e.type === 'received' ? 'from' : 'to';
-      const to = e.counterparty !== undefined ? ` ${arrow} ${e.counterparty}` : '';
-      lines.push(`  #${e.seq} ${e.status.padEnd(9)} ${e.time}  ${e.type}${to}`);
-      lines.push(`      by ${e.actor} at ${e.place}: ${items}; ${e.purpose}`);
+      const { what, detail } = describeCustodyEvent(e);
+      lines.push(`  #${e.seq} ${e.status.padEnd(9)} ${e.time}  ${what}`);
+      lines.push(`      ${detail}`);
     }
   }
   lines.push('');
