@@ -2,11 +2,11 @@ import type { BagSource } from '../bagit/bag-source.js';
 import { CUSTODY_FILE, LIMITS, MANIFEST_FILE, SIGNATURES_FILE } from '../bundle/layout.js';
 import { verifyCustodyLog, type CustodyEventResult } from '../custody/verify-custody-log.js';
 import { parseCanonicalJson } from '../encoding/strict-json.js';
-import { base64urlDecodeStrict, utf8DecodeStrict } from '../internal/bytes.js';
 import { checkManifest } from '../model/check-manifest.js';
 import type { Manifest } from '../model/manifest.js';
 import type { Finding } from '../report/finding-type.js';
-import { parseSignatureFile } from '../sign/signature-file.js';
+import { parseSignatureFile, type JwsSignature } from '../sign/signature-file.js';
+import { readDetachedJws } from '../sign/verify-detached.js';
 import { readTagFile } from './read-tag-file.js';
 
 /** What a bundle says about itself, read without checking digests or signatures. */
@@ -48,17 +48,27 @@ export async function inspectBundle(source: BagSource, options: { trustedKeys?: 
   }
   const signatures: BundleInspection['signatures'] = [];
   const sigBytes = await read(SIGNATURES_FILE, LIMITS.signatureFileBytes);
+  let entries: JwsSignature[] = [];
   if (sigBytes instanceof Uint8Array) {
     try {
-      for (const [index, s] of parseSignatureFile(sigBytes).signatures.entries()) {
-        const header = JSON.parse(utf8DecodeStrict(base64urlDecodeStrict(s.protected))) as Record<string, unknown>;
-        const str = (k: string): Record<string, string> => (typeof header[k] === 'string' ? { [k]: header[k] as string } : {});
-        const { sigT, ...rest } = { ...str('alg'), ...str('kid'), ...str('role'), ...str('sigT') };
-        signatures.push({ index, ...rest, ...(sigT !== undefined ? { signedAt: sigT } : {}) });
-      }
+      entries = parseSignatureFile(sigBytes).signatures;
     } catch {
       // As above: inspection shows what it can read.
     }
+  }
+  for (const [index, s] of entries.entries()) {
+    // The header as the verifier reads it (strict JSON, bounded), without looking for a key: a signature whose
+    // header cannot be read is listed with no claims.
+    const read = await readDetachedJws(s);
+    const { alg, kid, role, header } = 'verdict' in read ? read.verdict : read.known;
+    const sigT = header?.['sigT'];
+    signatures.push({
+      index,
+      ...(alg !== undefined ? { alg } : {}),
+      ...(kid !== undefined ? { kid } : {}),
+      ...(role !== undefined ? { role } : {}),
+      ...(typeof sigT === 'string' ? { signedAt: sigT } : {}),
+    });
   }
   let custody: BundleInspection['custody'];
   const log = await read(CUSTODY_FILE, LIMITS.custodyBytes);
