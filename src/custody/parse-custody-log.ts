@@ -47,7 +47,8 @@ export function parseCustodyLog(bytes: Uint8Array): ParsedCustodyLog {
     findings.push(makeFinding('custody.too-large', `the custody log has ${bytes.length} bytes, more than ${LIMITS.custodyBytes}`, { path: CUSTODY_FILE }));
     return { lines: [], findings };
   }
-  let count = 0;
+  // Lines, not line feeds: a last line without its LF counts too.
+  let count = bytes.length > 0 && bytes[bytes.length - 1] !== LF ? 1 : 0;
   for (let i = 0; i < bytes.length; i++) if (bytes[i] === LF) count++;
   if (count > LIMITS.custodyEvents) {
     findings.push(makeFinding('custody.too-large', `the custody log has ${count} lines, more than ${LIMITS.custodyEvents}`, { path: CUSTODY_FILE }));

@@ -105,6 +105,16 @@ describe('verifyCustodyLog', () => {
     expect(parseCustodyLog(big).findings.map((f) => f.code)).toEqual(['custody.too-large']);
   });
 
+  it('counts a last line without its LF against the line limit', () => {
+    const full = new Uint8Array(LIMITS.custodyEvents).fill(0x0a);
+    expect(parseCustodyLog(full).lines).toHaveLength(LIMITS.custodyEvents);
+    expect(parseCustodyLog(full).findings.map((f) => f.code)).not.toContain('custody.too-large');
+    const oneMore = new Uint8Array(LIMITS.custodyEvents + 1).fill(0x0a);
+    oneMore[LIMITS.custodyEvents] = 0x78;
+    expect(parseCustodyLog(oneMore).findings.map((f) => f.code)).toEqual(['custody.too-large']);
+    expect(parseCustodyLog(oneMore).lines).toEqual([]);
+  });
+
   it('never throws on garbage', async () => {
     for (const text of ['', '\n', 'x\n', '{}\n', '{"payload":"","protected":"","signature":""}\n', '\u0000\n\n', '[1]\n']) {
       const check = await verify(new TextEncoder().encode(text));
