@@ -6,7 +6,7 @@ import { parseCustodyLog } from '../../src/custody/parse-custody-log.js';
 import { signCustodyEvent } from '../../src/custody/sign-custody-event.js';
 import { verifyCustodyLog } from '../../src/custody/verify-custody-log.js';
 import { canonicalizeToBytes } from '../../src/encoding/jcs.js';
-import { base64urlEncode, utf8DecodeStrict } from '../../src/internal/bytes.js';
+import { base64urlEncode, utf8DecodeStrict, utf8Encode } from '../../src/internal/bytes.js';
 import { FINDING_CODES } from '../../src/report/codes.js';
 import { signDetached } from '../../src/sign/sign-detached.js';
 import { draft, ITEMS, joinLines, MANIFEST } from './helpers.js';
@@ -79,6 +79,30 @@ describe('verifyCustodyLog', () => {
     const check = await verify([await lineSignedBy(event, alice, { role: alice.actor.role, typ: 'JWT' })]);
     expect(codes(check)).toEqual(['custody.malformed']);
     expect(check.events[0]!.status).toBe('malformed');
+  });
+
+  // Security rule: JSON with duplicate keys is rejected, in the line and in the event it carries, even when the
+  // actor signed those very bytes.
+  it('refuses a line, or a signed event, with a duplicate key', async () => {
+    const lines = await signedLog([alice, bob], []);
+    const event = { ...draft('accessed', { actor: alice.actor }), seq: 2, prev: custodyLink(lines[0]!) } as CustodyEvent;
+    const header = { role: alice.actor.role, typ: CUSTODY_EVENT_TYP };
+    const good = await lineSignedBy(event, alice, header);
+    expect(codes(await verify([lines[0]!, good]))).toEqual([]);
+
+    const canonical = utf8DecodeStrict(canonicalizeToBytes(event));
+    const twicePlaced = utf8Encode(canonical.replace('"place":"Lyon"', '"place":"Paris","place":"Lyon"'));
+    expect(utf8DecodeStrict(twicePlaced)).not.toBe(canonical);
+    const jws = await signDetached(twicePlaced, alice.signer, header);
+    const eventTwice = canonicalizeToBytes({ payload: base64urlEncode(twicePlaced), protected: jws.protected, signature: jws.signature });
+    const decoy = base64urlEncode(canonicalizeToBytes({ ...event, place: 'Paris' }));
+    const lineTwice = utf8Encode(utf8DecodeStrict(good).replace('{"payload":', `{"payload":"${decoy}","payload":`));
+    for (const line of [eventTwice, lineTwice]) {
+      const check = await verify([lines[0]!, line]);
+      expect(codes(check)).toEqual(['custody.malformed']);
+      expect(check.findings[0]).toMatchObject({ line: 2 });
+      expect(check.events.map((e) => e.seq)).toEqual([1]);
+    }
   });
 
   it('reports signers the receiver does not trust as unknown: INDETERMINATE, not INVALID', async () => {
