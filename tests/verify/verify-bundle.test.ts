@@ -4,15 +4,20 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   assertBundle,
+  canonicalize,
   canonicalizeToBytes,
   createVerifier,
   EvidenceBundleError,
   isEvidenceBundleError,
+  LIMITS,
   parseJson,
+  serializeSignatureFile,
+  signDetached,
   VerificationReportSchema,
   verifyBundle,
   type VerificationReport,
 } from '../../src/index.js';
+import { utf8Encode } from '../../src/internal/bytes.js';
 import { openBundleDirectory, verifyBundleDirectory } from '../../src/node/index.js';
 import { flipByte, keyPair, packDemo, resealBag, tempDir, type KeyPair } from '../helpers/bundle-fixture.js';
 
@@ -126,6 +131,83 @@ describe('verifyBundle', () => {
     const report = await verifyBundleDirectory(b, { trustedKeys: trusted() });
     expect(report.outcome).toBe('INVALID');
     expect(codes(report)).toContain('manifest.malformed-json');
+  });
+
+  // Security rules on the manifest hold even for bytes the trusted keys signed as they are: a signer cannot
+  // make ambiguous, unbounded or unsafe content acceptable.
+  describe('a manifest signed as it is by the trusted keys', () => {
+    /** A copy whose manifest is `bytes`, signed by packager and certifier, with a bag recomputed to match. */
+    async function signedAs(bytes: Uint8Array): Promise<string> {
+      const b = await copy();
+      const path = join(b, 'evidence', 'manifest.json');
+      await fsp.chmod(path, 0o644);
+      await fsp.writeFile(path, bytes);
+      const signatures = [await signDetached(bytes, packager.signer, { role: 'packager' }), await signDetached(bytes, certifier.signer, { role: 'certifier' })];
+      const sigPath = join(b, 'evidence', 'signatures.json');
+      await fsp.chmod(sigPath, 0o644);
+      await fsp.writeFile(sigPath, serializeSignatureFile({ signatures }));
+      await resealBag(b);
+      return b;
+    }
+    const manifestOf = async (): Promise<{ items: Array<{ path?: string }> } & Record<string, unknown>> =>
+      parseJson(await fsp.readFile(join(pristine, 'evidence', 'manifest.json'))) as { items: Array<{ path?: string }> };
+
+    it('is accepted when canonical (the control)', async () => {
+      const report = await verifyBundleDirectory(await signedAs(canonicalizeToBytes(await manifestOf())), { trustedKeys: trusted() });
+      expect(report.outcome).toBe('VALID');
+    });
+
+    it('is manifest.not-canonical when its bytes are not their RFC 8785 form', async () => {
+      const report = await verifyBundleDirectory(await signedAs(utf8Encode(JSON.stringify(await manifestOf(), null, 1))), { trustedKeys: trusted() });
+      expect(report.outcome).toBe('INVALID');
+      expect(codes(report)).toContain('manifest.not-canonical');
+      expect(report.signatures).toEqual([]);
+    });
+
+    it('is manifest.malformed-json when nested deeper than the parser allows', async () => {
+      const manifest = { ...(await manifestOf()), zz: JSON.parse('['.repeat(64) + ']'.repeat(64)) as unknown };
+      const report = await verifyBundleDirectory(await signedAs(utf8Encode(canonicalize(manifest, { maxDepth: 1024 }))), { trustedKeys: trusted() });
+      expect(report.outcome).toBe('INVALID');
+      expect(codes(report)).toContain('manifest.malformed-json');
+      expect(codes(report)).not.toContain('manifest.schema.invalid');
+    });
+
+    it.each([
+      ['collides with the first after case folding', (first: string) => first.toUpperCase()],
+      ['is not NFC', () => 'chat/Nun\u0303ez.json'],
+      ['has a .. segment', () => 'chat/../export.json'],
+    ])('is manifest.schema.invalid when an item path %s', async (_rule, path) => {
+      const manifest = await manifestOf();
+      manifest.items[1]!.path = path(manifest.items[0]!.path!);
+      const report = await verifyBundleDirectory(await signedAs(canonicalizeToBytes(manifest)), { trustedKeys: trusted() });
+      expect(report.outcome).toBe('INVALID');
+      expect(report.findings).toContainEqual(expect.objectContaining({ code: 'manifest.schema.invalid', path: 'evidence/manifest.json#/items/1/path' }));
+    });
+  });
+
+  it('rejects a signature file with a duplicate key', async () => {
+    const b = await copy();
+    const path = join(b, 'evidence', 'signatures.json');
+    const text = await fsp.readFile(path, 'utf8');
+    await fsp.chmod(path, 0o644);
+    await fsp.writeFile(path, text.replace('{"signatures":', '{"signatures":[],"signatures":'));
+    await resealBag(b);
+    const report = await verifyBundleDirectory(b, { trustedKeys: trusted() });
+    expect(report.outcome).toBe('INVALID');
+    expect(codes(report)).toContain('signature.malformed');
+    expect(report.signatures).toEqual([]);
+  });
+
+  it('does not read a custody log past LIMITS.custodyBytes: custody.too-large', async () => {
+    const b = await copy();
+    const path = join(b, 'evidence', 'custody.jsonl');
+    await fsp.writeFile(path, '');
+    await fsp.truncate(path, LIMITS.custodyBytes + 1);
+    await resealBag(b);
+    const report = await verifyBundleDirectory(b, { trustedKeys: trusted() });
+    expect(report.outcome).toBe('INVALID');
+    expect(report.findings).toContainEqual(expect.objectContaining({ code: 'custody.too-large', path: 'evidence/custody.jsonl' }));
+    expect(report.custody).toEqual({ events: [], custodians: {} });
   });
 
   it('finds a file added to data/ and one removed from it', async () => {
