@@ -127,6 +127,18 @@ describe('evb', () => {
     expect((await evb('schema', 'nope')).code).toBe(64);
   });
 
+  // Security rule: JSON with duplicate keys is rejected, the receiver's own trust policy included (a second
+  // "authorities" could silently replace the first).
+  it('refuses a trust policy with a duplicate key: exit 65, nothing verified', async () => {
+    const policy = await fsp.readFile(join(REPO_ROOT, 'examples', 'policy', 'algeria-receiving-policy.json'), 'utf8');
+    expect((await evb('verify', 'b1', '--policy', join(REPO_ROOT, 'examples', 'policy', 'algeria-receiving-policy.json'), '--json')).code).not.toBe(65);
+    await fsp.writeFile(join(dir, 'dup-policy.json'), policy.replace('{', '{"authorities": [],'));
+    const r = await evb('verify', 'b1', '--policy', 'dup-policy.json', '--json');
+    expect(r.code).toBe(65);
+    expect(r.err).toMatch(/ERR_JSON_DUPLICATE_KEY/);
+    expect(r.out).toBe('');
+  });
+
   it('reports malformed spec JSON with its error code and exit 65', async () => {
     await fsp.writeFile(join(dir, 'dup.json'), '{"metadata": {}, "metadata": {}}');
     const r = await evb('pack', '--spec', 'dup.json', '--out', 'never');
