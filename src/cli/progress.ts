@@ -7,8 +7,13 @@ export interface Progress {
   stop(): void;
 }
 
+/** Whether a bar would be drawn: on a terminal, without --quiet (a caller may skip work it needs only for one). */
+export function progressShown(io: CliIO, quiet: boolean): boolean {
+  return !quiet && io.stderrIsTTY && io.stderrStream !== undefined;
+}
+
 export function createProgress(io: CliIO, quiet: boolean, totalBytes: number): Progress {
-  if (quiet || !io.stderrIsTTY || io.stderrStream === undefined || totalBytes === 0) {
+  if (!progressShown(io, quiet) || io.stderrStream === undefined || totalBytes === 0) {
     return { update: () => undefined, stop: () => undefined };
   }
   const bar = new cliProgress.SingleBar(

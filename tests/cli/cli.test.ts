@@ -1,5 +1,6 @@
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import type { CliIO } from '../../src/cli/io.js';
@@ -137,6 +138,18 @@ describe('evb', () => {
     expect(r.code).toBe(65);
     expect(r.err).toMatch(/ERR_JSON_DUPLICATE_KEY/);
     expect(r.out).toBe('');
+  });
+
+  it('draws a hashing progress bar for verify on a terminal, and none with --quiet', async () => {
+    const drawn = async (...args: string[]): Promise<string> => {
+      let bar = '';
+      const terminal = Object.assign(new Writable({ write: (chunk, _enc, done) => void ((bar += String(chunk)), done()) }), { isTTY: true, columns: 100 });
+      const io: CliIO = { stdout: () => undefined, stderr: () => undefined, stderrIsTTY: true, stderrStream: terminal, cwd: dir };
+      expect(await main(args, io)).toBe(0);
+      return bar;
+    };
+    expect(await drawn('verify', 'b1', '--trust', 'packager.pub.jwk', '--trust', 'ca.pub.jwk')).toMatch(/hashing \[/);
+    expect(await drawn('verify', 'b1', '--trust', 'packager.pub.jwk', '--trust', 'ca.pub.jwk', '--quiet')).toBe('');
   });
 
   it('reports malformed spec JSON with its error code and exit 65', async () => {
