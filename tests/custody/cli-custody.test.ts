@@ -5,8 +5,7 @@ import { custody } from '../../src/cli/commands/custody.js';
 import { inspect } from '../../src/cli/commands/inspect.js';
 import { EXIT } from '../../src/cli/exit-codes.js';
 import type { CliIO } from '../../src/cli/io.js';
-import { createJwkSigner, generateSigningKey } from '../../src/index.js';
-import { tempDir } from '../helpers/bundle-fixture.js';
+import { keyPair, tempDir } from '../helpers/bundle-fixture.js';
 import { handMadeBundle } from './hand-made-bundle.js';
 
 let root: string;
@@ -22,10 +21,9 @@ const people: Record<string, { key: string; pub: string; kid: string }> = {};
 beforeAll(async () => {
   root = await tempDir('evb-custody-cli-');
   for (const [name, country] of [['alice', 'FR'], ['bob', 'DE']] as const) {
-    const k = await generateSigningKey('EdDSA');
-    const kid = (await createJwkSigner(k.privateJwk)).kid;
-    await fsp.writeFile(join(root, `${name}.jwk`), JSON.stringify(k.privateJwk));
-    await fsp.writeFile(join(root, `${name}.pub.jwk`), JSON.stringify(k.publicJwk));
+    const { privateJwk, publicJwk, kid } = await keyPair('EdDSA');
+    await fsp.writeFile(join(root, `${name}.jwk`), JSON.stringify(privateJwk));
+    await fsp.writeFile(join(root, `${name}.pub.jwk`), JSON.stringify(publicJwk));
     await fsp.writeFile(join(root, `${name}.json`), JSON.stringify({ name, role: 'investigator', organisation: `${name} agency`, country }));
     await fsp.writeFile(join(root, `${name}.party.json`), JSON.stringify({ name, organisation: `${name} agency`, country, kid }));
     people[name] = { key: `${name}.jwk`, pub: `${name}.pub.jwk`, kid };

@@ -1,7 +1,8 @@
-import { createJwkSigner, generateSigningKey, type Signer } from '../../src/index.js';
+import type { Signer } from '../../src/index.js';
 import type { CustodyActor, CustodyEvent } from '../../src/custody/custody-event.js';
 import { custodyLink } from '../../src/custody/custody-link.js';
 import { signCustodyEvent } from '../../src/custody/sign-custody-event.js';
+import { keyPair } from '../helpers/bundle-fixture.js';
 import { MANIFEST } from './helpers.js';
 
 export interface Party {
@@ -11,9 +12,8 @@ export interface Party {
 }
 
 export async function party(name: string, role: string, country: CustodyActor['country'], alg: 'EdDSA' | 'ES256' = 'EdDSA'): Promise<Party> {
-  const key = await generateSigningKey(alg);
-  const signer = await createJwkSigner(key.privateJwk);
-  return { signer, publicJwk: key.publicJwk, actor: { name, role, organisation: `${name} agency`, country, kid: signer.kid } };
+  const { signer, publicJwk, kid } = await keyPair(alg);
+  return { signer, publicJwk, actor: { name, role, organisation: `${name} agency`, country, kid } };
 }
 
 export function counterparty(p: Party) {

@@ -22,15 +22,18 @@ export async function demoCase(): Promise<{ metadata: never; items: PackItem[] }
   return { metadata: spec.metadata, items };
 }
 
+/** A fresh signing key as the tests use it: its signer, both JWKs and its kid (RFC 7638 thumbprint). */
 export interface KeyPair {
   signer: Signer;
   publicJwk: JsonWebKey;
   privateJwk: JsonWebKey;
+  kid: string;
 }
 
+/** The one way tests make a key (so a test of trust, custody or packing signs as the library does). */
 export async function keyPair(alg: 'EdDSA' | 'ES256' | 'ES384' | 'PS256' = 'EdDSA'): Promise<KeyPair> {
   const k = await generateSigningKey(alg);
-  return { signer: await createJwkSigner(k.privateJwk), publicJwk: k.publicJwk, privateJwk: k.privateJwk };
+  return { signer: await createJwkSigner(k.privateJwk), publicJwk: k.publicJwk, privateJwk: k.privateJwk, kid: k.kid };
 }
 
 /** Packs the demo evidence into `dir/name`, signed by the given keys as packager (and certifier). */
