@@ -46,6 +46,6 @@ export function checkManifest(value: unknown): { manifest?: Manifest; findings: 
 /** A JSON Pointer as a URI fragment (RFC 6901 section 6): characters outside RFC 3986 `fragment` percent-encoded. */
 function fragment(pointer: string): string {
   return pointer
-    .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD')
+    .replace(/[\uD800-\uDFFF]/gu, '\uFFFD')
     .replace(/[^A-Za-z0-9\-._~!$&'()*+,;=:@/?]/gu, (c) => encodeURIComponent(c));
 }

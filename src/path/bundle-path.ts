@@ -1,3 +1,4 @@
+import { LONE_SURROGATE } from '../encoding/json-common.js';
 import { EvidenceBundleError } from '../errors.js';
 import { utf8ByteLength } from '../internal/bytes.js';
 
@@ -18,7 +19,6 @@ export type PathProblem =
 export const MAX_PATH_BYTES = 1024;
 export const MAX_SEGMENT_BYTES = 255;
 
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 // C0 controls and DEL: a newline in a name would forge a line of a BagIt manifest.
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0001-\u001f\u007f]/;

@@ -39,6 +39,12 @@ describe('checkManifest', () => {
     expect(checkManifest(m).findings[0]!.path).toBe('evidence/manifest.json#/cl%C3%A9%201');
   });
 
+  it('encodes an astral character of a key as itself and a lone surrogate as U+FFFD', () => {
+    const m = smallManifest();
+    m['\u{1F600}\uD800'] = true;
+    expect(checkManifest(m).findings[0]!.path).toBe('evidence/manifest.json#/%F0%9F%98%80%EF%BF%BD');
+  });
+
   it('keeps the report bounded: 100 findings and a count of the rest', () => {
     const m = smallManifest();
     for (let i = 0; i < 250; i++) m[`extra${i}`] = i;

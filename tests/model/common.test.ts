@@ -91,7 +91,7 @@ describe('other primitives', () => {
 
 describe('item paths', () => {
   const set = (m: any, v: unknown) => (m.items[0].path = v);
-  it.each(['subscriber.csv', 'a/b/c.txt', 'Ünïcödé/ファイル.bin', '.hidden', 'a..b', 'ab:c'])('accepts %j (zod and JSON Schema)', (path) => {
+  it.each(['subscriber.csv', 'a/b/c.txt', 'Ünïcödé/ファイル.bin', 'chat/\u{1F480}.jpg', '\u{1F600}', '.hidden', 'a..b', 'ab:c'])('accepts %j (zod and JSON Schema)', (path) => {
     expect(ItemPath.safeParse(path).success).toBe(true);
     expect(acceptedByJsonSchema(set, path)).toBe(true);
   });
@@ -102,7 +102,7 @@ describe('item paths', () => {
       expect(acceptedByJsonSchema(set, path)).toBe(false);
     },
   );
-  it.each(['cafe\u0301', '\u00e9'.repeat(600), 'a\uD800b'])('rejects %j in zod only (NFC, bytes, surrogates)', (path) => {
+  it.each(['cafe\u0301', '\u00e9'.repeat(600), 'a\uD800b', 'a\uDC80b', '\uDE00\uD83D'])('rejects %j in zod only (NFC, bytes, surrogates)', (path) => {
     expect(ItemPath.safeParse(path).success).toBe(false);
   });
 });
