@@ -13,9 +13,6 @@ export type ErrorCode =
   | 'ERR_JSON_TOO_LARGE'
   | 'ERR_JSON_NOT_CANONICAL'
   | 'ERR_JCS_UNSUPPORTED_VALUE'
-  // CBOR (RFC 8949)
-  | 'ERR_CBOR_MALFORMED'
-  | 'ERR_CBOR_NOT_DETERMINISTIC'
   // digests
   | 'ERR_DIGEST_UNSUPPORTED_ALGORITHM'
   // paths inside a bundle
@@ -38,7 +35,6 @@ export type ErrorCode =
   | 'ERR_KEY_TOO_SMALL'
   | 'ERR_KEY_USAGE'
   | 'ERR_JWS_MALFORMED'
-  | 'ERR_JWS_SIGNATURE_INVALID'
   | 'ERR_JWS_KEY_MISMATCH'
   // custody
   | 'ERR_CUSTODY_INVALID'
