@@ -6,8 +6,9 @@ import { DIGEST_ALGORITHMS, type DigestAlgorithm, type DigestBackend, type Diges
 import { createMultiDigest, normaliseAlgorithms } from '../digest/multi-digest.js';
 import { EvidenceBundleError } from '../errors.js';
 import { utf8Encode } from '../internal/bytes.js';
-import { assertBundlePath, findPathCollisions } from '../path/bundle-path.js';
+import { assertBundlePath } from '../path/bundle-path.js';
 import { PAYLOAD_DIR } from './layout.js';
+import { findTreeCollisions } from './tree-collisions.js';
 
 /** One payload file as packed: its bag path (`data/...`), size, and a digest for every algorithm of the bag. */
 export interface PayloadFile {
@@ -54,7 +55,8 @@ const DATE = /^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$/;
  * @returns `[path, bytes]` pairs to write: bagit.txt, bag-info.txt, the payload manifests, the given tag files
  *   (sorted by path), then the tag manifests.
  * @throws EvidenceBundleError `ERR_PATH_UNSAFE` for a path the bundle path rules refuse, `ERR_PATH_COLLISION`
- *   for two paths that collide after case folding, `ERR_DIGEST_UNSUPPORTED_ALGORITHM`; `TypeError` for a payload
+ *   for two paths (or a path and the directory of another) that collide after case folding, or a file that is
+ *   also the directory of another path, `ERR_DIGEST_UNSUPPORTED_ALGORITHM`; `TypeError` for a payload
  *   path outside `data/`, a tag file under `data/` or with a BagIt name, a missing or malformed digest, a bad
  *   `baggingDate`, an empty `bundleId`; `RangeError` for a size that is not a non-negative safe integer.
  * @example
@@ -86,7 +88,7 @@ export function createTagFiles(options: CreateTagFilesOptions): Array<[string, U
     if (path.startsWith(`${PAYLOAD_DIR}/`) || path === PAYLOAD_DIR) throw new TypeError(`tag file ${JSON.stringify(path)} is in data/`);
     if (RESERVED.test(path)) throw new TypeError(`tag file ${JSON.stringify(path)} has a name BagIt reserves`);
   }
-  const collisions = findPathCollisions([...payload.map((f) => f.path), ...given.map(([path]) => path)]);
+  const collisions = findTreeCollisions([...payload.map((f) => f.path), ...given.map(([path]) => path)]);
   if (collisions.length > 0) {
     const [a, b] = collisions[0]!;
     throw new EvidenceBundleError('ERR_PATH_COLLISION', `paths ${JSON.stringify(a)} and ${JSON.stringify(b)} collide`);

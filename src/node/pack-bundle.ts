@@ -4,11 +4,12 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { createTagFiles } from '../bundle/create-tag-files.js';
 import { buildManifest, type BundleMetadata, type BuiltItem, type ItemDescription } from '../bundle/build-manifest.js';
 import { MANIFEST_FILE, payloadPath, SIGNATURES_FILE } from '../bundle/layout.js';
+import { findTreeCollisions } from '../bundle/tree-collisions.js';
 import type { DigestAlgorithm, DigestBackend, DigestSet } from '../digest/algorithms.js';
 import { digestStream, iterateBytes, type ByteSource } from '../digest/digest-stream.js';
 import { normaliseAlgorithms } from '../digest/multi-digest.js';
 import { EvidenceBundleError } from '../errors.js';
-import { assertBundlePath, findPathCollisions } from '../path/bundle-path.js';
+import { assertBundlePath } from '../path/bundle-path.js';
 import type { Manifest } from '../model/manifest.js';
 import { serializeSignatureFile } from '../sign/signature-file.js';
 import { signDetached } from '../sign/sign-detached.js';
@@ -124,7 +125,8 @@ export async function packBundle(output: string, options: PackOptions): Promise<
 
 function checkItemPaths(items: readonly PackItem[]): void {
   for (const item of items) assertBundlePath(item.path);
-  const collisions = findPathCollisions(items.map((i) => i.path));
+  // Directories count: `A` beside `a/b` would make a bundle its own verifier refuses.
+  const collisions = findTreeCollisions(items.map((i) => i.path));
   if (collisions.length > 0) {
     const [a, b] = collisions[0]!;
     throw new EvidenceBundleError('ERR_PATH_COLLISION', `item paths ${JSON.stringify(a)} and ${JSON.stringify(b)} collide`);

@@ -100,6 +100,10 @@ describe('createTagFiles', () => {
     ['ERR_PATH_UNSAFE', [{ path: 'data/../bagit.txt', size: 1, digests: digests('x') }]],
     ['ERR_PATH_UNSAFE', [{ path: 'data/a\nb', size: 1, digests: digests('x') }]],
     ['ERR_PATH_COLLISION', [{ path: 'data/A.txt', size: 1, digests: digests('x') }, { path: 'data/a.txt', size: 1, digests: digests('x') }]],
+    // A file and the directory another path implies, equal after case folding, or equal outright.
+    ['ERR_PATH_COLLISION', [{ path: 'data/A', size: 1, digests: digests('x') }, { path: 'data/a/b', size: 1, digests: digests('x') }]],
+    ['ERR_PATH_COLLISION', [{ path: 'data/x/Y/z', size: 1, digests: digests('x') }, { path: 'data/x/y', size: 1, digests: digests('x') }]],
+    ['ERR_PATH_COLLISION', [{ path: 'data/a', size: 1, digests: digests('x') }, { path: 'data/a/b', size: 1, digests: digests('x') }]],
     ['ERR_DIGEST_UNSUPPORTED_ALGORITHM', []],
   ] as const)('throws %s', (code, payload) => {
     const algorithms = code === 'ERR_DIGEST_UNSUPPORTED_ALGORITHM' ? ['md5'] : [];
@@ -110,6 +114,29 @@ describe('createTagFiles', () => {
       thrown = error;
     }
     expect(isEvidenceBundleError(thrown, code)).toBe(true);
+  });
+});
+
+describe('createTagFiles: tag files and the directories of other paths', () => {
+  it.each([
+    ['a tag file named like the payload directory', 'DATA'],
+    ['a tag file named like the tag directory', 'Evidence'],
+  ])('refuses %s', (_name, tagFile) => {
+    let thrown: unknown;
+    try {
+      createTagFiles({
+        payload: [{ path: 'data/x', size: 1, digests: digests('x') }],
+        algorithms: [],
+        tagFiles: [
+          ['evidence/manifest.json', new Uint8Array(1)],
+          [tagFile, new Uint8Array(1)],
+        ],
+        bagInfo,
+      });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(isEvidenceBundleError(thrown, 'ERR_PATH_COLLISION')).toBe(true);
   });
 });
 

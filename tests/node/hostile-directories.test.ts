@@ -65,6 +65,18 @@ describe('packBundle never writes outside its target nor leaves a partial bundle
     expect(await fsp.readdir(work)).toEqual([]);
   });
 
+  it.each([
+    ['a file and a directory equal after case folding', ['A', 'a/b']],
+    ['a file that is the directory of another', ['a', 'a/b']],
+    ['the same, the other way round', ['a/b', 'a']],
+  ])('%s (a bundle its own verifier would refuse)', async (_, paths) => {
+    const { metadata, items } = await demoCase();
+    const work = await fsp.mkdtemp(join(dir, 'tree-collide-'));
+    const clash = paths.map((path, i) => ({ ...items[i]!, path }));
+    await expect(packBundle(join(work, 'out'), { metadata, items: clash })).rejects.toSatisfy(hasCode('ERR_PATH_COLLISION'));
+    expect(await fsp.readdir(work)).toEqual([]);
+  });
+
   it('a FIFO as a source: refused without blocking', async (context) => {
     const { metadata, items } = await demoCase();
     const work = await fsp.mkdtemp(join(dir, 'fifo-'));
