@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 
 /** RFC 6901 JSON Pointer of a zod issue: the member at fault, or for an unknown key, that key. */
-export function issuePointer(issue: z.core.$ZodIssue, key?: string): string {
+function issuePointer(issue: z.core.$ZodIssue, key?: string): string {
   const path = key === undefined ? issue.path : [...issue.path, key];
   return path.map((p) => `/${String(p).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
 }
