@@ -9,7 +9,6 @@ import { loadCertificates } from './certificates.js';
 import { readJsonFile, replaceFile, writeNewFile } from './files.js';
 import { loadPublicKeys } from './keys.js';
 
-
 export const trust: Command = {
   name: 'trust',
   summary: 'Create and edit a trust policy: authorities, roles, keys, X.509 anchors, TSAs',
@@ -152,7 +151,8 @@ function serialize(policy: TrustPolicy): string {
   return JSON.stringify(policy, null, 2) + '\n';
 }
 
-async function readPolicy(path: string): Promise<TrustPolicy> {
+/** Reads and checks a trust policy file; a problem is reported with the file's path. */
+export async function readPolicy(path: string): Promise<TrustPolicy> {
   const value = await readJsonFile(path, 16 * 1024 * 1024);
   try {
     return parseTrustPolicy(value);
@@ -161,7 +161,6 @@ async function readPolicy(path: string): Promise<TrustPolicy> {
     throw error;
   }
 }
-
 
 async function describePolicy(policy: TrustPolicy): Promise<string> {
   const lines = [

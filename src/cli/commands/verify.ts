@@ -1,12 +1,13 @@
 import { resolve } from 'node:path';
-import { parseTrustPolicy, renderReportJUnit, renderReportText, type BagSource, type TrustPolicy, type VerificationReport } from '../../index.js';
+import { renderReportJUnit, renderReportText, type BagSource, type TrustPolicy, type VerificationReport } from '../../index.js';
 import { createDigestPool, openBundleDirectory, verifyBundleDirectory } from '../../node/index.js';
 import { OUTCOME_EXIT } from '../exit-codes.js';
 import { UsageError } from '../io.js';
 import { createProgress, progressShown } from '../progress.js';
 import type { Command } from './command.js';
-import { readJsonFile, writeNewFile } from './files.js';
+import { writeNewFile } from './files.js';
 import { loadPublicKeys } from './keys.js';
+import { readPolicy } from './trust.js';
 
 export const verify: Command = {
   name: 'verify',
@@ -43,7 +44,7 @@ Options:
     const trustedKeys = await loadPublicKeys(((values['trust'] as string[] | undefined) ?? []).map((p) => resolve(io.cwd, p)));
     const policyFile = values['policy'] as string | undefined;
     if (policyFile !== undefined && trustedKeys.length > 0) throw new UsageError('give --policy or --trust, not both');
-    const policy = policyFile === undefined ? undefined : parseTrustPolicy(await readJsonFile(resolve(io.cwd, policyFile)));
+    const policy = policyFile === undefined ? undefined : await readPolicy(resolve(io.cwd, policyFile));
     const report = await runVerification(bundle, io, values['quiet'] === true, policy ? { policy } : { trustedKeys });
     if (values['json'] === true) io.stdout(JSON.stringify(report, null, 2) + '\n');
     else io.stdout(renderReportText(report));
