@@ -109,6 +109,18 @@ describe('evb', () => {
     expect(items.map((i) => i.path)).toEqual(['chat/export.json', 'disk/sdb-excerpt.img', 'logs/access.log', 'subscriber/subscriber-records.csv']);
   });
 
+  it('packs a folder with what the spec says of its paths (the spec\'s source ignored)', async () => {
+    const spec = JSON.parse(await fsp.readFile(join(DEMO_DIR, 'case.json'), 'utf8')) as { metadata: unknown };
+    const described = { path: 'logs/access.log', id: 'web-log', description: { en: 'Web server log' }, source: 'not/this/file' };
+    await fsp.writeFile(join(dir, 'described-spec.json'), JSON.stringify({ metadata: spec.metadata, items: [described] }));
+    const r = await evb('pack', join(DEMO_DIR, 'evidence'), '--spec', 'described-spec.json', '--out', 'described');
+    expect(r.code, r.err).toBe(0);
+    const inspected = await evb('inspect', 'described', '--json');
+    const items = (JSON.parse(inspected.out) as { manifest: { items: Array<{ id: string; path: string; description?: unknown }> } }).manifest.items;
+    expect(items.find((i) => i.path === 'logs/access.log')).toMatchObject({ id: 'web-log', description: { en: 'Web server log' } });
+    expect(items.find((i) => i.path === 'chat/export.json')).toMatchObject({ id: 'chat-export.json' });
+  });
+
   it('packs files named on the command line, each at its file name; refuses a folder mixed with files', async () => {
     const ev = join(DEMO_DIR, 'evidence');
     const r = await evb('pack', join(ev, 'logs', 'access.log'), join(ev, 'chat', 'export.json'), '--spec', 'folder-spec.json', '--out', 'from-files');

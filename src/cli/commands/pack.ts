@@ -108,21 +108,18 @@ async function itemsFromInputs(inputs: string[], spec: Spec): Promise<PackItem[]
       }
     }),
   );
+  const described = describedItems(spec);
   if (stats.some((s) => s.isDirectory())) {
     if (inputs.length !== 1) throw new UsageError('give one FOLDER, or FILEs, not both');
-    return itemsFromFolder(inputs[0]!, spec);
+    return itemsFromFolder(inputs[0]!, described);
   }
-  const described = new Map((spec.items ?? []).map((i) => [i['path'] as string, i]));
   return inputs.map((input, i) => {
-    if (!stats[i]!.isFile()) throw new EvidenceBundleError('ERR_SOURCE_NOT_REGULAR_FILE', `${input} is not a regular file (links and special files are not packed)`);
-    const path = basename(input).normalize('NFC');
-    const { source: _ignored, ...rest } = described.get(path) ?? {};
-    return { id: idFromPath(path), ...rest, path, source: input } as PackItem;
+    if (!stats[i]!.isFile()) throw notRegular(input);
+    return described(basename(input), input);
   });
 }
 
-async function itemsFromFolder(folder: string, spec: Spec): Promise<PackItem[]> {
-  const described = new Map((spec.items ?? []).map((i) => [i['path'] as string, i]));
+async function itemsFromFolder(folder: string, described: (path: string, source: string) => PackItem): Promise<PackItem[]> {
   let entries;
   try {
     entries = await fsp.readdir(folder, { withFileTypes: true, recursive: true });
@@ -134,15 +131,29 @@ async function itemsFromFolder(folder: string, spec: Spec): Promise<PackItem[]> 
   for (const e of entries) {
     const full = join(e.parentPath, e.name);
     if (e.isDirectory()) continue;
-    if (!e.isFile()) throw new EvidenceBundleError('ERR_SOURCE_NOT_REGULAR_FILE', `${full} is not a regular file (links and special files are not packed)`);
-    // The name inside the bundle is NFC (docs/format.md); the bytes are copied untouched.
-    const path = relative(folder, full).split(sep).join('/').normalize('NFC');
-    const extra = described.get(path) ?? {};
-    const { source: _ignored, ...rest } = extra;
-    items.push({ id: idFromPath(path), ...rest, path, source: full } as PackItem);
+    if (!e.isFile()) throw notRegular(full);
+    items.push(described(relative(folder, full).split(sep).join('/'), full));
   }
   items.sort((a, b) => (a.path < b.path ? -1 : 1));
   return items;
+}
+
+/**
+ * Makes the item of a file given on the command line, packed at `path` (made NFC, as names inside a bundle are;
+ * the bytes are copied untouched): what the spec says of that path, an id derived from the path unless the spec
+ * gives one, and the file as its source.
+ */
+function describedItems(spec: Spec): (path: string, source: string) => PackItem {
+  const described = new Map((spec.items ?? []).map((i) => [i['path'] as string, i]));
+  return (name, source) => {
+    const path = name.normalize('NFC');
+    const { source: _ignored, ...rest } = described.get(path) ?? {};
+    return { id: idFromPath(path), ...rest, path, source } as PackItem;
+  };
+}
+
+function notRegular(file: string): EvidenceBundleError {
+  return new EvidenceBundleError('ERR_SOURCE_NOT_REGULAR_FILE', `${file} is not a regular file (links and special files are not packed)`);
 }
 
 /** An item id derived from its path: the characters ids allow, others replaced by '-'. */
