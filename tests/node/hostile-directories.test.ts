@@ -39,19 +39,21 @@ async function tree(root: string): Promise<string[]> {
 
 describe('packBundle never writes outside its target nor leaves a partial bundle', () => {
   it.each([
-    ['..', '../escape.txt'],
-    ['.. deeper', 'a/../../escape.txt'],
-    ['absolute', `${'/tmp'}/escape.txt`],
-  ])('an item path with %s', async (_, bad) => {
+    ['..', (work: string) => ({ bad: '../escape.txt', landing: join(work, 'escape.txt') })],
+    ['.. deeper', (work: string) => ({ bad: 'a/../../escape.txt', landing: join(work, 'escape.txt') })],
+    ['.. up to the parent of the target', (work: string) => ({ bad: '../../escape.txt', landing: join(work, '..', 'escape.txt') })],
+    ['an absolute path', (work: string) => ({ bad: join(work, 'escape.txt'), landing: join(work, 'escape.txt') })],
+  ])('an item path with %s', async (_, make) => {
     const { metadata, items } = await demoCase();
     const work = await fsp.mkdtemp(join(dir, 'escape-'));
+    const { bad, landing } = make(work);
     const before = await tree(dir);
     await expect(packBundle(join(work, 'out'), { metadata, items: [...items, { ...items[0]!, id: 'x', path: bad }] })).rejects.toSatisfy(
       hasCode('ERR_PATH_UNSAFE'),
     );
     expect(await tree(dir)).toEqual(before);
     expect(await fsp.readdir(work)).toEqual([]);
-    await expect(fsp.lstat(join(work, 'escape.txt'))).rejects.toThrow();
+    await expect(fsp.lstat(landing)).rejects.toThrow();
   });
 
   it('two item paths that collide after case folding', async () => {
