@@ -31,32 +31,51 @@ export async function copyAndHash(
   const multi = createMultiDigest(options.algorithms, options.backend ? { backend: options.backend } : {});
   const { handle: input, stat: before } = await openRegularFile(source);
   let output: FileHandle | undefined;
+  let pending: Promise<number> | undefined;
+  let writing: Promise<unknown> | undefined;
+  // Failures name the file they happened to: a full disk is the target's, an unreadable sector the source's.
+  const toTarget = (cause: unknown): never => {
+    throw ioError(cause, target);
+  };
+  // Reads and writes overlap: one that fails while the other is awaited is observed here, so it is not reported
+  // as an unhandled rejection (which ends the process) before the loop gets to it.
+  const observed = <T>(promise: Promise<T>): Promise<T> => {
+    promise.catch(() => undefined);
+    return promise;
+  };
   try {
-    output = await fsp.open(target, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o444);
+    output = await fsp.open(target, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o444).catch(toTarget);
+    const out = output;
     // A small file gets small buffers: one read takes it whole and the next sees its end. Allocating two full
     // chunks per file made packing many small files a garbage-collection benchmark.
     const size = Math.min(CHUNK, before.size + 1);
     const buffers = [new Uint8Array(size), new Uint8Array(size)];
+    const read = (buffer: Uint8Array): Promise<number> =>
+      input.read(buffer, 0, size, null).then(
+        (r) => r.bytesRead,
+        (cause: unknown) => Promise.reject(ioError(cause, source)),
+      );
     let turn = 0;
-    let pending = input.read(buffers[0]!, 0, size, null);
-    let writing: Promise<unknown> = Promise.resolve();
+    pending = observed(read(buffers[0]!));
     for (;;) {
-      const { bytesRead } = await pending;
+      const bytesRead = await pending;
       if (bytesRead === 0) break;
       const chunk = buffers[turn]!.subarray(0, bytesRead);
       // The other buffer is free once its write has finished; start the next read into it, then hash this one.
       await writing;
       turn ^= 1;
-      pending = input.read(buffers[turn]!, 0, size, null);
+      pending = observed(read(buffers[turn]!));
       multi.update(chunk);
-      writing = writeAll(output, chunk);
+      writing = observed(writeAll(out, chunk).catch(toTarget));
       options.onProgress?.(multi.size);
     }
     await writing;
-    await output.sync();
+    await out.sync().catch(toTarget);
   } catch (cause) {
     throw cause instanceof EvidenceBundleError ? cause : ioError(cause, source);
   } finally {
+    // A read or write still in flight when the other failed must settle before its handle closes.
+    await Promise.allSettled([pending, writing]);
     await input.close().catch(() => undefined);
     await output?.close().catch(() => undefined);
   }
