@@ -1,5 +1,6 @@
 import { promises as fsp, type Stats } from 'node:fs';
 import type { BagEntry, BagSource } from '../bagit/bag-source.js';
+import { LONE_SURROGATE } from '../encoding/json-common.js';
 import { EvidenceBundleError } from '../errors.js';
 import { digestFile } from './digest-file.js';
 import { ioError } from './io-error.js';
@@ -50,10 +51,10 @@ export function openDirectorySource(root: string, options: DirectorySourceOption
   };
   const given = options.digest;
   // A digest takes a string name, which cannot carry the raw bytes of a name that is not UTF-8 (listed with lone
-  // surrogates U+DC80-U+DCFF): such a name is refused, whoever digests it. The `u` flag leaves the low half of
-  // a surrogate pair (U+1F480 is D83D DC80) alone.
+  // surrogates U+DC80-U+DCFF): such a name is refused, whoever digests it. A surrogate pair (U+1F480 is
+  // D83D DC80) is one code point and passes.
   const resolveForDigest = async (path: string): Promise<Buffer> => {
-    if (/[\udc80-\udcff]/u.test(path)) throw new EvidenceBundleError('ERR_PATH_UNSAFE', `${JSON.stringify(path)} is not valid UTF-8`);
+    if (LONE_SURROGATE.test(path)) throw new EvidenceBundleError('ERR_PATH_UNSAFE', `${JSON.stringify(path)} is not valid UTF-8`);
     return resolve(path);
   };
   if (given === undefined) {
@@ -122,14 +123,19 @@ function decodeName(name: Buffer): string {
   }
 }
 
-/** The inverse of {@link decodeName} for one segment. */
+/**
+ * The inverse of {@link decodeName} for one segment. Any other lone surrogate names nothing a listing gives:
+ * encoded as UTF-8 it would become U+FFFD and name another file, so it is refused.
+ */
 function encodeName(segment: string): Buffer {
-  if (!/[\udc80-\udcff]/u.test(segment)) return Buffer.from(segment, 'utf8');
+  if (!LONE_SURROGATE.test(segment)) return Buffer.from(segment, 'utf8');
   const bytes: number[] = [];
   for (const c of segment) {
     const code = c.charCodeAt(0);
     if (code >= 0xdc80 && code <= 0xdcff) bytes.push(code - 0xdc00);
-    else bytes.push(...Buffer.from(c, 'utf8'));
+    else if (c.length === 1 && code >= 0xd800 && code <= 0xdfff) {
+      throw new EvidenceBundleError('ERR_PATH_UNSAFE', `${JSON.stringify(segment)} holds a lone surrogate no file name has`);
+    } else bytes.push(...Buffer.from(c, 'utf8'));
   }
   return Buffer.from(bytes);
 }

@@ -188,6 +188,16 @@ describe('openDirectorySource', () => {
     expect(called).toBe(0);
   });
 
+  it('never takes a lone surrogate a listing cannot give for another name (U+FFFD on disk)', async () => {
+    await writeBag(buildBag({ 'data/\uFFFD.txt': 'replacement', 'data/plain.txt': 'plain' }));
+    const source = openDirectorySource(root);
+    for (const path of ['data/\uD800.txt', 'data/\uDC00.txt', 'data/\uDFFF.txt']) {
+      expect(await codeOf(readAll(source, path))).toBe('ERR_PATH_UNSAFE');
+      expect(await codeOf(source.digest!(path, ['sha256']))).toBe('ERR_PATH_UNSAFE');
+    }
+    expect((await readAll(source, 'data/\uFFFD.txt')).bytes).toEqual(Buffer.from('replacement'));
+  });
+
   it('an unreadable root is a finding, not an exception', async () => {
     const result = await validateBag(openDirectorySource(join(root, 'absent')));
     expect(result.findings.map((f) => f.code)).toEqual(['bag.entry.unreadable']);
