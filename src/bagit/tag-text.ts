@@ -1,5 +1,6 @@
 // Decoding of tag files in their declared Tag-File-Character-Encoding (RFC 8493 section 2.1.1) and line
 // splitting (lines end with LF, CR or CRLF, RFC 8493 section 2.1.1 and following). Internal to src/bagit.
+import { LONE_SURROGATE } from '../encoding/json-common.js';
 
 /** The text of a tag file, or why it could not be decoded. */
 export type DecodedTagText =
@@ -33,8 +34,6 @@ function strict(label: string, bytes: Uint8Array, bom: boolean): DecodedTagText 
     return { ok: false, reason: 'invalid' };
   }
 }
-
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 // UTF-16 by hand: TextDecoder has no big-endian decoder in every runtime. Without a BOM, "UTF-16" is
 // big-endian (RFC 2781 section 4.3).

@@ -105,6 +105,28 @@ describe('validateBag: hostile and broken bags, one exact code each', () => {
     expect(errors(await check(files))).toContain('bag.encoding.invalid');
   });
 
+  it('UTF-16 tag files: read in either byte order, a lone surrogate is invalid', async () => {
+    const utf16 = (text: string, littleEndian: boolean, bom: boolean): Uint8Array => {
+      const out = new Uint8Array((bom ? 2 : 0) + text.length * 2);
+      const view = new DataView(out.buffer);
+      if (bom) view.setUint16(0, 0xfeff, littleEndian);
+      for (let i = 0; i < text.length; i++) view.setUint16((bom ? 2 : 0) + i * 2, text.charCodeAt(i), littleEndian);
+      return out;
+    };
+    const name = 'data/\u{1F480}.txt';
+    const manifest = `${sha256('x')}  ${name}\n`;
+    const bag = (encoding: string, bytes: Uint8Array): Record<string, MemoryEntry> => ({
+      'bagit.txt': `BagIt-Version: 1.0\nTag-File-Character-Encoding: ${encoding}\n`,
+      'manifest-sha256.txt': bytes,
+      [name]: 'x',
+    });
+    expect(errors(await check(bag('UTF-16', utf16(manifest, true, true))))).toEqual([]);
+    expect(errors(await check(bag('UTF-16', utf16(manifest, false, false))))).toEqual([]);
+    expect(errors(await check(bag('UTF-16LE', utf16(manifest, true, false))))).toEqual([]);
+    const lone = manifest.replace('\u{1F480}', '\uD83D');
+    expect(errors(await check(bag('UTF-16BE', utf16(lone, false, false))))).toContain('bag.encoding.invalid');
+  });
+
   it('a byte-order mark in a manifest is a warning', async () => {
     const files = plainBag({ 'data/a.txt': 'a' });
     files['manifest-sha256.txt'] = `\uFEFF${files['manifest-sha256.txt'] as string}`;
