@@ -7,6 +7,7 @@ import { type BagAlgorithmName, bagAlgorithm, createBagHasher } from './bag-algo
 import { parseBagDeclaration } from './bag-declaration.js';
 import { parseBagInfo } from './bag-info.js';
 import type { BagEntry, BagFileDigests, BagSource, BagValidation } from './bag-source.js';
+import { readBounded } from './read-bounded.js';
 import { isLegacyVersion } from './entry-path.js';
 import { type FetchEntry, parseFetchFile } from './fetch-file.js';
 import { compareCodePoints, type ManifestEntry, parseManifest } from './manifest.js';
@@ -467,30 +468,18 @@ function digestsOf(files: BagEntry[], computed: Map<string, Computed>): Map<stri
 
 /** Reads a whole file up to `limit` bytes; undefined (with a finding) when it is too large or unreadable. */
 async function readWhole(source: BagSource, path: string, limit: number, findings: Finding[]): Promise<Uint8Array | undefined> {
-  const chunks: Uint8Array[] = [];
-  let size = 0;
+  let bytes: Uint8Array | 'too-large';
   try {
-    for await (const chunk of source.read(path)) {
-      if (!(chunk instanceof Uint8Array)) throw new TypeError('the source yielded something other than bytes');
-      size += chunk.length;
-      if (size > limit) {
-        findings.push(makeFinding('bag.tagfile.too-large', `${path} is larger than ${limit} bytes`, { path }));
-        return undefined;
-      }
-      chunks.push(chunk);
-    }
+    bytes = await readBounded(source, path, limit);
   } catch (error) {
     findings.push(makeFinding('bag.entry.unreadable', `${path} cannot be read: ${describe(error)}`, { path }));
     return undefined;
   }
-  // Not concatBytes(...chunks): a source may yield more chunks than a call takes arguments.
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.length;
+  if (bytes === 'too-large') {
+    findings.push(makeFinding('bag.tagfile.too-large', `${path} is larger than ${limit} bytes`, { path }));
+    return undefined;
   }
-  return out;
+  return bytes;
 }
 
 /** Digests one file: through the source's fast path when every algorithm is a registry one, else by reading it. */

@@ -37,13 +37,21 @@ export function toHex(bytes: Uint8Array): string {
 }
 
 export function concatBytes(...parts: Uint8Array[]): Uint8Array {
+  return joinChunks(parts);
+}
+
+/**
+ * Joins chunks into one array. Takes an array rather than arguments: a stream may yield more chunks (hundreds of
+ * thousands of small ones) than a function call takes arguments.
+ */
+export function joinChunks(chunks: readonly Uint8Array[]): Uint8Array {
   let length = 0;
-  for (const p of parts) length += p.length;
+  for (const c of chunks) length += c.length;
   const out = new Uint8Array(length);
   let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
+  for (const c of chunks) {
+    out.set(c, offset);
+    offset += c.length;
   }
   return out;
 }

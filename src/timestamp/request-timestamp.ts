@@ -1,7 +1,7 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { EvidenceBundleError } from '../errors.js';
-import { constantTimeEqual } from '../internal/bytes.js';
+import { constantTimeEqual, joinChunks } from '../internal/bytes.js';
 import { decodeDer } from '../x509/der.js';
 import type { Hash } from '../x509/verify-signature.js';
 import { createTimestampRequest } from './create-timestamp-request.js';
@@ -143,13 +143,7 @@ async function readBounded(response: Response, limit: number, failed: (m: string
     }
     chunks.push(value);
   }
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
+  return joinChunks(chunks);
 }
 
 /** The DER TimeStampToken of a granted TimeStampResp (RFC 3161 section 2.4.2), as the TSA encoded it. */

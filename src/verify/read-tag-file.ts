@@ -1,4 +1,5 @@
 import type { BagSource } from '../bagit/bag-source.js';
+import { readBounded } from '../bagit/read-bounded.js';
 import { isEvidenceBundleError } from '../errors.js';
 
 /**
@@ -15,24 +16,10 @@ export async function readTagFile(
   present?: ReadonlySet<string>,
 ): Promise<Uint8Array | 'too-large' | undefined> {
   if (present !== undefined && !present.has(path)) return undefined;
-  const chunks: Uint8Array[] = [];
-  let size = 0;
   try {
-    for await (const chunk of source.read(path)) {
-      size += chunk.length;
-      if (size > limit) return 'too-large';
-      chunks.push(chunk);
-    }
+    return await readBounded(source, path, limit);
   } catch (error) {
     if (isEvidenceBundleError(error, 'ERR_IO')) throw error;
     return undefined;
   }
-  // Not concatBytes(...chunks): a source may yield more chunks than a call takes arguments.
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
 }
