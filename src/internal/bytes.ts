@@ -127,3 +127,23 @@ export function base64urlEncode(bytes: Uint8Array): string {
   }
   return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
+
+/** Padded base64 (RFC 4648 section 4), as JWS uses for `x5c` and this format for `tst` timestamp tokens. */
+export function base64Encode(bytes: Uint8Array): string {
+  const url = base64urlEncode(bytes).replace(/-/g, '+').replace(/_/g, '/');
+  return url + '='.repeat((4 - (url.length % 4)) % 4);
+}
+
+/**
+ * Strict padded base64 (RFC 4648 section 4), as `x5c` (RFC 7515 section 4.1.6) and PEM bodies use; undefined
+ * for anything else (whitespace, base64url, non-canonical tails), so hostile text never throws.
+ */
+export function base64DecodeStrict(text: string): Uint8Array | undefined {
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 !== 0) return undefined;
+  try {
+    // Same alphabet but two characters: the strict base64url decoder checks the canonical tail.
+    return base64urlDecodeStrict(text.replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_'));
+  } catch {
+    return undefined;
+  }
+}

@@ -1,9 +1,8 @@
 import { LIMITS, SIGNATURES_FILE } from '../bundle/layout.js';
 import { EvidenceBundleError } from '../errors.js';
-import { base64urlDecodeStrict } from '../internal/bytes.js';
+import { base64Encode, base64urlDecodeStrict } from '../internal/bytes.js';
 import { parseSignatureFile, serializeSignatureFile, type JwsSignature } from '../sign/signature-file.js';
 import { requestTimestamp } from '../timestamp/request-timestamp.js';
-import { encodeBase64 } from '../trust/base64.js';
 import { MAX_TIMESTAMPS_PER_SIGNATURE } from '../trust/check-timestamps.js';
 import { readTagFile } from '../verify/read-tag-file.js';
 import { openBundleDirectory } from './open-bundle-directory.js';
@@ -58,7 +57,7 @@ export async function timestampBundleDirectory(dir: string, options: TimestampBu
     const token = await requestTimestamp(options.tsaUrl, base64urlDecodeStrict(signature.signature), {
       ...(options.fetch !== undefined ? { fetch: options.fetch } : {}),
     });
-    signatures[index] = { ...signature, header: { ...header, tst: [...tokens, encodeBase64(token)] } };
+    signatures[index] = { ...signature, header: { ...header, tst: [...tokens, base64Encode(token)] } };
   }
   if (chosen.length > 0) {
     await updateTagFiles(dir, new Map([[SIGNATURES_FILE, serializeSignatureFile({ ...file, signatures })]]));

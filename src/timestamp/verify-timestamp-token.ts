@@ -1,13 +1,12 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { constantTimeEqual, toHex } from '../internal/bytes.js';
+import { base64Encode, constantTimeEqual, toHex } from '../internal/bytes.js';
 import type { Finding } from '../report/finding-type.js';
 import { policyFinding } from '../trust/policy-finding.js';
 import { nameToString, parseAnchors, sameName } from '../x509/der.js';
 import { extendedKeyUsageOf, keyUsageOf } from '../x509/usage.js';
 import { MAX_CHAIN_LENGTH, verifyCertificateChain, type ChainResult } from '../x509/verify-chain.js';
 import { hashOf, verifySignature, type Hash } from '../x509/verify-signature.js';
-import { encodeBase64 } from '../trust/base64.js';
 import {
   findSignerCertificate,
   parseTimestampToken,
@@ -134,7 +133,7 @@ async function verify(der: Uint8Array, options: VerifyTimestampOptions): Promise
 
   // 4. Trust: the TSA certificate chain at the time it signed, with the timestamping purpose.
   const path = buildPath(signer, parsed.certificates);
-  const chain = await verifyCertificateChain(path.map((c) => encodeBase64(c.der)), {
+  const chain = await verifyCertificateChain(path.map((c) => base64Encode(c.der)), {
     anchors: options.anchors,
     time: genTime,
     requiredExtendedKeyUsage: TIMESTAMP_OIDS.timeStamping,

@@ -1,8 +1,7 @@
-import { base64urlDecodeStrict } from '../internal/bytes.js';
+import { base64DecodeStrict, base64urlDecodeStrict } from '../internal/bytes.js';
 import type { Finding } from '../report/finding-type.js';
 import type { JwsSignature } from '../sign/signature-file.js';
 import { verifyTimestampToken } from '../timestamp/verify-timestamp-token.js';
-import { decodeBase64 } from '../x509/der.js';
 import { policyFinding } from './policy-finding.js';
 import type { TrustPolicy } from './trust-policy.js';
 
@@ -80,7 +79,7 @@ type TokenVerdict = {
 const BROKEN = new Set(['invalid', 'malformed']);
 
 async function checkToken(text: string, signed: Uint8Array, policy: TrustPolicy, currentDate: Date): Promise<TokenVerdict> {
-  const der = decodeBase64(text);
+  const der = base64DecodeStrict(text);
   if (der === undefined) {
     return { status: 'malformed', rule: 'timestampAuthorities', code: 'policy.timestamp.invalid', message: 'not strict base64' };
   }

@@ -1,25 +1,9 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { base64urlDecodeStrict } from '../internal/bytes.js';
+import { base64DecodeStrict } from '../internal/bytes.js';
 
 /** Largest certificate accepted (bounded resources): real certificates are a few KiB. */
 export const MAX_CERTIFICATE_BYTES = 64 * 1024;
-
-/**
- * Strict padded base64 (RFC 4648 section 4), as `x5c` (RFC 7515 section 4.1.6) and PEM bodies use; undefined
- * for anything else (whitespace, base64url, non-canonical tails), so hostile text never throws.
- * @example
- * decodeBase64('AQID'); // Uint8Array [1, 2, 3]
- */
-export function decodeBase64(text: string): Uint8Array | undefined {
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 !== 0) return undefined;
-  try {
-    // Same alphabet but two characters: the strict base64url decoder checks the canonical tail.
-    return base64urlDecodeStrict(text.replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_'));
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * DER certificates of a PEM text (every CERTIFICATE block, RFC 7468) or of one base64 DER string; undefined if
@@ -29,11 +13,11 @@ export function decodeBase64(text: string): Uint8Array | undefined {
  */
 export function certificatesFromText(text: string): Uint8Array[] | undefined {
   if (!text.includes('-----BEGIN')) {
-    const der = decodeBase64(text.replace(/\s+/g, ''));
+    const der = base64DecodeStrict(text.replace(/\s+/g, ''));
     return der === undefined ? undefined : [der];
   }
   const blocks = [...text.matchAll(/-----BEGIN CERTIFICATE-----([^-]*)-----END CERTIFICATE-----/g)];
-  const ders = blocks.map((b) => decodeBase64(b[1]!.replace(/\s+/g, '')));
+  const ders = blocks.map((b) => base64DecodeStrict(b[1]!.replace(/\s+/g, '')));
   return ders.length === 0 || ders.some((d) => d === undefined) ? undefined : (ders as Uint8Array[]);
 }
 

@@ -1,9 +1,9 @@
 import type * as asn1js from 'asn1js';
 import type * as pkijs from 'pkijs';
-import { constantTimeEqual } from '../internal/bytes.js';
+import { base64DecodeStrict, constantTimeEqual } from '../internal/bytes.js';
 import type { Finding } from '../report/finding-type.js';
 import { policyFinding } from '../trust/policy-finding.js';
-import { decodeBase64, nameToString, parseAnchors, parseCertificate, sameName, type DerCertificate } from './der.js';
+import { nameToString, parseAnchors, parseCertificate, sameName, type DerCertificate } from './der.js';
 import { publicJwkOf } from './public-jwk.js';
 import { extendedKeyUsageOf, keyUsageOf } from './usage.js';
 import { verifySignature } from './verify-signature.js';
@@ -136,7 +136,7 @@ async function link(x5c: readonly string[]): Promise<LinkedChain | ChainResult> 
   }
   const certs: DerCertificate[] = [];
   for (const [i, text] of x5c.entries()) {
-    const der = typeof text === 'string' ? decodeBase64(text) : undefined;
+    const der = typeof text === 'string' ? base64DecodeStrict(text) : undefined;
     const cert = der === undefined ? undefined : parseCertificate(der);
     if (cert === undefined) return fail('malformed', `x5c[${i}] is not a base64 DER X.509 certificate`);
     certs.push({ der: der!, cert });

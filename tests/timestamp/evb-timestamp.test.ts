@@ -5,8 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import type { CliIO } from '../../src/cli/io.js';
-import { base64urlDecodeStrict } from '../../src/internal/bytes.js';
-import { decodeBase64 } from '../../src/x509/der.js';
+import { base64DecodeStrict, base64urlDecodeStrict } from '../../src/internal/bytes.js';
 import { verifyTimestampToken } from '../../src/timestamp/verify-timestamp-token.js';
 import { keyPair, packDemo, tempDir } from '../helpers/bundle-fixture.js';
 import { openssl, OPENSSL_AVAILABLE, warnIfNoOpenssl } from '../helpers/openssl-pki.js';
@@ -53,7 +52,7 @@ describe.skipIf(!OPENSSL_AVAILABLE)('evb timestamp with an openssl TSA', () => {
     expect(after[0]!.header?.tst).toHaveLength(1);
 
     const signed = base64urlDecodeStrict(after[0]!.signature);
-    const token = decodeBase64(after[0]!.header!.tst![0]!);
+    const token = base64DecodeStrict(after[0]!.header!.tst![0]!);
     if (token === undefined) throw new Error('header.tst[0] is not strict base64');
     const verdict = await verifyTimestampToken(token, { data: signed, anchors: [tsa.root.pem] });
     expect(verdict.status).toBe('valid');

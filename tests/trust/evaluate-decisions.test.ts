@@ -2,13 +2,12 @@
 // replaced by scripted answers of their documented shape (ChainResult, timestamp verdict). The certificates and
 // tokens themselves are exercised against openssl in evaluate-x509 / evaluate-timestamps tests.
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { base64urlDecodeStrict } from '../../src/internal/bytes.js';
-import { encodeBase64 } from '../../src/trust/base64.js';
+import { base64Encode, base64urlDecodeStrict } from '../../src/internal/bytes.js';
 import { signDetached } from '../../src/sign/sign-detached.js';
 import { evaluateSignatures } from '../../src/trust/evaluate-signatures.js';
 import { codes, MANIFEST, NOW, outcomeOf, policyWith, testKey, type TestKey } from './evaluate-helpers.js';
 
-const text = (value: unknown) => encodeBase64(new TextEncoder().encode(JSON.stringify(value)));
+const text = (value: unknown) => base64Encode(new TextEncoder().encode(JSON.stringify(value)));
 const json = (b64: string) => JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))));
 
 // A scripted certificate "chain": one base64 element naming the leaf key, the root it leads to and its expiry.

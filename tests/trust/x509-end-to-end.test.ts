@@ -2,9 +2,8 @@
 // openssl TSA, judged by evaluateSignatures under a policy that trusts the openssl roots: no layer scripted.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJwkSigner, generateSigningKey, signDetached, type JwsSignature } from '../../src/index.js';
-import { base64urlDecodeStrict } from '../../src/internal/bytes.js';
+import { base64Encode, base64urlDecodeStrict } from '../../src/internal/bytes.js';
 import { requestTimestamp } from '../../src/timestamp/request-timestamp.js';
-import { encodeBase64 } from '../../src/trust/base64.js';
 import { evaluateSignatures } from '../../src/trust/evaluate-signatures.js';
 import { createOpensslPki, OPENSSL_AVAILABLE, warnIfNoOpenssl, type IssuedCertificate, type OpensslPki } from '../helpers/openssl-pki.js';
 import { startOpensslTsa, type OpensslTsa } from '../helpers/openssl-tsa.js';
@@ -46,7 +45,7 @@ describe.skipIf(!OPENSSL_AVAILABLE)('evaluateSignatures with openssl certificate
     signDetached(MANIFEST, await createJwkSigner(leaf.privateJwk, { x5c: chainOf(leaf) }), { role: 'certifier' });
   const stamp = async (signature: JwsSignature): Promise<JwsSignature> => {
     const token = await requestTimestamp(tsa.url, base64urlDecodeStrict(signature.signature));
-    return { ...signature, header: { ...signature.header, tst: [encodeBase64(token)] } };
+    return { ...signature, header: { ...signature.header, tst: [base64Encode(token)] } };
   };
   const evaluate = (signatures: JwsSignature[], currentDate = new Date()) =>
     evaluateSignatures(MANIFEST, signatures, { policy: policy(), senderCountry: 'VN', currentDate });
