@@ -1,6 +1,7 @@
 // The isomorphic core of evidence-bundle: Web APIs and Uint8Array only, no `node:` imports.
 // Explicit list of exports; nothing is re-exported wholesale.
 export { EvidenceBundleError, isEvidenceBundleError } from './errors.js';
+export { base64Encode, base64DecodeStrict } from './internal/bytes.js';
 export type { ErrorCode } from './errors.js';
 export type { Severity, Effect, FindingDefinition, FindingLocation } from './report/finding.js';
 export type { Finding } from './report/finding-type.js';
@@ -92,6 +93,7 @@ export type { VerifyCustodyOptions, CustodyEventResult, CustodyCheck } from './c
 
 // X.509 chains (x5c) and RFC 3161 timestamps
 export { verifyCertificateChain, MAX_CHAIN_LENGTH } from './x509/verify-chain.js';
+export { certificatesFromText } from './x509/der.js';
 export type { VerifyChainOptions, ChainResult, KeyUsageName } from './x509/verify-chain.js';
 export { createTimestampRequest } from './timestamp/create-timestamp-request.js';
 export type { CreateTimestampRequestOptions, TimestampRequest } from './timestamp/create-timestamp-request.js';

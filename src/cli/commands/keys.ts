@@ -1,5 +1,5 @@
-import { createJwkSigner, EvidenceBundleError, type Signer } from '../../index.js';
-import { loadCertificates, pemToX5c } from './certificates.js';
+import { base64Encode, createJwkSigner, EvidenceBundleError, type Signer } from '../../index.js';
+import { loadCertificates } from './certificates.js';
 import { readJsonFile } from './files.js';
 
 /**
@@ -11,7 +11,7 @@ export async function loadSigner(path: string, certificatePaths: readonly string
   if (jwk === null || typeof jwk !== 'object' || Array.isArray(jwk)) {
     throw new EvidenceBundleError('ERR_KEY_INVALID', `${path} is not a JWK`);
   }
-  const chain = (await loadCertificates(certificatePaths)).map(pemToX5c);
+  const chain = (await loadCertificates(certificatePaths)).map(base64Encode);
   return createJwkSigner(jwk as JsonWebKey, chain.length > 0 ? { x5c: chain } : {});
 }
 

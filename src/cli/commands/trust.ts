@@ -5,7 +5,7 @@ import { EvidenceBundleError, isEvidenceBundleError, parseTrustPolicy, type Trus
 import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../io.js';
 import type { Command } from './command.js';
-import { loadCertificates } from './certificates.js';
+import { loadCertificates, toPem } from './certificates.js';
 import { readJsonFile, replaceFile, writeNewFile } from './files.js';
 import { loadPublicKeys } from './keys.js';
 
@@ -96,7 +96,7 @@ Options:
         const roles = list('role');
         if (roles.length === 0) throw new UsageError('give at least one --role');
         const keys = await loadPublicKeys([...list('jwk'), ...list('jwks')].map((p) => resolve(io.cwd, p)));
-        const anchors = await loadCertificates(list('cert').map((p) => resolve(io.cwd, p)));
+        const anchors = (await loadCertificates(list('cert').map((p) => resolve(io.cwd, p)))).map(toPem);
         if (keys.length === 0 && anchors.length === 0) throw new UsageError('give --jwk, --jwks or --cert');
         const authority = {
           id: need('id'),
@@ -129,7 +129,7 @@ Options:
       case 'tsa': {
         const path = onePolicy();
         const policy = await readPolicy(path);
-        const anchors = await loadCertificates(list('cert').map((p) => resolve(io.cwd, p)));
+        const anchors = (await loadCertificates(list('cert').map((p) => resolve(io.cwd, p)))).map(toPem);
         if (anchors.length === 0) throw new UsageError('give --cert with the TSA\'s root certificate');
         const tsa = { id: need('id'), name: need('name'), anchors };
         const next = parseTrustPolicy({ ...policy, timestampAuthorities: [...policy.timestampAuthorities, tsa] });
