@@ -6,7 +6,7 @@ import { signCustodyEvent } from '../custody/sign-custody-event.js';
 import { EvidenceBundleError } from '../errors.js';
 import { concatBytes } from '../internal/bytes.js';
 import type { Signer } from '../sign/signer.js';
-import { readTagFile } from '../verify/read-tag-file.js';
+import { readTagFileForUpdate } from './read-tag-file-for-update.js';
 import { openBundleDirectory } from './open-bundle-directory.js';
 import { updateTagFiles } from './update-tag-files.js';
 
@@ -37,13 +37,9 @@ export type CustodyEventInput = DistributiveOmit<CustodyEvent, 'seq' | 'prev' | 
  */
 export async function appendCustodyEvent(dir: string, input: CustodyEventInput, signer: Signer): Promise<{ seq: number }> {
   const source = await openBundleDirectory(dir);
-  const manifestBytes = await readTagFile(source, MANIFEST_FILE, LIMITS.manifestBytes);
-  if (manifestBytes === undefined || manifestBytes === 'too-large') {
-    throw new EvidenceBundleError('ERR_BAG_INVALID', `${MANIFEST_FILE} is ${manifestBytes === undefined ? 'missing' : 'too large'}`);
-  }
-  const log = await readTagFile(source, CUSTODY_FILE, LIMITS.custodyBytes);
-  if (log === 'too-large') throw new EvidenceBundleError('ERR_LIMIT_EXCEEDED', `${CUSTODY_FILE} is full`);
-  const old = log ?? new Uint8Array(0);
+  const manifestBytes = await readTagFileForUpdate(source, MANIFEST_FILE, LIMITS.manifestBytes);
+  if (manifestBytes === undefined) throw new EvidenceBundleError('ERR_BAG_INVALID', `${MANIFEST_FILE} is missing`);
+  const old = (await readTagFileForUpdate(source, CUSTODY_FILE, LIMITS.custodyBytes)) ?? new Uint8Array(0);
   const { seq, prev } = custodyTail(old, manifestBytes);
   const event = createCustodyEvent({
     ...input,

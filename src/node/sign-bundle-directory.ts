@@ -3,7 +3,7 @@ import { EvidenceBundleError } from '../errors.js';
 import { addSignature, parseSignatureFile, serializeSignatureFile } from '../sign/signature-file.js';
 import { signDetached } from '../sign/sign-detached.js';
 import type { Signer } from '../sign/signer.js';
-import { readTagFile } from '../verify/read-tag-file.js';
+import { readTagFileForUpdate } from './read-tag-file-for-update.js';
 import { verifyBundle } from '../verify/verify-bundle.js';
 import { nodeBackend } from './digest-backend.js';
 import { openBundleDirectory } from './open-bundle-directory.js';
@@ -27,15 +27,9 @@ export async function signBundleDirectory(
     const first = report.findings.find((f) => f.severity === 'error');
     throw new EvidenceBundleError('ERR_VERIFY_INVALID', `refusing to sign a damaged bundle: ${first?.code}: ${first?.message}`, { cause: report });
   }
-  // Read whole, so within the limits every reader of these files applies.
-  const read = async (path: string, limit: number): Promise<Uint8Array | undefined> => {
-    const bytes = await readTagFile(source, path, limit);
-    if (bytes === 'too-large') throw new EvidenceBundleError('ERR_LIMIT_EXCEEDED', `${path} exceeds ${limit} bytes`);
-    return bytes;
-  };
-  const manifestBytes = await read(MANIFEST_FILE, LIMITS.manifestBytes);
+  const manifestBytes = await readTagFileForUpdate(source, MANIFEST_FILE, LIMITS.manifestBytes);
   if (manifestBytes === undefined) throw new EvidenceBundleError('ERR_BAG_INVALID', `${MANIFEST_FILE} is missing`);
-  const existing = await read(SIGNATURES_FILE, LIMITS.signatureFileBytes);
+  const existing = await readTagFileForUpdate(source, SIGNATURES_FILE, LIMITS.signatureFileBytes);
   const file = existing === undefined ? { signatures: [] } : parseSignatureFile(existing);
   const signature = await signDetached(manifestBytes, options.signer, { ...options.header, role: options.role });
   const next = addSignature(file, signature);

@@ -4,7 +4,7 @@ import { base64Encode, base64urlDecodeStrict } from '../internal/bytes.js';
 import { parseSignatureFile, serializeSignatureFile, type JwsSignature } from '../sign/signature-file.js';
 import { requestTimestamp } from '../timestamp/request-timestamp.js';
 import { MAX_TIMESTAMPS_PER_SIGNATURE } from '../trust/check-timestamps.js';
-import { readTagFile } from '../verify/read-tag-file.js';
+import { readTagFileForUpdate } from './read-tag-file-for-update.js';
 import { openBundleDirectory } from './open-bundle-directory.js';
 import { updateTagFiles } from './update-tag-files.js';
 
@@ -30,9 +30,8 @@ export interface TimestampBundleOptions {
  */
 export async function timestampBundleDirectory(dir: string, options: TimestampBundleOptions): Promise<{ stamped: number[] }> {
   const source = await openBundleDirectory(dir);
-  const bytes = await readTagFile(source, SIGNATURES_FILE, LIMITS.signatureFileBytes);
+  const bytes = await readTagFileForUpdate(source, SIGNATURES_FILE, LIMITS.signatureFileBytes);
   if (bytes === undefined) throw new EvidenceBundleError('ERR_BAG_INVALID', `${SIGNATURES_FILE} is missing: nothing to timestamp`);
-  if (bytes === 'too-large') throw new EvidenceBundleError('ERR_LIMIT_EXCEEDED', `${SIGNATURES_FILE} exceeds ${LIMITS.signatureFileBytes} bytes`);
   const file = parseSignatureFile(bytes);
   const { signatureIndex } = options;
   if (signatureIndex !== undefined && (!Number.isInteger(signatureIndex) || signatureIndex < 0 || signatureIndex >= file.signatures.length)) {

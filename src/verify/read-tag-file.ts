@@ -4,10 +4,11 @@ import { isEvidenceBundleError } from '../errors.js';
 
 /**
  * Reads a small tag file whole, refusing to go past `limit` bytes (a hostile bundle cannot make the reader
- * allocate more). Returns `undefined` when there is no such regular file (not in `present`, when given, or
- * refused by the source: not found, a link, a directory), `'too-large'` past the limit.
- * @throws EvidenceBundleError `ERR_IO` when the file is there but cannot be read (permissions, a failing disk):
- *   a writer must never take such a file for a missing one and start it afresh.
+ * allocate more). Returns `undefined` when there is no such file (not in `present`, when given, or not found by
+ * the source), `'too-large'` past the limit.
+ * @throws what the source throws for a file that is there but is not a readable regular file: `ERR_IO`
+ *   (permissions, a failing disk), `ERR_SOURCE_NOT_REGULAR_FILE` (a link, a directory, a FIFO). A writer must
+ *   never take such a file for a missing one and start it afresh over it.
  */
 export async function readTagFile(
   source: BagSource,
@@ -19,7 +20,7 @@ export async function readTagFile(
   try {
     return await readBounded(source, path, limit);
   } catch (error) {
-    if (isEvidenceBundleError(error, 'ERR_IO')) throw error;
-    return undefined;
+    if (isEvidenceBundleError(error, 'ERR_SOURCE_NOT_FOUND')) return undefined;
+    throw error;
   }
 }

@@ -166,6 +166,20 @@ describe('a bundle directory with symbolic links in it', () => {
     }
   });
 
+  it('a custody log that is a link: appending refuses it rather than start a new log over it', async () => {
+    const b = await packDemo(dir, { name: 'linked-log', packager });
+    await appendCustodyEvent(b, EVENT, packager.signer);
+    const target = join(outside, 'custody-copy.jsonl');
+    await fsp.rename(join(b, 'evidence', 'custody.jsonl'), target);
+    await fsp.symlink(target, join(b, 'evidence', 'custody.jsonl'));
+    const before = await fsp.readFile(target);
+    const bundleBefore = await tree(b);
+    await expect(appendCustodyEvent(b, EVENT, packager.signer)).rejects.toSatisfy(hasCode('ERR_BAG_INVALID'));
+    expect(await fsp.readFile(target)).toEqual(before);
+    expect(await tree(b)).toEqual(bundleBefore);
+    expect((await fsp.lstat(join(b, 'evidence', 'custody.jsonl'))).isSymbolicLink()).toBe(true);
+  });
+
   it('a tag directory that is a link: verify refuses it, appending writes nothing outside', async () => {
     const b = await packDemo(dir, { name: 'linked-tag-dir', packager });
     const target = join(outside, 'evidence-copy');

@@ -32,12 +32,17 @@ describe('readTagFile', () => {
     expect(s.pulled).toBe(0);
   });
 
+  it('gives undefined for a file the source does not find', async () => {
+    expect(await readTagFile(source([], new EvidenceBundleError('ERR_SOURCE_NOT_FOUND', 'no such file')), 'evidence/x', 10)).toBeUndefined();
+  });
+
+  // A link, a directory or a FIFO where a tag file should be is not a missing file: a writer must not start
+  // the file afresh over it.
   it.each([
-    ['not found', new EvidenceBundleError('ERR_SOURCE_NOT_FOUND', 'no such file')],
     ['not a regular file', new EvidenceBundleError('ERR_SOURCE_NOT_REGULAR_FILE', 'a link')],
     ['a source of another library', new Error('no such file')],
-  ])('gives undefined for a file the source refuses as %s', async (_why, error) => {
-    expect(await readTagFile(source([], error), 'evidence/x', 10)).toBeUndefined();
+  ])('throws what the source throws for a file it refuses as %s', async (_why, error) => {
+    await expect(readTagFile(source([], error), 'evidence/x', 10)).rejects.toBe(error);
   });
 
   it('stops at the limit: too-large, and no chunk pulled past it', async () => {
