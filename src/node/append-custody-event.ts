@@ -29,7 +29,7 @@ export type CustodyEventInput = DistributiveOmit<CustodyEvent, 'seq' | 'prev' | 
  * Concurrent appends to one bundle are not serialised: run them one after the other.
  * @returns the sequence number of the new event.
  * @throws EvidenceBundleError `ERR_CUSTODY_INVALID` (bad event fields, unreadable last event),
- *   `ERR_LIMIT_EXCEEDED` (the log is full), `ERR_BAG_INVALID` (no manifest), `ERR_JWS_KEY_MISMATCH`,
+ *   `ERR_LIMIT_EXCEEDED` (the log is full, the manifest too large), `ERR_BAG_INVALID` (no manifest, or the manifest or log is not a regular file), `ERR_JWS_KEY_MISMATCH`,
  *   `ERR_SOURCE_NOT_FOUND`, `ERR_IO`
  * @example
  * await appendCustodyEvent('case-42', { type: 'accessed', actor, items: ['disk'], place: 'Lyon lab',

@@ -27,9 +27,4 @@ export const ITEM_FINDINGS = {
     effect: 'invalid',
     summary: 'A file in data/ is not an item of the signed manifest (something was added).',
   },
-  'item.withheld-present': {
-    severity: 'error',
-    effect: 'invalid',
-    summary: 'An item declared withheld has bytes in data/.',
-  },
 } as const satisfies Record<string, FindingDefinition>;

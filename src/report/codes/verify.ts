@@ -7,11 +7,6 @@ export const VERIFY_FINDINGS = {
     effect: 'indeterminate',
     summary: 'The bundle carries no signature: its integrity can be checked, its origin cannot.',
   },
-  'verify.unreadable': {
-    severity: 'error',
-    effect: 'invalid',
-    summary: 'The bundle could not be read at all (not a directory, or unreadable).',
-  },
   'verify.internal-error': {
     severity: 'error',
     effect: 'invalid',
