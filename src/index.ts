@@ -71,6 +71,7 @@ export { createVerifier } from './verify/create-verifier.js';
 export type { Verifier } from './verify/create-verifier.js';
 export { assertBundle } from './verify/assert-bundle.js';
 export { inspectBundle } from './verify/inspect-bundle.js';
+export { readTagFile } from './verify/read-tag-file.js';
 export type { BundleInspection } from './verify/inspect-bundle.js';
 export { VerificationReportSchema, OutcomeSchema } from './verify/report-schema.js';
 export type { VerificationReport, Outcome, ItemResult, SignatureResult, BundleIdentity } from './verify/report-schema.js';

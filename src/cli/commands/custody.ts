@@ -4,16 +4,15 @@ import {
   CUSTODY_FILE,
   decideOutcome,
   EvidenceBundleError,
-  isEvidenceBundleError,
   LIMITS,
   makeFinding,
   MANIFEST_FILE,
   parseCustodyLog,
   parseJson,
+  readTagFile,
   verifyCustodyLog,
   type CustodyCheck,
   type CustodyEvent,
-  type BagSource,
   type CustodyEventType,
   type Signer,
 } from '../../index.js';
@@ -153,7 +152,7 @@ async function eventInput(type: CustodyEventType, bundle: string, values: Record
 
 /** Fills a receipt from the transfer it answers: its seq, its sender as counterparty, its items by default. */
 async function completeReceipt(bundle: string, input: Record<string, unknown>, signer: Signer, defaultItems: boolean): Promise<void> {
-  const log = (await readBundleFile(await openBundleDirectory(bundle), CUSTODY_FILE, LIMITS.custodyBytes)) ?? new Uint8Array(0);
+  const log = (await readTagFile(await openBundleDirectory(bundle), CUSTODY_FILE, LIMITS.custodyBytes)) ?? new Uint8Array(0);
   if (log === 'too-large') throw new EvidenceBundleError('ERR_LIMIT_EXCEEDED', `${CUSTODY_FILE} is full`);
   const events = parseCustodyLog(log).lines.flatMap((l) => (l.signed ? [l.signed.event] : []));
   const answered = new Set(events.flatMap((e) => (e.type === 'received' ? [e.answers] : [])));
@@ -174,12 +173,12 @@ async function completeReceipt(bundle: string, input: Record<string, unknown>, s
 async function showLog(bundle: string, values: Record<string, unknown>, io: CliIO): Promise<number> {
   const trustedKeys = await loadPublicKeys(((values['trust'] as string[] | undefined) ?? []).map((p) => resolve(io.cwd, p)));
   const source = await openBundleDirectory(bundle);
-  const manifestBytes = await readBundleFile(source, MANIFEST_FILE, LIMITS.manifestBytes);
+  const manifestBytes = await readTagFile(source, MANIFEST_FILE, LIMITS.manifestBytes);
   if (manifestBytes === undefined) throw new EvidenceBundleError('ERR_BAG_INVALID', `${MANIFEST_FILE} is missing`);
   if (manifestBytes === 'too-large') throw new EvidenceBundleError('ERR_LIMIT_EXCEEDED', `${MANIFEST_FILE} exceeds ${LIMITS.manifestBytes} bytes`);
   const manifest = parseJson(manifestBytes, { maxBytes: LIMITS.manifestBytes }) as { items?: Array<{ id?: unknown }> };
   const itemIds = new Set((Array.isArray(manifest.items) ? manifest.items : []).flatMap((i) => (typeof i?.id === 'string' ? [i.id] : [])));
-  const log = (await readBundleFile(source, CUSTODY_FILE, LIMITS.custodyBytes)) ?? new Uint8Array(0);
+  const log = (await readTagFile(source, CUSTODY_FILE, LIMITS.custodyBytes)) ?? new Uint8Array(0);
   // A log past its limit is not read: the one finding says so, as `evb verify` reports it.
   const check: CustodyCheck =
     log === 'too-large'
@@ -217,22 +216,6 @@ function renderTimeline(check: CustodyCheck): string {
  * cannot make the command allocate more): undefined when there is none, 'too-large' past the limit.
  * @throws EvidenceBundleError with the source's code for a file that is there but cannot be read
  */
-async function readBundleFile(source: BagSource, path: string, limit: number): Promise<Uint8Array | 'too-large' | undefined> {
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of source.read(path)) {
-      size += chunk.length;
-      if (size > limit) return 'too-large';
-      chunks.push(chunk);
-    }
-  } catch (cause) {
-    if (isEvidenceBundleError(cause, 'ERR_SOURCE_NOT_FOUND')) return undefined;
-    throw cause;
-  }
-  return new Uint8Array(Buffer.concat(chunks));
-}
-
 async function readObject(path: string): Promise<Record<string, unknown>> {
   const value = await readJsonFile(path, 1024 * 1024);
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new EvidenceBundleError('ERR_DOCUMENT_INVALID', `${path} is not a JSON object`);
