@@ -1,4 +1,3 @@
-import { promises as fsp } from 'node:fs';
 import { resolve } from 'node:path';
 import { calculateJwkThumbprint } from 'jose';
 import { EvidenceBundleError, isEvidenceBundleError, parseTrustPolicy, type TrustPolicy } from '../../index.js';
