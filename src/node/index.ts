@@ -21,3 +21,4 @@ export { timestampBundleDirectory } from './timestamp-bundle-directory.js';
 export type { TimestampBundleOptions } from './timestamp-bundle-directory.js';
 export { openDirectorySource } from './directory-source.js';
 export type { DirectorySourceOptions } from './directory-source.js';
+export { ioError } from './io-error.js';

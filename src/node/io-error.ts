@@ -5,7 +5,10 @@ export const NOT_REGULAR_FILE = 'EVB_NOT_REGULAR_FILE';
 
 /**
  * Maps a Node file-system error to the library's codes, keeping the original as `cause`. The one table for
- * every reader, writer and digest worker, so the same file gives the same code whichever way it was reached.
+ * every reader, writer and digest worker (and for tools built on the library, such as `evb`), so the same file
+ * gives the same code whichever way it was reached.
+ * @example
+ * await fsp.readFile(path).catch((cause) => { throw ioError(cause, path); });
  */
 export function ioError(cause: unknown, path: string): EvidenceBundleError {
   switch ((cause as NodeJS.ErrnoException | undefined)?.code) {

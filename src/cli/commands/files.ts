@@ -1,15 +1,14 @@
 import { promises as fsp } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { EvidenceBundleError, parseJson } from '../../index.js';
+import { ioError } from '../../node/index.js';
 
 /** Writes a file that must not exist yet (keys and reports are never overwritten silently). */
 export async function writeNewFile(path: string, text: string, mode = 0o644): Promise<void> {
   try {
     await fsp.writeFile(path, text, { flag: 'wx', mode });
   } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') throw new EvidenceBundleError('ERR_TARGET_EXISTS', `${path} already exists`, { cause });
-    throw new EvidenceBundleError('ERR_IO', `${path}: ${(cause as Error).message}`, { cause });
+    throw ioError(cause, path);
   }
 }
 
@@ -19,9 +18,7 @@ export async function readInputFile(path: string, maxBytes: number): Promise<Uin
   try {
     bytes = await fsp.readFile(path);
   } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new EvidenceBundleError('ERR_SOURCE_NOT_FOUND', `${path}: no such file`, { cause });
-    throw new EvidenceBundleError('ERR_IO', `${path}: ${(cause as Error).message}`, { cause });
+    throw ioError(cause, path);
   }
   if (bytes.length > maxBytes) throw new EvidenceBundleError('ERR_LIMIT_EXCEEDED', `${path}: larger than ${maxBytes} bytes`);
   return bytes;
@@ -58,6 +55,6 @@ export async function replaceFile(path: string, text: string): Promise<void> {
     await dir.sync().finally(() => dir.close());
   } catch (cause) {
     await fsp.rm(temp, { force: true });
-    throw new EvidenceBundleError('ERR_IO', `${path}: ${(cause as Error).message}`, { cause });
+    throw ioError(cause, path);
   }
 }

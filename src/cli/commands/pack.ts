@@ -1,7 +1,7 @@
 import { promises as fsp } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { EvidenceBundleError, type DigestAlgorithm } from '../../index.js';
-import { packBundle, type PackItem } from '../../node/index.js';
+import { ioError, packBundle, type PackItem } from '../../node/index.js';
 import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../io.js';
 import { createProgress } from '../progress.js';
@@ -104,7 +104,7 @@ async function itemsFromInputs(inputs: string[], spec: Spec): Promise<PackItem[]
       try {
         return await fsp.lstat(input);
       } catch (cause) {
-        throw new EvidenceBundleError('ERR_SOURCE_NOT_FOUND', `${input}: no such file or folder`, { cause });
+        throw ioError(cause, input);
       }
     }),
   );
@@ -124,8 +124,7 @@ async function itemsFromFolder(folder: string, described: (path: string, source:
   try {
     entries = await fsp.readdir(folder, { withFileTypes: true, recursive: true });
   } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    throw new EvidenceBundleError(code === 'ENOENT' ? 'ERR_SOURCE_NOT_FOUND' : 'ERR_IO', `${folder}: ${(cause as Error).message}`, { cause });
+    throw ioError(cause, folder);
   }
   const items: PackItem[] = [];
   for (const e of entries) {
