@@ -6,7 +6,7 @@ import { checkCustodyChain, type SignedCustodyLine } from './check-custody-chain
 import { checkCustodyRules } from './check-custody-rules.js';
 import { CUSTODY_EVENT_TYP, type CustodyActor, type CustodyCounterparty } from './custody-event.js';
 import { custodyLink } from './custody-link.js';
-import { parseCustodyLog, type CustodyLine } from './parse-custody-log.js';
+import { parseCustodyLog, type CustodyLine, type ParsedCustodyLog } from './parse-custody-log.js';
 
 const SIGNATURE_BATCH = 64;
 
@@ -63,10 +63,11 @@ export interface CustodyCheck {
  * const check = await verifyCustodyLog(logBytes, { manifestBytes, itemIds: new Set(['disk']), trustedKeys });
  * for (const e of check.events) console.log(e.seq, e.type, e.actor, e.status);
  */
-export async function verifyCustodyLog(log: Uint8Array, options: VerifyCustodyOptions): Promise<CustodyCheck> {
+export async function verifyCustodyLog(log: Uint8Array | ParsedCustodyLog, options: VerifyCustodyOptions): Promise<CustodyCheck> {
   const skew = options.clockSkewSeconds ?? 300;
   if (!Number.isFinite(skew) || skew < 0) throw new RangeError('clockSkewSeconds must be a non-negative number');
-  const parsed = parseCustodyLog(log);
+  // A caller that has parsed the log already (to find the keys it needs) passes it parsed.
+  const parsed = log instanceof Uint8Array ? parseCustodyLog(log) : log;
   const findings = [...parsed.findings];
   const statuses = new Map<CustodyLine, CustodyEventResult['status']>();
   const report = (code: FindingCode, e: SignedCustodyLine, message: string): void => {

@@ -1,4 +1,4 @@
-import { parseCustodyLog } from '../custody/parse-custody-log.js';
+import type { ParsedCustodyLog } from '../custody/parse-custody-log.js';
 import { jwkThumbprint } from '../sign/thumbprint.js';
 import { readDetachedJws } from '../sign/verify-detached.js';
 import { anchorCertificateChain, linkCertificateChain } from '../x509/verify-chain.js';
@@ -13,12 +13,12 @@ const MAX_CHAINS = 32;
  * carry no timestamp) and certifies the event's `kid`. As for bundle signatures, a chain is only a hint: a
  * chain to no anchor of the policy adds nothing, and the event's signer stays unknown. Never throws.
  */
-export async function custodyKeys(log: Uint8Array, policy: TrustPolicy, currentDate: Date): Promise<JsonWebKey[]> {
+export async function custodyKeys(log: ParsedCustodyLog, policy: TrustPolicy, currentDate: Date): Promise<JsonWebKey[]> {
   const keys: JsonWebKey[] = policy.authorities.flatMap((a) => a.keys ?? []);
   const anchored = policy.authorities.filter((a) => a.x509Anchors !== undefined && a.x509Anchors.length > 0);
   if (anchored.length === 0) return keys;
   const chains = new Map<string, { x5c: string[]; kid: string }>();
-  for (const line of parseCustodyLog(log).lines) {
+  for (const line of log.lines) {
     if (line.signed === undefined || chains.size >= MAX_CHAINS) continue;
     const read = await readDetachedJws(line.signed);
     // An unreadable or refused header is reported by the custody check itself.

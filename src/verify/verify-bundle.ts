@@ -1,6 +1,7 @@
 import type { BagSource, BagValidation } from '../bagit/bag-source.js';
 import { validateBag } from '../bagit/validate-bag.js';
 import { CUSTODY_FILE, LIMITS, MANIFEST_FILE, PAYLOAD_DIR, payloadPath, SIGNATURES_FILE } from '../bundle/layout.js';
+import { parseCustodyLog } from '../custody/parse-custody-log.js';
 import { verifyCustodyLog } from '../custody/verify-custody-log.js';
 import type { DigestBackend } from '../digest/algorithms.js';
 import { parseCanonicalJson } from '../encoding/strict-json.js';
@@ -274,13 +275,14 @@ async function checkCustody(read: ReadBundle, options: VerifyOptions, findings: 
   const bytes = await readBundleFile(read.source, CUSTODY_FILE, LIMITS.custodyBytes, read.present, 'custody.too-large', findings);
   if (bytes === undefined) return null;
   if (bytes === 'refused') return { events: [], custodians: {} };
-  const check = await verifyCustodyLog(bytes, {
+  const log = parseCustodyLog(bytes);
+  const check = await verifyCustodyLog(log, {
     manifestBytes: read.manifestBytes,
     itemIds: new Set(read.manifest.items.map((i) => i.id)),
     // Custody events are signed by the people who held the evidence: any key of the policy's authorities, or
     // certified by one's X.509 anchor (or the plain trusted keys), may sign one; the log's own rules decide who
     // may do what.
-    trustedKeys: options.policy ? await custodyKeys(bytes, options.policy, options.currentDate ?? new Date()) : (options.trustedKeys ?? []),
+    trustedKeys: options.policy ? await custodyKeys(log, options.policy, options.currentDate ?? new Date()) : (options.trustedKeys ?? []),
     clockSkewSeconds: options.clockSkewSeconds ?? options.policy?.maxClockSkewSeconds ?? 300,
   });
   findings.push(...check.findings);

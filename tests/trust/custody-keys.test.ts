@@ -5,6 +5,7 @@ import { custodyLink } from '../../src/custody/custody-link.js';
 import { CUSTODY_EVENT_TYP, type CustodyEvent } from '../../src/custody/custody-event.js';
 import { signCustodyEvent } from '../../src/custody/sign-custody-event.js';
 import { verifyCustodyLog } from '../../src/custody/verify-custody-log.js';
+import { parseCustodyLog } from '../../src/custody/parse-custody-log.js';
 import { canonicalizeToBytes } from '../../src/encoding/jcs.js';
 import { base64urlEncode, concatBytes } from '../../src/internal/bytes.js';
 import { jwsSigningInput } from '../../src/sign/sign-detached.js';
@@ -42,7 +43,7 @@ const policyTrusting = (key: JsonWebKey) =>
   policyWith({ authorities: [{ id: 'fr-police', name: 'Police', country: 'FR', roles: ['custodian'], keys: [key] }] });
 
 async function check(log: Uint8Array, key: JsonWebKey = officer.publicJwk) {
-  return verifyCustodyLog(log, { manifestBytes: MANIFEST, itemIds: ITEMS, trustedKeys: await custodyKeys(log, policyTrusting(key), NOW) });
+  return verifyCustodyLog(log, { manifestBytes: MANIFEST, itemIds: ITEMS, trustedKeys: await custodyKeys(parseCustodyLog(log), policyTrusting(key), NOW) });
 }
 
 describe('custody events under a trust policy', () => {

@@ -10,6 +10,7 @@ import { startOpensslTsa, type OpensslTsa } from '../helpers/openssl-tsa.js';
 import { codes, MANIFEST, outcomeOf, policyWith } from './evaluate-helpers.js';
 import { signCustodyEvent } from '../../src/custody/sign-custody-event.js';
 import { verifyCustodyLog } from '../../src/custody/verify-custody-log.js';
+import { parseCustodyLog } from '../../src/custody/parse-custody-log.js';
 import { custodyKeys } from '../../src/trust/custody-keys.js';
 import { actor, draft, ITEMS, MANIFEST as CUSTODY_MANIFEST } from '../custody/helpers.js';
 import { custodyLink } from '../../src/custody/custody-link.js';
@@ -145,7 +146,7 @@ describe.skipIf(!OPENSSL_AVAILABLE)('evaluateSignatures with openssl certificate
       return signCustodyEvent(event, signer);
     };
     const check = async (log: Uint8Array) =>
-      verifyCustodyLog(log, { manifestBytes: CUSTODY_MANIFEST, itemIds: ITEMS, trustedKeys: await custodyKeys(log, policy(), new Date()) });
+      verifyCustodyLog(log, { manifestBytes: CUSTODY_MANIFEST, itemIds: ITEMS, trustedKeys: await custodyKeys(parseCustodyLog(log), policy(), new Date()) });
 
     const certified = await check(await logSignedBy(pki.leaf, chainOf(pki.leaf)));
     expect(certified.findings).toEqual([]);
