@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -10,6 +12,7 @@ import { encodeDeterministicCbor } from '../../src/encoding/cbor/encode.js';
 import type { CborValue } from '../../src/encoding/cbor/cbor-value.js';
 import { concatBytes, toHex, utf8Encode } from '../../src/internal/bytes.js';
 import { expectCode } from '../encoding/helpers.js';
+import { REPO_ROOT } from '../helpers/vectors.js';
 
 const MAGIC = Uint8Array.of(0xd9, 0xd9, 0xf7);
 const tagged = (document: CborValue) => concatBytes(MAGIC, encodeDeterministicCbor(document));
@@ -130,6 +133,17 @@ describe('encodeCborBundle and decodeCborBundle', () => {
         '66666f726d6174' + '74' + toHex(utf8Encode('evidence-bundle-cbor')) + '6776657273696f6e' + '01',
     );
     expect(detectBundleForm(bytes)).toBe('cbor');
+  });
+
+  it('write the worked example of docs/format.md byte for byte', () => {
+    const spec = readFileSync(join(REPO_ROOT, 'docs', 'format.md'), 'utf8');
+    const hex = /## CBOR form[\s\S]*?```hex\n([0-9a-f]+)\n```/.exec(spec)?.[1];
+    const files = new Map([
+      ['bagit.txt', utf8Encode('BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n')],
+      ['data/hello.txt', utf8Encode('hello\n')],
+    ]);
+    expect(hex).toBe(toHex(encodeCborBundle(files)));
+    expect(decodeCborBundle(encodeCborBundle(files))).toEqual(files);
   });
 
   it('round-trip every file byte for byte, whatever the order of the input map', () => {
