@@ -1,5 +1,7 @@
 // RFC 8949 section 4.2.1 core deterministic encoding, written by cbor-x under the controls it lacks by itself.
-import { Encoder, type Options } from 'cbor-x';
+import type { Options } from 'cbor-x';
+// The encoder entry point only: the core needs neither cbor-x's decoder nor its optional native extension.
+import { Encoder } from 'cbor-x/encode';
 import { EvidenceBundleError } from '../../errors.js';
 import { compareBytes, utf8Encode } from '../../internal/bytes.js';
 import { jsonPointer, LONE_SURROGATE } from '../json-common.js';
