@@ -10,7 +10,9 @@ import {
 } from '../../src/bundle/cbor-bundle.js';
 import { encodeDeterministicCbor } from '../../src/encoding/cbor/encode.js';
 import type { CborValue } from '../../src/encoding/cbor/cbor-value.js';
+import { isEvidenceBundleError } from '../../src/errors.js';
 import { concatBytes, toHex, utf8Encode } from '../../src/internal/bytes.js';
+import { nonCanonicalVariants } from '../encoding/cbor-variants.js';
 import { expectCode } from '../encoding/helpers.js';
 import { REPO_ROOT } from '../helpers/vectors.js';
 
@@ -69,6 +71,23 @@ describe('decodeCborBundle refuses documents that are not CBOR bundles', () => {
     const entry = 1 + 5 + 2;
     const reordered = concatBytes(swapped.subarray(0, i), swapped.subarray(j, j + entry), swapped.subarray(i, i + entry), swapped.subarray(j + entry));
     expectCode(() => decodeCborBundle(reordered), 'ERR_CBOR_NOT_DETERMINISTIC');
+  });
+});
+
+describe('every non-canonical variant of a valid CBOR bundle', () => {
+  it('is refused with the code of its defect', () => {
+    const body = encodeCborBundle(bag()).subarray(MAGIC.length);
+    const variants = nonCanonicalVariants(body);
+    expect(variants.length).toBeGreaterThan(100);
+    for (const variant of variants) {
+      let code: unknown;
+      try {
+        decodeCborBundle(concatBytes(MAGIC, variant.bytes));
+      } catch (error) {
+        code = isEvidenceBundleError(error) ? error.code : error;
+      }
+      expect(code, variant.what).toBe(variant.code);
+    }
   });
 });
 
