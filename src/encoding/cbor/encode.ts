@@ -1,6 +1,7 @@
 // RFC 8949 section 4.2.1 core deterministic encoding, written by cbor-x under the controls it lacks by itself.
 import type { Options } from 'cbor-x';
-// The encoder entry point only: the core needs neither cbor-x's decoder nor its optional native extension.
+// The encoder entry point: unlike the package root in Node, it does not load cbor-x's optional native extension,
+// which reads process.env.
 import { Encoder } from 'cbor-x/encode';
 import { EvidenceBundleError } from '../../errors.js';
 import { compareBytes, utf8Encode } from '../../internal/bytes.js';
