@@ -13,6 +13,10 @@ export type ErrorCode =
   | 'ERR_JSON_TOO_LARGE'
   | 'ERR_JSON_NOT_CANONICAL'
   | 'ERR_JCS_UNSUPPORTED_VALUE'
+  // deterministic CBOR (RFC 8949 section 4.2.1)
+  | 'ERR_CBOR_MALFORMED'
+  | 'ERR_CBOR_NOT_DETERMINISTIC'
+  | 'ERR_CBOR_UNSUPPORTED_VALUE'
   // digests
   | 'ERR_DIGEST_UNSUPPORTED_ALGORITHM'
   // paths inside a bundle

@@ -16,6 +16,12 @@ export type { CanonicalizeOptions } from './encoding/jcs.js';
 export { parseJson, parseCanonicalJson, DEFAULT_MAX_JSON_BYTES } from './encoding/strict-json.js';
 export type { ParseJsonOptions } from './encoding/strict-json.js';
 
+// Deterministic CBOR (RFC 8949 section 4.2.1)
+export { encodeDeterministicCbor } from './encoding/cbor/encode.js';
+export { decodeDeterministicCbor } from './encoding/cbor/decode.js';
+export { DEFAULT_MAX_CBOR_BYTES } from './encoding/cbor/cbor-value.js';
+export type { CborValue, CborMap, CborLimits } from './encoding/cbor/cbor-value.js';
+
 // Digests
 export { DIGEST_ALGORITHMS, DIGEST_ALGORITHM_NAMES, isDigestAlgorithm, nobleBackend } from './digest/algorithms.js';
 export type { DigestAlgorithm, DigestBackend, DigestSet, IncrementalHash } from './digest/algorithms.js';
@@ -63,6 +69,16 @@ export type { CreateTagFilesOptions, PayloadFile, BagInfoFields } from './bundle
 export { buildManifest } from './bundle/build-manifest.js';
 export type { BundleMetadata, ItemDescription, BuiltItem } from './bundle/build-manifest.js';
 export { MANIFEST_FILE, SIGNATURES_FILE, CUSTODY_FILE, PAYLOAD_DIR, TAG_DIR, LIMITS } from './bundle/layout.js';
+export {
+  encodeCborBundle,
+  decodeCborBundle,
+  detectBundleForm,
+  CBOR_BUNDLE_FORMAT,
+  CBOR_BUNDLE_VERSION,
+  CBOR_BUNDLE_MAX_BYTES,
+  CBOR_BUNDLE_MAGIC,
+} from './bundle/cbor-bundle.js';
+export type { CborBundleOptions, BundleFileForm } from './bundle/cbor-bundle.js';
 
 // Verification and reports
 export { verifyBundle } from './verify/verify-bundle.js';

@@ -147,3 +147,10 @@ export function base64DecodeStrict(text: string): Uint8Array | undefined {
     return undefined;
   }
 }
+
+/** Bytewise lexicographic order (a shorter array first when it is a prefix of the other): negative, 0 or positive. */
+export function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return a.length - b.length;
+}
