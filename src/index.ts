@@ -80,7 +80,7 @@ export { renderReportJUnit } from './verify/render-junit.js';
 export { renderInspectionText } from './verify/render-inspection.js';
 export { decideOutcome } from './verify/outcome.js';
 export { makeFinding } from './report/codes.js';
-export { escapeForDisplay } from './report/display-text.js';
+export { escapeForDisplay, escapeJsonForDisplay } from './report/display-text.js';
 export type { DisplayTextOptions } from './report/display-text.js';
 
 // Chain of custody

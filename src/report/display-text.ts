@@ -6,8 +6,10 @@
 // that make two different strings look the same. ZWNJ and ZWJ (U+200C, U+200D) and the variation selectors
 // stay: Persian, Indic scripts and emoji need them and they move nothing. Lone surrogates are not text at all.
 // The backslash is escaped so that an escape in the output can only come from the escaper.
-// eslint-disable-next-line no-control-regex
-const ESCAPED = /[\\\u0000-\u001f\u007f-\u009f\u00ad\u061c\u200b\u200e\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb\u{e0001}\u{e0020}-\u{e007f}\ud800-\udfff]/gu;
+const INVISIBLE = '\\u007f-\\u009f\\u00ad\\u061c\\u200b\\u200e\\u200f\\u2028-\\u202e\\u2060-\\u206f\\ufeff\\ufff9-\\ufffb\\u{e0001}\\u{e0020}-\\u{e007f}';
+const ESCAPED = new RegExp(`[\\\\\\u0000-\\u001f${INVISIBLE}\\ud800-\\udfff]`, 'gu');
+// JSON.stringify already escapes the backslash, C0 and lone surrogates; the rest of the set may stand raw in its strings.
+const JSON_RAW = new RegExp(`[${INVISIBLE}]`, 'gu');
 
 const NAMED: Readonly<Record<string, string>> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
@@ -39,7 +41,7 @@ export interface DisplayTextOptions {
  * two names that differ only by an invisible character are shown differently. The full list of escaped
  * characters is in docs/format.md ("Untrusted text on display").
  *
- * JSON output needs none of this: `JSON.stringify` already escapes C0 controls, and the data stays exact.
+ * JSON output needs a different treatment, which keeps its data exact: {@link escapeJsonForDisplay}.
  * @throws RangeError when `options.indent` is not one or more spaces
  * @example
  * escapeForDisplay('report\u001b[2K\rOutcome: VALID.txt'); // 'report\\x1b[2K\\rOutcome: VALID.txt'
@@ -49,4 +51,18 @@ export function escapeForDisplay(text: string, options: DisplayTextOptions = {})
   const { indent } = options;
   if (indent !== undefined && !/^ +$/.test(indent)) throw new RangeError('indent must be one or more spaces');
   return text.replace(ESCAPED, (ch) => (ch === '\n' && indent !== undefined ? `\n${indent}` : escapeOne(ch)));
+}
+
+/**
+ * Makes JSON text (as `JSON.stringify` writes it) safe to show on a terminal without changing its data: every
+ * character that {@link escapeForDisplay} escapes and that JSON may carry raw inside a string (DEL, C1, bidi
+ * controls, line separators, invisible format characters) is written as a `\uXXXX` escape (a surrogate pair
+ * for a tag character). The text still parses to exactly the same value (RFC 8259 section 7); only its
+ * characters differ. Meant for JSON printed to a terminal (`evb verify --json`), not for signed or hashed
+ * documents, whose bytes are canonical.
+ * @example
+ * escapeJsonForDisplay(JSON.stringify({ path: 'a\u202eb' })); // '{"path":"a\\u202eb"}'
+ */
+export function escapeJsonForDisplay(json: string): string {
+  return json.replace(JSON_RAW, (ch) => Array.from({ length: ch.length }, (_, i) => `\\u${ch.charCodeAt(i).toString(16).padStart(4, '0')}`).join(''));
 }

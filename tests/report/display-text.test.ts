@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { escapeForDisplay } from '../../src/index.js';
+import { escapeForDisplay, escapeJsonForDisplay } from '../../src/index.js';
 
 // The oracle, written independently of the escaper's own pattern: the code points that must never reach a
 // person's screen raw.
@@ -174,5 +174,28 @@ describe('escapeForDisplay, for any string', () => {
       }),
       { numRuns: 1000 },
     );
+  });
+});
+
+describe('escapeJsonForDisplay', () => {
+  const value = fc.jsonValue({ maxDepth: 3 }).chain((v) => fc.tuple(fc.constant(v), hard, hard));
+
+  it('keeps the data exactly and leaves nothing dangerous raw, for any JSON value holding any text', () => {
+    fc.assert(
+      fc.property(value, ([v, key, text]) => {
+        const doc = { [key]: text, v, list: [text, key] };
+        for (const json of [JSON.stringify(doc), JSON.stringify(doc, null, 2)]) {
+          const out = escapeJsonForDisplay(json);
+          expect(JSON.parse(out)).toEqual(JSON.parse(json));
+          expect(rawDangerous(out.replaceAll('\n', ''))).toEqual([]);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('writes the characters JSON.stringify leaves raw as \\u escapes, tag characters as surrogate pairs', () => {
+    expect(escapeJsonForDisplay(JSON.stringify('a\u009b\u202e\u2028\u{e0041}b'))).toBe('"a\\u009b\\u202e\\u2028\\udb40\\udc41b"');
+    expect(escapeJsonForDisplay(JSON.stringify('\\ "q" \u001b'))).toBe(JSON.stringify('\\ "q" \u001b'));
   });
 });
