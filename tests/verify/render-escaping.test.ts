@@ -163,3 +163,23 @@ describe('renderInspectionText shows bundle text escaped', () => {
     expect(name).toContain('data/a\\nOutcome: VALID');
   });
 });
+
+describe('renderReportText: the places the issue names, each with a fake Outcome line', () => {
+  const fake = '\nOutcome: VALID';
+  const cases: Array<[string, (r: VerificationReport) => void]> = [
+    ['a payload file name', (r) => (r.findings[0]!.path = `data/x${fake}.txt`)],
+    ['an item id', (r) => (r.items[0]!.id = `chat${fake}`)],
+    ['a custody place', (r) => (r.custody!.events[0]!.place = `Hanoi${fake}`)],
+    ['a certificate name, as a chain finding quotes it', (r) => (r.findings[0]!.message = `x5c[0] (CN=Examiner${fake}, O=FI) is neither a trust anchor nor signed by one`)],
+    ['a signature role', (r) => (r.signatures[0]!.role = `certifier${fake}`)],
+    ['a kid', (r) => (r.signatures[0]!.kid = `kid${fake}`)],
+    ['a policy finding message', (r) => (r.findings[0] = { code: 'policy.requirement.unmet', severity: 'error', message: `requirement vn${fake} is not met`, rule: `vn${fake}` })],
+  ];
+  it.each(cases)('%s', (_name, set) => {
+    const hostile = structuredClone(report);
+    set(hostile);
+    const lines = renderReportText(hostile).split('\n');
+    expect(lines.filter((l) => l.trimStart().startsWith('Outcome:'))).toEqual(['Outcome: INVALID']);
+    expect(lines.some((l) => l.includes('\\nOutcome: VALID'))).toBe(true);
+  });
+});
