@@ -6,10 +6,11 @@
 // that make two different strings look the same. ZWNJ and ZWJ (U+200C, U+200D) and the variation selectors
 // stay: Persian, Indic scripts and emoji need them and they move nothing. Lone surrogates are not text at all.
 // The backslash is escaped so that an escape in the output can only come from the escaper.
-const INVISIBLE = '\\u007f-\\u009f\\u00ad\\u061c\\u200b\\u200e\\u200f\\u2028-\\u202e\\u2060-\\u206f\\ufeff\\ufff9-\\ufffb\\u{e0001}\\u{e0020}-\\u{e007f}';
-const ESCAPED = new RegExp(`[\\\\\\u0000-\\u001f${INVISIBLE}\\ud800-\\udfff]`, 'gu');
+// The set without C0 and lone surrogates, as a character-class body for both patterns below.
+const UNSAFE_BEYOND_C0 = '\\u007f-\\u009f\\u00ad\\u061c\\u200b\\u200e\\u200f\\u2028-\\u202e\\u2060-\\u206f\\ufeff\\ufff9-\\ufffb\\u{e0001}\\u{e0020}-\\u{e007f}';
+const ESCAPED = new RegExp(`[\\\\\\u0000-\\u001f${UNSAFE_BEYOND_C0}\\ud800-\\udfff]`, 'gu');
 // JSON.stringify already escapes the backslash, C0 and lone surrogates; the rest of the set may stand raw in its strings.
-const JSON_RAW = new RegExp(`[${INVISIBLE}]`, 'gu');
+const JSON_RAW = new RegExp(`[${UNSAFE_BEYOND_C0}]`, 'gu');
 
 const NAMED: Readonly<Record<string, string>> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
