@@ -96,6 +96,8 @@ export { renderReportJUnit } from './verify/render-junit.js';
 export { renderInspectionText } from './verify/render-inspection.js';
 export { decideOutcome } from './verify/outcome.js';
 export { makeFinding } from './report/codes.js';
+export { escapeForDisplay, escapeJsonForDisplay } from './report/display-text.js';
+export type { DisplayTextOptions } from './report/display-text.js';
 
 // Chain of custody
 export { CustodyEventSchema, CUSTODY_EVENT_TYPES, CUSTODY_EVENT_TYP } from './custody/custody-event.js';

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { escapeForDisplay } from '../report/display-text.js';
 import { main } from './main.js';
 
 main(process.argv.slice(2)).then(
@@ -6,7 +7,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`evb: internal error: ${String(error)}\n`);
+    process.stderr.write(`evb: internal error: ${escapeForDisplay(String(error))}\n`);
     process.exitCode = 70;
   },
 );

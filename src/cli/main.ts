@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { isEvidenceBundleError, type ErrorCode } from '../errors.js';
+import { escapeForDisplay as shown } from '../report/display-text.js';
 import { EXIT } from './exit-codes.js';
 import { type CliIO, processIO, UsageError } from './io.js';
 import { COMMANDS, type Command } from './commands/index.js';
@@ -47,7 +48,9 @@ function exitFor(code: ErrorCode): number {
 
 /**
  * Runs `evb` with the given arguments and returns the exit code. Errors become one line on stderr (with the
- * stable error code); `--debug` adds the stack trace.
+ * stable error code); `--debug` adds the stack trace. Messages embed paths, names and values from bundles,
+ * files and arguments, so every error line is escaped for display ({@link escapeForDisplay}): it stays one
+ * line and carries no control or bidi character to the terminal.
  */
 export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
   const [name, ...rest] = argv;
@@ -62,7 +65,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
   }
   const command: Command | undefined = COMMANDS[name];
   if (command === undefined) {
-    io.stderr(`evb: unknown command "${name}" (see "evb --help")\n`);
+    io.stderr(`evb: unknown command "${shown(name)}" (see "evb --help")\n`);
     return EXIT.USAGE;
   }
   try {
@@ -85,16 +88,21 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     return await command.run(parsed.values as Record<string, unknown>, parsed.positionals, io);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr(`evb ${name}: ${error.message} (see "evb ${name} --help")\n`);
+      io.stderr(`evb ${name}: ${shown(error.message)} (see "evb ${name} --help")\n`);
       return EXIT.USAGE;
     }
     if (isEvidenceBundleError(error)) {
-      io.stderr(`evb ${name}: ${error.code}: ${error.message}\n`);
-      if (debug) io.stderr(`${error.stack ?? ''}\n`);
+      io.stderr(`evb ${name}: ${error.code}: ${shown(error.message)}\n`);
+      if (debug) io.stderr(`${stack(error)}\n`);
       return exitFor(error.code);
     }
-    io.stderr(`evb ${name}: internal error: ${(error as Error)?.message ?? String(error)}\n`);
-    if (debug) io.stderr(`${(error as Error)?.stack ?? ''}\n`);
+    io.stderr(`evb ${name}: internal error: ${shown(String((error as Error)?.message ?? error))}\n`);
+    if (debug) io.stderr(`${stack(error)}\n`);
     return EXIT.SOFTWARE;
   }
+}
+
+/** A stack trace for --debug: its own lines kept, each indented, every control character of the message escaped. */
+function stack(error: unknown): string {
+  return shown(String((error as Error)?.stack ?? ''), { indent: '  ' });
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Country, DateTime, Identifier, KeyId } from '../model/common.js';
+import { Country, DateTime, Identifier, KeyId, plainText } from '../model/common.js';
 
 /** The custody event types (docs/format.md, "Custody log"). */
 export const CUSTODY_EVENT_TYPES = [
@@ -25,7 +25,7 @@ export const CUSTODY_EVENT_TYP = 'evidence-custody-event+jws';
 /** Prefix of a custody link: `sha256:` and 64 lower-case hex digits. */
 export const CUSTODY_LINK_PREFIX = 'sha256:';
 
-const text = (max: number) => z.string().min(1).max(max);
+const text = (max: number) => plainText(1, max);
 const country = Country;
 const kid = KeyId;
 const seq = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);

@@ -27,11 +27,24 @@ export const LanguageTag = z
 // zod and the published schema in exact agreement.
 const TRIMMED = /^\S(?:[\s\S]*\S)?$/;
 
-/** A non-empty string without leading or trailing white space, at most 4,096 characters (names, references). */
-export const Text = z.string().min(1).max(4096).regex(TRIMMED, 'must be non-empty, without leading or trailing white space');
+// C0 controls other than tab and line feed, DEL, C1 controls, and the bidi embedding, override and isolate
+// controls: text that holds them can rewrite or reorder what a person reads (docs/format.md, "Value types").
+// The bidi marks (LRM, RLM, ALM) stay: Arabic and Hebrew text needs them, and they move nothing around them.
+// eslint-disable-next-line no-control-regex
+const NO_CONTROLS = /^[^\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]*$/;
+const NO_CONTROLS_MESSAGE = 'must contain no control character other than tab and line feed, and no bidi embedding, override or isolate control';
+
+/**
+ * Free text of a signed document, as every text field of the format takes it: `min` to `max` characters, no C0
+ * control other than tab and line feed, no DEL, no C1 control, no bidi embedding, override or isolate control.
+ */
+export const plainText = (min: number, max: number) => z.string().min(min).max(max).regex(NO_CONTROLS, NO_CONTROLS_MESSAGE);
+
+/** A non-empty string without leading or trailing white space, at most 4,096 characters (names, references); see {@link plainText}. */
+export const Text = plainText(1, 4096).regex(TRIMMED, 'must be non-empty, without leading or trailing white space');
 
 /** Like {@link Text}, for prose (purposes, descriptions, conditions): at most 65,536 characters. */
-export const LongText = z.string().min(1).max(65536).regex(TRIMMED, 'must be non-empty, without leading or trailing white space');
+export const LongText = plainText(1, 65536).regex(TRIMMED, 'must be non-empty, without leading or trailing white space');
 
 /** Free text in several languages: BCP 47 tag -> text; at least one language. */
 export const MultilingualText = z
@@ -67,11 +80,11 @@ export const ItemPath = z
     if (problem !== undefined) ctx.addIssue({ code: 'custom', message: `unsafe path: ${problem}` });
   })
   // The same rules, as far as a pattern can say them, for the JSON Schema; NFC and lengths in bytes stay in code.
-  .regex(/^(?!\/)(?![A-Za-z]:)(?!.*(?:^|\/)\.{1,2}(?:\/|$))(?!.*\/\/)(?!.*\/$)[^\\\u0000-\u001f\u007f]+$/)
+  .regex(/^(?!\/)(?![A-Za-z]:)(?!.*(?:^|\/)\.{1,2}(?:\/|$))(?!.*\/\/)(?!.*\/$)[^\\\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]+$/)
   .max(1024)
   .meta({
     description:
-      'Path relative to data/: "/" separators, relative, no empty, "." or ".." segments, no backslash, NUL or control characters, Unicode NFC, at most 1,024 UTF-8 bytes and 255 per segment',
+      'Path relative to data/: "/" separators, relative, no empty, "." or ".." segments, no backslash, NUL, C0 or C1 control characters, DEL, bidi embedding, override or isolate controls (U+202A-U+202E, U+2066-U+2069), line or paragraph separators (U+2028, U+2029), Unicode NFC, at most 1,024 UTF-8 bytes and 255 per segment',
   });
 
 const hex = (bytes: number) => z.string().regex(new RegExp(`^[0-9a-f]{${bytes * 2}}$`));

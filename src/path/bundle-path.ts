@@ -9,6 +9,8 @@ export type PathProblem =
   | 'backslash'
   | 'nul'
   | 'control-character'
+  | 'bidi-control'
+  | 'line-separator'
   | 'dot-segment'
   | 'empty-segment'
   | 'not-nfc'
@@ -19,13 +21,21 @@ export type PathProblem =
 export const MAX_PATH_BYTES = 1024;
 export const MAX_SEGMENT_BYTES = 255;
 
-// C0 controls and DEL: a newline in a name would forge a line of a BagIt manifest.
+// C0 controls, DEL and C1 controls: a newline in a name would forge a line of a BagIt manifest, and ESC or CSI
+// (U+009B) would act on the terminal of whoever lists the files.
 // eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0001-\u001f\u007f]/;
+const CONTROL = /[\u0001-\u001f\u007f-\u009f]/;
+// Bidi embeddings, overrides and isolates reorder what a person reads ("txt.exe" shown as "exe.txt"); the marks
+// (LRM, RLM, ALM) move nothing around them and stay allowed.
+const BIDI_CONTROL = /[\u202a-\u202e\u2066-\u2069]/;
+// U+2028 and U+2029 end a line for many readers (a JavaScript `.` does not match them), so a BagIt manifest line
+// holding one would be read as two.
+const LINE_SEPARATOR = /[\u2028\u2029]/;
 
 /**
  * Checks one bundle-relative path against the path rules of docs/format.md: forward slashes only, relative,
- * no `.`/`..`/empty segments, no NUL or control characters, Unicode NFC, bounded length.
+ * no `.`/`..`/empty segments, no NUL, no C0 or C1 control character or DEL, no bidi embedding, override or
+ * isolate control, no line or paragraph separator, Unicode NFC, bounded length.
  * Returns the first problem found, or `undefined` when the path is safe.
  */
 export function checkBundlePath(path: string): PathProblem | undefined {
@@ -35,6 +45,8 @@ export function checkBundlePath(path: string): PathProblem | undefined {
   if (path.startsWith('/') || /^[A-Za-z]:/.test(path)) return 'absolute';
   if (LONE_SURROGATE.test(path)) return 'lone-surrogate';
   if (CONTROL.test(path)) return 'control-character';
+  if (BIDI_CONTROL.test(path)) return 'bidi-control';
+  if (LINE_SEPARATOR.test(path)) return 'line-separator';
   const segments = path.split('/');
   for (const segment of segments) {
     if (segment === '') return 'empty-segment';

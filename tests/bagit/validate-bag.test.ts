@@ -233,6 +233,9 @@ describe('validateBag: hostile and broken bags, one exact code each', () => {
     ['encoded line feed', 'data/a%0A.txt'],
     ['empty segment', 'data//a.txt'],
     ['not NFC', 'data/Nun\u0303ez'],
+    ['C1 control (CSI)', 'data/a\u009b2K.txt'],
+    ['right-to-left override', 'data/a\u202etxt.exe'],
+    ['bidi isolate', 'data/a\u2067b.txt'],
   ])('unsafe path in a manifest: %s', async (_name, path) => {
     const manifest = `${sha256('a')}  data/a.txt\n${sha256('x')}  ${path}\n`;
     const result = await check(plainBag({ 'data/a.txt': 'a' }, { manifest }));
@@ -246,6 +249,10 @@ describe('validateBag: hostile and broken bags, one exact code each', () => {
     ['NUL', 'data/a\u0000'],
     ['lone surrogate (a name that is not UTF-8)', 'data/\udcff'],
     ['not NFC', 'data/Nun\u0303ez'],
+    ['C1 control (NEL)', 'data/a\u0085b'],
+    ['right-to-left override', 'data/a\u202etxt.exe'],
+    ['bidi isolate', 'data/a\u2066b'],
+    ['line separator', 'data/a\u2028b'],
   ])('unsafe path of an entry: %s', async (_name, path) => {
     const extra: BagEntry[] = [{ path, kind: 'file', size: 1 }];
     const result = await validateBag(memorySource(plainBag({ 'data/a.txt': 'a' }), { extra }));

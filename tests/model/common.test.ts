@@ -102,6 +102,17 @@ describe('item paths', () => {
       expect(acceptedByJsonSchema(set, path)).toBe(false);
     },
   );
+  it.each(['a\u0080b', 'a\u0085b', 'a\u009bb', 'a\u009fb', 'a\u202ab', 'a\u202eb', 'a\u2066b', 'a\u2069b', 'a\u2028b', 'a\u2029b'])(
+    'rejects %j, a C1, bidi or line-separator character (zod and JSON Schema)',
+    (path) => {
+      expect(ItemPath.safeParse(path).success).toBe(false);
+      expect(acceptedByJsonSchema(set, path)).toBe(false);
+    },
+  );
+  it.each(['a\u200fb', 'a\u200eb', 'a\u061cb', 'a\u200bb', 'a\u200db'])('accepts %j, a mark or joiner (zod and JSON Schema)', (path) => {
+    expect(ItemPath.safeParse(path).success).toBe(true);
+    expect(acceptedByJsonSchema(set, path)).toBe(true);
+  });
   it.each(['cafe\u0301', '\u00e9'.repeat(600), 'a\uD800b', 'a\uDC80b', '\uDE00\uD83D'])('rejects %j in zod only (NFC, bytes, surrogates)', (path) => {
     expect(ItemPath.safeParse(path).success).toBe(false);
   });

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { renderReportText } from '../../index.js';
+import { escapeJsonForDisplay, renderReportText } from '../../index.js';
 import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../io.js';
 import type { Command } from './command.js';
@@ -18,7 +18,7 @@ Signatures are listed but not trusted: use "evb verify --trust" for that.
   async run(values, positionals, io) {
     if (positionals.length !== 1) throw new UsageError('give exactly one BUNDLE');
     const report = await runVerification(resolve(io.cwd, positionals[0]!), io, values['quiet'] === true, { trustedKeys: [] });
-    if (values['json'] === true) io.stdout(JSON.stringify(report, null, 2) + '\n');
+    if (values['json'] === true) io.stdout(escapeJsonForDisplay(JSON.stringify(report, null, 2)) + '\n');
     else io.stdout(renderReportText(report));
     return report.outcome === 'INVALID' ? EXIT.INVALID : EXIT.VALID;
   },

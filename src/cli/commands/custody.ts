@@ -3,6 +3,8 @@ import {
   CUSTODY_EVENT_TYPES,
   CUSTODY_FILE,
   decideOutcome,
+  escapeForDisplay as shown,
+  escapeJsonForDisplay,
   EvidenceBundleError,
   LIMITS,
   makeFinding,
@@ -102,7 +104,7 @@ Options:
     const signer = await loadSigner(resolve(io.cwd, key), certs);
     const input = await eventInput(type, bundle, values, io, signer);
     const { seq } = await appendCustodyEvent(bundle, input, signer);
-    io.stdout(`custody event ${seq} (${type}) recorded by ${input.actor.name}, ${signer.kid}\n`);
+    io.stdout(`custody event ${seq} (${type}) recorded by ${shown(input.actor.name)}, ${shown(signer.kid)}\n`);
     return EXIT.VALID;
   },
 };
@@ -184,29 +186,33 @@ async function showLog(bundle: string, values: Record<string, unknown>, io: CliI
     log === 'too-large'
       ? { events: [], custodians: {}, findings: [makeFinding('custody.too-large', `${CUSTODY_FILE} exceeds ${LIMITS.custodyBytes} bytes`, { path: CUSTODY_FILE })] }
       : await verifyCustodyLog(log, { manifestBytes, itemIds, trustedKeys });
-  if (values['json'] === true) io.stdout(JSON.stringify(check, null, 2) + '\n');
+  if (values['json'] === true) io.stdout(escapeJsonForDisplay(JSON.stringify(check, null, 2)) + '\n');
   else io.stdout(renderTimeline(check));
   return OUTCOME_EXIT[decideOutcome(check.findings)];
 }
 
+/** The timeline for a person; everything taken from the log is escaped for display, so each line stays one line. */
 function renderTimeline(check: CustodyCheck): string {
   if (check.events.length === 0 && check.findings.length === 0) return 'No custody events.\n';
   const out: string[] = ['Custody timeline:'];
   for (const e of check.events) {
-    const items = e.items === 'all' ? 'all items' : e.items.join(', ');
-    const party = e.counterparty === undefined ? '' : ` ${e.type === 'received' ? 'from' : 'to'} ${e.counterparty}`;
-    out.push(`  #${e.seq} [${e.status.toUpperCase()}] ${e.time} ${e.type}${party}`);
-    out.push(`      by ${e.actor} [${e.kid}]`);
-    out.push(`      items: ${items}; at ${e.place}; for ${e.purpose}`);
+    const items = e.items === 'all' ? 'all items' : e.items.map((id) => shown(id)).join(', ');
+    const party = e.counterparty === undefined ? '' : ` ${e.type === 'received' ? 'from' : 'to'} ${shown(e.counterparty)}`;
+    out.push(`  #${e.seq} [${e.status.toUpperCase()}] ${shown(e.time)} ${shown(e.type)}${party}`);
+    out.push(`      by ${shown(e.actor)} [${shown(e.kid)}]`);
+    out.push(`      items: ${items}; at ${shown(e.place)}; for ${shown(e.purpose)}`);
   }
   const holders = Object.entries(check.custodians);
   if (holders.length > 0) {
     out.push('Custodians now:');
-    for (const [item, kid] of holders) out.push(`  ${item}: ${kid}`);
+    for (const [item, kid] of holders) out.push(`  ${shown(item)}: ${shown(kid)}`);
   }
   if (check.findings.length > 0) {
     out.push('Findings:');
-    for (const f of check.findings) out.push(`  ${f.severity.toUpperCase()} ${f.code}${f.custody !== undefined ? ` (event ${f.custody})` : f.line !== undefined ? ` (line ${f.line})` : ''}: ${f.message}`);
+    for (const f of check.findings) {
+      const at = f.custody !== undefined ? ` (event ${f.custody})` : f.line !== undefined ? ` (line ${f.line})` : '';
+      out.push(`  ${f.severity.toUpperCase()} ${f.code}${at}: ${shown(f.message)}`);
+    }
   }
   return out.join('\n') + '\n';
 }

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { inspectBundle, renderInspectionText } from '../../index.js';
+import { escapeJsonForDisplay, inspectBundle, renderInspectionText } from '../../index.js';
 import { openBundleDirectory } from '../../node/index.js';
 import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../io.js';
@@ -21,7 +21,7 @@ Options:
   async run(values, positionals, io) {
     if (positionals.length !== 1) throw new UsageError('give exactly one BUNDLE');
     const inspection = await inspectBundle(await openBundleDirectory(resolve(io.cwd, positionals[0]!)));
-    if (values['json'] === true) io.stdout(JSON.stringify(inspection, null, 2) + '\n');
+    if (values['json'] === true) io.stdout(escapeJsonForDisplay(JSON.stringify(inspection, null, 2)) + '\n');
     else io.stdout(renderInspectionText(inspection, (values['lang'] as string | undefined) ?? 'en'));
     return inspection.manifest === undefined ? EXIT.INVALID : EXIT.VALID;
   },

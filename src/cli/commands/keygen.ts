@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { generateSigningKey, SIGNATURE_ALGORITHMS, type SignatureAlgorithm } from '../../index.js';
+import { escapeForDisplay as shown, generateSigningKey, SIGNATURE_ALGORITHMS, type SignatureAlgorithm } from '../../index.js';
 import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../io.js';
 import type { Command } from './command.js';
@@ -30,7 +30,7 @@ Options:
     const key = await generateSigningKey(alg as SignatureAlgorithm);
     await writeNewFile(resolve(io.cwd, out), JSON.stringify(key.privateJwk, null, 2) + '\n', 0o600);
     await writeNewFile(resolve(io.cwd, pub), JSON.stringify(key.publicJwk, null, 2) + '\n', 0o644);
-    io.stdout(`kid ${key.kid}\nprivate key: ${out}\npublic key:  ${pub}\n`);
+    io.stdout(`kid ${key.kid}\nprivate key: ${shown(out)}\npublic key:  ${shown(pub)}\n`);
     return EXIT.VALID;
   },
 };

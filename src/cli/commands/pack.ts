@@ -1,6 +1,6 @@
 import { promises as fsp } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { EvidenceBundleError, type DigestAlgorithm } from '../../index.js';
+import { escapeForDisplay as shown, EvidenceBundleError, type DigestAlgorithm } from '../../index.js';
 import { ioError, packBundle, type PackItem } from '../../node/index.js';
 import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../io.js';
@@ -62,8 +62,8 @@ Options:
         onProgress: (p) => progress.update(p.totalBytes),
       });
       progress.stop();
-      io.stdout(`packed ${manifest.items.length} items into ${out}\nbundle ${manifest.bundleId}\n`);
-      for (const s of signers) io.stdout(`signed as ${s.role} by ${s.signer.kid}\n`);
+      io.stdout(`packed ${manifest.items.length} items into ${shown(out)}\nbundle ${manifest.bundleId}\n`);
+      for (const s of signers) io.stdout(`signed as ${shown(s.role)} by ${shown(s.signer.kid)}\n`);
       return EXIT.VALID;
     } finally {
       progress.stop();

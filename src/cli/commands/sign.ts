@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { escapeForDisplay as shown } from '../../index.js';
 import { signBundleDirectory } from '../../node/index.js';
 import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../io.js';
@@ -29,7 +30,7 @@ Options:
     const certs = ((values['cert'] as string[] | undefined) ?? []).map((p) => resolve(io.cwd, p));
     const signer = await loadSigner(resolve(io.cwd, key), certs);
     const { index } = await signBundleDirectory(resolve(io.cwd, positionals[0]!), { signer, role });
-    io.stdout(`signature #${index} added as ${role} by ${signer.kid}\n`);
+    io.stdout(`signature #${index} added as ${shown(role)} by ${shown(signer.kid)}\n`);
     return EXIT.VALID;
   },
 };

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { calculateJwkThumbprint } from 'jose';
-import { EvidenceBundleError, isEvidenceBundleError, parseTrustPolicy, type TrustPolicy } from '../../index.js';
+import { escapeForDisplay as shown, EvidenceBundleError, isEvidenceBundleError, parseTrustPolicy, type TrustPolicy } from '../../index.js';
 import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../io.js';
 import type { Command } from './command.js';
@@ -86,7 +86,7 @@ Options:
           authorities: [],
         });
         await writeNewFile(out, serialize(policy));
-        io.stdout(`trust policy "${policy.name}" written to ${str('out')}\n`);
+        io.stdout(`trust policy "${shown(policy.name)}" written to ${shown(str('out')!)}\n`);
         return EXIT.VALID;
       }
       case 'add': {
@@ -109,7 +109,7 @@ Options:
         };
         const next = parseTrustPolicy({ ...policy, authorities: [...policy.authorities, authority] });
         await replaceFile(path, serialize(next));
-        io.stdout(`authority ${authority.id} added: ${keys.length} key(s), ${anchors.length} anchor(s), roles ${roles.join(', ')}\n`);
+        io.stdout(`authority ${shown(authority.id)} added: ${keys.length} key(s), ${anchors.length} anchor(s), roles ${roles.map((r) => shown(r)).join(', ')}\n`);
         return EXIT.VALID;
       }
       case 'require': {
@@ -122,7 +122,8 @@ Options:
         const requirement = { id: need('id'), role: roles[0]!, country: str('country') ?? 'sender', min };
         const next = parseTrustPolicy({ ...policy, requirements: [...policy.requirements, requirement] });
         await replaceFile(path, serialize(next));
-        io.stdout(`requirement ${requirement.id} added: at least ${min} trusted ${requirement.role} signature(s)${requirement.country === 'sender' ? ' of the sending State' : ` of ${requirement.country}`}\n`);
+        const of = requirement.country === 'sender' ? ' of the sending State' : ` of ${shown(requirement.country)}`;
+        io.stdout(`requirement ${shown(requirement.id)} added: at least ${min} trusted ${shown(requirement.role)} signature(s)${of}\n`);
         return EXIT.VALID;
       }
       case 'tsa': {
@@ -133,7 +134,7 @@ Options:
         const tsa = { id: need('id'), name: need('name'), anchors };
         const next = parseTrustPolicy({ ...policy, timestampAuthorities: [...policy.timestampAuthorities, tsa] });
         await replaceFile(path, serialize(next));
-        io.stdout(`time-stamping authority ${tsa.id} added: ${anchors.length} anchor(s)\n`);
+        io.stdout(`time-stamping authority ${shown(tsa.id)} added: ${anchors.length} anchor(s)\n`);
         return EXIT.VALID;
       }
       case 'show': {
@@ -161,28 +162,31 @@ export async function readPolicy(path: string): Promise<TrustPolicy> {
   }
 }
 
+/** The policy in words; its names and ids are escaped for display, a policy file being input like any other. */
 async function describePolicy(policy: TrustPolicy): Promise<string> {
   const lines = [
-    `Trust policy "${policy.name}" (version ${policy.policyVersion})`,
-    `Owner: ${policy.owner.authority} (${policy.owner.country})`,
-    `Algorithms: ${policy.algorithms.join(', ')}`,
+    `Trust policy "${shown(policy.name)}" (version ${shown(policy.policyVersion)})`,
+    `Owner: ${shown(policy.owner.authority)} (${shown(policy.owner.country)})`,
+    `Algorithms: ${policy.algorithms.map((a) => shown(a)).join(', ')}`,
     `Maximum clock skew: ${policy.maxClockSkewSeconds} s`,
     `Timestamp required: ${policy.requireTimestamp ? 'yes' : 'no'}`,
     '',
     `Authorities (${policy.authorities.length}):`,
   ];
   for (const a of policy.authorities) {
-    const period = a.validFrom !== undefined || a.validUntil !== undefined ? `, valid ${a.validFrom ?? '...'} to ${a.validUntil ?? '...'}` : '';
-    lines.push(`  ${a.id}: ${a.name} (${a.country}), roles ${a.roles.join(', ')}${period}`);
-    for (const key of a.keys ?? []) lines.push(`    key ${await calculateJwkThumbprint(key as JsonWebKey, 'sha256')} (${key.kty}${key.crv !== undefined ? ` ${key.crv}` : ''})`);
+    const period = a.validFrom !== undefined || a.validUntil !== undefined ? `, valid ${shown(a.validFrom ?? '...')} to ${shown(a.validUntil ?? '...')}` : '';
+    lines.push(`  ${shown(a.id)}: ${shown(a.name)} (${shown(a.country)}), roles ${a.roles.map((r) => shown(r)).join(', ')}${period}`);
+    for (const key of a.keys ?? []) {
+      lines.push(`    key ${await calculateJwkThumbprint(key as JsonWebKey, 'sha256')} (${shown(key.kty)}${key.crv !== undefined ? ` ${shown(key.crv)}` : ''})`);
+    }
     if (a.x509Anchors !== undefined) lines.push(`    ${a.x509Anchors.length} X.509 trust anchor(s)`);
   }
   lines.push('', `Required signatures (${policy.requirements.length}):`);
   for (const r of policy.requirements) {
-    lines.push(`  ${r.id}: at least ${r.min} distinct ${r.role}(s) of ${r.country === 'sender' ? 'the sending country' : r.country}`);
+    lines.push(`  ${shown(r.id)}: at least ${r.min} distinct ${shown(r.role)}(s) of ${r.country === 'sender' ? 'the sending country' : shown(r.country)}`);
   }
   if (policy.requirements.length === 0) lines.push('  none: one trusted, valid signature suffices');
   lines.push('', `Time-stamping authorities (${policy.timestampAuthorities.length}):`);
-  for (const t of policy.timestampAuthorities) lines.push(`  ${t.id}: ${t.name}, ${t.anchors.length} anchor(s)`);
+  for (const t of policy.timestampAuthorities) lines.push(`  ${shown(t.id)}: ${shown(t.name)}, ${t.anchors.length} anchor(s)`);
   return lines.join('\n') + '\n';
 }

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { renderReportJUnit, renderReportText, type BagSource, type TrustPolicy, type VerificationReport } from '../../index.js';
+import { escapeJsonForDisplay, renderReportJUnit, renderReportText, type BagSource, type TrustPolicy, type VerificationReport } from '../../index.js';
 import { createDigestPool, openBundleDirectory, verifyBundleDirectory } from '../../node/index.js';
 import { OUTCOME_EXIT } from '../exit-codes.js';
 import { UsageError } from '../io.js';
@@ -46,7 +46,7 @@ Options:
     if (policyFile !== undefined && trustedKeys.length > 0) throw new UsageError('give --policy or --trust, not both');
     const policy = policyFile === undefined ? undefined : await readPolicy(resolve(io.cwd, policyFile));
     const report = await runVerification(bundle, io, values['quiet'] === true, policy ? { policy } : { trustedKeys });
-    if (values['json'] === true) io.stdout(JSON.stringify(report, null, 2) + '\n');
+    if (values['json'] === true) io.stdout(escapeJsonForDisplay(JSON.stringify(report, null, 2)) + '\n');
     else io.stdout(renderReportText(report));
     const junit = values['junit'] as string | undefined;
     if (junit !== undefined) await writeNewFile(resolve(io.cwd, junit), renderReportJUnit(report));
