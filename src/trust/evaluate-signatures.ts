@@ -1,3 +1,4 @@
+import { FINDING_CODES } from '../report/codes.js';
 import type { Finding } from '../report/finding-type.js';
 import type { JwsSignature } from '../sign/signature-file.js';
 import { jwkThumbprint } from '../sign/thumbprint.js';
@@ -68,8 +69,22 @@ export async function evaluateSignatures(
     judged.push({ ...verdict.result, ...(verdict.signer !== undefined ? { kid: verdict.signer } : {}) });
     findings.push(...verdict.findings);
   }
-  findings.push(...checkRequirements(options.policy, judged, options.senderCountry));
-  return { results, findings };
+  const unmet = checkRequirements(options.policy, judged, options.senderCountry);
+  if (unmet.length > 0) return { results, findings: [...findings, ...unmet] };
+  // The trusted signatures meet the policy. The signature file is not signed: anyone who holds the bundle can
+  // append entries to it (or tokens to an entry's unprotected header), so nothing else it holds may change the
+  // outcome. It is still reported, under a code that says it was set aside.
+  return { results, findings: findings.map(setAside) };
+}
+
+/** A finding about one signature, once the policy is met without it: reported, with no effect on the outcome. */
+function setAside(finding: Finding): Finding {
+  const effect = FINDING_CODES[finding.code].effect;
+  if (finding.signature === undefined || effect === 'none') return finding;
+  const code = effect === 'invalid' ? 'policy.extra.broken' : 'policy.extra.untrusted';
+  const message = `signature ${finding.signature} is not needed to meet the policy (${finding.code}: ${finding.message})`;
+  const { path, rule } = finding;
+  return policyFinding(code, message, { signature: finding.signature, ...(rule !== undefined ? { rule } : {}), ...(path !== undefined ? { path } : {}) });
 }
 
 interface Verdict {
