@@ -60,7 +60,8 @@ export interface CustodyCheck {
  * Verifies a custody log against the bundle it travels in and the receiver's trusted keys
  * (docs/format.md, "Custody log" and "Custody rules"): every line's form, every event's signature and signer,
  * the hash chain from the manifest onwards (removed, inserted, reordered, duplicated events told apart), and
- * the custody rules (times, items, handovers, receipts, events after return or destruction). Hostile input
+ * the custody rules (times, including events dated after `currentDate`, items, handovers, receipts, seals,
+ * transfers left unanswered, events after return or destruction). Hostile input
  * never throws: everything becomes findings located by `custody` sequence number (or `line`).
  * @throws RangeError when `clockSkewSeconds` is negative or not finite
  * @example

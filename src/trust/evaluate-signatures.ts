@@ -48,7 +48,9 @@ export interface SignatureEvaluation {
  * to the policy's X.509 anchors), verifies it, verifies its RFC 3161 timestamps, applies the authority's roles
  * and period and the policy's algorithms, then counts distinct signers against the required signatures.
  * A signature that does not verify gives INVALID findings; trust that cannot be established gives INDETERMINATE
- * ones (ETSI EN 319 102-1, section 5.1.3). Never throws on hostile input.
+ * ones (ETSI EN 319 102-1, section 5.1.3). Once the trusted signatures meet the policy, the findings about the
+ * other entries are set aside (`policy.extra.untrusted`, `policy.extra.broken`, no effect): the signature file is
+ * not signed, so anyone can append to it. Never throws on hostile input.
  * @example
  * const { results, findings } = await evaluateSignatures(manifestBytes, file.signatures, {
  *   policy, senderCountry: manifest.legalBasis.executingAuthority.country, currentDate: new Date(),
