@@ -166,7 +166,12 @@ class SealRecord {
 
   latestFor(items: readonly string[] | 'all'): { ids: ReadonlySet<string>; seq: number } | undefined {
     let seq = items === 'all' ? this.#any : this.#all;
-    if (items !== 'all') for (const id of items) seq = Math.max(seq ?? 0, this.#latest.get(id) ?? 0) || undefined;
+    if (items !== 'all') {
+      for (const id of items) {
+        const own = this.#latest.get(id);
+        if (own !== undefined && (seq === undefined || own > seq)) seq = own;
+      }
+    }
     return seq === undefined ? undefined : { ids: this.#ids.get(seq)!, seq };
   }
 }
