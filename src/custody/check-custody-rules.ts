@@ -14,6 +14,8 @@ export interface PlacedCustodyEvent {
 export interface CustodyRulesResult {
   /** Item id -> kid of its custodian at the end of the log; returned or destroyed items have none. */
   custodians: Record<string, string>;
+  /** Item id -> seq of the event from which its custodian at the end holds it (its first event, or a receipt). */
+  heldSince: Record<string, number>;
   findings: Finding[];
 }
 
@@ -22,6 +24,9 @@ interface PendingTransfer {
   to: string;
   items: ReadonlySet<string> | 'all';
   answered: boolean;
+  line: number;
+  /** The seals the items travel under: the transfer's own, else those of the latest `sealed` event before it. */
+  seals?: { ids: ReadonlySet<string>; seq: number };
 }
 
 /**
@@ -33,17 +38,24 @@ interface PendingTransfer {
  *   - `received` must answer an earlier, not yet answered `transferred` addressed to the receiver's kid, from
  *     the counterparty it names (when it names a kid), covering the items it names
  *     (`custody.receive.unmatched`); the receiver then becomes custodian;
- *   - nothing may happen to items after they were returned or destroyed (`custody.after-final`).
- * Pure and synchronous; signatures are checked elsewhere.
+ *   - nothing may happen to items after they were returned or destroyed (`custody.after-final`);
+ *   - no event is dated after `currentDate` by more than `clockSkewSeconds` (`custody.time.future`);
+ *   - a seal found `broken` or `absent` is reported (`custody.seal.broken`, `custody.seal.absent`), and so are
+ *     seal ids of a receipt that differ from those the items travelled under (`custody.seal.mismatch`);
+ *   - a transfer that no receipt answers by the end of the log is reported (`custody.transfer.unanswered`).
+ * Pure and synchronous; signatures are checked elsewhere. Without `currentDate`, no event is in the future.
  */
 export function checkCustodyRules(
   events: readonly PlacedCustodyEvent[],
   itemIds: ReadonlySet<string>,
   clockSkewSeconds: number,
+  currentDate?: Date,
 ): CustodyRulesResult {
   const findings: Finding[] = [];
   const holdings = new CustodyHoldings(itemIds);
   const transfers = new Map<number, PendingTransfer>();
+  const seals = new SealRecord();
+  const latest = currentDate === undefined ? Infinity : currentDate.getTime() + clockSkewSeconds * 1000;
   let lastTime: { ms: number; seq: number; text: string } | undefined;
 
   for (const { event, line } of events) {
@@ -55,6 +67,14 @@ export function checkCustodyRules(
       report('custody.time.backwards', `event ${event.seq} (${event.time}) is dated before event ${lastTime.seq} (${lastTime.text})`);
     }
     if (lastTime === undefined || ms > lastTime.ms) lastTime = { ms, seq: event.seq, text: event.time };
+    if (ms > latest) {
+      report('custody.time.future', `event ${event.seq} is dated ${event.time}, after the verification time ${currentDate!.toISOString()} (tolerance ${clockSkewSeconds} s)`);
+    }
+    for (const seal of event.seals ?? []) {
+      if (seal.condition === 'broken' || seal.condition === 'absent') {
+        report(seal.condition === 'broken' ? 'custody.seal.broken' : 'custody.seal.absent', `event ${event.seq} (${event.type}) records seal ${seal.id} as ${seal.condition}`);
+      }
+    }
 
     let items: readonly string[] | 'all' = event.items;
     if (items !== 'all') {
@@ -66,7 +86,7 @@ export function checkCustodyRules(
       report('custody.after-final', `event ${event.seq} concerns ${closed.join(', ')} after event ${holdings.closedAt(closed[0]!)} closed their custody`, closed[0]);
     }
     const kid = event.actor.kid;
-    holdings.claimUnheld(kid, items);
+    holdings.claimUnheld(kid, items, event.seq);
 
     switch (event.type) {
       case 'transferred':
@@ -78,26 +98,89 @@ export function checkCustodyRules(
           report('custody.handover.not-custodian', `event ${event.seq} (${event.type}) by ${kid}, who does not hold ${what}`, typeof notHeld === 'number' ? undefined : notHeld[0]);
         }
         if (event.type === 'transferred') {
-          transfers.set(event.seq, { from: kid, to: event.counterparty.kid, items: items === 'all' ? 'all' : new Set(items), answered: false });
+          const travel = event.seals !== undefined ? { ids: new Set(event.seals.map((s) => s.id)), seq: event.seq } : seals.latestFor(items);
+          transfers.set(event.seq, {
+            from: kid,
+            to: event.counterparty.kid,
+            items: items === 'all' ? 'all' : new Set(items),
+            answered: false,
+            line,
+            ...(travel !== undefined ? { seals: travel } : {}),
+          });
         } else {
           holdings.close(event.seq, items);
         }
         break;
       }
       case 'received': {
-        const problem = receiveProblem(event, transfers.get(event.answers), items, holdings);
+        const transfer = transfers.get(event.answers);
+        const problem = receiveProblem(event, transfer, items, holdings);
         if (problem !== undefined) report('custody.receive.unmatched', `event ${event.seq} (received) ${problem}`);
-        else transfers.get(event.answers)!.answered = true;
+        else transfer!.answered = true;
+        const differ = transfer?.seals !== undefined && event.seals !== undefined ? sealDifference(transfer.seals.ids, event.seals.map((s) => s.id)) : undefined;
+        if (differ !== undefined) {
+          report('custody.seal.mismatch', `event ${event.seq} (received) records seals ${differ.received}, but the items left under seals ${differ.sent} (event ${transfer!.seals!.seq})`);
+        }
         // The receiver holds the items from now on even when the receipt is unmatched: that one finding names
         // the cause, later events by the receiver are not reported again.
-        holdings.assign(kid, items);
+        holdings.assign(kid, items, event.seq);
         break;
       }
+      case 'sealed':
+        seals.record(event.seq, items, event.seals.map((s) => s.id));
+        break;
       default:
         break;
     }
   }
-  return { custodians: holdings.snapshot(), findings };
+  const last = events.at(-1)?.event.seq;
+  for (const [seq, transfer] of transfers) {
+    if (transfer.answered) continue;
+    const where = seq === last ? 'the log ends with it: the items are in transit, or the log was cut after it' : 'the items stay in the sender\'s custody';
+    findings.push(
+      makeFinding('custody.transfer.unanswered', `transfer ${seq} to ${transfer.to} is answered by no receipt; ${where}`, { path: CUSTODY_FILE, custody: seq, line: transfer.line }),
+    );
+  }
+  const custodians = holdings.snapshot();
+  const heldSince: Record<string, number> = {};
+  for (const id of Object.keys(custodians)) heldSince[id] = holdings.heldSince(id)!;
+  return { custodians, heldSince, findings };
+}
+
+/**
+ * The latest `sealed` event of each item, so that a transfer that names no seals travels under those of the
+ * latest `sealed` event before it that concerns any of its items. Linear in the log: one entry per item named.
+ */
+class SealRecord {
+  readonly #ids = new Map<number, ReadonlySet<string>>();
+  readonly #latest = new Map<string, number>();
+  #all: number | undefined;
+  #any: number | undefined;
+
+  record(seq: number, items: readonly string[] | 'all', ids: readonly string[]): void {
+    this.#ids.set(seq, new Set(ids));
+    this.#any = seq;
+    if (items === 'all') this.#all = seq;
+    else for (const id of items) this.#latest.set(id, seq);
+  }
+
+  latestFor(items: readonly string[] | 'all'): { ids: ReadonlySet<string>; seq: number } | undefined {
+    let seq = items === 'all' ? this.#any : this.#all;
+    if (items !== 'all') {
+      for (const id of items) {
+        const own = this.#latest.get(id);
+        if (own !== undefined && (seq === undefined || own > seq)) seq = own;
+      }
+    }
+    return seq === undefined ? undefined : { ids: this.#ids.get(seq)!, seq };
+  }
+}
+
+/** The two seal lists, for a message, when they do not name the same seals. */
+function sealDifference(sent: ReadonlySet<string>, received: readonly string[]): { sent: string; received: string } | undefined {
+  const got = new Set(received);
+  const same = got.size === sent.size && [...got].every((id) => sent.has(id));
+  return same ? undefined : { sent: [...sent].join(', '), received: [...got].join(', ') };
 }
 
 function receiveProblem(

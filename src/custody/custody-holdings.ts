@@ -6,8 +6,9 @@
  */
 export class CustodyHoldings {
   #clock = 0;
-  readonly #own = new Map<string, { kid: string; at: number }>();
-  #everyone: { kid: string; at: number } | undefined;
+  // `since`: the seq of the event from which the holder holds the item (its first event, or a receipt).
+  readonly #own = new Map<string, { kid: string; at: number; since: number }>();
+  #everyone: { kid: string; at: number; since: number } | undefined;
   readonly #closed = new Map<string, number>();
   #allClosedAt: number | undefined;
   /** Active items per custodian kid. */
@@ -34,10 +35,12 @@ export class CustodyHoldings {
 
   /** The kid holding an item, or undefined when nobody holds it yet or its custody ended. */
   custodian(id: string): string | undefined {
-    if (this.closedAt(id) !== undefined) return undefined;
-    const own = this.#own.get(id);
-    const everyone = this.#everyone;
-    return everyone !== undefined && (own === undefined || own.at < everyone.at) ? everyone.kid : own?.kid;
+    return this.#holding(id)?.kid;
+  }
+
+  /** The seq of the event from which the custodian of an item holds it, or undefined when nobody holds it. */
+  heldSince(id: string): number | undefined {
+    return this.#holding(id)?.since;
   }
 
   /** Active items among `items` that `kid` does not hold: their ids, or their number for "all". */
@@ -51,26 +54,26 @@ export class CustodyHoldings {
     return this.#active;
   }
 
-  /** Makes `kid` the custodian of the active items among `items` that nobody holds yet. */
-  claimUnheld(kid: string, items: readonly string[] | 'all'): void {
+  /** Makes `kid` the custodian of the active items among `items` that nobody holds yet, from event `seq`. */
+  claimUnheld(kid: string, items: readonly string[] | 'all', seq: number): void {
     if (this.#unheld === 0) return;
     if (items === 'all') {
       // Older than every own assignment, so it only fills the items nobody holds.
-      this.#everyone = { kid, at: -1 };
+      this.#everyone = { kid, at: -1, since: seq };
       this.#add(kid, this.#unheld);
       this.#unheld = 0;
       return;
     }
-    for (const id of items) if (this.closedAt(id) === undefined && this.custodian(id) === undefined) this.#set(id, kid);
+    for (const id of items) if (this.closedAt(id) === undefined && this.custodian(id) === undefined) this.#set(id, kid, seq);
   }
 
-  /** Makes `kid` the custodian of the active items among `items` (a receipt). */
-  assign(kid: string, items: readonly string[] | 'all'): void {
+  /** Makes `kid` the custodian of the active items among `items` (a receipt, event `seq`). */
+  assign(kid: string, items: readonly string[] | 'all', seq: number): void {
     if (items !== 'all') {
-      for (const id of items) if (this.closedAt(id) === undefined) this.#set(id, kid);
+      for (const id of items) if (this.closedAt(id) === undefined) this.#set(id, kid, seq);
       return;
     }
-    this.#everyone = { kid, at: ++this.#clock };
+    this.#everyone = { kid, at: ++this.#clock, since: seq };
     this.#held = new Map(this.#active > 0 ? [[kid, this.#active]] : []);
     this.#unheld = 0;
   }
@@ -105,13 +108,20 @@ export class CustodyHoldings {
     return Object.fromEntries(out);
   }
 
-  #set(id: string, kid: string): void {
+  #holding(id: string): { kid: string; since: number } | undefined {
+    if (this.closedAt(id) !== undefined) return undefined;
+    const own = this.#own.get(id);
+    const everyone = this.#everyone;
+    return everyone !== undefined && (own === undefined || own.at < everyone.at) ? everyone : own;
+  }
+
+  #set(id: string, kid: string, since: number): void {
     const holder = this.custodian(id);
-    if (holder === kid) return;
     if (holder === undefined) this.#unheld--;
-    else this.#add(holder, -1);
-    this.#add(kid, 1);
-    this.#own.set(id, { kid, at: ++this.#clock });
+    else if (holder !== kid) this.#add(holder, -1);
+    if (holder !== kid) this.#add(kid, 1);
+    // A receipt by the holder itself still renews `since`: custody is then established by that receipt.
+    this.#own.set(id, { kid, at: ++this.#clock, since });
   }
 
   #add(kid: string, n: number): void {

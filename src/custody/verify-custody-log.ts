@@ -18,8 +18,10 @@ export interface VerifyCustodyOptions {
   itemIds: ReadonlySet<string>;
   /** Public JWKs the receiver trusts. Keys are never taken from the log. */
   trustedKeys: readonly JsonWebKey[];
-  /** How far an event may be dated before the one it follows, in seconds; default 300. */
+  /** How far an event may be dated before the one it follows, or after `currentDate`, in seconds; default 300. */
   clockSkewSeconds?: number;
+  /** The time of the verification (default: now): no event may be dated after it, beyond `clockSkewSeconds`. */
+  currentDate?: Date;
 }
 
 /** One event of the custody timeline, with what the verifier concluded about it. */
@@ -49,6 +51,8 @@ export interface CustodyCheck {
   events: CustodyEventResult[];
   /** Item id -> kid of its custodian at the end of the log; returned or destroyed items have none. */
   custodians: Record<string, string>;
+  /** Item id -> seq of the event from which that custodian holds it (its first event naming it, or a receipt). */
+  heldSince: Record<string, number>;
   findings: Finding[];
 }
 
@@ -56,7 +60,8 @@ export interface CustodyCheck {
  * Verifies a custody log against the bundle it travels in and the receiver's trusted keys
  * (docs/format.md, "Custody log" and "Custody rules"): every line's form, every event's signature and signer,
  * the hash chain from the manifest onwards (removed, inserted, reordered, duplicated events told apart), and
- * the custody rules (times, items, handovers, receipts, events after return or destruction). Hostile input
+ * the custody rules (times, including events dated after `currentDate`, items, handovers, receipts, seals,
+ * transfers left unanswered, events after return or destruction). Hostile input
  * never throws: everything becomes findings located by `custody` sequence number (or `line`).
  * @throws RangeError when `clockSkewSeconds` is negative or not finite
  * @example
@@ -119,6 +124,7 @@ export async function verifyCustodyLog(log: Uint8Array | ParsedCustodyLog, optio
     chain.events.map((e) => ({ event: e.signed.event, line: e.line })),
     options.itemIds,
     skew,
+    options.currentDate ?? new Date(),
   );
   findings.push(...rules.findings);
 
@@ -133,7 +139,7 @@ export async function verifyCustodyLog(log: Uint8Array | ParsedCustodyLog, optio
       return describeEvent(l, status);
     });
   findings.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
-  return { events, custodians: rules.custodians, findings };
+  return { events, custodians: rules.custodians, heldSince: rules.heldSince, findings };
 }
 
 function describeEvent(l: SignedCustodyLine, status: CustodyEventResult['status']): CustodyEventResult {

@@ -1,3 +1,4 @@
+import { FINDING_CODES } from '../report/codes.js';
 import type { Finding } from '../report/finding-type.js';
 import type { JwsSignature } from '../sign/signature-file.js';
 import { jwkThumbprint } from '../sign/thumbprint.js';
@@ -47,7 +48,9 @@ export interface SignatureEvaluation {
  * to the policy's X.509 anchors), verifies it, verifies its RFC 3161 timestamps, applies the authority's roles
  * and period and the policy's algorithms, then counts distinct signers against the required signatures.
  * A signature that does not verify gives INVALID findings; trust that cannot be established gives INDETERMINATE
- * ones (ETSI EN 319 102-1, section 5.1.3). Never throws on hostile input.
+ * ones (ETSI EN 319 102-1, section 5.1.3). Once the trusted signatures meet the policy, the findings about the
+ * other entries are set aside (`policy.extra.untrusted`, `policy.extra.broken`, no effect): the signature file is
+ * not signed, so anyone can append to it. Never throws on hostile input.
  * @example
  * const { results, findings } = await evaluateSignatures(manifestBytes, file.signatures, {
  *   policy, senderCountry: manifest.legalBasis.executingAuthority.country, currentDate: new Date(),
@@ -68,8 +71,22 @@ export async function evaluateSignatures(
     judged.push({ ...verdict.result, ...(verdict.signer !== undefined ? { kid: verdict.signer } : {}) });
     findings.push(...verdict.findings);
   }
-  findings.push(...checkRequirements(options.policy, judged, options.senderCountry));
-  return { results, findings };
+  const unmet = checkRequirements(options.policy, judged, options.senderCountry);
+  if (unmet.length > 0) return { results, findings: [...findings, ...unmet] };
+  // The trusted signatures meet the policy. The signature file is not signed: anyone who holds the bundle can
+  // append entries to it (or tokens to an entry's unprotected header), so nothing else it holds may change the
+  // outcome. It is still reported, under a code that says it was set aside.
+  return { results, findings: findings.map(setAside) };
+}
+
+/** A finding about one signature, once the policy is met without it: reported, with no effect on the outcome. */
+function setAside(finding: Finding): Finding {
+  const effect = FINDING_CODES[finding.code].effect;
+  if (finding.signature === undefined || effect === 'none') return finding;
+  const code = effect === 'invalid' ? 'policy.extra.broken' : 'policy.extra.untrusted';
+  const message = `signature ${finding.signature} is not needed to meet the policy (${finding.code}: ${finding.message})`;
+  const { path, rule } = finding;
+  return policyFinding(code, message, { signature: finding.signature, ...(rule !== undefined ? { rule } : {}), ...(path !== undefined ? { path } : {}) });
 }
 
 interface Verdict {

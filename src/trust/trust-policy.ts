@@ -103,6 +103,16 @@ export const TimestampAuthoritySchema = z.strictObject({
   anchors: z.array(pemCertificate).min(1).max(64),
 });
 
+/** What the receiver requires of the custody log (docs/format.md, "Trust policy"). */
+export const CustodyRequirementSchema = z.strictObject({
+  requireFinalCustody: z
+    .union([z.literal('owner'), z.array(id).min(1).max(1024).refine((ids) => new Set(ids).size === ids.length, 'authority ids must be distinct')])
+    .meta({
+      description:
+        'Every present item must end the log held, through a valid and trusted `received` event, by a key of an authority of the owner\'s country ("owner") or of one of the listed authorities (ids).',
+    }),
+});
+
 const algorithmNames = Object.keys(SIGNATURE_ALGORITHMS) as [SignatureAlgorithm, ...SignatureAlgorithm[]];
 
 /**
@@ -125,6 +135,7 @@ export const TrustPolicySchema = z
     authorities: z.array(TrustedAuthoritySchema).max(1024),
     requirements: z.array(TrustRequirementSchema).max(256).default([]),
     timestampAuthorities: z.array(TimestampAuthoritySchema).max(256).default([]),
+    custody: CustodyRequirementSchema.optional().meta({ description: 'What the receiver requires of the custody log.' }),
   })
   .superRefine((policy, ctx) => {
     // Findings name rules by id, so an id must name one rule only.
@@ -140,6 +151,13 @@ export const TrustPolicySchema = z
         seen.add(rule.id);
       });
     }
+    const final = policy.custody?.requireFinalCustody;
+    if (Array.isArray(final)) {
+      const authorities = new Set(policy.authorities.map((a) => a.id));
+      final.forEach((ref, index) => {
+        if (!authorities.has(ref)) ctx.addIssue({ code: 'custom', message: `"${ref}" is not an authority of the policy`, path: ['custody', 'requireFinalCustody', index] });
+      });
+    }
   })
   .meta({ title: 'evidence-bundle trust policy', description: 'The receiver\'s trust policy: trusted authorities, roles, keys, anchors, algorithms and required signatures.' });
 
@@ -151,5 +169,7 @@ export type TrustPolicyInput = z.input<typeof TrustPolicySchema>;
 export type TrustedAuthority = z.infer<typeof TrustedAuthoritySchema>;
 /** One required signature of a policy. */
 export type TrustRequirement = z.infer<typeof TrustRequirementSchema>;
+/** What a policy requires of the custody log. */
+export type CustodyRequirement = z.infer<typeof CustodyRequirementSchema>;
 /** One trusted time-stamping authority of a policy. */
 export type TimestampAuthority = z.infer<typeof TimestampAuthoritySchema>;

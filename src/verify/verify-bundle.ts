@@ -11,6 +11,7 @@ import type { Manifest } from '../model/manifest.js';
 import { makeFinding, type FindingCode } from '../report/codes.js';
 import type { Finding } from '../report/finding-type.js';
 import { parseSignatureFile } from '../sign/signature-file.js';
+import { checkFinalCustody } from '../trust/check-final-custody.js';
 import { custodyKeys } from '../trust/custody-keys.js';
 import { evaluateSignatures } from '../trust/evaluate-signatures.js';
 import type { TrustPolicy } from '../trust/trust-policy.js';
@@ -31,7 +32,7 @@ export interface VerifyOptions {
    * every role, and one trusted signature is required. Keys are never taken from the bundle itself.
    */
   trustedKeys?: readonly JsonWebKey[];
-  /** How far a custody event may be dated before the one it follows, in seconds (default 300). */
+  /** How far a custody event may be dated before the one it follows, or after `currentDate`, in seconds (default 300). */
   clockSkewSeconds?: number;
   /** The time the verification is made at (default: now). */
   currentDate?: Date;
@@ -270,11 +271,18 @@ async function checkSignatures(read: ReadBundle, options: VerifyOptions, finding
   }));
 }
 
-/** Verifies the custody log, when the bundle has one, against this bundle's manifest and the trusted keys. */
+/**
+ * Verifies the custody log, when the bundle has one, against this bundle's manifest and the trusted keys; then
+ * whether it ends where the policy requires (even when there is no log: then it cannot).
+ */
 async function checkCustody(read: ReadBundle, options: VerifyOptions, findings: Finding[]): Promise<VerificationReport['custody']> {
+  const currentDate = options.currentDate ?? new Date();
+  const present = read.manifest.items.flatMap((i) => (i.path !== undefined ? [i.id] : []));
   const bytes = await readBundleFile(read.source, CUSTODY_FILE, LIMITS.custodyBytes, read.present, 'custody.too-large', findings);
-  if (bytes === undefined) return null;
-  if (bytes === 'refused') return { events: [], custodians: {} };
+  if (bytes === undefined || bytes === 'refused') {
+    if (options.policy) findings.push(...(await checkFinalCustody(options.policy, undefined, present, currentDate)));
+    return bytes === undefined ? null : { events: [], custodians: {} };
+  }
   const log = parseCustodyLog(bytes);
   const check = await verifyCustodyLog(log, {
     manifestBytes: read.manifestBytes,
@@ -282,9 +290,11 @@ async function checkCustody(read: ReadBundle, options: VerifyOptions, findings: 
     // Custody events are signed by the people who held the evidence: any key of the policy's authorities, or
     // certified by one's X.509 anchor (or the plain trusted keys), may sign one; the log's own rules decide who
     // may do what.
-    trustedKeys: options.policy ? await custodyKeys(log, options.policy, options.currentDate ?? new Date()) : (options.trustedKeys ?? []),
+    trustedKeys: options.policy ? await custodyKeys(log, options.policy, currentDate) : (options.trustedKeys ?? []),
     clockSkewSeconds: options.clockSkewSeconds ?? options.policy?.maxClockSkewSeconds ?? 300,
+    currentDate,
   });
   findings.push(...check.findings);
+  if (options.policy) findings.push(...(await checkFinalCustody(options.policy, { log, check }, present, currentDate)));
   return { events: check.events, custodians: check.custodians };
 }

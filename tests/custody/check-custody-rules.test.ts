@@ -48,13 +48,13 @@ describe('checkCustodyRules', () => {
 
   it('reports a transfer by someone who does not hold the items', () => {
     const r = run([draft('acquired', { actor: alice }), draft('transferred', { actor: carol, counterparty: party(bob) }, 1)]);
-    expect(r.codes).toEqual(['custody.handover.not-custodian']);
+    expect(r.codes).toEqual(['custody.handover.not-custodian', 'custody.transfer.unanswered']);
     expect(r.findings[0]!.custody).toBe(2);
   });
 
   it('reports an onward transfer by a receiver who never recorded the receipt', () => {
     const r = run([...handover.slice(0, 2), draft('transferred', { actor: bob, counterparty: party(carol) }, 3)]);
-    expect(r.codes).toEqual(['custody.handover.not-custodian']);
+    expect(r.codes).toEqual(['custody.handover.not-custodian', 'custody.transfer.unanswered', 'custody.transfer.unanswered']);
   });
 
   it('reports a return or destruction by someone else', () => {
@@ -74,7 +74,9 @@ describe('checkCustodyRules', () => {
     const transfer = draft('transferred', { actor: alice, counterparty: party(bob), items: ['disk'] }, 1);
     const receipt = draft('received', { actor: bob, counterparty: party(alice), answers: 2, items: ['disk'], ...change }, 2);
     const r = run([draft('acquired', { actor: alice }), transfer, receipt, draft('accessed', {}, 3)]);
-    expect(r.codes).toEqual(['custody.receive.unmatched']);
+    // The transfer stays unanswered: that is reported too, at the transfer.
+    expect(r.codes).toEqual(['custody.receive.unmatched', 'custody.transfer.unanswered']);
+    expect(r.findings[1]!.custody).toBe(2);
     expect(r.findings[0]!.custody).toBe(3);
   });
 
@@ -102,7 +104,7 @@ describe('checkCustodyRules with "all" and named items mixed', () => {
       draft('received', { actor: bob, counterparty: party(alice), answers: 2, items: ['disk'] }, 2),
       draft('transferred', { actor: alice, counterparty: party(carol) }, 3),
     ]);
-    expect(r.codes).toEqual(['custody.handover.not-custodian']);
+    expect(r.codes).toEqual(['custody.handover.not-custodian', 'custody.transfer.unanswered']);
     expect(r.findings[0]!.custody).toBe(4);
   });
 
@@ -117,7 +119,7 @@ describe('checkCustodyRules with "all" and named items mixed', () => {
       draft('transferred', { actor: alice, counterparty: party(bob), items: ['disk'] }, 1),
       draft('received', { actor: bob, counterparty: party(alice), answers: 2 }, 2),
     ]);
-    expect(r.codes).toEqual(['custody.receive.unmatched']);
+    expect(r.codes).toEqual(['custody.receive.unmatched', 'custody.transfer.unanswered']);
   });
 
   it('reports a named item after an "all" destruction', () => {

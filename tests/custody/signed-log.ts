@@ -28,6 +28,7 @@ export async function signedLog(parties: readonly [Party, Party], steps: readonl
   const lines: Uint8Array[] = [];
   let prev = custodyLink(manifest);
   let holder = 0;
+  let seal: string | undefined;
   const add = async (by: Party, fields: Record<string, unknown>): Promise<void> => {
     const seq = lines.length + 1;
     const event = {
@@ -51,10 +52,12 @@ export async function signedLog(parties: readonly [Party, Party], steps: readonl
     const other = parties[1 - holder]!;
     if (step === 'handover') {
       await add(me, { type: 'transferred', counterparty: counterparty(other) });
-      await add(other, { type: 'received', counterparty: counterparty(me), answers: lines.length, seals: [{ id: 'S-1', condition: 'intact' }] });
+      // The receiver finds intact the seals the items were last sealed under, if any.
+      await add(other, { type: 'received', counterparty: counterparty(me), answers: lines.length, ...(seal !== undefined ? { seals: [{ id: seal, condition: 'intact' }] } : {}) });
       holder = 1 - holder;
     } else if (step === 'sealed') {
-      await add(me, { type: 'sealed', seals: [{ id: `S-${lines.length}`, condition: 'applied' }] });
+      seal = `S-${lines.length}`;
+      await add(me, { type: 'sealed', seals: [{ id: seal, condition: 'applied' }] });
     } else {
       await add(me, { type: step });
     }

@@ -40,12 +40,19 @@ describe('verifyCustodyLog on random valid logs', () => {
         const check = await verify(lines.filter((_, i) => i !== k));
         const removed = check.findings.filter((f) => f.code === 'custody.sequence.removed');
         expect(removed.map((f) => f.custody)).toEqual([k + 2]);
-        // Removing a transfer leaves its receipt unanswered, removing a receipt makes the receiver's next
-        // handover one by a non-custodian: true consequences, reported as such, never anything else.
+        // Removing a transfer leaves its receipt unmatched, removing a receipt leaves its transfer (just before
+        // it) unanswered and makes the receiver's next handover one by a non-custodian, removing a sealing
+        // makes a later receipt's seals differ from those the items left under: true consequences, reported as
+        // such, never anything else.
         const type = parseCustodyLog(joinLines([lines[k]!])).lines[0]!.signed!.event.type;
         const others = check.findings.filter((f) => f.code !== 'custody.sequence.removed');
-        const consequences = type === 'transferred' || type === 'received' ? ['custody.receive.unmatched', 'custody.handover.not-custodian'] : [];
-        expect(others.every((f) => consequences.includes(f.code) && f.custody! >= k + 2)).toBe(true);
+        const consequences: Record<string, string[]> = {
+          transferred: ['custody.receive.unmatched', 'custody.handover.not-custodian'],
+          received: ['custody.transfer.unanswered', 'custody.handover.not-custodian'],
+          sealed: ['custody.seal.mismatch'],
+        };
+        const from = (code: string) => (code === 'custody.transfer.unanswered' ? k : k + 2);
+        expect(others.every((f) => (consequences[type] ?? []).includes(f.code) && f.custody! >= from(f.code))).toBe(true);
       }),
       runs,
     );

@@ -117,7 +117,7 @@ describe('verifyCustodyLog', () => {
     const bad = { ...draft('transferred', { actor: bob.actor, counterparty: counterparty(alice), items: ['laptop'] }), seq: 3, prev: custodyLink(lines[1]!), time: '2026-10-06T06:00:00Z' } as CustodyEvent;
     const line = await signCustodyEvent(bad, bob.signer);
     const check = await verify([...lines, line.subarray(0, line.length - 1)]);
-    expect(codes(check).sort()).toEqual(['custody.item.unknown', 'custody.time.backwards']);
+    expect(codes(check).sort()).toEqual(['custody.item.unknown', 'custody.time.backwards', 'custody.transfer.unanswered']);
     expect(check.findings.every((f) => f.custody === 3 && f.line === 3)).toBe(true);
   });
 

@@ -113,6 +113,23 @@ describe('evb trust', () => {
     expect((await run(trust, 'show')).code).toBe('usage');
   });
 
+  it('requires the log to end in the owner\'s custody or a listed authority\'s, refusing what names no authority', async () => {
+    await run(trust, 'init', '--out', 'c.json', '--name', 'c', '--country', 'DZ');
+    await run(trust, 'add', 'c.json', '--id', 'dz-central', '--name', 'Central', '--country', 'DZ', '--role', 'custodian', '--jwk', 'forensics.pub.jwk');
+    const before = await fsp.readFile(join(dir, 'c.json'), 'utf8');
+    expect((await run(trust, 'custody', 'c.json', '--final-custody', 'nobody')).code).toBe('ERR_POLICY_INVALID');
+    expect((await run(trust, 'custody', 'c.json', '--final-custody', 'owner', '--final-custody', 'dz-central')).code).toBe('usage');
+    expect((await run(trust, 'custody', 'c.json')).code).toBe('usage');
+    expect(await fsp.readFile(join(dir, 'c.json'), 'utf8')).toBe(before);
+
+    expect((await run(trust, 'custody', 'c.json', '--final-custody', 'owner')).code).toBe(0);
+    expect((await readPolicy('c.json')).custody).toEqual({ requireFinalCustody: 'owner' });
+    expect((await run(trust, 'show', 'c.json')).out).toMatch(/Final custody: an authority of DZ/);
+    expect((await run(trust, 'custody', 'c.json', '--final-custody', 'dz-central')).code).toBe(0);
+    expect((await readPolicy('c.json')).custody).toEqual({ requireFinalCustody: ['dz-central'] });
+    expect((await run(trust, 'show', 'c.json')).out).toMatch(/Final custody: dz-central/);
+  });
+
   it('reports a missing policy file as not found', async () => {
     expect((await run(trust, 'show', 'nope.json')).code).toBe('ERR_SOURCE_NOT_FOUND');
   });

@@ -101,10 +101,19 @@ describe('evaluateSignatures: timestamps', () => {
     expect(outcomeOf(findings)).toBe('INVALID');
   });
 
-  it('is INDETERMINATE for a token from a TSA the policy does not trust', async () => {
+  it('sets aside a token from a TSA the policy does not trust when the signature is trusted without it', async () => {
+    // Tokens travel in the unprotected header: anyone can add one, so it must not change the outcome.
     const s = await signed();
     const { findings } = await evaluate([{ ...s, header: { tst: [token(s.signature, 'ROGUE', '2026-05-01T00:00:00Z')] } }]);
-    expect(findings.map((f) => [f.code, f.rule])).toEqual([['policy.timestamp.untrusted', 'timestampAuthorities']]);
+    expect(findings.map((f) => [f.code, f.rule])).toEqual([['policy.extra.untrusted', 'timestampAuthorities']]);
+    expect(findings[0]!.message).toContain('policy.timestamp.untrusted');
+    expect(outcomeOf(findings)).toBe('VALID');
+  });
+
+  it('is INDETERMINATE for a token from a TSA the policy does not trust when the policy requires a timestamp', async () => {
+    const s = await signed();
+    const { findings } = await evaluate([{ ...s, header: { tst: [token(s.signature, 'ROGUE', '2026-05-01T00:00:00Z')] } }], policy({ requireTimestamp: true }));
+    expect(codes(findings)).toEqual(['policy.timestamp.untrusted', 'policy.timestamp.missing', 'policy.no-trusted-signature']);
     expect(outcomeOf(findings)).toBe('INDETERMINATE');
   });
 

@@ -95,10 +95,13 @@ describe('evaluateSignatures: keys of the policy', () => {
     expect((await evaluate(skew, [await sign(packager, 'packager')])).findings).toEqual([]);
   });
 
-  it('is INDETERMINATE for an algorithm the policy refuses, though the table allows it', async () => {
+  it('refuses an algorithm the policy does not accept, though the table allows it', async () => {
     const policy = policyWith({ algorithms: ['ES256'], authorities: [authority('vn', packager, ['packager']), authority('vn-ec', es256, ['packager'])] });
+    const alone = await evaluate(policy, [await sign(packager, 'packager')]);
+    expect(alone.findings.map((f) => [f.code, f.signature, f.rule])).toEqual([['policy.algorithm.refused', 0, 'algorithms'], ['policy.no-trusted-signature', undefined, 'authorities']]);
+    // Beside a signature that meets the policy, the refused one is reported and set aside.
     const { results, findings } = await evaluate(policy, [await sign(packager, 'packager'), await sign(es256, 'packager')]);
-    expect(findings.map((f) => [f.code, f.signature, f.rule])).toEqual([['policy.algorithm.refused', 0, 'algorithms']]);
+    expect(findings.map((f) => [f.code, f.signature, f.rule])).toEqual([['policy.extra.untrusted', 0, 'algorithms']]);
     expect(results.map((r) => r.trusted)).toEqual([false, true]);
   });
 });

@@ -184,7 +184,7 @@ async function showLog(bundle: string, values: Record<string, unknown>, io: CliI
   // A log past its limit is not read: the one finding says so, as `evb verify` reports it.
   const check: CustodyCheck =
     log === 'too-large'
-      ? { events: [], custodians: {}, findings: [makeFinding('custody.too-large', `${CUSTODY_FILE} exceeds ${LIMITS.custodyBytes} bytes`, { path: CUSTODY_FILE })] }
+      ? { events: [], custodians: {}, heldSince: {}, findings: [makeFinding('custody.too-large', `${CUSTODY_FILE} exceeds ${LIMITS.custodyBytes} bytes`, { path: CUSTODY_FILE })] }
       : await verifyCustodyLog(log, { manifestBytes, itemIds, trustedKeys });
   if (values['json'] === true) io.stdout(escapeJsonForDisplay(JSON.stringify(check, null, 2)) + '\n');
   else io.stdout(renderTimeline(check));

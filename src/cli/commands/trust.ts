@@ -17,6 +17,7 @@ export const trust: Command = {
                 (--jwk FILE | --jwks FILE | --cert FILE.pem) ... [--valid-from T] [--valid-until T]
   evb trust require POLICY.json --id ID --role ROLE [--country CC|sender (default)] [--min N]
   evb trust tsa POLICY.json --id ID --name NAME --cert TSA-ROOT.pem [--cert ...]
+  evb trust custody POLICY.json --final-custody owner|ID [--final-custody ID ...]
   evb trust show POLICY.json
 
 A trust policy is the receiver's decision, under its own law, of whom it trusts: which authorities of which
@@ -30,6 +31,9 @@ Subcommands:
   require  add a required signature: at least N distinct trusted signers in ROLE (of country CC, or of the
          sending State with "sender"); without requirements, one trusted signature suffices
   tsa    add a trusted RFC 3161 time-stamping authority from its root certificate(s)
+  custody  require that the custody log ends in the receiver's custody: every item received, through a valid
+         and trusted "received" event, by an authority of the policy owner's country ("owner") or by one of
+         the authorities named by id (the end of a log can otherwise be cut off without trace)
   show   print the policy in words, with key thumbprints
 
 Options:
@@ -46,6 +50,7 @@ Options:
   --cert FILE         a PEM or DER certificate file, trust anchor (repeatable)
   --valid-from T      RFC 3339: signatures made before T are not trusted
   --valid-until T     RFC 3339: signatures made after T are not trusted
+  --final-custody X   "owner", or an authority id (repeatable): who must hold the items at the end (custody)
 `,
   options: {
     out: { type: 'string' },
@@ -60,6 +65,7 @@ Options:
     'valid-from': { type: 'string' },
     'valid-until': { type: 'string' },
     min: { type: 'string' },
+    'final-custody': { type: 'string', multiple: true },
   },
   async run(values, positionals, io) {
     const [sub, ...files] = positionals;
@@ -137,15 +143,33 @@ Options:
         io.stdout(`time-stamping authority ${shown(tsa.id)} added: ${anchors.length} anchor(s)\n`);
         return EXIT.VALID;
       }
+      case 'custody': {
+        const path = onePolicy();
+        const policy = await readPolicy(path);
+        const final = list('final-custody');
+        if (final.length === 0) throw new UsageError('give --final-custody owner, or the ids of the authorities');
+        if (final.includes('owner') && final.length > 1) throw new UsageError('--final-custody owner stands alone');
+        const requireFinalCustody = final[0] === 'owner' ? 'owner' : final;
+        const next = parseTrustPolicy({ ...policy, custody: { requireFinalCustody } });
+        await replaceFile(path, serialize(next));
+        io.stdout(`the custody log must end with the items received by ${shown(describeFinalCustody(next))}\n`);
+        return EXIT.VALID;
+      }
       case 'show': {
         io.stdout(await describePolicy(await readPolicy(onePolicy())));
         return EXIT.VALID;
       }
       default:
-        throw new UsageError(sub === undefined ? 'give a subcommand: init, add, require, tsa or show' : `unknown subcommand "${sub}"`);
+        throw new UsageError(sub === undefined ? 'give a subcommand: init, add, require, tsa, custody or show' : `unknown subcommand "${sub}"`);
     }
   },
 };
+
+function describeFinalCustody(policy: TrustPolicy): string {
+  const final = policy.custody?.requireFinalCustody;
+  if (final === undefined) return 'anyone (not required)';
+  return final === 'owner' ? `an authority of ${policy.owner.country}` : final.join(' or ');
+}
 
 function serialize(policy: TrustPolicy): string {
   return JSON.stringify(policy, null, 2) + '\n';
@@ -188,5 +212,6 @@ async function describePolicy(policy: TrustPolicy): Promise<string> {
   if (policy.requirements.length === 0) lines.push('  none: one trusted, valid signature suffices');
   lines.push('', `Time-stamping authorities (${policy.timestampAuthorities.length}):`);
   for (const t of policy.timestampAuthorities) lines.push(`  ${shown(t.id)}: ${shown(t.name)}, ${t.anchors.length} anchor(s)`);
+  lines.push('', `Final custody: ${shown(describeFinalCustody(policy))}`);
   return lines.join('\n') + '\n';
 }

@@ -87,6 +87,31 @@ export const CUSTODY_FINDINGS = {
     effect: 'invalid',
     summary: 'Items were transferred, returned or destroyed by someone who was not their custodian at the time.',
   },
+  'custody.seal.absent': {
+    severity: 'warning',
+    effect: 'indeterminate',
+    summary: 'An event records a seal as absent: the seal that was applied is missing, so the signed record itself says the physical chain of custody was open.',
+  },
+  'custody.seal.broken': {
+    severity: 'warning',
+    effect: 'indeterminate',
+    summary: 'An event records a seal as broken: the signed record itself says the physical chain of custody was open; whether that matters is for a person to judge.',
+  },
+  'custody.seal.mismatch': {
+    severity: 'error',
+    effect: 'indeterminate',
+    summary: 'A receipt records other seal ids than the items left under (the seals of the transfer it answers, or of the latest `sealed` event before that transfer).',
+  },
+  'custody.time.future': {
+    severity: 'warning',
+    effect: 'indeterminate',
+    summary: 'An event is dated after the verification time, beyond the clock tolerance: the signer\'s clock or the verifier\'s is wrong, or the event was dated falsely; its time cannot be relied on.',
+  },
+  'custody.transfer.unanswered': {
+    severity: 'warning',
+    effect: 'none',
+    summary: 'A `transferred` event is answered by no `received` event: the items are in transit, or the end of the log was cut off (a receiver can require its own receipt in its trust policy).',
+  },
   'custody.after-final': {
     severity: 'error',
     effect: 'invalid',

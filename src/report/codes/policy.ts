@@ -72,6 +72,21 @@ export const POLICY_FINDINGS = {
     effect: 'indeterminate',
     summary: 'A signature the policy requires (a role, a country, a number of distinct signers) is missing.',
   },
+  'policy.custody.not-received': {
+    severity: 'warning',
+    effect: 'indeterminate',
+    summary: 'The policy requires the custody log to end in the receiver\'s custody (`custody.requireFinalCustody`), and an item is not held at the end of the log by a key of the required authorities through a valid, trusted `received` event (the log may have been cut after a transfer, or the receipt is not recorded yet).',
+  },
+  'policy.extra.broken': {
+    severity: 'warning',
+    effect: 'none',
+    summary: 'The trusted signatures meet the policy, and another entry of the signature file does not verify, is malformed, or carries a timestamp token or certificate that fails. Anyone who holds the bundle can append such an entry, so it proves no alteration of what the policy relies on; the original code is in the message.',
+  },
+  'policy.extra.untrusted': {
+    severity: 'info',
+    effect: 'none',
+    summary: 'The trusted signatures meet the policy, and another signature (or a timestamp token) cannot be trusted under it: unknown key, untrusted chain or time-stamping authority, role, period or algorithm not accepted. Reported; it does not change the outcome. The original code is in the message.',
+  },
   'policy.no-trusted-signature': {
     severity: 'warning',
     effect: 'indeterminate',
