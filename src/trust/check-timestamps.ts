@@ -16,8 +16,6 @@ export interface TimestampCheck {
   genTime?: Date;
   /** The timestamp authority of that token. */
   tsa?: string;
-  /** A token is malformed, covers other data or does not verify. */
-  broken: boolean;
   findings: Finding[];
 }
 
@@ -32,22 +30,21 @@ export async function checkTimestamps(
   currentDate: Date,
 ): Promise<TimestampCheck> {
   const raw = (signature.header as Record<string, unknown> | undefined)?.['tst'];
-  if (raw === undefined) return { broken: false, findings: [] };
+  if (raw === undefined) return { findings: [] };
   const at = (rule: string) => ({ signature: index, rule });
   if (!Array.isArray(raw) || raw.length === 0 || raw.length > MAX_TIMESTAMPS_PER_SIGNATURE || raw.some((t) => typeof t !== 'string')) {
     const message = `header.tst must be an array of 1 to ${MAX_TIMESTAMPS_PER_SIGNATURE} base64 strings`;
-    return { status: 'malformed', broken: true, findings: [policyFinding('policy.timestamp.invalid', message, at('timestampAuthorities'))] };
+    return { status: 'malformed', findings: [policyFinding('policy.timestamp.invalid', message, at('timestampAuthorities'))] };
   }
   let signed: Uint8Array;
   try {
     signed = base64urlDecodeStrict(signature.signature);
   } catch {
     // The signature check reports the malformed value; there is nothing a token could cover.
-    return { status: 'malformed', broken: true, findings: [] };
+    return { status: 'malformed', findings: [] };
   }
   const findings: Finding[] = [];
   let first: string | undefined;
-  let broken = false;
   let best: { genTime: Date; tsa: string } | undefined;
   for (const [n, text] of (raw as string[]).entries()) {
     const verdict = await checkToken(text, signed, policy, currentDate);
@@ -55,14 +52,12 @@ export async function checkTimestamps(
     if (verdict.status === 'valid' && verdict.genTime !== undefined) {
       if (best === undefined || verdict.genTime < best.genTime) best = { genTime: verdict.genTime, tsa: verdict.rule };
     } else if (verdict.code !== undefined) {
-      broken ||= verdict.code === 'policy.timestamp.invalid';
       findings.push(policyFinding(verdict.code, `timestamp token #${n}: ${verdict.message}`, at(verdict.rule)));
     }
   }
   return {
     status: best !== undefined ? 'valid' : first,
     ...(best !== undefined ? { genTime: best.genTime, tsa: best.tsa } : {}),
-    broken,
     findings,
   };
 }

@@ -160,8 +160,8 @@ async function judgeSignature(
   if (policy.requireTimestamp && stamps.genTime === undefined) {
     refuse(policyFinding('policy.timestamp.missing', 'the policy requires a valid timestamp from a trusted timestamp authority on every signature', at('requireTimestamp')));
   }
-  // A token that does not verify taints the signature it is attached to, even beside a valid one.
-  if (stamps.broken) trusted = false;
+  // A token that does not verify proves no time, and nothing else: tokens travel in the unsigned header, where
+  // anyone can add one, so the signature is judged as if it were not there (only a valid token proves time).
   return { result: { ...base, status: 'valid', trusted, authority: authority.id }, signer: selected.thumbprint, findings };
 }
 

@@ -138,10 +138,6 @@ describe('an appended broken entry does not turn a VALID bundle INVALID when the
     }, 'signature.invalid'],
     ['a protected header that is not JSON', () => [{ protected: base64urlEncode(utf8Encode('not json')), signature: 'AAAA' }], 'signature.malformed'],
     ['a protected header with alg none', () => [{ protected: base64urlEncode(utf8Encode('{"alg":"none","kid":"x"}')), signature: 'AAAA' }], 'signature.algorithm.not-allowed'],
-    ['a garbage timestamp token on an extra signature', async (m) => {
-      const s = await signDetached(m, strangerEd.signer, { role: 'certifier' });
-      return [{ ...s, header: { tst: ['%%%'] } }];
-    }, 'policy.timestamp.invalid'],
   ];
 
   it.each(broken)('sets aside %s, reported as policy.extra.broken', async (_name, extra, original) => {
@@ -204,11 +200,26 @@ describe('a broken or missing signature the policy needs', () => {
     expect(codes(report)).toEqual(['signature.invalid', 'policy.requirement.unmet']);
   });
 
-  it('is INVALID when a garbage timestamp token is added to the only signature: the entry the policy needs was altered', async () => {
+  it('stays VALID when garbage timestamp tokens are added to the only signature or to an extra one: tokens are unsigned', async () => {
+    for (const tst of [['%%%'], 'not-an-array', ['AAAA'], Array.from({ length: 9 }, () => 'AAAA')]) {
+      const bundle = await rewritten(pristine, (old) => [{ ...old[0]!, header: { tst } }]);
+      const report = await verifyBundleDirectory(bundle, { policy: policy() });
+      expect(report.outcome).toBe('VALID');
+      expect(codes(report)).toEqual(['policy.extra.untrusted']);
+      // Without a trusted TSA in the policy, a well-formed token is untrusted; a malformed one is invalid.
+      expect(report.findings[0]!.message).toMatch(/\((policy\.timestamp\.invalid|policy\.timestamp\.untrusted):/);
+    }
+    const extra = await appended(pristine, async (m) => [{ ...(await signDetached(m, strangerEd.signer, { role: 'certifier' })), header: { tst: ['%%%'] } }]);
+    const report = await verifyBundleDirectory(extra, { policy: policy() });
+    expect(report.outcome).toBe('VALID');
+    expect(new Set(codes(report))).toEqual(new Set(['policy.extra.untrusted']));
+  });
+
+  it('is INDETERMINATE, not INVALID, when the policy requires a timestamp and the only token is garbage', async () => {
     const bundle = await rewritten(pristine, (old) => [{ ...old[0]!, header: { tst: ['%%%'] } }]);
-    const report = await verifyBundleDirectory(bundle, { policy: policy() });
-    expect(report.outcome).toBe('INVALID');
-    expect(codes(report)).toContain('policy.timestamp.invalid');
+    const report = await verifyBundleDirectory(bundle, { policy: policy({ requireTimestamp: true }) });
+    expect(report.outcome).toBe('INDETERMINATE');
+    expect(codes(report)).toEqual(expect.arrayContaining(['policy.timestamp.invalid', 'policy.timestamp.missing']));
   });
 
   it('is INDETERMINATE when the needed signature is removed (nobody can prevent removal), with or without others left', async () => {

@@ -93,12 +93,19 @@ describe('evaluateSignatures: certificate chains', () => {
 describe('evaluateSignatures: timestamps', () => {
   const signed = () => signDetached(MANIFEST, leaf.signer, { role: 'certifier', x5c: chain(leaf, 'VNROOT') });
 
-  it('is INVALID for a token over other data', async () => {
+  it('judges a signature without a token over other data: the token proves no time, and anyone can add one', async () => {
     const s = await signed();
-    const { results, findings } = await evaluate([{ ...s, header: { tst: [token('AAAA', 'TSAROOT', '2026-05-01T00:00:00Z')] } }]);
-    expect(findings[0]).toMatchObject({ code: 'policy.timestamp.invalid', signature: 0, rule: 'tsa' });
-    expect(results[0]).toMatchObject({ trusted: false, timestamp: { status: 'invalid' } });
-    expect(outcomeOf(findings)).toBe('INVALID');
+    const stamped = [{ ...s, header: { tst: [token('AAAA', 'TSAROOT', '2026-05-01T00:00:00Z')] } }];
+    const { results, findings } = await evaluate(stamped);
+    expect(findings.map((f) => [f.code, f.signature, f.rule])).toEqual([['policy.extra.untrusted', 0, 'tsa']]);
+    expect(findings[0]!.message).toContain('policy.timestamp.invalid');
+    expect(results[0]).toMatchObject({ trusted: true, timestamp: { status: 'invalid' } });
+    expect(results[0]!.timestamp!.genTime).toBeUndefined();
+    expect(outcomeOf(findings)).toBe('VALID');
+    // Where the policy needs a proven time, the token does not give it.
+    const required = await evaluate(stamped, policy({ requireTimestamp: true }));
+    expect(codes(required.findings)).toEqual(['policy.timestamp.invalid', 'policy.timestamp.missing', 'policy.no-trusted-signature']);
+    expect(outcomeOf(required.findings)).toBe('INDETERMINATE');
   });
 
   it('sets aside a token from a TSA the policy does not trust when the signature is trusted without it', async () => {
@@ -117,12 +124,19 @@ describe('evaluateSignatures: timestamps', () => {
     expect(outcomeOf(findings)).toBe('INDETERMINATE');
   });
 
-  it('refuses a malformed tst member and a token dated in the future', async () => {
+  it('reports a malformed tst member and a token dated in the future, and judges the signature without them', async () => {
     const s = await signed();
-    expect(codes((await evaluate([{ ...s, header: { tst: 'not-an-array' } }])).findings)).toContain('policy.timestamp.invalid');
-    expect(codes((await evaluate([{ ...s, header: { tst: ['%%%'] } }])).findings)).toContain('policy.timestamp.invalid');
-    const future = await evaluate([{ ...s, header: { tst: [token(s.signature, 'TSAROOT', '2027-01-01T00:00:00Z')] } }]);
-    expect(codes(future.findings)).toContain('policy.timestamp.invalid');
+    const headers = [{ tst: 'not-an-array' }, { tst: ['%%%'] }, { tst: [token(s.signature, 'TSAROOT', '2027-01-01T00:00:00Z')] }];
+    for (const header of headers) {
+      const { results, findings } = await evaluate([{ ...s, header }]);
+      expect(codes(findings)).toEqual(['policy.extra.untrusted']);
+      expect(findings[0]!.message).toContain('policy.timestamp.invalid');
+      expect(results[0]).toMatchObject({ trusted: true });
+      expect(outcomeOf(findings)).toBe('VALID');
+      const required = await evaluate([{ ...s, header }], policy({ requireTimestamp: true }));
+      expect(codes(required.findings)).toEqual(expect.arrayContaining(['policy.timestamp.invalid', 'policy.timestamp.missing']));
+      expect(outcomeOf(required.findings)).toBe('INDETERMINATE');
+    }
   });
 
   it('is INDETERMINATE when the policy requires a timestamp and there is none', async () => {

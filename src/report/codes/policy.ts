@@ -58,9 +58,9 @@ export const POLICY_FINDINGS = {
     summary: 'The policy requires a timestamp on every signature, and this signature has no valid, trusted one.',
   },
   'policy.timestamp.invalid': {
-    severity: 'error',
-    effect: 'invalid',
-    summary: 'An RFC 3161 timestamp token attached to the signature is malformed, does not cover the signature value, or does not verify.',
+    severity: 'warning',
+    effect: 'indeterminate',
+    summary: 'An RFC 3161 timestamp token attached to the signature is malformed, does not cover the signature value, does not verify or is dated in the future: it proves no time, and the signature is judged without it.',
   },
   'policy.timestamp.untrusted': {
     severity: 'warning',
