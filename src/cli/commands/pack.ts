@@ -1,6 +1,6 @@
 import { promises as fsp } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { EvidenceBundleError, type DigestAlgorithm } from '../../index.js';
+import { EvidenceBundleError, isSignatureRole, SIGNATURE_ROLES, type DigestAlgorithm } from '../../index.js';
 import { ioError, packBundle, type PackItem } from '../../node/index.js';
 import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../io.js';
@@ -27,7 +27,7 @@ Options:
   --spec FILE          bundle metadata and item descriptions
   --out DIR            the new bundle directory
   --alg ALG            extra digest algorithm: sha512, sha3-256, blake3 (repeatable; SHA-256 always)
-  --sign ROLE=KEY      sign as ROLE (packager, certifier, ...) with a private JWK file (repeatable, in order)
+  --sign ROLE=KEY      sign as ROLE (packager or certifier) with a private JWK file (repeatable, in order)
   --quiet              no progress bar
 `,
   options: {
@@ -49,6 +49,7 @@ Options:
     for (const entry of (values['sign'] as string[] | undefined) ?? []) {
       const eq = entry.indexOf('=');
       if (eq <= 0) throw new UsageError(`--sign takes ROLE=KEYFILE, got "${entry}"`);
+      if (!isSignatureRole(entry.slice(0, eq))) throw new UsageError(`--sign ROLE must be one of ${SIGNATURE_ROLES.join(', ')}, got "${entry.slice(0, eq)}"`);
       signers.push({ role: entry.slice(0, eq), signer: await loadSigner(resolve(io.cwd, entry.slice(eq + 1))) });
     }
     const progress = createProgress(io, values['quiet'] === true, await totalSize(items));

@@ -1,0 +1,78 @@
+// evb refuses to write what evb verify would reject: unknown roles, a --cert chain that is not the key's or
+// not in order. Nothing is written when it refuses.
+import { promises as fsp } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CliIO } from '../../src/cli/io.js';
+import { main } from '../../src/cli/main.js';
+import { DEMO_DIR, packDemo, tempDir } from '../helpers/bundle-fixture.js';
+import { createOpensslPki, OPENSSL_AVAILABLE, warnIfNoOpenssl, type OpensslPki } from '../helpers/openssl-pki.js';
+
+warnIfNoOpenssl('tests/cli/cli-writers');
+
+let dir: string;
+const evb = async (...args: string[]) => {
+  let out = '';
+  const io: CliIO = { stdout: (t) => void (out += t), stderr: (t) => void (out += t), stderrIsTTY: false, cwd: dir };
+  return { code: await main(args, io), out };
+};
+const exists = (path: string) => fsp.stat(join(dir, path)).then(() => true, () => false);
+const signatures = async (bundle: string) => fsp.readFile(join(bundle, 'evidence', 'signatures.json')).catch(() => undefined);
+
+beforeAll(async () => {
+  dir = await tempDir('evb-cli-writers-');
+  expect((await evb('keygen', '--out', 'k.jwk')).code).toBe(0);
+});
+afterAll(async () => {
+  await fsp.rm(dir, { recursive: true, force: true });
+});
+
+describe('evb sign --role and evb pack --sign ROLE=...', () => {
+  it.each(['custodian', 'Certifier', 'notary', ''])('refuses the role %j with exit 64, and writes nothing', async (role) => {
+    const bundle = await packDemo(dir, { name: `r-${role || 'empty'}` });
+    const before = await signatures(bundle);
+    const r = await evb('sign', bundle, '--key', 'k.jwk', '--role', role);
+    expect(r.code).toBe(64);
+    expect(await signatures(bundle)).toEqual(before);
+    const packed = await evb('pack', '--spec', join(DEMO_DIR, 'case.json'), '--out', `p-${role || 'empty'}`, '--sign', `${role}=k.jwk`);
+    expect(packed.code).toBe(64);
+    expect(await exists(`p-${role || 'empty'}`)).toBe(false);
+  });
+
+  it.each(['packager', 'certifier'])('signs as %s', async (role) => {
+    const bundle = await packDemo(dir, { name: `ok-${role}` });
+    expect((await evb('sign', bundle, '--key', 'k.jwk', '--role', role)).code).toBe(0);
+  });
+});
+
+describe.skipIf(!OPENSSL_AVAILABLE)('evb sign --cert', () => {
+  let pki: OpensslPki;
+  beforeAll(async () => {
+    pki = await createOpensslPki();
+    await fsp.writeFile(join(dir, 'leaf.jwk'), JSON.stringify(pki.leaf.privateJwk));
+    await fsp.writeFile(join(dir, 'leaf.pem'), pki.leaf.pem);
+    await fsp.writeFile(join(dir, 'ca.pem'), pki.intermediates[0]!.pem);
+    await fsp.writeFile(join(dir, 'root.pem'), pki.root.pem);
+  });
+  afterAll(async () => {
+    await pki?.dispose();
+  });
+
+  it.each([
+    ['a chain for another key', ['k.jwk', 'leaf.pem', 'ca.pem'], 'ERR_X509_KEY_MISMATCH'],
+    ['issuer before leaf', ['leaf.jwk', 'ca.pem', 'leaf.pem'], 'ERR_X509_KEY_MISMATCH'],
+    ['an issuer left out', ['leaf.jwk', 'leaf.pem', 'root.pem'], 'ERR_X509_CHAIN_INVALID'],
+  ])('refuses %s and leaves the bundle as it was', async (_name, [key, ...certs], code) => {
+    const bundle = await packDemo(dir, { name: `c-${code}-${certs.join('')}` });
+    const before = await signatures(bundle);
+    const r = await evb('sign', bundle, '--key', key!, '--role', 'certifier', ...certs.flatMap((c) => ['--cert', c]));
+    expect(r.code).not.toBe(0);
+    expect(r.out).toContain(code);
+    expect(await signatures(bundle)).toEqual(before);
+  });
+
+  it('signs with the chain in order', async () => {
+    const bundle = await packDemo(dir, { name: 'c-good' });
+    expect((await evb('sign', bundle, '--key', 'leaf.jwk', '--role', 'certifier', '--cert', 'leaf.pem', '--cert', 'ca.pem')).code).toBe(0);
+  });
+});
