@@ -62,6 +62,7 @@ export type { CreateTagFilesOptions, PayloadFile, BagInfoFields } from './bundle
 
 // Bundles
 export { buildManifest } from './bundle/build-manifest.js';
+export { itemIdsFromPaths } from './bundle/item-id.js';
 export type { BundleMetadata, ItemDescription, BuiltItem } from './bundle/build-manifest.js';
 export { MANIFEST_FILE, SIGNATURES_FILE, CUSTODY_FILE, PAYLOAD_DIR, TAG_DIR, LIMITS } from './bundle/layout.js';
 
@@ -86,6 +87,8 @@ export { makeFinding } from './report/codes.js';
 export { CustodyEventSchema, CUSTODY_EVENT_TYPES, CUSTODY_EVENT_TYP } from './custody/custody-event.js';
 export type { CustodyEvent, CustodyEventType, CustodyActor, CustodyCounterparty, CustodySeal } from './custody/custody-event.js';
 export { createCustodyEvent } from './custody/create-custody-event.js';
+export { checkCustodyAppend, DEFAULT_CLOCK_SKEW_SECONDS } from './custody/check-custody-append.js';
+export type { CheckCustodyAppendOptions } from './custody/check-custody-append.js';
 export { custodyLink } from './custody/custody-link.js';
 export { signCustodyEvent } from './custody/sign-custody-event.js';
 export { parseCustodyLog } from './custody/parse-custody-log.js';

@@ -76,3 +76,28 @@ describe.skipIf(!OPENSSL_AVAILABLE)('evb sign --cert', () => {
     expect((await evb('sign', bundle, '--key', 'leaf.jwk', '--role', 'certifier', '--cert', 'leaf.pem', '--cert', 'ca.pem')).code).toBe(0);
   });
 });
+
+describe('evb pack FOLDER: item ids from any file names', () => {
+  it('gives Arabic, Chinese, emoji and long deep names distinct valid ids, beside the spec\'s own ids; the bundle verifies', async () => {
+    const folder = join(dir, 'scripts');
+    const deep = join(folder, ...new Array<string>(12).fill('evidence-folder'));
+    await fsp.mkdir(deep, { recursive: true });
+    const names = ['رسالة.txt', 'صورة.txt', 'تقرير.txt', '照片.jpg', '😀.png', '!!!', 'item'];
+    for (const name of names) await fsp.writeFile(join(folder, name), name);
+    await fsp.writeFile(join(deep, `${'a'.repeat(60)}.bin`), 'a');
+    await fsp.writeFile(join(deep, `${'a'.repeat(59)}b.bin`), 'b');
+    const spec = JSON.parse(await fsp.readFile(join(DEMO_DIR, 'case.json'), 'utf8')) as { metadata: unknown };
+    // The spec names one file with the id another would derive: the spec's id wins, the other gets a suffix.
+    await fsp.writeFile(join(dir, 'scripts-spec.json'), JSON.stringify({ metadata: spec.metadata, items: [{ path: '😀.png', id: 'item' }] }));
+    const r = await evb('pack', folder, '--spec', 'scripts-spec.json', '--out', 'scripts-bundle', '--quiet');
+    expect(r.code, r.out).toBe(0);
+    const manifest = JSON.parse(await fsp.readFile(join(dir, 'scripts-bundle', 'evidence', 'manifest.json'), 'utf8')) as { items: Array<{ id: string; path: string }> };
+    const ids = manifest.items.map((i) => i.id);
+    expect(ids).toHaveLength(names.length + 2);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/);
+    expect(manifest.items.find((i) => i.path === '😀.png')!.id).toBe('item');
+    // Unsigned, so INDETERMINATE at best; never INVALID.
+    expect((await evb('verify', 'scripts-bundle', '--quiet')).code).toBe(2);
+  });
+});
