@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIO } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
-import { DEMO_DIR, packDemo, tempDir } from '../helpers/bundle-fixture.js';
+import { handMadeBundle } from '../custody/hand-made-bundle.js';
+import { DEMO_DIR, keyPair, packDemo, tempDir } from '../helpers/bundle-fixture.js';
 import { createOpensslPki, OPENSSL_AVAILABLE, warnIfNoOpenssl, type OpensslPki } from '../helpers/openssl-pki.js';
 
 warnIfNoOpenssl('tests/cli/cli-writers');
@@ -99,5 +100,26 @@ describe('evb pack FOLDER: item ids from any file names', () => {
     expect(manifest.items.find((i) => i.path === '😀.png')!.id).toBe('item');
     // Unsigned, so INDETERMINATE at best; never INVALID.
     expect((await evb('verify', 'scripts-bundle', '--quiet')).code).toBe(2);
+  });
+});
+
+describe('evb custody transfer by someone who does not hold the items', () => {
+  it('is refused with ERR_CUSTODY_RULE (exit 65) and leaves the log as it was', async () => {
+    const bundle = await handMadeBundle(join(dir, 'custody-bundle'));
+    for (const name of ['alice', 'bob', 'carol']) {
+      const { privateJwk, kid } = await keyPair('EdDSA');
+      await fsp.writeFile(join(dir, `${name}.jwk`), JSON.stringify(privateJwk));
+      await fsp.writeFile(join(dir, `${name}.party.json`), JSON.stringify({ name, organisation: `${name} agency`, country: 'FR', kid }));
+    }
+    const as = (name: string) => ['--key', `${name}.jwk`, '--name', name, '--role', 'investigator', '--organisation', `${name} agency`, '--country', 'FR', '--place', 'Lyon', '--purpose', 'case 42'];
+    expect((await evb('custody', 'append', bundle, 'acquired', ...as('alice'))).code).toBe(0);
+    const log = join(bundle, 'evidence', 'custody.jsonl');
+    const before = await fsp.readFile(log);
+    const refused = await evb('custody', 'transfer', bundle, ...as('carol'), '--to', 'bob.party.json');
+    expect(refused.code).toBe(65);
+    expect(refused.out).toContain('ERR_CUSTODY_RULE');
+    expect(refused.out).toContain('custody.handover.not-custodian');
+    expect(await fsp.readFile(log)).toEqual(before);
+    expect((await evb('custody', 'transfer', bundle, ...as('alice'), '--to', 'bob.party.json')).code).toBe(0);
   });
 });
