@@ -40,11 +40,15 @@ export type ErrorCode =
   | 'ERR_KEY_USAGE'
   | 'ERR_JWS_MALFORMED'
   | 'ERR_JWS_KEY_MISMATCH'
+  | 'ERR_SIGNER_OUTPUT'
   // custody
   | 'ERR_CUSTODY_INVALID'
+  | 'ERR_CUSTODY_RULE'
   // trust policy, X.509, timestamps
   | 'ERR_POLICY_INVALID'
   | 'ERR_X509_INVALID'
+  | 'ERR_X509_CHAIN_INVALID'
+  | 'ERR_X509_KEY_MISMATCH'
   | 'ERR_TSA_FAILED'
   // verification (assert variants)
   | 'ERR_VERIFY_INVALID'

@@ -51,8 +51,9 @@ export type { Signer } from './sign/signer.js';
 export { createJwkSigner } from './sign/jwk-signer.js';
 export { generateSigningKey } from './sign/generate-signing-key.js';
 export type { GeneratedSigningKey } from './sign/generate-signing-key.js';
-export { signDetached, MANIFEST_JWS_TYP } from './sign/sign-detached.js';
-export type { SignDetachedOptions } from './sign/sign-detached.js';
+export { signDetached, MANIFEST_JWS_TYP, SIGNATURE_ROLES, isSignatureRole } from './sign/sign-detached.js';
+export type { SignDetachedOptions, SignatureRole } from './sign/sign-detached.js';
+export { derToJoseSignature } from './sign/der-to-jose.js';
 export { verifyDetached } from './sign/verify-detached.js';
 export type { VerifyDetachedOptions, DetachedVerification } from './sign/verify-detached.js';
 export { parseSignatureFile, serializeSignatureFile, addSignature } from './sign/signature-file.js';
@@ -67,6 +68,7 @@ export type { CreateTagFilesOptions, PayloadFile, BagInfoFields } from './bundle
 
 // Bundles
 export { buildManifest } from './bundle/build-manifest.js';
+export { itemIdsFromPaths } from './bundle/item-id.js';
 export type { BundleMetadata, ItemDescription, BuiltItem } from './bundle/build-manifest.js';
 export { MANIFEST_FILE, SIGNATURES_FILE, CUSTODY_FILE, PAYLOAD_DIR, TAG_DIR, LIMITS } from './bundle/layout.js';
 export {
@@ -103,6 +105,8 @@ export type { DisplayTextOptions } from './report/display-text.js';
 export { CustodyEventSchema, CUSTODY_EVENT_TYPES, CUSTODY_EVENT_TYP } from './custody/custody-event.js';
 export type { CustodyEvent, CustodyEventType, CustodyActor, CustodyCounterparty, CustodySeal } from './custody/custody-event.js';
 export { createCustodyEvent } from './custody/create-custody-event.js';
+export { checkCustodyAppend, DEFAULT_CLOCK_SKEW_SECONDS } from './custody/check-custody-append.js';
+export type { CheckCustodyAppendOptions } from './custody/check-custody-append.js';
 export { custodyLink } from './custody/custody-link.js';
 export { signCustodyEvent } from './custody/sign-custody-event.js';
 export { parseCustodyLog } from './custody/parse-custody-log.js';

@@ -12,9 +12,9 @@ import { createMultiDigest } from '../digest/multi-digest.js';
 import { toHex } from '../internal/bytes.js';
 
 /**
- * An algorithm a BagIt manifest may name (`manifest-<name>.txt`, RFC 8493 section 2.4), by its BagIt name: the
- * library's registry (whose `bagitName` equals its key) plus the legacy ones older bags use, which are only ever
- * checked, never produced.
+ * An algorithm a BagIt manifest may name (`manifest-<name>.txt`, RFC 8493 section 2.4): the library's registry
+ * (by its key, `sha3-256`, though its file name is `manifest-sha3256.txt`) plus the legacy ones older bags use,
+ * which are only ever checked, never produced.
  */
 export type BagAlgorithmName = DigestAlgorithm | 'md5' | 'sha1' | 'sha224' | 'sha384';
 
@@ -34,6 +34,7 @@ const LEGACY: Record<Exclude<BagAlgorithmName, DigestAlgorithm>, BagAlgorithmInf
   sha384: { hexLength: 96, weak: false, noble: () => sha384.create() },
 };
 
+// Keyed by the name in manifest file names (`sha3256`), which is not always the algorithm's name (`sha3-256`).
 const TABLE = new Map<string, [BagAlgorithmName, BagAlgorithmInfo]>([
   ...DIGEST_ALGORITHM_NAMES.map((alg): [string, [BagAlgorithmName, BagAlgorithmInfo]] => {
     const info = DIGEST_ALGORITHMS[alg];
@@ -45,7 +46,12 @@ const TABLE = new Map<string, [BagAlgorithmName, BagAlgorithmInfo]>([
   ]),
 ]);
 
-/** Looks up the algorithm a manifest file name uses (`sha256` in `manifest-sha256.txt`); undefined when unknown. */
+const BY_NAME = new Map<string, BagAlgorithmInfo>([...TABLE.values()]);
+
+/**
+ * Looks up the algorithm a manifest file name uses (`sha256` in `manifest-sha256.txt`, `sha3256` in
+ * `manifest-sha3256.txt`); undefined when unknown.
+ */
 export function bagAlgorithm(bagitName: string): ({ name: BagAlgorithmName } & BagAlgorithmInfo) | undefined {
   const found = TABLE.get(bagitName);
   return found === undefined ? undefined : { name: found[0], ...found[1] };
@@ -68,7 +74,7 @@ export function createBagHasher(algorithms: readonly BagAlgorithmName[], backend
   const registry: DigestAlgorithm[] = [];
   const legacy: Array<[string, IncrementalHash]> = [];
   for (const name of algorithms) {
-    const info = bagAlgorithm(name);
+    const info = BY_NAME.get(name);
     if (info === undefined) throw new TypeError(`unknown BagIt algorithm ${JSON.stringify(name)}`);
     if (info.registry !== undefined) registry.push(info.registry);
     else legacy.push([name, info.noble()]);

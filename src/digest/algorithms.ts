@@ -12,7 +12,10 @@ export interface IncrementalHash {
 }
 
 interface DigestAlgorithmInfo {
-  /** Name in BagIt manifest file names (`manifest-<name>.txt`, RFC 8493 section 2.4). */
+  /**
+   * Name in BagIt manifest file names (`manifest-<name>.txt`): RFC 8493 section 2.4 lowercases the algorithm's
+   * common name and removes every non-alphanumeric character, so SHA3-256 is `sha3256`, never `sha3-256`.
+   */
   readonly bagitName: string;
   /** Name understood by node:crypto, where it has the algorithm. */
   readonly nodeName?: string;
@@ -26,7 +29,7 @@ interface DigestAlgorithmInfo {
 export const DIGEST_ALGORITHMS: Readonly<Record<DigestAlgorithm, DigestAlgorithmInfo>> = {
   sha256: { bagitName: 'sha256', nodeName: 'sha256', outputBytes: 32, noble: () => sha256.create() },
   sha512: { bagitName: 'sha512', nodeName: 'sha512', outputBytes: 64, noble: () => sha512.create() },
-  'sha3-256': { bagitName: 'sha3-256', nodeName: 'sha3-256', outputBytes: 32, noble: () => sha3_256.create() },
+  'sha3-256': { bagitName: 'sha3256', nodeName: 'sha3-256', outputBytes: 32, noble: () => sha3_256.create() },
   blake3: { bagitName: 'blake3', outputBytes: 32, noble: () => blake3.create() },
 };
 

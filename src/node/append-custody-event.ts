@@ -1,8 +1,10 @@
 import { CUSTODY_FILE, LIMITS, MANIFEST_FILE } from '../bundle/layout.js';
 import type { CustodyActor, CustodyEvent } from '../custody/custody-event.js';
 import { createCustodyEvent } from '../custody/create-custody-event.js';
+import { checkCustodyAppend } from '../custody/check-custody-append.js';
 import { custodyTail } from '../custody/custody-tail.js';
 import { signCustodyEvent } from '../custody/sign-custody-event.js';
+import { parseCanonicalJson } from '../encoding/strict-json.js';
 import { EvidenceBundleError } from '../errors.js';
 import { concatBytes } from '../internal/bytes.js';
 import type { Signer } from '../sign/signer.js';
@@ -26,9 +28,16 @@ export type CustodyEventInput = DistributiveOmit<CustodyEvent, 'seq' | 'prev' | 
  * "Appending"): the new log is the old log's bytes followed by the new line, committed with the tag manifests
  * in one atomic step (`updateTagFiles`), so a crash leaves the old log or the new one, never a broken one.
  * Evidence bytes are not read; the bundle's integrity is not checked first (`verifyBundle` does that).
+ * An event that the verifier's custody rules would flag is refused before it is signed (`checkCustodyAppend`:
+ * a transfer, return or destruction by someone who is not the custodian, a receipt that answers nothing, an
+ * unknown item, an event after return or destruction, time going backwards), and so is a signature or an `x5c`
+ * chain the verifier would reject (`signDetached`): an append-only log cannot take a wrong event back.
  * Concurrent appends to one bundle are not serialised: run them one after the other.
  * @returns the sequence number of the new event.
- * @throws EvidenceBundleError `ERR_CUSTODY_INVALID` (bad event fields, unreadable last event),
+ * @throws EvidenceBundleError `ERR_CUSTODY_RULE` (the event breaks a custody rule; the finding code is in the
+ *   message, the findings in `cause`), `ERR_CUSTODY_INVALID` (bad event fields, unreadable last event),
+ *   `ERR_MANIFEST_INVALID` (the manifest is not a JSON object with an items array), `ERR_SIGNER_OUTPUT`,
+ *   `ERR_X509_KEY_MISMATCH`, `ERR_X509_CHAIN_INVALID`,
  *   `ERR_LIMIT_EXCEEDED` (the log is full, the manifest too large), `ERR_BAG_INVALID` (no manifest, or the manifest or log is not a regular file), `ERR_JWS_KEY_MISMATCH`,
  *   `ERR_SOURCE_NOT_FOUND`, `ERR_IO`
  * @example
@@ -48,7 +57,20 @@ export async function appendCustodyEvent(dir: string, input: CustodyEventInput, 
     time: input.time ?? new Date().toISOString(),
     actor: { ...input.actor, kid: signer.kid },
   } as CustodyEvent);
+  checkCustodyAppend(old, event, { manifestBytes, itemIds: manifestItemIds(manifestBytes) });
   const line = await signCustodyEvent(event, signer);
   await updateTagFiles(dir, new Map([[CUSTODY_FILE, concatBytes(old, line)]]));
   return { seq };
+}
+
+// The ids the verifier checks custody events against; the manifest's full validation is the verifier's.
+function manifestItemIds(manifestBytes: Uint8Array): Set<string> {
+  let items: unknown;
+  try {
+    items = (parseCanonicalJson(manifestBytes, { maxBytes: LIMITS.manifestBytes }) as { items?: unknown } | null)?.items;
+  } catch (cause) {
+    throw new EvidenceBundleError('ERR_MANIFEST_INVALID', `${MANIFEST_FILE} cannot be read`, { cause });
+  }
+  if (!Array.isArray(items)) throw new EvidenceBundleError('ERR_MANIFEST_INVALID', `${MANIFEST_FILE} has no items array`);
+  return new Set(items.flatMap((i: { id?: unknown } | null) => (typeof i?.id === 'string' ? [i.id] : [])));
 }

@@ -12,7 +12,7 @@ import { EvidenceBundleError } from '../errors.js';
 import { assertBundlePath } from '../path/bundle-path.js';
 import type { Manifest } from '../model/manifest.js';
 import { serializeSignatureFile } from '../sign/signature-file.js';
-import { signDetached } from '../sign/sign-detached.js';
+import { isSignatureRole, signDetached, SIGNATURE_ROLES } from '../sign/sign-detached.js';
 import type { Signer } from '../sign/signer.js';
 import { copyAndHash, statSource } from './copy-and-hash.js';
 import { nodeBackend } from './digest-backend.js';
@@ -44,7 +44,7 @@ export interface PackOptions {
   withheld?: readonly WithheldItem[];
   /** Extra digest algorithms; SHA-256 is always computed. */
   algorithms?: readonly DigestAlgorithm[];
-  /** Signatures made at packing time, in order (for example packager, then certifier). */
+  /** Signatures made at packing time, in order (for example packager, then certifier); roles of `SIGNATURE_ROLES`. */
   signers?: ReadonlyArray<{ signer: Signer; role: string }>;
   bundleId?: string;
   createdAt?: Date;
@@ -60,8 +60,10 @@ export interface PackOptions {
  * beside `output` and renamed into place at the end, so a failure or a kill never leaves a half bundle under
  * the target name; sources are only read.
  * @returns the manifest written and the bundle path.
+ * @throws TypeError when a signer's role is not one of `SIGNATURE_ROLES`
  * @throws EvidenceBundleError `ERR_TARGET_EXISTS`, `ERR_SOURCE_NOT_FOUND`, `ERR_SOURCE_NOT_REGULAR_FILE`,
- *   `ERR_SOURCE_CHANGED`, `ERR_PATH_UNSAFE`, `ERR_PATH_COLLISION`, `ERR_MANIFEST_INVALID`, `ERR_IO`
+ *   `ERR_SOURCE_CHANGED`, `ERR_PATH_UNSAFE`, `ERR_PATH_COLLISION`, `ERR_MANIFEST_INVALID`, `ERR_IO`, and what
+ *   {@link signDetached} throws for a signature that would not verify (`ERR_X509_*`, `ERR_SIGNER_OUTPUT`)
  * @example
  * await packBundle('out/case-42', { metadata, items: [{ id: 'chat', path: 'chat/export.json', source: 'export.json' }] });
  */
@@ -69,6 +71,10 @@ export async function packBundle(output: string, options: PackOptions): Promise<
   const target = resolve(output);
   const algorithms = normaliseAlgorithms(options.algorithms ?? []);
   checkItemPaths(options.items);
+  // Before any byte is copied: a wrong role would only be found after hashing every item.
+  for (const { role } of options.signers ?? []) {
+    if (!isSignatureRole(role)) throw new TypeError(`signers: role must be one of ${SIGNATURE_ROLES.join(', ')}, not ${JSON.stringify(role)}`);
+  }
   if (await exists(target)) throw new EvidenceBundleError('ERR_TARGET_EXISTS', `${output} already exists`);
   // Every source is checked before anything is written, many at a time: one lstat after another cost seconds
   // for 100,000 files.

@@ -1,7 +1,7 @@
 import { LIMITS, MANIFEST_FILE, SIGNATURES_FILE } from '../bundle/layout.js';
 import { EvidenceBundleError } from '../errors.js';
 import { addSignature, parseSignatureFile, serializeSignatureFile } from '../sign/signature-file.js';
-import { signDetached } from '../sign/sign-detached.js';
+import { isSignatureRole, signDetached, SIGNATURE_ROLES } from '../sign/sign-detached.js';
 import type { Signer } from '../sign/signer.js';
 import { readTagFileForUpdate } from './read-tag-file-for-update.js';
 import { verifyBundle } from '../verify/verify-bundle.js';
@@ -12,15 +12,20 @@ import { updateTagFiles } from './update-tag-files.js';
 /**
  * Adds a signature to a bundle directory: checks its integrity first (a damaged bundle is never signed), signs
  * the canonical manifest bytes, appends the signature to `evidence/signatures.json` and updates the tag
- * manifests atomically. Earlier signatures are kept byte for byte.
+ * manifests atomically. Earlier signatures are kept byte for byte. Nothing is written when the new signature
+ * would not verify (see {@link signDetached}: role, `x5c` chain, signature form).
  * @returns the index of the new signature.
- * @throws EvidenceBundleError `ERR_VERIFY_INVALID` when the bundle is damaged, `ERR_LIMIT_EXCEEDED`,
+ * @throws TypeError when `role` is not one of `SIGNATURE_ROLES` (`packager`, `certifier`)
+ * @throws EvidenceBundleError `ERR_VERIFY_INVALID` when the bundle is damaged, `ERR_X509_KEY_MISMATCH`,
+ *   `ERR_X509_CHAIN_INVALID`, `ERR_SIGNER_OUTPUT`, `ERR_JWS_KEY_MISMATCH`, `ERR_LIMIT_EXCEEDED`,
  *   `ERR_SOURCE_NOT_FOUND`, `ERR_IO`
  */
 export async function signBundleDirectory(
   dir: string,
   options: { signer: Signer; role: string; header?: Record<string, unknown> },
 ): Promise<{ index: number }> {
+  // Before the bundle is read, which can take long for a large one.
+  if (!isSignatureRole(options.role)) throw new TypeError(`role must be one of ${SIGNATURE_ROLES.join(', ')}, not ${JSON.stringify(options.role)}`);
   const source = await openBundleDirectory(dir);
   const report = await verifyBundle(source, { backend: nodeBackend });
   if (report.outcome === 'INVALID') {

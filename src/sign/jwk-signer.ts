@@ -7,7 +7,8 @@ import { importKeyFor } from './usable-jwk.js';
 
 /**
  * A {@link Signer} for a local private JWK: the algorithm is the key's own `alg`, or follows from its type
- * (OKP Ed25519 → EdDSA, EC P-256 → ES256, EC P-384 → ES384, RSA → PS256); `kid` is the RFC 7638 thumbprint.
+ * (OKP Ed25519 → EdDSA, EC P-256 → ES256, EC P-384 → ES384, RSA → PS256); `kid` is the RFC 7638 thumbprint,
+ * `publicKey` the key's public members (so every signature it makes is checked before use).
  * @throws EvidenceBundleError `ERR_KEY_INVALID` when the JWK is not a private key of the table,
  *   `ERR_ALG_NOT_ALLOWED` when its `alg` is outside the table, `ERR_KEY_USAGE` when its `use` or `key_ops`
  *   forbid signing, `ERR_KEY_TOO_SMALL` for an RSA modulus under 2048 bits
@@ -39,9 +40,15 @@ export async function createJwkSigner(privateJwk: JsonWebKey, options: { x5c?: r
     throw new EvidenceBundleError('ERR_KEY_INVALID', `the ${alg} private key cannot be imported`, { cause });
   }
   const params = SIGNATURE_ALGORITHMS[alg].webCrypto;
+  // The key members only: `use` or `key_ops` of the private key would forbid verifying with its public half.
+  const publicKey = Object.fromEntries(['kty', 'crv', 'x', 'y', 'n', 'e'].flatMap((name) => {
+    const value = (privateJwk as Record<string, unknown>)[name];
+    return value === undefined ? [] : [[name, value]];
+  })) as JsonWebKey;
   return {
     alg,
     kid,
+    publicKey,
     ...(options.x5c !== undefined ? { x5c: [...options.x5c] } : {}),
     async sign(signingInput: Uint8Array): Promise<Uint8Array> {
       return new Uint8Array(await crypto.subtle.sign(params, key, signingInput as Uint8Array<ArrayBuffer>));

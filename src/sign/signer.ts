@@ -1,4 +1,5 @@
 import type { SignatureAlgorithm } from './algorithms.js';
+import type { derToJoseSignature } from './der-to-jose.js';
 
 /**
  * Whatever makes signatures: a local JWK ({@link createJwkSigner}), or a key that never leaves an HSM or a cloud
@@ -7,7 +8,8 @@ import type { SignatureAlgorithm } from './algorithms.js';
  * const kms: Signer = {
  *   alg: 'ES256',
  *   kid: thumbprintOfThePublicKey, // RFC 7638, base64url
- *   sign: async (input) => p1363SignatureFromKms(input), // r || s, 64 bytes for ES256
+ *   publicKey: publicJwkOfTheKmsKey, // optional: every signature is then verified before it is used
+ *   sign: async (input) => derToJoseSignature(await derSignatureFromKms(input), 'ES256'), // r || s, 64 bytes
  * };
  */
 export interface Signer {
@@ -18,8 +20,15 @@ export interface Signer {
   /** Certificate chain of the key (base64 DER, leaf first), put in the protected header as `x5c`. */
   readonly x5c?: readonly string[];
   /**
+   * The public JWK of the key, whose RFC 7638 thumbprint must be `kid`. When given, every signature the signer
+   * returns is verified with it before it is written, so a wrong key or a wrong encoding is refused at once
+   * ({@link createJwkSigner} fills it in). Without it, only the length of a signature is checked.
+   */
+  readonly publicKey?: JsonWebKey;
+  /**
    * Signs the JWS Signing Input and returns the JWS signature value: Ed25519 64 bytes, ECDSA `r || s` (RFC 7518
-   * section 3.4, not DER), RSASSA-PSS with SHA-256, MGF1 and a 32-byte salt.
+   * section 3.4, not DER: convert a KMS's DER with {@link derToJoseSignature}), RSASSA-PSS with SHA-256, MGF1 and
+   * a 32-byte salt.
    */
   sign(signingInput: Uint8Array): Promise<Uint8Array>;
 }

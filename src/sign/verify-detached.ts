@@ -4,7 +4,7 @@ import { makeFinding, type FindingCode } from '../report/codes.js';
 import type { Finding } from '../report/finding-type.js';
 import { isSignatureAlgorithm, SIGNATURE_ALGORITHMS, type SignatureAlgorithm } from './algorithms.js';
 import { checkKeyFor } from './key-checks.js';
-import { jwsSigningInput } from './sign-detached.js';
+import { jwsSigningInput } from './signing-input.js';
 import type { JwsSignature } from './signature-file.js';
 import { jwkThumbprint } from './thumbprint.js';
 import { importKeyFor } from './usable-jwk.js';

@@ -21,7 +21,7 @@ describe('packBundle', () => {
     const { path, manifest } = await packBundle(join(dir, 'b'), { metadata, items, algorithms: ['sha512', 'sha3-256', 'blake3'] });
     const names = (await fsp.readdir(path)).sort();
     expect(names).toEqual(
-      ['bag-info.txt', 'bagit.txt', 'data', 'evidence', 'manifest-blake3.txt', 'manifest-sha256.txt', 'manifest-sha3-256.txt', 'manifest-sha512.txt', 'tagmanifest-blake3.txt', 'tagmanifest-sha256.txt', 'tagmanifest-sha3-256.txt', 'tagmanifest-sha512.txt'].sort(),
+      ['bag-info.txt', 'bagit.txt', 'data', 'evidence', 'manifest-blake3.txt', 'manifest-sha256.txt', 'manifest-sha3256.txt', 'manifest-sha512.txt', 'tagmanifest-blake3.txt', 'tagmanifest-sha256.txt', 'tagmanifest-sha3256.txt', 'tagmanifest-sha512.txt'].sort(),
     );
     expect(await fsp.readFile(join(path, 'bagit.txt'), 'utf8')).toBe('BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n');
     const info = await fsp.readFile(join(path, 'bag-info.txt'), 'utf8');

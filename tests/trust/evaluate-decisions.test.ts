@@ -3,7 +3,7 @@
 // tokens themselves are exercised against openssl in evaluate-x509 / evaluate-timestamps tests.
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { base64Encode, base64urlDecodeStrict } from '../../src/internal/bytes.js';
-import { signDetached } from '../../src/sign/sign-detached.js';
+import { signUnchecked } from '../helpers/sign-unchecked.js';
 import { evaluateSignatures } from '../../src/trust/evaluate-signatures.js';
 import { codes, MANIFEST, NOW, outcomeOf, policyWith, testKey, type TestKey } from './evaluate-helpers.js';
 
@@ -57,26 +57,26 @@ const evaluate = (signatures: Parameters<typeof evaluateSignatures>[1], p = poli
 
 describe('evaluateSignatures: certificate chains', () => {
   it('trusts a chain to an anchor of an authority whose leaf key made the signature', async () => {
-    const { results, findings } = await evaluate([await signDetached(MANIFEST, leaf.signer, { role: 'certifier', x5c: chain(leaf, 'VNROOT') })]);
+    const { results, findings } = await evaluate([await signUnchecked(MANIFEST, leaf.signer, { role: 'certifier', x5c: chain(leaf, 'VNROOT') })]);
     expect(findings).toEqual([]);
     expect(results[0]).toMatchObject({ status: 'valid', trusted: true, authority: 'vn-ca' });
   });
 
   it('is INDETERMINATE for a chain to no anchor of the policy', async () => {
-    const { findings } = await evaluate([await signDetached(MANIFEST, leaf.signer, { role: 'certifier', x5c: chain(leaf, 'ELSEWHERE') })]);
+    const { findings } = await evaluate([await signUnchecked(MANIFEST, leaf.signer, { role: 'certifier', x5c: chain(leaf, 'ELSEWHERE') })]);
     expect(codes(findings)).toEqual(['policy.certificate.untrusted', 'policy.no-trusted-signature']);
     expect(outcomeOf(findings)).toBe('INDETERMINATE');
   });
 
   it('is INVALID when the leaf certifies another key than the signing key', async () => {
-    const { results, findings } = await evaluate([await signDetached(MANIFEST, leaf.signer, { role: 'certifier', x5c: chain(other, 'VNROOT') })]);
+    const { results, findings } = await evaluate([await signUnchecked(MANIFEST, leaf.signer, { role: 'certifier', x5c: chain(other, 'VNROOT') })]);
     expect(findings[0]).toMatchObject({ code: 'policy.certificate.key-mismatch', signature: 0, rule: 'vn-ca' });
     expect(results[0]!.trusted).toBe(false);
     expect(outcomeOf(findings)).toBe('INVALID');
   });
 
   it('is INDETERMINATE for an expired leaf without timestamp, VALID with a timestamp proving earlier signing', async () => {
-    const signature = await signDetached(MANIFEST, leaf.signer, { role: 'certifier', x5c: chain(leaf, 'VNROOT', '2026-06-01T00:00:00Z') });
+    const signature = await signUnchecked(MANIFEST, leaf.signer, { role: 'certifier', x5c: chain(leaf, 'VNROOT', '2026-06-01T00:00:00Z') });
     const bare = await evaluate([signature]);
     expect(bare.findings[0]).toMatchObject({ code: 'policy.certificate.expired', rule: 'vn-ca' });
     expect(outcomeOf(bare.findings)).toBe('INDETERMINATE');
@@ -91,7 +91,7 @@ describe('evaluateSignatures: certificate chains', () => {
 });
 
 describe('evaluateSignatures: timestamps', () => {
-  const signed = () => signDetached(MANIFEST, leaf.signer, { role: 'certifier', x5c: chain(leaf, 'VNROOT') });
+  const signed = () => signUnchecked(MANIFEST, leaf.signer, { role: 'certifier', x5c: chain(leaf, 'VNROOT') });
 
   it('judges a signature without a token over other data: the token proves no time, and anyone can add one', async () => {
     const s = await signed();

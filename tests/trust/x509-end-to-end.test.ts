@@ -7,6 +7,7 @@ import { requestTimestamp } from '../../src/timestamp/request-timestamp.js';
 import { evaluateSignatures } from '../../src/trust/evaluate-signatures.js';
 import { createOpensslPki, OPENSSL_AVAILABLE, warnIfNoOpenssl, type IssuedCertificate, type OpensslPki } from '../helpers/openssl-pki.js';
 import { startOpensslTsa, type OpensslTsa } from '../helpers/openssl-tsa.js';
+import { signUnchecked } from '../helpers/sign-unchecked.js';
 import { codes, MANIFEST, outcomeOf, policyWith } from './evaluate-helpers.js';
 import { signCustodyEvent } from '../../src/custody/sign-custody-event.js';
 import { verifyCustodyLog } from '../../src/custody/verify-custody-log.js';
@@ -58,7 +59,9 @@ describe.skipIf(!OPENSSL_AVAILABLE)('evaluateSignatures with openssl certificate
   });
 
   it('is INDETERMINATE (policy.certificate.expired) for an expired leaf without timestamp', async () => {
-    const { results, findings } = await evaluate([await sign(expired)]);
+    // signDetached refuses to sign with an expired certificate: the verifier must still judge one.
+    const signature = await signUnchecked(MANIFEST, await createJwkSigner(expired.privateJwk, { x5c: chainOf(expired) }), { role: 'certifier' });
+    const { results, findings } = await evaluate([signature]);
     expect(findings[0]).toMatchObject({ code: 'policy.certificate.expired', signature: 0, rule: 'vn-ca' });
     expect(results[0]!.trusted).toBe(false);
     expect(outcomeOf(findings)).toBe('INDETERMINATE');
@@ -78,7 +81,7 @@ describe.skipIf(!OPENSSL_AVAILABLE)('evaluateSignatures with openssl certificate
 
   it('is INVALID (policy.certificate.key-mismatch) when the leaf certifies another key than the JWS key', async () => {
     const other = await generateSigningKey('ES256');
-    const signature = await signDetached(MANIFEST, await createJwkSigner(other.privateJwk), { role: 'certifier', x5c: pki.x5c });
+    const signature = await signUnchecked(MANIFEST, await createJwkSigner(other.privateJwk), { role: 'certifier', x5c: pki.x5c });
     const { results, findings } = await evaluate([signature]);
     expect(findings[0]).toMatchObject({ code: 'policy.certificate.key-mismatch', signature: 0, rule: 'vn-ca' });
     expect(results[0]!.trusted).toBe(false);

@@ -38,6 +38,9 @@ export const custody: Command = {
 
 Each event is signed with your key and linked to the one before (the first to the manifest), so that nobody
 can remove, insert, reorder or alter an event unseen. Appending is atomic and never rewrites earlier events.
+Since an event cannot be taken back, one the custody rules would flag is refused (ERR_CUSTODY_RULE): a
+transfer, return or destruction by someone who does not hold the items, a receipt that answers no transfer
+to you, an unknown item, anything after return or destruction, a time before the last event.
 
 TYPE is one of: ${CUSTODY_EVENT_TYPES.join(', ')}.
 "transfer" records a handover to the party in --to (a JSON file {name, organisation, country, kid, role?});
@@ -54,6 +57,7 @@ Options:
   --key FILE           your private JWK
   --cert FILE          your certificate, then its issuers (PEM or DER, repeatable): carried as x5c, so that a
                        receiver trusting your national root knows your key without being given it
+                       (refused unless the first certificate is your key's and each is followed by its issuer)
   --items IDS          item ids, comma-separated, or "all" (default: all; receive: the transfer's items)
   --place TEXT, --purpose TEXT, --notes TEXT
   --time RFC3339       when it happened (default: now)

@@ -1,6 +1,6 @@
 import { promises as fsp } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { escapeForDisplay as shown, EvidenceBundleError, type DigestAlgorithm } from '../../index.js';
+import { escapeForDisplay as shown, EvidenceBundleError, isSignatureRole, itemIdsFromPaths, SIGNATURE_ROLES, type DigestAlgorithm } from '../../index.js';
 import { ioError, packBundle, type PackItem } from '../../node/index.js';
 import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../io.js';
@@ -22,12 +22,14 @@ SPEC.json holds {"metadata": {creator, case, legalBasis, handling, actors}, "ite
 (see docs/format.md and examples/demo/case.json). Each item names its "path" inside data/ and its "source"
 file (relative to SPEC.json). With FOLDER, every file under FOLDER becomes an item at its relative path; with
 FILEs, each file becomes an item named by its file name. SPEC items with the same path add their description.
+An item without an id in SPEC gets one from its path: ASCII letters, digits, "." "_" "-" kept, other
+scripts in Punycode (xn--...), long paths cut with a hash, "-2", "-3" for what would still be equal.
 
 Options:
   --spec FILE          bundle metadata and item descriptions
   --out DIR            the new bundle directory
   --alg ALG            extra digest algorithm: sha512, sha3-256, blake3 (repeatable; SHA-256 always)
-  --sign ROLE=KEY      sign as ROLE (packager, certifier, ...) with a private JWK file (repeatable, in order)
+  --sign ROLE=KEY      sign as ROLE (packager or certifier) with a private JWK file (repeatable, in order)
   --quiet              no progress bar
 `,
   options: {
@@ -44,11 +46,12 @@ Options:
     if (out === undefined) throw new UsageError('--out is required');
     const spec = asSpec(await readJsonFile(resolve(io.cwd, specPath)));
     const specDir = dirname(resolve(io.cwd, specPath));
-    const items = positionals.length === 0 ? itemsFromSpec(spec, specDir) : await itemsFromInputs(positionals.map((p) => resolve(io.cwd, p)), spec);
+    const items = withIds(positionals.length === 0 ? itemsFromSpec(spec, specDir) : await itemsFromInputs(positionals.map((p) => resolve(io.cwd, p)), spec));
     const signers = [];
     for (const entry of (values['sign'] as string[] | undefined) ?? []) {
       const eq = entry.indexOf('=');
       if (eq <= 0) throw new UsageError(`--sign takes ROLE=KEYFILE, got "${entry}"`);
+      if (!isSignatureRole(entry.slice(0, eq))) throw new UsageError(`--sign ROLE must be one of ${SIGNATURE_ROLES.join(', ')}, got "${entry.slice(0, eq)}"`);
       signers.push({ role: entry.slice(0, eq), signer: await loadSigner(resolve(io.cwd, entry.slice(eq + 1))) });
     }
     const progress = createProgress(io, values['quiet'] === true, await totalSize(items));
@@ -93,7 +96,7 @@ function itemsFromSpec(spec: Spec, specDir: string): PackItem[] {
     if (typeof source !== 'string' || typeof rest['path'] !== 'string') {
       throw new EvidenceBundleError('ERR_DOCUMENT_INVALID', `spec items[${i}] needs "path" and "source" strings`);
     }
-    return { ...rest, id: typeof rest['id'] === 'string' ? rest['id'] : idFromPath(rest['path']), source: resolve(specDir, source) } as PackItem;
+    return { ...rest, source: resolve(specDir, source) } as PackItem;
   });
 }
 
@@ -139,15 +142,15 @@ async function itemsFromFolder(folder: string, described: (path: string, source:
 
 /**
  * Makes the item of a file given on the command line, packed at `path` (made NFC, as names inside a bundle are;
- * the bytes are copied untouched): what the spec says of that path, an id derived from the path unless the spec
- * gives one, and the file as its source.
+ * the bytes are copied untouched): what the spec says of that path (its id, if it gives one) and the file as its
+ * source.
  */
 function describedItems(spec: Spec): (path: string, source: string) => PackItem {
   const described = new Map((spec.items ?? []).map((i) => [i['path'] as string, i]));
   return (name, source) => {
     const path = name.normalize('NFC');
     const { source: _ignored, ...rest } = described.get(path) ?? {};
-    return { id: idFromPath(path), ...rest, path, source } as PackItem;
+    return { ...rest, path, source } as PackItem;
   };
 }
 
@@ -155,10 +158,13 @@ function notRegular(file: string): EvidenceBundleError {
   return new EvidenceBundleError('ERR_SOURCE_NOT_REGULAR_FILE', `${file} is not a regular file (links and special files are not packed)`);
 }
 
-/** An item id derived from its path: the characters ids allow, others replaced by '-'. */
-function idFromPath(path: string): string {
-  const id = path.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '');
-  return (id || 'item').slice(0, 128);
+/** Gives the items without an id in the spec one derived from their path, unique beside the spec's own ids. */
+function withIds(items: PackItem[]): PackItem[] {
+  const given = items.flatMap((i) => (typeof i.id === 'string' ? [i.id] : []));
+  const unnamed = items.filter((i) => typeof i.id !== 'string');
+  const ids = itemIdsFromPaths(unnamed.map((i) => i.path), given);
+  const derived = new Map(unnamed.map((item, k) => [item, ids[k]!]));
+  return items.map((item) => (derived.has(item) ? { ...item, id: derived.get(item)! } : item));
 }
 
 async function totalSize(items: PackItem[]): Promise<number> {

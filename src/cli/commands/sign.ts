@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { escapeForDisplay as shown } from '../../index.js';
+import { escapeForDisplay as shown, isSignatureRole, SIGNATURE_ROLES } from '../../index.js';
 import { signBundleDirectory } from '../../node/index.js';
 import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../io.js';
@@ -8,7 +8,7 @@ import { loadSigner } from './keys.js';
 
 export const sign: Command = {
   name: 'sign',
-  summary: 'Add a signature (packager, certifier, ...) to an existing bundle',
+  summary: 'Add a signature (packager or certifier) to an existing bundle',
   help: `Usage: evb sign BUNDLE --key KEY.jwk --role ROLE [--cert CHAIN.pem ...]
 
 Checks the bundle's integrity first (a damaged bundle is never signed), then adds a detached JWS over the
@@ -17,9 +17,13 @@ atomic: a crash leaves the bundle as it was or with the new signature, never hal
 
 Options:
   --key FILE    private JWK of the signer
-  --role ROLE   the capacity in which you sign, e.g. packager, certifier
+  --role ROLE   the capacity in which you sign: packager (you built the bundle) or certifier (an
+                authority vouching for it); custody has its own command, evb custody
   --cert FILE   your certificate, then its issuers (PEM or DER, repeatable): carried as x5c so that a
-                receiver trusting your national root can verify you without knowing your key
+                receiver trusting your national root can verify you without knowing your key. Refused
+                (ERR_X509_KEY_MISMATCH, ERR_X509_CHAIN_INVALID) when the first certificate is not the
+                key's, the order is not leaf first with each followed by its issuer, or a certificate is
+                not valid now
 `,
   options: { key: { type: 'string' }, role: { type: 'string' }, cert: { type: 'string', multiple: true } },
   async run(values, positionals, io) {
@@ -27,6 +31,7 @@ Options:
     const key = values['key'] as string | undefined;
     const role = values['role'] as string | undefined;
     if (key === undefined || role === undefined) throw new UsageError('--key and --role are required');
+    if (!isSignatureRole(role)) throw new UsageError(`--role must be one of ${SIGNATURE_ROLES.join(', ')}, not ${JSON.stringify(role)}`);
     const certs = ((values['cert'] as string[] | undefined) ?? []).map((p) => resolve(io.cwd, p));
     const signer = await loadSigner(resolve(io.cwd, key), certs);
     const { index } = await signBundleDirectory(resolve(io.cwd, positionals[0]!), { signer, role });
