@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import type { CliIO } from '../../src/cli/io.js';
-import { addSignature, createJwkSigner, parseJson, parseSignatureFile, serializeSignatureFile, signDetached, type Signer } from '../../src/index.js';
+import { addSignature, createJwkSigner, parseJson, parseSignatureFile, serializeSignatureFile, type Signer } from '../../src/index.js';
+import { signUnchecked } from '../helpers/sign-unchecked.js';
 import { DEMO_DIR, resealBag, tempDir } from '../helpers/bundle-fixture.js';
 
 // What the verifier's reader sees must never reach a terminal raw: ESC, CSI, OSC, C1, DEL, CR, bidi controls,
@@ -84,7 +85,8 @@ beforeAll(async () => {
   const manifestBytes = new Uint8Array(await fsp.readFile(join(tampered, 'evidence', 'manifest.json')));
   const key = parseJson(await fsp.readFile(join(dir, 'receiver.jwk'))) as JsonWebKey;
   const hostile = withKid(await createJwkSigner(key), `kid${FORGED}`);
-  const entry = await signDetached(manifestBytes, hostile, { role: `certifier${FORGED}` });
+  // No writer of the library signs in a role outside the vocabulary: the attacker writes the entry by hand.
+  const entry = await signUnchecked(manifestBytes, hostile, { role: `certifier${FORGED}` });
   const file = join(tampered, 'evidence', 'signatures.json');
   await fsp.writeFile(file, serializeSignatureFile(addSignature(parseSignatureFile(new Uint8Array(await fsp.readFile(file))), entry)));
   await resealBag(tampered);
