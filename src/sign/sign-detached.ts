@@ -1,4 +1,5 @@
 import { canonicalizeToBytes } from '../encoding/jcs.js';
+import { KeyId } from '../model/common.js';
 import { base64urlEncode, base64urlEncodeToBytes, concatBytes, utf8Encode } from '../internal/bytes.js';
 import { isSignatureAlgorithm, SIGNATURE_ALGORITHMS } from './algorithms.js';
 import type { JwsSignature } from './signature-file.js';
@@ -22,14 +23,16 @@ export interface SignDetachedOptions {
 /**
  * Signs `payload` as a detached JWS (RFC 7515 Appendix F) and returns one General JSON Serialization entry. The
  * protected header is RFC 8785 canonical JSON: `alg`, `kid`, `typ`, `role`, `sigT` and, when given, `x5c`.
- * @throws TypeError when the signer's `alg` is outside the table or `role` is empty; what `signer.sign` throws
+ * @throws TypeError when the signer's `alg` is outside the table, its `kid` is not an RFC 7638 thumbprint or `role`
+ *   is empty; what `signer.sign` throws
  * @example
  * const entry = await signDetached(manifestBytes, signer, { role: 'packager' });
  * const file = addSignature(parseSignatureFile(old), entry);
  */
 export async function signDetached(payload: Uint8Array, signer: Signer, options: SignDetachedOptions): Promise<JwsSignature> {
   if (!isSignatureAlgorithm(signer.alg)) throw new TypeError(`signer.alg must be one of ${Object.keys(SIGNATURE_ALGORITHMS).join(', ')}`);
-  if (typeof signer.kid !== 'string' || signer.kid === '') throw new TypeError('signer.kid must be a non-empty string');
+  // Verifiers refuse any other kid (docs/format.md, "Signatures"), so a writer never produces one.
+  if (!KeyId.safeParse(signer.kid).success) throw new TypeError('signer.kid must be the RFC 7638 SHA-256 thumbprint of its key, base64url (43 characters)');
   if (typeof options.role !== 'string' || options.role === '') throw new TypeError('role must be a non-empty string');
   const x5c = options.x5c ?? signer.x5c;
   const header = {
