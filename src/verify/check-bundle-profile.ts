@@ -6,7 +6,7 @@ import { constantTimeEqual, utf8Encode } from '../internal/bytes.js';
 import { FullDate } from '../model/common.js';
 import type { Manifest } from '../model/manifest.js';
 import { checkPortablePath } from '../path/bundle-path.js';
-import { makeFinding } from '../report/codes.js';
+import { makeFinding, type FindingCode } from '../report/codes.js';
 import type { Finding } from '../report/finding-type.js';
 
 const DECLARATION = 'bagit.txt';
@@ -14,6 +14,15 @@ const BAG_INFO = 'bag-info.txt';
 const PAYLOAD_MANIFEST = /^manifest-([^/]+)\.txt$/;
 const TAG_MANIFEST = /^tagmanifest-[^/]+\.txt$/;
 const REQUIRED_LABELS = ['Bagging-Date', 'Payload-Oxum', 'External-Identifier'] as const;
+// What the generic validator reads by repairing it, with a warning; a reader of evidence repairs nothing
+// (docs/format.md, "Roles"). Writers never produce any of these.
+const REPAIRED: ReadonlySet<FindingCode> = new Set<FindingCode>([
+  'bag.info.label-whitespace',
+  'bag.manifest.binary-marker',
+  'bag.manifest.dot-slash',
+  'bag.path.bare-percent',
+  'bag.tagfile.bom',
+]);
 
 // The one declaration an evidence bundle may have, byte for byte; its digest is compared with the one the bag
 // check computed, so bagit.txt is not read twice.
@@ -30,6 +39,7 @@ const PROFILE_DECLARATION_SHA256 = (() => {
  * full-date, which should be the UTC date of `createdAt`), Payload-Oxum (well formed; its value is checked by
  * the bag check) and External-Identifier equal to the manifest's `bundleId`, each once; manifest-sha256.txt;
  * tagmanifest-sha256.txt and a tag manifest for each payload manifest algorithm, each listing every tag file;
+ * nothing that BagIt reads only by repairing it (a "./" prefix, a "*" marker, a bare "%", a padded label, a BOM);
  * and every path creatable on Windows (a warning). The generic BagIt validator accepts what BagIt allows (CR LF,
  * BagIt 0.97, no tag manifests); an evidence bundle is stricter, so these rules live here.
  * @param manifest the bundle's manifest when it could be read; without it, the bag-info values that refer to it
@@ -42,6 +52,11 @@ export function checkBundleProfile(bag: BagValidation, manifest: Manifest | unde
   // A bagit.txt the bag check could not read (absent, unreadable) is reported there already.
   if (declaration !== undefined && (declaration.size !== PROFILE_DECLARATION.length || !constantTimeEqual(declaration.digests.sha256, PROFILE_DECLARATION_SHA256))) {
     findings.push(makeFinding('bundle.declaration.not-profile', 'bagit.txt must be exactly "BagIt-Version: 1.0\\nTag-File-Character-Encoding: UTF-8\\n"', { path: DECLARATION }));
+  }
+  for (const f of bag.findings) {
+    if (!REPAIRED.has(f.code)) continue;
+    const { code: _code, severity: _severity, message, ...where } = f;
+    findings.push(makeFinding('bundle.bag.repaired', `an evidence bundle may not need this repair: ${message}`, where));
   }
   findings.push(...checkBagInfo(bag, manifest));
   findings.push(...checkManifestFiles(bag));

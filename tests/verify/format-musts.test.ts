@@ -255,6 +255,24 @@ const ROWS: Row[] = [
     code: 'bundle.bag-info.label-missing',
     at: { path: 'bag-info.txt' },
   },
+  // Roles: what BagIt reads by repairing it, an evidence reader refuses.
+  ...([
+    ['a "./" path prefix in a payload manifest', async (b) => edit(b, 'manifest-sha256.txt', (t) => t.replace('  data/chat/export.json', '  ./data/chat/export.json')), 'manifest-sha256.txt'],
+    ['md5sum\'s "*" marker in a payload manifest', async (b) => edit(b, 'manifest-sha512.txt', (t) => t.replace('  data/chat/export.json', ' *data/chat/export.json')), 'manifest-sha512.txt'],
+    ['a bag-info label with white space before its colon', async (b) => edit(b, 'bag-info.txt', (t) => t.replace('Source-Organization:', 'Source-Organization :')), 'bag-info.txt'],
+    ['a byte-order mark in bag-info.txt', async (b) => edit(b, 'bag-info.txt', (t) => `\ufeff${t}`), 'bag-info.txt'],
+    ['a bare "%" in a manifest path', async (b) => renameItem(b, 'logs/access.log', 'logs/100%.log'), 'manifest-sha256.txt'],
+  ] as Array<[string, (b: string) => Promise<void>, string]>).map(([change, mutate, path]): Row => ({
+    rule: 'a reader MUST NOT repair, drop or normalise anything it reads',
+    change,
+    mutate: async (b) => {
+      await mutate(b);
+      await sealTags(b);
+    },
+    code: 'bundle.bag.repaired',
+    at: { path },
+  })),
+  // Container layout: manifests.
   // Container layout: manifests.
   {
     rule: 'manifest-sha256.txt: payload manifest of every file under data/ (always present)',

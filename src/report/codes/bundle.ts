@@ -27,6 +27,11 @@ export const BUNDLE_FINDINGS = {
     effect: 'invalid',
     summary: 'A required bag-info.txt value has the wrong form: Bagging-Date is not an RFC 3339 full-date, or Payload-Oxum is not "<octets>.<streams>".',
   },
+  'bundle.bag.repaired': {
+    severity: 'error',
+    effect: 'invalid',
+    summary: 'The bag holds something BagIt tolerates by repairing it, with a warning (a "./" path prefix, md5sum\'s "*" marker, a bare "%", a bag-info label with surrounding white space, a byte-order mark in a tag file): a reader of evidence repairs nothing, so the bundle is not accepted.',
+  },
   'bundle.declaration.not-profile': {
     severity: 'error',
     effect: 'invalid',
