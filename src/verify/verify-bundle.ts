@@ -44,8 +44,9 @@ export interface VerifyOptions {
 
 /**
  * Verifies a bundle as received from another jurisdiction: the BagIt bag (every payload and tag digest,
- * completeness) and the evidence-bundle profile of it (bagit.txt, bag-info.txt, required manifests), the manifest (canonical bytes, schema), every item against the bytes in `data/`, and every
- * signature against the receiver's trusted keys. Malformed or hostile input never throws: it becomes findings.
+ * completeness) and the evidence-bundle profile of it (bagit.txt, bag-info.txt, the required manifests), the
+ * manifest (canonical bytes, schema), every item against the bytes in `data/`, every signature against the
+ * receiver's trusted keys, and the custody log. Malformed or hostile input never throws: it becomes findings.
  * @returns a JSON-serialisable report whose outcome is VALID, INVALID or INDETERMINATE (ETSI EN 319 102-1).
  * @example
  * const report = await verifyBundle(openBundleDirectory('case-42'), { trustedKeys: [authorityJwk] });
