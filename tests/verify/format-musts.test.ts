@@ -437,6 +437,36 @@ const ROWS: Row[] = [
     },
     code: 'manifest.schema.invalid',
   })),
+  // Manifest: the cross-field rules, each located by JSON Pointer.
+  ...([
+    ['actor ids are unique', (m) => void ((m['actors'] as Json[])[1]!['id'] = (m['actors'] as Json[])[0]!['id']), '/actors/1/id'],
+    ['item ids are unique', (m) => void (m.items[2]!['id'] = m.items[0]!['id']), '/items/2/id'],
+    ['item paths are unique', (m) => void (m.items[1]!['path'] = m.items[0]!['path']), '/items/1/path'],
+    ['item paths do not collide after case folding', (m) => void (m.items[1]!['path'] = String(m.items[0]!['path']).toUpperCase()), '/items/1/path'],
+    ['an item path is at most 1,024 bytes', (m) => void (m.items[0]!['path'] = `${'d/'.repeat(450)}\u00e9${'x'.repeat(200)}.bin`), '/items/0/path'],
+    ['acquisition.actor names an actor', (m) => void ((m.items[0]!['acquisition'] as Json)['actor'] = 'nobody'), '/items/0/acquisition/actor'],
+    ['derivedFrom names another item', (m) => void (m.items[0]!['derivedFrom'] = [{ item: 'no-such-item', method: 'carved' }]), '/items/0/derivedFrom/0/item'],
+    ['derivedFrom does not name the item itself', (m) => void (m.items[0]!['derivedFrom'] = [{ item: m.items[0]!['id'], method: 'carved' }]), '/items/0/derivedFrom/0/item'],
+    [
+      'derivation has no cycle',
+      (m) => {
+        m.items[0]!['derivedFrom'] = [{ item: m.items[1]!['id'], method: 'carved' }];
+        m.items[1]!['derivedFrom'] = [{ item: m.items[0]!['id'], method: 'carved' }];
+      },
+      '/items/',
+    ],
+  ] as Array<[string, (m: Json & { items: Json[] }) => void, string]>).map(([change, mutate, pointer]): Row => ({
+    rule: 'cross-field rules: a reader MUST check them after the schema, and report each breach at the member given',
+    change,
+    mutate: async (b) => {
+      await editManifest(b, mutate);
+      await resign(b);
+      await sealTags(b);
+    },
+    code: 'manifest.schema.invalid',
+    at: { path: expect.stringContaining(`evidence/manifest.json#${pointer}`) as unknown as string },
+  })),
+  // Signatures: the protected header.
   // Signatures: the protected header.
   ...([
     ['no typ', without('typ')],
