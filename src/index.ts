@@ -7,8 +7,8 @@ export type { Severity, Effect, FindingDefinition, FindingLocation } from './rep
 export type { Finding } from './report/finding-type.js';
 export { FINDING_CODES } from './report/codes.js';
 export type { FindingCode } from './report/codes.js';
-export { checkBundlePath, assertBundlePath, findPathCollisions, pathCollisionKey } from './path/bundle-path.js';
-export type { PathProblem } from './path/bundle-path.js';
+export { checkBundlePath, assertBundlePath, assertWritablePath, checkPortablePath, findPathCollisions, pathCollisionKey } from './path/bundle-path.js';
+export type { PathProblem, PortabilityProblem } from './path/bundle-path.js';
 
 // Canonical JSON (RFC 8785) and strict parsing of signed JSON
 export { canonicalize, canonicalizeToBytes, serializeNumber } from './encoding/jcs.js';

@@ -43,6 +43,11 @@ export interface BagValidation {
   tagFiles: Map<string, BagFileDigests>;
   /** bag-info.txt as ordered label/value pairs (repeated labels kept); empty when absent. */
   bagInfo: Array<[string, string]>;
+  /**
+   * Every tag manifest whose algorithm this validator implements, by file name, with the paths it lists: what a
+   * profile that requires each tag manifest to cover every tag file checks against `tagFiles`.
+   */
+  tagManifests: Map<string, ReadonlySet<string>>;
   /** Registry algorithms of the usable payload manifests (SHA-256 first when present). */
   algorithms: DigestAlgorithm[];
 }

@@ -81,6 +81,7 @@ export async function validateBag(source: BagSource, options: ValidateBagOptions
     findings,
     payload: new Map(),
     tagFiles: new Map(),
+    tagManifests: new Map(),
     bagInfo: [],
     algorithms: [],
     ...extra,
@@ -393,6 +394,7 @@ export async function validateBag(source: BagSource, options: ValidateBagOptions
   return result(version, {
     payload: digestsOf(payloadFiles, computed),
     tagFiles: digestsOf(tagFiles, computed),
+    tagManifests: new Map(tagManifests.filter((m) => m.algorithm !== undefined).map((m) => [m.file, new Set(m.entries.map((e) => e.path))])),
     bagInfo,
     // In registry order (SHA-256 first), whatever the order of the manifest files.
     algorithms: DIGEST_ALGORITHM_NAMES.filter((alg) => payloadManifests.some((m) => m.algorithm === alg)),

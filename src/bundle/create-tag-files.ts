@@ -6,7 +6,7 @@ import { DIGEST_ALGORITHMS, type DigestAlgorithm, type DigestBackend, type Diges
 import { createMultiDigest, normaliseAlgorithms } from '../digest/multi-digest.js';
 import { EvidenceBundleError } from '../errors.js';
 import { utf8Encode } from '../internal/bytes.js';
-import { assertBundlePath } from '../path/bundle-path.js';
+import { assertBundlePath, assertWritablePath } from '../path/bundle-path.js';
 import { PAYLOAD_DIR } from './layout.js';
 import { findTreeCollisions } from './tree-collisions.js';
 
@@ -54,7 +54,8 @@ const DATE = /^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$/;
  * ends, paths percent-encoded as BagIt 1.0 requires. Payload files are not returned (they are already written).
  * @returns `[path, bytes]` pairs to write: bagit.txt, bag-info.txt, the payload manifests, the given tag files
  *   (sorted by path), then the tag manifests.
- * @throws EvidenceBundleError `ERR_PATH_UNSAFE` for a path the bundle path rules refuse, `ERR_PATH_COLLISION`
+ * @throws EvidenceBundleError `ERR_PATH_UNSAFE` for a path the bundle path rules refuse or that cannot be
+ *   created on Windows (device names, trailing dots or spaces, `<>:"|?*`), `ERR_PATH_COLLISION`
  *   for two paths (or a path and the directory of another) that collide after case folding, or a file that is
  *   also the directory of another path, `ERR_DIGEST_UNSUPPORTED_ALGORITHM`; `TypeError` for a payload
  *   path outside `data/`, a tag file under `data/` or with a BagIt name, a missing or malformed digest, a bad
@@ -72,7 +73,7 @@ export function createTagFiles(options: CreateTagFilesOptions): Array<[string, U
   const algorithms = normaliseAlgorithms(options.algorithms);
   const payload = [...options.payload];
   for (const file of payload) {
-    assertBundlePath(file.path);
+    assertWritablePath(file.path);
     if (!file.path.startsWith(`${PAYLOAD_DIR}/`)) throw new TypeError(`payload path ${JSON.stringify(file.path)} is not under data/`);
     if (!Number.isSafeInteger(file.size) || file.size < 0) throw new RangeError(`size of ${file.path} is not a non-negative safe integer`);
     for (const alg of algorithms) {
@@ -84,7 +85,7 @@ export function createTagFiles(options: CreateTagFilesOptions): Array<[string, U
   }
   const given = [...options.tagFiles].sort(([a], [b]) => compareCodePoints(a, b));
   for (const [path] of given) {
-    assertBundlePath(path);
+    assertWritablePath(path);
     if (path.startsWith(`${PAYLOAD_DIR}/`) || path === PAYLOAD_DIR) throw new TypeError(`tag file ${JSON.stringify(path)} is in data/`);
     if (RESERVED.test(path)) throw new TypeError(`tag file ${JSON.stringify(path)} has a name BagIt reserves`);
   }

@@ -1,6 +1,7 @@
 import { CUSTODY_FILE } from '../bundle/layout.js';
 import { makeFinding, type FindingCode, FINDING_CODES } from '../report/codes.js';
 import type { Finding } from '../report/finding-type.js';
+import { checkProtectedHeader } from '../sign/protected-header.js';
 import { verifyDetached } from '../sign/verify-detached.js';
 import { checkCustodyChain, type SignedCustodyLine } from './check-custody-chain.js';
 import { checkCustodyRules } from './check-custody-rules.js';
@@ -95,8 +96,9 @@ export async function verifyCustodyLog(log: Uint8Array | ParsedCustodyLog, optio
     const { event } = e.signed;
     const check = checks[index];
     const header = check?.header as Record<string, unknown> | undefined;
-    if (check === undefined || check.status === 'malformed' || header?.['typ'] !== CUSTODY_EVENT_TYP) {
-      report('custody.malformed', e, `event ${event.seq}: the signature is not a custody-event JWS (typ ${String(header?.['typ'])})`);
+    const problem = check === undefined || check.status === 'malformed' ? 'unreadable' : checkProtectedHeader(header ?? {}, CUSTODY_EVENT_TYP);
+    if (check === undefined || problem !== undefined) {
+      report('custody.malformed', e, `event ${event.seq}: the signature is not a custody-event JWS (${problem})`);
       statuses.set(e, 'malformed');
       return;
     }

@@ -9,7 +9,7 @@ import type { DigestAlgorithm, DigestBackend, DigestSet } from '../digest/algori
 import { digestStream, iterateBytes, type ByteSource } from '../digest/digest-stream.js';
 import { normaliseAlgorithms } from '../digest/multi-digest.js';
 import { EvidenceBundleError } from '../errors.js';
-import { assertBundlePath } from '../path/bundle-path.js';
+import { assertWritablePath } from '../path/bundle-path.js';
 import type { Manifest } from '../model/manifest.js';
 import { serializeSignatureFile } from '../sign/signature-file.js';
 import { isSignatureRole, signDetached, SIGNATURE_ROLES } from '../sign/sign-detached.js';
@@ -130,7 +130,8 @@ export async function packBundle(output: string, options: PackOptions): Promise<
 }
 
 function checkItemPaths(items: readonly PackItem[]): void {
-  for (const item of items) assertBundlePath(item.path);
+  // Portable too: a bundle is sent abroad, and the receiver may have to extract it on Windows.
+  for (const item of items) assertWritablePath(item.path);
   // Directories count: `A` beside `a/b` would make a bundle its own verifier refuses.
   const collisions = findTreeCollisions(items.map((i) => i.path));
   if (collisions.length > 0) {

@@ -58,11 +58,54 @@ export function checkBundlePath(path: string): PathProblem | undefined {
   return undefined;
 }
 
-/** Throws `ERR_PATH_UNSAFE` unless {@link checkBundlePath} accepts the path. */
+/**
+ * Throws `ERR_PATH_UNSAFE` unless {@link checkBundlePath} accepts the path.
+ * @throws EvidenceBundleError `ERR_PATH_UNSAFE` naming the problem
+ */
 export function assertBundlePath(path: string): void {
   const problem = checkBundlePath(path);
   if (problem !== undefined) {
     throw new EvidenceBundleError('ERR_PATH_UNSAFE', `unsafe path ${JSON.stringify(path)}: ${problem}`);
+  }
+}
+
+/** Why a safe path cannot be created on Windows; stable strings, used in findings and error messages. */
+export type PortabilityProblem = 'device-name' | 'trailing-dot-or-space' | 'reserved-character';
+
+// Win32 turns these names into devices in every directory, with any extension ("nul.txt", "COM1.log"), and
+// counts the superscript digits as digits.
+const DEVICE_NAME = /^(con|prn|aux|nul|conin\$|conout\$|(com|lpt)[1-9\u00b9\u00b2\u00b3])$/i;
+const RESERVED_CHARACTER = /[<>:"|?*]/;
+
+/**
+ * Checks a path that {@link checkBundlePath} accepts against what Windows can create (docs/format.md, "Path
+ * rules"): no segment that is a device name (CON, PRN, AUX, NUL, COM1-9, LPT1-9, with or without an extension),
+ * no segment ending in a dot or a space (Win32 strips them, so two names become one), none of `<>:"|?*`.
+ * @returns the first problem found, or `undefined` when the path can be created on Windows too.
+ * @example
+ * checkPortablePath('logs/aux.txt'); // 'device-name'
+ */
+export function checkPortablePath(path: string): PortabilityProblem | undefined {
+  if (RESERVED_CHARACTER.test(path)) return 'reserved-character';
+  for (const segment of path.split('/')) {
+    if (segment.endsWith('.') || segment.endsWith(' ')) return 'trailing-dot-or-space';
+    // The device is named by what comes before the first dot, trailing spaces ignored ("nul .txt" too).
+    if (DEVICE_NAME.test(segment.split('.')[0]!.trimEnd())) return 'device-name';
+  }
+  return undefined;
+}
+
+/**
+ * Throws `ERR_PATH_UNSAFE` unless the path is safe ({@link checkBundlePath}) and portable
+ * ({@link checkPortablePath}): what writers require, so that every bundle they write can be extracted on every
+ * system.
+ * @throws EvidenceBundleError `ERR_PATH_UNSAFE` naming the problem
+ */
+export function assertWritablePath(path: string): void {
+  assertBundlePath(path);
+  const problem = checkPortablePath(path);
+  if (problem !== undefined) {
+    throw new EvidenceBundleError('ERR_PATH_UNSAFE', `path ${JSON.stringify(path)} cannot be created on Windows: ${problem}`);
   }
 }
 

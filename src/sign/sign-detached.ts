@@ -1,6 +1,7 @@
 import { canonicalizeToBytes } from '../encoding/jcs.js';
 import { EvidenceBundleError } from '../errors.js';
 import { base64urlEncode } from '../internal/bytes.js';
+import { KeyId } from '../model/common.js';
 import { checkSigningChain } from '../x509/check-signing-chain.js';
 import { isSignatureAlgorithm, SIGNATURE_ALGORITHMS } from './algorithms.js';
 import { checkNewSignature } from './check-new-signature.js';
@@ -49,7 +50,7 @@ export interface SignDetachedOptions {
  * form of its `alg` (Ed25519 64 bytes, ES256 64 and ES384 96 bytes `r || s`, PS256 the modulus length) and,
  * when the signer gives its `publicKey`, must verify over the exact signing input. A signer without
  * `publicKey` gets the form check only.
- * @throws TypeError when the signer's `alg` is outside the table, `kid` or `role` is empty, or a bundle
+ * @throws TypeError when the signer's `alg` is outside the table, `kid` is not an RFC 7638 thumbprint or `role` is empty, or a bundle
  *   signature's role is not one of {@link SIGNATURE_ROLES}
  * @throws EvidenceBundleError `ERR_JWS_KEY_MISMATCH` when `signer.publicKey` is not the key `kid` names,
  *   `ERR_X509_KEY_MISMATCH` / `ERR_X509_CHAIN_INVALID` for a chain the receiver would reject,
@@ -60,7 +61,8 @@ export interface SignDetachedOptions {
  */
 export async function signDetached(payload: Uint8Array, signer: Signer, options: SignDetachedOptions): Promise<JwsSignature> {
   if (!isSignatureAlgorithm(signer.alg)) throw new TypeError(`signer.alg must be one of ${Object.keys(SIGNATURE_ALGORITHMS).join(', ')}`);
-  if (typeof signer.kid !== 'string' || signer.kid === '') throw new TypeError('signer.kid must be a non-empty string');
+  // Verifiers refuse any other kid (docs/format.md, "Signatures"), so a writer never produces one.
+  if (!KeyId.safeParse(signer.kid).success) throw new TypeError('signer.kid must be the RFC 7638 SHA-256 thumbprint of its key, base64url (43 characters)');
   if (typeof options.role !== 'string' || options.role === '') throw new TypeError('role must be a non-empty string');
   const typ = options.typ ?? MANIFEST_JWS_TYP;
   if (typ === MANIFEST_JWS_TYP && !isSignatureRole(options.role)) {

@@ -34,7 +34,7 @@ export async function custodyKeys(log: ParsedCustodyLog, policy: TrustPolicy, cu
     const linked = await linkCertificateChain(x5c);
     if ('status' in linked || (await jwkThumbprint(linked.known.leafPublicJwk)) !== kid) continue;
     for (const authority of anchored) {
-      const chain = await anchorCertificateChain(linked, { anchors: authority.x509Anchors!, time: currentDate, requiredKeyUsage: ['digitalSignature'] });
+      const chain = await anchorCertificateChain(linked, { anchors: authority.x509Anchors!, time: currentDate, requiredKeyUsage: ['digitalSignature'], documentSigner: true });
       if (chain.status === 'valid') {
         keys.push(linked.known.leafPublicJwk);
         break;

@@ -1,5 +1,7 @@
-import { FINDING_CODES } from '../report/codes.js';
+import { FINDING_CODES, makeFinding } from '../report/codes.js';
 import type { Finding } from '../report/finding-type.js';
+import { checkProtectedHeader } from '../sign/protected-header.js';
+import { MANIFEST_JWS_TYP } from '../sign/sign-detached.js';
 import type { JwsSignature } from '../sign/signature-file.js';
 import { jwkThumbprint } from '../sign/thumbprint.js';
 import { readDetachedJws, verifyReadJws } from '../sign/verify-detached.js';
@@ -119,6 +121,12 @@ async function judgeSignature(
   if ('verdict' in read) {
     return { result: { index, status: read.verdict.status, trusted: false, ...claimed }, findings: located(read.verdict.findings) };
   }
+  // A header without the bundle's typ could be any JWS over the same bytes; without kid, role or sigT it does not
+  // say who signed, in which capacity, or when: no key is looked for.
+  const problem = checkProtectedHeader(header, MANIFEST_JWS_TYP);
+  if (problem !== undefined) {
+    return { result: { index, status: 'malformed', trusted: false, ...claimed }, findings: [makeFinding('signature.header.invalid', problem, at())] };
+  }
 
   const findings: Finding[] = [];
   const stamps = await checkTimestamps(signature, index, policy, currentDate);
@@ -203,7 +211,7 @@ async function selectKey(
   for (const authority of anchored) {
     const chain = 'status' in linked
       ? linked
-      : await anchorCertificateChain(linked, { anchors: authority.x509Anchors!, time: signingTime, requiredKeyUsage: ['digitalSignature'] });
+      : await anchorCertificateChain(linked, { anchors: authority.x509Anchors!, time: signingTime, requiredKeyUsage: ['digitalSignature'], documentSigner: true });
     if (chain.status === 'valid' && chain.leafPublicJwk !== undefined) valid.push({ authority, leaf: chain.leafPublicJwk });
     else failed.push({ authority, status: chain.status, reason: chain.findings[0]?.message ?? chain.status });
   }

@@ -16,6 +16,7 @@ import { custodyKeys } from '../trust/custody-keys.js';
 import { evaluateSignatures } from '../trust/evaluate-signatures.js';
 import type { TrustPolicy } from '../trust/trust-policy.js';
 import { trustPolicyFromKeys } from '../trust/trust-policy-from-keys.js';
+import { checkBundleProfile } from './check-bundle-profile.js';
 import { decideOutcome } from './outcome.js';
 import { readTagFile } from './read-tag-file.js';
 import type { BundleIdentity, ItemResult, SignatureResult, VerificationReport } from './report-schema.js';
@@ -44,8 +45,9 @@ export interface VerifyOptions {
 
 /**
  * Verifies a bundle as received from another jurisdiction: the BagIt bag (every payload and tag digest,
- * completeness), the manifest (canonical bytes, schema), every item against the bytes in `data/`, and every
- * signature against the receiver's trusted keys. Malformed or hostile input never throws: it becomes findings.
+ * completeness) and the evidence-bundle profile of it (bagit.txt, bag-info.txt, the required manifests), the
+ * manifest (canonical bytes, schema), every item against the bytes in `data/`, every signature against the
+ * receiver's trusted keys, and the custody log. Malformed or hostile input never throws: it becomes findings.
  * @returns a JSON-serialisable report whose outcome is VALID, INVALID or INDETERMINATE (ETSI EN 319 102-1).
  * @example
  * const report = await verifyBundle(openBundleDirectory('case-42'), { trustedKeys: [authorityJwk] });
@@ -77,6 +79,7 @@ export async function verifyBundle(source: BagSource, options: VerifyOptions = {
       manifestRead = undefined;
       findings.push(makeFinding('manifest.missing', `${MANIFEST_FILE} is missing`, { path: MANIFEST_FILE }));
     }
+    findings.push(...checkBundleProfile(bag, manifestRead?.manifest));
     if (manifestRead !== undefined) {
       const read: ReadBundle = { source, present, ...manifestRead };
       identity = identityOf(read.manifest);

@@ -40,3 +40,28 @@ export function extendedKeyUsageOf(cert: pkijs.Certificate): { purposes: string[
   if (ext === undefined || !Array.isArray(purposes)) return undefined;
   return { purposes: [...purposes], critical: ext.critical === true };
 }
+
+// Purposes that name some other job than signing documents (RFC 5280 section 4.2.1.12): a certificate that
+// lists only these was issued for a TLS server or client, code, time-stamps or OCSP responses.
+const NOT_DOCUMENT_SIGNING = new Set([
+  '1.3.6.1.5.5.7.3.1', // serverAuth
+  '1.3.6.1.5.5.7.3.2', // clientAuth
+  '1.3.6.1.5.5.7.3.3', // codeSigning
+  '1.3.6.1.5.5.7.3.8', // timeStamping
+  '1.3.6.1.5.5.7.3.9', // OCSPSigning
+]);
+
+/**
+ * Whether a certificate's extendedKeyUsage allows it to sign documents (docs/format.md, "How a signature is
+ * judged"): yes without the extension, and yes when it lists any purpose other than serverAuth, clientAuth,
+ * codeSigning, timeStamping and OCSPSigning (anyExtendedKeyUsage, emailProtection, documentSigning, an
+ * agency's own OID). An extension that cannot be read allows nothing.
+ * @example
+ * allowsDocumentSigning(tsaCertificate); // false: its only purpose is timeStamping
+ */
+export function allowsDocumentSigning(cert: pkijs.Certificate): boolean {
+  const present = (cert.extensions ?? []).some((e) => e.extnID === EXT_KEY_USAGE);
+  if (!present) return true;
+  const eku = extendedKeyUsageOf(cert);
+  return eku !== undefined && eku.purposes.some((p) => !NOT_DOCUMENT_SIGNING.has(p));
+}

@@ -5,7 +5,7 @@ import type { Finding } from '../report/finding-type.js';
 import { policyFinding } from '../trust/policy-finding.js';
 import { nameToString, parseAnchors, parseCertificate, sameName, type DerCertificate } from './der.js';
 import { publicJwkOf } from './public-jwk.js';
-import { extendedKeyUsageOf, keyUsageOf } from './usage.js';
+import { allowsDocumentSigning, extendedKeyUsageOf, keyUsageOf } from './usage.js';
 import { verifySignature } from './verify-signature.js';
 
 /** Longest `x5c` accepted (bounded resources): agency PKIs are two or three levels deep. */
@@ -27,6 +27,12 @@ export interface VerifyChainOptions {
   requiredKeyUsage?: readonly KeyUsageName[];
   /** An extended key usage OID the leaf must carry, such as id-kp-timeStamping `1.3.6.1.5.5.7.3.8`. */
   requiredExtendedKeyUsage?: string;
+  /**
+   * The leaf signs documents (a manifest, a custody event): it must not be a CA (basicConstraints cA, or
+   * keyUsage keyCertSign), and an extendedKeyUsage it carries must allow document signing (not only serverAuth,
+   * clientAuth, codeSigning, timeStamping or OCSPSigning).
+   */
+  documentSigner?: boolean;
 }
 
 /** The verdict on an `x5c` chain. */
@@ -215,6 +221,14 @@ async function anchor({ certs, known }: LinkedChain, options: VerifyChainOptions
       const why = leafUsage === undefined ? 'has no keyUsage extension' : `keyUsage does not allow ${usage}`;
       return fail('invalid', `the leaf certificate ${why}`, known);
     }
+  }
+  if (options.documentSigner === true) {
+    // A CA key that signs documents could also issue itself a certificate for any name: the two jobs are kept apart.
+    const constraints = extension(leaf, BASIC_CONSTRAINTS) as pkijs.BasicConstraints | undefined;
+    if (constraints?.cA === true || leafUsage?.has('keyCertSign') === true) {
+      return fail('invalid', 'the leaf certificate is a CA certificate (basicConstraints cA or keyUsage keyCertSign), not a signer\'s', known);
+    }
+    if (!allowsDocumentSigning(leaf)) return fail('invalid', 'the leaf certificate\'s extendedKeyUsage does not allow signing documents', known);
   }
   const eku = options.requiredExtendedKeyUsage;
   if (eku !== undefined) {

@@ -46,6 +46,19 @@ describe('validateBag: a valid bag', () => {
     });
     expect([...result.tagFiles.keys()]).toContain('evidence/manifest.json');
     expect(result.algorithms).toEqual(['sha256']);
+    // What each tag manifest lists, for a profile that requires it to be complete: every tag file but itself.
+    expect([...result.tagManifests.keys()]).toEqual(['tagmanifest-sha256.txt']);
+    const tags = [...result.tagFiles.keys()].filter((p) => p !== 'tagmanifest-sha256.txt').sort();
+    expect([...result.tagManifests.get('tagmanifest-sha256.txt')!].sort()).toEqual(tags);
+  });
+
+  it('reports what a tag manifest lists as it is, a line left out included', async () => {
+    const files = buildBag();
+    const listing = new TextDecoder().decode(files['tagmanifest-sha256.txt']);
+    files['tagmanifest-sha256.txt'] = new TextEncoder().encode(listing.split('\n').filter((l) => !l.endsWith('  bag-info.txt')).join('\n'));
+    const result = await check(files);
+    expect(result.tagManifests.get('tagmanifest-sha256.txt')?.has('bag-info.txt')).toBe(false);
+    expect(result.tagManifests.get('tagmanifest-sha256.txt')?.has('bagit.txt')).toBe(true);
   });
 
   it('reports an absent tag manifest as info only', async () => {

@@ -8,7 +8,7 @@ import { verifyCustodyLog } from '../../src/custody/verify-custody-log.js';
 import { canonicalizeToBytes } from '../../src/encoding/jcs.js';
 import { base64urlEncode, utf8DecodeStrict, utf8Encode } from '../../src/internal/bytes.js';
 import { FINDING_CODES } from '../../src/report/codes.js';
-import { signDetached } from '../../src/sign/sign-detached.js';
+import { jwsSigningInput, signDetached } from '../../src/sign/sign-detached.js';
 import { draft, ITEMS, joinLines, MANIFEST } from './helpers.js';
 import { counterparty, party, signedLog, type Party } from './signed-log.js';
 
@@ -79,6 +79,57 @@ describe('verifyCustodyLog', () => {
     const check = await verify([await lineSignedBy(event, alice, { role: alice.actor.role, typ: 'JWT' })]);
     expect(codes(check)).toEqual(['custody.malformed']);
     expect(check.events[0]!.status).toBe('malformed');
+  });
+
+  // docs/format.md, "Custody log": every member of the protected header is required, in its form. Each variant
+  // differs from the control in one member only, and the signature over it is the actor's own.
+  describe('a protected header that is not a custody-event header is malformed', () => {
+    const header = (): Record<string, unknown> => ({ alg: 'EdDSA', kid: alice.actor.kid, typ: CUSTODY_EVENT_TYP, role: alice.actor.role, sigT: '2026-10-06T07:00:01Z' });
+    async function lineWithHeader(h: Record<string, unknown>): Promise<Uint8Array> {
+      const event = { ...draft('acquired', { actor: alice.actor }), seq: 1, prev: custodyLink(MANIFEST) } as CustodyEvent;
+      const payload = canonicalizeToBytes(event);
+      const protectedB64 = base64urlEncode(canonicalizeToBytes(h));
+      const signature = await alice.signer.sign(jwsSigningInput(protectedB64, payload));
+      return canonicalizeToBytes({ payload: base64urlEncode(payload), protected: protectedB64, signature: base64urlEncode(signature) });
+    }
+    const without = (name: string) => (h: Record<string, unknown>) => {
+      delete h[name];
+    };
+    const set = (name: string, value: unknown) => (h: Record<string, unknown>) => {
+      h[name] = value;
+    };
+
+    it('accepts the control header, with sigT with or without a fraction', async () => {
+      for (const sigT of ['2026-10-06T07:00:01Z', '2026-10-06T07:00:01.250Z']) {
+        const check = await verify([await lineWithHeader({ ...header(), sigT })]);
+        expect(check.findings).toEqual([]);
+        expect(check.events[0]!.status).toBe('valid');
+      }
+    });
+
+    it.each([
+      ['no typ', without('typ')],
+      ['the bundle signature typ', set('typ', 'evidence-bundle-manifest+jws')],
+      ['typ JWT', set('typ', 'JWT')],
+      ['typ in other case', set('typ', 'EVIDENCE-CUSTODY-EVENT+JWS')],
+      ['no kid', without('kid')],
+      ['a kid that is not a thumbprint', set('kid', 'alice-key-1')],
+      ['a kid that is not a string', set('kid', 42)],
+      ['no role', without('role')],
+      ['an empty role', set('role', '')],
+      ['no sigT', without('sigT')],
+      ['a sigT that is not a time', set('sigT', 'yesterday')],
+      ['a sigT with an offset', set('sigT', '2026-10-06T09:00:01+02:00')],
+      ['a sigT without offset', set('sigT', '2026-10-06T07:00:01')],
+      ['an impossible sigT', set('sigT', '2026-02-30T07:00:01Z')],
+      ['a sigT as a number', set('sigT', 1791356401)],
+    ])('%s', async (_name, mutate) => {
+      const h = header();
+      mutate(h);
+      const check = await verify([await lineWithHeader(h)]);
+      expect(codes(check)).toEqual(['custody.malformed']);
+      expect(check.events[0]!.status).toBe('malformed');
+    });
   });
 
   // Security rule: JSON with duplicate keys is rejected, in the line and in the event it carries, even when the

@@ -166,6 +166,20 @@ describe('signDetached and verifyDetached', () => {
     await expect(signDetached(MANIFEST, kms, { role: '' })).rejects.toThrow(TypeError);
   });
 
+  // Verifiers refuse a bundle signature whose kid is not a thumbprint: a KMS signer named by its own key id (an
+  // ARN, a label) must not produce one.
+  it.each(['', 'arn:aws:kms:eu-west-1:111122223333:key/1234', 'ministry-2026', 'x'.repeat(42), `${'x'.repeat(42)}=`, 42])(
+    'refuses a Signer whose kid is not an RFC 7638 thumbprint: %s',
+    async (kid) => {
+      const key = await generateSigningKey('EdDSA');
+      const local = await createJwkSigner(key.privateJwk);
+      const calls: Uint8Array[] = [];
+      const signer = { alg: 'EdDSA', kid, sign: async (input: Uint8Array) => (calls.push(input), local.sign(input)) } as unknown as Signer;
+      await expect(signDetached(MANIFEST, signer, { role: 'packager' })).rejects.toThrow(TypeError);
+      expect(calls).toEqual([]);
+    },
+  );
+
   it('refuses keys that may not sign', async () => {
     const key = await generateSigningKey();
     for (const [jwk, code] of [

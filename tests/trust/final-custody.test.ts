@@ -10,7 +10,10 @@ import { isEvidenceBundleError, type VerificationReport } from '../../src/index.
 import { appendCustodyEvent, verifyBundleDirectory, type CustodyEventInput } from '../../src/node/index.js';
 import { parseTrustPolicy } from '../../src/trust/parse-trust-policy.js';
 import type { TrustPolicy } from '../../src/trust/trust-policy.js';
-import { keyPair, packDemo, tempDir, type KeyPair } from '../helpers/bundle-fixture.js';
+import { custodyTail } from '../../src/custody/custody-tail.js';
+import type { CustodyEvent } from '../../src/custody/custody-event.js';
+import { signCustodyEvent } from '../../src/custody/sign-custody-event.js';
+import { keyPair, packDemo, resealBag, tempDir, type KeyPair } from '../helpers/bundle-fixture.js';
 
 const NOW = new Date('2026-10-10T12:00:00Z');
 // The demo manifest's items, in its order.
@@ -59,14 +62,25 @@ const owner = () => policy({ requireFinalCustody: 'owner' });
 
 type Step = [Officer, { type: string } & Record<string, unknown>];
 /** A copy of the demo bundle with the steps appended as signed custody events, one minute apart. */
-async function withLog(steps: readonly Step[]): Promise<string> {
+async function withLog(steps: readonly Step[], { byHand = false } = {}): Promise<string> {
   const target = join(dir, `copy-${copies++}`);
   await fsp.cp(pristine, target, { recursive: true });
   for (const [i, [who, fields]] of steps.entries()) {
     const input = { actor: who.actor, place: 'Hanoi', purpose: 'mutual legal assistance', time: `2026-10-07T08:${String(i).padStart(2, '0')}:00Z`, items: 'all', ...fields };
-    await appendCustodyEvent(target, input as CustodyEventInput, who.key.signer);
+    if (byHand && i === steps.length - 1) await appendByHand(target, input as CustodyEventInput, who);
+    else await appendCustodyEvent(target, input as CustodyEventInput, who.key.signer);
   }
   return target;
+}
+
+/** What someone with their own key can write without the library's writer, which refuses rule-breaking events. */
+async function appendByHand(target: string, input: CustodyEventInput, who: Officer): Promise<void> {
+  const logPath = join(target, 'evidence/custody.jsonl');
+  const log = new Uint8Array(await fsp.readFile(logPath).catch(() => Buffer.alloc(0)));
+  const { seq, prev } = custodyTail(log, new Uint8Array(await fsp.readFile(join(target, 'evidence/manifest.json'))));
+  const event = { ...input, seq, prev, actor: { ...input.actor, kid: who.key.kid } } as CustodyEvent;
+  await fsp.writeFile(logPath, Buffer.concat([log, await signCustodyEvent(event, who.key.signer)]));
+  await resealBag(target);
 }
 const handover = (from: Officer, recipient: Officer, transferSeq: number): Step[] => [
   [from, { type: 'transferred', counterparty: to(recipient) }],
@@ -149,7 +163,7 @@ describe('policy custody.requireFinalCustody', () => {
 
   it('does not count a receipt that breaks the custody rules', async () => {
     // The transfer is addressed to the French liaison; the Algerian authority records the receipt.
-    const bundle = await withLog([[vn, { type: 'acquired' }], [vn, { type: 'transferred', counterparty: to(fr) }], [dz, { type: 'received', counterparty: to(vn), answers: 2 }]]);
+    const bundle = await withLog([[vn, { type: 'acquired' }], [vn, { type: 'transferred', counterparty: to(fr) }], [dz, { type: 'received', counterparty: to(vn), answers: 2 }]], { byHand: true });
     const report = await verifyBundleDirectory(bundle, { policy: owner(), currentDate: NOW });
     expect(report.outcome).toBe('INVALID');
     expect(codes(report)).toContain('custody.receive.unmatched');

@@ -52,12 +52,15 @@ describe('evaluateSignatures never takes a key from the bundle', () => {
     expect(outcomeOf(findings)).toBe('INDETERMINATE');
   });
 
-  it.each(KINDS)('%s: a jwk header with the attacker\'s key and no kid is untrusted', async (kind) => {
+  // A bundle signature must name its key by kid (docs/format.md, "Signatures"): without one, the jwk hint is not
+  // even looked at.
+  it.each(KINDS)('%s: a jwk header with the attacker\'s key and no kid is refused, never trusted', async (kind) => {
     const policy = policyOf(kind);
     const { kid: _kid, ...withoutKid } = headerOf(attacker, { jwk: attacker.publicJwk });
     const { results, findings } = await evaluate(policy, [await signedWithHeader(attacker, withoutKid)]);
-    expect(results[0]).toMatchObject({ status: 'untrusted', trusted: false });
-    expect(codes(findings)).toEqual(['policy.signer.unknown', 'policy.no-trusted-signature']);
+    expect(results[0]).toMatchObject({ status: 'malformed', trusted: false });
+    expect(results[0]!.authority).toBeUndefined();
+    expect(codes(findings)).toEqual(['signature.header.invalid', 'policy.no-trusted-signature']);
   });
 
   it.each(KINDS)('%s: the attacker\'s jwk under the authority\'s kid is INVALID', async (kind) => {

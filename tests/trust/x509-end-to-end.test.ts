@@ -164,4 +164,28 @@ describe.skipIf(!OPENSSL_AVAILABLE)('evaluateSignatures with openssl certificate
       await stranger.dispose();
     }
   });
+
+  // docs/format.md, "How a signature is judged": the leaf signs documents. Each leaf chains to the policy root
+  // and certifies the signing key; only what it was issued for differs from pki.leaf.
+  it('does not trust a CA certificate or a TLS or time-stamping certificate as a signer, for the manifest or a custody event', async () => {
+    const leaves = await Promise.all([
+      pki.issue({ keyUsage: 'critical,digitalSignature,keyCertSign' }, { issuer: pki.intermediates[0]!, ca: true }),
+      pki.issue({ extendedKeyUsage: 'critical,timeStamping' }),
+      pki.issue({ extendedKeyUsage: 'serverAuth,clientAuth' }),
+    ]);
+    for (const leaf of leaves) {
+      const { results, findings } = await evaluate([await sign(leaf)]);
+      expect(results[0]).toMatchObject({ status: 'untrusted', trusted: false });
+      expect(codes(findings)).toEqual(['policy.certificate.invalid', 'policy.no-trusted-signature']);
+      expect(findings[0]).toMatchObject({ signature: 0, rule: 'vn-ca' });
+
+      const signer = await createJwkSigner(leaf.privateJwk, { x5c: chainOf(leaf) });
+      const event = { seq: 1, prev: custodyLink(CUSTODY_MANIFEST), ...draft('accessed', { actor: actor('Officer', signer.kid) }) } as CustodyEvent;
+      const log = await signCustodyEvent(event, signer);
+      expect(await custodyKeys(parseCustodyLog(log), policy(), new Date())).toEqual([]);
+    }
+    // The control: an end-entity leaf whose extended key usage includes a document purpose.
+    const mail = await pki.issue({ extendedKeyUsage: 'serverAuth,emailProtection' });
+    expect((await evaluate([await sign(mail)])).results[0]).toMatchObject({ status: 'valid', trusted: true });
+  });
 });

@@ -172,4 +172,48 @@ describe.skipIf(!OPENSSL_AVAILABLE)('verifyCertificateChain with openssl certifi
       expect(codes(r)).toEqual(['policy.certificate.invalid']);
     }
   });
+
+  describe('a leaf that signs documents (documentSigner)', () => {
+    const asSigner = (leaf: IssuedCertificate) =>
+      verifyCertificateChain(chainOf(leaf), { anchors: [pki.root.pem], time: now, requiredKeyUsage: ['digitalSignature'], documentSigner: true });
+    // Each purpose set alone: a set that names some other job only is refused, anything else (an agency's OID
+    // included) is accepted.
+    const refused = ['timeStamping', 'critical,timeStamping', 'serverAuth', 'clientAuth', 'serverAuth,clientAuth', 'codeSigning', 'OCSPSigning', 'serverAuth,clientAuth,codeSigning,timeStamping,OCSPSigning'];
+    const accepted = ['emailProtection', 'anyExtendedKeyUsage', 'serverAuth,emailProtection', '1.3.6.1.5.5.7.3.36', 'timeStamping,1.2.3.4.5'];
+    let leaves: Map<string, IssuedCertificate>;
+    let caLeaf: IssuedCertificate;
+    let certSignLeaf: IssuedCertificate;
+    let caWithoutCertSign: IssuedCertificate;
+    beforeAll(async () => {
+      leaves = new Map(await Promise.all([...refused, ...accepted].map(async (eku) => [eku, await pki.issue({ extendedKeyUsage: eku })] as const)));
+      caLeaf = await pki.issue({ keyUsage: 'critical,digitalSignature,keyCertSign,cRLSign' }, { issuer: pki.intermediates[0]!, ca: true });
+      certSignLeaf = await pki.issue({ keyUsage: 'critical,digitalSignature,keyCertSign' });
+      caWithoutCertSign = await pki.issue({ keyUsage: 'critical,digitalSignature' }, { issuer: pki.intermediates[0]!, ca: true });
+    });
+
+    it.each(refused)('refuses a leaf whose extendedKeyUsage is only %s', async (eku) => {
+      const r = await asSigner(leaves.get(eku)!);
+      expect(r.status).toBe('invalid');
+      expect(codes(r)).toEqual(['policy.certificate.invalid']);
+      // The same certificate for another purpose: the document-signing rule alone made the difference.
+      expect((await verifyCertificateChain(chainOf(leaves.get(eku)!), { anchors: [pki.root.pem], time: now })).status).toBe('valid');
+    });
+
+    it.each(accepted)('accepts a leaf whose extendedKeyUsage is %s', async (eku) => {
+      expect((await asSigner(leaves.get(eku)!)).status).toBe('valid');
+    });
+
+    it('accepts a leaf without extendedKeyUsage', async () => {
+      expect((await verifyCertificateChain(pki.x5c, { anchors: [pki.root.pem], time: now, documentSigner: true })).status).toBe('valid');
+    });
+
+    it('refuses a CA certificate as the signing leaf: basicConstraints cA, keyCertSign, or both', async () => {
+      for (const leaf of [caLeaf, certSignLeaf, caWithoutCertSign]) {
+        const r = await asSigner(leaf);
+        expect(r.status).toBe('invalid');
+        expect(codes(r)).toEqual(['policy.certificate.invalid']);
+        expect((await verifyCertificateChain(chainOf(leaf), { anchors: [pki.root.pem], time: now })).status).toBe('valid');
+      }
+    });
+  });
 });

@@ -1,7 +1,62 @@
 import type { FindingDefinition } from '../finding.js';
 
-/** Findings about the bundle's manifest document. */
+/** Findings about the evidence-bundle profile of the bag (`bundle.*`) and the bundle's manifest document. */
 export const BUNDLE_FINDINGS = {
+  'bundle.bag-info.date-mismatch': {
+    severity: 'warning',
+    effect: 'none',
+    summary: 'bag-info.txt\'s Bagging-Date is not the UTC date of the manifest\'s createdAt (a SHOULD: bag-info.txt is not signed, the signed createdAt is what counts).',
+  },
+  'bundle.bag-info.identifier-mismatch': {
+    severity: 'error',
+    effect: 'invalid',
+    summary: 'bag-info.txt\'s External-Identifier is not the manifest\'s bundleId: the bag and the manifest do not belong together.',
+  },
+  'bundle.bag-info.label-missing': {
+    severity: 'error',
+    effect: 'invalid',
+    summary: 'bag-info.txt lacks a label the evidence-bundle profile requires (Bagging-Date, Payload-Oxum, External-Identifier, spelled exactly so), or the file itself is absent.',
+  },
+  'bundle.bag-info.label-repeated': {
+    severity: 'error',
+    effect: 'invalid',
+    summary: 'bag-info.txt gives a required label (Bagging-Date, Payload-Oxum, External-Identifier) more than once, so its value is ambiguous.',
+  },
+  'bundle.bag-info.value-malformed': {
+    severity: 'error',
+    effect: 'invalid',
+    summary: 'A required bag-info.txt value has the wrong form: Bagging-Date is not an RFC 3339 full-date, or Payload-Oxum is not "<octets>.<streams>".',
+  },
+  'bundle.bag.repaired': {
+    severity: 'error',
+    effect: 'invalid',
+    summary: 'The bag holds something BagIt tolerates by repairing it, with a warning (a "./" path prefix, md5sum\'s "*" marker, a bare "%", a bag-info label with surrounding white space, a byte-order mark in a tag file): a reader of evidence repairs nothing, so the bundle is not accepted.',
+  },
+  'bundle.declaration.not-profile': {
+    severity: 'error',
+    effect: 'invalid',
+    summary: 'bagit.txt is not exactly "BagIt-Version: 1.0" and "Tag-File-Character-Encoding: UTF-8" with LF line ends, as an evidence bundle requires.',
+  },
+  'bundle.path.not-portable': {
+    severity: 'warning',
+    effect: 'none',
+    summary: 'A path cannot be created on Windows (a device name such as CON or COM1, a segment ending in a dot or space, or one of <>:"|?*): the bytes are intact, but the bundle cannot be extracted there.',
+  },
+  'bundle.payload-manifest.missing': {
+    severity: 'error',
+    effect: 'invalid',
+    summary: 'The bag has no manifest-sha256.txt: an evidence bundle always lists its payload with SHA-256.',
+  },
+  'bundle.tag-manifest.incomplete': {
+    severity: 'error',
+    effect: 'invalid',
+    summary: 'A tag manifest does not list a tag file of the bag: every tag manifest must cover every tag file except the tag manifests.',
+  },
+  'bundle.tag-manifest.missing': {
+    severity: 'error',
+    effect: 'invalid',
+    summary: 'The bag lacks a tag manifest the profile requires: tagmanifest-sha256.txt, and one tagmanifest-<alg>.txt for each payload manifest-<alg>.txt.',
+  },
   'manifest.missing': {
     severity: 'error',
     effect: 'invalid',

@@ -17,6 +17,11 @@ export const SIGNATURE_FINDINGS = {
     effect: 'invalid',
     summary: 'The protected header lists in `crit` an extension the verifier does not understand (RFC 7515 section 4.1.11), or `crit` is malformed.',
   },
+  'signature.header.invalid': {
+    severity: 'error',
+    effect: 'invalid',
+    summary: 'The protected header lacks a member an evidence-bundle signature requires, or one has the wrong form: `typ` other than `evidence-bundle-manifest+jws`, `kid` not an RFC 7638 thumbprint, no `role`, `sigT` not an RFC 3339 UTC time.',
+  },
   'signature.header.key-hint-mismatch': {
     severity: 'error',
     effect: 'invalid',
