@@ -8,6 +8,7 @@ import { parseBagDeclaration } from './bag-declaration.js';
 import { parseBagInfo } from './bag-info.js';
 import type { BagEntry, BagFileDigests, BagSource, BagValidation } from './bag-source.js';
 import { readBounded } from './read-bounded.js';
+import { sourceFindings } from './source-findings.js';
 import { isLegacyVersion } from './entry-path.js';
 import { type FetchEntry, parseFetchFile } from './fetch-file.js';
 import { compareCodePoints, type ManifestEntry, parseManifest } from './manifest.js';
@@ -90,6 +91,9 @@ export async function validateBag(source: BagSource, options: ValidateBagOptions
     hashed += bytes;
     options.onProgress?.(hashed);
   };
+
+  // 0. What the source knows about its own container and cannot list (a commit journal it hides, say).
+  findings.push(...(await sourceFindings(source)));
 
   // 1. Every entry, before anything is read: a bag that is too large is refused without hashing anything.
   const entries: BagEntry[] = [];

@@ -6,7 +6,7 @@ import type { Signer } from '../sign/signer.js';
 import { readTagFileForUpdate } from './read-tag-file-for-update.js';
 import { verifyBundle } from '../verify/verify-bundle.js';
 import { nodeBackend } from './digest-backend.js';
-import { openBundleDirectory } from './open-bundle-directory.js';
+import { openBundleDirectoryForUpdate } from './open-bundle-directory.js';
 import { updateTagFiles } from './update-tag-files.js';
 
 /**
@@ -14,14 +14,16 @@ import { updateTagFiles } from './update-tag-files.js';
  * the canonical manifest bytes, appends the signature to `evidence/signatures.json` and updates the tag
  * manifests atomically. Earlier signatures are kept byte for byte.
  * @returns the index of the new signature.
- * @throws EvidenceBundleError `ERR_VERIFY_INVALID` when the bundle is damaged, `ERR_LIMIT_EXCEEDED`,
+ * @throws EvidenceBundleError `ERR_BAG_INVALID` when a commit journal or another file of the update protocol in
+ *   the bundle is refused (docs/format.md, "Atomic updates"; nothing is changed), `ERR_VERIFY_INVALID` when the
+ *   bundle is damaged, `ERR_LIMIT_EXCEEDED`,
  *   `ERR_SOURCE_NOT_FOUND`, `ERR_IO`
  */
 export async function signBundleDirectory(
   dir: string,
   options: { signer: Signer; role: string; header?: Record<string, unknown> },
 ): Promise<{ index: number }> {
-  const source = await openBundleDirectory(dir);
+  const source = await openBundleDirectoryForUpdate(dir);
   const report = await verifyBundle(source, { backend: nodeBackend });
   if (report.outcome === 'INVALID') {
     const first = report.findings.find((f) => f.severity === 'error');

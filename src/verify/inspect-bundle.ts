@@ -1,4 +1,5 @@
 import type { BagSource } from '../bagit/bag-source.js';
+import { sourceFindings } from '../bagit/source-findings.js';
 import { CUSTODY_FILE, LIMITS, MANIFEST_FILE, SIGNATURES_FILE } from '../bundle/layout.js';
 import { verifyCustodyLog, type CustodyEventResult } from '../custody/verify-custody-log.js';
 import { parseCanonicalJson } from '../encoding/strict-json.js';
@@ -28,7 +29,8 @@ export interface BundleInspection {
  * verified: the result says what the bundle claims, and the caller must not treat it as proven.
  */
 export async function inspectBundle(source: BagSource, options: { trustedKeys?: readonly JsonWebKey[] } = {}): Promise<BundleInspection> {
-  const findings: Finding[] = [];
+  // A bad commit journal and the like: shown, since the files below are then read as they were before it.
+  const findings: Finding[] = await sourceFindings(source);
   // What cannot be read is not shown; `evb verify` says why.
   const read = (path: string, limit: number) => readTagFile(source, path, limit).catch(() => undefined);
   let manifest: Manifest | undefined;
