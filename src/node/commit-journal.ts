@@ -96,7 +96,7 @@ async function readJournal(root: string): Promise<string[] | string | undefined>
   const path = join(root, COMMIT_JOURNAL);
   let bytes: Uint8Array | 'too-large';
   try {
-    bytes = await readRegularFile(path, JOURNAL_MAX_BYTES, COMMIT_JOURNAL);
+    bytes = await readRegularFile(path, JOURNAL_MAX_BYTES, { name: COMMIT_JOURNAL });
   } catch (error) {
     if (isEvidenceBundleError(error, 'ERR_SOURCE_NOT_FOUND')) return undefined;
     if (isEvidenceBundleError(error, 'ERR_SOURCE_NOT_REGULAR_FILE')) {

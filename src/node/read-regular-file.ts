@@ -7,14 +7,26 @@ import { openRegularFile } from './open-regular-file.js';
  * blocking ({@link openRegularFile}), its size judged on the open descriptor before anything is read, and never
  * more than `limit + 1` bytes read, even from a file that grows meanwhile. The one way the library reads a
  * protocol file (the commit journal) and the way `evb` reads its own small inputs.
- * @param name how errors name the file, when not `path` itself.
+ * @param options.name how errors name the file, when not `path` itself.
+ * @param options.followLinks follow a final symbolic link: only for a file the user names (`evb`'s trust policy
+ *   or key), never for a file of a bundle.
  * @returns the bytes, or `'too-large'` when the file is longer than `limit` (then nothing, or only `limit + 1`
  *   bytes, was read).
  * @throws EvidenceBundleError `ERR_SOURCE_NOT_FOUND`, `ERR_SOURCE_NOT_REGULAR_FILE` (a link, directory, FIFO,
  *   socket or device), `ERR_IO`
+ * @throws RangeError for a negative or NaN `limit`
+ * @example
+ * const bytes = await readRegularFile('policy.json', 16 * 1024 * 1024, { followLinks: true });
+ * if (bytes === 'too-large') throw new Error('policy.json is too large');
  */
-export async function readRegularFile(path: string | Buffer, limit: number, name = String(path)): Promise<Uint8Array | 'too-large'> {
-  const { handle, stat } = await openRegularFile(path, name);
+export async function readRegularFile(
+  path: string | Buffer,
+  limit: number,
+  options: { name?: string; followLinks?: boolean } = {},
+): Promise<Uint8Array | 'too-large'> {
+  if (!(limit >= 0)) throw new RangeError('limit must be a non-negative number');
+  const name = options.name ?? String(path);
+  const { handle, stat } = await openRegularFile(path, name, { followLinks: options.followLinks === true });
   try {
     if (stat.size > limit) return 'too-large';
     return await readUpTo(handle, limit, stat.size, name);

@@ -17,6 +17,13 @@ import type { TrustPolicy } from '../trust/trust-policy.js';
 import { trustPolicyFromKeys } from '../trust/trust-policy-from-keys.js';
 import { decideOutcome } from './outcome.js';
 import { readTagFile } from './read-tag-file.js';
+
+// The bundle's own tag files, hashed by the bag check within the limits they are read with.
+const BUNDLE_FILE_LIMITS: ReadonlyMap<string, number> = new Map([
+  [MANIFEST_FILE, LIMITS.manifestBytes],
+  [SIGNATURES_FILE, LIMITS.signatureFileBytes],
+  [CUSTODY_FILE, LIMITS.custodyBytes],
+]);
 import type { BundleIdentity, ItemResult, SignatureResult, VerificationReport } from './report-schema.js';
 
 /** What the receiver brings to a verification: its trust material and its clock. */
@@ -64,11 +71,14 @@ export async function verifyBundle(source: BagSource, options: VerifyOptions = {
     const early = readManifest(source, manifestFindings);
     early.catch(() => undefined);
     const bag = await validateBag(source, {
+      tagFileLimits: BUNDLE_FILE_LIMITS,
       ...(options.backend ? { backend: options.backend } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
     findings.push(...bag.findings);
-    const present = new Set(bag.tagFiles.keys());
+    // A tag file the bag check refused by its size is there all the same: its own reader reports what it is.
+    const refused = bag.findings.flatMap((f) => (f.code === 'bag.tagfile.too-large' && f.path !== undefined ? [f.path] : []));
+    const present = new Set([...bag.tagFiles.keys(), ...refused]);
     let manifestRead = await early;
     if (present.has(MANIFEST_FILE)) {
       findings.push(...manifestFindings);

@@ -47,7 +47,7 @@ export const BAG_FINDINGS = {
   'bag.tagfile.too-large': {
     severity: 'error',
     effect: 'invalid',
-    summary: 'A tag file the validator must parse is larger than the configured limit.',
+    summary: 'A tag file is larger than the limit the validator reads it with (judged by its size before reading); it was not read.',
   },
   'bag.tagfile.missing': {
     severity: 'error',
