@@ -1,6 +1,6 @@
 import type { BagSource, BagValidation } from '../bagit/bag-source.js';
 import { validateBag } from '../bagit/validate-bag.js';
-import { CUSTODY_FILE, LIMITS, MANIFEST_FILE, PAYLOAD_DIR, payloadPath, SIGNATURES_FILE } from '../bundle/layout.js';
+import { BUNDLE_FILE_LIMITS, CUSTODY_FILE, LIMITS, MANIFEST_FILE, PAYLOAD_DIR, payloadPath, SIGNATURES_FILE } from '../bundle/layout.js';
 import { parseCustodyLog } from '../custody/parse-custody-log.js';
 import { verifyCustodyLog } from '../custody/verify-custody-log.js';
 import type { DigestBackend } from '../digest/algorithms.js';
@@ -17,13 +17,6 @@ import type { TrustPolicy } from '../trust/trust-policy.js';
 import { trustPolicyFromKeys } from '../trust/trust-policy-from-keys.js';
 import { decideOutcome } from './outcome.js';
 import { readTagFile } from './read-tag-file.js';
-
-// The bundle's own tag files, hashed by the bag check within the limits they are read with.
-const BUNDLE_FILE_LIMITS: ReadonlyMap<string, number> = new Map([
-  [MANIFEST_FILE, LIMITS.manifestBytes],
-  [SIGNATURES_FILE, LIMITS.signatureFileBytes],
-  [CUSTODY_FILE, LIMITS.custodyBytes],
-]);
 import type { BundleIdentity, ItemResult, SignatureResult, VerificationReport } from './report-schema.js';
 
 /** What the receiver brings to a verification: its trust material and its clock. */

@@ -366,3 +366,55 @@ describe('a good journal and what borders on it', () => {
     await expect(fsp.lstat(join(b, `${SIGNATURES}.evb-new`))).rejects.toThrow();
   });
 });
+
+describe('a tag file that is a FIFO, a link to an endless device or a huge sparse file', () => {
+  const KINDS = {
+    'a FIFO with no writer': { finding: 'bag.entry.special', make: async (path: string) => mkfifo(path), fifo: true },
+    'a symbolic link to /dev/zero': { finding: 'bag.entry.symlink', make: (path: string) => fsp.symlink('/dev/zero', path), fifo: false },
+    'a symbolic link to /dev/urandom': { finding: 'bag.entry.symlink', make: (path: string) => fsp.symlink('/dev/urandom', path), fifo: false },
+    'a sparse file of 100 GB': {
+      finding: 'bag.tagfile.too-large',
+      make: async (path: string) => {
+        await fsp.writeFile(path, '');
+        await fsp.truncate(path, 100 * GIB);
+      },
+      fifo: false,
+    },
+  } as const;
+  // Tag manifests are left out of the writers' part: a writer replaces them without reading them.
+  const PATHS = [
+    { path: 'evidence/manifest.json', writers: true },
+    { path: SIGNATURES, writers: true },
+    { path: 'evidence/custody.jsonl', writers: true },
+    { path: 'bag-info.txt', writers: true },
+    { path: 'evidence/notes.txt', writers: true },
+    { path: 'tagmanifest-sha256.txt', writers: false },
+  ];
+  const cases = PATHS.flatMap((p) => Object.entries(KINDS).map(([kind, k]) => [`${p.path} as ${kind}`, p, k] as const));
+
+  it.each(cases)('%s: readers end with a finding, writers refuse, nothing changes', async (_name, { path, writers }, kind) => {
+    if (kind.fifo && !fifoWorks) return;
+    const b = await copyOfBase();
+    await fsp.rm(join(b, path), { force: true });
+    await kind.make(join(b, path));
+    const before = await snapshot(b);
+    const TIMEOUT = 30_000;
+
+    const report = await verifyBundleDirectory(b, { trustedKeys: [packager.publicJwk] });
+    expect(report.outcome).toBe('INVALID');
+    expect(report.findings).toContainEqual(expect.objectContaining({ code: kind.finding, path }));
+    expect((await evbWithin(TIMEOUT, 'verify', b, '--trust', keyFile)).code).toBe(1);
+    expect((await evbWithin(TIMEOUT, 'check', b)).code).toBe(1);
+    expect((await evbWithin(TIMEOUT, 'inspect', b, '--json')).code).toBe(path === 'evidence/manifest.json' ? 1 : 0);
+    // The log alone is judged: only a hostile log, or a manifest it cannot link to, fails it.
+    const logFails = path === 'evidence/custody.jsonl' || path === 'evidence/manifest.json';
+    expect((await evbWithin(TIMEOUT, 'custody', 'log', b, '--json')).code === 0).toBe(!logFails);
+
+    if (writers) {
+      const refused = (e: unknown) => isEvidenceBundleError(e);
+      await expect(signBundleDirectory(b, { signer: packager.signer, role: 'certifier' })).rejects.toSatisfy(refused);
+      await expect(appendCustodyEvent(b, { type: 'accessed', actor, items: ['chat-export'], place: 'Lyon', purpose: 'review' }, packager.signer)).rejects.toSatisfy(refused);
+      expect(await snapshot(b)).toEqual(before);
+    }
+  }, 120_000);
+});
