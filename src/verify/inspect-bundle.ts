@@ -21,6 +21,7 @@ export interface BundleInspection {
    * `untrusted` unless broken). `problems` counts the findings; `evb verify` names them.
    */
   custody?: { events: CustodyEventResult[]; custodians: Record<string, string>; problems: number };
+  /** Problems of the manifest against its schema, and those the source reports about itself (a bad commit journal). */
   findings: Finding[];
 }
 
