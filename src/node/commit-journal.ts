@@ -50,7 +50,8 @@ export interface CommitState {
  * without blocking, its size judged on the descriptor before reading (at most {@link JOURNAL_MAX_BYTES}), and
  * parsed strictly: exactly `{"files": [...]}`, a non-empty list of distinct replaceable tag files. Every other
  * protocol file must be a regular file. Never reads a file a link points to, never renames or removes anything.
- * Directories that cannot be listed are passed over here: listing the bag reports them.
+ * Directories that cannot be listed are passed over here: listing the bag reports them. Never throws for what
+ * the directory holds: every problem is in `problems`.
  */
 export async function readCommitState(root: string): Promise<CommitState> {
   const problems: CommitProblem[] = [];
