@@ -64,8 +64,9 @@ export async function readCommitState(root: string): Promise<CommitState> {
   for (const name of committed ?? []) {
     const parent = await firstParentNotDirectory(root, name);
     if (parent !== undefined) {
+      // The journal is refused as a whole: one finding, for the first such name.
       problems.unshift({ ...journalProblem(`names ${JSON.stringify(name)} through ${parent}, which is not a directory`), error: 'ERR_PATH_UNSAFE' });
-      continue;
+      break;
     }
     const stat = await fsp.lstat(join(root, name + PENDING_SUFFIX)).catch(() => undefined);
     // A pending version that is not a regular file is reported by the walk and never read.
