@@ -62,7 +62,8 @@ export type { JwsSignature, SignatureFile } from './sign/signature-file.js';
 // BagIt containers
 export { validateBag, BAG_LIMITS } from './bagit/validate-bag.js';
 export type { ValidateBagOptions } from './bagit/validate-bag.js';
-export type { BagSource, BagEntry, BagValidation, BagFileDigests } from './bagit/bag-source.js';
+export { sourceFindings } from './bagit/source-findings.js';
+export type { BagSource, BagEntry, BagValidation, BagFileDigests, BagReadOptions, BagSourceProblem } from './bagit/bag-source.js';
 export { createTagFiles, buildTagManifests } from './bundle/create-tag-files.js';
 export type { CreateTagFilesOptions, PayloadFile, BagInfoFields } from './bundle/create-tag-files.js';
 

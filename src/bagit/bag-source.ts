@@ -1,4 +1,5 @@
 import type { DigestAlgorithm, DigestSet } from '../digest/algorithms.js';
+import type { FindingCode } from '../report/codes.js';
 import type { Finding } from '../report/finding-type.js';
 
 /** One entry below the root of a bag, as a {@link BagSource} lists it. */
@@ -10,6 +11,26 @@ export interface BagEntry {
   size: number;
 }
 
+/** Options of {@link BagSource.read}. */
+export interface BagReadOptions {
+  /**
+   * The caller reads the file whole and wants at most this many bytes (a tag file). A source should refuse a
+   * longer file before reading it, by throwing EvidenceBundleError `ERR_LIMIT_EXCEEDED`, and need not yield more
+   * than `maxBytes + 1` bytes of a file that grows while it is read. A source that ignores it is still safe: the
+   * caller counts what it gets.
+   */
+  maxBytes?: number;
+}
+
+/** Something wrong with a source's own container that its listing cannot show, for the validator to report. */
+export interface BagSourceProblem {
+  /** A finding code of the report tables (docs/format.md, "Finding codes"). */
+  code: FindingCode;
+  /** The bag path of the file at fault. */
+  path: string;
+  message: string;
+}
+
 /**
  * Where the bytes of a bag come from: a directory (`openDirectorySource` in `evidence-bundle/node`), a ZIP,
  * memory, a browser `FileSystemDirectoryHandle`. The validator trusts nothing a source reports.
@@ -18,9 +39,16 @@ export interface BagSource {
   /** Every entry below the bag root (recursively), relative paths with '/' separators. Must not follow symlinks. */
   list(): AsyncIterable<BagEntry>;
   /** Bytes of one regular file, in chunks. */
-  read(path: string): AsyncIterable<Uint8Array>;
+  read(path: string, options?: BagReadOptions): AsyncIterable<Uint8Array>;
   /** Optional fast path (a Node worker pool): digests of one file for several algorithms in one pass. */
   digest?(path: string, algorithms: readonly DigestAlgorithm[]): Promise<{ digests: DigestSet; size: number }>;
+  /**
+   * Optional: problems the source found in its own container that `list` cannot show, such as the files a
+   * container's update protocol hides from the bag (a bundle directory's commit journal, docs/format.md "Atomic
+   * updates"). The validator asks once, before listing, and reports each as a finding with its code's own
+   * severity; a code outside the finding tables, or a call that fails, is reported as `bag.entry.unreadable`.
+   */
+  problems?(): Promise<readonly BagSourceProblem[]>;
 }
 
 /** Size and digests of one file of a validated bag. */

@@ -8,6 +8,7 @@ import { parseBagDeclaration } from './bag-declaration.js';
 import { parseBagInfo } from './bag-info.js';
 import type { BagEntry, BagFileDigests, BagSource, BagValidation } from './bag-source.js';
 import { readBounded } from './read-bounded.js';
+import { sourceFindings } from './source-findings.js';
 import { isLegacyVersion } from './entry-path.js';
 import { type FetchEntry, parseFetchFile } from './fetch-file.js';
 import { compareCodePoints, type ManifestEntry, parseManifest } from './manifest.js';
@@ -28,8 +29,16 @@ export const BAG_LIMITS = {
 export interface ValidateBagOptions {
   /** Most entries (files and directories) accepted before validation stops; {@link BAG_LIMITS} by default. */
   maxEntries?: number;
-  /** Largest tag file the validator parses (bagit.txt, bag-info.txt, manifests, fetch.txt); 64 MiB by default. */
+  /**
+   * Largest tag file the validator reads: parsed (bagit.txt, bag-info.txt, manifests, fetch.txt) or only hashed;
+   * 64 MiB by default. Judged by size before reading: a larger file is `bag.tagfile.too-large` and never read.
+   */
   maxTagFileBytes?: number;
+  /**
+   * Other limits for tag files the validator only hashes, by bag path: a bundle's manifest may be larger than
+   * `maxTagFileBytes`, its signature file is smaller.
+   */
+  tagFileLimits?: ReadonlyMap<string, number>;
   /** Hash implementation for registry algorithms when the source has no `digest`; @noble/hashes by default. */
   backend?: DigestBackend;
   /** Called as bytes are hashed, with the total hashed so far. */
@@ -91,6 +100,9 @@ export async function validateBag(source: BagSource, options: ValidateBagOptions
     hashed += bytes;
     options.onProgress?.(hashed);
   };
+
+  // 0. What the source knows about its own container and cannot list (a commit journal it hides, say).
+  findings.push(...(await sourceFindings(source)));
 
   // 1. Every entry, before anything is read: a bag that is too large is refused without hashing anything.
   const entries: BagEntry[] = [];
@@ -281,6 +293,14 @@ export async function validateBag(source: BagSource, options: ValidateBagOptions
     ...tagFiles.filter((f) => !computed.has(f.path)).map((f): [string, BagAlgorithmName[]] => [f.path, tagAlgorithms]),
   ];
   const unreadable = new Set(findings.filter((f) => f.code === 'bag.entry.unreadable' || f.code === 'bag.tagfile.too-large').map((f) => f.path));
+  // A tag file is refused by its listed size before anything reads it (a sparse file of 100 GB costs nothing).
+  for (const file of tagFiles) {
+    const limit = options.tagFileLimits?.get(file.path) ?? maxTagFileBytes;
+    if (!computed.has(file.path) && !unreadable.has(file.path) && file.size > limit) {
+      findings.push(makeFinding('bag.tagfile.too-large', `${file.path} is larger than ${limit} bytes`, { path: file.path }));
+      unreadable.add(file.path);
+    }
+  }
   await eachLimit(
     jobs.filter(([path]) => !unreadable.has(path)),
     concurrency,

@@ -22,6 +22,16 @@ export const LIMITS = {
   items: 1_000_000,
 } as const;
 
+/**
+ * The size limit of each of the bundle's own tag files, by bag path, for whoever reads or hashes it whole (the
+ * bag check, writers rehashing tag files); every other tag file has the bag check's `BAG_LIMITS.tagFileBytes`.
+ */
+export const BUNDLE_FILE_LIMITS: ReadonlyMap<string, number> = new Map([
+  [MANIFEST_FILE, LIMITS.manifestBytes],
+  [SIGNATURES_FILE, LIMITS.signatureFileBytes],
+  [CUSTODY_FILE, LIMITS.custodyBytes],
+]);
+
 /** Bag path of an item's bytes: items name paths relative to `data/`. */
 export function payloadPath(itemPath: string): string {
   return `${PAYLOAD_DIR}/${itemPath}`;

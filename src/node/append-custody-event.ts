@@ -9,7 +9,7 @@ import { EvidenceBundleError } from '../errors.js';
 import { concatBytes } from '../internal/bytes.js';
 import type { Signer } from '../sign/signer.js';
 import { readTagFileForUpdate } from './read-tag-file-for-update.js';
-import { openBundleDirectory } from './open-bundle-directory.js';
+import { openBundleDirectoryForUpdate } from './open-bundle-directory.js';
 import { updateTagFiles } from './update-tag-files.js';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -38,14 +38,14 @@ export type CustodyEventInput = DistributiveOmit<CustodyEvent, 'seq' | 'prev' | 
  *   message, the findings in `cause`), `ERR_CUSTODY_INVALID` (bad event fields, unreadable last event),
  *   `ERR_MANIFEST_INVALID` (the manifest is not a JSON object with an items array), `ERR_SIGNER_OUTPUT`,
  *   `ERR_X509_KEY_MISMATCH`, `ERR_X509_CHAIN_INVALID`,
- *   `ERR_LIMIT_EXCEEDED` (the log is full, the manifest too large), `ERR_BAG_INVALID` (no manifest, or the manifest or log is not a regular file), `ERR_JWS_KEY_MISMATCH`,
+ *   `ERR_LIMIT_EXCEEDED` (the log is full, the manifest too large), `ERR_BAG_INVALID` (no manifest, the manifest or log is not a regular file, or a commit journal or another file of the update protocol is refused: nothing is changed), `ERR_JWS_KEY_MISMATCH`,
  *   `ERR_SOURCE_NOT_FOUND`, `ERR_IO`
  * @example
  * await appendCustodyEvent('case-42', { type: 'accessed', actor, items: ['disk'], place: 'Lyon lab',
  *   purpose: 'verify the image before analysis' }, signer);
  */
 export async function appendCustodyEvent(dir: string, input: CustodyEventInput, signer: Signer): Promise<{ seq: number }> {
-  const source = await openBundleDirectory(dir);
+  const source = await openBundleDirectoryForUpdate(dir);
   const manifestBytes = await readTagFileForUpdate(source, MANIFEST_FILE, LIMITS.manifestBytes);
   if (manifestBytes === undefined) throw new EvidenceBundleError('ERR_BAG_INVALID', `${MANIFEST_FILE} is missing`);
   const old = (await readTagFileForUpdate(source, CUSTODY_FILE, LIMITS.custodyBytes)) ?? new Uint8Array(0);

@@ -32,7 +32,8 @@ const SLASH = Buffer.from('/');
  * crashing or silently renaming.
  * @throws RangeError for a bad `chunkSize`. Iterating `list` throws EvidenceBundleError `ERR_SOURCE_NOT_FOUND`
  *   or `ERR_IO`; `read` and `digest` throw `ERR_PATH_UNSAFE` for a path that leaves the root,
- *   `ERR_SOURCE_NOT_FOUND`, `ERR_SOURCE_NOT_REGULAR_FILE`, `ERR_IO`.
+ *   `ERR_SOURCE_NOT_FOUND`, `ERR_SOURCE_NOT_REGULAR_FILE`, `ERR_IO`; `read` with `maxBytes` throws
+ *   `ERR_LIMIT_EXCEEDED` for a longer file before reading it, and stops one byte past `maxBytes`.
  * @example
  * const bag = await validateBag(openDirectorySource('case-42'));
  */
@@ -47,7 +48,7 @@ export function openDirectorySource(root: string, options: DirectorySourceOption
   const resolve = (path: string) => resolveInside(rootBytes, path, checked);
   const source: BagSource = {
     list: () => listTree(rootBytes),
-    read: (path) => readFile(resolve, path, chunkSize),
+    read: (path, readOptions) => readFile(resolve, path, chunkSize, readOptions?.maxBytes),
   };
   const given = options.digest;
   // A digest takes a string name, which cannot carry the raw bytes of a name that is not UTF-8 (listed with lone
@@ -169,22 +170,34 @@ async function resolveInside(root: Buffer, path: string, checked: Set<string>): 
   return full;
 }
 
-async function* readFile(resolve: (path: string) => Promise<Buffer>, path: string, chunkSize: number): AsyncGenerator<Uint8Array> {
+async function* readFile(
+  resolve: (path: string) => Promise<Buffer>,
+  path: string,
+  chunkSize: number,
+  maxBytes: number | undefined,
+): AsyncGenerator<Uint8Array> {
   // openRegularFile refuses a symbolic link or a FIFO swapped in after listing.
   const { handle, stat } = await openRegularFile(await resolve(path), path);
   try {
-    // Small files get small buffers; a file that grows after the stat is still read to its end.
-    const size = Math.max(1, Math.min(chunkSize, stat.size));
-    for (;;) {
+    // Judged on the descriptor before reading: a sparse file of 100 GB costs nothing to refuse.
+    if (maxBytes !== undefined && stat.size > maxBytes) {
+      throw new EvidenceBundleError('ERR_LIMIT_EXCEEDED', `${path} is larger than ${maxBytes} bytes`);
+    }
+    // Small files get small buffers; a file that grows after the stat is still read to its end, or to one byte
+    // past maxBytes, which tells the caller it grew past its limit.
+    let left = maxBytes !== undefined ? maxBytes + 1 : Number.POSITIVE_INFINITY;
+    const size = Math.max(1, Math.min(chunkSize, stat.size, left));
+    while (left > 0) {
       // A fresh buffer per chunk: the consumer may keep it while the next one is read.
       const buffer = new Uint8Array(size);
       let bytesRead;
       try {
-        ({ bytesRead } = await handle.read(buffer, 0, size, null));
+        ({ bytesRead } = await handle.read(buffer, 0, Math.min(size, left), null));
       } catch (cause) {
         throw ioError(cause, path);
       }
       if (bytesRead === 0) return;
+      left -= bytesRead;
       yield bytesRead === size ? buffer : buffer.subarray(0, bytesRead);
     }
   } finally {

@@ -22,3 +22,4 @@ export type { TimestampBundleOptions } from './timestamp-bundle-directory.js';
 export { openDirectorySource } from './directory-source.js';
 export type { DirectorySourceOptions } from './directory-source.js';
 export { ioError } from './io-error.js';
+export { readRegularFile } from './read-regular-file.js';

@@ -2,18 +2,39 @@ import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import type { BagEntry, BagSource } from '../bagit/bag-source.js';
 import { EvidenceBundleError } from '../errors.js';
-import { COMMIT_JOURNAL, PENDING_SUFFIX, readCommitJournal } from './commit-tag-files.js';
+import { type CommitState, isProtocolFile, PENDING_SUFFIX, readCommitState } from './commit-journal.js';
+import { assertNoCommitProblem } from './commit-tag-files.js';
 import type { DigestPool } from './digest-pool.js';
 import { openDirectorySource } from './directory-source.js';
 
 /**
  * Opens a bundle directory for reading (verification, inspection). Reading never writes: when a tag-file
  * update was interrupted after its commit point, the reader sees the committed new versions; before it, the
- * old ones (docs/format.md, "Atomic updates"). The protocol's own files are hidden from the bag.
+ * old ones (docs/format.md, "Atomic updates"). The protocol's own files are hidden from the bag; a journal that
+ * is not one the protocol writes, or a protocol file that is not a regular file, is never acted on (the reader
+ * sees the old versions) and is handed to the validator through the source's `problems`
+ * (`bag.journal.invalid`, `bag.journal.special-file`), which makes the bundle invalid.
  * @throws EvidenceBundleError `ERR_SOURCE_NOT_FOUND` when the directory does not exist, `ERR_BAG_INVALID` when
  *   it is not a directory.
  */
 export async function openBundleDirectory(dir: string, options: { pool?: DigestPool } = {}): Promise<BagSource> {
+  return (await open(dir, options)).source;
+}
+
+/**
+ * {@link openBundleDirectory} for a writer (sign, custody append, timestamp): refuses, before anything is read
+ * or written, a bundle whose commit-protocol files its readers report, so that writers and `verify` apply one
+ * rule.
+ * @throws EvidenceBundleError `ERR_BAG_INVALID` (or `ERR_PATH_UNSAFE` for a journal naming a file behind a
+ *   link), and what {@link openBundleDirectory} throws
+ */
+export async function openBundleDirectoryForUpdate(dir: string): Promise<BagSource> {
+  const { source, state } = await open(dir, {});
+  assertNoCommitProblem(state);
+  return source;
+}
+
+async function open(dir: string, options: { pool?: DigestPool }): Promise<{ source: BagSource; state: CommitState }> {
   let stat;
   try {
     stat = await fsp.stat(dir);
@@ -23,25 +44,13 @@ export async function openBundleDirectory(dir: string, options: { pool?: DigestP
   if (!stat.isDirectory()) throw new EvidenceBundleError('ERR_BAG_INVALID', `${dir} is not a bundle directory`);
   const pool = options.pool;
   const base = openDirectorySource(dir, pool ? { digest: (path, algorithms) => pool.digestFile(join(dir, path), algorithms) } : {});
-  // Committed tag files whose new version has not been renamed into place yet (an interrupted update).
-  const pending = new Set<string>();
-  let committed: string[] = [];
-  try {
-    committed = (await readCommitJournal(dir)) ?? [];
-  } catch {
-    // A journal that cannot be read was never completed as a commit: its pending files are ignored.
-  }
-  for (const name of committed) {
-    const st = await fsp.lstat(join(dir, name + PENDING_SUFFIX)).catch(() => undefined);
-    if (st?.isFile()) pending.add(name);
-  }
-  return withCommitView(base, pending);
+  const state = await readCommitState(dir);
+  return { source: withCommitView(base, state), state };
 }
 
 /** Hides the update protocol's files and resolves committed-but-unrenamed tag files to their new versions. */
-function withCommitView(base: BagSource, pending: ReadonlySet<string>): BagSource {
-  const isProtocolFile = (path: string): boolean =>
-    !path.startsWith('data/') && (path === COMMIT_JOURNAL || path === `${COMMIT_JOURNAL}.tmp` || path.endsWith(PENDING_SUFFIX));
+function withCommitView(base: BagSource, state: CommitState): BagSource {
+  const { pending } = state;
   const resolvePath = (path: string): string => (pending.has(path) ? path + PENDING_SUFFIX : path);
   const view: BagSource = {
     async *list() {
@@ -49,7 +58,7 @@ function withCommitView(base: BagSource, pending: ReadonlySet<string>): BagSourc
       const newVersions = new Map<string, BagEntry>();
       for await (const entry of base.list()) {
         if (!isProtocolFile(entry.path)) entries.push(entry);
-        else if (entry.path.endsWith(PENDING_SUFFIX) && pending.has(entry.path.slice(0, -PENDING_SUFFIX.length))) {
+        else if (entry.kind === 'file' && entry.path.endsWith(PENDING_SUFFIX) && pending.has(entry.path.slice(0, -PENDING_SUFFIX.length))) {
           newVersions.set(entry.path.slice(0, -PENDING_SUFFIX.length), entry);
         }
       }
@@ -61,7 +70,8 @@ function withCommitView(base: BagSource, pending: ReadonlySet<string>): BagSourc
       // A committed file that did not exist before (a first signature, say) appears under its own name.
       for (const [name, entry] of newVersions) yield { ...entry, path: name };
     },
-    read: (path) => base.read(resolvePath(path)),
+    read: (path, options) => base.read(resolvePath(path), options),
+    problems: () => Promise.resolve(state.problems.map(({ finding, path, message }) => ({ code: finding, path, message }))),
   };
   if (base.digest !== undefined) {
     const digest = base.digest.bind(base);

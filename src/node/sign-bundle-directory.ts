@@ -6,7 +6,7 @@ import type { Signer } from '../sign/signer.js';
 import { readTagFileForUpdate } from './read-tag-file-for-update.js';
 import { verifyBundle } from '../verify/verify-bundle.js';
 import { nodeBackend } from './digest-backend.js';
-import { openBundleDirectory } from './open-bundle-directory.js';
+import { openBundleDirectoryForUpdate } from './open-bundle-directory.js';
 import { updateTagFiles } from './update-tag-files.js';
 
 /**
@@ -16,7 +16,9 @@ import { updateTagFiles } from './update-tag-files.js';
  * would not verify (see {@link signDetached}: role, `x5c` chain, signature form).
  * @returns the index of the new signature.
  * @throws TypeError when `role` is not one of `SIGNATURE_ROLES` (`packager`, `certifier`)
- * @throws EvidenceBundleError `ERR_VERIFY_INVALID` when the bundle is damaged, `ERR_X509_KEY_MISMATCH`,
+ * @throws EvidenceBundleError `ERR_BAG_INVALID` when a commit journal or another file of the update protocol in
+ *   the bundle is refused (docs/format.md, "Atomic updates"; nothing is changed), `ERR_VERIFY_INVALID` when the
+ *   bundle is damaged, `ERR_X509_KEY_MISMATCH`,
  *   `ERR_X509_CHAIN_INVALID`, `ERR_SIGNER_OUTPUT`, `ERR_JWS_KEY_MISMATCH`, `ERR_LIMIT_EXCEEDED`,
  *   `ERR_SOURCE_NOT_FOUND`, `ERR_IO`
  */
@@ -26,7 +28,7 @@ export async function signBundleDirectory(
 ): Promise<{ index: number }> {
   // Before the bundle is read, which can take long for a large one.
   if (!isSignatureRole(options.role)) throw new TypeError(`role must be one of ${SIGNATURE_ROLES.join(', ')}, not ${JSON.stringify(options.role)}`);
-  const source = await openBundleDirectory(dir);
+  const source = await openBundleDirectoryForUpdate(dir);
   const report = await verifyBundle(source, { backend: nodeBackend });
   if (report.outcome === 'INVALID') {
     const first = report.findings.find((f) => f.severity === 'error');

@@ -5,7 +5,7 @@ import { parseSignatureFile, serializeSignatureFile, type JwsSignature } from '.
 import { requestTimestamp } from '../timestamp/request-timestamp.js';
 import { MAX_TIMESTAMPS_PER_SIGNATURE } from '../trust/check-timestamps.js';
 import { readTagFileForUpdate } from './read-tag-file-for-update.js';
-import { openBundleDirectory } from './open-bundle-directory.js';
+import { openBundleDirectoryForUpdate } from './open-bundle-directory.js';
 import { updateTagFiles } from './update-tag-files.js';
 
 /** Options of {@link timestampBundleDirectory}. */
@@ -24,12 +24,12 @@ export interface TimestampBundleOptions {
  * commits `evidence/signatures.json` and the tag manifests atomically. The protected header and the signature
  * are not touched, so every signature stays valid; the token proves the signature existed at its genTime.
  * @returns the indexes of the signatures stamped.
- * @throws EvidenceBundleError `ERR_SOURCE_NOT_FOUND`, `ERR_BAG_INVALID` (no or unreadable signature file),
+ * @throws EvidenceBundleError `ERR_SOURCE_NOT_FOUND`, `ERR_BAG_INVALID` (no or unreadable signature file, or a commit journal or another file of the update protocol is refused: nothing is changed),
  *   `ERR_JWS_MALFORMED`, `ERR_TSA_FAILED` (the TSA did not answer with a good token), `ERR_IO`
  * @throws RangeError when `signatureIndex` names no signature
  */
 export async function timestampBundleDirectory(dir: string, options: TimestampBundleOptions): Promise<{ stamped: number[] }> {
-  const source = await openBundleDirectory(dir);
+  const source = await openBundleDirectoryForUpdate(dir);
   const bytes = await readTagFileForUpdate(source, SIGNATURES_FILE, LIMITS.signatureFileBytes);
   if (bytes === undefined) throw new EvidenceBundleError('ERR_BAG_INVALID', `${SIGNATURES_FILE} is missing: nothing to timestamp`);
   const file = parseSignatureFile(bytes);

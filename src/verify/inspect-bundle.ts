@@ -1,4 +1,5 @@
 import type { BagSource } from '../bagit/bag-source.js';
+import { sourceFindings } from '../bagit/source-findings.js';
 import { CUSTODY_FILE, LIMITS, MANIFEST_FILE, SIGNATURES_FILE } from '../bundle/layout.js';
 import { verifyCustodyLog, type CustodyEventResult } from '../custody/verify-custody-log.js';
 import { parseCanonicalJson } from '../encoding/strict-json.js';
@@ -20,6 +21,7 @@ export interface BundleInspection {
    * `untrusted` unless broken). `problems` counts the findings; `evb verify` names them.
    */
   custody?: { events: CustodyEventResult[]; custodians: Record<string, string>; problems: number };
+  /** Problems of the manifest against its schema, and those the source reports about itself (a bad commit journal). */
   findings: Finding[];
 }
 
@@ -28,7 +30,8 @@ export interface BundleInspection {
  * verified: the result says what the bundle claims, and the caller must not treat it as proven.
  */
 export async function inspectBundle(source: BagSource, options: { trustedKeys?: readonly JsonWebKey[] } = {}): Promise<BundleInspection> {
-  const findings: Finding[] = [];
+  // A bad commit journal and the like: shown, since the files below are then read as they were before it.
+  const findings: Finding[] = await sourceFindings(source);
   // What cannot be read is not shown; `evb verify` says why.
   const read = (path: string, limit: number) => readTagFile(source, path, limit).catch(() => undefined);
   let manifest: Manifest | undefined;

@@ -1,6 +1,6 @@
 import type { BagSource, BagValidation } from '../bagit/bag-source.js';
 import { validateBag } from '../bagit/validate-bag.js';
-import { CUSTODY_FILE, LIMITS, MANIFEST_FILE, PAYLOAD_DIR, payloadPath, SIGNATURES_FILE } from '../bundle/layout.js';
+import { BUNDLE_FILE_LIMITS, CUSTODY_FILE, LIMITS, MANIFEST_FILE, PAYLOAD_DIR, payloadPath, SIGNATURES_FILE } from '../bundle/layout.js';
 import { parseCustodyLog } from '../custody/parse-custody-log.js';
 import { verifyCustodyLog } from '../custody/verify-custody-log.js';
 import type { DigestBackend } from '../digest/algorithms.js';
@@ -67,11 +67,14 @@ export async function verifyBundle(source: BagSource, options: VerifyOptions = {
     const early = readManifest(source, manifestFindings);
     early.catch(() => undefined);
     const bag = await validateBag(source, {
+      tagFileLimits: BUNDLE_FILE_LIMITS,
       ...(options.backend ? { backend: options.backend } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
     findings.push(...bag.findings);
-    const present = new Set(bag.tagFiles.keys());
+    // A tag file the bag check refused by its size is there all the same: its own reader reports what it is.
+    const refused = bag.findings.flatMap((f) => (f.code === 'bag.tagfile.too-large' && f.path !== undefined ? [f.path] : []));
+    const present = new Set([...bag.tagFiles.keys(), ...refused]);
     let manifestRead = await early;
     if (present.has(MANIFEST_FILE)) {
       findings.push(...manifestFindings);

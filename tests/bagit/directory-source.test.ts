@@ -203,3 +203,33 @@ describe('openDirectorySource', () => {
     expect(result.findings.map((f) => f.code)).toEqual(['bag.entry.unreadable']);
   });
 });
+
+describe('openDirectorySource: read with maxBytes', () => {
+  const limitCode = (e: unknown) => isEvidenceBundleError(e, 'ERR_LIMIT_EXCEEDED');
+  const collect = async (source: BagSource, path: string, maxBytes: number): Promise<number> => {
+    let total = 0;
+    for await (const chunk of source.read(path, { maxBytes })) total += chunk.length;
+    return total;
+  };
+
+  it('refuses a longer file on its descriptor before reading a byte, whatever its size', async () => {
+    await fsp.writeFile(join(root, 'eleven'), '01234567890');
+    await fsp.writeFile(join(root, 'sparse'), '');
+    await fsp.truncate(join(root, 'sparse'), 100 * 1024 ** 3);
+    const source = openDirectorySource(root);
+    await expect(collect(source, 'eleven', 10)).rejects.toSatisfy(limitCode);
+    await expect(collect(source, 'sparse', 64 * 1024 * 1024)).rejects.toSatisfy(limitCode);
+    expect(await collect(source, 'eleven', 11)).toBe(11);
+  });
+
+  it('reads a file that grows while read only to one byte past the limit', async () => {
+    await fsp.writeFile(join(root, 'growing'), '0123456789');
+    const source = openDirectorySource(root, { chunkSize: 4 });
+    let total = 0;
+    for await (const chunk of source.read('growing', { maxBytes: 10 })) {
+      if (total === 0) await fsp.appendFile(join(root, 'growing'), 'x'.repeat(1000));
+      total += chunk.length;
+    }
+    expect(total).toBe(11);
+  });
+});

@@ -576,3 +576,48 @@ describe('validateBag: cost', () => {
     expect(large / small).toBeLessThan(40);
   });
 });
+
+describe('validateBag: what a source reports about itself', () => {
+  const withProblems = (problems: BagSource['problems']): BagSource => ({ ...memorySource(buildBag()), problems });
+
+  it('reports each problem with its code, its path and the severity of the code table', async () => {
+    const result = await validateBag(
+      withProblems(async () => [
+        // A source cannot make an error into an info: the table decides.
+        { code: 'bag.journal.invalid', path: '.evb-commit', message: 'x', severity: 'info' } as never,
+        { code: 'bag.journal.special-file', path: 'evidence/a.evb-new', message: 'y' },
+      ]),
+    );
+    expect(result.valid).toBe(false);
+    expect(result.findings).toContainEqual(expect.objectContaining({ code: 'bag.journal.invalid', path: '.evb-commit', severity: 'error' }));
+    expect(result.findings).toContainEqual(expect.objectContaining({ code: 'bag.journal.special-file', path: 'evidence/a.evb-new', severity: 'error' }));
+  });
+
+  it.each([
+    ['an unknown code', async () => [{ code: 'bag.no-such-code', path: 'x', message: 'x' }] as never],
+    ['a prototype key as the code', async () => [{ code: 'constructor', path: 'x', message: 'x' }] as never],
+    ['something that is not a problem', async () => [null] as never],
+    ['a call that fails', async () => Promise.reject(new Error('broken'))],
+  ] as const)('turns %s into bag.entry.unreadable rather than throwing', async (_what, problems) => {
+    const result = await validateBag(withProblems(problems));
+    expect(errors(result)).toEqual(['bag.entry.unreadable']);
+  });
+
+  it('has nothing to add for a source without problems, or with none', async () => {
+    expect((await validateBag(withProblems(async () => []))).valid).toBe(true);
+    expect((await check(buildBag())).valid).toBe(true);
+  });
+});
+
+describe('validateBag: every tag file is judged by its size before it is read', () => {
+  it('does not read a tag file it only hashes when its listed size is over the limit', async () => {
+    const reads: string[] = [];
+    const files = { ...buildBag(undefined, { tagFiles: { 'notes/big.txt': 'x'.repeat(100) } }) };
+    const source = memorySource(files, { reads });
+    const result = await validateBag(source, { maxTagFileBytes: 64 * 1024, tagFileLimits: new Map([['notes/big.txt', 99]]) });
+    expect(result.findings).toContainEqual(expect.objectContaining({ code: 'bag.tagfile.too-large', path: 'notes/big.txt' }));
+    expect(reads).not.toContain('notes/big.txt');
+    const within = await validateBag(memorySource(files), { tagFileLimits: new Map([['notes/big.txt', 100]]) });
+    expect(within.valid).toBe(true);
+  });
+});

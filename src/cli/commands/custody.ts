@@ -12,6 +12,7 @@ import {
   parseCustodyLog,
   parseJson,
   readTagFile,
+  sourceFindings,
   verifyCustodyLog,
   type CustodyCheck,
   type CustodyEvent,
@@ -190,6 +191,8 @@ async function showLog(bundle: string, values: Record<string, unknown>, io: CliI
     log === 'too-large'
       ? { events: [], custodians: {}, heldSince: {}, findings: [makeFinding('custody.too-large', `${CUSTODY_FILE} exceeds ${LIMITS.custodyBytes} bytes`, { path: CUSTODY_FILE })] }
       : await verifyCustodyLog(log, { manifestBytes, itemIds, trustedKeys });
+  // A bad commit journal (the log above is then the one before it) counts as `evb verify` counts it.
+  check.findings.unshift(...(await sourceFindings(source)));
   if (values['json'] === true) io.stdout(escapeJsonForDisplay(JSON.stringify(check, null, 2)) + '\n');
   else io.stdout(renderTimeline(check));
   return OUTCOME_EXIT[decideOutcome(check.findings)];

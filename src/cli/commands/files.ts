@@ -1,7 +1,7 @@
 import { promises as fsp } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { EvidenceBundleError, parseJson } from '../../index.js';
-import { ioError } from '../../node/index.js';
+import { ioError, readRegularFile } from '../../node/index.js';
 
 /** Writes a file that must not exist yet (keys and reports are never overwritten silently). */
 export async function writeNewFile(path: string, text: string, mode = 0o644): Promise<void> {
@@ -12,22 +12,21 @@ export async function writeNewFile(path: string, text: string, mode = 0o644): Pr
   }
 }
 
-/** Reads an input file, mapping a missing file to `ERR_SOURCE_NOT_FOUND` (exit 66) and a file over `maxBytes` to `ERR_LIMIT_EXCEEDED`. */
+/**
+ * Reads an input file the user names, mapping a missing file to `ERR_SOURCE_NOT_FOUND` (exit 66) and a file
+ * over `maxBytes` to `ERR_LIMIT_EXCEEDED`. A link is followed (the user's own choice), but a FIFO or device is
+ * refused without blocking, and the size is judged before reading.
+ */
 export async function readInputFile(path: string, maxBytes: number): Promise<Uint8Array> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await fsp.readFile(path);
-  } catch (cause) {
-    throw ioError(cause, path);
-  }
-  if (bytes.length > maxBytes) throw new EvidenceBundleError('ERR_LIMIT_EXCEEDED', `${path}: larger than ${maxBytes} bytes`);
+  const bytes = await readRegularFile(path, maxBytes, { followLinks: true });
+  if (bytes === 'too-large') throw new EvidenceBundleError('ERR_LIMIT_EXCEEDED', `${path}: larger than ${maxBytes} bytes`);
   return bytes;
 }
 
 /** Reads and strictly parses a JSON input file (duplicate keys rejected), mapping a missing file to exit 66. */
 export async function readJsonFile(path: string, maxBytes = 16 * 1024 * 1024): Promise<unknown> {
-  // The size is judged by parseJson, whose ERR_JSON_TOO_LARGE says what was too large.
-  const bytes = await readInputFile(path, Number.POSITIVE_INFINITY);
+  const bytes = await readRegularFile(path, maxBytes, { followLinks: true });
+  if (bytes === 'too-large') throw new EvidenceBundleError('ERR_JSON_TOO_LARGE', `${path}: JSON input is larger than ${maxBytes} bytes`);
   try {
     return parseJson(bytes, { maxBytes });
   } catch (error) {

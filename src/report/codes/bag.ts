@@ -47,7 +47,7 @@ export const BAG_FINDINGS = {
   'bag.tagfile.too-large': {
     severity: 'error',
     effect: 'invalid',
-    summary: 'A tag file the validator must parse is larger than the configured limit.',
+    summary: 'A tag file is larger than the limit the validator reads it with (judged by its size before reading); it was not read.',
   },
   'bag.tagfile.missing': {
     severity: 'error',
@@ -83,6 +83,17 @@ export const BAG_FINDINGS = {
     severity: 'warning',
     effect: 'none',
     summary: 'A bag-info.txt label starts or ends with whitespace (RFC 8493 section 2.2.2); it was trimmed.',
+  },
+  'bag.journal.invalid': {
+    severity: 'error',
+    effect: 'invalid',
+    summary:
+      'The commit journal .evb-commit is not a regular file of at most 64 KiB holding exactly {"files": [...]}, a non-empty list of distinct replaceable tag files reached through real directories; it was not acted on.',
+  },
+  'bag.journal.special-file': {
+    severity: 'error',
+    effect: 'invalid',
+    summary: 'A file of the commit protocol (.evb-commit.tmp, or a *.evb-new outside data/) is a symbolic link, directory, FIFO, socket or device; it was neither followed nor read.',
   },
   'bag.oxum.malformed': {
     severity: 'warning',

@@ -1,0 +1,26 @@
+import { FINDING_CODES, makeFinding } from '../report/codes.js';
+import type { Finding } from '../report/finding-type.js';
+import type { BagSource } from './bag-source.js';
+
+/**
+ * The findings for what a source reports about its own container ({@link BagSource.problems}), each with its
+ * code's own severity from the finding tables. Never throws: a source without `problems` gives none, a code
+ * outside the tables or a call that fails gives one `bag.entry.unreadable`.
+ * @example
+ * const findings = await sourceFindings(await openBundleDirectory('case-42'));
+ */
+export async function sourceFindings(source: BagSource): Promise<Finding[]> {
+  if (typeof source.problems !== 'function') return [];
+  const findings: Finding[] = [];
+  try {
+    for (const problem of await source.problems()) {
+      const code = problem?.code;
+      if (typeof code !== 'string' || !Object.hasOwn(FINDING_CODES, code)) throw new TypeError(`the source reported the unknown code ${JSON.stringify(code)}`);
+      findings.push(makeFinding(code, String(problem.message), { path: String(problem.path) }));
+    }
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return [makeFinding('bag.entry.unreadable', `the source's report on its own container cannot be read: ${message}`)];
+  }
+  return findings;
+}
