@@ -46,11 +46,15 @@ export interface VerifyOptions {
  * completeness), the manifest (canonical bytes, schema), every item against the bytes in `data/`, and every
  * signature against the receiver's trusted keys. Malformed or hostile input never throws: it becomes findings.
  * @returns a JSON-serialisable report whose outcome is VALID, INVALID or INDETERMINATE (ETSI EN 319 102-1).
+ * @throws what {@link trustPolicyFromKeys} throws for a `trustedKeys` entry that is no public signature key
+ *   (`ERR_KEY_INVALID`, `ERR_KEY_TOO_SMALL`, TypeError): caller misuse, not a finding.
  * @example
  * const report = await verifyBundle(openBundleDirectory('case-42'), { trustedKeys: [authorityJwk] });
  * if (report.outcome !== 'VALID') console.log(renderReportText(report));
  */
 export async function verifyBundle(source: BagSource, options: VerifyOptions = {}): Promise<VerificationReport> {
+  // Trust material is the caller's, not the bundle's: a bad key is misuse, refused before anything is read.
+  const policy = options.policy ?? trustPolicyFromKeys(options.trustedKeys ?? []);
   const checkedAt = (options.currentDate ?? new Date()).toISOString();
   const findings: Finding[] = [];
   let identity: BundleIdentity | null = null;
@@ -80,7 +84,7 @@ export async function verifyBundle(source: BagSource, options: VerifyOptions = {
       const read: ReadBundle = { source, present, ...manifestRead };
       identity = identityOf(read.manifest);
       items = checkItems(read.manifest, bag, findings);
-      signatures = await checkSignatures(read, options, findings);
+      signatures = await checkSignatures(read, policy, options, findings);
       custody = await checkCustody(read, options, findings);
     } else {
       items = [...bag.payload.keys()].map((path) => ({ id: path, path, status: 'unchecked' as const }));
@@ -231,7 +235,7 @@ function checkItems(manifest: Manifest, bag: BagValidation, findings: Finding[])
   return results;
 }
 
-async function checkSignatures(read: ReadBundle, options: VerifyOptions, findings: Finding[]): Promise<SignatureResult[]> {
+async function checkSignatures(read: ReadBundle, policy: TrustPolicy, options: VerifyOptions, findings: Finding[]): Promise<SignatureResult[]> {
   const bytes = await readBundleFile(read.source, SIGNATURES_FILE, LIMITS.signatureFileBytes, read.present, 'signature.malformed', findings);
   if (bytes === undefined) {
     findings.push(makeFinding('verify.unsigned', `${SIGNATURES_FILE} is missing: the bundle is not signed`, { path: SIGNATURES_FILE }));
@@ -250,7 +254,6 @@ async function checkSignatures(read: ReadBundle, options: VerifyOptions, finding
     findings.push(makeFinding('verify.unsigned', `${SIGNATURES_FILE} holds no signature`, { path: SIGNATURES_FILE }));
     return [];
   }
-  const policy = options.policy ?? trustPolicyFromKeys(options.trustedKeys ?? []);
   const evaluation = await evaluateSignatures(read.manifestBytes, file.signatures, {
     policy,
     senderCountry: read.manifest.legalBasis.executingAuthority.country,

@@ -308,3 +308,38 @@ describe('verifyBundle', () => {
     );
   });
 });
+
+// trustedKeys are the caller's: a key that cannot be a public signature key is misuse, thrown before any byte
+// of the bundle is read (the source here would throw if it were listed), never a verify.internal-error finding.
+describe('verifyBundle and createVerifier with trusted keys that are no public signature keys', () => {
+  const untouchable = {
+    list: () => {
+      throw new Error('the bundle was read');
+    },
+    read: () => {
+      throw new Error('the bundle was read');
+    },
+  } as never;
+
+  it('throw the key error codes', async () => {
+    const good = (await keyPair('ES256')).publicJwk;
+    const rsa = await crypto.subtle.generateKey({ name: 'RSA-PSS', modulusLength: 1024, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' }, true, ['sign', 'verify']);
+    const cases: Array<[string, JsonWebKey[], string]> = [
+      ['a symmetric key', [{ kty: 'oct', k: 'c2VjcmV0' }], 'ERR_KEY_INVALID'],
+      ['a private key', [(await keyPair('EdDSA')).privateJwk], 'ERR_KEY_INVALID'],
+      ['an RSA key under 2048 bits', [await crypto.subtle.exportKey('jwk', rsa.publicKey)], 'ERR_KEY_TOO_SMALL'],
+      ['a good key then a bad one', [good, { kty: 'oct', k: 'AAAA' }], 'ERR_KEY_INVALID'],
+      ['a curve no algorithm takes', [{ kty: 'EC', crv: 'P-521', x: good.x!, y: good.y! }], 'ERR_KEY_INVALID'],
+    ];
+    for (const [name, trustedKeys, code] of cases) {
+      await expect(verifyBundle(untouchable, { trustedKeys }), name).rejects.toSatisfy((e) => isEvidenceBundleError(e, code as never));
+      expect(() => createVerifier({ trustedKeys }), name).toThrow(expect.objectContaining({ code }));
+    }
+  });
+
+  it('throw TypeError for keys that are not JWK objects', async () => {
+    for (const trustedKeys of [[null], ['key'], [[]], 'keys'] as never[]) {
+      await expect(verifyBundle(untouchable, { trustedKeys })).rejects.toBeInstanceOf(TypeError);
+    }
+  });
+});

@@ -6,7 +6,7 @@ import { UsageError } from '../io.js';
 import { createProgress, progressShown } from '../progress.js';
 import type { Command } from './command.js';
 import { writeNewFile } from './files.js';
-import { loadPublicKeys } from './keys.js';
+import { loadTrustedKeys } from './keys.js';
 import { readPolicy } from './trust.js';
 
 export const verify: Command = {
@@ -26,7 +26,8 @@ Outcome and exit code:
 
 Options:
   --policy FILE  your trust policy (see "evb trust" and docs/format.md, "Trust policy")
-  --trust FILE   a trusted public JWK or JWKS file (repeatable); each key trusted in every role
+  --trust FILE   a trusted public JWK or JWKS file (repeatable); each key trusted in every role. A file with
+                 anything but public signature keys (symmetric, private, RSA under 2048 bits) is a usage error
   --json         print the JSON report (schema: evb schema report)
   --junit FILE   also write a JUnit XML report for CI
   --quiet        no progress bar
@@ -41,7 +42,7 @@ Options:
   async run(values, positionals, io) {
     if (positionals.length !== 1) throw new UsageError('give exactly one BUNDLE');
     const bundle = resolve(io.cwd, positionals[0]!);
-    const trustedKeys = await loadPublicKeys(((values['trust'] as string[] | undefined) ?? []).map((p) => resolve(io.cwd, p)));
+    const trustedKeys = await loadTrustedKeys(((values['trust'] as string[] | undefined) ?? []).map((p) => resolve(io.cwd, p)));
     const policyFile = values['policy'] as string | undefined;
     if (policyFile !== undefined && trustedKeys.length > 0) throw new UsageError('give --policy or --trust, not both');
     const policy = policyFile === undefined ? undefined : await readPolicy(resolve(io.cwd, policyFile));
