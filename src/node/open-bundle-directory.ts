@@ -5,20 +5,22 @@ import { EvidenceBundleError } from '../errors.js';
 import { COMMIT_JOURNAL, PENDING_SUFFIX, readCommitJournal } from './commit-tag-files.js';
 import type { DigestPool } from './digest-pool.js';
 import { openDirectorySource } from './directory-source.js';
+import { ioError } from './io-error.js';
 
 /**
  * Opens a bundle directory for reading (verification, inspection). Reading never writes: when a tag-file
  * update was interrupted after its commit point, the reader sees the committed new versions; before it, the
  * old ones (docs/format.md, "Atomic updates"). The protocol's own files are hidden from the bag.
- * @throws EvidenceBundleError `ERR_SOURCE_NOT_FOUND` when the directory does not exist, `ERR_BAG_INVALID` when
- *   it is not a directory.
+ * @throws EvidenceBundleError `ERR_SOURCE_NOT_FOUND` when the directory does not exist, `ERR_IO` when it
+ *   cannot be reached (permission denied) or read, `ERR_BAG_INVALID` when it is not a directory.
  */
 export async function openBundleDirectory(dir: string, options: { pool?: DigestPool } = {}): Promise<BagSource> {
   let stat;
   try {
     stat = await fsp.stat(dir);
   } catch (cause) {
-    throw new EvidenceBundleError('ERR_SOURCE_NOT_FOUND', `${dir}: no such bundle`, { cause });
+    // A directory that cannot be reached for want of permission exists: ERR_IO, not "no such bundle".
+    throw ioError(cause, dir);
   }
   if (!stat.isDirectory()) throw new EvidenceBundleError('ERR_BAG_INVALID', `${dir} is not a bundle directory`);
   const pool = options.pool;

@@ -1,4 +1,4 @@
-import type { BagSource } from '../bagit/bag-source.js';
+import { rethrowIoError, type BagSource } from '../bagit/bag-source.js';
 import { CUSTODY_FILE, LIMITS, MANIFEST_FILE, SIGNATURES_FILE } from '../bundle/layout.js';
 import { verifyCustodyLog, type CustodyEventResult } from '../custody/verify-custody-log.js';
 import { parseCanonicalJson } from '../encoding/strict-json.js';
@@ -30,7 +30,11 @@ export interface BundleInspection {
 export async function inspectBundle(source: BagSource, options: { trustedKeys?: readonly JsonWebKey[] } = {}): Promise<BundleInspection> {
   const findings: Finding[] = [];
   // What cannot be read is not shown; `evb verify` says why.
-  const read = (path: string, limit: number) => readTagFile(source, path, limit).catch(() => undefined);
+  const read = (path: string, limit: number) =>
+    readTagFile(source, path, limit).catch((error: unknown) => {
+      rethrowIoError(error);
+      return undefined;
+    });
   let manifest: Manifest | undefined;
   // Item ids as the manifest lists them, even when the manifest breaks the schema: the timeline still shows.
   let itemIds = new Set<string>();

@@ -1,4 +1,4 @@
-import type { BagSource, BagValidation } from '../bagit/bag-source.js';
+import { rethrowIoError, type BagSource, type BagValidation } from '../bagit/bag-source.js';
 import { validateBag } from '../bagit/validate-bag.js';
 import { CUSTODY_FILE, LIMITS, MANIFEST_FILE, PAYLOAD_DIR, payloadPath, SIGNATURES_FILE } from '../bundle/layout.js';
 import { parseCustodyLog } from '../custody/parse-custody-log.js';
@@ -46,6 +46,8 @@ export interface VerifyOptions {
  * completeness), the manifest (canonical bytes, schema), every item against the bytes in `data/`, and every
  * signature against the receiver's trusted keys. Malformed or hostile input never throws: it becomes findings.
  * @returns a JSON-serialisable report whose outcome is VALID, INVALID or INDETERMINATE (ETSI EN 319 102-1).
+ * @throws EvidenceBundleError `ERR_IO` when the source cannot be read (permission denied, a failing disk): the
+ *   receiver's environment, not the bundle, so no verdict is given.
  * @throws what {@link trustPolicyFromKeys} throws for a `trustedKeys` entry that is no public signature key
  *   (`ERR_KEY_INVALID`, `ERR_KEY_TOO_SMALL`, TypeError): caller misuse, not a finding.
  * @example
@@ -90,6 +92,7 @@ export async function verifyBundle(source: BagSource, options: VerifyOptions = {
       items = [...bag.payload.keys()].map((path) => ({ id: path, path, status: 'unchecked' as const }));
     }
   } catch (error) {
+    rethrowIoError(error);
     findings.push(makeFinding('verify.internal-error', `verification stopped: ${describe(error)}`));
   }
   const outcome = decideOutcome(findings);
@@ -143,6 +146,7 @@ async function readBundleFile(
   try {
     bytes = await readTagFile(source, path, limit, present);
   } catch (error) {
+    rethrowIoError(error);
     findings.push(makeFinding('bag.entry.unreadable', `${path} cannot be read: ${describe(error)}`, { path }));
     return 'refused';
   }

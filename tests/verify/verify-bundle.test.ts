@@ -239,19 +239,23 @@ describe('verifyBundle', () => {
     expect(report.outcome).toBe('INVALID');
   });
 
-  it.each(['evidence/manifest.json', 'evidence/signatures.json'])('reports %s that cannot be read as a finding, never as absent', async (path) => {
-    // The bag check hashes the file through the source's digest path; then reading it fails (a failing disk).
-    const inner = await openBundleDirectory(pristine);
-    const failing = {
-      ...inner,
-      read: (p: string) => (p === path ? failingRead(p) : inner.read(p)),
-    };
-    const report = await verifyBundle(failing, { trustedKeys: trusted() });
-    expect(report.outcome).toBe('INVALID');
-    expect(report.findings).toContainEqual(expect.objectContaining({ code: 'bag.entry.unreadable', path }));
-    expect(codes(report)).not.toContain('verify.internal-error');
-    expect(codes(report)).not.toContain('verify.unsigned');
-  });
+  // An I/O error is the receiver's disk or permissions, not the bundle: no verdict (not INVALID, and never
+  // "absent", which would pass a bundle for unsigned), but ERR_IO, wherever the read fails.
+  it.each(['evidence/manifest.json', 'evidence/signatures.json', 'manifest-sha256.txt', 'bagit.txt', 'data/logs/access.log'])(
+    'throws ERR_IO when %s cannot be read, never reports it absent',
+    async (path) => {
+      // The bag check hashes the file through the source's digest path; then reading it fails (a failing disk).
+      const inner = await openBundleDirectory(pristine);
+      const failing = {
+        ...inner,
+        read: (p: string) => (p === path ? failingRead(p) : inner.read(p)),
+        digest: (p: string, algorithms: never) => (p === path ? Promise.reject(new EvidenceBundleError('ERR_IO', `${p}: EIO`)) : inner.digest!(p, algorithms)),
+      };
+      await expect(verifyBundle(failing, { trustedKeys: trusted() })).rejects.toSatisfy((e) => isEvidenceBundleError(e, 'ERR_IO'));
+      const listing = { ...inner, list: () => failingRead('listing') as never };
+      await expect(verifyBundle(listing, { trustedKeys: trusted() })).rejects.toSatisfy((e) => isEvidenceBundleError(e, 'ERR_IO'));
+    },
+  );
 
   it('reports a missing directory as an error, not a finding', async () => {
     await expect(verifyBundleDirectory(join(dir, 'nope'))).rejects.toSatisfy((e) => isEvidenceBundleError(e, 'ERR_SOURCE_NOT_FOUND'));
