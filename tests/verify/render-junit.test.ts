@@ -77,7 +77,7 @@ describe('renderReportJUnit', () => {
     const xml = renderReportJUnit(stopped);
     await validate(xml);
     expect(xml).toMatch(/<testsuite [^>]*failures="0" errors="1"/);
-    expect(xml).toMatch(/<error message="verification stopped: boom" type="verify.internal-error">/);
+    expect(xml).toMatch(/<error type="verify.internal-error" message="verification stopped: boom">/);
   });
 
   // Markup characters, characters XML 1.0 cannot carry even as references, and bidi controls, in every field
