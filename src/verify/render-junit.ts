@@ -92,7 +92,7 @@ export function renderReportJUnit(report: VerificationReport, options: JUnitOpti
     const first = c.failures[0]!;
     const body = c.failures.map((f) => `${f.code}: ${f.message}${f.path !== undefined ? ` [${f.path}]` : ''}`).join('\n');
     const element = isError(c) ? 'error' : 'failure';
-    out.push(`      <${element} message="${xml(first.message)}" type="${xml(first.code)}">${xml(body)}</${element}>`);
+    out.push(`      <${element} type="${xml(first.code)}" message="${xml(first.message)}">${xml(body)}</${element}>`);
     out.push('    </testcase>');
   }
   out.push('  </testsuite>', '</testsuites>');
