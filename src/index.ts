@@ -95,7 +95,7 @@ export type { BundleInspection } from './verify/inspect-bundle.js';
 export { VerificationReportSchema, OutcomeSchema } from './verify/report-schema.js';
 export type { VerificationReport, Outcome, ItemResult, SignatureResult, BundleIdentity } from './verify/report-schema.js';
 export { renderReportText } from './verify/render-text.js';
-export { renderReportJUnit } from './verify/render-junit.js';
+export { renderReportJUnit, type JUnitOptions } from './verify/render-junit.js';
 export { renderInspectionText } from './verify/render-inspection.js';
 export { decideOutcome } from './verify/outcome.js';
 export { makeFinding } from './report/codes.js';

@@ -1,3 +1,4 @@
+import { isEvidenceBundleError } from '../errors.js';
 import type { DigestAlgorithm, DigestSet } from '../digest/algorithms.js';
 import type { FindingCode } from '../report/codes.js';
 import type { Finding } from '../report/finding-type.js';
@@ -78,4 +79,13 @@ export interface BagValidation {
   tagManifests: Map<string, ReadonlySet<string>>;
   /** Registry algorithms of the usable payload manifests (SHA-256 first when present). */
   algorithms: DigestAlgorithm[];
+}
+
+/**
+ * An I/O error of the source (`ERR_IO`: permission denied, a failing disk) says nothing about the bundle: it is
+ * thrown, so the caller hears "cannot read" rather than a verdict of INVALID on bytes nobody could see.
+ * Everything else a source throws (missing, not a regular file, unsafe path) is about the bag, and a finding.
+ */
+export function rethrowIoError(error: unknown): void {
+  if (isEvidenceBundleError(error, 'ERR_IO')) throw error;
 }

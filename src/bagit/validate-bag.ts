@@ -6,7 +6,7 @@ import { constantTimeEqual } from '../internal/bytes.js';
 import { type BagAlgorithmName, bagAlgorithm, createBagHasher } from './bag-algorithms.js';
 import { parseBagDeclaration } from './bag-declaration.js';
 import { parseBagInfo } from './bag-info.js';
-import type { BagEntry, BagFileDigests, BagSource, BagValidation } from './bag-source.js';
+import { rethrowIoError, type BagEntry, type BagFileDigests, type BagSource, type BagValidation } from './bag-source.js';
 import { readBounded } from './read-bounded.js';
 import { sourceFindings } from './source-findings.js';
 import { isLegacyVersion } from './entry-path.js';
@@ -115,6 +115,7 @@ export async function validateBag(source: BagSource, options: ValidateBagOptions
       entries.push({ path: String(entry?.path), kind: entry?.kind, size: Number(entry?.size) || 0 });
     }
   } catch (error) {
+    rethrowIoError(error);
     findings.push(makeFinding('bag.entry.unreadable', `the bag cannot be listed: ${describe(error)}`));
     return result();
   }
@@ -308,6 +309,7 @@ export async function validateBag(source: BagSource, options: ValidateBagOptions
       try {
         computed.set(path, await digestOne(source, path, algorithms, options.backend, progress));
       } catch (error) {
+        rethrowIoError(error);
         findings.push(makeFinding('bag.entry.unreadable', `${path} cannot be read: ${describe(error)}`, { path }));
       }
     },
@@ -494,6 +496,7 @@ async function readWhole(source: BagSource, path: string, limit: number, finding
   try {
     bytes = await readBounded(source, path, limit);
   } catch (error) {
+    rethrowIoError(error);
     findings.push(makeFinding('bag.entry.unreadable', `${path} cannot be read: ${describe(error)}`, { path }));
     return undefined;
   }
@@ -540,3 +543,4 @@ async function eachLimit<T>(items: readonly T[], limit: number, task: (item: T) 
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
+

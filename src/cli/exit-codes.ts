@@ -9,6 +9,10 @@ export const EXIT = {
   SOFTWARE: 70,
   CANT_CREATE: 73,
   IO: 74,
+  /** Stopped by Ctrl-C (128 + SIGINT), as a shell reports it. */
+  SIGINT: 130,
+  /** Stopped by kill(1) (128 + SIGTERM). */
+  SIGTERM: 143,
 } as const;
 
 /** The exit code of each verification outcome (`evb verify`, `evb custody log`). */

@@ -27,6 +27,7 @@ Exit codes:
   70  internal error
   73  output cannot be created (already exists)
   74  input/output error
+  130 stopped by Ctrl-C (SIGINT), 143 stopped by SIGTERM (evb pack removes what it had written)
 `;
 
 function exitFor(code: ErrorCode): number {

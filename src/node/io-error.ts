@@ -22,6 +22,10 @@ export function ioError(cause: unknown, path: string): EvidenceBundleError {
     case 'ENXIO':
     case NOT_REGULAR_FILE:
       return new EvidenceBundleError('ERR_SOURCE_NOT_REGULAR_FILE', `${path} is not a regular file`, { cause });
+    // Not "not found": the file may well be there, and the remedy (permissions) is another.
+    case 'EACCES':
+    case 'EPERM':
+      return new EvidenceBundleError('ERR_IO', `${path}: permission denied`, { cause });
     case 'EEXIST':
       return new EvidenceBundleError('ERR_TARGET_EXISTS', `${path} already exists`, { cause });
     default:

@@ -6,6 +6,7 @@ import { type CommitState, isProtocolFile, PENDING_SUFFIX, readCommitState } fro
 import { assertNoCommitProblem } from './commit-tag-files.js';
 import type { DigestPool } from './digest-pool.js';
 import { openDirectorySource } from './directory-source.js';
+import { ioError } from './io-error.js';
 
 /**
  * Opens a bundle directory for reading (verification, inspection). Reading never writes: when a tag-file
@@ -14,8 +15,8 @@ import { openDirectorySource } from './directory-source.js';
  * is not one the protocol writes, or a protocol file that is not a regular file, is never acted on (the reader
  * sees the old versions) and is handed to the validator through the source's `problems`
  * (`bag.journal.invalid`, `bag.journal.special-file`), which makes the bundle invalid.
- * @throws EvidenceBundleError `ERR_SOURCE_NOT_FOUND` when the directory does not exist, `ERR_BAG_INVALID` when
- *   it is not a directory.
+ * @throws EvidenceBundleError `ERR_SOURCE_NOT_FOUND` when the directory does not exist, `ERR_IO` when it
+ *   cannot be reached (permission denied) or read, `ERR_BAG_INVALID` when it is not a directory.
  */
 export async function openBundleDirectory(dir: string, options: { pool?: DigestPool } = {}): Promise<BagSource> {
   return (await open(dir, options)).source;
@@ -39,7 +40,8 @@ async function open(dir: string, options: { pool?: DigestPool }): Promise<{ sour
   try {
     stat = await fsp.stat(dir);
   } catch (cause) {
-    throw new EvidenceBundleError('ERR_SOURCE_NOT_FOUND', `${dir}: no such bundle`, { cause });
+    // A directory that cannot be reached for want of permission exists: ERR_IO, not "no such bundle".
+    throw ioError(cause, dir);
   }
   if (!stat.isDirectory()) throw new EvidenceBundleError('ERR_BAG_INVALID', `${dir} is not a bundle directory`);
   const pool = options.pool;

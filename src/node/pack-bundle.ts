@@ -52,23 +52,33 @@ export interface PackOptions {
   backend?: DigestBackend;
   /** Called as bytes are copied: the item being copied and the total bytes so far. */
   onProgress?: (progress: { item: string; bytes: number; totalBytes: number }) => void;
+  /**
+   * Stops the pack (Ctrl-C in `evb pack`): the temporary directory is removed and the call rejects with the
+   * signal's `reason`, as `fetch` does. Checked between steps and as bytes are copied.
+   */
+  signal?: AbortSignal;
 }
 
 /**
  * Packs evidence into a new bundle directory, a BagIt 1.0 bag (docs/format.md). Each source byte is read
  * once: copied into `data/` and hashed in the same pass. Everything is written into a temporary directory
  * beside `output` and renamed into place at the end, so a failure or a kill never leaves a half bundle under
- * the target name; sources are only read.
+ * the target name; sources are only read. The temporary directory, `.<name>.partial-<pid>-<random>`, is
+ * removed on any failure and on abort; one left by a pack that was killed (its process no longer exists) is
+ * removed by the next pack to the same target, while one whose process still runs is left alone.
  * @returns the manifest written and the bundle path.
  * @throws TypeError when a signer's role is not one of `SIGNATURE_ROLES`
  * @throws EvidenceBundleError `ERR_TARGET_EXISTS`, `ERR_SOURCE_NOT_FOUND`, `ERR_SOURCE_NOT_REGULAR_FILE`,
  *   `ERR_SOURCE_CHANGED`, `ERR_PATH_UNSAFE`, `ERR_PATH_COLLISION`, `ERR_MANIFEST_INVALID`, `ERR_IO`, and what
- *   {@link signDetached} throws for a signature that would not verify (`ERR_X509_*`, `ERR_SIGNER_OUTPUT`)
+ *   {@link signDetached} throws for a signature that would not verify (`ERR_X509_*`, `ERR_SIGNER_OUTPUT`);
+ *   the `reason` of `signal` when it aborts
  * @example
  * await packBundle('out/case-42', { metadata, items: [{ id: 'chat', path: 'chat/export.json', source: 'export.json' }] });
  */
 export async function packBundle(output: string, options: PackOptions): Promise<{ path: string; manifest: Manifest }> {
   const target = resolve(output);
+  const signal = options.signal;
+  signal?.throwIfAborted();
   const algorithms = normaliseAlgorithms(options.algorithms ?? []);
   checkItemPaths(options.items);
   // Before any byte is copied: a wrong role would only be found after hashing every item.
@@ -85,11 +95,13 @@ export async function packBundle(output: string, options: PackOptions): Promise<
   await fsp.mkdir(parent, { recursive: true }).catch((cause: unknown) => {
     throw ioError(cause, parent);
   });
-  const temp = await fsp.mkdtemp(join(parent, `.${basename(target)}.partial-`)).catch((cause: unknown) => {
+  await removeStalePartials(parent, basename(target));
+  const temp = await fsp.mkdtemp(join(parent, `${partialPrefix(basename(target))}${process.pid}-`)).catch((cause: unknown) => {
     throw ioError(cause, parent);
   });
   try {
     const packed = await copyItems(temp, algorithms, options);
+    signal?.throwIfAborted();
     const { manifest, bytes: manifestBytes } = buildManifest(options.metadata, packed.described, {
       bundleId: options.bundleId ?? randomUUID(),
       createdAt: options.createdAt ?? new Date(),
@@ -117,6 +129,7 @@ export async function packBundle(output: string, options: PackOptions): Promise<
       await writeFileDurable(join(temp, path), bytes);
     }
     await fsyncTree(temp);
+    signal?.throwIfAborted();
     // rename(2) fails rather than replace a directory that appeared meanwhile with content.
     await fsp.rename(temp, target).catch((cause: unknown) => {
       throw ioError(cause, output);
@@ -125,7 +138,44 @@ export async function packBundle(output: string, options: PackOptions): Promise<
     return { path: target, manifest };
   } catch (error) {
     await fsp.rm(temp, { recursive: true, force: true }).catch(() => undefined);
+    // An abort may surface wrapped (as the I/O error of the copy it interrupted): the caller asked to stop.
+    if (signal?.aborted) throw signal.reason;
     throw error instanceof EvidenceBundleError ? error : ioError(error, output);
+  }
+}
+
+const partialPrefix = (name: string): string => `.${name}.partial-`;
+
+/**
+ * Removes the temporary directories of earlier packs to the same target whose process is gone (killed, or the
+ * machine crashed). The pid in the name tells: a directory whose process still runs may be a concurrent pack
+ * and is left alone, as is one without a pid (older versions) or one whose pid is reused by another process.
+ * Pids are those of this machine: packs from other hosts into one shared directory are not told apart.
+ */
+async function removeStalePartials(parent: string, name: string): Promise<void> {
+  const prefix = partialPrefix(name);
+  let entries: string[];
+  try {
+    entries = await fsp.readdir(parent);
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    if (!entry.startsWith(prefix)) continue;
+    const pid = /^(\d+)-/.exec(entry.slice(prefix.length))?.[1];
+    if (pid === undefined || isRunning(Number(pid))) continue;
+    await fsp.rm(join(parent, entry), { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+function isRunning(pid: number): boolean {
+  if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists, under another user.
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
   }
 }
 
@@ -200,6 +250,8 @@ async function copyItems(
     }
     let reported = 0;
     const onProgress = (bytes: number): void => {
+      // Called after each chunk: the copy stops within one chunk of an abort.
+      options.signal?.throwIfAborted();
       totalBytes += bytes - reported;
       reported = bytes;
       options.onProgress?.({ item: item.id, bytes, totalBytes });

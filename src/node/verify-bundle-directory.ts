@@ -7,8 +7,8 @@ import { openBundleDirectory } from './open-bundle-directory.js';
 /**
  * Verifies a bundle directory with native hashing (and a worker pool for many files, when given).
  * Same report and rules as {@link verifyBundle}.
- * @throws EvidenceBundleError `ERR_SOURCE_NOT_FOUND` only when the directory does not exist; everything else
- *   about the bundle is a finding in the report.
+ * @throws EvidenceBundleError `ERR_SOURCE_NOT_FOUND` only when the directory does not exist, `ERR_IO` when it
+ *   or a file in it cannot be read (permission denied); everything else about the bundle is a finding.
  */
 export async function verifyBundleDirectory(
   dir: string,

@@ -1,4 +1,4 @@
-import type { BagSource } from '../bagit/bag-source.js';
+import { rethrowIoError, type BagSource } from '../bagit/bag-source.js';
 import { sourceFindings } from '../bagit/source-findings.js';
 import { CUSTODY_FILE, LIMITS, MANIFEST_FILE, SIGNATURES_FILE } from '../bundle/layout.js';
 import { verifyCustodyLog, type CustodyEventResult } from '../custody/verify-custody-log.js';
@@ -33,7 +33,11 @@ export async function inspectBundle(source: BagSource, options: { trustedKeys?: 
   // A bad commit journal and the like: shown, since the files below are then read as they were before it.
   const findings: Finding[] = await sourceFindings(source);
   // What cannot be read is not shown; `evb verify` says why.
-  const read = (path: string, limit: number) => readTagFile(source, path, limit).catch(() => undefined);
+  const read = (path: string, limit: number) =>
+    readTagFile(source, path, limit).catch((error: unknown) => {
+      rethrowIoError(error);
+      return undefined;
+    });
   let manifest: Manifest | undefined;
   // Item ids as the manifest lists them, even when the manifest breaks the schema: the timeline still shows.
   let itemIds = new Set<string>();

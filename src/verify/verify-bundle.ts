@@ -1,4 +1,4 @@
-import type { BagSource, BagValidation } from '../bagit/bag-source.js';
+import { rethrowIoError, type BagSource, type BagValidation } from '../bagit/bag-source.js';
 import { validateBag } from '../bagit/validate-bag.js';
 import { BUNDLE_FILE_LIMITS, CUSTODY_FILE, LIMITS, MANIFEST_FILE, PAYLOAD_DIR, payloadPath, SIGNATURES_FILE } from '../bundle/layout.js';
 import { parseCustodyLog } from '../custody/parse-custody-log.js';
@@ -49,11 +49,17 @@ export interface VerifyOptions {
  * manifest (canonical bytes, schema), every item against the bytes in `data/`, every signature against the
  * receiver's trusted keys, and the custody log. Malformed or hostile input never throws: it becomes findings.
  * @returns a JSON-serialisable report whose outcome is VALID, INVALID or INDETERMINATE (ETSI EN 319 102-1).
+ * @throws EvidenceBundleError `ERR_IO` when the source cannot be read (permission denied, a failing disk): the
+ *   receiver's environment, not the bundle, so no verdict is given.
+ * @throws what {@link trustPolicyFromKeys} throws for a `trustedKeys` entry that is no public signature key
+ *   (`ERR_KEY_INVALID`, `ERR_KEY_TOO_SMALL`, TypeError): caller misuse, not a finding.
  * @example
  * const report = await verifyBundle(openBundleDirectory('case-42'), { trustedKeys: [authorityJwk] });
  * if (report.outcome !== 'VALID') console.log(renderReportText(report));
  */
 export async function verifyBundle(source: BagSource, options: VerifyOptions = {}): Promise<VerificationReport> {
+  // Trust material is the caller's, not the bundle's: a bad key is misuse, refused before anything is read.
+  const policy = options.policy ?? trustPolicyFromKeys(options.trustedKeys ?? []);
   const checkedAt = (options.currentDate ?? new Date()).toISOString();
   const findings: Finding[] = [];
   let identity: BundleIdentity | null = null;
@@ -87,12 +93,13 @@ export async function verifyBundle(source: BagSource, options: VerifyOptions = {
       const read: ReadBundle = { source, present, ...manifestRead };
       identity = identityOf(read.manifest);
       items = checkItems(read.manifest, bag, findings);
-      signatures = await checkSignatures(read, options, findings);
+      signatures = await checkSignatures(read, policy, options, findings);
       custody = await checkCustody(read, options, findings);
     } else {
       items = [...bag.payload.keys()].map((path) => ({ id: path, path, status: 'unchecked' as const }));
     }
   } catch (error) {
+    rethrowIoError(error);
     findings.push(makeFinding('verify.internal-error', `verification stopped: ${describe(error)}`));
   }
   const outcome = decideOutcome(findings);
@@ -146,6 +153,7 @@ async function readBundleFile(
   try {
     bytes = await readTagFile(source, path, limit, present);
   } catch (error) {
+    rethrowIoError(error);
     findings.push(makeFinding('bag.entry.unreadable', `${path} cannot be read: ${describe(error)}`, { path }));
     return 'refused';
   }
@@ -238,7 +246,7 @@ function checkItems(manifest: Manifest, bag: BagValidation, findings: Finding[])
   return results;
 }
 
-async function checkSignatures(read: ReadBundle, options: VerifyOptions, findings: Finding[]): Promise<SignatureResult[]> {
+async function checkSignatures(read: ReadBundle, policy: TrustPolicy, options: VerifyOptions, findings: Finding[]): Promise<SignatureResult[]> {
   const bytes = await readBundleFile(read.source, SIGNATURES_FILE, LIMITS.signatureFileBytes, read.present, 'signature.malformed', findings);
   if (bytes === undefined) {
     findings.push(makeFinding('verify.unsigned', `${SIGNATURES_FILE} is missing: the bundle is not signed`, { path: SIGNATURES_FILE }));
@@ -257,7 +265,6 @@ async function checkSignatures(read: ReadBundle, options: VerifyOptions, finding
     findings.push(makeFinding('verify.unsigned', `${SIGNATURES_FILE} holds no signature`, { path: SIGNATURES_FILE }));
     return [];
   }
-  const policy = options.policy ?? trustPolicyFromKeys(options.trustedKeys ?? []);
   const evaluation = await evaluateSignatures(read.manifestBytes, file.signatures, {
     policy,
     senderCountry: read.manifest.legalBasis.executingAuthority.country,

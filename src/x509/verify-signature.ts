@@ -1,7 +1,7 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { MIN_RSA_MODULUS_BITS } from '../sign/algorithms.js';
-import { decodeDer } from './der.js';
+import { ecdsaSignatureToRaw } from './der.js';
 
 /** A WebCrypto digest name accepted in signatures and imprints. */
 export type Hash = 'SHA-256' | 'SHA-384' | 'SHA-512';
@@ -100,9 +100,8 @@ export async function verifySignature(
       if (curve === undefined) return 'bad-key';
       const key = await subtle.importKey('spki', raw, { name: 'ECDSA', namedCurve: curve.name }, false, ['verify']);
       // Strict DER (ECDSA-Sig-Value, RFC 5480 section 2.2): a loosely encoded signature is not the one signed.
-      const der = decodeDer(sig);
-      if (!(der instanceof asn1js.Sequence) || der.valueBlock.value.length !== 2) return false;
-      const rs = pkijs.createECDSASignatureFromCMS(der, curve.size);
+      const rs = ecdsaSignatureToRaw(sig, curve.size);
+      if (rs === undefined) return false;
       return await subtle.verify({ name: 'ECDSA', hash: ecHash }, key, rs, bytes);
     }
     const rsaHash = RSA_PKCS1[sigOid] ?? (sigOid === RSA_ENCRYPTION ? HASH_BY_OID[digestOid ?? ''] : undefined);

@@ -6,7 +6,7 @@ import { main } from '../../src/cli/main.js';
 import type { CliIO } from '../../src/cli/io.js';
 import { VERSION } from '../../src/cli/version.js';
 import { VerificationReportSchema } from '../../src/index.js';
-import { DEMO_DIR, flipByte, tempDir } from '../helpers/bundle-fixture.js';
+import { DEMO_DIR, flipByte, keyPair, tempDir } from '../helpers/bundle-fixture.js';
 import { REPO_ROOT } from '../helpers/vectors.js';
 
 let dir: string;
@@ -56,6 +56,32 @@ describe('evb', () => {
     expect(r.err).not.toMatch(/\n\s+at /);
   });
 
+  // A --trust file is an argument: anything in it that is no public signature key is a usage error naming the
+  // file, found before the bundle is even opened (the bundle named here does not exist: 64, not 66).
+  it('answers a --trust file that holds no usable public key with exit 64, the file and the error code', async () => {
+    const good = (await keyPair('ES256')).publicJwk;
+    const rsa = await crypto.subtle.generateKey({ name: 'RSA-PSS', modulusLength: 1024, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' }, true, ['sign', 'verify']);
+    const cases: Array<[string, string, RegExp]> = [
+      ['oct.jwk', JSON.stringify({ kty: 'oct', k: 'c2VjcmV0LXNlY3JldC1zZWNyZXQ' }), /ERR_KEY_INVALID/],
+      ['private.jwk', JSON.stringify((await keyPair('EdDSA')).privateJwk), /ERR_KEY_INVALID/],
+      ['rsa1024.jwk', JSON.stringify(await crypto.subtle.exportKey('jwk', rsa.publicKey)), /ERR_KEY_TOO_SMALL/],
+      ['garbage.jwk', '{"kty": "EC", ', /ERR_JSON_SYNTAX/],
+      ['array.jwk', JSON.stringify([good]), /ERR_KEY_INVALID/],
+      ['one-bad.jwks', JSON.stringify({ keys: [good, { kty: 'oct', k: 'AAAA' }] }), /ERR_KEY_INVALID/],
+      ['x25519.jwk', JSON.stringify({ kty: 'OKP', crv: 'X25519', x: good.x }), /ERR_KEY_INVALID/],
+    ];
+    for (const [file, text, code] of cases) {
+      await fsp.writeFile(join(dir, file), text);
+      for (const command of [['verify', 'no-such-bundle'], ['custody', 'log', 'no-such-bundle']]) {
+        const r = await evb(...command, '--trust', file);
+        expect(r.code, `${command.join(' ')} ${file}: ${r.err}`).toBe(64);
+        expect(r.err).toMatch(code);
+        expect(r.err).toContain(file);
+        expect(r.err.trim().split('\n')).toHaveLength(1);
+      }
+    }
+  });
+
   it('runs keygen, pack, sign, inspect and verify end to end with the documented exit codes', async () => {
     expect((await evb('keygen', '--out', 'packager.jwk')).code).toBe(0);
     expect((await evb('keygen', '--alg', 'ES384', '--out', 'ca.jwk')).code).toBe(0);
@@ -85,7 +111,10 @@ describe('evb', () => {
     expect(untrusted.code).toBe(2);
     expect(untrusted.out).toMatch(/Outcome: INDETERMINATE/);
 
-    expect((await evb('check', 'b1')).code).toBe(0);
+    const checked = await evb('check', 'b1');
+    expect(checked.code).toBe(0);
+    expect(checked.out).toMatch(/^Integrity: intact \(4\/4 items\); 2 signatures not checked against a trust policy\n$/);
+    expect(checked.out).not.toMatch(/INDETERMINATE/);
 
     await fsp.cp(join(dir, 'b1'), join(dir, 'b2'), { recursive: true });
     await flipByte(join(dir, 'b2', 'data', 'disk', 'sdb-excerpt.img'), 511);
@@ -93,7 +122,10 @@ describe('evb', () => {
     expect(invalid.code).toBe(1);
     expect(invalid.out).toMatch(/item\.digest-mismatch.*disk-excerpt/);
     expect(await fsp.readFile(join(dir, 'i.xml'), 'utf8')).toMatch(/<failure type="[^"]+"/);
-    expect((await evb('check', 'b2')).code).toBe(1);
+    const altered = await evb('check', 'b2');
+    expect(altered.code).toBe(1);
+    expect(altered.out).toMatch(/^Integrity: NOT intact\n/);
+    expect(altered.out).toMatch(/item\.digest-mismatch/);
     const refused = await evb('sign', 'b2', '--key', 'ca.jwk', '--role', 'certifier');
     expect(refused.code).toBe(1);
     expect(refused.err).toMatch(/ERR_VERIFY_INVALID/);

@@ -1,11 +1,11 @@
 // Writes are atomic (docs/DESIGN.md): a pack that is killed, or that fails because the disk refuses a write,
 // leaves no bundle under the target name (or a complete one) and, when it fails, nothing of its own.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyBundleDirectory } from '../../src/node/index.js';
-import { tempDir } from '../helpers/bundle-fixture.js';
+import { packBundle, verifyBundleDirectory } from '../../src/node/index.js';
+import { demoCase, tempDir } from '../helpers/bundle-fixture.js';
 
 const CHILD = join(import.meta.dirname, 'pack-child.ts');
 let dir: string;
@@ -68,4 +68,88 @@ describe('packBundle interrupted', () => {
     // Some kills must land while the pack is writing, or this test proves nothing.
     expect(interrupted).toBeGreaterThan(0);
   }, 120_000);
+});
+
+// Ctrl-C and kill(1) during `evb pack`: the CLI aborts the pack, which removes its partial directory, and exits
+// 130 / 143. After a SIGKILL (nothing can clean up) the next pack to the same target removes the stale partial
+// directory, but never one whose pack is still running.
+describe('evb pack stopped by a signal', () => {
+  const EVB = join(import.meta.dirname, '..', '..', 'src', 'cli', 'evb.ts');
+  let huge: string;
+  let spec: string;
+  beforeAll(async () => {
+    // Sparse: 1 GiB that takes no disk to hold, but seconds to copy and hash, long enough to be interrupted.
+    huge = join(dir, 'huge.bin');
+    await fsp.writeFile(huge, '');
+    await fsp.truncate(huge, 1024 ** 3);
+    const { metadata } = await demoCase();
+    spec = join(dir, 'spec.json');
+    await fsp.writeFile(spec, JSON.stringify({ metadata }));
+  });
+
+  const partials = async (work: string) => (await fsp.readdir(work)).filter((n) => n.startsWith('.out.partial-'));
+
+  /** Starts `evb pack huge --out work/out` and resolves once its partial directory holds copied bytes. */
+  async function startPack(work: string, ignore: readonly string[] = []): Promise<{ child: ChildProcess; exited: Promise<{ code: number | null; signal: string | null; stderr: string }> }> {
+    const child = spawn(process.execPath, ['--import', 'tsx', EVB, 'pack', huge, '--spec', spec, '--out', join(work, 'out'), '--quiet'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<{ code: number | null; signal: string | null; stderr: string }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stderr })));
+    for (let i = 0; i < 3000; i++) {
+      const [partial] = (await partials(work)).filter((n) => !ignore.includes(n));
+      const copied = partial === undefined ? 0 : await fsp.stat(join(work, partial, 'data', 'huge.bin')).then((s) => s.size, () => 0);
+      if (copied > 0) return { child, exited };
+      if (child.exitCode !== null) throw new Error(`evb pack ended before it copied: ${stderr}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    throw new Error('evb pack did not start copying');
+  }
+
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('%s: exits %i and leaves nothing behind', async (signal, code) => {
+    const work = await fsp.mkdtemp(join(dir, 'signal-'));
+    const { child, exited } = await startPack(work);
+    child.kill(signal);
+    const result = await exited;
+    expect(result.code, result.stderr).toBe(code);
+    expect(await fsp.readdir(work)).toEqual([]);
+  }, 120_000);
+
+  it('SIGKILL leaves a partial directory, which the next pack to the same target removes; a running pack keeps its own', async () => {
+    const work = await fsp.mkdtemp(join(dir, 'sigkill-'));
+    const killed = await startPack(work);
+    killed.child.kill('SIGKILL');
+    await killed.exited;
+    const [stale] = await partials(work);
+    expect(stale).toBeDefined();
+
+    // The next pack to the target removes the stale directory before it writes its own.
+    const running = await startPack(work, [stale!]);
+    const live = await partials(work);
+    expect(live).toHaveLength(1);
+    expect(live).not.toContain(stale);
+    // Another pack to the same target while that one is still writing: the live directory stays.
+    const { metadata, items } = await demoCase();
+    await packBundle(join(work, 'out'), { metadata, items });
+    expect(await partials(work)).toEqual(live);
+    running.child.kill('SIGINT');
+    await running.exited;
+    expect((await fsp.readdir(work)).sort()).toEqual(['out']);
+  }, 120_000);
+});
+
+describe('packBundle with an AbortSignal', () => {
+  it('rejects with the reason, before or during the copy, and leaves nothing behind', async () => {
+    const { metadata, items } = await demoCase();
+    const reason = new Error('stop');
+    const work = await fsp.mkdtemp(join(dir, 'abort-'));
+    await expect(packBundle(join(work, 'out'), { metadata, items, signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
+    const controller = new AbortController();
+    const all = [...items, { ...items[0]!, id: 'large', path: 'large.bin', source: large, mediaType: 'application/octet-stream' }];
+    const packing = packBundle(join(work, 'out'), { metadata, items: all, signal: controller.signal, onProgress: () => controller.abort(reason) });
+    await expect(packing).rejects.toBe(reason);
+    expect(await fsp.readdir(work)).toEqual([]);
+  });
 });

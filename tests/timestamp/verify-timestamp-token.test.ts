@@ -3,7 +3,8 @@
 import * as asn1js from 'asn1js';
 import fc from 'fast-check';
 import * as pkijs from 'pkijs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTimestampRequest } from '../../src/timestamp/create-timestamp-request.js';
@@ -11,6 +12,7 @@ import { requestTimestamp } from '../../src/timestamp/request-timestamp.js';
 import { verifyTimestampToken, type TimestampVerification } from '../../src/timestamp/verify-timestamp-token.js';
 import { createOpensslPki, openssl, OPENSSL_AVAILABLE, warnIfNoOpenssl, type OpensslPki } from '../helpers/openssl-pki.js';
 import { startOpensslTsa, type OpensslTsa } from '../helpers/openssl-tsa.js';
+import { encodeDer, parseDer, walkDer, type DerNode } from '../helpers/der-edit.js';
 
 warnIfNoOpenssl('tests/timestamp/verify-timestamp-token');
 
@@ -183,5 +185,120 @@ describe.skipIf(!OPENSSL_AVAILABLE)('verifyTimestampToken on openssl TSA tokens'
       }),
       { numRuns: 300 },
     );
+  });
+
+  // Each class of non-DER variant the verifier once accepted (the same r and s, other bytes), and its neighbours,
+  // refused by verifyTimestampToken (and by openssl ts -verify where openssl reads the bytes strictly). The flip property above finds these only
+  // now and then; here each is built on purpose.
+  describe('strict DER', () => {
+    let dir: string;
+    beforeAll(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'evb-der-'));
+      await writeFile(join(dir, 'data.bin'), SIGNED);
+    });
+    afterAll(async () => {
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    let n = 0;
+    const opensslAccepts = async (bytes: Uint8Array): Promise<boolean> => {
+      const file = join(dir, `t${++n}.der`);
+      await writeFile(file, bytes);
+      try {
+        const { stdout } = await openssl(['ts', '-verify', '-data', 'data.bin', '-in', file, '-token_in', '-CAfile', tsa.root.certPath, '-untrusted', tsa.untrustedPemPath], dir);
+        return /Verification: OK/.test(stdout);
+      } catch {
+        return false;
+      }
+    };
+    const clone = (node: DerNode): DerNode => parseDer(encodeDer(node));
+    // The ECDSA signature values of the token: in the SignerInfo (an OCTET STRING) and in each certificate (a BIT STRING).
+    const signatureHolders = (root: DerNode): DerNode[] =>
+      [...walkDer(root)].map((w) => w.node).filter((node) => {
+        if (node.content === undefined || (node.id[0] !== 0x04 && node.id[0] !== 0x03)) return false;
+        try {
+          const inner = parseDer(node.id[0] === 0x03 ? node.content.subarray(1) : node.content);
+          return inner.id[0] === 0x30 && inner.children?.length === 2 && inner.children.every((c) => c.id[0] === 0x02);
+        } catch {
+          return false;
+        }
+      });
+    const setSignature = (holder: DerNode, sig: Uint8Array) => {
+      holder.content = holder.id[0] === 0x03 ? new Uint8Array([0, ...sig]) : sig;
+    };
+    const signatureOf = (holder: DerNode): DerNode => parseDer(holder.id[0] === 0x03 ? holder.content!.subarray(1) : holder.content!);
+    const SIGNATURE_MUTATIONS: Record<string, (sig: DerNode) => Uint8Array | undefined> = {
+      'r read as ENUMERATED': (sig) => ((sig.children![0]!.id = [0x0a]), encodeDer(sig)),
+      's read as ENUMERATED': (sig) => ((sig.children![1]!.id = [0x0a]), encodeDer(sig)),
+      'SEQUENCE with the constructed bit cleared': (sig) => ((sig.id = [0x10]), encodeDer(sig)),
+      'a leading zero added to r': (sig) => ((sig.children![0]!.content = new Uint8Array([0, ...sig.children![0]!.content!])), encodeDer(sig)),
+      'a leading zero added to s': (sig) => ((sig.children![1]!.content = new Uint8Array([0, ...sig.children![1]!.content!])), encodeDer(sig)),
+      'a long-form length on s': (sig) => ((sig.children![1]!.length = 'long'), encodeDer(sig)),
+      'a long-form length on the SEQUENCE': (sig) => ((sig.length = 'long'), encodeDer(sig)),
+      'an indefinite-length SEQUENCE': (sig) => ((sig.length = 'indefinite'), encodeDer(sig)),
+      'trailing bytes after the SEQUENCE': (sig) => new Uint8Array([...encodeDer(sig), 0x00, 0x00]),
+      // Only where the integer has the leading zero a high first octet needs (about one r or s in two).
+      'the needed leading zero of r or s removed': (sig) => {
+        const int = sig.children!.find((c) => c.content![0] === 0);
+        if (int === undefined) return undefined;
+        int.content = int.content!.subarray(1);
+        return encodeDer(sig);
+      },
+      'the needed leading zero of r or s replaced by 0xff': (sig) => {
+        const int = sig.children!.find((c) => c.content![0] === 0);
+        if (int === undefined) return undefined;
+        int.content = new Uint8Array([0xff, ...int.content!.subarray(1)]);
+        return encodeDer(sig);
+      },
+    };
+
+    it('the tree editor round-trips the token, which both verifiers accept', async () => {
+      expect(encodeDer(parseDer(token))).toEqual(token);
+      expect(await opensslAccepts(token)).toBe(true);
+      expect(signatureHolders(parseDer(token)).length).toBeGreaterThanOrEqual(2);
+    });
+
+    it.each(Object.keys(SIGNATURE_MUTATIONS))('refuses an ECDSA signature value (SignerInfo and certificate) with %s', async (name) => {
+      const holders = signatureHolders(parseDer(token)).length;
+      let tried = 0;
+      for (let h = 0; h < holders; h++) {
+        const root = parseDer(token);
+        const holder = signatureHolders(root)[h]!;
+        const sig = SIGNATURE_MUTATIONS[name]!(clone(signatureOf(holder)));
+        if (sig === undefined) continue;
+        tried++;
+        setSignature(holder, sig);
+        const bad = encodeDer(root);
+        const r = await verifyTimestampToken(bad, { data: SIGNED, anchors: [tsa.root.pem] });
+        expect(r.status, `signature value ${h}`).not.toBe('valid');
+        // openssl checks the SignerInfo's ECDSA value strictly; the certificates of a token it may take from
+        // -untrusted instead, so only that verdict is compared.
+        if (holder.id[0] === 0x04) expect(await opensslAccepts(bad), 'openssl').toBe(false);
+      }
+      if (!name.includes('needed leading zero')) expect(tried).toBe(holders);
+    });
+
+    const TOKEN_MUTATIONS: Record<string, (root: DerNode) => Uint8Array> = {
+      'trailing bytes after the token': (root) => new Uint8Array([...encodeDer(root), 0x00]),
+      'an indefinite-length ContentInfo': (root) => ((root.length = 'indefinite'), encodeDer(root)),
+      'a long-form length on the SignedData version': (root) => ((signedDataVersion(root).length = 'long'), encodeDer(root)),
+      'a leading zero on the SignedData version': (root) => {
+        const v = signedDataVersion(root);
+        v.content = new Uint8Array([0, ...v.content!]);
+        return encodeDer(root);
+      },
+      'a digest AlgorithmIdentifier with the constructed bit cleared': (root) => ((signedData(root).children![1]!.children![0]!.id = [0x10]), encodeDer(root)),
+    };
+    // ContentInfo { contentType, [0] { SignedData { version, digestAlgorithms, ... } } }
+    const signedData = (root: DerNode): DerNode => root.children![1]!.children![0]!;
+    const signedDataVersion = (root: DerNode): DerNode => signedData(root).children![0]!;
+
+    it.each(Object.keys(TOKEN_MUTATIONS))('refuses a token with %s', async (name) => {
+      const bad = TOKEN_MUTATIONS[name]!(parseDer(token));
+      const r = await verifyTimestampToken(bad, { data: SIGNED, anchors: [tsa.root.pem] });
+      // openssl reads a token as BER and accepts these (the signature is over the TSTInfo and signed attributes
+      // only): the rule here is stricter than openssl's, so that the bytes of a token are unique.
+      expect(r.status).toBe('malformed');
+    });
   });
 });

@@ -239,19 +239,23 @@ describe('verifyBundle', () => {
     expect(report.outcome).toBe('INVALID');
   });
 
-  it.each(['evidence/manifest.json', 'evidence/signatures.json'])('reports %s that cannot be read as a finding, never as absent', async (path) => {
-    // The bag check hashes the file through the source's digest path; then reading it fails (a failing disk).
-    const inner = await openBundleDirectory(pristine);
-    const failing = {
-      ...inner,
-      read: (p: string) => (p === path ? failingRead(p) : inner.read(p)),
-    };
-    const report = await verifyBundle(failing, { trustedKeys: trusted() });
-    expect(report.outcome).toBe('INVALID');
-    expect(report.findings).toContainEqual(expect.objectContaining({ code: 'bag.entry.unreadable', path }));
-    expect(codes(report)).not.toContain('verify.internal-error');
-    expect(codes(report)).not.toContain('verify.unsigned');
-  });
+  // An I/O error is the receiver's disk or permissions, not the bundle: no verdict (not INVALID, and never
+  // "absent", which would pass a bundle for unsigned), but ERR_IO, wherever the read fails.
+  it.each(['evidence/manifest.json', 'evidence/signatures.json', 'manifest-sha256.txt', 'bagit.txt', 'data/logs/access.log'])(
+    'throws ERR_IO when %s cannot be read, never reports it absent',
+    async (path) => {
+      // The bag check hashes the file through the source's digest path; then reading it fails (a failing disk).
+      const inner = await openBundleDirectory(pristine);
+      const failing = {
+        ...inner,
+        read: (p: string) => (p === path ? failingRead(p) : inner.read(p)),
+        digest: (p: string, algorithms: never) => (p === path ? Promise.reject(new EvidenceBundleError('ERR_IO', `${p}: EIO`)) : inner.digest!(p, algorithms)),
+      };
+      await expect(verifyBundle(failing, { trustedKeys: trusted() })).rejects.toSatisfy((e) => isEvidenceBundleError(e, 'ERR_IO'));
+      const listing = { ...inner, list: () => failingRead('listing') as never };
+      await expect(verifyBundle(listing, { trustedKeys: trusted() })).rejects.toSatisfy((e) => isEvidenceBundleError(e, 'ERR_IO'));
+    },
+  );
 
   it('reports a missing directory as an error, not a finding', async () => {
     await expect(verifyBundleDirectory(join(dir, 'nope'))).rejects.toSatisfy((e) => isEvidenceBundleError(e, 'ERR_SOURCE_NOT_FOUND'));
@@ -306,5 +310,40 @@ describe('verifyBundle', () => {
       }),
       { numRuns: 40 },
     );
+  });
+});
+
+// trustedKeys are the caller's: a key that cannot be a public signature key is misuse, thrown before any byte
+// of the bundle is read (the source here would throw if it were listed), never a verify.internal-error finding.
+describe('verifyBundle and createVerifier with trusted keys that are no public signature keys', () => {
+  const untouchable = {
+    list: () => {
+      throw new Error('the bundle was read');
+    },
+    read: () => {
+      throw new Error('the bundle was read');
+    },
+  } as never;
+
+  it('throw the key error codes', async () => {
+    const good = (await keyPair('ES256')).publicJwk;
+    const rsa = await crypto.subtle.generateKey({ name: 'RSA-PSS', modulusLength: 1024, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' }, true, ['sign', 'verify']);
+    const cases: Array<[string, JsonWebKey[], string]> = [
+      ['a symmetric key', [{ kty: 'oct', k: 'c2VjcmV0' }], 'ERR_KEY_INVALID'],
+      ['a private key', [(await keyPair('EdDSA')).privateJwk], 'ERR_KEY_INVALID'],
+      ['an RSA key under 2048 bits', [await crypto.subtle.exportKey('jwk', rsa.publicKey)], 'ERR_KEY_TOO_SMALL'],
+      ['a good key then a bad one', [good, { kty: 'oct', k: 'AAAA' }], 'ERR_KEY_INVALID'],
+      ['a curve no algorithm takes', [{ kty: 'EC', crv: 'P-521', x: good.x!, y: good.y! }], 'ERR_KEY_INVALID'],
+    ];
+    for (const [name, trustedKeys, code] of cases) {
+      await expect(verifyBundle(untouchable, { trustedKeys }), name).rejects.toSatisfy((e) => isEvidenceBundleError(e, code as never));
+      expect(() => createVerifier({ trustedKeys }), name).toThrow(expect.objectContaining({ code }));
+    }
+  });
+
+  it('throw TypeError for keys that are not JWK objects', async () => {
+    for (const trustedKeys of [[null], ['key'], [[]], 'keys'] as never[]) {
+      await expect(verifyBundle(untouchable, { trustedKeys })).rejects.toBeInstanceOf(TypeError);
+    }
   });
 });

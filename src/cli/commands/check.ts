@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { escapeJsonForDisplay, renderReportText } from '../../index.js';
+import { escapeJsonForDisplay, renderReportText, type VerificationReport } from '../../index.js';
 import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../io.js';
 import type { Command } from './command.js';
@@ -12,14 +12,25 @@ export const check: Command = {
 
 Checks the bag and the manifest (every digest, no missing and no extra file, canonical manifest, items match
 their bytes) without judging trust. Exit 0 when intact, 1 when anything is altered or malformed.
-Signatures are listed but not trusted: use "evb verify --trust" for that.
+Signatures are counted but not checked against a trust policy: use "evb verify --policy" or "--trust" for that.
+With --json, the verification report made without trusted keys (its outcome judges trust: INDETERMINATE for a
+signed intact bundle); the exit code is the integrity verdict.
 `,
   options: { json: { type: 'boolean' }, quiet: { type: 'boolean' } },
   async run(values, positionals, io) {
     if (positionals.length !== 1) throw new UsageError('give exactly one BUNDLE');
     const report = await runVerification(resolve(io.cwd, positionals[0]!), io, values['quiet'] === true, { trustedKeys: [] });
     if (values['json'] === true) io.stdout(escapeJsonForDisplay(JSON.stringify(report, null, 2)) + '\n');
-    else io.stdout(renderReportText(report));
+    else io.stdout(renderIntegrity(report));
     return report.outcome === 'INVALID' ? EXIT.INVALID : EXIT.VALID;
   },
 };
+
+// Without trust material every signed bundle is INDETERMINATE: "Outcome: INDETERMINATE" would answer a question
+// check was not asked. It says what it checked instead, and shows the full report only when something failed.
+function renderIntegrity(report: VerificationReport): string {
+  if (report.outcome === 'INVALID') return `Integrity: NOT intact\n\n${renderReportText(report)}`;
+  const n = report.signatures.length;
+  const signatures = n === 0 ? 'no signature' : `${n} signature${n === 1 ? '' : 's'} not checked against a trust policy`;
+  return `Integrity: intact (${report.summary.itemsIntact}/${report.summary.itemsTotal} items); ${signatures}\n`;
+}

@@ -24,7 +24,7 @@ import { EXIT, OUTCOME_EXIT } from '../exit-codes.js';
 import { UsageError, type CliIO } from '../io.js';
 import type { Command } from './command.js';
 import { readJsonFile } from './files.js';
-import { loadPublicKeys, loadSigner } from './keys.js';
+import { loadSigner, loadTrustedKeys } from './keys.js';
 
 const SUBCOMMANDS = ['append', 'transfer', 'receive', 'log'] as const;
 
@@ -178,7 +178,7 @@ async function completeReceipt(bundle: string, input: Record<string, unknown>, s
 }
 
 async function showLog(bundle: string, values: Record<string, unknown>, io: CliIO): Promise<number> {
-  const trustedKeys = await loadPublicKeys(((values['trust'] as string[] | undefined) ?? []).map((p) => resolve(io.cwd, p)));
+  const trustedKeys = await loadTrustedKeys(((values['trust'] as string[] | undefined) ?? []).map((p) => resolve(io.cwd, p)));
   const source = await openBundleDirectory(bundle);
   const manifestBytes = await readTagFile(source, MANIFEST_FILE, LIMITS.manifestBytes);
   if (manifestBytes === undefined) throw new EvidenceBundleError('ERR_BAG_INVALID', `${MANIFEST_FILE} is missing`);

@@ -55,8 +55,20 @@ Options:
       signers.push({ role: entry.slice(0, eq), signer: await loadSigner(resolve(io.cwd, entry.slice(eq + 1))) });
     }
     const progress = createProgress(io, values['quiet'] === true, await totalSize(items));
+    // Ctrl-C or a kill(1) stops the pack cleanly: the library removes its partial directory, then the exit code
+    // is the shell's for that signal (128 + its number).
+    const controller = new AbortController();
+    let stoppedBy: NodeJS.Signals | undefined;
+    const stop = (signal: NodeJS.Signals): void => {
+      stoppedBy ??= signal;
+      controller.abort(new Error(`stopped by ${signal}`));
+    };
+    const onSignal = { SIGINT: () => stop('SIGINT'), SIGTERM: () => stop('SIGTERM') };
+    process.on('SIGINT', onSignal.SIGINT);
+    process.on('SIGTERM', onSignal.SIGTERM);
     try {
       const { manifest } = await packBundle(resolve(io.cwd, out), {
+        signal: controller.signal,
         metadata: spec.metadata as never,
         items,
         withheld: (spec.withheld ?? []) as never,
@@ -68,7 +80,14 @@ Options:
       io.stdout(`packed ${manifest.items.length} items into ${shown(out)}\nbundle ${manifest.bundleId}\n`);
       for (const s of signers) io.stdout(`signed as ${shown(s.role)} by ${shown(s.signer.kid)}\n`);
       return EXIT.VALID;
+    } catch (error) {
+      if (stoppedBy === undefined) throw error;
+      progress.stop();
+      io.stderr(`evb pack: stopped by ${stoppedBy}; nothing was written to ${out}\n`);
+      return stoppedBy === 'SIGINT' ? EXIT.SIGINT : EXIT.SIGTERM;
     } finally {
+      process.off('SIGINT', onSignal.SIGINT);
+      process.off('SIGTERM', onSignal.SIGTERM);
       progress.stop();
     }
   },

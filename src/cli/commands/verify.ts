@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { hostname } from 'node:os';
+import { basename, resolve } from 'node:path';
 import { escapeJsonForDisplay, renderReportJUnit, renderReportText, type BagSource, type TrustPolicy, type VerificationReport } from '../../index.js';
 import { createDigestPool, openBundleDirectory, verifyBundleDirectory } from '../../node/index.js';
 import { OUTCOME_EXIT } from '../exit-codes.js';
@@ -6,7 +7,7 @@ import { UsageError } from '../io.js';
 import { createProgress, progressShown } from '../progress.js';
 import type { Command } from './command.js';
 import { writeNewFile } from './files.js';
-import { loadPublicKeys } from './keys.js';
+import { loadTrustedKeys } from './keys.js';
 import { readPolicy } from './trust.js';
 
 export const verify: Command = {
@@ -26,9 +27,11 @@ Outcome and exit code:
 
 Options:
   --policy FILE  your trust policy (see "evb trust" and docs/format.md, "Trust policy")
-  --trust FILE   a trusted public JWK or JWKS file (repeatable); each key trusted in every role
+  --trust FILE   a trusted public JWK or JWKS file (repeatable); each key trusted in every role. A file with
+                 anything but public signature keys (symmetric, private, RSA under 2048 bits) is a usage error
   --json         print the JSON report (schema: evb schema report)
-  --junit FILE   also write a JUnit XML report for CI
+  --junit FILE   also write a JUnit XML report for CI (a new file); "-": to standard output, the report for
+                 people then to stderr (not with --json)
   --quiet        no progress bar
 `,
   options: {
@@ -41,15 +44,26 @@ Options:
   async run(values, positionals, io) {
     if (positionals.length !== 1) throw new UsageError('give exactly one BUNDLE');
     const bundle = resolve(io.cwd, positionals[0]!);
-    const trustedKeys = await loadPublicKeys(((values['trust'] as string[] | undefined) ?? []).map((p) => resolve(io.cwd, p)));
+    const trustedKeys = await loadTrustedKeys(((values['trust'] as string[] | undefined) ?? []).map((p) => resolve(io.cwd, p)));
     const policyFile = values['policy'] as string | undefined;
     if (policyFile !== undefined && trustedKeys.length > 0) throw new UsageError('give --policy or --trust, not both');
     const policy = policyFile === undefined ? undefined : await readPolicy(resolve(io.cwd, policyFile));
-    const report = await runVerification(bundle, io, values['quiet'] === true, policy ? { policy } : { trustedKeys });
-    if (values['json'] === true) io.stdout(escapeJsonForDisplay(JSON.stringify(report, null, 2)) + '\n');
-    else io.stdout(renderReportText(report));
     const junit = values['junit'] as string | undefined;
-    if (junit !== undefined) await writeNewFile(resolve(io.cwd, junit), renderReportJUnit(report));
+    // "-" is standard output, which then holds the XML alone: the report for people goes to stderr.
+    if (junit === '-' && values['json'] === true) throw new UsageError('--json and --junit - both want standard output');
+    const started = performance.now();
+    const report = await runVerification(bundle, io, values['quiet'] === true, policy ? { policy } : { trustedKeys });
+    const elapsed = (performance.now() - started) / 1000;
+    const human = junit === '-' ? io.stderr : io.stdout;
+    if (values['json'] === true) io.stdout(escapeJsonForDisplay(JSON.stringify(report, null, 2)) + '\n');
+    else human(renderReportText(report));
+    if (junit !== undefined) {
+      // Named after the directory and the bundle id, so that several bundles of one CI job differ.
+      const name = `${basename(bundle)}${report.bundle !== null ? ` (${report.bundle.bundleId})` : ''}`;
+      const xml = renderReportJUnit(report, { name, time: elapsed, hostname: hostname() });
+      if (junit === '-') io.stdout(xml);
+      else await writeNewFile(resolve(io.cwd, junit), xml);
+    }
     return OUTCOME_EXIT[report.outcome];
   },
 };
