@@ -119,9 +119,12 @@ describe('evb shows what a bundle says without letting it forge a line', () => {
     expect(text.out).toContain('certifier\\x1b[2K\\rOutcome: VALID\\n\\x9b1A\\u2066\\u202e');
   });
 
-  it('check: one Outcome line, the real one', async () => {
+  it('check: the integrity line, and no Outcome line but the real one of a damaged bundle', async () => {
+    // An intact bundle gets one Integrity line and no outcome (check judges no trust); a forged line would show.
     const intact = await evb('check', 'b', '--quiet');
-    expectClean(intact, JSON.parse((await evb('check', 'b', '--quiet', '--json')).out).outcome);
+    expect(intact.code).toBe(0);
+    expectClean(intact);
+    expect(intact.out.split('\n').filter((l) => l.startsWith('Integrity:'))).toEqual([expect.stringMatching(/^Integrity: intact /)]);
     const broken = await evb('check', 't', '--quiet');
     expect(broken.code).toBe(1);
     expectClean(broken, 'INVALID');
