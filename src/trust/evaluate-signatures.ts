@@ -1,7 +1,7 @@
 import { FINDING_CODES, makeFinding } from '../report/codes.js';
 import type { Finding } from '../report/finding-type.js';
 import { checkProtectedHeader } from '../sign/protected-header.js';
-import { MANIFEST_JWS_TYP } from '../sign/sign-detached.js';
+import { MANIFEST_JWS_TYP, SIGNATURE_ROLES } from '../sign/sign-detached.js';
 import type { JwsSignature } from '../sign/signature-file.js';
 import { jwkThumbprint } from '../sign/thumbprint.js';
 import { readDetachedJws, verifyReadJws } from '../sign/verify-detached.js';
@@ -123,7 +123,7 @@ async function judgeSignature(
   }
   // A header without the bundle's typ could be any JWS over the same bytes; without kid, role or sigT it does not
   // say who signed, in which capacity, or when: no key is looked for.
-  const problem = checkProtectedHeader(header, MANIFEST_JWS_TYP);
+  const problem = checkProtectedHeader(header, MANIFEST_JWS_TYP, SIGNATURE_ROLES);
   if (problem !== undefined) {
     return { result: { index, status: 'malformed', trusted: false, ...claimed }, findings: [makeFinding('signature.header.invalid', problem, at())] };
   }

@@ -27,7 +27,8 @@ export async function checkSigningChain(x5c: readonly string[], kid: string, tim
   }
   if ('status' in linked) throw refused(linked.findings[0]?.message ?? linked.status);
   const top = x5c[x5c.length - 1]!;
-  const chain = await anchorCertificateChain(linked, { anchors: [top], time, requiredKeyUsage: ['digitalSignature'] });
+  // documentSigner: the receiver refuses a CA certificate or a TLS, code-signing or time-stamping one as the leaf.
+  const chain = await anchorCertificateChain(linked, { anchors: [top], time, requiredKeyUsage: ['digitalSignature'], documentSigner: true });
   if (chain.status !== 'valid') throw refused(chain.findings[0]?.message ?? chain.status);
 }
 

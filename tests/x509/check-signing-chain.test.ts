@@ -74,6 +74,22 @@ describe.skipIf(!OPENSSL_AVAILABLE)('checkSigningChain', () => {
       const kid = (await createJwkSigner(encipher.privateJwk)).kid;
       expect(await codeOf(checkSigningChain([encipher.base64, pki.x5c[1]!], kid, now()))).toBe('ERR_X509_CHAIN_INVALID');
     });
+    it('a leaf the receiver does not take as a document signer: a CA, or one for TLS or time-stamping only', async () => {
+      const leaves = await Promise.all([
+        pki.issue({ keyUsage: 'critical,digitalSignature,keyCertSign' }, { issuer: pki.intermediates[0]!, ca: true }),
+        pki.issue({ extendedKeyUsage: 'critical,timeStamping' }),
+        pki.issue({ extendedKeyUsage: 'serverAuth,clientAuth' }),
+      ]);
+      for (const leaf of leaves) {
+        const kid = (await createJwkSigner(leaf.privateJwk)).kid;
+        expect(await codeOf(checkSigningChain([leaf.base64, ...pki.x5c.slice(1)], kid, now()))).toBe('ERR_X509_CHAIN_INVALID');
+      }
+      // The control: an end entity whose extended key usage includes a document purpose.
+      const mail = await pki.issue({ extendedKeyUsage: 'serverAuth,emailProtection' });
+      const kid = (await createJwkSigner(mail.privateJwk)).kid;
+      await expect(checkSigningChain([mail.base64, ...pki.x5c.slice(1)], kid, now())).resolves.toBeUndefined();
+    });
+
     it('a leaf expired, or not yet valid, at the signing time', async () => {
       const t = Date.now();
       const expired = await pki.issue({ notBefore: new Date(t - 400 * DAY), notAfter: new Date(t - DAY) });
