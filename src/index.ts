@@ -71,7 +71,7 @@ export type { CreateTagFilesOptions, PayloadFile, BagInfoFields } from './bundle
 export { buildManifest } from './bundle/build-manifest.js';
 export { itemIdsFromPaths } from './bundle/item-id.js';
 export type { BundleMetadata, ItemDescription, BuiltItem } from './bundle/build-manifest.js';
-export { MANIFEST_FILE, SIGNATURES_FILE, CUSTODY_FILE, PAYLOAD_DIR, TAG_DIR, LIMITS } from './bundle/layout.js';
+export { MANIFEST_FILE, SIGNATURES_FILE, CUSTODY_FILE, PAYLOAD_DIR, TAG_DIR, LIMITS } from './model/layout.js';
 export {
   encodeCborBundle,
   decodeCborBundle,

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { describe, expect, it } from 'vitest';
-import { LIMITS } from '../../src/bundle/layout.js';
+import { LIMITS } from '../../src/model/layout.js';
 import { canonicalizeToBytes } from '../../src/encoding/jcs.js';
 import { toHex } from '../../src/internal/bytes.js';
 import { checkManifest } from '../../src/model/check-manifest.js';
