@@ -41,8 +41,8 @@ export type { Handling } from './model/handling.js';
 export type { CountryCode } from './model/iso3166.js';
 export { parseManifest } from './model/parse-manifest.js';
 export { checkManifest } from './model/check-manifest.js';
-export { JSON_SCHEMA_SOURCES, JSON_SCHEMA_NAMES, toJsonSchema } from './model/json-schemas.js';
-export type { JsonSchemaName } from './model/json-schemas.js';
+export { JSON_SCHEMA_SOURCES, JSON_SCHEMA_NAMES, toJsonSchema } from './schemas.js';
+export type { JsonSchemaName } from './schemas.js';
 
 // Signatures (detached JWS over the canonical manifest) and keys
 export { SIGNATURE_ALGORITHMS, MIN_RSA_MODULUS_BITS, isSignatureAlgorithm } from './sign/algorithms.js';

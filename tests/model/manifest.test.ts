@@ -6,7 +6,7 @@ import { LIMITS } from '../../src/model/layout.js';
 import { canonicalizeToBytes } from '../../src/encoding/jcs.js';
 import { toHex } from '../../src/internal/bytes.js';
 import { checkManifest } from '../../src/model/check-manifest.js';
-import { toJsonSchema } from '../../src/model/json-schemas.js';
+import { toJsonSchema } from '../../src/schemas.js';
 import { parseManifest } from '../../src/model/parse-manifest.js';
 import { REPO_ROOT } from '../helpers/vectors.js';
 import { committedValidator, jsonFiles, loadJson } from './helpers.js';
