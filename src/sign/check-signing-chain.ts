@@ -1,6 +1,6 @@
 import { EvidenceBundleError } from '../errors.js';
-import { jwkThumbprint } from '../sign/thumbprint.js';
-import { anchorCertificateChain, linkCertificateChain } from './verify-chain.js';
+import { anchorCertificateChain, linkCertificateChain } from '../x509/verify-chain.js';
+import { jwkThumbprint } from './thumbprint.js';
 
 /**
  * Refuses, before anything is signed, an `x5c` chain the receiver's verifier would reject whatever its trust
