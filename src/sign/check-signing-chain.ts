@@ -25,10 +25,10 @@ export async function checkSigningChain(x5c: readonly string[], kid: string, tim
       throw new EvidenceBundleError('ERR_X509_KEY_MISMATCH', `x5c[0] certifies the key ${String(thumbprint)}, but the signer's kid is ${kid}: give the signer's own certificate first`);
     }
   }
-  if ('status' in linked) throw refused(linked.findings[0]?.message ?? linked.status);
+  if ('status' in linked) throw refused(linked.reason ?? linked.status);
   const top = x5c[x5c.length - 1]!;
   const chain = await anchorCertificateChain(linked, { anchors: [top], time, requiredKeyUsage: ['digitalSignature'] });
-  if (chain.status !== 'valid') throw refused(chain.findings[0]?.message ?? chain.status);
+  if (chain.status !== 'valid') throw refused(chain.reason ?? chain.status);
 }
 
 function refused(why: string): EvidenceBundleError {
