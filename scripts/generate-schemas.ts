@@ -1,9 +1,9 @@
 // Writes schemas/<name>.schema.json (2-space JSON and a newline) for every entry of JSON_SCHEMA_SOURCES
-// (src/model/json-schemas.ts). With --check it writes nothing, and exits 1 listing each file that is missing,
+// (src/schemas.ts). With --check it writes nothing, and exits 1 listing each file that is missing,
 // differs from what would be written, or has no registry entry: CI runs `npm run schemas -- --check`.
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { JSON_SCHEMA_NAMES, toJsonSchema } from '../src/model/json-schemas.js';
+import { JSON_SCHEMA_NAMES, toJsonSchema } from '../src/schemas.js';
 
 const DIR = join(import.meta.dirname, '..', 'schemas');
 const check = process.argv.includes('--check');

@@ -41,8 +41,8 @@ export type { Handling } from './model/handling.js';
 export type { CountryCode } from './model/iso3166.js';
 export { parseManifest } from './model/parse-manifest.js';
 export { checkManifest } from './model/check-manifest.js';
-export { JSON_SCHEMA_SOURCES, JSON_SCHEMA_NAMES, toJsonSchema } from './model/json-schemas.js';
-export type { JsonSchemaName } from './model/json-schemas.js';
+export { JSON_SCHEMA_SOURCES, JSON_SCHEMA_NAMES, toJsonSchema } from './schemas.js';
+export type { JsonSchemaName } from './schemas.js';
 
 // Signatures (detached JWS over the canonical manifest) and keys
 export { SIGNATURE_ALGORITHMS, MIN_RSA_MODULUS_BITS, isSignatureAlgorithm } from './sign/algorithms.js';
@@ -71,7 +71,7 @@ export type { CreateTagFilesOptions, PayloadFile, BagInfoFields } from './bundle
 export { buildManifest } from './bundle/build-manifest.js';
 export { itemIdsFromPaths } from './bundle/item-id.js';
 export type { BundleMetadata, ItemDescription, BuiltItem } from './bundle/build-manifest.js';
-export { MANIFEST_FILE, SIGNATURES_FILE, CUSTODY_FILE, PAYLOAD_DIR, TAG_DIR, LIMITS } from './bundle/layout.js';
+export { MANIFEST_FILE, SIGNATURES_FILE, CUSTODY_FILE, PAYLOAD_DIR, TAG_DIR, LIMITS } from './model/layout.js';
 export {
   encodeCborBundle,
   decodeCborBundle,

@@ -1,7 +1,7 @@
 import type { DigestSet } from '../digest/algorithms.js';
 import { canonicalizeToBytes } from '../encoding/jcs.js';
 import { EvidenceBundleError } from '../errors.js';
-import { LIMITS } from './layout.js';
+import { LIMITS } from '../model/layout.js';
 import type { Manifest } from '../model/manifest.js';
 import { parseManifest } from '../model/parse-manifest.js';
 

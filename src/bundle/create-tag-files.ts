@@ -7,7 +7,7 @@ import { createMultiDigest, normaliseAlgorithms } from '../digest/multi-digest.j
 import { EvidenceBundleError } from '../errors.js';
 import { utf8Encode } from '../internal/bytes.js';
 import { assertBundlePath, assertWritablePath } from '../path/bundle-path.js';
-import { PAYLOAD_DIR } from './layout.js';
+import { PAYLOAD_DIR } from '../model/layout.js';
 import { findTreeCollisions } from './tree-collisions.js';
 
 /** One payload file as packed: its bag path (`data/...`), size, and a digest for every algorithm of the bag. */

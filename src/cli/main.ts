@@ -1,6 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { isEvidenceBundleError, type ErrorCode } from '../errors.js';
-import { escapeForDisplay as shown } from '../report/display-text.js';
+import { escapeForDisplay as shown, isEvidenceBundleError, type ErrorCode } from '../index.js';
 import { EXIT } from './exit-codes.js';
 import { type CliIO, processIO, UsageError } from './io.js';
 import { COMMANDS, type Command } from './commands/index.js';

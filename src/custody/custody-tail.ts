@@ -1,4 +1,4 @@
-import { LIMITS } from '../bundle/layout.js';
+import { LIMITS } from '../model/layout.js';
 import { EvidenceBundleError } from '../errors.js';
 import { custodyLink } from './custody-link.js';
 import { parseCustodyLog } from './parse-custody-log.js';

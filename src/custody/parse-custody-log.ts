@@ -1,4 +1,4 @@
-import { CUSTODY_FILE, LIMITS } from '../bundle/layout.js';
+import { CUSTODY_FILE, LIMITS } from '../model/layout.js';
 import { parseCanonicalJson } from '../encoding/strict-json.js';
 import { isEvidenceBundleError } from '../errors.js';
 import { base64urlDecodeStrict } from '../internal/bytes.js';

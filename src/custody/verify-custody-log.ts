@@ -1,4 +1,4 @@
-import { CUSTODY_FILE } from '../bundle/layout.js';
+import { CUSTODY_FILE } from '../model/layout.js';
 import { makeFinding, type FindingCode, FINDING_CODES } from '../report/codes.js';
 import type { Finding } from '../report/finding-type.js';
 import { checkProtectedHeader } from '../sign/protected-header.js';

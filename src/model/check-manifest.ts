@@ -1,4 +1,4 @@
-import { MANIFEST_FILE } from '../bundle/layout.js';
+import { MANIFEST_FILE } from './layout.js';
 import { makeFinding } from '../report/codes.js';
 import type { Finding } from '../report/finding-type.js';
 import { splitIssues } from './issue-pointer.js';

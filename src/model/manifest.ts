@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LIMITS } from '../bundle/layout.js';
+import { LIMITS } from './layout.js';
 import { findPathCollisions } from '../path/bundle-path.js';
 import { ActorSchema } from './actor.js';
 import { AuthoritySchema } from './authority.js';

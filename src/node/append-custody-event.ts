@@ -1,4 +1,4 @@
-import { CUSTODY_FILE, LIMITS, MANIFEST_FILE } from '../bundle/layout.js';
+import { CUSTODY_FILE, LIMITS, MANIFEST_FILE } from '../model/layout.js';
 import type { CustodyActor, CustodyEvent } from '../custody/custody-event.js';
 import { createCustodyEvent } from '../custody/create-custody-event.js';
 import { checkCustodyAppend } from '../custody/check-custody-append.js';

@@ -1,6 +1,6 @@
 import { type Dirent, promises as fsp, type Stats } from 'node:fs';
 import { join } from 'node:path';
-import { PAYLOAD_DIR } from '../bundle/layout.js';
+import { PAYLOAD_DIR } from '../model/layout.js';
 import { parseJson } from '../encoding/strict-json.js';
 import { type ErrorCode, isEvidenceBundleError } from '../errors.js';
 import { checkBundlePath, pathCollisionKey } from '../path/bundle-path.js';

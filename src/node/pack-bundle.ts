@@ -3,7 +3,7 @@ import { promises as fsp } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { createTagFiles } from '../bundle/create-tag-files.js';
 import { buildManifest, type BundleMetadata, type BuiltItem, type ItemDescription } from '../bundle/build-manifest.js';
-import { MANIFEST_FILE, payloadPath, SIGNATURES_FILE } from '../bundle/layout.js';
+import { MANIFEST_FILE, payloadPath, SIGNATURES_FILE } from '../model/layout.js';
 import { findTreeCollisions } from '../bundle/tree-collisions.js';
 import type { DigestAlgorithm, DigestBackend, DigestSet } from '../digest/algorithms.js';
 import { digestStream, iterateBytes, type ByteSource } from '../digest/digest-stream.js';

@@ -1,4 +1,4 @@
-import { LIMITS, MANIFEST_FILE, SIGNATURES_FILE } from '../bundle/layout.js';
+import { LIMITS, MANIFEST_FILE, SIGNATURES_FILE } from '../model/layout.js';
 import { EvidenceBundleError } from '../errors.js';
 import { addSignature, parseSignatureFile, serializeSignatureFile } from '../sign/signature-file.js';
 import { isSignatureRole, signDetached, SIGNATURE_ROLES } from '../sign/sign-detached.js';

@@ -1,4 +1,4 @@
-import { LIMITS, SIGNATURES_FILE } from '../bundle/layout.js';
+import { LIMITS, SIGNATURES_FILE } from '../model/layout.js';
 import { EvidenceBundleError } from '../errors.js';
 import { base64Encode, base64urlDecodeStrict } from '../internal/bytes.js';
 import { parseSignatureFile, serializeSignatureFile, type JwsSignature } from '../sign/signature-file.js';

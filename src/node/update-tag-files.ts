@@ -1,6 +1,6 @@
 import { BAG_LIMITS } from '../bagit/validate-bag.js';
 import { serializeTagManifests } from '../bundle/create-tag-files.js';
-import { BUNDLE_FILE_LIMITS } from '../bundle/layout.js';
+import { BUNDLE_FILE_LIMITS } from '../model/layout.js';
 import { EvidenceBundleError } from '../errors.js';
 import type { DigestAlgorithm, DigestSet } from '../digest/algorithms.js';
 import { isDigestAlgorithm } from '../digest/algorithms.js';

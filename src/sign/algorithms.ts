@@ -21,8 +21,8 @@ export interface AlgorithmEntry {
   webCrypto: { name: string; hash?: string; saltLength?: number };
 }
 
-/** Smallest RSA modulus accepted, for signing and verifying (NIST SP 800-131A). */
-export const MIN_RSA_MODULUS_BITS = 2048;
+// One floor for signing and verifying, kept by the X.509 primitive: the lowest layer that enforces it.
+export { MIN_RSA_MODULUS_BITS } from '../x509/verify-signature.js';
 
 /** True for an `alg` of the table; `Object.hasOwn` so that `toString` or `__proto__` never match. */
 export function isSignatureAlgorithm(alg: unknown): alg is SignatureAlgorithm {

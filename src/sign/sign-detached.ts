@@ -2,7 +2,7 @@ import { canonicalizeToBytes } from '../encoding/jcs.js';
 import { EvidenceBundleError } from '../errors.js';
 import { base64urlEncode } from '../internal/bytes.js';
 import { KeyId } from '../model/common.js';
-import { checkSigningChain } from '../x509/check-signing-chain.js';
+import { checkSigningChain } from './check-signing-chain.js';
 import { isSignatureAlgorithm, SIGNATURE_ALGORITHMS } from './algorithms.js';
 import { checkNewSignature } from './check-new-signature.js';
 import type { JwsSignature } from './signature-file.js';

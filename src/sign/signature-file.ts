@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LIMITS } from '../bundle/layout.js';
+import { LIMITS } from '../model/layout.js';
 import { canonicalizeToBytes } from '../encoding/jcs.js';
 import { parseJson } from '../encoding/strict-json.js';
 import { EvidenceBundleError, isEvidenceBundleError } from '../errors.js';

@@ -117,7 +117,7 @@ export async function requestTimestamp(tsaUrl: string, data: Uint8Array, options
   // with no anchor, a sound token stops at "untrusted".
   const check = await verifyTimestampToken(token, { data, anchors: [] });
   if (check.status === 'malformed' || check.status === 'invalid') {
-    throw failed(`the token does not verify: ${check.findings[0]?.message ?? check.status}`);
+    throw failed(`the token does not verify: ${check.reason ?? check.status}`);
   }
   return token;
 }

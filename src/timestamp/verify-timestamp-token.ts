@@ -1,8 +1,6 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { base64Encode, constantTimeEqual, toHex } from '../internal/bytes.js';
-import type { Finding } from '../report/finding-type.js';
-import { policyFinding } from '../trust/policy-finding.js';
 import { nameToString, parseAnchors, sameName } from '../x509/der.js';
 import { extendedKeyUsageOf, keyUsageOf } from '../x509/usage.js';
 import { MAX_CHAIN_LENGTH, verifyCertificateChain, type ChainResult } from '../x509/verify-chain.js';
@@ -49,18 +47,14 @@ export interface TimestampVerification {
   hashAlgorithm?: Hash;
   /** The verdict on the TSA certificate chain, when it was checked. */
   chain?: ChainResult['status'];
-  /** Why the token is not valid: one finding (`policy.timestamp.invalid` or `.untrusted`), empty when valid. */
-  findings: Finding[];
+  /**
+   * Why the token is not valid, for people; absent when it is valid. The trust policy (src/trust) maps the status
+   * to a finding code (`policy.timestamp.invalid` or `.untrusted`).
+   */
+  reason?: string;
 }
 
 type Failure = Exclude<TimestampVerification['status'], 'valid'>;
-
-const FINDING_OF = {
-  malformed: 'policy.timestamp.invalid',
-  invalid: 'policy.timestamp.invalid',
-  untrusted: 'policy.timestamp.untrusted',
-  refused: 'policy.timestamp.untrusted',
-} as const;
 
 /**
  * Verifies an RFC 3161 TimeStampToken over `data` (RFC 3161 section 2.4.2, RFC 5816 for ESSCertIDv2):
@@ -89,7 +83,7 @@ export async function verifyTimestampToken(der: Uint8Array, options: VerifyTimes
 }
 
 function fail(known: Partial<TimestampVerification>, status: Failure, message: string): TimestampVerification {
-  return { ...known, status, findings: [policyFinding(FINDING_OF[status], message)] };
+  return { ...known, status, reason: message };
 }
 
 async function verify(der: Uint8Array, options: VerifyTimestampOptions): Promise<TimestampVerification> {
@@ -140,13 +134,13 @@ async function verify(der: Uint8Array, options: VerifyTimestampOptions): Promise
   });
   const withChain = { ...withTsa, chain: chain.status };
   if (chain.status !== 'valid') {
-    const reason = chain.findings[0]?.message ?? chain.status;
+    const reason = chain.reason ?? chain.status;
     if (chain.status === 'untrusted') return fail(withChain, 'untrusted', `the TSA certificate leads to no trusted anchor: ${reason}`);
     return fail(withChain, 'refused', `the TSA certificate is not acceptable at genTime ${genTime.toISOString()}: ${reason}`);
   }
   const purpose = tsaPurposeProblem(signer.cert);
   if (purpose !== undefined) return fail(withChain, 'refused', purpose);
-  return { ...withChain, status: 'valid', genTime: genTime.toISOString(), findings: [] };
+  return { ...withChain, status: 'valid', genTime: genTime.toISOString() };
 }
 
 /** Why the SignerInfo does not verify, or undefined (RFC 5652 sections 5.4 and 11, RFC 3161 section 2.4.1). */

@@ -1,4 +1,4 @@
-import { CUSTODY_FILE } from '../bundle/layout.js';
+import { CUSTODY_FILE } from '../model/layout.js';
 import type { ParsedCustodyLog } from '../custody/parse-custody-log.js';
 import type { CustodyCheck, CustodyEventResult } from '../custody/verify-custody-log.js';
 import type { Finding } from '../report/finding-type.js';

@@ -84,7 +84,7 @@ async function checkToken(text: string, signed: Uint8Array, policy: TrustPolicy,
   let failure: TokenVerdict | undefined;
   for (const tsa of policy.timestampAuthorities) {
     const result = await verifyTimestampToken(der, { data: signed, anchors: tsa.anchors, time: currentDate });
-    const reason = result.findings[0]?.message ?? result.status;
+    const reason = result.reason ?? result.status;
     if (result.status === 'valid' && result.genTime !== undefined) {
       const genTime = new Date(result.genTime);
       if (genTime.getTime() > currentDate.getTime() + policy.maxClockSkewSeconds * 1000) {

@@ -213,7 +213,7 @@ async function selectKey(
       ? linked
       : await anchorCertificateChain(linked, { anchors: authority.x509Anchors!, time: signingTime, requiredKeyUsage: ['digitalSignature'], documentSigner: true });
     if (chain.status === 'valid' && chain.leafPublicJwk !== undefined) valid.push({ authority, leaf: chain.leafPublicJwk });
-    else failed.push({ authority, status: chain.status, reason: chain.findings[0]?.message ?? chain.status });
+    else failed.push({ authority, status: chain.status, reason: chain.reason ?? chain.status });
   }
   if (valid.length > 0) {
     const best = preferred(valid.map((v) => v.authority), role, signingTime, skew);

@@ -1,6 +1,6 @@
 import { rethrowIoError, type BagSource } from '../bagit/bag-source.js';
 import { sourceFindings } from '../bagit/source-findings.js';
-import { CUSTODY_FILE, LIMITS, MANIFEST_FILE, SIGNATURES_FILE } from '../bundle/layout.js';
+import { CUSTODY_FILE, LIMITS, MANIFEST_FILE, SIGNATURES_FILE } from '../model/layout.js';
 import { verifyCustodyLog, type CustodyEventResult } from '../custody/verify-custody-log.js';
 import { parseCanonicalJson } from '../encoding/strict-json.js';
 import { checkManifest } from '../model/check-manifest.js';

@@ -1,6 +1,6 @@
 import { rethrowIoError, type BagSource, type BagValidation } from '../bagit/bag-source.js';
 import { validateBag } from '../bagit/validate-bag.js';
-import { BUNDLE_FILE_LIMITS, CUSTODY_FILE, LIMITS, MANIFEST_FILE, PAYLOAD_DIR, payloadPath, SIGNATURES_FILE } from '../bundle/layout.js';
+import { BUNDLE_FILE_LIMITS, CUSTODY_FILE, LIMITS, MANIFEST_FILE, PAYLOAD_DIR, payloadPath, SIGNATURES_FILE } from '../model/layout.js';
 import { parseCustodyLog } from '../custody/parse-custody-log.js';
 import { verifyCustodyLog } from '../custody/verify-custody-log.js';
 import type { DigestBackend } from '../digest/algorithms.js';

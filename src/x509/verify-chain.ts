@@ -1,8 +1,6 @@
 import type * as asn1js from 'asn1js';
 import type * as pkijs from 'pkijs';
 import { base64DecodeStrict, constantTimeEqual } from '../internal/bytes.js';
-import type { Finding } from '../report/finding-type.js';
-import { policyFinding } from '../trust/policy-finding.js';
 import { nameToString, parseAnchors, parseCertificate, sameName, type DerCertificate } from './der.js';
 import { publicJwkOf } from './public-jwk.js';
 import { allowsDocumentSigning, extendedKeyUsageOf, keyUsageOf } from './usage.js';
@@ -51,8 +49,11 @@ export interface ChainResult {
   /** The leaf's validity period (RFC 3339). */
   notBefore?: string;
   notAfter?: string;
-  /** Why the chain is not valid: one finding, empty when valid. */
-  findings: Finding[];
+  /**
+   * Why the chain is not valid, for people; absent when it is valid. A primitive gives no finding code: the layer
+   * that owns the policy (src/trust) maps the status to one.
+   */
+  reason?: string;
 }
 
 const BASIC_CONSTRAINTS = '2.5.29.19';
@@ -70,7 +71,7 @@ const KNOWN_EXTENSIONS = new Set(['2.5.29.19', '2.5.29.15', '2.5.29.37', '2.5.29
  * or is issued by one; an anchor may be a root, an intermediate or the leaf itself. Anchors must be valid at
  * `time` too (as in openssl); their basicConstraints and keyUsage are checked only when they carry them (a
  * v1 root has neither). Certificates must be strict DER. Never throws on hostile input: any failure is a
- * status with one finding (`policy.certificate.*`).
+ * status and a reason.
  * @throws TypeError when `options.time` is not a valid Date (caller misuse, not hostile input)
  * @example
  * const chain = await verifyCertificateChain(header.x5c, { anchors: [rootPem], time: new Date(), requiredKeyUsage: ['digitalSignature'] });
@@ -129,11 +130,11 @@ function checkTime(time: unknown): void {
 
 // A structure pkijs accepted but cannot process further: fail closed, never "valid".
 function cannotProcess(cause: unknown): ChainResult {
-  return { status: 'malformed', findings: [policyFinding('policy.certificate.invalid', `the chain cannot be processed: ${String(cause)}`)] };
+  return { status: 'malformed', reason: `the chain cannot be processed: ${String(cause)}` };
 }
 
 function fail(status: Exclude<ChainResult['status'], 'valid'>, message: string, known: Partial<ChainResult> = {}): ChainResult {
-  return { ...known, status, findings: [policyFinding(FINDING_OF[status], message)] };
+  return { ...known, status, reason: message };
 }
 
 async function link(x5c: readonly string[]): Promise<LinkedChain | ChainResult> {
@@ -235,16 +236,8 @@ async function anchor({ certs, known }: LinkedChain, options: VerifyChainOptions
     const purposes = extendedKeyUsageOf(leaf)?.purposes ?? [];
     if (!purposes.includes(eku)) return fail('invalid', `the leaf certificate's extendedKeyUsage lacks ${eku}`, known);
   }
-  return { ...known, status: 'valid', findings: [] };
+  return { ...known, status: 'valid' };
 }
-
-const FINDING_OF = {
-  malformed: 'policy.certificate.invalid',
-  invalid: 'policy.certificate.invalid',
-  untrusted: 'policy.certificate.untrusted',
-  expired: 'policy.certificate.expired',
-  'not-yet-valid': 'policy.certificate.not-yet-valid',
-} as const;
 
 /** Why `issuer` did not issue `cert`, or undefined when it did. */
 async function issuedBy(cert: pkijs.Certificate, issuer: pkijs.Certificate): Promise<string | undefined> {

@@ -1,6 +1,5 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { MIN_RSA_MODULUS_BITS } from '../sign/algorithms.js';
 import { ecdsaSignatureToRaw } from './der.js';
 
 /** A WebCrypto digest name accepted in signatures and imprints. */
@@ -141,7 +140,12 @@ export function namedCurve(spki: pkijs.PublicKeyInfo): { name: string; size: num
   return Object.hasOwn(CURVES, oid) ? CURVES[oid] : undefined;
 }
 
-// The same floor as for JWS keys: a certificate path or a timestamp signer is no weaker than a signature.
+/**
+ * Smallest RSA modulus accepted, for signing and verifying (NIST SP 800-131A): a certificate path or a timestamp
+ * signer is no weaker than a JWS signature. The signing table (`SIGNATURE_ALGORITHMS`) shares it.
+ */
+export const MIN_RSA_MODULUS_BITS = 2048;
+
 function bigEnough(key: CryptoKey): boolean {
   return ((key.algorithm as RsaHashedKeyAlgorithm).modulusLength ?? 0) >= MIN_RSA_MODULUS_BITS;
 }

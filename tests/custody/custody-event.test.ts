@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CustodyEventSchema } from '../../src/custody/custody-event.js';
 import { createCustodyEvent } from '../../src/custody/create-custody-event.js';
-import { toJsonSchema } from '../../src/model/json-schemas.js';
+import { toJsonSchema } from '../../src/schemas.js';
 import { actor, fakeKid } from './helpers.js';
 
 const base = {

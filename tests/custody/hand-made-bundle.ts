@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
-import { MANIFEST_FILE } from '../../src/bundle/layout.js';
+import { MANIFEST_FILE } from '../../src/model/layout.js';
 import { canonicalizeToBytes } from '../../src/encoding/jcs.js';
 
 export const sha256Hex = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');

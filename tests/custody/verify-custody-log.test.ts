@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { LIMITS } from '../../src/bundle/layout.js';
+import { LIMITS } from '../../src/model/layout.js';
 import { CUSTODY_EVENT_TYP, type CustodyEvent } from '../../src/custody/custody-event.js';
 import { custodyLink } from '../../src/custody/custody-link.js';
 import { parseCustodyLog } from '../../src/custody/parse-custody-log.js';

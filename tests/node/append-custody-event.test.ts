@@ -3,7 +3,7 @@ import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJwkSigner, generateSigningKey, isEvidenceBundleError, type Signer } from '../../src/index.js';
-import { CUSTODY_FILE, MANIFEST_FILE } from '../../src/bundle/layout.js';
+import { CUSTODY_FILE, MANIFEST_FILE } from '../../src/model/layout.js';
 import { verifyCustodyLog } from '../../src/custody/verify-custody-log.js';
 import { appendCustodyEvent } from '../../src/node/append-custody-event.js';
 import { openBundleDirectory } from '../../src/node/open-bundle-directory.js';

@@ -3,7 +3,7 @@
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CUSTODY_FILE } from '../../src/bundle/layout.js';
+import { CUSTODY_FILE } from '../../src/model/layout.js';
 import { createJwkSigner, generateSigningKey, isEvidenceBundleError, type Signer } from '../../src/index.js';
 import { appendCustodyEvent } from '../../src/node/append-custody-event.js';
 import { handMadeBundle } from '../custody/hand-made-bundle.js';

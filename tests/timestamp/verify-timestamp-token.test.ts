@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTimestampRequest } from '../../src/timestamp/create-timestamp-request.js';
 import { requestTimestamp } from '../../src/timestamp/request-timestamp.js';
-import { verifyTimestampToken, type TimestampVerification } from '../../src/timestamp/verify-timestamp-token.js';
+import { verifyTimestampToken } from '../../src/timestamp/verify-timestamp-token.js';
 import { createOpensslPki, openssl, OPENSSL_AVAILABLE, warnIfNoOpenssl, type OpensslPki } from '../helpers/openssl-pki.js';
 import { startOpensslTsa, type OpensslTsa } from '../helpers/openssl-tsa.js';
 import { encodeDer, parseDer, walkDer, type DerNode } from '../helpers/der-edit.js';
@@ -18,14 +18,13 @@ warnIfNoOpenssl('tests/timestamp/verify-timestamp-token');
 
 // What a bundle timestamps: the bytes of a JWS signature value.
 const SIGNED = crypto.getRandomValues(new Uint8Array(64));
-const codes = (r: TimestampVerification) => r.findings.map((f) => f.code);
 
 describe('verifyTimestampToken on bytes that are no token', () => {
   it('is malformed, never throws', async () => {
     for (const bytes of [new Uint8Array(0), new Uint8Array([0x30, 0x00]), new Uint8Array([0xff, 0x01, 0x02]), new TextEncoder().encode('{"tst":1}')]) {
       const r = await verifyTimestampToken(bytes, { data: SIGNED, anchors: [] });
       expect(r.status).toBe('malformed');
-      expect(codes(r)).toEqual(['policy.timestamp.invalid']);
+      expect(r.reason).toMatch(/\S/);
     }
   });
 
@@ -55,7 +54,7 @@ describe.skipIf(!OPENSSL_AVAILABLE)('verifyTimestampToken on openssl TSA tokens'
   it('is valid: covers the data, chains to the TSA root with timeStamping, genTime close to now', async () => {
     const r = await verifyTimestampToken(token, { data: SIGNED, anchors: [tsa.root.pem], time: new Date() });
     expect(r.status).toBe('valid');
-    expect(r.findings).toEqual([]);
+    expect(r.reason).toBeUndefined();
     expect(Math.abs(Date.parse(r.genTime!) - Date.now())).toBeLessThan(60_000);
     expect(r.tsa).toContain('CN=Test TSA');
     expect(r.hashAlgorithm).toBe('SHA-256');
@@ -109,7 +108,7 @@ describe.skipIf(!OPENSSL_AVAILABLE)('verifyTimestampToken on openssl TSA tokens'
 
     const r = await verifyTimestampToken(swapped, { data: SIGNED, anchors: [tsa.root.pem] });
     expect(r.status).toBe('invalid');
-    expect(codes(r)).toEqual(['policy.timestamp.invalid']);
+    expect(r.reason).toMatch(/\S/);
   });
 
   it('is accepted by openssl ts -verify (interop: the token the client stored)', async () => {
@@ -132,7 +131,7 @@ describe.skipIf(!OPENSSL_AVAILABLE)('verifyTimestampToken on openssl TSA tokens'
     const r = await verifyTimestampToken(token, { data: new Uint8Array([...SIGNED].reverse()), anchors: [tsa.root.pem] });
     expect(r.status).toBe('invalid');
     expect(r.genTime).toBeUndefined();
-    expect(codes(r)).toEqual(['policy.timestamp.invalid']);
+    expect(r.reason).toMatch(/\S/);
   });
 
   it('is untrusted when the anchors are another root', async () => {
@@ -140,7 +139,7 @@ describe.skipIf(!OPENSSL_AVAILABLE)('verifyTimestampToken on openssl TSA tokens'
     expect(r.status).toBe('untrusted');
     expect(r.chain).toBe('untrusted');
     expect(r.genTime).toBeUndefined();
-    expect(codes(r)).toEqual(['policy.timestamp.untrusted']);
+    expect(r.reason).toMatch(/\S/);
   });
 
   it('is refused when the TSA certificate lacks the timeStamping extended key usage', async () => {
@@ -148,7 +147,7 @@ describe.skipIf(!OPENSSL_AVAILABLE)('verifyTimestampToken on openssl TSA tokens'
     const r = await verifyTimestampToken(t, { data: SIGNED, anchors: [noUsage.root.pem] });
     expect(r.status).toBe('refused');
     expect(r.chain).toBe('invalid');
-    expect(codes(r)).toEqual(['policy.timestamp.untrusted']);
+    expect(r.reason).toMatch(/\S/);
     // openssl refuses it too.
     await writeFile(join(noUsage.pki.dir, 'signed.bin'), SIGNED);
     await writeFile(join(noUsage.pki.dir, 'token.der'), t);
@@ -161,7 +160,7 @@ describe.skipIf(!OPENSSL_AVAILABLE)('verifyTimestampToken on openssl TSA tokens'
     const past = new Date(Date.now() - 3600_000);
     const r = await verifyTimestampToken(token, { data: SIGNED, anchors: [tsa.root.pem], time: past, maxClockSkewSeconds: 300 });
     expect(r.status).toBe('invalid');
-    expect(codes(r)).toEqual(['policy.timestamp.invalid']);
+    expect(r.reason).toMatch(/\S/);
   });
 
   it('without certificates in the token (certReq false): untrusted with the root as anchor, valid with the TSA certificate', async () => {
@@ -170,7 +169,7 @@ describe.skipIf(!OPENSSL_AVAILABLE)('verifyTimestampToken on openssl TSA tokens'
     const bare = new Uint8Array(response.valueBlock.value[1]!.valueBeforeDecodeView);
     const r = await verifyTimestampToken(bare, { data: SIGNED, anchors: [tsa.root.pem] });
     expect(r.status).toBe('untrusted');
-    expect(codes(r)).toEqual(['policy.timestamp.untrusted']);
+    expect(r.reason).toMatch(/\S/);
     expect((await verifyTimestampToken(bare, { data: SIGNED, anchors: [tsa.tsa.pem] })).status).toBe('valid');
   });
 
@@ -181,7 +180,7 @@ describe.skipIf(!OPENSSL_AVAILABLE)('verifyTimestampToken on openssl TSA tokens'
         bad[at]! ^= mask;
         const r = await verifyTimestampToken(bad, { data: SIGNED, anchors: [tsa.root.pem] });
         expect(r.status).not.toBe('valid');
-        expect(r.findings.length).toBe(1);
+        expect(r.reason).toMatch(/\S/);
       }),
       { numRuns: 300 },
     );

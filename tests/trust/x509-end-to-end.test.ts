@@ -67,6 +67,26 @@ describe.skipIf(!OPENSSL_AVAILABLE)('evaluateSignatures with openssl certificate
     expect(outcomeOf(findings)).toBe('INDETERMINATE');
   });
 
+  // The chain primitive gives a status and a reason; this layer alone turns each failing status into its code.
+  it('maps each failing chain status to its policy.certificate code: not yet valid, malformed, broken', async () => {
+    const future = await pki.issue({ notBefore: new Date(Date.now() + 30 * DAY), notAfter: new Date(Date.now() + 400 * DAY) });
+    const early = await signUnchecked(MANIFEST, await createJwkSigner(future.privateJwk, { x5c: chainOf(future) }), { role: 'certifier' });
+    const notYet = await evaluate([early]);
+    expect(notYet.findings[0]).toMatchObject({ code: 'policy.certificate.not-yet-valid', signature: 0, rule: 'vn-ca' });
+    expect(outcomeOf(notYet.findings)).toBe('INDETERMINATE');
+
+    const signer = await createJwkSigner(pki.leaf.privateJwk);
+    const garbled = await signUnchecked(MANIFEST, signer, { role: 'certifier', x5c: ['bm90IGEgY2VydGlmaWNhdGU='] });
+    const malformed = await evaluate([garbled]);
+    expect(malformed.findings[0]).toMatchObject({ code: 'policy.certificate.invalid', signature: 0, rule: 'vn-ca' });
+
+    // Leaf first, then its issuer: the other order is a chain whose links do not verify.
+    const reversed = await signUnchecked(MANIFEST, signer, { role: 'certifier', x5c: [...chainOf(pki.leaf)].reverse() });
+    const broken = await evaluate([reversed]);
+    expect(codes(broken.findings)).toContain('policy.certificate.invalid');
+    expect(broken.results[0]!.trusted).toBe(false);
+  });
+
   it('trusts a leaf expired at verification time when an openssl timestamp proves signing inside its validity', async () => {
     const signature = await sign(shortLived);
     const later = new Date(Date.now() + 2 * DAY);

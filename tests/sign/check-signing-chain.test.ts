@@ -3,10 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isEvidenceBundleError } from '../../src/errors.js';
 import { base64Encode, base64urlDecodeStrict, utf8Encode } from '../../src/internal/bytes.js';
 import { createJwkSigner, generateSigningKey, signDetached, verifyCertificateChain } from '../../src/index.js';
-import { checkSigningChain } from '../../src/x509/check-signing-chain.js';
+import { checkSigningChain } from '../../src/sign/check-signing-chain.js';
 import { createOpensslPki, OPENSSL_AVAILABLE, warnIfNoOpenssl, type OpensslPki } from '../helpers/openssl-pki.js';
 
-warnIfNoOpenssl('tests/x509/check-signing-chain');
+warnIfNoOpenssl('tests/sign/check-signing-chain');
 
 const DAY = 86_400_000;
 const MANIFEST = utf8Encode('{"bundleId":"4f1c","formatVersion":"1.0"}');

@@ -2,9 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { JSON_SCHEMA_NAMES, type JsonSchemaName, toJsonSchema } from '../../src/model/json-schemas.js';
-import { REPO_ROOT } from '../helpers/vectors.js';
-import { committedValidator } from './helpers.js';
+import { JSON_SCHEMA_NAMES, type JsonSchemaName, toJsonSchema } from '../src/schemas.js';
+import { REPO_ROOT } from './helpers/vectors.js';
+import { committedValidator } from './model/helpers.js';
 
 describe('published JSON Schemas', () => {
   it.each(JSON_SCHEMA_NAMES)('schemas/%s.schema.json is byte for byte what the generator writes', (name) => {

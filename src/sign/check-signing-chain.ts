@@ -1,6 +1,6 @@
 import { EvidenceBundleError } from '../errors.js';
-import { jwkThumbprint } from '../sign/thumbprint.js';
-import { anchorCertificateChain, linkCertificateChain } from './verify-chain.js';
+import { anchorCertificateChain, linkCertificateChain } from '../x509/verify-chain.js';
+import { jwkThumbprint } from './thumbprint.js';
 
 /**
  * Refuses, before anything is signed, an `x5c` chain the receiver's verifier would reject whatever its trust
@@ -25,11 +25,11 @@ export async function checkSigningChain(x5c: readonly string[], kid: string, tim
       throw new EvidenceBundleError('ERR_X509_KEY_MISMATCH', `x5c[0] certifies the key ${String(thumbprint)}, but the signer's kid is ${kid}: give the signer's own certificate first`);
     }
   }
-  if ('status' in linked) throw refused(linked.findings[0]?.message ?? linked.status);
+  if ('status' in linked) throw refused(linked.reason ?? linked.status);
   const top = x5c[x5c.length - 1]!;
   // documentSigner: the receiver refuses a CA certificate or a TLS, code-signing or time-stamping one as the leaf.
   const chain = await anchorCertificateChain(linked, { anchors: [top], time, requiredKeyUsage: ['digitalSignature'], documentSigner: true });
-  if (chain.status !== 'valid') throw refused(chain.findings[0]?.message ?? chain.status);
+  if (chain.status !== 'valid') throw refused(chain.reason ?? chain.status);
 }
 
 function refused(why: string): EvidenceBundleError {

@@ -1,8 +1,10 @@
+// The registry of published schemas sits beside the facade, above the layers that own the documents (model,
+// custody, trust, verify): a registry in model would make model import the layers built on it.
 import { z } from 'zod';
-import { VerificationReportSchema } from '../verify/report-schema.js';
-import { ManifestSchema } from './manifest.js';
-import { CustodyEventSchema } from '../custody/custody-event.js';
-import { TrustPolicySchema } from '../trust/trust-policy.js';
+import { CustodyEventSchema } from './custody/custody-event.js';
+import { ManifestSchema } from './model/manifest.js';
+import { TrustPolicySchema } from './trust/trust-policy.js';
+import { VerificationReportSchema } from './verify/report-schema.js';
 
 /**
  * Every document of the format that has a JSON Schema, by name. `npm run schemas` writes
