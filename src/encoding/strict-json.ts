@@ -2,7 +2,7 @@
 // duplicate keys silently, accepts lone surrogates and lets `__proto__` reach an object's prototype slot.
 import { EvidenceBundleError } from '../errors.js';
 import { utf8ByteLength, utf8DecodeStrict } from '../internal/bytes.js';
-import { canonicalizeToBytes } from './jcs.js';
+import { writeCanonical } from './jcs.js';
 import { checkMaxDepth, DEFAULT_MAX_DEPTH, jsonPointer, LONE_SURROGATE } from './json-common.js';
 
 /** Options of {@link parseJson} and {@link parseCanonicalJson}. */
@@ -28,22 +28,8 @@ export const DEFAULT_MAX_JSON_BYTES = 16 * 1024 * 1024;
  * @example parseJson('{"a":[1,2]}') // { a: [1, 2] }
  */
 export function parseJson(input: string | Uint8Array, options: ParseJsonOptions = {}): unknown {
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_JSON_BYTES;
-  if (!Number.isSafeInteger(maxBytes) || maxBytes < 0) {
-    throw new RangeError('maxBytes must be a non-negative integer');
-  }
   const maxDepth = checkMaxDepth(options.maxDepth ?? DEFAULT_MAX_DEPTH);
-  let text: string;
-  if (typeof input === 'string') {
-    if (utf8Length(input, maxBytes) > maxBytes) throw tooLarge(maxBytes);
-    text = input;
-  } else if (input instanceof Uint8Array) {
-    if (input.length > maxBytes) throw tooLarge(maxBytes);
-    text = utf8DecodeStrict(input);
-  } else {
-    throw new TypeError('parseJson expects a string or a Uint8Array');
-  }
-  return new Parser(text, maxDepth).document();
+  return new Parser(jsonText(input, options.maxBytes), maxDepth).document();
 }
 
 /**
@@ -56,18 +42,55 @@ export function parseJson(input: string | Uint8Array, options: ParseJsonOptions 
  */
 export function parseCanonicalJson(bytes: Uint8Array, options: ParseJsonOptions = {}): unknown {
   if (!(bytes instanceof Uint8Array)) throw new TypeError('parseCanonicalJson expects a Uint8Array');
-  const value = parseJson(bytes, options);
-  const canonical = canonicalizeToBytes(value, { maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH });
-  const length = Math.min(bytes.length, canonical.length);
+  const maxDepth = checkMaxDepth(options.maxDepth ?? DEFAULT_MAX_DEPTH);
+  const text = jsonText(bytes, options.maxBytes);
+  const value = new Parser(text, maxDepth).document();
+  // The text was decoded strictly and holds no lone surrogate, so it equals the canonical text exactly when the
+  // bytes equal the canonical bytes: compare piece by piece, never building a second copy of the document.
   let at = 0;
-  while (at < length && bytes[at] === canonical[at]) at++;
-  if (at < length || bytes.length !== canonical.length) {
+  let differs = false;
+  try {
+    writeCanonical(value, maxDepth, (piece) => {
+      if (text.startsWith(piece, at)) {
+        at += piece.length;
+        return;
+      }
+      while (text.charCodeAt(at) === piece.charCodeAt(0)) {
+        at++;
+        piece = piece.slice(1);
+      }
+      throw NOT_CANONICAL;
+    });
+  } catch (error) {
+    if (error !== NOT_CANONICAL) throw error;
+    differs = true;
+  }
+  if (differs || at !== text.length) {
     throw new EvidenceBundleError(
       'ERR_JSON_NOT_CANONICAL',
-      `JSON is not in RFC 8785 canonical form: first difference at byte ${at}`,
+      `JSON is not in RFC 8785 canonical form: first difference at byte ${utf8ByteLength(text.slice(0, at))}`,
     );
   }
   return value;
+}
+
+// Thrown by the comparison to stop the walk at the first difference; never leaves this module.
+const NOT_CANONICAL = new Error('not canonical');
+
+/** The text of a JSON input within `maxBytes` UTF-8 bytes, decoded strictly from bytes. */
+function jsonText(input: string | Uint8Array, maxBytes = DEFAULT_MAX_JSON_BYTES): string {
+  if (!Number.isSafeInteger(maxBytes) || maxBytes < 0) {
+    throw new RangeError('maxBytes must be a non-negative integer');
+  }
+  if (typeof input === 'string') {
+    if (utf8Length(input, maxBytes) > maxBytes) throw tooLarge(maxBytes);
+    return input;
+  }
+  if (input instanceof Uint8Array) {
+    if (input.length > maxBytes) throw tooLarge(maxBytes);
+    return utf8DecodeStrict(input);
+  }
+  throw new TypeError('parseJson expects a string or a Uint8Array');
 }
 
 function tooLarge(maxBytes: number): EvidenceBundleError {
