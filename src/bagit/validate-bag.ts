@@ -13,6 +13,7 @@ import { type FetchEntry, parseFetchFile } from './fetch-file.js';
 import { compareCodePoints, type ManifestEntry, parseManifest } from './manifest.js';
 import { parsePayloadOxum } from './payload-oxum.js';
 import { decodeTagText } from './tag-text.js';
+import { pushAll } from '../internal/arrays.js';
 
 export type { BagValidation } from './bag-source.js';
 
@@ -140,7 +141,7 @@ export async function validateBag(source: BagSource, options: ValidateBagOptions
     const bytes = await readTag('bagit.txt');
     if (bytes !== undefined) {
       const parsed = parseBagDeclaration(bytes);
-      findings.push(...parsed.findings);
+      pushAll(findings, parsed.findings);
       version = parsed.version;
       encoding = parsed.declaration?.encoding ?? encoding;
     }
@@ -231,7 +232,7 @@ export async function validateBag(source: BagSource, options: ValidateBagOptions
     const body = await text(path);
     if (body === undefined) continue;
     const parsed = parseManifest(body, { file: path, ...versionOption, hexLength: algorithm.hexLength });
-    findings.push(...parsed.findings);
+    pushAll(findings, parsed.findings);
     const kept = parsed.entries.filter((e) => {
       const inPayload = e.path.startsWith(PAYLOAD_PREFIX);
       if (tag && inPayload) {
@@ -258,7 +259,7 @@ export async function validateBag(source: BagSource, options: ValidateBagOptions
     const body = await text('bag-info.txt');
     if (body !== undefined) {
       const parsed = parseBagInfo(body, versionOption);
-      findings.push(...parsed.findings);
+      pushAll(findings, parsed.findings);
       bagInfo = parsed.entries;
     }
   }
@@ -268,8 +269,8 @@ export async function validateBag(source: BagSource, options: ValidateBagOptions
     const body = await text('fetch.txt');
     if (body !== undefined) {
       const parsed = parseFetchFile(body, versionOption);
-      findings.push(...parsed.findings);
-      fetched.push(...parsed.entries);
+      pushAll(findings, parsed.findings);
+      pushAll(fetched, parsed.entries);
     }
   }
 

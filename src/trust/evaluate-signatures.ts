@@ -8,6 +8,7 @@ import { checkTimestamps } from './check-timestamps.js';
 import { policyFinding } from './policy-finding.js';
 import { indexPolicyKeys, type PolicyKey } from './policy-keys.js';
 import type { TrustedAuthority, TrustPolicy } from './trust-policy.js';
+import { pushAll } from '../internal/arrays.js';
 
 /** The receiver's side of an evaluation: its policy, the sending State, its clock. */
 export interface EvaluateSignaturesOptions {
@@ -66,9 +67,9 @@ export async function evaluateSignatures(
     const verdict = await judgeSignature(manifestBytes, signature, index, keys, options);
     results.push(verdict.result);
     judged.push({ ...verdict.result, ...(verdict.signer !== undefined ? { kid: verdict.signer } : {}) });
-    findings.push(...verdict.findings);
+    pushAll(findings, verdict.findings);
   }
-  findings.push(...checkRequirements(options.policy, judged, options.senderCountry));
+  pushAll(findings, checkRequirements(options.policy, judged, options.senderCountry));
   return { results, findings };
 }
 
@@ -105,7 +106,7 @@ async function judgeSignature(
 
   const findings: Finding[] = [];
   const stamps = await checkTimestamps(signature, index, policy, currentDate);
-  findings.push(...stamps.findings);
+  pushAll(findings, stamps.findings);
   const timestamp = stamps.status === undefined
     ? {}
     : { timestamp: { status: stamps.status, ...(stamps.genTime !== undefined ? { genTime: stamps.genTime.toISOString() } : {}) } };
@@ -114,14 +115,14 @@ async function judgeSignature(
   const base = { index, ...claimed, ...timestamp };
 
   const selected = await selectKey(header, kid, role, signingTime, stamps.genTime !== undefined, keys, policy, at);
-  findings.push(...selected.findings);
+  pushAll(findings, selected.findings);
   if (selected.key === undefined) {
     return { result: { ...base, status: selected.mismatch ? 'invalid' : 'untrusted', trusted: false }, findings };
   }
   const { authority } = selected;
   const check = await verifyReadJws(manifestBytes, read, [selected.key]);
   if (check.status !== 'valid') {
-    findings.push(...located(check.findings));
+    pushAll(findings, located(check.findings));
     return { result: { ...base, status: check.status, trusted: false, authority: authority.id }, findings };
   }
 

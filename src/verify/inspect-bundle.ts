@@ -8,6 +8,7 @@ import type { Finding } from '../report/finding-type.js';
 import { parseSignatureFile, type JwsSignature } from '../sign/signature-file.js';
 import { readDetachedJws } from '../sign/verify-detached.js';
 import { readTagFile } from './read-tag-file.js';
+import { pushAll } from '../internal/arrays.js';
 
 /** What a bundle says about itself, read without checking digests or signatures. */
 export interface BundleInspection {
@@ -41,7 +42,7 @@ export async function inspectBundle(source: BagSource, options: { trustedKeys?: 
       if (Array.isArray(value.items)) itemIds = new Set(value.items.flatMap((i: { id?: unknown }) => (typeof i?.id === 'string' ? [i.id] : [])));
       const checked = checkManifest(value);
       manifest = checked.manifest;
-      findings.push(...checked.findings);
+      pushAll(findings, checked.findings);
     } catch {
       // Shown as "manifest unreadable"; `evb verify` reports the precise finding.
     }

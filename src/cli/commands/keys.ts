@@ -23,7 +23,7 @@ export async function loadPublicKeys(paths: readonly string[]): Promise<JsonWebK
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
       throw new EvidenceBundleError('ERR_KEY_INVALID', `${path} is neither a JWK nor a JWKS`);
     }
-    if (Array.isArray(value.keys)) keys.push(...(value.keys as JsonWebKey[]));
+    if (Array.isArray(value.keys)) for (const key of value.keys as JsonWebKey[]) keys.push(key);
     else keys.push(value as JsonWebKey);
   }
   return keys;
