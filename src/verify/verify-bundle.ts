@@ -8,6 +8,7 @@ import { parseCanonicalJson } from '../encoding/strict-json.js';
 import { isEvidenceBundleError } from '../errors.js';
 import { checkManifest } from '../model/check-manifest.js';
 import type { Manifest } from '../model/manifest.js';
+import { capFindings } from '../report/cap-findings.js';
 import { makeFinding, type FindingCode } from '../report/codes.js';
 import type { Finding } from '../report/finding-type.js';
 import { parseSignatureFile } from '../sign/signature-file.js';
@@ -18,6 +19,7 @@ import { trustPolicyFromKeys } from '../trust/trust-policy-from-keys.js';
 import { decideOutcome } from './outcome.js';
 import { readTagFile } from './read-tag-file.js';
 import type { BundleIdentity, ItemResult, SignatureResult, VerificationReport } from './report-schema.js';
+import { pushAll } from '../internal/arrays.js';
 
 /** What the receiver brings to a verification: its trust material and its clock. */
 export interface VerifyOptions {
@@ -44,7 +46,8 @@ export interface VerifyOptions {
 /**
  * Verifies a bundle as received from another jurisdiction: the BagIt bag (every payload and tag digest,
  * completeness), the manifest (canonical bytes, schema), every item against the bytes in `data/`, and every
- * signature against the receiver's trusted keys. Malformed or hostile input never throws: it becomes findings.
+ * signature against the receiver's trusted keys. Malformed or hostile input never throws: it becomes findings,
+ * at most 100 of each code (then one `verify.findings.omitted` with the count of the rest).
  * @returns a JSON-serialisable report whose outcome is VALID, INVALID or INDETERMINATE (ETSI EN 319 102-1).
  * @example
  * const report = await verifyBundle(openBundleDirectory('case-42'), { trustedKeys: [authorityJwk] });
@@ -67,11 +70,11 @@ export async function verifyBundle(source: BagSource, options: VerifyOptions = {
       ...(options.backend ? { backend: options.backend } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
-    findings.push(...bag.findings);
+    pushAll(findings, bag.findings);
     const present = new Set(bag.tagFiles.keys());
     let manifestRead = await early;
     if (present.has(MANIFEST_FILE)) {
-      findings.push(...manifestFindings);
+      pushAll(findings, manifestFindings);
     } else {
       manifestRead = undefined;
       findings.push(makeFinding('manifest.missing', `${MANIFEST_FILE} is missing`, { path: MANIFEST_FILE }));
@@ -88,7 +91,9 @@ export async function verifyBundle(source: BagSource, options: VerifyOptions = {
   } catch (error) {
     findings.push(makeFinding('verify.internal-error', `verification stopped: ${describe(error)}`));
   }
-  const outcome = decideOutcome(findings);
+  // Bounded report: the first findings of every code are kept, so the outcome is the same either way.
+  const listed = capFindings(findings);
+  const outcome = decideOutcome(listed);
   return {
     reportVersion: '1.0',
     outcome,
@@ -97,10 +102,10 @@ export async function verifyBundle(source: BagSource, options: VerifyOptions = {
     items,
     signatures,
     custody,
-    findings,
+    findings: listed,
     summary: {
-      errors: findings.filter((f) => f.severity === 'error').length,
-      warnings: findings.filter((f) => f.severity === 'warning').length,
+      errors: listed.filter((f) => f.severity === 'error').length,
+      warnings: listed.filter((f) => f.severity === 'warning').length,
       itemsIntact: items.filter((i) => i.status === 'intact').length,
       itemsTotal: items.length,
       trustedSignatures: signatures.filter((s) => s.trusted).length,
@@ -163,7 +168,7 @@ async function readManifest(source: BagSource, findings: Finding[]): Promise<Pic
     return undefined;
   }
   const checked = checkManifest(value);
-  findings.push(...checked.findings.map((f) => ({ ...f, path: f.path ?? MANIFEST_FILE })));
+  pushAll(findings, checked.findings.map((f) => ({ ...f, path: f.path ?? MANIFEST_FILE })));
   return checked.manifest === undefined ? undefined : { manifest: checked.manifest, manifestBytes: bytes };
 }
 
@@ -256,7 +261,7 @@ async function checkSignatures(read: ReadBundle, options: VerifyOptions, finding
     senderCountry: read.manifest.legalBasis.executingAuthority.country,
     currentDate: options.currentDate ?? new Date(),
   });
-  findings.push(...evaluation.findings.map((f) => ({ ...f, path: f.path ?? SIGNATURES_FILE })));
+  pushAll(findings, evaluation.findings.map((f) => ({ ...f, path: f.path ?? SIGNATURES_FILE })));
   return evaluation.results.map((r) => ({
     index: r.index,
     status: r.status,
@@ -285,6 +290,6 @@ async function checkCustody(read: ReadBundle, options: VerifyOptions, findings: 
     trustedKeys: options.policy ? await custodyKeys(log, options.policy, options.currentDate ?? new Date()) : (options.trustedKeys ?? []),
     clockSkewSeconds: options.clockSkewSeconds ?? options.policy?.maxClockSkewSeconds ?? 300,
   });
-  findings.push(...check.findings);
+  pushAll(findings, check.findings);
   return { events: check.events, custodians: check.custodians };
 }
