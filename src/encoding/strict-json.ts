@@ -11,6 +11,12 @@ export interface ParseJsonOptions {
   maxBytes?: number;
   /** Deepest nesting of arrays and objects accepted (a top-level array is depth 1); default 64, at most 1024. */
   maxDepth?: number;
+  /**
+   * Most JSON values accepted (every string, number, literal, array and object, at any depth); no limit but
+   * `maxBytes` by default. What bounds the memory of the parsed tree: a value of two bytes of text (`0,`, `{}`)
+   * costs 8 to 60 bytes of memory.
+   */
+  maxValues?: number;
 }
 
 /** Default {@link ParseJsonOptions.maxBytes}: 16 MiB. */
@@ -23,13 +29,14 @@ export const DEFAULT_MAX_JSON_BYTES = 16 * 1024 * 1024;
  * A `__proto__` key becomes an own data property; it never changes a prototype. Runs in linear time.
  * @throws EvidenceBundleError `ERR_JSON_SYNTAX` (with line and column), `ERR_JSON_DUPLICATE_KEY` (with the
  *   key's JSON Pointer), `ERR_JSON_LONE_SURROGATE`, `ERR_JSON_INVALID_UTF8` (bytes only), `ERR_JSON_TOO_DEEP`,
- *   `ERR_JSON_TOO_LARGE`
+ *   `ERR_JSON_TOO_LARGE` (past `maxBytes`, or at the first value past `maxValues`)
  * @throws TypeError when `input` is neither a string nor a Uint8Array; RangeError for an option out of range
  * @example parseJson('{"a":[1,2]}') // { a: [1, 2] }
  */
 export function parseJson(input: string | Uint8Array, options: ParseJsonOptions = {}): unknown {
   const maxDepth = checkMaxDepth(options.maxDepth ?? DEFAULT_MAX_DEPTH);
-  return new Parser(jsonText(input, options.maxBytes), maxDepth).document();
+  const maxValues = checkMaxValues(options.maxValues);
+  return new Parser(jsonText(input, options.maxBytes), maxDepth, maxValues).document();
 }
 
 /**
@@ -43,8 +50,9 @@ export function parseJson(input: string | Uint8Array, options: ParseJsonOptions 
 export function parseCanonicalJson(bytes: Uint8Array, options: ParseJsonOptions = {}): unknown {
   if (!(bytes instanceof Uint8Array)) throw new TypeError('parseCanonicalJson expects a Uint8Array');
   const maxDepth = checkMaxDepth(options.maxDepth ?? DEFAULT_MAX_DEPTH);
+  const maxValues = checkMaxValues(options.maxValues);
   const text = jsonText(bytes, options.maxBytes);
-  const value = new Parser(text, maxDepth).document();
+  const value = new Parser(text, maxDepth, maxValues).document();
   // The text was decoded strictly and holds no lone surrogate, so it equals the canonical text exactly when the
   // bytes equal the canonical bytes: compare piece by piece, never building a second copy of the document.
   let at = 0;
@@ -93,6 +101,12 @@ function jsonText(input: string | Uint8Array, maxBytes = DEFAULT_MAX_JSON_BYTES)
   throw new TypeError('parseJson expects a string or a Uint8Array');
 }
 
+function checkMaxValues(maxValues: number | undefined): number {
+  if (maxValues === undefined) return Infinity;
+  if (!Number.isSafeInteger(maxValues) || maxValues < 1) throw new RangeError('maxValues must be a positive integer');
+  return maxValues;
+}
+
 function tooLarge(maxBytes: number): EvidenceBundleError {
   return new EvidenceBundleError('ERR_JSON_TOO_LARGE', `JSON input is larger than ${maxBytes} bytes`);
 }
@@ -122,12 +136,14 @@ const SIMPLE_ESCAPES: Record<number, string> = {
 
 class Parser {
   private pos = 0;
+  private values = 0;
   // Keys and indexes down to the current value, for error messages.
   private readonly path: (string | number)[] = [];
 
   constructor(
     private readonly text: string,
     private readonly maxDepth: number,
+    private readonly maxValues: number,
   ) {}
 
   document(): unknown {
@@ -152,6 +168,10 @@ class Parser {
 
   /** Parses the value at `pos` (no leading whitespace); `depth` is the number of enclosing containers. */
   private value(depth: number): unknown {
+    // Counted before the value is built: a document past the limit stops here, its tree never made.
+    if (++this.values > this.maxValues) {
+      throw new EvidenceBundleError('ERR_JSON_TOO_LARGE', `more than ${this.maxValues} JSON values, at ${jsonPointer(this.path)}`);
+    }
     const c = this.text.charCodeAt(this.pos);
     switch (c) {
       case 0x7b:

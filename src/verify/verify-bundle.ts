@@ -161,7 +161,7 @@ async function readManifest(source: BagSource, findings: Finding[]): Promise<Pic
   if (bytes === 'refused') return undefined;
   let value: unknown;
   try {
-    value = parseCanonicalJson(bytes, { maxBytes: LIMITS.manifestBytes });
+    value = parseCanonicalJson(bytes, { maxBytes: LIMITS.manifestBytes, maxValues: LIMITS.manifestValues });
   } catch (error) {
     const code = isEvidenceBundleError(error, 'ERR_JSON_NOT_CANONICAL') ? 'manifest.not-canonical' : 'manifest.malformed-json';
     findings.push(makeFinding(code, describe(error), { path: MANIFEST_FILE }));
