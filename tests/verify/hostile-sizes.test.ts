@@ -95,9 +95,10 @@ describe('hostile sizes within the limits give precise, bounded findings', () =>
     expectCapped(report, 'bag.manifest.malformed-line', count);
   });
 
-  it('bag-info.txt of a million malformed lines: bag.info.malformed-line, capped', async () => {
-    const report = await verifyWith({ 'bag-info.txt': `${text('bag-info.txt')}${'no colon\n'.repeat(1_000_000)}` });
-    expectCapped(report, 'bag.info.malformed-line', 1_000_000);
+  it('bag-info.txt at its limit of malformed lines: bag.info.malformed-line, capped', async () => {
+    const count = Math.floor((BAG_LIMITS.listFileBytes - pristine.get('bag-info.txt')!.length) / 9);
+    const report = await verifyWith({ 'bag-info.txt': `${text('bag-info.txt')}${'no colon\n'.repeat(count)}` });
+    expectCapped(report, 'bag.info.malformed-line', count);
   });
 
   it('a manifest whose schema problems are many: the first 100 members and a count', async () => {
@@ -131,6 +132,14 @@ describe('past the limits: the too-large finding, nothing parsed', () => {
       const report = await verifyWith({ [CUSTODY_FILE]: log });
       expect(codes(report, 'custody.too-large')).toHaveLength(1);
       expect(codes(report, 'custody.malformed')).toEqual([]);
+    }
+  });
+
+  it('bag-info.txt or fetch.txt of one byte more than BAG_LIMITS.listFileBytes: bag.tagfile.too-large, nothing kept', async () => {
+    for (const file of ['bag-info.txt', 'fetch.txt']) {
+      const report = await verifyWith({ [file]: 'A: b\n'.repeat(BAG_LIMITS.listFileBytes / 5 + 1) });
+      expect(codes(report, 'bag.tagfile.too-large').map((f) => f.path)).toEqual([file]);
+      expect(codes(report, 'bag.info.malformed-line')).toEqual([]);
     }
   });
 
