@@ -20,23 +20,37 @@ vi.setConfig({ testTimeout: 300_000 });
 
 const RATIO = 12;
 
-/** Median of 3 timings of `run` on an input built (untimed) by `make`. */
-function median3<T>(make: () => T, run: (input: T) => unknown): number {
-  const input = make();
-  run(input); // warm-up: compile the code paths before timing them
-  const times = [0, 1, 2].map(() => {
-    const start = performance.now();
+/** Milliseconds per call of `run(input)`, repeated until at least 40 ms have passed so that timer resolution,
+ * a garbage collection or a moment of contention weigh little. */
+function perCall<T>(input: T, run: (input: T) => unknown): number {
+  let calls = 0;
+  const start = performance.now();
+  let elapsed = 0;
+  do {
     run(input);
-    return performance.now() - start;
-  });
-  return times.sort((a, b) => a - b)[1]!;
+    calls++;
+    elapsed = performance.now() - start;
+  } while (elapsed < 40);
+  return elapsed / calls;
 }
 
+/**
+ * Ratio of the time on 4n to the time on n: medians of 3, measured alternately (n, 4n, n, 4n...) so that a
+ * change of load on a shared machine falls on both sizes alike.
+ */
 function expectLinear<T>(n: number, make: (n: number) => T, run: (input: T) => unknown): void {
-  const small = median3(() => make(n), run);
-  const large = median3(() => make(4 * n), run);
-  // A timer resolution floor so that a very fast small run cannot make the ratio meaningless.
-  expect(large / Math.max(small, 1)).toBeLessThan(RATIO);
+  const small = make(n);
+  const large = make(4 * n);
+  run(small); // warm-up: compile the code paths before timing them
+  run(large);
+  const smallTimes: number[] = [];
+  const largeTimes: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    smallTimes.push(perCall(small, run));
+    largeTimes.push(perCall(large, run));
+  }
+  const median = (times: number[]) => times.sort((a, b) => a - b)[1]!;
+  expect(median(largeTimes) / median(smallTimes)).toBeLessThan(RATIO);
 }
 
 const encoder = new TextEncoder();
