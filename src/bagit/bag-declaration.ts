@@ -1,6 +1,6 @@
 import { makeFinding } from '../report/codes.js';
 import type { Finding } from '../report/finding-type.js';
-import { splitLines } from './tag-text.js';
+import { eachLine } from './tag-text.js';
 
 /** The two facts bagit.txt declares (RFC 8493 section 2.1.1). */
 export interface BagDeclaration {
@@ -41,12 +41,15 @@ export function parseBagDeclaration(bytes: Uint8Array): {
     malformed('bagit.txt is not valid UTF-8');
     return { findings };
   }
-  const lines = splitLines(text);
+  // Only the first two lines are kept: the file may be a tag file's limit of short lines.
+  const lines: string[] = [];
+  let count = 0;
+  for (const line of eachLine(text)) if (count++ < 2) lines.push(line);
   const version = VERSION_LINE.exec(lines[0] ?? '')?.[1];
   if (version === undefined) malformed('line 1 is not "BagIt-Version: M.N"', 1);
   const encoding = ENCODING_LINE.exec(lines[1] ?? '')?.[1];
   if (encoding === undefined) malformed('line 2 is not "Tag-File-Character-Encoding: ENC"', 2);
-  if (lines.length > 2) malformed(`bagit.txt has ${lines.length} lines, not 2`, 3);
+  if (count > 2) malformed(`bagit.txt has ${count} lines, not 2`, 3);
   if (version !== undefined && !KNOWN_VERSIONS.has(version)) {
     // A later 1.x may only add to 1.0, so 1.0 rules still hold; another major version (or an old draft) may
     // mean something else entirely, and a reader never guesses.

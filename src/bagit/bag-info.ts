@@ -1,7 +1,8 @@
+import { createFindingCap } from '../report/cap-findings.js';
 import { makeFinding } from '../report/codes.js';
 import type { Finding } from '../report/finding-type.js';
 import { isLegacyVersion } from './entry-path.js';
-import { splitLines } from './tag-text.js';
+import { eachLine } from './tag-text.js';
 
 /**
  * Parses the text of bag-info.txt (RFC 8493 section 2.2.2) into label/value pairs, in file order, repeated
@@ -18,10 +19,11 @@ export function parseBagInfo(
 ): { entries: Array<[string, string]>; findings: Finding[] } {
   const file = options.file ?? 'bag-info.txt';
   const entries: Array<[string, string]> = [];
-  const findings: Finding[] = [];
-  const lines = splitLines(text);
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
+  // Bounded as they are made: a 64 MiB bag-info.txt can hold 32 million malformed lines.
+  const findings = createFindingCap();
+  let i = -1;
+  for (const line of eachLine(text)) {
+    i++;
     const where = { path: file, line: i + 1 };
     if (line.trim() === '') continue;
     const last = entries[entries.length - 1];
@@ -41,7 +43,7 @@ export function parseBagInfo(
     }
     entries.push([label, line.slice(colon + 1).trim()]);
   }
-  return { entries, findings };
+  return { entries, findings: findings.done() };
 }
 
 /**

@@ -1,7 +1,7 @@
 // How a path written in a manifest or fetch.txt becomes a bag path. Internal to src/bagit.
 import { checkBundlePath } from '../path/bundle-path.js';
 import { makeFinding } from '../report/codes.js';
-import type { Finding } from '../report/finding-type.js';
+import type { FindingSink } from '../report/cap-findings.js';
 
 /** True for bags declaring a version before 1.0, whose looser rules the conformance suite expects. */
 export function isLegacyVersion(version: string | undefined): boolean {
@@ -18,7 +18,7 @@ export function readEntryPath(
   raw: string,
   version: string | undefined,
   where: { path: string; line: number },
-  findings: Finding[],
+  findings: FindingSink,
 ): string | undefined {
   const legacy = isLegacyVersion(version);
   // One pass, so "%250A" becomes "%0A" and never a line feed.

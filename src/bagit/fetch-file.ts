@@ -1,7 +1,8 @@
+import { createFindingCap } from '../report/cap-findings.js';
 import { makeFinding } from '../report/codes.js';
 import type { Finding } from '../report/finding-type.js';
 import { readEntryPath } from './entry-path.js';
-import { splitLines } from './tag-text.js';
+import { eachLine } from './tag-text.js';
 
 /** One line of fetch.txt: where a payload file could be fetched from. This library never fetches. */
 export interface FetchEntry {
@@ -27,12 +28,14 @@ export function parseFetchFile(
 ): { entries: FetchEntry[]; findings: Finding[] } {
   const file = options.file ?? 'fetch.txt';
   const entries: FetchEntry[] = [];
-  const findings: Finding[] = [];
-  const lines = splitLines(text);
-  for (let i = 0; i < lines.length; i++) {
+  // Bounded as they are made: a 64 MiB fetch.txt can hold 32 million malformed lines.
+  const findings = createFindingCap();
+  let i = -1;
+  for (const line of eachLine(text)) {
+    i++;
     const where = { path: file, line: i + 1 };
-    if (lines[i]!.trim() === '') continue;
-    const match = LINE.exec(lines[i]!);
+    if (line.trim() === '') continue;
+    const match = LINE.exec(line);
     const length = match?.[2] === '-' ? undefined : Number(match?.[2]);
     if (match === null || (length !== undefined && !Number.isSafeInteger(length))) {
       findings.push(makeFinding('bag.fetch.malformed-line', `line ${i + 1} is not "<url> <length> <path>"`, where));
@@ -46,5 +49,5 @@ export function parseFetchFile(
     }
     entries.push({ url: match[1]!, ...(length !== undefined ? { length } : {}), path, line: i + 1 });
   }
-  return { entries, findings };
+  return { entries, findings: findings.done() };
 }

@@ -2,7 +2,8 @@ import { assertBundlePath } from '../path/bundle-path.js';
 import { makeFinding } from '../report/codes.js';
 import type { Finding } from '../report/finding-type.js';
 import { isLegacyVersion, readEntryPath } from './entry-path.js';
-import { splitLines } from './tag-text.js';
+import { createFindingCap } from '../report/cap-findings.js';
+import { eachLine } from './tag-text.js';
 
 /** One line of a payload or tag manifest: a bag path and its lower-case hex digest. */
 export interface ManifestEntry {
@@ -37,12 +38,13 @@ const HEX = /^[0-9A-Fa-f]+$/;
  */
 export function parseManifest(text: string, options: ParseManifestOptions = {}): { entries: ManifestEntry[]; findings: Finding[] } {
   const file = options.file ?? 'manifest';
-  const findings: Finding[] = [];
+  // Bounded as they are made: a 64 MiB manifest can hold 32 million malformed lines.
+  const findings = createFindingCap();
   const byPath = new Map<string, ManifestEntry>();
-  const lines = splitLines(text);
-  for (let i = 0; i < lines.length; i++) {
+  let i = -1;
+  for (const line of eachLine(text)) {
+    i++;
     const where = { path: file, line: i + 1 };
-    const line = lines[i]!;
     if (line.trim() === '') continue;
     const match = LINE.exec(line);
     const digest = match?.[1];
@@ -67,7 +69,7 @@ export function parseManifest(text: string, options: ParseManifestOptions = {}):
       findings.push(makeFinding('bag.manifest.duplicate-entry', `${path} is listed again (first on line ${first.line})`, where));
     }
   }
-  return { entries: [...byPath.values()], findings };
+  return { entries: [...byPath.values()], findings: findings.done() };
 }
 
 function lengthHint(hexLength: number | undefined): string {

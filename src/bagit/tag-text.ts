@@ -56,9 +56,16 @@ function decodeUtf16(bytes: Uint8Array, label: string): DecodedTagText {
   return { ok: true, text, bom: false };
 }
 
-/** Splits text into lines ending in LF, CR or CRLF; a final terminator does not open an empty last line. */
-export function splitLines(text: string): string[] {
-  const lines = text.split(/\r\n|\r|\n/);
-  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
-  return lines;
+/**
+ * The lines of a text, ending in LF, CR or CRLF, one at a time; a final terminator does not open an empty last
+ * line. A generator, not an array: a 64 MiB tag file of two-byte lines holds 32 million of them.
+ */
+export function* eachLine(text: string): Generator<string> {
+  const lineBreak = /\r\n?|\n/g;
+  let start = 0;
+  for (let match = lineBreak.exec(text); match !== null; match = lineBreak.exec(text)) {
+    yield text.slice(start, match.index);
+    start = match.index + match[0].length;
+  }
+  if (start < text.length) yield text.slice(start);
 }

@@ -14,6 +14,7 @@ import { type FetchEntry, parseFetchFile } from './fetch-file.js';
 import { compareCodePoints, type ManifestEntry, parseManifest } from './manifest.js';
 import { parsePayloadOxum } from './payload-oxum.js';
 import { decodeTagText } from './tag-text.js';
+import { pushAll } from '../internal/arrays.js';
 
 export type { BagValidation } from './bag-source.js';
 
@@ -23,6 +24,11 @@ export const BAG_LIMITS = {
   entries: 1_000_000,
   /** Bytes of one tag file the validator parses (bagit.txt, bag-info.txt, manifests, fetch.txt). */
   tagFileBytes: 64 * 1024 * 1024,
+  /**
+   * Bytes of bag-info.txt and of fetch.txt, whose every line the validator keeps: 64 MiB of `A: b` lines are
+   * 13 million pairs, 1.3 GB of memory. Their content is a few lines of metadata.
+   */
+  listFileBytes: 1024 * 1024,
 } as const;
 
 /** Options of {@link validateBag}. */
@@ -70,7 +76,8 @@ interface Computed {
  * in every payload manifest, every listed file present, Payload-Oxum, fetch.txt), every digest, and the bundle
  * path rules (no symlinks, special files, unsafe or colliding paths). Each file is read once for all the
  * algorithms that apply to it, a few files at a time, in chunks: memory does not grow with file sizes. Tag files
- * the validator parses are read whole up to `maxTagFileBytes`. Hostile or corrupt input never throws: every
+ * the validator parses are read whole up to `maxTagFileBytes` (bag-info.txt and fetch.txt up to
+ * `BAG_LIMITS.listFileBytes`, 1 MiB). Hostile or corrupt input never throws: every
  * problem is a finding with a `bag.*` code (docs/format.md, "Finding codes").
  * @throws TypeError when `source` is not a BagSource; RangeError for a limit that is not a positive integer.
  * @example
@@ -135,8 +142,8 @@ export async function validateBag(source: BagSource, options: ValidateBagOptions
     }),
   ]);
   const computed = new Map<string, Computed>();
-  const readTag = async (path: string): Promise<Uint8Array | undefined> => {
-    const bytes = await readWhole(source, path, maxTagFileBytes, findings);
+  const readTag = async (path: string, limit = maxTagFileBytes): Promise<Uint8Array | undefined> => {
+    const bytes = await readWhole(source, path, limit, findings);
     if (bytes === undefined) return undefined;
     const hasher = createBagHasher(tagAlgorithms, options.backend);
     hasher.update(bytes);
@@ -154,7 +161,7 @@ export async function validateBag(source: BagSource, options: ValidateBagOptions
     const bytes = await readTag('bagit.txt');
     if (bytes !== undefined) {
       const parsed = parseBagDeclaration(bytes);
-      findings.push(...parsed.findings);
+      pushAll(findings, parsed.findings);
       version = parsed.version;
       encoding = parsed.declaration?.encoding ?? encoding;
     }
@@ -207,8 +214,8 @@ export async function validateBag(source: BagSource, options: ValidateBagOptions
 
   // 4. Tag files the validator parses, read whole (bounded) and decoded in the declared encoding.
   let encodingReported = false;
-  const text = async (path: string): Promise<string | undefined> => {
-    const bytes = await readTag(path);
+  const text = async (path: string, limit = maxTagFileBytes): Promise<string | undefined> => {
+    const bytes = await readTag(path, limit);
     if (bytes === undefined) return undefined;
     const decoded = decodeTagText(bytes, encoding);
     if (!decoded.ok && decoded.reason === 'invalid') {
@@ -245,7 +252,7 @@ export async function validateBag(source: BagSource, options: ValidateBagOptions
     const body = await text(path);
     if (body === undefined) continue;
     const parsed = parseManifest(body, { file: path, ...versionOption, hexLength: algorithm.hexLength });
-    findings.push(...parsed.findings);
+    pushAll(findings, parsed.findings);
     const kept = parsed.entries.filter((e) => {
       const inPayload = e.path.startsWith(PAYLOAD_PREFIX);
       if (tag && inPayload) {
@@ -269,21 +276,21 @@ export async function validateBag(source: BagSource, options: ValidateBagOptions
   // 5. bag-info.txt and fetch.txt.
   let bagInfo: Array<[string, string]> = [];
   if (isTag('bag-info.txt')) {
-    const body = await text('bag-info.txt');
+    const body = await text('bag-info.txt', Math.min(maxTagFileBytes, BAG_LIMITS.listFileBytes));
     if (body !== undefined) {
       const parsed = parseBagInfo(body, versionOption);
-      findings.push(...parsed.findings);
+      pushAll(findings, parsed.findings);
       bagInfo = parsed.entries;
     }
   }
   const fetched: FetchEntry[] = [];
   if (isTag('fetch.txt')) {
     findings.push(makeFinding('bag.fetch.present', 'the bag has a fetch.txt', { path: 'fetch.txt' }));
-    const body = await text('fetch.txt');
+    const body = await text('fetch.txt', Math.min(maxTagFileBytes, BAG_LIMITS.listFileBytes));
     if (body !== undefined) {
       const parsed = parseFetchFile(body, versionOption);
-      findings.push(...parsed.findings);
-      fetched.push(...parsed.entries);
+      pushAll(findings, parsed.findings);
+      pushAll(fetched, parsed.entries);
     }
   }
 

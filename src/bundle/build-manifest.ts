@@ -1,5 +1,6 @@
 import type { DigestSet } from '../digest/algorithms.js';
 import { canonicalizeToBytes } from '../encoding/jcs.js';
+import { countJsonValues } from '../encoding/json-common.js';
 import { EvidenceBundleError } from '../errors.js';
 import { LIMITS } from '../model/layout.js';
 import type { Manifest } from '../model/manifest.js';
@@ -21,7 +22,8 @@ export type BuiltItem =
  * Assembles and validates a manifest, and returns it with its RFC 8785 canonical bytes: the exact bytes
  * stored as `evidence/manifest.json` and signed.
  * @throws EvidenceBundleError `ERR_MANIFEST_INVALID` (with the schema issues as `cause`), `ERR_LIMIT_EXCEEDED`
- *   when the canonical manifest exceeds {@link LIMITS}.manifestBytes
+ *   when the canonical manifest exceeds {@link LIMITS}.manifestBytes or holds more than
+ *   {@link LIMITS}.manifestValues JSON values
  */
 export function buildManifest(
   metadata: BundleMetadata,
@@ -46,6 +48,10 @@ export function buildManifest(
   // Never write a bundle that readers would refuse.
   if (bytes.length > LIMITS.manifestBytes) {
     throw new EvidenceBundleError('ERR_LIMIT_EXCEEDED', `the manifest would be ${bytes.length} bytes; readers accept at most ${LIMITS.manifestBytes}`);
+  }
+  const values = countJsonValues(manifest);
+  if (values > LIMITS.manifestValues) {
+    throw new EvidenceBundleError('ERR_LIMIT_EXCEEDED', `the manifest would hold ${values} JSON values; readers accept at most ${LIMITS.manifestValues}`);
   }
   return { manifest, bytes };
 }

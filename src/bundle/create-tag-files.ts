@@ -9,6 +9,7 @@ import { utf8Encode } from '../internal/bytes.js';
 import { assertBundlePath, assertWritablePath } from '../path/bundle-path.js';
 import { PAYLOAD_DIR } from '../model/layout.js';
 import { findTreeCollisions } from './tree-collisions.js';
+import { pushAll } from '../internal/arrays.js';
 
 /** One payload file as packed: its bag path (`data/...`), size, and a digest for every algorithm of the bag. */
 export interface PayloadFile {
@@ -103,7 +104,7 @@ export function createTagFiles(options: CreateTagFilesOptions): Array<[string, U
     const lines = payload.map((f) => ({ path: f.path, digest: (f.digests as Record<string, string>)[alg]! }));
     files.push([`manifest-${DIGEST_ALGORITHMS[alg].bagitName}.txt`, utf8Encode(serializeManifest(lines))]);
   }
-  files.push(...given.map(([path, bytes]): [string, Uint8Array] => [path, bytes]));
+  pushAll(files, given.map(([path, bytes]): [string, Uint8Array] => [path, bytes]));
   const tagManifests = buildTagManifests(files, algorithms, options.backend === undefined ? {} : { backend: options.backend });
   return [...files, ...tagManifests];
 }

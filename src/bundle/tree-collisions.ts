@@ -1,4 +1,5 @@
 import { findPathCollisions } from '../path/bundle-path.js';
+import { pushAll } from '../internal/arrays.js';
 
 /**
  * Pairs of paths that cannot be written side by side into one directory tree: a file that is also the directory
@@ -23,6 +24,6 @@ export function findTreeCollisions(files: Iterable<string>): Array<[string, stri
   }
   for (const [directory, under] of directories) if (fileSet.has(directory)) out.push([directory, under]);
   const exact = new Set(out.map(([directory]) => directory));
-  out.push(...findPathCollisions([...fileSet, ...[...directories.keys()].filter((d) => !exact.has(d))]));
+  pushAll(out, findPathCollisions([...fileSet, ...[...directories.keys()].filter((d) => !exact.has(d))]));
   return out;
 }

@@ -1,4 +1,5 @@
 import { CUSTODY_FILE } from '../model/layout.js';
+import { capFindings } from '../report/cap-findings.js';
 import { makeFinding, type FindingCode, FINDING_CODES } from '../report/codes.js';
 import type { Finding } from '../report/finding-type.js';
 import { checkProtectedHeader } from '../sign/protected-header.js';
@@ -8,6 +9,7 @@ import { checkCustodyRules } from './check-custody-rules.js';
 import { CUSTODY_EVENT_TYP, type CustodyActor, type CustodyCounterparty } from './custody-event.js';
 import { custodyLink } from './custody-link.js';
 import { parseCustodyLog, type CustodyLine, type ParsedCustodyLog } from './parse-custody-log.js';
+import { pushAll } from '../internal/arrays.js';
 
 const SIGNATURE_BATCH = 64;
 
@@ -63,7 +65,8 @@ export interface CustodyCheck {
  * the hash chain from the manifest onwards (removed, inserted, reordered, duplicated events told apart), and
  * the custody rules (times, including events dated after `currentDate`, items, handovers, receipts, seals,
  * transfers left unanswered, events after return or destruction). Hostile input
- * never throws: everything becomes findings located by `custody` sequence number (or `line`).
+ * never throws: everything becomes findings located by `custody` sequence number (or `line`), at most 100 of
+ * each code (then one `verify.findings.omitted` with the count of the rest).
  * @throws RangeError when `clockSkewSeconds` is negative or not finite
  * @example
  * const check = await verifyCustodyLog(logBytes, { manifestBytes, itemIds: new Set(['disk']), trustedKeys });
@@ -90,7 +93,7 @@ export async function verifyCustodyLog(log: Uint8Array | ParsedCustodyLog, optio
         () => undefined,
       ),
     );
-    checks.push(...(await Promise.all(batch)));
+    pushAll(checks, await Promise.all(batch));
   }
   signedLines.forEach((e, index) => {
     const { event } = e.signed;
@@ -121,14 +124,14 @@ export async function verifyCustodyLog(log: Uint8Array | ParsedCustodyLog, optio
   // A line whose signature does not hold counts as damaged for the chain: its seq and prev prove nothing.
   const damagedAsUnreadable = parsed.lines.map((l) => (statuses.get(l) === 'invalid' || statuses.get(l) === 'malformed' ? { line: l.line, bytes: l.bytes, link: l.link } : l));
   const chain = checkCustodyChain(damagedAsUnreadable, custodyLink(options.manifestBytes));
-  findings.push(...chain.findings);
+  pushAll(findings, chain.findings);
   const rules = checkCustodyRules(
     chain.events.map((e) => ({ event: e.signed.event, line: e.line })),
     options.itemIds,
     skew,
     options.currentDate ?? new Date(),
   );
-  findings.push(...rules.findings);
+  pushAll(findings, rules.findings);
 
   const invalidLines = new Set(findings.filter((f) => FINDING_CODES[f.code].effect === 'invalid' && f.line !== undefined).map((f) => f.line));
   const duplicates = new Set(chain.duplicates.map((l) => l.line));
@@ -141,7 +144,8 @@ export async function verifyCustodyLog(log: Uint8Array | ParsedCustodyLog, optio
       return describeEvent(l, status);
     });
   findings.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
-  return { events, custodians: rules.custodians, heldSince: rules.heldSince, findings };
+  // Capped only now: the event statuses above need every finding.
+  return { events, custodians: rules.custodians, heldSince: rules.heldSince, findings: capFindings(findings) };
 }
 
 function describeEvent(l: SignedCustodyLine, status: CustodyEventResult['status']): CustodyEventResult {

@@ -1,6 +1,6 @@
 // RFC 8785 JSON Canonicalization Scheme (JCS): the exact bytes that are signed and hashed.
 import { EvidenceBundleError } from '../errors.js';
-import { utf8Encode } from '../internal/bytes.js';
+import { utf8DecodeStrict, utf8EncodeInto } from '../internal/bytes.js';
 import { checkMaxDepth, DEFAULT_MAX_DEPTH, jsonPointer, LONE_SURROGATE } from './json-common.js';
 
 /** Options of {@link canonicalize} and {@link canonicalizeToBytes}. */
@@ -37,8 +37,17 @@ export function serializeNumber(value: number): string {
  * @example canonicalize({ b: 1, a: [true, null] }) // '{"a":[true,null],"b":1}'
  */
 export function canonicalize(value: unknown, options: CanonicalizeOptions = {}): string {
-  const maxDepth = checkMaxDepth(options.maxDepth ?? DEFAULT_MAX_DEPTH);
-  const out: string[] = [];
+  return utf8DecodeStrict(canonicalizeToBytes(value, options));
+}
+
+/**
+ * Walks a value in RFC 8785 order and hands each piece of its canonical text to `emit`, without building the
+ * whole text: the writer below and the canonical-form check of strict-json.ts share it, so a check of a 256 MiB
+ * document never holds a second copy of it. Internal to src/encoding.
+ * @throws as {@link canonicalize}
+ */
+export function writeCanonical(value: unknown, maxDepth: number, emit: (piece: string) => void): void {
+  checkMaxDepth(maxDepth);
   // The path to the current value, for error messages; built into a string only when something fails.
   const path: (string | number)[] = [];
   // Containers on the current path only: a value shared by two branches is fine, one inside itself is not.
@@ -52,7 +61,7 @@ export function canonicalize(value: unknown, options: CanonicalizeOptions = {}):
     // For well-formed strings JSON.stringify escapes exactly the set RFC 8785 section 3.2.2.2 prescribes
     // (ECMA-262 QuoteJSONString): \b \t \n \f \r \" \\ as two characters, other controls as lowercase
     // \u00xx, everything else as itself.
-    out.push(JSON.stringify(s));
+    emit(JSON.stringify(s));
   };
 
   // Recursion is bounded by maxDepth (at most 1024), far below any engine's stack limit.
@@ -63,10 +72,10 @@ export function canonicalize(value: unknown, options: CanonicalizeOptions = {}):
         return;
       case 'number':
         if (!Number.isFinite(v)) throw fail('ERR_JCS_UNSUPPORTED_VALUE', `the number ${v} has no JSON form`);
-        out.push(serializeNumber(v));
+        emit(serializeNumber(v));
         return;
       case 'boolean':
-        out.push(v ? 'true' : 'false');
+        emit(v ? 'true' : 'false');
         return;
       case 'object':
         break;
@@ -74,21 +83,21 @@ export function canonicalize(value: unknown, options: CanonicalizeOptions = {}):
         throw fail('ERR_JCS_UNSUPPORTED_VALUE', `a value of type ${typeof v} has no JSON form`);
     }
     if (v === null) {
-      out.push('null');
+      emit('null');
       return;
     }
     if (ancestors.has(v)) throw fail('ERR_JCS_UNSUPPORTED_VALUE', 'a cycle has no JSON form');
     if (depth >= maxDepth) throw fail('ERR_JSON_TOO_DEEP', `nesting deeper than ${maxDepth}`);
     ancestors.add(v);
     if (Array.isArray(v)) {
-      out.push('[');
+      emit('[');
       for (let i = 0; i < v.length; i++) {
-        if (i > 0) out.push(',');
+        if (i > 0) emit(',');
         path.push(i);
         write(v[i], depth + 1);
         path.pop();
       }
-      out.push(']');
+      emit(']');
     } else {
       const proto: unknown = Object.getPrototypeOf(v);
       if (proto !== Object.prototype && proto !== null) {
@@ -101,23 +110,22 @@ export function canonicalize(value: unknown, options: CanonicalizeOptions = {}):
       const record = v as Record<string, unknown>;
       // The default sort compares UTF-16 code units: exactly RFC 8785 section 3.2.3.
       const keys = Object.keys(record).sort();
-      out.push('{');
+      emit('{');
       for (let i = 0; i < keys.length; i++) {
         const key = keys[i]!;
-        if (i > 0) out.push(',');
+        if (i > 0) emit(',');
         path.push(key);
         writeString(key);
-        out.push(':');
+        emit(':');
         write(record[key], depth + 1);
         path.pop();
       }
-      out.push('}');
+      emit('}');
     }
     ancestors.delete(v);
   };
 
   write(value, 0);
-  return out.join('');
 }
 
 /**
@@ -126,5 +134,18 @@ export function canonicalize(value: unknown, options: CanonicalizeOptions = {}):
  * @example canonicalizeToBytes({ a: 1 }) // bytes of '{"a":1}'
  */
 export function canonicalizeToBytes(value: unknown, options: CanonicalizeOptions = {}): Uint8Array {
-  return utf8Encode(canonicalize(value, options));
+  const maxDepth = checkMaxDepth(options.maxDepth ?? DEFAULT_MAX_DEPTH);
+  // Pieces go straight into one growing buffer: an array of pieces joined at the end costs a pointer and a
+  // string per piece, 2.9 GB for a 30-million-element array.
+  let out = new Uint8Array(1024);
+  let length = 0;
+  writeCanonical(value, maxDepth, (piece) => {
+    if (length + piece.length * 3 > out.length) {
+      const grown = new Uint8Array(Math.max(out.length * 2, length + piece.length * 3));
+      grown.set(out.subarray(0, length));
+      out = grown;
+    }
+    length = utf8EncodeInto(piece, out, length);
+  });
+  return out.slice(0, length);
 }

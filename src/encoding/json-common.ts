@@ -22,3 +22,19 @@ export function jsonPointer(segments: readonly (string | number)[]): string {
   const pointer = segments.map((s) => `/${String(s).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
   return JSON.stringify(pointer);
 }
+
+/**
+ * The number of JSON values in a value, counted as the strict parser counts them (every string, number,
+ * literal, array and object, at any depth): what a writer checks against a reader's `maxValues`. Iterative, so
+ * depth costs no stack.
+ */
+export function countJsonValues(value: unknown): number {
+  let count = 0;
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    count++;
+    if (v !== null && typeof v === 'object') for (const child of Object.values(v)) stack.push(child);
+  }
+  return count;
+}

@@ -8,6 +8,20 @@ export function utf8Encode(text: string): Uint8Array {
   return encoder.encode(text);
 }
 
+/**
+ * Writes the UTF-8 of `text` into `out` at `offset`, which must have room for 3 bytes per code unit; returns the
+ * offset after it. ASCII, the bulk of JSON, is copied by a loop: cheaper than encodeInto for short pieces.
+ */
+export function utf8EncodeInto(text: string, out: Uint8Array, offset: number): number {
+  let o = offset;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x80) return o + encoder.encodeInto(text.slice(i), out.subarray(o)).written;
+    out[o++] = c;
+  }
+  return o;
+}
+
 /** Length in UTF-8 of a string (a lone surrogate counted as the 3 bytes of U+FFFD), without encoding it. */
 export function utf8ByteLength(text: string): number {
   let bytes = 0;

@@ -11,15 +11,23 @@ export const SIGNATURES_FILE = 'evidence/signatures.json';
 /** The custody log: one signed event per line. */
 export const CUSTODY_FILE = 'evidence/custody.jsonl';
 
-/** Largest manifest, signature file and custody log the reader accepts (bounded resources). */
+/**
+ * Largest manifest, signature file and custody log the reader accepts (bounded resources). Chosen so that
+ * verifying any input within them peaks below 1 GiB of memory (docs/format.md, "Limits"; bench/hostile-sizes.ts
+ * measures it): a parsed manifest, checked and copied by its schema, costs about 6 times its bytes.
+ */
 export const LIMITS = {
-  // About 250 bytes per item at the least: room for LIMITS.items items with their digests.
-  manifestBytes: 256 * 1024 * 1024,
+  // About 190 bytes per item at the least: room for LIMITS.items items with their digests.
+  manifestBytes: 64 * 1024 * 1024,
+  // JSON values in the manifest (one per 16 bytes of manifestBytes): a short value costs far more memory than
+  // its text (a 2-byte `{}` is a 56-byte object), so bytes alone do not bound the parsed tree. An item takes
+  // 9 to 25 values.
+  manifestValues: 4 * 1024 * 1024,
   signatureFileBytes: 4 * 1024 * 1024,
   signatures: 64,
   custodyBytes: 64 * 1024 * 1024,
   custodyEvents: 100_000,
-  items: 1_000_000,
+  items: 250_000,
 } as const;
 
 /**

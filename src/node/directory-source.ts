@@ -5,6 +5,7 @@ import { EvidenceBundleError } from '../errors.js';
 import { digestFile } from './digest-file.js';
 import { ioError } from './io-error.js';
 import { openRegularFile } from './open-regular-file.js';
+import { pushAll } from '../internal/arrays.js';
 
 /** Options of {@link openDirectorySource}. */
 export interface DirectorySourceOptions {
@@ -98,7 +99,7 @@ async function* listTree(root: Buffer): AsyncGenerator<BagEntry> {
           throw ioError(cause, path);
         }
       });
-      stats.push(...(await Promise.all(batch)));
+      pushAll(stats, await Promise.all(batch));
     }
     for (const { childBytes, path, stat } of stats) {
       if (stat.isSymbolicLink()) yield { path, kind: 'symlink', size: 0 };
@@ -109,7 +110,7 @@ async function* listTree(root: Buffer): AsyncGenerator<BagEntry> {
       else yield { path, kind: 'other', size: 0 };
     }
     // Reverse so the stack visits directories in name order.
-    stack.push(...subdirectories.reverse());
+    pushAll(stack, subdirectories.reverse());
   }
 }
 
@@ -136,7 +137,7 @@ function encodeName(segment: string): Buffer {
     if (code >= 0xdc80 && code <= 0xdcff) bytes.push(code - 0xdc00);
     else if (c.length === 1 && code >= 0xd800 && code <= 0xdfff) {
       throw new EvidenceBundleError('ERR_PATH_UNSAFE', `${JSON.stringify(segment)} holds a lone surrogate no file name has`);
-    } else bytes.push(...Buffer.from(c, 'utf8'));
+    } else pushAll(bytes, Buffer.from(c, 'utf8'));
   }
   return Buffer.from(bytes);
 }

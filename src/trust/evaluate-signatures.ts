@@ -11,6 +11,7 @@ import { checkTimestamps } from './check-timestamps.js';
 import { policyFinding } from './policy-finding.js';
 import { indexPolicyKeys, type PolicyKey } from './policy-keys.js';
 import type { TrustedAuthority, TrustPolicy } from './trust-policy.js';
+import { pushAll } from '../internal/arrays.js';
 
 /** The receiver's side of an evaluation: its policy, the sending State, its clock. */
 export interface EvaluateSignaturesOptions {
@@ -71,10 +72,13 @@ export async function evaluateSignatures(
     const verdict = await judgeSignature(manifestBytes, signature, index, keys, options);
     results.push(verdict.result);
     judged.push({ ...verdict.result, ...(verdict.signer !== undefined ? { kid: verdict.signer } : {}) });
-    findings.push(...verdict.findings);
+    pushAll(findings, verdict.findings);
   }
   const unmet = checkRequirements(options.policy, judged, options.senderCountry);
-  if (unmet.length > 0) return { results, findings: [...findings, ...unmet] };
+  if (unmet.length > 0) {
+    pushAll(findings, unmet);
+    return { results, findings };
+  }
   // The trusted signatures meet the policy. The signature file is not signed: anyone who holds the bundle can
   // append entries to it (or tokens to an entry's unprotected header), so nothing else it holds may change the
   // outcome. It is still reported, under a code that says it was set aside.
@@ -130,7 +134,7 @@ async function judgeSignature(
 
   const findings: Finding[] = [];
   const stamps = await checkTimestamps(signature, index, policy, currentDate);
-  findings.push(...stamps.findings);
+  pushAll(findings, stamps.findings);
   const timestamp = stamps.status === undefined
     ? {}
     : { timestamp: { status: stamps.status, ...(stamps.genTime !== undefined ? { genTime: stamps.genTime.toISOString() } : {}) } };
@@ -139,14 +143,14 @@ async function judgeSignature(
   const base = { index, ...claimed, ...timestamp };
 
   const selected = await selectKey(header, kid, role, signingTime, stamps.genTime !== undefined, keys, policy, at);
-  findings.push(...selected.findings);
+  pushAll(findings, selected.findings);
   if (selected.key === undefined) {
     return { result: { ...base, status: selected.mismatch ? 'invalid' : 'untrusted', trusted: false }, findings };
   }
   const { authority } = selected;
   const check = await verifyReadJws(manifestBytes, read, [selected.key]);
   if (check.status !== 'valid') {
-    findings.push(...located(check.findings));
+    pushAll(findings, located(check.findings));
     return { result: { ...base, status: check.status, trusted: false, authority: authority.id }, findings };
   }
 

@@ -9,6 +9,7 @@ import type { Finding } from '../report/finding-type.js';
 import { parseSignatureFile, type JwsSignature } from '../sign/signature-file.js';
 import { readDetachedJws } from '../sign/verify-detached.js';
 import { readTagFile } from './read-tag-file.js';
+import { pushAll } from '../internal/arrays.js';
 
 /** What a bundle says about itself, read without checking digests or signatures. */
 export interface BundleInspection {
@@ -44,11 +45,11 @@ export async function inspectBundle(source: BagSource, options: { trustedKeys?: 
   const manifestBytes = await read(MANIFEST_FILE, LIMITS.manifestBytes);
   if (manifestBytes instanceof Uint8Array) {
     try {
-      const value = parseCanonicalJson(manifestBytes, { maxBytes: LIMITS.manifestBytes }) as { items?: unknown };
+      const value = parseCanonicalJson(manifestBytes, { maxBytes: LIMITS.manifestBytes, maxValues: LIMITS.manifestValues }) as { items?: unknown };
       if (Array.isArray(value.items)) itemIds = new Set(value.items.flatMap((i: { id?: unknown }) => (typeof i?.id === 'string' ? [i.id] : [])));
       const checked = checkManifest(value);
       manifest = checked.manifest;
-      findings.push(...checked.findings);
+      pushAll(findings, checked.findings);
     } catch {
       // Shown as "manifest unreadable"; `evb verify` reports the precise finding.
     }

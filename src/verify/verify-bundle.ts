@@ -8,6 +8,7 @@ import { parseCanonicalJson } from '../encoding/strict-json.js';
 import { isEvidenceBundleError } from '../errors.js';
 import { checkManifest } from '../model/check-manifest.js';
 import type { Manifest } from '../model/manifest.js';
+import { capFindings } from '../report/cap-findings.js';
 import { makeFinding, type FindingCode } from '../report/codes.js';
 import type { Finding } from '../report/finding-type.js';
 import { parseSignatureFile } from '../sign/signature-file.js';
@@ -20,6 +21,7 @@ import { checkBundleProfile } from './check-bundle-profile.js';
 import { decideOutcome } from './outcome.js';
 import { readTagFile } from './read-tag-file.js';
 import type { BundleIdentity, ItemResult, SignatureResult, VerificationReport } from './report-schema.js';
+import { pushAll } from '../internal/arrays.js';
 
 /** What the receiver brings to a verification: its trust material and its clock. */
 export interface VerifyOptions {
@@ -47,7 +49,8 @@ export interface VerifyOptions {
  * Verifies a bundle as received from another jurisdiction: the BagIt bag (every payload and tag digest,
  * completeness) and the evidence-bundle profile of it (bagit.txt, bag-info.txt, the required manifests), the
  * manifest (canonical bytes, schema), every item against the bytes in `data/`, every signature against the
- * receiver's trusted keys, and the custody log. Malformed or hostile input never throws: it becomes findings.
+ * receiver's trusted keys, and the custody log. Malformed or hostile input never throws: it becomes findings,
+ * at most 100 of each code (then one `verify.findings.omitted` with the count of the rest).
  * @returns a JSON-serialisable report whose outcome is VALID, INVALID or INDETERMINATE (ETSI EN 319 102-1).
  * @throws EvidenceBundleError `ERR_IO` when the source cannot be read (permission denied, a failing disk): the
  *   receiver's environment, not the bundle, so no verdict is given.
@@ -77,13 +80,13 @@ export async function verifyBundle(source: BagSource, options: VerifyOptions = {
       ...(options.backend ? { backend: options.backend } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
-    findings.push(...bag.findings);
+    pushAll(findings, bag.findings);
     // A tag file the bag check refused by its size is there all the same: its own reader reports what it is.
     const refused = bag.findings.flatMap((f) => (f.code === 'bag.tagfile.too-large' && f.path !== undefined ? [f.path] : []));
     const present = new Set([...bag.tagFiles.keys(), ...refused]);
     let manifestRead = await early;
     if (present.has(MANIFEST_FILE)) {
-      findings.push(...manifestFindings);
+      pushAll(findings, manifestFindings);
     } else {
       manifestRead = undefined;
       findings.push(makeFinding('manifest.missing', `${MANIFEST_FILE} is missing`, { path: MANIFEST_FILE }));
@@ -102,7 +105,9 @@ export async function verifyBundle(source: BagSource, options: VerifyOptions = {
     rethrowIoError(error);
     findings.push(makeFinding('verify.internal-error', `verification stopped: ${describe(error)}`));
   }
-  const outcome = decideOutcome(findings);
+  // Bounded report: the first findings of every code are kept, so the outcome is the same either way.
+  const listed = capFindings(findings);
+  const outcome = decideOutcome(listed);
   return {
     reportVersion: '1.0',
     outcome,
@@ -111,10 +116,10 @@ export async function verifyBundle(source: BagSource, options: VerifyOptions = {
     items,
     signatures,
     custody,
-    findings,
+    findings: listed,
     summary: {
-      errors: findings.filter((f) => f.severity === 'error').length,
-      warnings: findings.filter((f) => f.severity === 'warning').length,
+      errors: listed.filter((f) => f.severity === 'error').length,
+      warnings: listed.filter((f) => f.severity === 'warning').length,
       itemsIntact: items.filter((i) => i.status === 'intact').length,
       itemsTotal: items.length,
       trustedSignatures: signatures.filter((s) => s.trusted).length,
@@ -171,14 +176,14 @@ async function readManifest(source: BagSource, findings: Finding[]): Promise<Pic
   if (bytes === 'refused') return undefined;
   let value: unknown;
   try {
-    value = parseCanonicalJson(bytes, { maxBytes: LIMITS.manifestBytes });
+    value = parseCanonicalJson(bytes, { maxBytes: LIMITS.manifestBytes, maxValues: LIMITS.manifestValues });
   } catch (error) {
     const code = isEvidenceBundleError(error, 'ERR_JSON_NOT_CANONICAL') ? 'manifest.not-canonical' : 'manifest.malformed-json';
     findings.push(makeFinding(code, describe(error), { path: MANIFEST_FILE }));
     return undefined;
   }
   const checked = checkManifest(value);
-  findings.push(...checked.findings.map((f) => ({ ...f, path: f.path ?? MANIFEST_FILE })));
+  pushAll(findings, checked.findings.map((f) => ({ ...f, path: f.path ?? MANIFEST_FILE })));
   return checked.manifest === undefined ? undefined : { manifest: checked.manifest, manifestBytes: bytes };
 }
 
@@ -270,7 +275,7 @@ async function checkSignatures(read: ReadBundle, policy: TrustPolicy, options: V
     senderCountry: read.manifest.legalBasis.executingAuthority.country,
     currentDate: options.currentDate ?? new Date(),
   });
-  findings.push(...evaluation.findings.map((f) => ({ ...f, path: f.path ?? SIGNATURES_FILE })));
+  pushAll(findings, evaluation.findings.map((f) => ({ ...f, path: f.path ?? SIGNATURES_FILE })));
   return evaluation.results.map((r) => ({
     index: r.index,
     status: r.status,
@@ -307,7 +312,7 @@ async function checkCustody(read: ReadBundle, options: VerifyOptions, findings: 
     clockSkewSeconds: options.clockSkewSeconds ?? options.policy?.maxClockSkewSeconds ?? 300,
     currentDate,
   });
-  findings.push(...check.findings);
-  if (options.policy) findings.push(...(await checkFinalCustody(options.policy, { log, check }, present, currentDate)));
+  pushAll(findings, check.findings);
+  if (options.policy) pushAll(findings, await checkFinalCustody(options.policy, { log, check }, present, currentDate));
   return { events: check.events, custodians: check.custodians };
 }

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fastestOf, timed } from '../helpers/cost.js';
 import { canonicalize, canonicalizeToBytes } from '../../src/encoding/jcs.js';
+import { countJsonValues } from '../../src/encoding/json-common.js';
 import { parseCanonicalJson, parseJson } from '../../src/encoding/strict-json.js';
 import { expectCode } from './helpers.js';
 
@@ -232,5 +233,71 @@ describe('parseCanonicalJson', () => {
         expect(changed).not.toEqual(canonical);
       }),
     );
+  });
+});
+
+describe('maxValues (the memory bound of a parsed tree)', () => {
+  // Every kind of short value a hostile document can repeat, and containers of them at several depths.
+  const shapes: Array<[string, (n: number) => string, (n: number) => number]> = [
+    ['numbers', (n) => `[${Array(n).fill('0').join(',')}]`, (n) => n + 1],
+    ['empty strings', (n) => `[${Array(n).fill('""').join(',')}]`, (n) => n + 1],
+    ['empty objects', (n) => `[${Array(n).fill('{}').join(',')}]`, (n) => n + 1],
+    ['empty arrays', (n) => `[${Array(n).fill('[]').join(',')}]`, (n) => n + 1],
+    ['literals', (n) => `[${Array(n).fill('null').join(',')}]`, (n) => n + 1],
+    ['object members', (n) => `{${Array.from({ length: n }, (_, i) => `"k${i}":true`).join(',')}}`, (n) => n + 1],
+    ['nested arrays', (n) => `[${Array(n).fill('[[0]]').join(',')}]`, (n) => 3 * n + 1],
+  ];
+
+  it('refuses a document with one value more than maxValues, with ERR_JSON_TOO_LARGE, whatever the values', () => {
+    for (const [, make, count] of shapes) {
+      const text = make(50);
+      expectCode(() => parseJson(text, { maxValues: count(50) - 1 }), 'ERR_JSON_TOO_LARGE');
+      expectCode(() => parseCanonicalJson(bytes(text), { maxValues: count(50) - 1 }), 'ERR_JSON_TOO_LARGE');
+    }
+  });
+
+  it('accepts a document of exactly maxValues values', () => {
+    for (const [name, make, count] of shapes) {
+      expect(() => parseJson(make(50), { maxValues: count(50) }), name).not.toThrow();
+    }
+    expect(parseJson('7', { maxValues: 1 })).toBe(7);
+  });
+
+  it('stops at the first value past the limit, before the rest is read', () => {
+    // Past the limit the text is not even valid JSON: the limit is what is reported.
+    expectCode(() => parseJson(`[0,0,0,${'x'.repeat(1000)}`, { maxValues: 3 }), 'ERR_JSON_TOO_LARGE');
+  });
+
+  it('rejects a maxValues that is not a positive integer', () => {
+    for (const maxValues of [0, -1, 1.5, Number.NaN]) {
+      expect(() => parseJson('1', { maxValues })).toThrow(RangeError);
+      expect(() => parseCanonicalJson(bytes('1'), { maxValues })).toThrow(RangeError);
+    }
+  });
+
+  it('counts as countJsonValues counts, so a writer can check what a reader will accept (property)', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        const text = JSON.stringify(value);
+        const n = countJsonValues(value);
+        expect(() => parseJson(text, { maxValues: n })).not.toThrow();
+        if (n > 1) expectCode(() => parseJson(text, { maxValues: n - 1 }), 'ERR_JSON_TOO_LARGE');
+      }),
+    );
+  });
+});
+
+describe('parseCanonicalJson compares without a second copy', () => {
+  it('reports the byte offset of the first difference, also after multi-byte characters', () => {
+    const error = expectCode(() => parseCanonicalJson(bytes('{"é":1 }')), 'ERR_JSON_NOT_CANONICAL');
+    // {"é":1 is 7 bytes (é is 2): the space is byte 7.
+    expect(error.message).toMatch(/at byte 7$/);
+  });
+
+  it('rejects canonical text with anything after it, and a document cut short inside a piece', () => {
+    expectCode(() => parseCanonicalJson(bytes('{"a":1} ')), 'ERR_JSON_NOT_CANONICAL');
+    expectCode(() => parseCanonicalJson(bytes('1.0')), 'ERR_JSON_NOT_CANONICAL');
+    expectCode(() => parseCanonicalJson(bytes('"\\u0041"')), 'ERR_JSON_NOT_CANONICAL');
+    expect(parseCanonicalJson(bytes('{"a":[1,"\\u001f",{}]}'))).toEqual({ a: [1, '\u001f', {}] });
   });
 });

@@ -50,6 +50,8 @@ describe('checkManifest', () => {
     for (let i = 0; i < 250; i++) m[`extra${i}`] = i;
     const { findings } = checkManifest(m);
     expect(findings).toHaveLength(101);
+    expect(findings.slice(0, 100).every((f) => f.code === 'manifest.schema.invalid')).toBe(true);
+    expect(findings[100]).toMatchObject({ code: 'verify.findings.omitted', path: 'evidence/manifest.json' });
     expect(findings[100]!.message).toMatch(/^150 /);
   });
 

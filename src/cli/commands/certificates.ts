@@ -15,7 +15,7 @@ export async function loadCertificates(paths: readonly string[]): Promise<Uint8A
     // A DER certificate starts with a SEQUENCE; anything else is read as PEM text.
     const found = bytes[0] === 0x30 ? [bytes] : certificatesFromText(new TextDecoder('latin1').decode(bytes));
     if (found === undefined || found.length === 0) throw new EvidenceBundleError('ERR_X509_INVALID', `${path}: neither a PEM nor a DER certificate`);
-    ders.push(...found);
+    for (const der of found) ders.push(der);
   }
   return ders;
 }
