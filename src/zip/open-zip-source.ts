@@ -26,15 +26,10 @@ import {
   ZIP64_EOCD_BYTES,
   ZIP64_EXTRA_ID,
   ZIP64_LOCATOR_BYTES,
+  ZIP_LIMITS,
 } from './zip-profile.js';
 
-/** Default limits of {@link openZipSource} (docs/format.md, "ZIP form"). */
-export const ZIP_LIMITS = {
-  /** Entries in the central directory: the validator's own entry limit. */
-  entries: 1_000_000,
-  /** Bytes of the central directory, which is read whole. */
-  centralDirectoryBytes: 256 * 1024 * 1024,
-} as const;
+export { ZIP_LIMITS } from './zip-profile.js';
 
 /** Options of {@link openZipSource}. */
 export interface OpenZipOptions {

@@ -3,6 +3,7 @@ import { compareBytes, utf8Encode } from '../internal/bytes.js';
 import { assertWritablePath, pathCollisionKey } from '../path/bundle-path.js';
 import { crc32 } from './crc32.js';
 import {
+  CENTRAL_HEADER_BYTES,
   DOS_DATE,
   DOS_TIME,
   EXTERNAL_ATTRIBUTES,
@@ -22,7 +23,9 @@ import {
   VERSION_NEEDED,
   VERSION_NEEDED_ZIP64,
   ZIP64_EOCD_BYTES,
+  ZIP64_EXTRA_BYTES,
   ZIP64_EXTRA_ID,
+  ZIP_LIMITS,
 } from './zip-profile.js';
 
 /** Where a {@link createZipWriter} writes: a Web `WritableStreamDefaultWriter` fits, a Node file handle wrapped. */
@@ -38,6 +41,10 @@ export interface ZipWriterOptions {
    * the end records in ZIP64 form, which the profile allows too (for tests of ZIP64 readers on small archives).
    */
   zip64?: 'auto' | 'always';
+  /** Most entries written; {@link ZIP_LIMITS} by default, the reader's own limit. */
+  maxEntries?: number;
+  /** Largest central directory written; {@link ZIP_LIMITS} by default, the reader's own limit. */
+  maxCentralDirectoryBytes?: number;
 }
 
 /** Options of {@link ZipWriter.add}. */
@@ -52,8 +59,9 @@ export interface ZipWriter {
    * Writes one file entry, STORED, its CRC-32 computed as the bytes pass.
    * @throws EvidenceBundleError `ERR_PATH_UNSAFE` (path rules, Windows portability), `ERR_PATH_COLLISION` (a path
    *   added before, after case folding, or a file that is also a directory of another path), `ERR_ZIP_ORDER` (not
-   *   after the previous path in UTF-8 byte order), `ERR_SOURCE_CHANGED` (`data` yields another size than `size`);
-   *   after any of these but the first three, the writer is unusable.
+   *   after the previous path in UTF-8 byte order), `ERR_LIMIT_EXCEEDED` (one entry more, or a central directory
+   *   larger, than the limits), `ERR_SOURCE_CHANGED` (`data` yields another size than `size`); after that last
+   *   one, or an error of the sink or of `data`, the writer is unusable (`ERR_IO`).
    */
   add(path: string, data: Uint8Array | AsyncIterable<Uint8Array>, options: ZipAddOptions): Promise<void>;
   /** Writes the central directory and the end records, then closes the sink. */
@@ -81,6 +89,11 @@ interface Written {
  */
 export function createZipWriter(sink: ZipSink, options: ZipWriterOptions = {}): ZipWriter {
   const always = options.zip64 === 'always';
+  const maxEntries = options.maxEntries ?? ZIP_LIMITS.entries;
+  const maxCd = options.maxCentralDirectoryBytes ?? ZIP_LIMITS.centralDirectoryBytes;
+  if (!Number.isSafeInteger(maxEntries) || maxEntries < 0) throw new RangeError('maxEntries must be a non-negative safe integer');
+  if (!Number.isSafeInteger(maxCd) || maxCd < 0) throw new RangeError('maxCentralDirectoryBytes must be a non-negative safe integer');
+  let cdBytes = 0;
   const written: Written[] = [];
   const files = new Map<string, string>();
   const directories = new Map<string, string>();
@@ -108,10 +121,15 @@ export function createZipWriter(sink: ZipSink, options: ZipWriterOptions = {}): 
         const code = compareBytes(previous, name) === 0 ? 'ERR_PATH_COLLISION' : 'ERR_ZIP_ORDER';
         throw new EvidenceBundleError(code, `${JSON.stringify(path)} does not come after the previous entry in UTF-8 byte order`);
       }
-      checkCollision(path, files, directories);
-      previous = name;
       const entryOffset = offset;
       const zip64 = always || size >= U32_SENTINEL || entryOffset >= U32_SENTINEL;
+      const record = CENTRAL_HEADER_BYTES + name.length + (zip64 ? ZIP64_EXTRA_BYTES : 0);
+      if (written.length >= maxEntries || cdBytes + record > maxCd) {
+        throw new EvidenceBundleError('ERR_LIMIT_EXCEEDED', `${JSON.stringify(path)} would take the archive past ${maxEntries} entries or a central directory of ${maxCd} bytes`);
+      }
+      checkCollision(path, files, directories);
+      previous = name;
+      cdBytes += record;
       try {
         await emit(
           fields(
@@ -145,7 +163,7 @@ export function createZipWriter(sink: ZipSink, options: ZipWriterOptions = {}): 
       finished = true;
       const start = offset;
       for (const e of written) {
-        const extra = e.zip64 ? fields([ZIP64_EXTRA_ID, 2], [24, 2], [e.size, 8], [e.size, 8], [e.offset, 8]) : new Uint8Array(0);
+        const extra = e.zip64 ? fields([ZIP64_EXTRA_ID, 2], [ZIP64_EXTRA_BYTES - 4, 2], [e.size, 8], [e.size, 8], [e.offset, 8]) : new Uint8Array(0);
         const small = (value: number): number => (e.zip64 ? U32_SENTINEL : value);
         await emit(
           fields(

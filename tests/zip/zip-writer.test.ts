@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isEvidenceBundleError } from '../../src/errors.js';
-import { utf8Encode } from '../../src/internal/bytes.js';
+import { joinChunks, utf8Encode } from '../../src/internal/bytes.js';
+import { openZipSource } from '../../src/zip/open-zip-source.js';
+import { memoryReader } from '../../src/zip/random-access-reader.js';
 import { crc32 } from '../../src/zip/crc32.js';
 import { createZipWriter, type ZipWriter } from '../../src/zip/zip-writer.js';
 import { buildBag } from '../bagit/bags.js';
@@ -73,6 +75,20 @@ describe('createZipWriter refuses', () => {
     expect(await code(writer.add('a', one, { size }))).toBe('ERR_SOURCE_CHANGED');
     expect(await code(writer.add('b', one, { size: 1 }))).toBe('ERR_IO');
     expect(await code(writer.finish())).toBe('ERR_IO');
+  });
+
+  it.each([
+    [{ maxEntries: 2 }],
+    [{ maxCentralDirectoryBytes: 2 * (46 + 1) }],
+  ])('an entry past the limits %j, before writing it; the archive stays within what the reader accepts', async (limits) => {
+    const chunks: Uint8Array[] = [];
+    const writer = createZipWriter({ write: async (b) => void chunks.push(b.slice()), close: async () => undefined }, limits);
+    await writer.add('a', one, { size: 1 });
+    await writer.add('b', one, { size: 1 });
+    expect(await code(writer.add('c', one, { size: 1 }))).toBe('ERR_LIMIT_EXCEEDED');
+    await writer.finish();
+    const source = await openZipSource(memoryReader(joinChunks(chunks)), limits);
+    expect(await source.problems!()).toEqual([]);
   });
 
   it('sizes that are not non-negative safe integers, and use after finish', async () => {
