@@ -12,6 +12,7 @@ export const ZIP_LIMITS = {
   centralDirectoryBytes: 256 * 1024 * 1024,
 } as const;
 
+/** Record signatures (APPNOTE 4.3): local header, central record, data descriptor, end records. */
 export const SIG_LOCAL = 0x04034b50;
 export const SIG_CENTRAL = 0x02014b50;
 export const SIG_DESCRIPTOR = 0x08074b50;
@@ -19,6 +20,7 @@ export const SIG_EOCD = 0x06054b50;
 export const SIG_ZIP64_EOCD = 0x06064b50;
 export const SIG_ZIP64_LOCATOR = 0x07064b50;
 
+/** Fixed sizes of the records, without their names, extra fields and comments. */
 export const LOCAL_HEADER_BYTES = 30;
 export const CENTRAL_HEADER_BYTES = 46;
 export const EOCD_BYTES = 22;
@@ -48,10 +50,12 @@ export const VERSION_NEEDED_ZIP64 = 45;
 export const FILE_MODE = 0o100444;
 export const EXTERNAL_ATTRIBUTES = (FILE_MODE << 16) >>> 0;
 
+/** A 16-bit little-endian field. */
 export function u16(b: Uint8Array, at: number): number {
   return b[at]! | (b[at + 1]! << 8);
 }
 
+/** A 32-bit little-endian field, unsigned. */
 export function u32(b: Uint8Array, at: number): number {
   return (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0;
 }
