@@ -33,6 +33,10 @@ export type ErrorCode =
   | 'ERR_TARGET_EXISTS'
   | 'ERR_IO'
   | 'ERR_LIMIT_EXCEEDED'
+  // the ZIP form
+  | 'ERR_ZIP_MALFORMED'
+  | 'ERR_ZIP_CRC_MISMATCH'
+  | 'ERR_ZIP_ORDER'
   // keys, algorithms and JWS
   | 'ERR_ALG_NOT_ALLOWED'
   | 'ERR_KEY_INVALID'

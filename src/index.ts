@@ -82,6 +82,12 @@ export {
   CBOR_BUNDLE_MAGIC,
 } from './bundle/cbor-bundle.js';
 export type { CborBundleOptions, BundleFileForm } from './bundle/cbor-bundle.js';
+export { openZipSource, ZIP_LIMITS } from './zip/open-zip-source.js';
+export type { OpenZipOptions } from './zip/open-zip-source.js';
+export { createZipWriter } from './zip/zip-writer.js';
+export type { ZipSink, ZipWriter, ZipWriterOptions, ZipAddOptions } from './zip/zip-writer.js';
+export { memoryReader } from './zip/random-access-reader.js';
+export type { RandomAccessReader } from './zip/random-access-reader.js';
 
 // Verification and reports
 export { verifyBundle } from './verify/verify-bundle.js';

@@ -27,8 +27,8 @@ export interface BagReadOptions {
 export interface BagSourceProblem {
   /** A finding code of the report tables (docs/format.md, "Finding codes"). */
   code: FindingCode;
-  /** The bag path of the file at fault. */
-  path: string;
+  /** The bag path of the file at fault; absent when the container as a whole is (a ZIP's end records, say). */
+  path?: string;
   message: string;
 }
 

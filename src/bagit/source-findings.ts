@@ -16,7 +16,7 @@ export async function sourceFindings(source: BagSource): Promise<Finding[]> {
     for (const problem of await source.problems()) {
       const code = problem?.code;
       if (typeof code !== 'string' || !Object.hasOwn(FINDING_CODES, code)) throw new TypeError(`the source reported the unknown code ${JSON.stringify(code)}`);
-      findings.push(makeFinding(code, String(problem.message), { path: String(problem.path) }));
+      findings.push(makeFinding(code, String(problem.message), problem.path === undefined ? {} : { path: String(problem.path) }));
     }
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

@@ -23,3 +23,4 @@ export { openDirectorySource } from './directory-source.js';
 export type { DirectorySourceOptions } from './directory-source.js';
 export { ioError } from './io-error.js';
 export { readRegularFile } from './read-regular-file.js';
+export { fileReader } from './file-reader.js';

@@ -7,6 +7,7 @@ import { ITEM_FINDINGS } from './codes/item.js';
 import { POLICY_FINDINGS } from './codes/policy.js';
 import { SIGNATURE_FINDINGS } from './codes/signature.js';
 import { VERIFY_FINDINGS } from './codes/verify.js';
+import { ZIP_FINDINGS } from './codes/zip.js';
 
 /**
  * Every finding code the verifier can emit, with its severity, its effect on the outcome and what it means.
@@ -20,6 +21,7 @@ export const FINDING_CODES = {
   ...POLICY_FINDINGS,
   ...SIGNATURE_FINDINGS,
   ...VERIFY_FINDINGS,
+  ...ZIP_FINDINGS,
 } as const satisfies Record<string, FindingDefinition>;
 
 /** A stable finding code, such as `bag.payload.digest-mismatch`. */

@@ -1,0 +1,33 @@
+import type { RandomAccessReader } from '../zip/random-access-reader.js';
+import { ioError } from './io-error.js';
+import { openRegularFile } from './open-regular-file.js';
+
+/**
+ * A {@link RandomAccessReader} over a regular file (a final symbolic link, a FIFO or a device is refused), for
+ * `openZipSource`. The size is the file's when opened. Close it when done.
+ * @throws EvidenceBundleError `ERR_SOURCE_NOT_FOUND`, `ERR_SOURCE_NOT_REGULAR_FILE`, `ERR_IO`
+ * @example
+ * const reader = await fileReader('case-42.zip');
+ * try { report = await validateBag(await openZipSource(reader)); } finally { await reader.close(); }
+ */
+export async function fileReader(path: string): Promise<RandomAccessReader & { close(): Promise<void> }> {
+  const { handle, stat } = await openRegularFile(path);
+  return {
+    size: stat.size,
+    async read(offset, length) {
+      const out = new Uint8Array(length);
+      let done = 0;
+      try {
+        while (done < length) {
+          const { bytesRead } = await handle.read(out, done, length - done, offset + done);
+          if (bytesRead === 0) break; // the file shrank: the caller sees fewer bytes
+          done += bytesRead;
+        }
+      } catch (cause) {
+        throw ioError(cause, path);
+      }
+      return done === length ? out : out.subarray(0, done);
+    },
+    close: () => handle.close(),
+  };
+}

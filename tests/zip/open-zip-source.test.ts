@@ -1,0 +1,363 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { BagSource } from '../../src/bagit/bag-source.js';
+import { sourceFindings } from '../../src/bagit/source-findings.js';
+import { validateBag } from '../../src/bagit/validate-bag.js';
+import { isEvidenceBundleError } from '../../src/errors.js';
+import { joinChunks, utf8Encode } from '../../src/internal/bytes.js';
+import { openZipSource } from '../../src/zip/open-zip-source.js';
+import { memoryReader } from '../../src/zip/random-access-reader.js';
+import { buildBag } from '../bagit/bags.js';
+import { get32, insertBytes, layout, renameEntry, set16, set32, set64, zipFiles } from './zip-helpers.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'evb-zip-reader-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const open = (zip: Uint8Array, options = {}): Promise<BagSource> => openZipSource(memoryReader(zip), options);
+
+async function codesOf(zip: Uint8Array, options = {}): Promise<string[]> {
+  const bag = await validateBag(await open(zip, options));
+  return bag.findings.map((f) => f.code);
+}
+
+async function problemCodes(zip: Uint8Array, options = {}): Promise<string[]> {
+  return (await sourceFindings(await open(zip, options))).map((f) => f.code);
+}
+
+async function drain(source: BagSource, path: string): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of source.read(path)) chunks.push(chunk);
+  return joinChunks(chunks);
+}
+
+async function readCode(source: BagSource, path: string, options = {}): Promise<string | undefined> {
+  try {
+    for await (const _ of source.read(path, options)) void _;
+    return undefined;
+  } catch (error) {
+    return isEvidenceBundleError(error) ? error.code : String(error);
+  }
+}
+
+const bag = buildBag({ 'data/abc.txt': 'evidence bytes\n', 'data/a1': 'one', 'data/a2': 'two' });
+const valid = await zipFiles(bag);
+const valid64 = await zipFiles(bag, { zip64: 'always' });
+const twins = await zipFiles(buildBag({ 'data/xx': 'one', 'data/yyy': 'two' }));
+const index = (zip: Uint8Array, name: string): number => layout(zip).entries.findIndex((e) => e.name === name);
+
+describe('openZipSource refuses what is not a ZIP at all', () => {
+  it.each([
+    ['empty', new Uint8Array(0)],
+    ['three bytes', utf8Encode('PK\x03')],
+    ['text', utf8Encode('not a zip, just text that is long enough to look at')],
+    ['a CBOR bundle magic', Uint8Array.of(0xd9, 0xd9, 0xf7, 0xa0)],
+    ['random bytes', Uint8Array.from({ length: 5000 }, (_, i) => (i * 2654435761) >>> 24)],
+  ])('%s: ERR_ZIP_MALFORMED', async (_, bytes) => {
+    await expect(open(bytes)).rejects.toSatisfy((e) => isEvidenceBundleError(e, 'ERR_ZIP_MALFORMED'));
+  });
+
+  it('options out of range are RangeErrors', async () => {
+    await expect(open(valid, { maxEntries: -1 })).rejects.toThrow(RangeError);
+    await expect(open(valid, { maxCentralDirectoryBytes: 1.5 })).rejects.toThrow(RangeError);
+  });
+});
+
+describe('every prefix of an archive is a truncated archive, never a crash or a hang', () => {
+  it('each length from 4 to the full size minus one', { timeout: 60_000 }, async () => {
+    for (const zip of [valid, valid64]) {
+      for (let length = 4; length < zip.length; length++) {
+        expect(await problemCodes(zip.subarray(0, length))).toEqual(['zip.archive.truncated']);
+      }
+    }
+  });
+
+  it('a reader that gives fewer bytes than asked is truncation too', async () => {
+    const reader = memoryReader(valid);
+    const short = { size: valid.length, read: async (o: number, l: number) => (await reader.read(o, l)).subarray(0, Math.max(0, l - 1)) };
+    expect((await sourceFindings(await openZipSource(short))).map((f) => f.code)).toEqual(['zip.archive.truncated']);
+  });
+});
+
+// Each hostile archive is a valid one with a few bytes patched; `expected` must all be among the findings.
+const hostile: Array<[string, () => Uint8Array, string[]]> = [
+  // entry names breaking the path rules: patched to names of the same byte length
+  ...(['/ata/abc.txt', 'C:ta/abc.txt', 'data/../.txt', 'data/./b.txt', 'data//bc.txt', 'data\\abc.txt', 'data/ab\0.txt', 'data/a\nc.txt', 'data/\u202e.txt', 'data/e\u0301.txt'] as const).map(
+    (name): [string, () => Uint8Array, string[]] => [`name ${JSON.stringify(name)}`, () => renameEntry(valid, index(valid, 'data/abc.txt'), name), ['bag.path.unsafe']],
+  ),
+  ['a name that is not UTF-8', () => renameEntry(valid, index(valid, 'data/abc.txt'), Uint8Array.of(...utf8Encode('data/ab'), 0xff, ...utf8Encode('.txt'))), ['zip.entry.name-encoding']],
+  ['a name beyond ASCII without the UTF-8 flag', () => {
+    const zip = renameEntry(valid, index(valid, 'data/abc.txt'), 'data/é.txt.');
+    const e = layout(zip).entries[index(valid, 'data/abc.txt')]!;
+    set16(zip, e.local + 6, 0x0008);
+    set16(zip, e.central + 8, 0x0008);
+    return zip;
+  }, ['zip.entry.name-encoding']],
+  // duplicates: exact, after case folding, NFC and NFD twins
+  ['an exact duplicate name', () => renameEntry(valid, index(valid, 'data/a2'), 'data/a1'), ['zip.entry.duplicate']],
+  ['names equal after case folding', () => renameEntry(valid, index(valid, 'data/a2'), 'data/A1'), ['bag.path.collision']],
+  ['NFC and NFD twins', () => {
+    const zip = renameEntry(twins, index(twins, 'data/xx'), 'data/é');
+    return renameEntry(zip, index(twins, 'data/yyy'), 'data/e\u0301');
+  }, ['bag.path.unsafe']],
+  // symlink and device attributes
+  ...([['a symbolic link', 0o120777, 'bag.entry.symlink'], ['a character device', 0o020644, 'bag.entry.special'], ['a FIFO', 0o010644, 'bag.entry.special'], ['a socket', 0o140644, 'bag.entry.special']] as const).map(
+    ([what, mode, code]): [string, () => Uint8Array, string[]] => [what, () => patchCentral(valid, 'data/abc.txt', (z, c) => set32(z, c + 38, mode * 65536)), [code]],
+  ),
+  // a compression method other than STORED
+  ...[8, 12, 99].map((method): [string, () => Uint8Array, string[]] => [`method ${method}`, () => {
+    const zip = patchCentral(valid, 'data/abc.txt', (z, c) => set16(z, c + 10, method));
+    set16(zip, layout(zip).entries[index(zip, 'data/abc.txt')]!.local + 8, method);
+    return zip;
+  }, ['zip.entry.compressed', 'bag.entry.unreadable']]),
+  // local header disagreeing with the central directory
+  ['a local name differing', () => patchLocal(valid, 'data/abc.txt', (z, l) => void (z[l + 30 + 5] = 0x41)), ['zip.entry.header-mismatch']],
+  ['a local method differing', () => patchLocal(valid, 'data/abc.txt', (z, l) => set16(z, l + 8, 8)), ['zip.entry.header-mismatch']],
+  ['local flags differing', () => patchLocal(valid, 'data/abc.txt', (z, l) => set16(z, l + 6, 0x0800)), ['zip.entry.header-mismatch']],
+  ['a local CRC-32 differing', () => patchLocal(valid, 'data/abc.txt', (z, l) => set32(z, l + 14, 1)), ['zip.entry.header-mismatch']],
+  ['a local size differing', () => patchLocal(valid, 'data/abc.txt', (z, l) => set32(z, l + 22, 3)), ['zip.entry.header-mismatch']],
+  ['a central size larger (reads the descriptor as data)', () => patchCentral(valid, 'data/abc.txt', (z, c) => { set32(z, c + 20, 17); set32(z, c + 24, 17); }), ['zip.entry.header-mismatch']],
+  ['compressed and uncompressed sizes differing', () => patchCentral(valid, 'data/abc.txt', (z, c) => set32(z, c + 20, 3)), ['zip.entry.header-mismatch']],
+  ['a central CRC-32 differing', () => patchCentral(valid, 'data/abc.txt', (z, c) => set32(z, c + 16, 1)), ['zip.entry.header-mismatch']],
+  ['a descriptor CRC-32 differing', () => patchLocal(valid, 'data/abc.txt', (z, l) => { const d = l + 30 + 12 + 15; set32(z, d + 4, get32(z, d + 4) ^ 1); }), ['zip.entry.header-mismatch']],
+  ['a descriptor without its signature', () => patchLocal(valid, 'data/abc.txt', (z, l) => set32(z, l + 30 + 12 + 15, 0)), ['zip.entry.header-mismatch']],
+  ['an offset one byte off', () => patchCentral(valid, 'data/abc.txt', (z, c) => set32(z, c + 42, get32(z, c + 42) + 1)), ['zip.entry.header-mismatch']],
+  ['an offset into the central directory', () => patchCentral(valid, 'data/abc.txt', (z, c) => set32(z, c + 42, layout(z).cdOffset)), ['zip.entry.header-mismatch']],
+  ['an offset past the end', () => patchCentral(valid, 'data/abc.txt', (z, c) => set32(z, c + 42, 0x7fffffff)), ['zip.entry.header-mismatch']],
+  // overlapping entries
+  ['an entry hidden inside another one\'s data', overlapping, ['zip.entry.overlap']],
+  ['two central records for one local entry', () => {
+    const zip = renameEntry(valid, index(valid, 'data/a2'), 'data/a1');
+    const [a, b] = [index(zip, 'data/a1'), layout(zip).entries.map((e) => e.name).lastIndexOf('data/a1')];
+    set32(zip, layout(zip).entries[b]!.central + 42, layout(zip).entries[a]!.local);
+    return zip;
+  }, ['zip.entry.duplicate']],
+  // data before the first entry, between entries, after the end records
+  ['a prefix before the first entry (offsets shifted: a self-extractor stub)', () => insertBytes(valid, 0, new Uint8Array(64)), ['zip.archive.prefix-data']],
+  ['a prefix with ZIP64 records', () => insertBytes(valid64, 0, new Uint8Array(64)), ['zip.archive.prefix-data']],
+  ['bytes between two entries', () => insertBytes(valid, layout(valid).entries[2]!.local, utf8Encode('hidden')), ['zip.archive.gap']],
+  ['bytes between the last entry and the central directory', () => insertBytes(valid, layout(valid).cdOffset, utf8Encode('hidden')), ['zip.archive.gap']],
+  ['bytes between the central directory and the end record', () => insertBytes(valid, layout(valid).eocd, utf8Encode('hidden')), ['zip.archive.gap']],
+  ['bytes after the end record', () => joinChunks([valid, utf8Encode('trailing')]), ['zip.archive.trailing-data']],
+  ['a second end record after the end record', () => joinChunks([valid, valid.subarray(layout(valid).eocd)]), ['zip.archive.gap']],
+  ['an end record with a comment length past the end', () => patchAt(valid, layout(valid).eocd + 20, (z, p) => set16(z, p, 1)), ['zip.archive.truncated']],
+  // ZIP64 records that lie
+  ['a 32-bit count 0xFFFF without ZIP64 records', () => patchAt(valid, layout(valid).eocd + 8, (z, p) => { set16(z, p, 0xffff); set16(z, p + 2, 0xffff); }), ['zip.zip64.inconsistent']],
+  ['a 32-bit directory offset 0xFFFFFFFF without ZIP64 records', () => patchAt(valid, layout(valid).eocd + 16, (z, p) => set32(z, p, 0xffffffff)), ['zip.zip64.inconsistent']],
+  ['a ZIP64 locator pointing elsewhere', () => patchAt(valid64, layout(valid64).locator! + 8, (z, p) => set64(z, p, 0)), ['zip.zip64.inconsistent']],
+  ['a ZIP64 locator naming two disks', () => patchAt(valid64, layout(valid64).locator! + 16, (z, p) => set32(z, p, 2)), ['zip.zip64.inconsistent']],
+  ['a ZIP64 end record without its signature', () => patchAt(valid64, layout(valid64).zip64Eocd!, (z, p) => set32(z, p, 0)), ['zip.zip64.inconsistent']],
+  ['a ZIP64 end record of another size', () => patchAt(valid64, layout(valid64).zip64Eocd! + 4, (z, p) => set64(z, p, 45)), ['zip.zip64.inconsistent']],
+  ['ZIP64 entry counts disagreeing', () => patchAt(valid64, layout(valid64).zip64Eocd! + 24, (z, p) => set64(z, p, 1)), ['zip.zip64.inconsistent']],
+  ['a ZIP64 count past 2^53', () => patchAt(valid64, layout(valid64).zip64Eocd! + 36, (z, p) => set32(z, p, 0x00400000)), ['zip.zip64.inconsistent']],
+  ['a 32-bit count disagreeing with the ZIP64 one', () => patchAt(valid64, layout(valid64).eocd + 8, (z, p) => { set16(z, p, 3); set16(z, p + 2, 3); }), ['zip.zip64.inconsistent']],
+  ['a 32-bit directory size disagreeing with the ZIP64 one', () => patchAt(valid64, layout(valid64).eocd + 12, (z, p) => set32(z, p, 5)), ['zip.zip64.inconsistent']],
+  ['a ZIP64 central directory offset lying', () => patchAt(valid64, layout(valid64).zip64Eocd! + 48, (z, p) => set64(z, p, 1)), ['zip.archive.directory-malformed']],
+  ['an entry size 0xFFFFFFFF without a ZIP64 extra', () => patchCentral(valid, 'data/abc.txt', (z, c) => set32(z, c + 24, 0xffffffff)), ['zip.zip64.inconsistent']],
+  ['a ZIP64 extra missing a value (length 16)', () => patchCentral(valid64, 'data/abc.txt', (z, c) => set16(z, c + 46 + 12 + 2, 16)), ['zip.zip64.inconsistent']],
+  ['a ZIP64 extra where none is needed (sizes not 0xFFFFFFFF)', () => patchCentral(valid64, 'data/abc.txt', (z, c) => { set32(z, c + 20, 15); set32(z, c + 24, 15); }), ['zip.zip64.inconsistent']],
+  ['a ZIP64 size lying', () => patchCentral(valid64, 'data/abc.txt', (z, c) => set64(z, c + 46 + 12 + 4, 14)), ['zip.entry.header-mismatch']],
+  ['a ZIP64 size past 2^53', () => patchCentral(valid64, 'data/abc.txt', (z, c) => set32(z, c + 46 + 12 + 8, 0x00400000)), ['zip.zip64.inconsistent']],
+  ['a ZIP64 offset lying', () => patchCentral(valid64, 'data/abc.txt', (z, c) => set64(z, c + 46 + 12 + 20, 1)), ['zip.entry.header-mismatch']],
+  // counts and sizes past the limits, or past what the directory holds
+  ['an entry count larger than the directory holds', () => patchAt(valid, layout(valid).eocd + 8, (z, p) => { set16(z, p, 200); set16(z, p + 2, 200); }), ['zip.archive.directory-malformed']],
+  ['an entry count smaller than the directory holds', () => patchAt(valid, layout(valid).eocd + 8, (z, p) => { set16(z, p, 2); set16(z, p + 2, 2); }), ['zip.archive.directory-malformed']],
+  ['a central directory size reaching into the end record', () => patchAt(valid, layout(valid).eocd + 12, (z, p) => set32(z, p, get32(z, p) + 1)), ['zip.archive.directory-malformed']],
+  ['a central record without its signature', () => patchCentral(valid, 'data/a2', (z, c) => set32(z, c, 0)), ['zip.archive.directory-malformed']],
+  ['an end record naming another disk', () => patchAt(valid, layout(valid).eocd + 4, (z, p) => set16(z, p, 1)), ['zip.archive.directory-malformed']],
+  ['an entry on another disk', () => patchCentral(valid, 'data/abc.txt', (z, c) => set16(z, c + 34, 1)), ['zip.entry.unsupported']],
+  // flags and shapes outside the profile
+  ['an encrypted entry', () => patchCentral(patchLocal(valid, 'data/abc.txt', (z, l) => set16(z, l + 6, 0x0809)), 'data/abc.txt', (z, c) => set16(z, c + 8, 0x0809)), ['zip.entry.unsupported']],
+  ['a directory entry holding data', () => renameEntry(valid, index(valid, 'data/abc.txt'), 'data/abc.tx/'), ['zip.entry.malformed']],
+  ['extra fields that do not parse', () => patchCentral(valid64, 'data/abc.txt', (z, c) => set16(z, c + 46 + 12 + 2, 200)), ['zip.entry.malformed']],
+];
+
+describe('hostile archives become findings with stable codes', () => {
+  it.each(hostile)('%s', { timeout: 10_000 }, async (_, build, expected) => {
+    const codes = await codesOf(build());
+    for (const code of expected) expect(codes).toContain(code);
+  });
+
+  it('each of them makes the bag invalid', { timeout: 30_000 }, async () => {
+    for (const [name, build] of hostile) {
+      const result = await validateBag(await open(build()));
+      expect(result.valid, name).toBe(false);
+    }
+  });
+
+  it('limits: entry count and central directory size, nothing listed', async () => {
+    expect(await problemCodes(valid, { maxEntries: 5 })).toEqual(['zip.limit.entries']);
+    expect(await problemCodes(valid, { maxCentralDirectoryBytes: 100 })).toEqual(['zip.limit.central-directory']);
+    const listed: string[] = [];
+    for await (const e of (await open(valid, { maxEntries: 5 })).list()) listed.push(e.path);
+    expect(listed).toEqual([]);
+    expect(await problemCodes(valid, { maxEntries: 8, maxCentralDirectoryBytes: layout(valid).eocd - layout(valid).cdOffset })).toEqual([]);
+  });
+
+  it('a comment is a warning and the bag stays valid', async () => {
+    const zip = joinChunks([valid, utf8Encode('a comment')]);
+    set16(zip, layout(valid).eocd + 20, 9);
+    const result = await validateBag(await open(zip));
+    expect(result.findings.map((f) => f.code)).toEqual(['zip.archive.comment']);
+    expect(result.valid).toBe(true);
+  });
+
+  it('one flipped byte anywhere: never a crash, a hang or an exception but ERR_ZIP_MALFORMED; invalid unless the byte is one the reader ignores', { timeout: 120_000 }, async () => {
+    for (const zip of [valid, valid64]) {
+      const l = layout(zip);
+      // Fields that carry nothing to check: versions, time and date, internal attributes, permission bits.
+      const ignored = new Set<number>();
+      const mark = (at: number, length: number): void => {
+        for (let i = 0; i < length; i++) ignored.add(at + i);
+      };
+      for (const e of l.entries) {
+        mark(e.local + 4, 2);
+        mark(e.local + 10, 4);
+        mark(e.central + 4, 4);
+        mark(e.central + 12, 4);
+        mark(e.central + 36, 5);
+      }
+      if (l.zip64Eocd !== undefined) mark(l.zip64Eocd + 12, 4);
+      const stillValid: number[] = [];
+      for (let at = 0; at < zip.length; at++) {
+        const flipped = zip.slice();
+        flipped[at]! ^= 0xff;
+        let source: BagSource;
+        try {
+          source = await open(flipped);
+        } catch (error) {
+          expect(isEvidenceBundleError(error, 'ERR_ZIP_MALFORMED'), `byte ${at}: ${String(error)}`).toBe(true);
+          continue;
+        }
+        if ((await validateBag(source)).valid) stillValid.push(at);
+      }
+      expect(stillValid.filter((at) => !ignored.has(at))).toEqual([]);
+    }
+  });
+});
+
+describe('reading entries', () => {
+  it('a CRC-32 mismatch fails the read after the last chunk, and the bag is invalid', async () => {
+    const zip = valid.slice();
+    const e = layout(zip).entries[index(zip, 'bagit.txt')]!;
+    zip[e.local + 30 + e.nameLength + 1]! ^= 0x20;
+    const source = await open(zip);
+    expect(await readCode(source, 'bagit.txt')).toBe('ERR_ZIP_CRC_MISMATCH');
+    const result = await validateBag(await open(zip));
+    expect(result.valid).toBe(false);
+    expect(result.findings.find((f) => f.path === 'bagit.txt')?.code).toBe('bag.entry.unreadable');
+  });
+
+  it('refuses a read past maxBytes before reading, an unknown path, an entry with a problem', async () => {
+    const source = await open(valid);
+    expect(await readCode(source, 'data/abc.txt', { maxBytes: 3 })).toBe('ERR_LIMIT_EXCEEDED');
+    expect(await readCode(source, 'data/none')).toBe('ERR_SOURCE_NOT_FOUND');
+    expect(await readCode(source, 'data')).toBe('ERR_SOURCE_NOT_FOUND');
+    const dup = await open(renameEntry(valid, index(valid, 'data/a2'), 'data/a1'));
+    expect(await readCode(dup, 'data/a1')).toBe('ERR_ZIP_MALFORMED');
+  });
+});
+
+describe('valid archives', () => {
+  it('round trip: every file listed once with its size, its bytes read back, no problem', async () => {
+    for (const zip of [valid, valid64]) {
+      const source = await open(zip);
+      expect(await sourceFindings(source)).toEqual([]);
+      const listed: Record<string, number> = {};
+      for await (const e of source.list()) {
+        expect(e.kind).toBe('file');
+        listed[e.path] = e.size;
+      }
+      expect(listed).toEqual(Object.fromEntries(Object.entries(bag).map(([p, b]) => [p, b.length])));
+      for (const [path, bytes] of Object.entries(bag)) expect(await drain(source, path)).toEqual(bytes);
+    }
+  });
+
+  it('validateBag over a zipped valid bag is valid, with the digests of the directory form', async () => {
+    const result = await validateBag(await open(valid));
+    expect(result.findings).toEqual([]);
+    expect(result.valid).toBe(true);
+    expect([...result.payload.keys()].sort()).toEqual(['data/a1', 'data/a2', 'data/abc.txt']);
+  });
+
+  it('an empty archive is an empty source', async () => {
+    const empty = await zipFiles({});
+    expect(empty).toEqual(Uint8Array.of(0x50, 0x4b, 5, 6, ...new Array(18).fill(0)));
+    const source = await open(empty);
+    expect(await sourceFindings(source)).toEqual([]);
+    for await (const _ of source.list()) throw new Error('listed an entry');
+  });
+
+  it('65,536 entries, ZIP64 end records needed: all listed', { timeout: 60_000 }, async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 65_536; i++) files[`d/${i.toString(36).padStart(4, '0')}`] = '';
+    const source = await open(await zipFiles(files));
+    expect(await sourceFindings(source)).toEqual([]);
+    let count = 0;
+    for await (const _ of source.list()) count++;
+    expect(count).toBe(65_536);
+  });
+});
+
+const hasZip = spawnSync('zip', ['-h'], { stdio: 'ignore' }).status === 0;
+
+describe.runIf(hasZip)('archives made by Info-ZIP zip of a directory bag', () => {
+  const root = join(dir, 'bag');
+  for (const [path, bytes] of Object.entries(bag)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), bytes);
+  }
+  const made = (name: string, args: string[]): Uint8Array => {
+    execFileSync('zip', ['-q', ...args, join(dir, name), '.'], { cwd: root });
+    return readFileSync(join(dir, name));
+  };
+
+  it('zip -r (DEFLATE by default): zip.entry.compressed, the bag invalid', async () => {
+    const result = await validateBag(await open(made('deflated.zip', ['-r'])));
+    expect(result.findings.map((f) => f.code)).toContain('zip.entry.compressed');
+    expect(result.valid).toBe(false);
+  });
+
+  it('zip -0 -X -r (STORED, directory entries, real timestamps): accepted, the bag valid', async () => {
+    const result = await validateBag(await open(made('stored.zip', ['-0', '-X', '-r'])));
+    expect(result.findings).toEqual([]);
+    expect(result.valid).toBe(true);
+  });
+
+  it('zip -0 -r (with Info-ZIP extra fields, which are ignored): accepted', async () => {
+    const result = await validateBag(await open(made('stored-extra.zip', ['-0', '-r'])));
+    expect(result.findings).toEqual([]);
+  });
+});
+
+
+function patchAt(zip: Uint8Array, at: number, patch: (z: Uint8Array, at: number) => void): Uint8Array {
+  const out = zip.slice();
+  patch(out, at);
+  return out;
+}
+
+function patchCentral(zip: Uint8Array, name: string, patch: (z: Uint8Array, central: number) => void): Uint8Array {
+  return patchAt(zip, layout(zip).entries[index(zip, name)]!.central, patch);
+}
+
+function patchLocal(zip: Uint8Array, name: string, patch: (z: Uint8Array, local: number) => void): Uint8Array {
+  return patchAt(zip, layout(zip).entries[index(zip, name)]!.local, patch);
+}
+
+/** data/a2's whole local entry copied into data/a1's bytes, and data/a2's central record pointed at the copy. */
+function overlapping(): Uint8Array {
+  const zip = overlapBase.slice();
+  const l = layout(zip);
+  const a1 = l.entries[index(zip, 'data/a1')]!;
+  const a2 = l.entries[index(zip, 'data/a2')]!;
+  set32(zip, a2.central + 42, a1.local + 30 + a1.nameLength);
+  return zip;
+}
+const overlapBase = await (async () => {
+  const inner = layout(valid).entries[index(valid, 'data/a2')]!;
+  const copy = valid.slice(inner.local, inner.local + 30 + inner.nameLength + 3 + 16);
+  return zipFiles({ ...bag, 'data/a1': copy });
+})();
