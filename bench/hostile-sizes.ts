@@ -108,6 +108,30 @@ const cases: Case[] = [
     },
   },
   {
+    name: 'items-present',
+    what: `LIMITS.items (${LIMITS.items}) items, each present as a file of data/ listed in manifest-sha256.txt, and undeclared files beside them up to LIMITS.bagEntries (${LIMITS.bagEntries})`,
+    async build(dir) {
+      const manifest = await baseManifest();
+      const first = (manifest['items'] as Record<string, unknown>[])[0]!;
+      const empty = toHex(sha256(new Uint8Array(0)));
+      const items = Array.from({ length: LIMITS.items }, (_, i) => ({ ...first, id: `item-${i}`, path: `f${i % 500}/${i}.bin`, size: 0, digests: { sha256: empty } }));
+      await fsp.writeFile(join(dir, MANIFEST_FILE), canonicalize({ ...manifest, items }));
+      await fsp.rm(join(dir, 'data'), { recursive: true, force: true });
+      for (let d = 0; d < 500; d++) await fsp.mkdir(join(dir, 'data', `f${d}`), { recursive: true });
+      const lines: string[] = [];
+      for (let i = 0; i < LIMITS.items; i++) {
+        await fsp.writeFile(join(dir, 'data', `f${i % 500}`, `${i}.bin`), '');
+        lines.push(`${empty}  data/f${i % 500}/${i}.bin`);
+      }
+      // Undeclared files up to the entry limit: what the bag check lists and hashes beside the items.
+      for (let i = 0; i < LIMITS.bagEntries - LIMITS.items - 600; i++) await fsp.writeFile(join(dir, 'data', `f${i % 500}`, `x${i}.bin`), '');
+      lines.sort();
+      await fsp.writeFile(join(dir, 'manifest-sha256.txt'), `${lines.join('\n')}\n`);
+      for (const name of await fsp.readdir(dir)) if (/^(tag)?manifest-(?!sha256)/.test(name)) await fsp.rm(join(dir, name));
+      await fixTagManifest(dir);
+    },
+  },
+  {
     name: 'manifest-zeros',
     what: `manifest of ${LIMITS.manifestBytes / MiB} MiB: one member the schema refuses holding [0,0,...]`,
     async build(dir) {

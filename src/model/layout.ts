@@ -19,15 +19,19 @@ export const CUSTODY_FILE = 'evidence/custody.jsonl';
 export const LIMITS = {
   // About 190 bytes per item at the least: room for LIMITS.items items with their digests.
   manifestBytes: 64 * 1024 * 1024,
-  // JSON values in the manifest (one per 16 bytes of manifestBytes): a short value costs far more memory than
-  // its text (a 2-byte `{}` is a 56-byte object), so bytes alone do not bound the parsed tree. An item takes
-  // 9 to 25 values.
-  manifestValues: 4 * 1024 * 1024,
+  // JSON values in the manifest: a short value costs far more memory than its text (a 2-byte `{}` is a 56-byte
+  // object), so bytes alone do not bound the parsed tree. An item takes 9 to 25 values.
+  manifestValues: 2_621_440,
   signatureFileBytes: 4 * 1024 * 1024,
   signatures: 64,
   custodyBytes: 64 * 1024 * 1024,
   custodyEvents: 100_000,
-  items: 250_000,
+  // A present item costs about 2.5 KB while verified (parsed, schema-checked, its file listed and hashed): with
+  // the entries below, 100,000 keeps the worst bundle under 1 GiB. Raising it needs item-by-item validation.
+  items: 100_000,
+  // Files and directories of a bundle (the generic BagIt validator allows more): a listed file costs about
+  // 1.5 KB while verified.
+  bagEntries: 250_000,
 } as const;
 
 /**

@@ -3,7 +3,7 @@ import { promises as fsp } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { createTagFiles } from '../bundle/create-tag-files.js';
 import { buildManifest, type BundleMetadata, type BuiltItem, type ItemDescription } from '../bundle/build-manifest.js';
-import { MANIFEST_FILE, payloadPath, SIGNATURES_FILE } from '../model/layout.js';
+import { LIMITS, MANIFEST_FILE, payloadPath, SIGNATURES_FILE } from '../model/layout.js';
 import { findTreeCollisions } from '../bundle/tree-collisions.js';
 import type { DigestAlgorithm, DigestBackend, DigestSet } from '../digest/algorithms.js';
 import { digestStream, iterateBytes, type ByteSource } from '../digest/digest-stream.js';
@@ -188,7 +188,20 @@ function checkItemPaths(items: readonly PackItem[]): void {
     const [a, b] = collisions[0]!;
     throw new EvidenceBundleError('ERR_PATH_COLLISION', `item paths ${JSON.stringify(a)} and ${JSON.stringify(b)} collide`);
   }
+  // Every file and directory of the bundle counts against the reader's limit: data/, the items' directories
+  // and files, and the tag directory with its files (a dozen at most).
+  const directories = new Set<string>();
+  for (const item of items) {
+    for (let i = item.path.indexOf('/'); i !== -1; i = item.path.indexOf('/', i + 1)) directories.add(item.path.slice(0, i));
+  }
+  const entries = 1 + directories.size + items.length + TAG_ENTRIES_AT_MOST;
+  if (entries > LIMITS.bagEntries) {
+    throw new EvidenceBundleError('ERR_LIMIT_EXCEEDED', `the bundle would hold ${entries} files and directories; readers accept at most ${LIMITS.bagEntries}`);
+  }
 }
+
+/** Files and directories outside data/ that a bundle can hold: declaration, bag-info, manifests, evidence/. */
+const TAG_ENTRIES_AT_MOST = 16;
 
 async function exists(path: string): Promise<boolean> {
   try {

@@ -77,6 +77,7 @@ export async function verifyBundle(source: BagSource, options: VerifyOptions = {
     early.catch(() => undefined);
     const bag = await validateBag(source, {
       tagFileLimits: BUNDLE_FILE_LIMITS,
+      maxEntries: LIMITS.bagEntries,
       ...(options.backend ? { backend: options.backend } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });

@@ -1,7 +1,7 @@
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isEvidenceBundleError, parseCanonicalJson } from '../../src/index.js';
+import { isEvidenceBundleError, LIMITS, parseCanonicalJson } from '../../src/index.js';
 import { packBundle, verifyBundleDirectory } from '../../src/node/index.js';
 import { demoCase, keyPair, tempDir } from '../helpers/bundle-fixture.js';
 
@@ -16,6 +16,17 @@ afterAll(async () => {
 const hasCode = (code: string) => (e: unknown) => isEvidenceBundleError(e, code as never);
 
 describe('packBundle', () => {
+  it('refuses, before reading any source, items whose files and directories exceed what a reader accepts', async () => {
+    const { metadata } = await demoCase();
+    // Each item in two directories of its own: three entries an item.
+    const many = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `i${i}`, path: `a${i}/b/f`, source: join(dir, 'no-such-source') }));
+    const over = Math.ceil(LIMITS.bagEntries / 3);
+    await expect(packBundle(join(dir, 'too-many-entries'), { metadata, items: many(over) })).rejects.toSatisfy(hasCode('ERR_LIMIT_EXCEEDED'));
+    await expect(fsp.stat(join(dir, 'too-many-entries'))).rejects.toThrow();
+    // Under the limit the same shape gets as far as the missing source.
+    await expect(packBundle(join(dir, 'fewer-entries'), { metadata, items: many(10) })).rejects.toSatisfy(hasCode('ERR_SOURCE_NOT_FOUND'));
+  });
+
   it('writes a BagIt 1.0 bag whose data/ holds the evidence bytes exactly', async () => {
     const { metadata, items } = await demoCase();
     const { path, manifest } = await packBundle(join(dir, 'b'), { metadata, items, algorithms: ['sha512', 'sha3-256', 'blake3'] });

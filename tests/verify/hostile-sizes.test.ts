@@ -135,6 +135,17 @@ describe('past the limits: the too-large finding, nothing parsed', () => {
     }
   });
 
+  it(`a bundle of more than LIMITS.bagEntries (${LIMITS.bagEntries}) files and directories: bag.limit.entries, though a generic bag may hold more`, async () => {
+    const extra: Record<string, string> = {};
+    // The demo's own files and directories are a few dozen: this many more puts the bundle past the limit.
+    for (let i = 0; i < LIMITS.bagEntries; i++) extra[`data/extra/${i}`] = '';
+    const report = await verifyWith(extra);
+    expect(codes(report, 'bag.limit.entries')).toHaveLength(1);
+    expect(codes(report, 'verify.internal-error')).toEqual([]);
+    expect(report.outcome).toBe('INVALID');
+    expect(LIMITS.bagEntries).toBeLessThan(BAG_LIMITS.entries);
+  });
+
   it('bag-info.txt or fetch.txt of one byte more than BAG_LIMITS.listFileBytes: bag.tagfile.too-large, nothing kept', async () => {
     for (const file of ['bag-info.txt', 'fetch.txt']) {
       const report = await verifyWith({ [file]: 'A: b\n'.repeat(BAG_LIMITS.listFileBytes / 5 + 1) });
