@@ -15,6 +15,8 @@ export { openBundleDirectory } from './open-bundle-directory.js';
 export { openBundle } from './open-bundle.js';
 export type { BundleForm, OpenBundleOptions, OpenedBundle } from './open-bundle.js';
 export { verifyBundleAt } from './verify-bundle-at.js';
+export { convertBundle, formFromName, writeBundle } from './write-bundle.js';
+export type { ConvertBundleOptions } from './write-bundle.js';
 export { verifyBundleDirectory } from './verify-bundle-directory.js';
 export { signBundleDirectory } from './sign-bundle-directory.js';
 export { recoverInterruptedCommit } from './commit-tag-files.js';
