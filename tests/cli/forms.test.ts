@@ -78,3 +78,45 @@ describe('every reading command takes any form', () => {
     expect((await evb('check', '--quiet', 'altered.zip')).code).toBe(1);
   });
 });
+
+describe('evb convert and evb extract', () => {
+  it('answer misuse with 64, an existing output with 73, an input that is no bundle with 65, and write nothing', async () => {
+    const before = (await fsp.readdir(dir)).sort();
+    expect((await evb('convert', 'case.zip')).code).toBe(64);
+    expect((await evb('extract', 'case.zip', 'a', 'b')).code).toBe(64);
+    for (const command of ['convert', 'extract']) {
+      expect((await evb(command, 'case.zip', 'case.cbor')).code, command).toBe(73);
+      expect((await evb(command, 'case.cbor', 'bundle')).code, command).toBe(73);
+      expect((await evb(command, 'missing.zip', 'new-out')).code, command).toBe(66);
+      await fsp.writeFile(join(dir, 'notes.txt'), 'not a bundle\n');
+      const r = await evb(command, 'notes.txt', 'new-out');
+      expect(r.code, command).toBe(65);
+      expect(r.err, command).toMatch(/ERR_BAG_INVALID/);
+    }
+    expect((await fsp.readdir(dir)).sort()).toEqual([...new Set([...before, 'notes.txt'])].sort());
+  });
+
+  it('refuses an altered ZIP with 65 and writes nothing', async () => {
+    const r = await evb('extract', 'altered.zip', 'from-altered');
+    expect(r.code).toBe(65);
+    expect(r.err).toMatch(/ERR_BAG_INVALID/);
+    expect((await fsp.readdir(dir)).filter((n) => n.includes('from-altered'))).toEqual([]);
+  });
+
+  it('converts dir -> zip -> cbor -> dir and extracts a ZIP, each output verifying VALID', async () => {
+    for (const [args, out] of [
+      [['convert', 'bundle', 'conv.zip'], 'conv.zip'],
+      [['convert', 'conv.zip', 'conv.cbor'], 'conv.cbor'],
+      [['convert', 'conv.cbor', 'conv-dir'], 'conv-dir'],
+      [['extract', 'conv.zip', 'extracted.zip'], 'extracted.zip'],
+      [['extract', 'case.cbor', 'extracted-cbor'], 'extracted-cbor'],
+    ] as const) {
+      const r = await evb(...args);
+      expect(r.code, args.join(' ')).toBe(0);
+      expect((await evb('verify', '--trust', 'packager.jwk', '--quiet', out)).code, out).toBe(0);
+    }
+    // extract writes a directory whatever the name says.
+    expect((await fsp.stat(join(dir, 'extracted.zip'))).isDirectory()).toBe(true);
+    expect(await fsp.readFile(join(dir, 'conv-dir', 'evidence/custody.jsonl'))).toEqual(await fsp.readFile(join(bundle, 'evidence/custody.jsonl')));
+  });
+});
