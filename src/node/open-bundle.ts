@@ -32,8 +32,8 @@ export interface OpenedBundle {
  * through its central directory (`openZipSource`), its hostile properties reported by the source's `problems`;
  * a CBOR bundle is read whole, its size checked first, and decoded strictly (`decodeCborBundle`). Close the
  * result when done.
- * @throws EvidenceBundleError `ERR_SOURCE_NOT_FOUND`, `ERR_SOURCE_NOT_REGULAR_FILE` (a final symbolic link, a
- *   device), `ERR_IO`; `ERR_BAG_INVALID` for a file that is neither a ZIP nor a CBOR bundle; `ERR_ZIP_MALFORMED`
+ * @throws EvidenceBundleError `ERR_SOURCE_NOT_FOUND`, `ERR_SOURCE_NOT_REGULAR_FILE` (a FIFO, a device, a
+ *   socket; a symbolic link is followed), `ERR_IO`; `ERR_BAG_INVALID` for a file that is neither a ZIP nor a CBOR bundle; `ERR_ZIP_MALFORMED`
  *   when a file that starts as a ZIP has no end record and no local header; `ERR_LIMIT_EXCEEDED` for a CBOR
  *   bundle over `CBOR_BUNDLE_MAX_BYTES`; what `decodeCborBundle` throws for one that does not decode
  *   (`ERR_DOCUMENT_INVALID`, `ERR_CBOR_*`, `ERR_PATH_*`)
@@ -52,7 +52,8 @@ export async function openBundle(path: string, options: OpenBundleOptions = {}):
     const source = await openBundleDirectory(path, options.pool ? { pool: options.pool } : {});
     return { source, form: 'directory', close: () => Promise.resolve() };
   }
-  const reader = await fileReader(path);
+  // The user names the bundle: a link to it is followed, as it is to a bundle directory.
+  const reader = await fileReader(path, { followLinks: true });
   try {
     const form = detectBundleForm(await reader.read(0, Math.min(4, reader.size)));
     if (form === 'zip') {

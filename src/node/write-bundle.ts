@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
-import { basename, dirname, extname, join, resolve } from 'node:path';
+import { basename, dirname, extname, join, resolve, sep } from 'node:path';
 import { CBOR_BUNDLE_MAX_BYTES, encodeCborBundle } from '../bundle/cbor-bundle.js';
 import { bundleFiles, type BundleFile } from '../bundle/bundle-files.js';
 import { EvidenceBundleError } from '../errors.js';
@@ -15,9 +15,10 @@ import { ioError } from './io-error.js';
 import { openBundle, type BundleForm } from './open-bundle.js';
 
 /**
- * Writes a bag's files as a new bundle of the given form at `output`, atomically: everything goes into
- * `.<name>.partial-<pid>-<random>` beside the target, is flushed, and is renamed into place at the end, so a
- * failure or a kill never leaves a half bundle under the target name (the partial is removed on failure).
+ * Writes a bag's files as a new bundle of the given form at `output` (its parent directories created as needed),
+ * atomically: everything goes into `.<name>.partial-<pid>-<random>` beside the target, is flushed, and is renamed
+ * into place at the end, so a failure or a kill never leaves a half bundle under the target name (the partial is
+ * removed on failure).
  * `'zip'` streams each file into the ZIP profile's writer, never holding a whole file; `'cbor'` is built in memory
  * by design, within `CBOR_BUNDLE_MAX_BYTES`, judged on the sizes before a byte is read; `'directory'` creates
  * every directory and file fresh inside the partial (payload files read-only), each path checked by the path
@@ -38,6 +39,9 @@ export async function writeBundle(files: readonly BundleFile[], output: string, 
     }
   }
   const parent = dirname(target);
+  await fsp.mkdir(parent, { recursive: true }).catch((cause: unknown) => {
+    throw ioError(cause, parent);
+  });
   const partial = join(parent, `.${basename(target)}.partial-${process.pid}-${randomBytes(6).toString('hex')}`);
   try {
     if (form === 'directory') await writeDirectory(files, partial);
@@ -63,7 +67,8 @@ export interface ConvertBundleOptions {
  * byte-identical: the signed manifest, the signature file and the custody log stay valid. The input's bag is
  * validated first and a bag with an error is refused; the output is written atomically ({@link writeBundle}).
  * @returns the form written
- * @throws EvidenceBundleError what {@link openBundle}, {@link bundleFiles} (`ERR_BAG_INVALID`) and
+ * @throws EvidenceBundleError `ERR_TARGET_EXISTS` also for an output inside the input directory (it would add a
+ *   file to the bundle read); what {@link openBundle}, {@link bundleFiles} (`ERR_BAG_INVALID`) and
  *   {@link writeBundle} throw
  * @example await convertBundle('case-42', 'case-42.zip');
  */
@@ -71,6 +76,10 @@ export async function convertBundle(input: string, output: string, options: Conv
   const form = options.form ?? formFromName(output);
   const opened = await openBundle(input);
   try {
+    // A bundle is only read: an output inside the input directory would add a file to the evidence.
+    if (opened.form === 'directory' && isWithin(await realTarget(output), await fsp.realpath(input))) {
+      throw new EvidenceBundleError('ERR_TARGET_EXISTS', `${output} lies inside the bundle ${input}: write it elsewhere`);
+    }
     await writeBundle(await bundleFiles(opened.source, { backend: nodeBackend }), output, form);
     return form;
   } finally {
@@ -86,6 +95,21 @@ export function formFromName(path: string): BundleForm {
   const ext = extname(path).toLowerCase();
   return ext === '.zip' ? 'zip' : ext === '.cbor' ? 'cbor' : 'directory';
 }
+
+/** The path `output` will have, its nearest existing ancestor's links resolved. */
+async function realTarget(output: string): Promise<string> {
+  const tail: string[] = [];
+  for (let at = resolve(output); ; at = dirname(at)) {
+    try {
+      return join(await fsp.realpath(at), ...tail.reverse());
+    } catch (cause) {
+      if ((cause as NodeJS.ErrnoException).code !== 'ENOENT' || dirname(at) === at) throw ioError(cause, output);
+      tail.push(basename(at));
+    }
+  }
+}
+
+const isWithin = (path: string, dir: string): boolean => path === dir || path.startsWith(dir.endsWith(sep) ? dir : dir + sep);
 
 async function exists(path: string): Promise<boolean> {
   try {

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -15,6 +16,15 @@ const EVENT: CustodyEventInput = {
   place: 'Lyon lab',
   purpose: 'review',
 };
+
+const hasInfoZip = (() => {
+  try {
+    execFileSync('zip', ['-v'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
 
 let dir: string;
 let bundle: string;
@@ -118,6 +128,27 @@ describe('convert and extract refuse what they must not write', () => {
     expect(await names(work)).toEqual(['dangling.cbor', 'empty', 'file.zip']);
   });
 
+  it('refuses an output inside the input directory, through a link too, and leaves the bundle as it was', async () => {
+    const work = await workDir();
+    const own = await packDemo(work, { packager });
+    await fsp.symlink(own, join(work, 'link'));
+    const before = await names(own);
+    for (const output of [join(own, 'b.zip'), join(own, 'data/new/b.cbor'), join(own, 'copy'), own, join(work, 'link', 'b.zip')]) {
+      expect(await errorCode(convertBundle(own, output)), output).toBe('ERR_TARGET_EXISTS');
+    }
+    expect(await names(own)).toEqual(before);
+    expect((await verifyBundleAt(own, { trustedKeys: [packager.publicJwk] })).outcome).toBe('VALID');
+  });
+
+  it('creates missing parents of the output, and follows a link naming a single-file input', async () => {
+    const work = await workDir();
+    await convertBundle(bundle, join(work, 'a/b/c.zip'));
+    await fsp.symlink(join(work, 'a/b/c.zip'), join(work, 'link.zip'));
+    await convertBundle(join(work, 'link.zip'), join(work, 'x/y'));
+    expect((await verifyBundleAt(join(work, 'link.zip'), { trustedKeys: [packager.publicJwk] })).outcome).toBe('VALID');
+    expect((await verifyBundleAt(join(work, 'x/y'), { trustedKeys: [packager.publicJwk] })).outcome).toBe('VALID');
+  });
+
   it('writes no file of a directory outside it, whatever path it is handed, and leaves no partial', async () => {
     const work = await workDir();
     const file = (path: string): BundleFile => ({ path, size: 1, read: async function* () { yield Uint8Array.of(1); } });
@@ -212,6 +243,17 @@ describe('convert', () => {
       expect(report.findings.filter((f) => f.code === 'item.digest-mismatch').map((f) => f.path), output).toEqual(['data/chat/export.json']);
     }
   });
+
+  it.skipIf(!hasInfoZip)('extracts a ZIP made by Info-ZIP (directory entries and all) to the same files', async () => {
+    const work = await workDir();
+    execFileSync('zip', ['-q', '-0', '-X', '-r', join(work, 'info.zip'), '.'], { cwd: bundle });
+    await convertBundle(join(work, 'info.zip'), join(work, 'out'), { form: 'directory' });
+    const original = await readTree(bundle);
+    const out = await readTree(join(work, 'out'));
+    expect([...out.keys()].sort()).toEqual([...original.keys()].sort());
+    for (const [path, bytes] of original) expect(Buffer.from(out.get(path)!).equals(Buffer.from(bytes)), path).toBe(true);
+  });
+  if (!hasInfoZip) it.todo('Info-ZIP (zip) is not installed: extracting its archives was not tried');
 
   it('round-trips random small bundles through every form, files byte-identical (property)', async () => {
     const { metadata } = await demoCase();
