@@ -14,8 +14,8 @@ Writes the bundle IN again as OUT in another form: every file (payload, manifest
 byte-identical, so that signatures and custody stay valid and the bundle verifies as before.
 IN is a bundle directory, a ZIP or a CBOR bundle, recognised by its content, not its name. The form of OUT
 comes from its name: ".zip" the ZIP form, ".cbor" the CBOR form (for small productions: at most 64 MiB),
-anything else a directory. OUT must not exist (exit 73); it is written beside its final name and renamed into
-place, so a failure never leaves half a bundle.
+anything else a directory. OUT must not exist nor lie inside the directory IN (exit 73); it is written beside
+its final name and renamed into place, so a failure never leaves half a bundle.
 
 A bag that is not valid (a digest that does not match, a missing or unsafe file, a hostile ZIP) is refused
 with exit 65 and nothing is written: conversion does not launder a broken bundle. Run "evb verify" on the
