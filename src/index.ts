@@ -82,6 +82,9 @@ export {
   CBOR_BUNDLE_MAGIC,
 } from './bundle/cbor-bundle.js';
 export type { CborBundleOptions, BundleFileForm } from './bundle/cbor-bundle.js';
+export { filesSource } from './bundle/files-source.js';
+export { bundleFiles } from './bundle/bundle-files.js';
+export type { BundleFile, BundleFilesOptions } from './bundle/bundle-files.js';
 export { openZipSource, ZIP_LIMITS } from './zip/open-zip-source.js';
 export type { OpenZipOptions } from './zip/open-zip-source.js';
 export { createZipWriter } from './zip/zip-writer.js';

@@ -3,15 +3,20 @@ import { ioError } from './io-error.js';
 import { openRegularFile } from './open-regular-file.js';
 
 /**
- * A {@link RandomAccessReader} over a regular file (a final symbolic link, a FIFO or a device is refused), for
- * `openZipSource`. The size is the file's when opened. Close it when done.
+ * A {@link RandomAccessReader} over a regular file (a final symbolic link unless `followLinks`, a FIFO or a
+ * device is refused), for `openZipSource`. The size is the file's when opened. Close it when done.
+ * @param options.followLinks follow a final symbolic link (for a file the user names): what it points to must
+ *   still be a regular file
  * @throws EvidenceBundleError `ERR_SOURCE_NOT_FOUND`, `ERR_SOURCE_NOT_REGULAR_FILE`, `ERR_IO`
  * @example
  * const reader = await fileReader('case-42.zip');
  * try { report = await validateBag(await openZipSource(reader)); } finally { await reader.close(); }
  */
-export async function fileReader(path: string): Promise<RandomAccessReader & { close(): Promise<void> }> {
-  const { handle, stat } = await openRegularFile(path);
+export async function fileReader(
+  path: string,
+  options: { followLinks?: boolean } = {},
+): Promise<RandomAccessReader & { close(): Promise<void> }> {
+  const { handle, stat } = await openRegularFile(path, path, options);
   return {
     size: stat.size,
     async read(offset, length) {

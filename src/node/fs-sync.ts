@@ -1,5 +1,6 @@
 import { promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
 
 /** Flushes a directory entry table, so that a rename or a new file inside it survives a crash. */
 export async function fsyncDirectory(dir: string): Promise<void> {
@@ -26,4 +27,12 @@ export async function writeFileDurable(path: string, bytes: Uint8Array, mode = 0
 export async function writeAll(handle: FileHandle, bytes: Uint8Array): Promise<void> {
   let offset = 0;
   while (offset < bytes.length) offset += (await handle.write(bytes, offset, bytes.length - offset, null)).bytesWritten;
+}
+
+/** Flushes every directory of a new tree, so that the rename publishing it publishes only durable content. */
+export async function fsyncTree(root: string): Promise<void> {
+  const entries = await fsp.readdir(root, { withFileTypes: true, recursive: true });
+  const dirs = new Set<string>([root]);
+  for (const e of entries) if (e.isDirectory()) dirs.add(join(e.parentPath, e.name));
+  for (const dir of dirs) await fsyncDirectory(dir);
 }

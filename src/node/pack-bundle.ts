@@ -16,7 +16,7 @@ import { isSignatureRole, signDetached, SIGNATURE_ROLES } from '../sign/sign-det
 import type { Signer } from '../sign/signer.js';
 import { copyAndHash, statSource } from './copy-and-hash.js';
 import { nodeBackend } from './digest-backend.js';
-import { fsyncDirectory, writeAll, writeFileDurable } from './fs-sync.js';
+import { fsyncDirectory, fsyncTree, writeAll, writeFileDurable } from './fs-sync.js';
 import { ioError } from './io-error.js';
 import { guessMediaType } from './media-type.js';
 
@@ -314,12 +314,4 @@ async function writeStream(
   } finally {
     await handle.close();
   }
-}
-
-/** Flushes every directory of the new bundle, so the final rename publishes only durable content. */
-async function fsyncTree(root: string): Promise<void> {
-  const entries = await fsp.readdir(root, { withFileTypes: true, recursive: true });
-  const dirs = new Set<string>([root]);
-  for (const e of entries) if (e.isDirectory()) dirs.add(join(e.parentPath, e.name));
-  for (const dir of dirs) await fsyncDirectory(dir);
 }

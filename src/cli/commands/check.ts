@@ -13,6 +13,7 @@ export const check: Command = {
 Checks the bag and the manifest (every digest, no missing and no extra file, canonical manifest, items match
 their bytes) without judging trust. Exit 0 when intact, 1 when anything is altered or malformed.
 Signatures are counted but not checked against a trust policy: use "evb verify --policy" or "--trust" for that.
+BUNDLE is a bundle directory, a ZIP or a CBOR bundle, recognised by its content, not its name.
 With --json, the verification report made without trusted keys (its outcome judges trust: INDETERMINATE for a
 signed intact bundle); the exit code is the integrity verdict.
 `,

@@ -19,7 +19,7 @@ import {
   type CustodyEventType,
   type Signer,
 } from '../../index.js';
-import { appendCustodyEvent, openBundleDirectory, type CustodyEventInput } from '../../node/index.js';
+import { appendCustodyEvent, openBundle, openBundleDirectory, type CustodyEventInput } from '../../node/index.js';
 import { EXIT, OUTCOME_EXIT } from '../exit-codes.js';
 import { UsageError, type CliIO } from '../io.js';
 import type { Command } from './command.js';
@@ -48,7 +48,8 @@ TYPE is one of: ${CUSTODY_EVENT_TYPES.join(', ')}.
 the items stay in your custody until the recipient records "receive". "receive" answers the latest transfer
 addressed to your key (or the one given with --answers) and takes its sender and items from it.
 "log" prints the timeline (who held what, when, where, why) with each event's status; exit 0 VALID,
-1 INVALID, 2 INDETERMINATE (signers you do not trust).
+1 INVALID, 2 INDETERMINATE (signers you do not trust). It reads a bundle in any form (directory, ZIP or CBOR,
+recognised by content); the other subcommands append to a bundle directory.
 
 Actor (who you are; your key id comes from --key):
   --actor FILE         JSON {name, role, organisation, country}
@@ -179,23 +180,29 @@ async function completeReceipt(bundle: string, input: Record<string, unknown>, s
 
 async function showLog(bundle: string, values: Record<string, unknown>, io: CliIO): Promise<number> {
   const trustedKeys = await loadTrustedKeys(((values['trust'] as string[] | undefined) ?? []).map((p) => resolve(io.cwd, p)));
-  const source = await openBundleDirectory(bundle);
-  const manifestBytes = await readTagFile(source, MANIFEST_FILE, LIMITS.manifestBytes);
-  if (manifestBytes === undefined) throw new EvidenceBundleError('ERR_BAG_INVALID', `${MANIFEST_FILE} is missing`);
-  if (manifestBytes === 'too-large') throw new EvidenceBundleError('ERR_LIMIT_EXCEEDED', `${MANIFEST_FILE} exceeds ${LIMITS.manifestBytes} bytes`);
-  const manifest = parseJson(manifestBytes, { maxBytes: LIMITS.manifestBytes, maxValues: LIMITS.manifestValues }) as { items?: Array<{ id?: unknown }> };
-  const itemIds = new Set((Array.isArray(manifest.items) ? manifest.items : []).flatMap((i) => (typeof i?.id === 'string' ? [i.id] : [])));
-  const log = (await readTagFile(source, CUSTODY_FILE, LIMITS.custodyBytes)) ?? new Uint8Array(0);
-  // A log past its limit is not read: the one finding says so, as `evb verify` reports it.
-  const check: CustodyCheck =
-    log === 'too-large'
-      ? { events: [], custodians: {}, heldSince: {}, findings: [makeFinding('custody.too-large', `${CUSTODY_FILE} exceeds ${LIMITS.custodyBytes} bytes`, { path: CUSTODY_FILE })] }
-      : await verifyCustodyLog(log, { manifestBytes, itemIds, trustedKeys });
-  // A bad commit journal (the log above is then the one before it) counts as `evb verify` counts it.
-  check.findings.unshift(...(await sourceFindings(source)));
-  if (values['json'] === true) io.stdout(escapeJsonForDisplay(JSON.stringify(check, null, 2)) + '\n');
-  else io.stdout(renderTimeline(check));
-  return OUTCOME_EXIT[decideOutcome(check.findings)];
+  // Any form, by content, as `evb verify` reads it.
+  const opened = await openBundle(bundle);
+  try {
+    const source = opened.source;
+    const manifestBytes = await readTagFile(source, MANIFEST_FILE, LIMITS.manifestBytes);
+    if (manifestBytes === undefined) throw new EvidenceBundleError('ERR_BAG_INVALID', `${MANIFEST_FILE} is missing`);
+    if (manifestBytes === 'too-large') throw new EvidenceBundleError('ERR_LIMIT_EXCEEDED', `${MANIFEST_FILE} exceeds ${LIMITS.manifestBytes} bytes`);
+    const manifest = parseJson(manifestBytes, { maxBytes: LIMITS.manifestBytes, maxValues: LIMITS.manifestValues }) as { items?: Array<{ id?: unknown }> };
+    const itemIds = new Set((Array.isArray(manifest.items) ? manifest.items : []).flatMap((i) => (typeof i?.id === 'string' ? [i.id] : [])));
+    const log = (await readTagFile(source, CUSTODY_FILE, LIMITS.custodyBytes)) ?? new Uint8Array(0);
+    // A log past its limit is not read: the one finding says so, as `evb verify` reports it.
+    const check: CustodyCheck =
+      log === 'too-large'
+        ? { events: [], custodians: {}, heldSince: {}, findings: [makeFinding('custody.too-large', `${CUSTODY_FILE} exceeds ${LIMITS.custodyBytes} bytes`, { path: CUSTODY_FILE })] }
+        : await verifyCustodyLog(log, { manifestBytes, itemIds, trustedKeys });
+    // A bad commit journal (the log above is then the one before it) counts as `evb verify` counts it.
+    check.findings.unshift(...(await sourceFindings(source)));
+    if (values['json'] === true) io.stdout(escapeJsonForDisplay(JSON.stringify(check, null, 2)) + '\n');
+    else io.stdout(renderTimeline(check));
+    return OUTCOME_EXIT[decideOutcome(check.findings)];
+  } finally {
+    await opened.close();
+  }
 }
 
 /** The timeline for a person; everything taken from the log is escaped for display, so each line stays one line. */

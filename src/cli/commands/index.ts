@@ -1,4 +1,5 @@
 import { check } from './check.js';
+import { convert, extract } from './convert.js';
 import { custody } from './custody.js';
 import type { Command } from './command.js';
 import { inspect } from './inspect.js';
@@ -14,5 +15,5 @@ export type { Command };
 
 /** Every `evb` subcommand by name, in the order `evb --help` lists them. */
 export const COMMANDS: Record<string, Command> = Object.fromEntries(
-  [keygen, pack, sign, verify, check, inspect, custody, trust, timestamp, schema].map((c) => [c.name, c]),
+  [keygen, pack, sign, verify, check, inspect, custody, convert, extract, trust, timestamp, schema].map((c) => [c.name, c]),
 );

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { escapeJsonForDisplay, inspectBundle, renderInspectionText } from '../../index.js';
-import { openBundleDirectory } from '../../node/index.js';
+import { openBundle } from '../../node/index.js';
 import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../io.js';
 import type { Command } from './command.js';
@@ -13,6 +13,7 @@ export const inspect: Command = {
 Prints the bundle's claims: case, legal basis, handling, items, actors and signers. Nothing is verified
 here; run "evb verify" for that.
 
+BUNDLE is a bundle directory, a ZIP or a CBOR bundle, recognised by its content, not its name.
 Options:
   --json        print the manifest and signature claims as JSON
   --lang TAG    language of descriptions (BCP 47, default en)
@@ -20,7 +21,8 @@ Options:
   options: { json: { type: 'boolean' }, lang: { type: 'string' } },
   async run(values, positionals, io) {
     if (positionals.length !== 1) throw new UsageError('give exactly one BUNDLE');
-    const inspection = await inspectBundle(await openBundleDirectory(resolve(io.cwd, positionals[0]!)));
+    const bundle = await openBundle(resolve(io.cwd, positionals[0]!));
+    const inspection = await inspectBundle(bundle.source).finally(() => bundle.close());
     if (values['json'] === true) io.stdout(escapeJsonForDisplay(JSON.stringify(inspection, null, 2)) + '\n');
     else io.stdout(renderInspectionText(inspection, (values['lang'] as string | undefined) ?? 'en'));
     return inspection.manifest === undefined ? EXIT.INVALID : EXIT.VALID;

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { basename, resolve } from 'node:path';
-import { escapeJsonForDisplay, renderReportJUnit, renderReportText, type BagSource, type TrustPolicy, type VerificationReport } from '../../index.js';
-import { createDigestPool, openBundleDirectory, verifyBundleDirectory } from '../../node/index.js';
+import { escapeJsonForDisplay, renderReportJUnit, renderReportText, verifyBundle, type BagSource, type TrustPolicy, type VerificationReport } from '../../index.js';
+import { createDigestPool, nodeBackend, openBundle } from '../../node/index.js';
 import { OUTCOME_EXIT } from '../exit-codes.js';
 import { UsageError } from '../io.js';
 import { createProgress, progressShown } from '../progress.js';
@@ -19,6 +19,7 @@ Checks every digest of the bag, the manifest, each item against its bytes, each 
 policy or the keys you trust (never against keys carried by the bundle), and the custody log. Prints a report
 for people, or JSON.
 
+BUNDLE is a bundle directory, a ZIP or a CBOR bundle, recognised by its content, not its name.
 Outcome and exit code:
   0  VALID          integrity, signatures and trust all hold
   1  INVALID        something was altered, malformed or does not verify
@@ -58,7 +59,7 @@ Options:
     if (values['json'] === true) io.stdout(escapeJsonForDisplay(JSON.stringify(report, null, 2)) + '\n');
     else human(renderReportText(report));
     if (junit !== undefined) {
-      // Named after the directory and the bundle id, so that several bundles of one CI job differ.
+      // Named after the bundle's file name and its id, so that several bundles of one CI job differ.
       const name = `${basename(bundle)}${report.bundle !== null ? ` (${report.bundle.bundleId})` : ''}`;
       const xml = renderReportJUnit(report, { name, time: elapsed, hostname: hostname() });
       if (junit === '-') io.stdout(xml);
@@ -75,13 +76,18 @@ export async function runVerification(
   quiet: boolean,
   options: { trustedKeys?: JsonWebKey[]; policy?: TrustPolicy },
 ): Promise<VerificationReport> {
-  const source = await openBundleDirectory(bundle); // input not found -> exit 66 before any work
-  const progress = createProgress(io, quiet, progressShown(io, quiet) ? await bundleBytes(source) : 0);
   const pool = createDigestPool();
   try {
-    return await verifyBundleDirectory(bundle, { ...options, pool, onProgress: (bytes) => progress.update(bytes) });
+    // Any form, by content; an input that is missing or no bundle -> its exit code before any work.
+    const opened = await openBundle(bundle, { pool });
+    const progress = createProgress(io, quiet, progressShown(io, quiet) ? await bundleBytes(opened.source) : 0);
+    try {
+      return await verifyBundle(opened.source, { ...options, backend: nodeBackend, onProgress: (bytes) => progress.update(bytes) });
+    } finally {
+      progress.stop();
+      await opened.close();
+    }
   } finally {
-    progress.stop();
     await pool.close();
   }
 }

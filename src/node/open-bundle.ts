@@ -1,0 +1,77 @@
+import { promises as fsp } from 'node:fs';
+import type { BagSource } from '../bagit/bag-source.js';
+import { CBOR_BUNDLE_MAX_BYTES, decodeCborBundle, detectBundleForm } from '../bundle/cbor-bundle.js';
+import { filesSource } from '../bundle/files-source.js';
+import { EvidenceBundleError } from '../errors.js';
+import { openZipSource } from '../zip/open-zip-source.js';
+import type { DigestPool } from './digest-pool.js';
+import { fileReader } from './file-reader.js';
+import { ioError } from './io-error.js';
+import { openBundleDirectory } from './open-bundle-directory.js';
+
+/** The three forms of a bundle (docs/format.md, "Forms"). */
+export type BundleForm = 'directory' | 'zip' | 'cbor';
+
+/** Options of {@link openBundle}. */
+export interface OpenBundleOptions {
+  /** Worker pool that hashes the files of a directory bundle; the single-file forms are hashed in this thread. */
+  pool?: DigestPool;
+}
+
+/** A bundle opened by {@link openBundle}: its source, the form it was found in, and what releases it. */
+export interface OpenedBundle {
+  source: BagSource;
+  form: BundleForm;
+  /** Closes the file of a ZIP bundle; nothing to do for the other forms. The source is unusable afterwards. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens a bundle in any form for reading: a directory is the directory form ({@link openBundleDirectory}); a
+ * regular file is recognised by its first bytes (`detectBundleForm`), never by its name. A ZIP is read in place
+ * through its central directory (`openZipSource`), its hostile properties reported by the source's `problems`;
+ * a CBOR bundle is read whole, its size checked first, and decoded strictly (`decodeCborBundle`). Close the
+ * result when done.
+ * @throws EvidenceBundleError `ERR_SOURCE_NOT_FOUND`, `ERR_SOURCE_NOT_REGULAR_FILE` (a FIFO, a device, a
+ *   socket; a symbolic link is followed), `ERR_IO`; `ERR_BAG_INVALID` for a file that is neither a ZIP nor a CBOR bundle; `ERR_ZIP_MALFORMED`
+ *   when a file that starts as a ZIP has no end record and no local header; `ERR_LIMIT_EXCEEDED` for a CBOR
+ *   bundle over `CBOR_BUNDLE_MAX_BYTES`; what `decodeCborBundle` throws for one that does not decode
+ *   (`ERR_DOCUMENT_INVALID`, `ERR_CBOR_*`, `ERR_PATH_*`)
+ * @example
+ * const bundle = await openBundle('case-42.zip');
+ * try { report = await verifyBundle(bundle.source, { policy }); } finally { await bundle.close(); }
+ */
+export async function openBundle(path: string, options: OpenBundleOptions = {}): Promise<OpenedBundle> {
+  let isDirectory: boolean;
+  try {
+    isDirectory = (await fsp.stat(path)).isDirectory();
+  } catch (cause) {
+    throw ioError(cause, path);
+  }
+  if (isDirectory) {
+    const source = await openBundleDirectory(path, options.pool ? { pool: options.pool } : {});
+    return { source, form: 'directory', close: () => Promise.resolve() };
+  }
+  // The user names the bundle: a link to it is followed, as it is to a bundle directory.
+  const reader = await fileReader(path, { followLinks: true });
+  try {
+    const form = detectBundleForm(await reader.read(0, Math.min(4, reader.size)));
+    if (form === 'zip') {
+      const source = await openZipSource(reader);
+      return { source, form, close: () => reader.close() };
+    }
+    if (form === 'cbor') {
+      // Read whole by design: the size is judged before a byte of the body is read.
+      if (reader.size > CBOR_BUNDLE_MAX_BYTES) {
+        throw new EvidenceBundleError('ERR_LIMIT_EXCEEDED', `${path}: a CBOR bundle of ${reader.size} bytes, over ${CBOR_BUNDLE_MAX_BYTES}`);
+      }
+      const source = filesSource(decodeCborBundle(await reader.read(0, reader.size)));
+      await reader.close();
+      return { source, form, close: () => Promise.resolve() };
+    }
+    throw new EvidenceBundleError('ERR_BAG_INVALID', `${path} is not a bundle (directory, ZIP or CBOR)`);
+  } catch (error) {
+    await reader.close().catch(() => undefined);
+    throw error;
+  }
+}

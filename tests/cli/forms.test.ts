@@ -1,0 +1,122 @@
+import { promises as fsp } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import type { CliIO } from '../../src/cli/io.js';
+import { appendCustodyEvent } from '../../src/node/index.js';
+import { keyPair, packDemo, tempDir, type KeyPair } from '../helpers/bundle-fixture.js';
+import { cborTree, zipTree } from '../helpers/forms.js';
+
+let dir: string;
+let bundle: string;
+let packager: KeyPair;
+
+async function evb(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const io: CliIO = { stdout: (t) => void (out += t), stderr: (t) => void (err += t), stderrIsTTY: false, cwd: dir };
+  const code = await main(args, io);
+  return { code, out, err };
+}
+
+beforeAll(async () => {
+  dir = await tempDir('evb-cli-forms-');
+  packager = await keyPair();
+  bundle = await packDemo(dir, { packager });
+  await appendCustodyEvent(
+    bundle,
+    { type: 'accessed', actor: { name: 'Alice', role: 'investigator', organisation: 'OCLCTIC', country: 'FR' }, items: 'all', place: 'Lyon', purpose: 'review' },
+    packager.signer,
+  );
+  await fsp.writeFile(join(dir, 'packager.jwk'), JSON.stringify(packager.publicJwk));
+  await zipTree(bundle, join(dir, 'case.zip'));
+  await cborTree(bundle, join(dir, 'case.cbor'));
+  await fsp.copyFile(join(dir, 'case.zip'), join(dir, 'zip-named.cbor'));
+  await fsp.copyFile(join(dir, 'case.cbor'), join(dir, 'cbor-no-extension'));
+});
+afterAll(async () => {
+  await fsp.rm(dir, { recursive: true, force: true });
+});
+
+const FORMS = ['bundle', 'case.zip', 'case.cbor', 'zip-named.cbor', 'cbor-no-extension'];
+
+describe('every reading command takes any form', () => {
+  it('exits 65 for a file that is neither a ZIP nor a CBOR bundle, in every reading command', async () => {
+    await fsp.writeFile(join(dir, 'notes.zip'), 'not a bundle\n');
+    for (const args of [['verify', '--trust', 'packager.jwk'], ['check'], ['inspect'], ['custody', 'log']]) {
+      const r = await evb(...args, 'notes.zip');
+      expect(r.code, args.join(' ')).toBe(65);
+      expect(r.err, args.join(' ')).toMatch(/ERR_BAG_INVALID/);
+    }
+  });
+
+  it('verify, check, inspect and custody log accept the directory, the ZIP and the CBOR form under any name', async () => {
+    for (const form of FORMS) {
+      const verified = await evb('verify', '--trust', 'packager.jwk', '--json', '--quiet', form);
+      expect(verified.code, form).toBe(0);
+      expect(JSON.parse(verified.out).outcome, form).toBe('VALID');
+      expect((await evb('check', '--quiet', form)).code, form).toBe(0);
+      const inspected = await evb('inspect', '--json', form);
+      expect(inspected.code, form).toBe(0);
+      expect(JSON.parse(inspected.out).manifest.items.length, form).toBe(4);
+      const log = await evb('custody', 'log', '--trust', 'packager.jwk', '--json', form);
+      expect(log.code, form).toBe(0);
+      expect(JSON.parse(log.out).events, form).toHaveLength(1);
+    }
+  });
+
+  it('exits 1 for a ZIP with one altered payload byte, naming the item', async () => {
+    const bytes = await fsp.readFile(join(dir, 'case.zip'));
+    const item = await fsp.readFile(join(bundle, 'data/logs/access.log'));
+    const at = bytes.indexOf(item.subarray(0, 32));
+    expect(at).toBeGreaterThan(0);
+    bytes[at + 3]! ^= 0x20;
+    await fsp.writeFile(join(dir, 'altered.zip'), bytes);
+    const verified = await evb('verify', '--trust', 'packager.jwk', '--quiet', 'altered.zip');
+    expect(verified.code).toBe(1);
+    expect(verified.out).toMatch(/data\/logs\/access\.log/);
+    expect((await evb('check', '--quiet', 'altered.zip')).code).toBe(1);
+  });
+});
+
+describe('evb convert and evb extract', () => {
+  it('answer misuse with 64, an existing output with 73, an input that is no bundle with 65, and write nothing', async () => {
+    const before = (await fsp.readdir(dir)).sort();
+    expect((await evb('convert', 'case.zip')).code).toBe(64);
+    expect((await evb('extract', 'case.zip', 'a', 'b')).code).toBe(64);
+    for (const command of ['convert', 'extract']) {
+      expect((await evb(command, 'case.zip', 'case.cbor')).code, command).toBe(73);
+      expect((await evb(command, 'case.cbor', 'bundle')).code, command).toBe(73);
+      expect((await evb(command, 'missing.zip', 'new-out')).code, command).toBe(66);
+      await fsp.writeFile(join(dir, 'notes.txt'), 'not a bundle\n');
+      const r = await evb(command, 'notes.txt', 'new-out');
+      expect(r.code, command).toBe(65);
+      expect(r.err, command).toMatch(/ERR_BAG_INVALID/);
+    }
+    expect((await fsp.readdir(dir)).sort()).toEqual([...new Set([...before, 'notes.txt'])].sort());
+  });
+
+  it('refuses an altered ZIP with 65 and writes nothing', async () => {
+    const r = await evb('extract', 'altered.zip', 'from-altered');
+    expect(r.code).toBe(65);
+    expect(r.err).toMatch(/ERR_BAG_INVALID/);
+    expect((await fsp.readdir(dir)).filter((n) => n.includes('from-altered'))).toEqual([]);
+  });
+
+  it('converts dir -> zip -> cbor -> dir and extracts a ZIP, each output verifying VALID', async () => {
+    for (const [args, out] of [
+      [['convert', 'bundle', 'conv.zip'], 'conv.zip'],
+      [['convert', 'conv.zip', 'conv.cbor'], 'conv.cbor'],
+      [['convert', 'conv.cbor', 'conv-dir'], 'conv-dir'],
+      [['extract', 'conv.zip', 'extracted.zip'], 'extracted.zip'],
+      [['extract', 'case.cbor', 'extracted-cbor'], 'extracted-cbor'],
+    ] as const) {
+      const r = await evb(...args);
+      expect(r.code, args.join(' ')).toBe(0);
+      expect((await evb('verify', '--trust', 'packager.jwk', '--quiet', out)).code, out).toBe(0);
+    }
+    // extract writes a directory whatever the name says.
+    expect((await fsp.stat(join(dir, 'extracted.zip'))).isDirectory()).toBe(true);
+    expect(await fsp.readFile(join(dir, 'conv-dir', 'evidence/custody.jsonl'))).toEqual(await fsp.readFile(join(bundle, 'evidence/custody.jsonl')));
+  });
+});
