@@ -1,7 +1,8 @@
+import { execFileSync } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { compareBytes, utf8Encode } from '../../src/internal/bytes.js';
-import { createZipWriter, encodeCborBundle } from '../../src/index.js';
+import { createZipWriter, encodeCborBundle, isEvidenceBundleError } from '../../src/index.js';
 
 /** Every regular file of a directory tree by relative path, read with node:fs only (an oracle independent of the sources). */
 export async function readTree(dir: string): Promise<Map<string, Uint8Array>> {
@@ -29,4 +30,25 @@ export async function zipTree(dir: string, out: string): Promise<void> {
 /** Writes a directory bag as a CBOR bundle, straight from the tree (no convert). */
 export async function cborTree(dir: string, out: string): Promise<void> {
   await fsp.writeFile(out, encodeCborBundle(await readTree(dir)), { flag: 'wx' });
+}
+
+/** Whether Info-ZIP's `zip` is installed (.ci/run installs it; elsewhere its tests are skipped). */
+export const HAS_INFO_ZIP = (() => {
+  try {
+    execFileSync('zip', ['-v'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+/** The EvidenceBundleError code a promise rejects with, or 'no error'; any other error is rethrown. */
+export async function errorCode(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    if (isEvidenceBundleError(error)) return error.code;
+    throw error;
+  }
+  return 'no error';
 }

@@ -2,11 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inspectBundle, isEvidenceBundleError, CBOR_BUNDLE_MAGIC } from '../../src/index.js';
+import { inspectBundle, CBOR_BUNDLE_MAGIC } from '../../src/index.js';
 import { appendCustodyEvent, openBundle, verifyBundleAt, type CustodyEventInput } from '../../src/node/index.js';
 import { keyPair, packDemo, tempDir, type KeyPair } from '../helpers/bundle-fixture.js';
 import { crc32 } from '../../src/zip/crc32.js';
-import { cborTree, zipTree } from '../helpers/forms.js';
+import { cborTree, errorCode, HAS_INFO_ZIP, zipTree } from '../helpers/forms.js';
 
 const EVENT: CustodyEventInput = {
   type: 'accessed',
@@ -15,14 +15,6 @@ const EVENT: CustodyEventInput = {
   place: 'Lyon lab',
   purpose: 'review the export',
 };
-const hasInfoZip = (() => {
-  try {
-    execFileSync('zip', ['-v'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
 
 let dir: string;
 let bundle: string;
@@ -38,15 +30,6 @@ afterAll(async () => {
   await fsp.rm(dir, { recursive: true, force: true });
 });
 
-async function errorCode(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isEvidenceBundleError(error)) return error.code;
-    throw error;
-  }
-  return 'no error';
-}
 
 describe('openBundle', () => {
   it('refuses a file that is neither ZIP nor CBOR, whatever its name, with ERR_BAG_INVALID', async () => {
@@ -120,14 +103,14 @@ describe('openBundle', () => {
     }
   });
 
-  it.skipIf(!hasInfoZip)('verifies a ZIP of the directory made by Info-ZIP (zip -0 -X -r)', async () => {
+  it.skipIf(!HAS_INFO_ZIP)('verifies a ZIP of the directory made by Info-ZIP (zip -0 -X -r)', async () => {
     const zip = join(dir, 'infozip.zip');
     execFileSync('zip', ['-q', '-0', '-X', '-r', zip, '.'], { cwd: bundle });
     const report = await verifyBundleAt(zip, { trustedKeys: [packager.publicJwk] });
     expect(report.findings).toEqual([]);
     expect(report.outcome).toBe('VALID');
   });
-  if (!hasInfoZip) it.todo('Info-ZIP (zip) is not installed: its archives were not tried');
+  if (!HAS_INFO_ZIP) it.todo('Info-ZIP (zip) is not installed: its archives were not tried');
 });
 
 function le32(n: number): Uint8Array {

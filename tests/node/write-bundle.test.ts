@@ -3,10 +3,10 @@ import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundleFiles, filesSource, isEvidenceBundleError, type BundleFile } from '../../src/index.js';
+import { bundleFiles, filesSource, type BundleFile } from '../../src/index.js';
 import { appendCustodyEvent, convertBundle, formFromName, openBundle, packBundle, verifyBundleAt, writeBundle, type CustodyEventInput } from '../../src/node/index.js';
 import { demoCase, flipByte, keyPair, packDemo, resealBag, tempDir, type KeyPair } from '../helpers/bundle-fixture.js';
-import { readTree, zipTree } from '../helpers/forms.js';
+import { errorCode, HAS_INFO_ZIP, readTree, zipTree } from '../helpers/forms.js';
 import { layout, renameEntry, set32 } from '../zip/zip-helpers.js';
 
 const EVENT: CustodyEventInput = {
@@ -17,14 +17,6 @@ const EVENT: CustodyEventInput = {
   purpose: 'review',
 };
 
-const hasInfoZip = (() => {
-  try {
-    execFileSync('zip', ['-v'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
 
 let dir: string;
 let bundle: string;
@@ -40,15 +32,6 @@ afterAll(async () => {
   await fsp.rm(dir, { recursive: true, force: true });
 });
 
-async function errorCode(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isEvidenceBundleError(error)) return error.code;
-    throw error;
-  }
-  return 'no error';
-}
 
 /** Every name below a directory (recursively), for before/after comparisons. */
 async function names(root: string): Promise<string[]> {
@@ -244,7 +227,7 @@ describe('convert', () => {
     }
   });
 
-  it.skipIf(!hasInfoZip)('extracts a ZIP made by Info-ZIP (directory entries and all) to the same files', async () => {
+  it.skipIf(!HAS_INFO_ZIP)('extracts a ZIP made by Info-ZIP (directory entries and all) to the same files', async () => {
     const work = await workDir();
     execFileSync('zip', ['-q', '-0', '-X', '-r', join(work, 'info.zip'), '.'], { cwd: bundle });
     await convertBundle(join(work, 'info.zip'), join(work, 'out'), { form: 'directory' });
@@ -253,7 +236,7 @@ describe('convert', () => {
     expect([...out.keys()].sort()).toEqual([...original.keys()].sort());
     for (const [path, bytes] of original) expect(Buffer.from(out.get(path)!).equals(Buffer.from(bytes)), path).toBe(true);
   });
-  if (!hasInfoZip) it.todo('Info-ZIP (zip) is not installed: extracting its archives was not tried');
+  if (!HAS_INFO_ZIP) it.todo('Info-ZIP (zip) is not installed: extracting its archives was not tried');
 
   it('round-trips random small bundles through every form, files byte-identical (property)', async () => {
     const { metadata } = await demoCase();
