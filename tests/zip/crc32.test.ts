@@ -1,4 +1,5 @@
 import * as zlib from 'node:zlib';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { utf8Encode } from '../../src/internal/bytes.js';
 import { crc32 } from '../../src/zip/crc32.js';
@@ -16,5 +17,18 @@ describe('crc32', () => {
     expect(running).toBe(crc32(bytes));
     const reference = (zlib as unknown as { crc32?: (b: Uint8Array) => number }).crc32;
     if (reference !== undefined) expect(crc32(bytes)).toBe(reference(bytes));
+  });
+
+  it('agrees with zlib for every length and split, across the 16-byte slices', () => {
+    const reference = (zlib as unknown as { crc32?: (b: Uint8Array) => number }).crc32;
+    if (reference === undefined) return;
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), fc.nat(200), (bytes, at) => {
+        const split = Math.min(at, bytes.length);
+        expect(crc32(bytes)).toBe(reference(bytes));
+        expect(crc32(bytes.subarray(split), crc32(bytes.subarray(0, split)))).toBe(reference(bytes));
+      }),
+      { numRuns: 500 },
+    );
   });
 });
