@@ -69,7 +69,7 @@ async function expectRefused(path: string, run: () => Promise<unknown>, code: Pa
   expect(await partialsBeside(path)).toEqual([]);
 }
 
-describe.each(FORMS)('writers on a %s bundle', (form) => {
+describe('writers on files that are no good bundle', () => {
   it('refuse a file that only looks like a ZIP or CBOR bundle, leaving it unchanged', async () => {
     // [name, bytes, the codes of sign, append, timestamp]
     const cases = [
@@ -78,7 +78,7 @@ describe.each(FORMS)('writers on a %s bundle', (form) => {
       ['text.zip', Buffer.from('not a bundle\n'), ['ERR_BAG_INVALID', 'ERR_BAG_INVALID', 'ERR_BAG_INVALID']],
     ] as const;
     for (const [name, bytes, codes] of cases) {
-      const path = join(root, `${form}-${name}`);
+      const path = join(root, name);
       await fsp.writeFile(path, bytes);
       await expectRefused(path, () => signBundleDirectory(path, { signer: certifier.signer, role: 'certifier' }), codes[0]);
       await expectRefused(path, () => appendCustodyEvent(path, accessed, packager.signer), codes[1]);
@@ -87,6 +87,21 @@ describe.each(FORMS)('writers on a %s bundle', (form) => {
     }
   });
 
+  it('refuse a ZIP with bytes hidden before or after the archive (zip.archive.*), leaving it unchanged', async () => {
+    const valid = await fsp.readFile(await single('zip'));
+    for (const [name, bytes] of [
+      ['prefix.zip', Buffer.concat([Buffer.from('PK\x03\x04'), valid])],
+      ['trailing.zip', Buffer.concat([valid, Buffer.from('hidden after the end record')])],
+    ] as const) {
+      const path = join(root, name);
+      await fsp.writeFile(path, bytes);
+      await expectRefused(path, () => signBundleDirectory(path, { signer: certifier.signer, role: 'certifier' }), 'ERR_VERIFY_INVALID');
+      await expectRefused(path, () => appendCustodyEvent(path, accessed, packager.signer), 'ERR_BAG_INVALID');
+    }
+  });
+});
+
+describe.each(FORMS)('writers on a %s bundle', (form) => {
   it('refuse a bundle whose payload was altered: sign says ERR_VERIFY_INVALID, append ERR_BAG_INVALID, nothing changes', async () => {
     const altered = join(root, `altered-${form}`);
     await fsp.cp(directory, altered, { recursive: true });
