@@ -40,7 +40,7 @@ export async function bundleFiles(source: BagSource, options: BundleFilesOptions
   const bag = await validateBag(source, { tagFileLimits: BUNDLE_FILE_LIMITS, ...(backend ? { backend } : {}) });
   if (!bag.valid) {
     const codes = [...new Set(bag.findings.filter((f) => f.severity === 'error').map((f) => (f.path ? `${f.code} (${f.path})` : f.code)))];
-    throw new EvidenceBundleError('ERR_BAG_INVALID', `the bag is not valid, it is not converted: ${codes.slice(0, 5).join(', ')}${codes.length > 5 ? ', ...' : ''}`);
+    throw new EvidenceBundleError('ERR_BAG_INVALID', `the bag is not valid, refusing to copy it: ${codes.slice(0, 5).join(', ')}${codes.length > 5 ? ', ...' : ''}`);
   }
   const files = [...bag.payload, ...bag.tagFiles].map(([path, { size, digests }]) => ({ path, key: utf8Encode(path), size, sha256: digests.sha256 }));
   files.sort((a, b) => compareBytes(a.key, b.key));

@@ -9,8 +9,7 @@ import { EvidenceBundleError } from '../errors.js';
 import { concatBytes } from '../internal/bytes.js';
 import type { Signer } from '../sign/signer.js';
 import { readTagFileForUpdate } from './read-tag-file-for-update.js';
-import { openBundleDirectoryForUpdate } from './open-bundle-directory.js';
-import { updateTagFiles } from './update-tag-files.js';
+import { updateBundle } from './update-bundle.js';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
@@ -24,10 +23,12 @@ export type CustodyEventInput = DistributiveOmit<CustodyEvent, 'seq' | 'prev' | 
 };
 
 /**
- * Appends one signed event to the custody log of a bundle directory (docs/format.md, "Custody log",
- * "Appending"): the new log is the old log's bytes followed by the new line, committed with the tag manifests
- * in one atomic step (`updateTagFiles`), so a crash leaves the old log or the new one, never a broken one.
- * Evidence bytes are not read; the bundle's integrity is not checked first (`verifyBundle` does that).
+ * Appends one signed event to the custody log of a bundle of any form (a directory, a ZIP or CBOR file,
+ * recognised by content; docs/format.md, "Custody log", "Appending"): the new log is the old log's bytes
+ * followed by the new line, committed with the tag manifests in one atomic step ({@link updateBundle}), so a
+ * crash leaves the old log or the new one, never a broken one. In a directory evidence bytes are not read and
+ * the bundle's integrity is not checked first (`verifyBundle` does that); a single file is rewritten whole, its
+ * bag validated first (`ERR_BAG_INVALID`).
  * An event that the verifier's custody rules would flag is refused before it is signed (`checkCustodyAppend`:
  * a transfer, return or destruction by someone who is not the custodian, a receipt that answers nothing, an
  * unknown item, an event after return or destruction, time going backwards), and so is a signature or an `x5c`
@@ -44,23 +45,23 @@ export type CustodyEventInput = DistributiveOmit<CustodyEvent, 'seq' | 'prev' | 
  * await appendCustodyEvent('case-42', { type: 'accessed', actor, items: ['disk'], place: 'Lyon lab',
  *   purpose: 'verify the image before analysis' }, signer);
  */
-export async function appendCustodyEvent(dir: string, input: CustodyEventInput, signer: Signer): Promise<{ seq: number }> {
-  const source = await openBundleDirectoryForUpdate(dir);
-  const manifestBytes = await readTagFileForUpdate(source, MANIFEST_FILE, LIMITS.manifestBytes);
-  if (manifestBytes === undefined) throw new EvidenceBundleError('ERR_BAG_INVALID', `${MANIFEST_FILE} is missing`);
-  const old = (await readTagFileForUpdate(source, CUSTODY_FILE, LIMITS.custodyBytes)) ?? new Uint8Array(0);
-  const { seq, prev } = custodyTail(old, manifestBytes);
-  const event = createCustodyEvent({
-    ...input,
-    seq,
-    prev,
-    time: input.time ?? new Date().toISOString(),
-    actor: { ...input.actor, kid: signer.kid },
-  } as CustodyEvent);
-  checkCustodyAppend(old, event, { manifestBytes, itemIds: manifestItemIds(manifestBytes) });
-  const line = await signCustodyEvent(event, signer);
-  await updateTagFiles(dir, new Map([[CUSTODY_FILE, concatBytes(old, line)]]));
-  return { seq };
+export async function appendCustodyEvent(path: string, input: CustodyEventInput, signer: Signer): Promise<{ seq: number }> {
+  return updateBundle(path, async (source) => {
+    const manifestBytes = await readTagFileForUpdate(source, MANIFEST_FILE, LIMITS.manifestBytes);
+    if (manifestBytes === undefined) throw new EvidenceBundleError('ERR_BAG_INVALID', `${MANIFEST_FILE} is missing`);
+    const old = (await readTagFileForUpdate(source, CUSTODY_FILE, LIMITS.custodyBytes)) ?? new Uint8Array(0);
+    const { seq, prev } = custodyTail(old, manifestBytes);
+    const event = createCustodyEvent({
+      ...input,
+      seq,
+      prev,
+      time: input.time ?? new Date().toISOString(),
+      actor: { ...input.actor, kid: signer.kid },
+    } as CustodyEvent);
+    checkCustodyAppend(old, event, { manifestBytes, itemIds: manifestItemIds(manifestBytes) });
+    const line = await signCustodyEvent(event, signer);
+    return { changes: new Map([[CUSTODY_FILE, concatBytes(old, line)]]), result: { seq } };
+  });
 }
 
 // The ids the verifier checks custody events against; the manifest's full validation is the verifier's.

@@ -56,6 +56,80 @@ export async function writeBundle(files: readonly BundleFile[], output: string, 
   }
 }
 
+/**
+ * Replaces the single-file bundle at `path` (a ZIP or CBOR file; a link to one is followed and the file it names is
+ * replaced) with a new one of the given form holding `files`, atomically: the new file is written beside the old
+ * one as `.<name>.partial-<pid>-<random>`, flushed, and renamed over it (the commit point), then the directory is
+ * flushed. A kill at any moment leaves the old file or the new one under the name; a partial left by a killed
+ * writer is removed by the next one once its process is gone. The new file keeps the old one's permission bits.
+ * Files must be in the ZIP order ({@link bundleFiles} gives them so).
+ * @throws EvidenceBundleError `ERR_LIMIT_EXCEEDED` (a CBOR bundle or a ZIP over its limits); `ERR_ZIP_ORDER`,
+ *   `ERR_PATH_COLLISION`; `ERR_SOURCE_CHANGED` from a file whose bytes are not those announced; `ERR_IO`
+ */
+export async function replaceBundleFile(files: readonly BundleFile[], path: string, form: 'zip' | 'cbor'): Promise<void> {
+  if (form === 'cbor') {
+    const total = files.reduce((sum, f) => sum + f.size, 0);
+    if (total > CBOR_BUNDLE_MAX_BYTES) {
+      throw new EvidenceBundleError('ERR_LIMIT_EXCEEDED', `${total} bytes of files, more than a CBOR bundle holds (${CBOR_BUNDLE_MAX_BYTES}); use ZIP`);
+    }
+  }
+  let target: string;
+  let mode: number;
+  try {
+    target = await fsp.realpath(path);
+    mode = (await fsp.stat(target)).mode & 0o777;
+  } catch (cause) {
+    throw ioError(cause, path);
+  }
+  const parent = dirname(target);
+  await removeStalePartials(parent, basename(target));
+  const partial = join(parent, `${partialPrefix(basename(target))}${process.pid}-${randomBytes(6).toString('hex')}`);
+  try {
+    await writeFile(partial, form === 'zip' ? (handle) => writeZip(files, handle) : async (handle) => writeAll(handle, await cborBytes(files)), mode);
+    await fsp.rename(partial, target);
+    await fsyncDirectory(parent);
+  } catch (error) {
+    await fsp.rm(partial, { force: true }).catch(() => undefined);
+    throw error instanceof EvidenceBundleError ? error : ioError(error, path);
+  }
+}
+
+const partialPrefix = (name: string): string => `.${name}.partial-`;
+
+/**
+ * Removes the partial files of earlier writers to the same target whose process is gone (killed, or the machine
+ * crashed), as pack does for its partial directories: one whose process still runs may be a concurrent writer and
+ * is left alone, as is one without a pid.
+ */
+async function removeStalePartials(parent: string, name: string): Promise<void> {
+  const prefix = partialPrefix(name);
+  let entries: string[];
+  try {
+    entries = await fsp.readdir(parent);
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    if (!entry.startsWith(prefix)) continue;
+    const pid = /^(\d+)-/.exec(entry.slice(prefix.length))?.[1];
+    if (pid === undefined || isRunning(Number(pid))) continue;
+    // Only files: a directory of that name is none of ours.
+    const stat = await fsp.lstat(join(parent, entry)).catch(() => undefined);
+    if (stat?.isFile()) await fsp.rm(join(parent, entry), { force: true }).catch(() => undefined);
+  }
+}
+
+function isRunning(pid: number): boolean {
+  if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists, under another user.
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
 /** Options of {@link convertBundle}. */
 export interface ConvertBundleOptions {
   /** The output's form; by default from its name: `.zip`, `.cbor`, anything else a directory. */

@@ -5,6 +5,8 @@ import { main } from '../../src/cli/main.js';
 import type { CliIO } from '../../src/cli/io.js';
 import { appendCustodyEvent } from '../../src/node/index.js';
 import { keyPair, packDemo, tempDir, type KeyPair } from '../helpers/bundle-fixture.js';
+import { CUSTODY_FILE, SIGNATURES_FILE } from '../../src/model/layout.js';
+import { openBundle } from '../../src/node/index.js';
 import { cborTree, zipTree } from '../helpers/forms.js';
 
 let dir: string;
@@ -118,5 +120,62 @@ describe('evb convert and evb extract', () => {
     // extract writes a directory whatever the name says.
     expect((await fsp.stat(join(dir, 'extracted.zip'))).isDirectory()).toBe(true);
     expect(await fsp.readFile(join(dir, 'conv-dir', 'evidence/custody.jsonl'))).toEqual(await fsp.readFile(join(bundle, 'evidence/custody.jsonl')));
+  });
+});
+
+/** One tag file of a bundle in any form. */
+async function tagFile(path: string, name: string): Promise<string> {
+  const opened = await openBundle(join(dir, path));
+  try {
+    const chunks: Uint8Array[] = [];
+    for await (const c of opened.source.read(name)) chunks.push(c);
+    return Buffer.concat(chunks).toString('utf8');
+  } finally {
+    await opened.close();
+  }
+}
+
+describe('evb sign, custody and timestamp on the single-file forms', () => {
+  it('refuse a file that is no bundle (65) and an altered ZIP (65), leaving each unchanged', async () => {
+    await fsp.writeFile(join(dir, 'notes-w.zip'), 'not a bundle\n');
+    await fsp.writeFile(join(dir, 'private.jwk'), JSON.stringify(packager.privateJwk));
+    // Exit codes of sign, custody append, timestamp: a damaged bundle is never signed (1, as for a directory).
+    for (const [file, codes] of [['notes-w.zip', [65, 65, 65]], ['altered.zip', [1, 65, 65]]] as const) {
+      const before = await fsp.readFile(join(dir, file));
+      for (const [i, args] of [
+        ['sign', file, '--key', 'private.jwk', '--role', 'certifier'],
+        ['custody', 'append', file, 'accessed', '--key', 'private.jwk', '--name', 'A', '--role', 'examiner', '--organisation', 'Lab', '--country', 'FR', '--place', 'Lyon', '--purpose', 'x'],
+        ['timestamp', file, '--tsa', 'http://127.0.0.1:9/'],
+      ].entries()) {
+        const r = await evb(...args);
+        expect(r.code, `${args[0]} ${file}: ${r.err}`).toBe(codes[i]);
+        expect(await fsp.readFile(join(dir, file)), `${args[0]} ${file}`).toEqual(before);
+      }
+    }
+    expect((await fsp.readdir(dir)).filter((n) => n.includes('.partial-'))).toEqual([]);
+  });
+
+  it('sign, transfer and receive on a ZIP and a CBOR file, each still VALID and still of its form', async () => {
+    const bob = await keyPair();
+    await fsp.writeFile(join(dir, 'private.jwk'), JSON.stringify(packager.privateJwk));
+    await fsp.writeFile(join(dir, 'bob.jwk'), JSON.stringify(bob.privateJwk));
+    await fsp.writeFile(join(dir, 'bob.pub.jwk'), JSON.stringify(bob.publicJwk));
+    await fsp.writeFile(join(dir, 'bob.party.json'), JSON.stringify({ name: 'Bob', organisation: 'BKA', country: 'DE', kid: bob.kid }));
+    const as = (key: string, name: string) => ['--key', key, '--name', name, '--role', 'investigator', '--organisation', 'Agency', '--country', 'FR', '--place', 'Lyon', '--purpose', 'case 42'];
+    for (const form of ['zip', 'cbor']) {
+      const file = `writable.${form}`;
+      await fsp.copyFile(join(dir, `case.${form}`), join(dir, file));
+      expect((await evb('sign', file, '--key', 'bob.jwk', '--role', 'certifier')).code, form).toBe(0);
+      expect(JSON.parse(await tagFile(file, SIGNATURES_FILE)).signatures, form).toHaveLength(2);
+      expect((await evb('custody', 'transfer', file, ...as('private.jwk', 'Alice'), '--to', 'bob.party.json')).code, form).toBe(0);
+      const received = await evb('custody', 'receive', file, ...as('bob.jwk', 'Bob'));
+      expect(received.code, received.out + received.err).toBe(0);
+      expect((await tagFile(file, CUSTODY_FILE)).trim().split('\n'), form).toHaveLength(3);
+      const verified = await evb('verify', '--trust', 'packager.jwk', '--trust', 'bob.pub.jwk', '--json', '--quiet', file);
+      expect(JSON.parse(verified.out).outcome, form).toBe('VALID');
+      const opened = await openBundle(join(dir, file));
+      await opened.close();
+      expect(opened.form).toBe(form);
+    }
   });
 });

@@ -1,5 +1,6 @@
 // Child process of the kill test (tests/node/append-custody-event.test.ts): appends custody events to a bundle
-// in a loop until it is killed. Prints "ready" once loaded, then one line per committed event.
+// (a directory, a ZIP or a CBOR file) in a loop until it is killed. Prints "ready" once loaded, then one line per
+// committed event.
 import { readFileSync } from 'node:fs';
 import { createJwkSigner } from '../../src/index.js';
 import { appendCustodyEvent } from '../../src/node/append-custody-event.js';

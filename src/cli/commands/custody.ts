@@ -19,7 +19,7 @@ import {
   type CustodyEventType,
   type Signer,
 } from '../../index.js';
-import { appendCustodyEvent, openBundle, openBundleDirectory, type CustodyEventInput } from '../../node/index.js';
+import { appendCustodyEvent, openBundle, type CustodyEventInput } from '../../node/index.js';
 import { EXIT, OUTCOME_EXIT } from '../exit-codes.js';
 import { UsageError, type CliIO } from '../io.js';
 import type { Command } from './command.js';
@@ -48,8 +48,8 @@ TYPE is one of: ${CUSTODY_EVENT_TYPES.join(', ')}.
 the items stay in your custody until the recipient records "receive". "receive" answers the latest transfer
 addressed to your key (or the one given with --answers) and takes its sender and items from it.
 "log" prints the timeline (who held what, when, where, why) with each event's status; exit 0 VALID,
-1 INVALID, 2 INDETERMINATE (signers you do not trust). It reads a bundle in any form (directory, ZIP or CBOR,
-recognised by content); the other subcommands append to a bundle directory.
+1 INVALID, 2 INDETERMINATE (signers you do not trust). Every subcommand takes a bundle in any form
+(directory, ZIP or CBOR, recognised by content); a ZIP or CBOR file is rewritten beside and renamed over.
 
 Actor (who you are; your key id comes from --key):
   --actor FILE         JSON {name, role, organisation, country}
@@ -160,7 +160,14 @@ async function eventInput(type: CustodyEventType, bundle: string, values: Record
 
 /** Fills a receipt from the transfer it answers: its seq, its sender as counterparty, its items by default. */
 async function completeReceipt(bundle: string, input: Record<string, unknown>, signer: Signer, defaultItems: boolean): Promise<void> {
-  const log = (await readTagFile(await openBundleDirectory(bundle), CUSTODY_FILE, LIMITS.custodyBytes)) ?? new Uint8Array(0);
+  const opened = await openBundle(bundle);
+  let read;
+  try {
+    read = await readTagFile(opened.source, CUSTODY_FILE, LIMITS.custodyBytes);
+  } finally {
+    await opened.close();
+  }
+  const log = read ?? new Uint8Array(0);
   if (log === 'too-large') throw new EvidenceBundleError('ERR_LIMIT_EXCEEDED', `${CUSTODY_FILE} is full`);
   const events = parseCustodyLog(log).lines.flatMap((l) => (l.signed ? [l.signed.event] : []));
   const answered = new Set(events.flatMap((e) => (e.type === 'received' ? [e.answers] : [])));

@@ -13,7 +13,8 @@ export const sign: Command = {
 
 Checks the bundle's integrity first (a damaged bundle is never signed), then adds a detached JWS over the
 canonical manifest to evidence/signatures.json. Earlier signatures are kept and stay valid. The update is
-atomic: a crash leaves the bundle as it was or with the new signature, never half-written.
+atomic: a crash leaves the bundle as it was or with the new signature, never half-written. BUNDLE is a
+directory, a ZIP or a CBOR file (recognised by content); a file is rewritten beside and renamed over.
 
 Options:
   --key FILE    private JWK of the signer

@@ -12,7 +12,8 @@ export const timestamp: Command = {
 Asks the time-stamping authority at URL (RFC 3161 over HTTP, application/timestamp-query) for a token over
 each signature's value and stores it in that signature's unprotected header ("tst"). The token proves the
 signature existed at its time, so the signature stays trusted after the signer's certificate expires. The
-signatures themselves are not changed. The update is atomic.
+signatures themselves are not changed. The update is atomic. BUNDLE is a directory, a ZIP or a CBOR file
+(recognised by content).
 
 Options:
   --tsa URL        the time-stamping authority
