@@ -2,13 +2,16 @@
 // Viet Nam answers a mutual-legal-assistance request from Algeria under the UN Convention against Cybercrime:
 // its forensic institute packs and seals the evidence, its central authority certifies the bundle with a
 // certificate from Viet Nam's (test) national root, the evidence is handed over and Algeria records its receipt.
-// Algeria verifies under its own trust policy: VALID with the custody timeline; a copy with one altered byte is
-// INVALID; a copy whose custody log lost an event is INVALID; a bundle from an unknown signer is INDETERMINATE.
+// Algeria verifies under its own trust policy: VALID with the custody timeline; the same bundle sent as one ZIP
+// file verifies VALID as it arrived; the subscriber records travel as a compact CBOR bundle, VALID; a ZIP or a
+// directory with one altered byte is INVALID, the item named; a copy whose custody log lost an event is INVALID;
+// a bundle from an unknown signer is INDETERMINATE.
 // Everything is written to a fresh temporary directory (or the one named by EVB_DEMO_DIR).
 import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { crc32 } from 'node:zlib';
 import { main } from '../../src/cli/main.js';
 import { createNationalPki } from './national-pki.js';
 
@@ -113,6 +116,44 @@ await evb('', ['trust', 'require', policy, '--id', 'sender-certifier', '--role',
 await evb('Algeria: what did we receive?', ['inspect', bundle], 0);
 await evb('Algeria: verify under its policy -> VALID, with the custody timeline', ['verify', bundle, '--policy', policy, '--quiet'], 0);
 
+// --- The bundle travels as one file ----------------------------------------------------------------------------
+// Custody was recorded on the directory; the conversion keeps every file byte-identical, so signatures and custody
+// stay valid and Algeria verifies the archive as it arrived, without extracting it.
+const zip = at('VN-A05-2026-0917.zip');
+await evb('Viet Nam: sends the bundle as one ZIP file', ['convert', bundle, zip], 0);
+await evb('Algeria: verify the ZIP directly under its policy -> VALID, with the custody timeline', ['verify', zip, '--policy', policy, '--quiet'], 0);
+
+// The subscriber records, wanted early by the requesting court, travel as their own small bundle in compact CBOR.
+const subscriberSpec = at('subscriber-records.spec.json');
+const demoCase = await readJson(join(here, 'case.json'));
+const subscriberItem = (demoCase['items'] as Array<Record<string, unknown>>).find((i) => i['id'] === 'subscriber-records')!;
+await writeJson(subscriberSpec, {
+  metadata: demoCase['metadata'],
+  items: [{ ...subscriberItem, source: join(here, String(subscriberItem['source'])) }],
+});
+const subscriberDir = at('VN-A05-2026-0917-subscriber.bundle');
+const subscriberCbor = at('VN-A05-2026-0917-subscriber.cbor');
+await evb(
+  'Viet Nam: the subscriber records packed as their own bundle, signed by packager and certifier',
+  ['pack', '--spec', subscriberSpec, '--out', subscriberDir, '--sign', `packager=${examinerKey}`, '--quiet'],
+  0,
+);
+await evb('', ['sign', subscriberDir, '--key', authorityKey, '--role', 'certifier', '--cert', at('vn-central-authority.pem')], 0);
+await evb('Viet Nam: converts it to the compact CBOR form', ['convert', subscriberDir, subscriberCbor], 0);
+console.log(`(${short(subscriberCbor)}: ${(await fsp.stat(subscriberCbor)).size} bytes)`);
+await evb('Algeria: verify the CBOR bundle under its policy -> VALID', ['verify', subscriberCbor, '--policy', policy, '--quiet'], 0);
+
+// A copy of the ZIP with one byte of the server log changed in transit, its CRC-32 fixed as a forger would, so
+// that the archive is sound and the item's digest is what catches it.
+const tamperedZip = at('tampered-byte.zip');
+await fsp.writeFile(tamperedZip, alterZipEntry(await fsp.readFile(zip), 'data/logs/access.log', 100));
+console.log(`\n(one byte of data/logs/access.log flipped inside a copy of the ZIP, CRC-32 recomputed: ${short(tamperedZip)})`);
+const altered = await evb('Algeria: verify the altered ZIP -> INVALID, the item named', ['verify', tamperedZip, '--policy', policy, '--quiet'], 1);
+// Exit 1 alone would also follow from a CRC the archive check caught: the point is that the digest names the item.
+if (!/item\.digest-mismatch .*item access-log/.test(altered) || /\[[x!]\] zip\./.test(altered)) {
+  throw new Error('demo: the altered ZIP was not caught by the digest of item access-log alone');
+}
+
 // A copy in which one byte of the server log was changed in transit.
 const tampered = at('tampered-byte.bundle');
 await fsp.cp(bundle, tampered, { recursive: true });
@@ -157,4 +198,33 @@ async function removeCustodyEvent(dir: string, seq: number): Promise<void> {
     await fsp.chmod(path, 0o644);
     await fsp.writeFile(path, text);
   }
+}
+
+/**
+ * Flips one byte of a stored entry's data and writes its CRC-32 again wherever the archive keeps it (the local
+ * header, unless a data descriptor carries it; the data descriptor; the central directory), as a forger would.
+ * Small archives only: no ZIP64, no archive comment.
+ */
+function alterZipEntry(archive: Buffer, name: string, at: number): Buffer {
+  const zip = Buffer.from(archive);
+  const eocd = zip.length - 22;
+  if (zip.readUInt32LE(eocd) !== 0x06054b50) throw new Error('demo: not a small ZIP without comment');
+  let central = zip.readUInt32LE(eocd + 16);
+  for (let n = zip.readUInt16LE(eocd + 10); n > 0; n--) {
+    const nameLength = zip.readUInt16LE(central + 28);
+    const next = central + 46 + nameLength + zip.readUInt16LE(central + 30) + zip.readUInt16LE(central + 32);
+    if (zip.toString('utf8', central + 46, central + 46 + nameLength) === name) {
+      const local = zip.readUInt32LE(central + 42);
+      const size = zip.readUInt32LE(central + 20);
+      const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
+      zip[start + at] = zip[start + at]! ^ 0x01;
+      const crc = crc32(zip.subarray(start, start + size));
+      zip.writeUInt32LE(crc, central + 16);
+      if ((zip.readUInt16LE(local + 6) & 0x08) === 0) zip.writeUInt32LE(crc, local + 14);
+      else zip.writeUInt32LE(crc, start + size + (zip.readUInt32LE(start + size) === 0x08074b50 ? 4 : 0));
+      return zip;
+    }
+    central = next;
+  }
+  throw new Error(`demo: no entry ${name} in the ZIP`);
 }
