@@ -1,3 +1,5 @@
+import { joinChunks } from '../internal/bytes.js';
+
 /** The bytes of one file given to a {@link BagSink}: whole, or as chunks that arrive over time. */
 export type BagData = Uint8Array | AsyncIterable<Uint8Array>;
 
@@ -7,15 +9,18 @@ export type BagData = Uint8Array | AsyncIterable<Uint8Array>;
  */
 export interface BagSink {
   /**
-   * Files the sink takes at the same time. `1` makes the pipeline add every file in ascending UTF-8 byte order of
-   * its path, as a streaming ZIP needs; a directory takes many at once, in any order.
+   * Whether files must arrive in ascending UTF-8 byte order of their paths, as a streaming ZIP needs (then one at
+   * a time, and every item's size is known before its bytes); a directory takes them in any order.
    */
+  readonly ordered: boolean;
+  /** Files the sink takes at the same time (an ordered sink takes one). */
   readonly concurrency: number;
   /**
    * Stores one file. `data` yields exactly `size` bytes: the pipeline checks the count as the bytes pass and
-   * rejects from the iteration (`ERR_SOURCE_CHANGED`) otherwise, before the last chunk is consumed.
+   * rejects from the iteration (`ERR_SOURCE_CHANGED`) otherwise, before the last chunk is consumed. `size` is
+   * undefined only for an unordered sink, given an item whose size was not declared.
    */
-  add(path: string, data: BagData, size: number): Promise<void>;
+  add(path: string, data: BagData, size: number | undefined): Promise<void>;
   /** Makes the bag whole and visible (for a directory: rename into place). */
   commit(): Promise<void>;
   /** Drops everything added; called once, after a failure, with no `add` in flight. */
@@ -39,21 +44,17 @@ export interface MemorySink extends BagSink {
 export function memorySink(): MemorySink {
   const files = new Map<string, Uint8Array>();
   return {
+    ordered: true,
     concurrency: 1,
     files,
-    async add(path, data, size) {
+    async add(path, data) {
       if (data instanceof Uint8Array) {
         files.set(path, data.slice());
         return;
       }
-      const out = new Uint8Array(size);
-      let at = 0;
-      // The pipeline guarantees the count; a chunk past `size` would throw a RangeError from set() here.
-      for await (const chunk of data) {
-        out.set(chunk, at);
-        at += chunk.length;
-      }
-      files.set(path, out);
+      const chunks: Uint8Array[] = [];
+      for await (const chunk of data) chunks.push(chunk.slice());
+      files.set(path, joinChunks(chunks));
     },
     commit: () => Promise.resolve(),
     abort: () => {

@@ -19,8 +19,11 @@ import { findTreeCollisions } from './tree-collisions.js';
 export interface PackSourceItem extends ItemDescription {
   /** The item's path inside `data/` (forward slashes, NFC). */
   path: string;
-  /** Exact number of bytes `data` gives; bag-info.txt (Payload-Oxum) is written from it before any byte is read. */
-  size: number;
+  /**
+   * Exact number of bytes `data` gives; for an ordered sink (ZIP) bag-info.txt (Payload-Oxum) is written from it
+   * before any byte is read, so it is required there. Without it, the size is what `data` gives.
+   */
+  size?: number;
   /** The bytes, or a function opening them when their turn comes (so that not every file is open at once). */
   data: ByteSource | (() => ByteSource);
 }
@@ -62,10 +65,11 @@ const TAG_ENTRIES_AT_MOST = 16;
  * item's bytes: they are hashed as they stream into the sink. Files reach the sink in the bag's ZIP order
  * (ascending UTF-8 bytes: bag-info.txt, bagit.txt, data/..., evidence/..., manifest-*.txt, tagmanifest-*.txt);
  * bag-info.txt comes first, so its Payload-Oxum is computed from the declared sizes and its Bagging-Date from
- * `createdAt`. A sink taking several files at once (a directory) gets the payload that many at a time. On any
+ * `createdAt`. A sink taking several files at once (a directory) gets the payload that many at a time, and for an
+ * unordered sink an item may leave its size undeclared (bag-info.txt is then written after the payload). On any
  * failure, or an abort, the sink is aborted before the call rejects.
  * @returns the manifest written
- * @throws TypeError when a signer's role is not one of `SIGNATURE_ROLES`; RangeError for a size that is not a
+ * @throws TypeError when a signer's role is not one of `SIGNATURE_ROLES`, or an item has no size for an ordered sink; RangeError for a size that is not a
  *   non-negative safe integer (both before the sink receives anything)
  * @throws EvidenceBundleError `ERR_SOURCE_CHANGED` when an item gives more or fewer bytes than its `size`;
  *   `ERR_PATH_UNSAFE`, `ERR_PATH_COLLISION`, `ERR_LIMIT_EXCEEDED`, `ERR_MANIFEST_INVALID`; what
@@ -91,14 +95,17 @@ export async function packBundleTo(sink: BagSink, options: PackToOptions): Promi
     sourceOrganization: options.metadata.creator.name,
     baggingDate: createdAt.toISOString().slice(0, 10),
   };
+  const sizesKnown = options.items.every((i) => i.size !== undefined);
+  if (sink.ordered && !sizesKnown) throw new TypeError('every item needs its size to be packed into an ordered sink (ZIP)');
   try {
-    const declaration = createBagDeclarationFiles(bagInfo, options.items.map((i) => i.size));
-    for (const [path, bytes] of sortedByPath(declaration)) await sink.add(path, bytes, bytes.length);
-    const digests = await streamPayload(sink, algorithms, options);
+    // First in the ZIP order (bag-info.txt < bagit.txt < data/): before the payload when the sizes are declared.
+    const early = sizesKnown ? createBagDeclarationFiles(bagInfo, options.items.map((i) => i.size!)) : [];
+    for (const [path, bytes] of sortedByPath(early)) await sink.add(path, bytes, bytes.length);
+    const streamed = await streamPayload(sink, algorithms, options);
     signal?.throwIfAborted();
     const described: BuiltItem[] = options.items.map((item, i) => {
       const { data: _data, ...rest } = item;
-      return { ...rest, digests: digests[i]! };
+      return { ...rest, ...streamed[i]! };
     });
     for (const { withheld, ...rest } of options.withheld ?? []) described.push({ ...rest, withheld });
     const { manifest, bytes: manifestBytes } = buildManifest(options.metadata, described, { bundleId, createdAt });
@@ -109,14 +116,14 @@ export async function packBundleTo(sink: BagSink, options: PackToOptions): Promi
       tagFiles.push([SIGNATURES_FILE, serializeSignatureFile({ signatures })]);
     }
     const files = createTagFiles({
-      payload: options.items.map((item, i) => ({ path: payloadPath(item.path), size: item.size, digests: digests[i]! })),
+      payload: options.items.map((item, i) => ({ path: payloadPath(item.path), ...streamed[i]! })),
       algorithms,
       tagFiles,
       bagInfo,
       ...(options.backend === undefined ? {} : { backend: options.backend }),
     });
-    // bagit.txt and bag-info.txt were added first; they are the same bytes, as the sizes were checked.
-    const declared = new Set(declaration.map(([path]) => path));
+    // bagit.txt and bag-info.txt, when added first, are the same bytes: the sizes were checked.
+    const declared = new Set(early.map(([path]) => path));
     for (const [path, bytes] of sortedByPath(files.filter(([path]) => !declared.has(path)))) await sink.add(path, bytes, bytes.length);
     signal?.throwIfAborted();
     await sink.commit();
@@ -130,10 +137,14 @@ export async function packBundleTo(sink: BagSink, options: PackToOptions): Promi
 }
 
 /** Streams every item into the sink, hashing as the bytes pass; the digests come back in the items' order. */
-async function streamPayload(sink: BagSink, algorithms: DigestAlgorithm[], options: PackToOptions): Promise<DigestSet[]> {
+async function streamPayload(
+  sink: BagSink,
+  algorithms: DigestAlgorithm[],
+  options: PackToOptions,
+): Promise<Array<{ size: number; digests: DigestSet }>> {
   const order = options.items.map((item, i) => ({ item, i, bagPath: payloadPath(item.path) }));
   order.sort((a, b) => compareCodePoints(a.bagPath, b.bagPath));
-  const digests = new Array<DigestSet>(order.length);
+  const results = new Array<{ size: number; digests: DigestSet }>(order.length);
   let totalBytes = 0;
   await mapWithConcurrency(order, sink.concurrency, async ({ item, i, bagPath }) => {
     const multi = createMultiDigest(algorithms, options.backend === undefined ? {} : { backend: options.backend });
@@ -143,18 +154,18 @@ async function streamPayload(sink: BagSink, algorithms: DigestAlgorithm[], optio
         options.signal?.throwIfAborted();
         if (!(chunk instanceof Uint8Array)) throw new TypeError(`the bytes of ${JSON.stringify(item.path)} are not Uint8Arrays`);
         // Checked before the chunk passes: a sink never receives a byte beyond the declared size.
-        if (multi.size + chunk.length > item.size) throw changed(item, 'more');
+        if (item.size !== undefined && multi.size + chunk.length > item.size) throw changed(item, 'more');
         multi.update(chunk);
         totalBytes += chunk.length;
         options.onProgress?.({ item: item.id, bytes: multi.size, totalBytes });
         yield chunk;
       }
-      if (multi.size !== item.size) throw changed(item, String(multi.size));
+      if (item.size !== undefined && multi.size !== item.size) throw changed(item, String(multi.size));
     };
     await sink.add(bagPath, counted(), item.size);
-    digests[i] = multi.digest();
+    results[i] = { size: multi.size, digests: multi.digest() };
   });
-  return digests;
+  return results;
 }
 
 const changed = (item: PackSourceItem, got: string): EvidenceBundleError =>
@@ -165,7 +176,7 @@ const sortedByPath = (files: ReadonlyArray<[string, Uint8Array]>): Array<[string
 
 function checkItems(items: readonly PackSourceItem[]): void {
   for (const item of items) {
-    if (!Number.isSafeInteger(item.size) || item.size < 0) throw new RangeError(`size of ${JSON.stringify(item.path)} is not a non-negative safe integer`);
+    if (item.size !== undefined && (!Number.isSafeInteger(item.size) || item.size < 0)) throw new RangeError(`size of ${JSON.stringify(item.path)} is not a non-negative safe integer`);
     // Portable too: a bundle is sent abroad, and the receiver may have to extract it on Windows.
     assertWritablePath(item.path);
   }

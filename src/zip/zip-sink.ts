@@ -14,8 +14,12 @@ import { createZipWriter, type ZipSink, type ZipWriterOptions } from './zip-writ
 export function zipSink(bytes: ZipSink, options: ZipWriterOptions = {}): BagSink {
   const zip = createZipWriter(bytes, options);
   return {
+    ordered: true,
     concurrency: 1,
-    add: (path, data, size) => zip.add(path, data, { size }),
+    add: (path, data, size) => {
+      if (size === undefined) throw new TypeError(`the size of ${JSON.stringify(path)} is needed before its bytes`);
+      return zip.add(path, data, { size });
+    },
     commit: () => zip.finish(),
     abort: () => bytes.close(),
   };

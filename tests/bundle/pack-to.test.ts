@@ -39,11 +39,12 @@ const ITEMS = (): PackSourceItem[] => [
 /** A sink that records what it is given, and can fail on a chosen path. */
 function spySink(inner: BagSink, failOn?: string): BagSink & { added: string[]; aborted: number; committed: number } {
   const spy = {
+    ordered: inner.ordered,
     concurrency: inner.concurrency,
     added: [] as string[],
     aborted: 0,
     committed: 0,
-    async add(path: string, data: BagData, size: number) {
+    async add(path: string, data: BagData, size: number | undefined) {
       if (path === failOn) throw new EvidenceBundleError('ERR_IO', 'disk full');
       spy.added.push(path);
       await inner.add(path, data, size);
@@ -76,8 +77,8 @@ function memoryZip(): { sink: BagSink; bytes: () => Uint8Array } {
 
 describe('packBundleTo: refusals', () => {
   it.each([
-    ['more bytes than declared', (i: PackSourceItem) => ({ ...i, size: i.size - 1 })],
-    ['fewer bytes than declared', (i: PackSourceItem) => ({ ...i, size: i.size + 1 })],
+    ['more bytes than declared', (i: PackSourceItem) => ({ ...i, size: i.size! - 1 })],
+    ['fewer bytes than declared', (i: PackSourceItem) => ({ ...i, size: i.size! + 1 })],
     ['no bytes where some are declared', (i: PackSourceItem) => ({ ...i, data: [] })],
     ['more bytes from a function source', (i: PackSourceItem) => ({ ...i, size: 2, data: () => [enc('a'), enc('bc')] })],
     ['fewer bytes from an async source', (i: PackSourceItem) => ({ ...i, size: 9, data: (async function* () { yield enc('abc'); })() })],
@@ -99,6 +100,7 @@ describe('packBundleTo: refusals', () => {
   it('never passes a byte beyond the declared size to the sink', async () => {
     let received = 0;
     const sink: BagSink = {
+      ordered: true,
       concurrency: 1,
       async add(_path, data) {
         if (data instanceof Uint8Array) return;
@@ -172,7 +174,7 @@ describe('packBundleTo: bundles', () => {
     const items = ITEMS();
     await packBundleTo(sink, { metadata: await metadata(), items, createdAt: new Date('2026-10-06T23:59:59Z') });
     const info = new TextDecoder().decode(sink.files.get('bag-info.txt')!);
-    const octets = items.reduce((n, i) => n + i.size, 0);
+    const octets = items.reduce((n, i) => n + i.size!, 0);
     expect(info).toContain(`Payload-Oxum: ${octets}.${items.length}\n`);
     expect(info).toContain('Bagging-Date: 2026-10-06\n');
   });
@@ -213,6 +215,7 @@ describe('packBundleTo: bundles', () => {
     let inFlight = 0;
     let most = 0;
     const wide: BagSink = {
+      ordered: false,
       concurrency: 4,
       async add(path, data, size) {
         inFlight++;
@@ -233,5 +236,20 @@ describe('packBundleTo: bundles', () => {
     await packBundleTo(one, options);
     expect(most).toBeGreaterThan(1);
     expect(new Map([...inner.files].sort())).toEqual(new Map([...one.files].sort()));
+
+    // Sizes left undeclared: the same bag, bag-info.txt written after the payload from the sizes read.
+    inner.files.clear();
+    await packBundleTo(wide, { ...options, items: ITEMS().map(({ size: _size, ...rest }) => rest) });
+    expect(new Map([...inner.files].sort())).toEqual(new Map([...one.files].sort()));
+  });
+
+  it('refuses an item without a size for an ordered sink, before the sink receives anything', async () => {
+    for (const kind of ['memory', 'zip'] as const) {
+      const sink = spySink(kind === 'memory' ? memorySink() : memoryZip().sink);
+      const items = ITEMS();
+      delete items[1]!.size;
+      await expect(packBundleTo(sink, { metadata: await metadata(), items })).rejects.toBeInstanceOf(TypeError);
+      expect(sink.added).toEqual([]);
+    }
   });
 });
