@@ -69,8 +69,8 @@ const TAG_ENTRIES_AT_MOST = 16;
  * unordered sink an item may leave its size undeclared (bag-info.txt is then written after the payload). On any
  * failure, or an abort, the sink is aborted before the call rejects.
  * @returns the manifest written
- * @throws TypeError when a signer's role is not one of `SIGNATURE_ROLES`, or an item has no size for an ordered sink; RangeError for a size that is not a
- *   non-negative safe integer (both before the sink receives anything)
+ * @throws TypeError when a signer's role is not one of `SIGNATURE_ROLES`, or an item has no size for an ordered
+ *   sink; RangeError for a size that is not a non-negative safe integer (all before the sink receives anything)
  * @throws EvidenceBundleError `ERR_SOURCE_CHANGED` when an item gives more or fewer bytes than its `size`;
  *   `ERR_PATH_UNSAFE`, `ERR_PATH_COLLISION`, `ERR_LIMIT_EXCEEDED`, `ERR_MANIFEST_INVALID`; what
  *   {@link signDetached} throws (`ERR_X509_*`, `ERR_SIGNER_OUTPUT`) and what the sink throws; the `reason` of
@@ -81,23 +81,25 @@ const TAG_ENTRIES_AT_MOST = 16;
  */
 export async function packBundleTo(sink: BagSink, options: PackToOptions): Promise<{ manifest: Manifest }> {
   const { signal } = options;
-  signal?.throwIfAborted();
-  const algorithms = normaliseAlgorithms(options.algorithms ?? []);
-  checkItems(options.items);
-  // Before any byte is read: a wrong role would only be found after hashing every item.
-  for (const { role } of options.signers ?? []) {
-    if (!isSignatureRole(role)) throw new TypeError(`signers: role must be one of ${SIGNATURE_ROLES.join(', ')}, not ${JSON.stringify(role)}`);
-  }
-  const bundleId = (options.bundleId ?? crypto.randomUUID()).toLowerCase();
-  const createdAt = options.createdAt ?? new Date();
-  const bagInfo = {
-    bundleId,
-    sourceOrganization: options.metadata.creator.name,
-    baggingDate: createdAt.toISOString().slice(0, 10),
-  };
-  const sizesKnown = options.items.every((i) => i.size !== undefined);
-  if (sink.ordered && !sizesKnown) throw new TypeError('every item needs its size to be packed into an ordered sink (ZIP)');
+  // Whatever is refused, the sink is aborted: the caller opened it (a temporary file) and expects it gone.
   try {
+    signal?.throwIfAborted();
+    const algorithms = normaliseAlgorithms(options.algorithms ?? []);
+    for (const item of options.items) {
+      if (item.size !== undefined && (!Number.isSafeInteger(item.size) || item.size < 0)) {
+        throw new RangeError(`size of ${JSON.stringify(item.path)} is not a non-negative safe integer`);
+      }
+    }
+    checkPackInput(options.items.map((i) => i.path), options.signers ?? []);
+    const bundleId = (options.bundleId ?? crypto.randomUUID()).toLowerCase();
+    const createdAt = options.createdAt ?? new Date();
+    const bagInfo = {
+      bundleId,
+      sourceOrganization: options.metadata.creator.name,
+      baggingDate: createdAt.toISOString().slice(0, 10),
+    };
+    const sizesKnown = options.items.every((i) => i.size !== undefined);
+    if (sink.ordered && !sizesKnown) throw new TypeError('every item needs its size to be packed into an ordered sink (ZIP)');
     // First in the ZIP order (bag-info.txt < bagit.txt < data/): before the payload when the sizes are declared.
     const early = sizesKnown ? createBagDeclarationFiles(bagInfo, options.items.map((i) => i.size!)) : [];
     for (const [path, bytes] of sortedByPath(early)) await sink.add(path, bytes, bytes.length);
@@ -174,14 +176,21 @@ const changed = (item: PackSourceItem, got: string): EvidenceBundleError =>
 const sortedByPath = (files: ReadonlyArray<[string, Uint8Array]>): Array<[string, Uint8Array]> =>
   [...files].sort(([a], [b]) => compareCodePoints(a, b));
 
-function checkItems(items: readonly PackSourceItem[]): void {
-  for (const item of items) {
-    if (item.size !== undefined && (!Number.isSafeInteger(item.size) || item.size < 0)) throw new RangeError(`size of ${JSON.stringify(item.path)} is not a non-negative safe integer`);
-    // Portable too: a bundle is sent abroad, and the receiver may have to extract it on Windows.
-    assertWritablePath(item.path);
+/**
+ * What {@link packBundleTo} refuses before anything is read, for a caller that has sources to open first: item
+ * paths and signer roles. Internal.
+ * @throws TypeError for a signer role not in `SIGNATURE_ROLES`; EvidenceBundleError `ERR_PATH_UNSAFE`,
+ *   `ERR_PATH_COLLISION`, `ERR_LIMIT_EXCEEDED` (more files and directories than readers accept)
+ */
+export function checkPackInput(paths: readonly string[], signers: ReadonlyArray<{ role: string }>): void {
+  // Before any byte is read: a wrong role would only be found after hashing every item.
+  for (const { role } of signers) {
+    if (!isSignatureRole(role)) throw new TypeError(`signers: role must be one of ${SIGNATURE_ROLES.join(', ')}, not ${JSON.stringify(role)}`);
   }
+  // Portable too: a bundle is sent abroad, and the receiver may have to extract it on Windows.
+  for (const path of paths) assertWritablePath(path);
   // Directories count: `A` beside `a/b` would make a bundle its own verifier refuses.
-  const collisions = findTreeCollisions(items.map((i) => i.path));
+  const collisions = findTreeCollisions(paths);
   if (collisions.length > 0) {
     const [a, b] = collisions[0]!;
     throw new EvidenceBundleError('ERR_PATH_COLLISION', `item paths ${JSON.stringify(a)} and ${JSON.stringify(b)} collide`);
@@ -189,10 +198,10 @@ function checkItems(items: readonly PackSourceItem[]): void {
   // Every file and directory of the bundle counts against the reader's limit: data/, the items' directories
   // and files, and the tag directory with its files (a dozen at most).
   const directories = new Set<string>();
-  for (const item of items) {
-    for (let i = item.path.indexOf('/'); i !== -1; i = item.path.indexOf('/', i + 1)) directories.add(item.path.slice(0, i));
+  for (const path of paths) {
+    for (let i = path.indexOf('/'); i !== -1; i = path.indexOf('/', i + 1)) directories.add(path.slice(0, i));
   }
-  const entries = 1 + directories.size + items.length + TAG_ENTRIES_AT_MOST;
+  const entries = 1 + directories.size + paths.length + TAG_ENTRIES_AT_MOST;
   if (entries > LIMITS.bagEntries) {
     throw new EvidenceBundleError('ERR_LIMIT_EXCEEDED', `the bundle would hold ${entries} files and directories; readers accept at most ${LIMITS.bagEntries}`);
   }

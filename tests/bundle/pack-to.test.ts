@@ -123,7 +123,7 @@ describe('packBundleTo: refusals', () => {
     }
   });
 
-  it('refuses a bad signer role, a bad size, unsafe and colliding paths before the sink receives anything', async () => {
+  it('refuses a bad signer role, a bad size, unsafe and colliding paths before the sink receives anything, and aborts it', async () => {
     const { signer } = await keyPair();
     const cases: Array<[Parameters<typeof packBundleTo>[1]['items'], unknown, string | undefined]> = [
       [ITEMS(), TypeError, 'witness'],
@@ -140,6 +140,7 @@ describe('packBundleTo: refusals', () => {
       if (typeof expected === 'string') expect((error as EvidenceBundleError).code).toBe(expected);
       else expect(error).toBeInstanceOf(expected as typeof Error);
       expect(sink.added).toEqual([]);
+      expect(sink.aborted).toBe(1);
     }
   });
 
@@ -250,6 +251,7 @@ describe('packBundleTo: bundles', () => {
       delete items[1]!.size;
       await expect(packBundleTo(sink, { metadata: await metadata(), items })).rejects.toBeInstanceOf(TypeError);
       expect(sink.added).toEqual([]);
+      expect(sink.aborted).toBe(1);
     }
   });
 });
