@@ -1,6 +1,9 @@
 import { joinChunks } from '../internal/bytes.js';
 
-/** The bytes of one file given to a {@link BagSink}: whole, or as chunks that arrive over time. */
+/**
+ * The bytes of one file given to a {@link BagSink}: whole, or as chunks that arrive over time. A chunk once yielded
+ * is not changed by its source: a sink may still be writing it while the next one is produced.
+ */
 export type BagData = Uint8Array | AsyncIterable<Uint8Array>;
 
 /**

@@ -10,7 +10,7 @@ import { assertWritablePath } from '../path/bundle-path.js';
 import { serializeSignatureFile } from '../sign/signature-file.js';
 import { isSignatureRole, signDetached, SIGNATURE_ROLES } from '../sign/sign-detached.js';
 import type { Signer } from '../sign/signer.js';
-import type { BagSink } from './bag-sink.js';
+import type { BagData, BagSink } from './bag-sink.js';
 import { buildManifest, type BundleMetadata, type BuiltItem, type ItemDescription } from './build-manifest.js';
 import { createBagDeclarationFiles, createTagFiles } from './create-tag-files.js';
 import { findTreeCollisions } from './tree-collisions.js';
@@ -24,7 +24,10 @@ export interface PackSourceItem extends ItemDescription {
    * before any byte is read, so it is required there. Without it, the size is what `data` gives.
    */
   size?: number;
-  /** The bytes, or a function opening them when their turn comes (so that not every file is open at once). */
+  /**
+   * The bytes, or a function opening them when their turn comes (so that not every file is open at once). A chunk
+   * once yielded must not be reused by the source (see {@link BagData}).
+   */
   data: ByteSource | (() => ByteSource);
 }
 

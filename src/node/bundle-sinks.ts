@@ -96,14 +96,27 @@ async function writeNewFile(dest: string, data: BagData, mode: number, name: str
   } catch (cause) {
     throw ioError(cause, name);
   }
+  let writing: Promise<void> | undefined;
   try {
     if (data instanceof Uint8Array) await writeAll(handle, data);
-    else for await (const chunk of data) await writeAll(handle, chunk);
+    else {
+      // Each chunk is written while the next is read and hashed (chunks are fresh buffers, never reused): the
+      // copy costs little more than the hash, as copyAndHash's two buffers in turn did.
+      for await (const chunk of data) {
+        await writing;
+        writing = writeAll(handle, chunk);
+        // A write failing while the next read is awaited is observed here, not reported as unhandled.
+        writing.catch(() => undefined);
+      }
+      await writing;
+    }
     await handle.sync();
   } catch (cause) {
     // A failure of the file system is this file's; one of the bytes' source (a changed file, an abort) passes.
     throw (cause as NodeJS.ErrnoException).syscall !== undefined ? ioError(cause, name) : cause;
   } finally {
+    // A write still in flight when the source failed must settle before its handle closes.
+    await writing?.catch(() => undefined);
     await handle.close().catch(() => undefined);
   }
 }

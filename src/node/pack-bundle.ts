@@ -24,7 +24,10 @@ export type { WithheldItem } from '../bundle/pack-to.js';
 export interface PackItem extends Omit<ItemDescription, 'mediaType'> {
   /** The item's path inside `data/` (forward slashes, NFC). */
   path: string;
-  /** A file to copy (never followed through a symbolic link), or a function returning the bytes as a stream. */
+  /**
+   * A file to copy (never followed through a symbolic link), or a function returning the bytes as a stream whose
+   * chunks are not reused once yielded.
+   */
   source: string | (() => ByteSource);
   /**
    * The exact size of a stream source: needed for the single-file forms (ZIP, CBOR), whose bag-info.txt is
