@@ -17,8 +17,8 @@ const DIRECTORY_CONCURRENCY = 16;
 /**
  * A sink writing a bag directory into `partial` (an empty directory the caller made beside `target`): every file
  * created fresh (payload files 0444: evidence is never edited in place; tag files 0644, as sign and custody append
- * rewrite them) and flushed; `commit` flushes the directories and renames `partial` to `target` (rename(2) refuses
- * to replace a directory with content); `abort` removes `partial`. Internal.
+ * rewrite them) and flushed; `commit` flushes the directories and renames `partial` to `target` (refused,
+ * `ERR_TARGET_EXISTS`, when something appeared there meanwhile); `abort` removes `partial`. Internal.
  */
 export function directorySink(partial: string, target: string, name = target): BagSink {
   const made = new Set<string>();
@@ -40,6 +40,8 @@ export function directorySink(partial: string, target: string, name = target): B
     },
     async commit() {
       await fsyncTree(partial);
+      // rename(2) would replace an empty directory that appeared meanwhile.
+      if (await exists(target)) throw new EvidenceBundleError('ERR_TARGET_EXISTS', `${name} already exists`);
       await fsp.rename(partial, target).catch((cause: unknown) => {
         throw ioError(cause, name);
       });
