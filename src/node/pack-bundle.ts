@@ -10,12 +10,11 @@ import { EvidenceBundleError } from '../errors.js';
 import { mapWithConcurrency } from '../internal/map-with-concurrency.js';
 import type { Manifest } from '../model/manifest.js';
 import { directorySink, fileSink } from './bundle-sinks.js';
-import { statSource } from './copy-and-hash.js';
 import { nodeBackend } from './digest-backend.js';
 import { ioError } from './io-error.js';
 import { guessMediaType } from './media-type.js';
 import type { BundleForm } from './open-bundle.js';
-import { sourceBytes } from './source-bytes.js';
+import { sourceBytes, statSource } from './source-bytes.js';
 import { formFromName } from './write-bundle.js';
 
 export type { WithheldItem } from '../bundle/pack-to.js';

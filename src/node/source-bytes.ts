@@ -1,6 +1,5 @@
-import type { Stats } from 'node:fs';
+import { promises as fsp, type Stats } from 'node:fs';
 import { EvidenceBundleError } from '../errors.js';
-import { statSource } from './copy-and-hash.js';
 import { ioError } from './io-error.js';
 import { openRegularFile } from './open-regular-file.js';
 
@@ -35,3 +34,21 @@ export async function* sourceBytes(source: string, before: Stats): AsyncGenerato
 }
 
 const changed = (source: string): EvidenceBundleError => new EvidenceBundleError('ERR_SOURCE_CHANGED', `${source} changed while it was being packed`);
+
+/**
+ * Stats an evidence source without following a symbolic link: evidence is named explicitly, never reached
+ * through a link that could point anywhere.
+ * @throws EvidenceBundleError `ERR_SOURCE_NOT_FOUND`, `ERR_SOURCE_NOT_REGULAR_FILE`, `ERR_IO`
+ */
+export async function statSource(source: string): Promise<Stats> {
+  let stat;
+  try {
+    stat = await fsp.lstat(source);
+  } catch (cause) {
+    throw ioError(cause, source);
+  }
+  if (!stat.isFile()) {
+    throw new EvidenceBundleError('ERR_SOURCE_NOT_REGULAR_FILE', `${source} is not a regular file`);
+  }
+  return stat;
+}
