@@ -103,7 +103,7 @@ async function writeNewFile(dest: string, data: BagData, mode: number, name: str
     if (data instanceof Uint8Array) await writeAll(handle, data);
     else {
       // Each chunk is written while the next is read and hashed (chunks are fresh buffers, never reused): the
-      // copy costs little more than the hash, as copyAndHash's two buffers in turn did.
+      // copy costs little more than the hash.
       for await (const chunk of data) {
         await writing;
         writing = writeAll(handle, chunk);
