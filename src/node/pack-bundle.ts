@@ -5,6 +5,7 @@ import type { BagSink } from '../bundle/bag-sink.js';
 import type { ItemDescription } from '../bundle/build-manifest.js';
 import { CBOR_BUNDLE_MAX_BYTES } from '../bundle/cbor-bundle.js';
 import { checkPackInput, packBundleTo, type PackSourceItem, type PackToOptions } from '../bundle/pack-to.js';
+import type { DigestBackend } from '../digest/algorithms.js';
 import type { ByteSource } from '../digest/digest-stream.js';
 import { EvidenceBundleError } from '../errors.js';
 import { mapWithConcurrency } from '../internal/map-with-concurrency.js';
@@ -37,8 +38,10 @@ export interface PackItem extends Omit<ItemDescription, 'mediaType'> {
   mediaType?: string;
 }
 
-export interface PackOptions extends Omit<PackToOptions, 'items'> {
+export interface PackOptions extends Omit<PackToOptions, 'items' | 'backend'> {
   items: readonly PackItem[];
+  /** Hash implementation for the payload and the tag files; node:crypto by default. */
+  backend?: DigestBackend;
   /** The bundle's form; by default from the output's name: `.zip`, `.cbor` (any case), anything else a directory. */
   form?: BundleForm;
 }
