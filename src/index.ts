@@ -84,6 +84,11 @@ export {
 export type { CborBundleOptions, BundleFileForm } from './bundle/cbor-bundle.js';
 export { filesSource } from './bundle/files-source.js';
 export { bundleFiles } from './bundle/bundle-files.js';
+export { memorySink } from './bundle/bag-sink.js';
+export type { BagSink, BagData, MemorySink } from './bundle/bag-sink.js';
+export { packBundleTo } from './bundle/pack-to.js';
+export type { PackSourceItem, PackToOptions, WithheldItem } from './bundle/pack-to.js';
+export { zipSink } from './zip/zip-sink.js';
 export type { BundleFile, BundleFilesOptions } from './bundle/bundle-files.js';
 export { openZipSource, ZIP_LIMITS } from './zip/open-zip-source.js';
 export type { OpenZipOptions } from './zip/open-zip-source.js';

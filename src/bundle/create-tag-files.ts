@@ -96,10 +96,7 @@ export function createTagFiles(options: CreateTagFilesOptions): Array<[string, U
     throw new EvidenceBundleError('ERR_PATH_COLLISION', `paths ${JSON.stringify(a)} and ${JSON.stringify(b)} collide`);
   }
 
-  const files: Array<[string, Uint8Array]> = [
-    ['bagit.txt', utf8Encode(serializeBagDeclaration())],
-    ['bag-info.txt', utf8Encode(serializeBagInfo(bagInfoEntries(options.bagInfo, payload)))],
-  ];
+  const files = createBagDeclarationFiles(options.bagInfo, payload.map((f) => f.size));
   for (const alg of algorithms) {
     const lines = payload.map((f) => ({ path: f.path, digest: (f.digests as Record<string, string>)[alg]! }));
     files.push([`manifest-${DIGEST_ALGORITHMS[alg].bagitName}.txt`, utf8Encode(serializeManifest(lines))]);
@@ -107,6 +104,20 @@ export function createTagFiles(options: CreateTagFilesOptions): Array<[string, U
   pushAll(files, given.map(([path, bytes]): [string, Uint8Array] => [path, bytes]));
   const tagManifests = buildTagManifests(files, algorithms, options.backend === undefined ? {} : { backend: options.backend });
   return [...files, ...tagManifests];
+}
+
+/**
+ * bagit.txt and bag-info.txt of a new bag, as {@link createTagFiles} writes them, from the payload's sizes alone:
+ * a streaming writer puts them first in the ZIP order, before the payload is hashed. Internal: not exported from
+ * the package.
+ * @returns `[path, bytes]` for bagit.txt, then bag-info.txt
+ * @throws TypeError for a bad `baggingDate` or an empty `bundleId`
+ */
+export function createBagDeclarationFiles(bagInfo: BagInfoFields, sizes: readonly number[]): Array<[string, Uint8Array]> {
+  return [
+    ['bagit.txt', utf8Encode(serializeBagDeclaration())],
+    ['bag-info.txt', utf8Encode(serializeBagInfo(bagInfoEntries(bagInfo, sizes)))],
+  ];
 }
 
 /**
@@ -167,7 +178,7 @@ export function serializeTagManifests(
   return out;
 }
 
-function bagInfoEntries(info: BagInfoFields, payload: readonly PayloadFile[]): Array<[string, string]> {
+function bagInfoEntries(info: BagInfoFields, sizes: readonly number[]): Array<[string, string]> {
   if (typeof info.bundleId !== 'string' || info.bundleId.trim() === '' || /\s/.test(info.bundleId)) {
     throw new TypeError('bundleId must be a non-empty string without white space');
   }
@@ -177,7 +188,7 @@ function bagInfoEntries(info: BagInfoFields, payload: readonly PayloadFile[]): A
   const agent = oneLine(info.softwareAgent ?? 'evidence-bundle');
   return [
     ['Bagging-Date', info.baggingDate],
-    ['Payload-Oxum', formatPayloadOxum(payloadOxumOf(payload.map((f) => f.size)))],
+    ['Payload-Oxum', formatPayloadOxum(payloadOxumOf(sizes))],
     ['External-Identifier', info.bundleId],
     ...(organization !== '' ? [['Source-Organization', organization] as [string, string]] : []),
     ...(agent !== '' ? [['Bag-Software-Agent', agent] as [string, string]] : []),

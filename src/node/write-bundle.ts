@@ -1,17 +1,14 @@
-import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
-import type { FileHandle } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve, sep } from 'node:path';
-import { CBOR_BUNDLE_MAX_BYTES, encodeCborBundle } from '../bundle/cbor-bundle.js';
+import type { BagSink } from '../bundle/bag-sink.js';
+import { CBOR_BUNDLE_MAX_BYTES } from '../bundle/cbor-bundle.js';
 import { bundleFiles, type BundleFile } from '../bundle/bundle-files.js';
 import { EvidenceBundleError } from '../errors.js';
-import { joinChunks } from '../internal/bytes.js';
-import { PAYLOAD_DIR } from '../model/layout.js';
 import { assertBundlePath } from '../path/bundle-path.js';
-import { createZipWriter } from '../zip/zip-writer.js';
 import { nodeBackend } from './digest-backend.js';
-import { fsyncDirectory, fsyncTree, writeAll } from './fs-sync.js';
+import { directorySink, fileSink } from './bundle-sinks.js';
 import { ioError } from './io-error.js';
+import { partialPathFor, removeStalePartials } from './partial-path.js';
 import { openBundle, type BundleForm } from './open-bundle.js';
 
 /**
@@ -23,7 +20,7 @@ import { openBundle, type BundleForm } from './open-bundle.js';
  * by design, within `CBOR_BUNDLE_MAX_BYTES`, judged on the sizes before a byte is read; `'directory'` creates
  * every directory and file fresh inside the partial (payload files read-only), each path checked by the path
  * rules first, so nothing is written outside it and no link is followed. Files must be in the ZIP order
- * ({@link bundleFiles} gives them so).
+ * ({@link bundleFiles} gives them so). The same sinks as `packBundle` write them.
  * @throws EvidenceBundleError `ERR_TARGET_EXISTS` when `output` exists; `ERR_PATH_UNSAFE`; `ERR_LIMIT_EXCEEDED`
  *   (a CBOR bundle or a ZIP over its limits); `ERR_ZIP_ORDER`, `ERR_PATH_COLLISION`; `ERR_SOURCE_CHANGED` from a
  *   file whose bytes are not those announced; `ERR_IO`
@@ -42,16 +39,24 @@ export async function writeBundle(files: readonly BundleFile[], output: string, 
   await fsp.mkdir(parent, { recursive: true }).catch((cause: unknown) => {
     throw ioError(cause, parent);
   });
-  const partial = join(parent, `.${basename(target)}.partial-${process.pid}-${randomBytes(6).toString('hex')}`);
+  // Every path is judged before anything is created: a hostile one leaves nothing behind to clean.
+  for (const file of files) assertBundlePath(file.path);
+  await removeStalePartials(target);
+  const partial = partialPathFor(target);
+  let sink: BagSink;
+  if (form === 'directory') {
+    await fsp.mkdir(partial).catch((cause: unknown) => {
+      throw ioError(cause, parent);
+    });
+    sink = directorySink(partial, target, output);
+  } else {
+    sink = await fileSink(partial, target, form, output);
+  }
   try {
-    if (form === 'directory') await writeDirectory(files, partial);
-    else await writeFile(partial, form === 'zip' ? (handle) => writeZip(files, handle) : async (handle) => writeAll(handle, await cborBytes(files)));
-    // Checked again just before: rename(2) would replace a file that appeared meanwhile.
-    if (await exists(target)) throw new EvidenceBundleError('ERR_TARGET_EXISTS', `${output} already exists`);
-    await fsp.rename(partial, target);
-    await fsyncDirectory(parent);
+    for (const file of files) await sink.add(file.path, exactBytes(file), file.size);
+    await sink.commit();
   } catch (error) {
-    await fsp.rm(partial, { recursive: true, force: true }).catch(() => undefined);
+    await sink.abort().catch(() => undefined);
     throw error instanceof EvidenceBundleError ? error : ioError(error, output);
   }
 }
@@ -81,52 +86,16 @@ export async function replaceBundleFile(files: readonly BundleFile[], path: stri
   } catch (cause) {
     throw ioError(cause, path);
   }
-  const parent = dirname(target);
-  await removeStalePartials(parent, basename(target));
-  const partial = join(parent, `${partialPrefix(basename(target))}${process.pid}-${randomBytes(6).toString('hex')}`);
+  await removeStalePartials(target);
+  const partial = partialPathFor(target);
+  // The same sink as a new single-file bundle, renaming over the old file: that rename is the commit point.
+  const sink = await fileSink(partial, target, form, path, { replace: true, mode });
   try {
-    await writeFile(partial, form === 'zip' ? (handle) => writeZip(files, handle) : async (handle) => writeAll(handle, await cborBytes(files)), mode);
-    await fsp.rename(partial, target);
-    await fsyncDirectory(parent);
+    for (const file of files) await sink.add(file.path, exactBytes(file), file.size);
+    await sink.commit();
   } catch (error) {
-    await fsp.rm(partial, { force: true }).catch(() => undefined);
+    await sink.abort().catch(() => undefined);
     throw error instanceof EvidenceBundleError ? error : ioError(error, path);
-  }
-}
-
-const partialPrefix = (name: string): string => `.${name}.partial-`;
-
-/**
- * Removes the partial files of earlier writers to the same target whose process is gone (killed, or the machine
- * crashed), as pack does for its partial directories: one whose process still runs may be a concurrent writer and
- * is left alone, as is one without a pid.
- */
-async function removeStalePartials(parent: string, name: string): Promise<void> {
-  const prefix = partialPrefix(name);
-  let entries: string[];
-  try {
-    entries = await fsp.readdir(parent);
-  } catch {
-    return;
-  }
-  for (const entry of entries) {
-    if (!entry.startsWith(prefix)) continue;
-    const pid = /^(\d+)-/.exec(entry.slice(prefix.length))?.[1];
-    if (pid === undefined || isRunning(Number(pid))) continue;
-    // Only files: a directory of that name is none of ours.
-    const stat = await fsp.lstat(join(parent, entry)).catch(() => undefined);
-    if (stat?.isFile()) await fsp.rm(join(parent, entry), { force: true }).catch(() => undefined);
-  }
-}
-
-function isRunning(pid: number): boolean {
-  if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists, under another user.
-    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
   }
 }
 
@@ -195,24 +164,6 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-/** A new file, written by `fill`, flushed and closed (also when `fill` fails). */
-async function writeFile(path: string, fill: (handle: FileHandle) => Promise<void>, mode = 0o644): Promise<void> {
-  const handle = await fsp.open(path, 'wx', mode);
-  try {
-    await fill(handle);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-async function writeZip(files: readonly BundleFile[], handle: FileHandle): Promise<void> {
-  // The handle is the caller's to flush and close: finish() closing the sink is a no-op here.
-  const zip = createZipWriter({ write: (bytes) => writeAll(handle, bytes), close: () => Promise.resolve() });
-  for (const file of files) await zip.add(file.path, file.read(), { size: file.size });
-  await zip.finish();
-}
-
 /** The file's bytes, refused once they are more or fewer than its announced size (the ZIP writer checks its own). */
 async function* exactBytes(file: BundleFile): AsyncGenerator<Uint8Array> {
   let count = 0;
@@ -222,30 +173,4 @@ async function* exactBytes(file: BundleFile): AsyncGenerator<Uint8Array> {
     yield chunk;
   }
   if (count !== file.size) throw new EvidenceBundleError('ERR_SOURCE_CHANGED', `${JSON.stringify(file.path)} gave ${count > file.size ? 'more' : count} bytes, not the ${file.size} announced`);
-}
-
-async function cborBytes(files: readonly BundleFile[]): Promise<Uint8Array> {
-  const contents = new Map<string, Uint8Array>();
-  for (const file of files) {
-    const chunks: Uint8Array[] = [];
-    for await (const chunk of exactBytes(file)) chunks.push(chunk);
-    contents.set(file.path, joinChunks(chunks));
-  }
-  return encodeCborBundle(contents);
-}
-
-async function writeDirectory(files: readonly BundleFile[], root: string): Promise<void> {
-  // Every path is judged before anything is created: a hostile one leaves nothing behind to clean.
-  for (const file of files) assertBundlePath(file.path);
-  await fsp.mkdir(root);
-  for (const file of files) {
-    const dest = join(root, file.path);
-    await fsp.mkdir(dirname(dest), { recursive: true });
-    // Evidence bytes are read-only, as pack writes them; tag files are rewritten by sign and custody append.
-    const mode = file.path.startsWith(`${PAYLOAD_DIR}/`) ? 0o444 : 0o644;
-    await writeFile(dest, async (handle) => {
-      for await (const chunk of exactBytes(file)) await writeAll(handle, chunk);
-    }, mode);
-  }
-  await fsyncTree(root);
 }

@@ -11,12 +11,13 @@ import { loadSigner } from './keys.js';
 
 export const pack: Command = {
   name: 'pack',
-  summary: 'Pack evidence files into a new bundle directory (a BagIt bag)',
+  summary: 'Pack evidence files into a new bundle (a BagIt bag): a directory, or one .zip or .cbor file',
   help: `Usage: evb pack [FOLDER | FILE ...] --spec SPEC.json --out BUNDLE [--alg sha512] [--sign ROLE=KEY.jwk ...] [--quiet]
 
 Copies the evidence into BUNDLE/data/ untouched, hashing each byte once, writes the manifest
 (evidence/manifest.json), the signatures and the BagIt files. BUNDLE must not exist; it appears only when
-complete.
+complete. A BUNDLE named *.zip or *.cbor is written directly as that single file (the ZIP streamed, no
+directory copy first); any other name is a directory.
 
 SPEC.json holds {"metadata": {creator, case, legalBasis, handling, actors}, "items": [...], "withheld": [...]}
 (see docs/format.md and examples/demo/case.json). Each item names its "path" inside data/ and its "source"
@@ -27,7 +28,7 @@ scripts in Punycode (xn--...), long paths cut with a hash, "-2", "-3" for what w
 
 Options:
   --spec FILE          bundle metadata and item descriptions
-  --out DIR            the new bundle directory
+  --out BUNDLE         the new bundle: a directory, or a .zip or .cbor file
   --alg ALG            extra digest algorithm: sha512, sha3-256, blake3 (repeatable; SHA-256 always)
   --sign ROLE=KEY      sign as ROLE (packager or certifier) with a private JWK file (repeatable, in order)
   --quiet              no progress bar

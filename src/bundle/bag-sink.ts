@@ -1,0 +1,68 @@
+import { joinChunks } from '../internal/bytes.js';
+
+/**
+ * The bytes of one file given to a {@link BagSink}: whole, or as chunks that arrive over time. A chunk once yielded
+ * is not changed by its source: a sink may still be writing it while the next one is produced.
+ */
+export type BagData = Uint8Array | AsyncIterable<Uint8Array>;
+
+/**
+ * Where {@link packBundleTo} writes a new bag, file by file: a directory, a ZIP stream, a map in memory.
+ * Nothing a sink receives is the bundle until `commit` resolves; after `abort` nothing of it remains.
+ */
+export interface BagSink {
+  /**
+   * Whether files must arrive in ascending UTF-8 byte order of their paths, as a streaming ZIP needs (then one at
+   * a time, and every item's size is known before its bytes); a directory takes them in any order.
+   */
+  readonly ordered: boolean;
+  /** Files the sink takes at the same time (an ordered sink takes one). */
+  readonly concurrency: number;
+  /**
+   * Stores one file. `data` yields exactly `size` bytes: the pipeline checks the count as the bytes pass and
+   * rejects from the iteration (`ERR_SOURCE_CHANGED`) otherwise, before the last chunk is consumed. `size` is
+   * undefined only for an unordered sink, given an item whose size was not declared.
+   */
+  add(path: string, data: BagData, size: number | undefined): Promise<void>;
+  /** Makes the bag whole and visible (for a directory: rename into place). */
+  commit(): Promise<void>;
+  /** Drops everything added; called once, after a failure, with no `add` in flight. */
+  abort(): Promise<void>;
+}
+
+/** A {@link BagSink} holding the bag in memory, with `files` its contents once committed. */
+export interface MemorySink extends BagSink {
+  /** Bag path to bytes, in the order added; emptied by `abort`. */
+  readonly files: Map<string, Uint8Array>;
+}
+
+/**
+ * A sink into memory: for a browser, a test, or a CBOR bundle (`encodeCborBundle(sink.files)`). It takes one file
+ * at a time, so `files` is in ascending byte order of the paths, the ZIP order.
+ * @example
+ * const sink = memorySink();
+ * await packBundleTo(sink, options);
+ * const cbor = encodeCborBundle(sink.files);
+ */
+export function memorySink(): MemorySink {
+  const files = new Map<string, Uint8Array>();
+  return {
+    ordered: true,
+    concurrency: 1,
+    files,
+    async add(path, data) {
+      if (data instanceof Uint8Array) {
+        files.set(path, data.slice());
+        return;
+      }
+      const chunks: Uint8Array[] = [];
+      for await (const chunk of data) chunks.push(chunk.slice());
+      files.set(path, joinChunks(chunks));
+    },
+    commit: () => Promise.resolve(),
+    abort: () => {
+      files.clear();
+      return Promise.resolve();
+    },
+  };
+}

@@ -1,0 +1,141 @@
+import { promises as fsp } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { BagData, BagSink } from '../bundle/bag-sink.js';
+import { memorySink } from '../bundle/bag-sink.js';
+import { encodeCborBundle } from '../bundle/cbor-bundle.js';
+import { EvidenceBundleError } from '../errors.js';
+import { PAYLOAD_DIR } from '../model/layout.js';
+import { assertBundlePath } from '../path/bundle-path.js';
+import { zipSink } from '../zip/zip-sink.js';
+import { fsyncDirectory, fsyncTree, writeAll } from './fs-sync.js';
+import { ioError } from './io-error.js';
+
+/** Files written at the same time into a directory: for small files the cost is open/write/fsync latency. */
+const DIRECTORY_CONCURRENCY = 16;
+
+/**
+ * A sink writing a bag directory into `partial` (an empty directory the caller made beside `target`): every file
+ * created fresh (payload files 0444: evidence is never edited in place; tag files 0644, as sign and custody append
+ * rewrite them) and flushed; `commit` flushes the directories and renames `partial` to `target` (refused,
+ * `ERR_TARGET_EXISTS`, when something appeared there meanwhile); `abort` removes `partial`. Internal.
+ */
+export function directorySink(partial: string, target: string, name = target): BagSink {
+  const made = new Set<string>();
+  return {
+    ordered: false,
+    concurrency: DIRECTORY_CONCURRENCY,
+    async add(path, data) {
+      // The pipeline checked every path already; a sink must not trust that nothing writes outside it.
+      assertBundlePath(path);
+      const dest = join(partial, path);
+      const dir = dirname(dest);
+      if (!made.has(dir)) {
+        await fsp.mkdir(dir, { recursive: true }).catch((cause: unknown) => {
+          throw ioError(cause, name);
+        });
+        made.add(dir);
+      }
+      await writeNewFile(dest, data, path.startsWith(`${PAYLOAD_DIR}/`) ? 0o444 : 0o644, name);
+    },
+    async commit() {
+      await fsyncTree(partial);
+      // rename(2) would replace an empty directory that appeared meanwhile.
+      if (await exists(target)) throw new EvidenceBundleError('ERR_TARGET_EXISTS', `${name} already exists`);
+      await fsp.rename(partial, target).catch((cause: unknown) => {
+        throw ioError(cause, name);
+      });
+      await fsyncDirectory(dirname(target));
+    },
+    abort: () => fsp.rm(partial, { recursive: true, force: true }),
+  };
+}
+
+/**
+ * A sink writing a single-file bundle into the new file `partial` beside `target`: `'zip'` streams each file into
+ * the ZIP writer as it arrives; `'cbor'` gathers the files in memory (the CBOR form is built whole, by design) and
+ * encodes them on commit. `commit` flushes the file and renames it to `target` (refused, `ERR_TARGET_EXISTS`, when
+ * something appeared there meanwhile, unless `replace`: then the rename over the old file is the commit point);
+ * `abort` removes `partial`. Internal.
+ * @throws EvidenceBundleError `ERR_IO` when `partial` cannot be created
+ */
+export async function fileSink(
+  partial: string,
+  target: string,
+  form: 'zip' | 'cbor',
+  name = target,
+  { replace = false, mode = 0o644 }: { replace?: boolean; mode?: number } = {},
+): Promise<BagSink> {
+  const handle = await fsp.open(partial, 'wx', mode).catch((cause: unknown) => {
+    throw ioError(cause, name);
+  });
+  let closed = false;
+  const close = async (): Promise<void> => {
+    if (closed) return;
+    closed = true;
+    await handle.close();
+  };
+  const memory = form === 'cbor' ? memorySink() : undefined;
+  // The handle is this sink's to flush and close: the ZIP writer closing its byte sink is a no-op here.
+  const inner = memory ?? zipSink({ write: (bytes) => writeAll(handle, bytes), close: () => Promise.resolve() });
+  return {
+    ordered: true,
+    concurrency: 1,
+    add: (path, data, size) => inner.add(path, data, size),
+    async commit() {
+      await inner.commit();
+      if (memory !== undefined) await writeAll(handle, encodeCborBundle(memory.files));
+      await handle.sync();
+      await close();
+      if (!replace && (await exists(target))) throw new EvidenceBundleError('ERR_TARGET_EXISTS', `${name} already exists`);
+      await fsp.rename(partial, target);
+      await fsyncDirectory(dirname(target));
+    },
+    async abort() {
+      await close().catch(() => undefined);
+      await fsp.rm(partial, { force: true });
+    },
+  };
+}
+
+async function writeNewFile(dest: string, data: BagData, mode: number, name: string): Promise<void> {
+  let handle: FileHandle;
+  try {
+    handle = await fsp.open(dest, 'wx', mode);
+  } catch (cause) {
+    throw ioError(cause, name);
+  }
+  let writing: Promise<void> | undefined;
+  try {
+    if (data instanceof Uint8Array) await writeAll(handle, data);
+    else {
+      // Each chunk is written while the next is read and hashed (chunks are fresh buffers, never reused): the
+      // copy costs little more than the hash.
+      for await (const chunk of data) {
+        await writing;
+        writing = writeAll(handle, chunk);
+        // A write failing while the next read is awaited is observed here, not reported as unhandled.
+        writing.catch(() => undefined);
+      }
+      await writing;
+    }
+    await handle.sync();
+  } catch (cause) {
+    // A failure of the file system is this file's; one of the bytes' source (a changed file, an abort) passes.
+    throw (cause as NodeJS.ErrnoException).syscall !== undefined ? ioError(cause, name) : cause;
+  } finally {
+    // A write still in flight when the source failed must settle before its handle closes.
+    await writing?.catch(() => undefined);
+    await handle.close().catch(() => undefined);
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await fsp.lstat(path);
+    return true;
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw ioError(cause, path);
+  }
+}
