@@ -3,13 +3,15 @@ import type { FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { BagData, BagSink } from '../bundle/bag-sink.js';
 import { memorySink } from '../bundle/bag-sink.js';
-import { encodeCborBundle } from '../bundle/cbor-bundle.js';
+import { CBOR_BUNDLE_MAX_BYTES, encodeCborBundle } from '../bundle/cbor-bundle.js';
 import { EvidenceBundleError } from '../errors.js';
 import { PAYLOAD_DIR } from '../model/layout.js';
 import { assertBundlePath } from '../path/bundle-path.js';
 import { zipSink } from '../zip/zip-sink.js';
 import { fsyncDirectory, fsyncTree, writeAll } from './fs-sync.js';
 import { ioError } from './io-error.js';
+import type { BundleForm } from './open-bundle.js';
+import { partialPathFor, removeStalePartials } from './partial-path.js';
 
 /** Files written at the same time into a directory: for small files the cost is open/write/fsync latency. */
 const DIRECTORY_CONCURRENCY = 16;
@@ -138,4 +140,28 @@ async function exists(path: string): Promise<boolean> {
     if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return false;
     throw ioError(cause, path);
   }
+}
+
+/**
+ * The sink for a new bundle of `form` at `target` (which must not exist): refuses a CBOR bundle whose files would
+ * exceed `CBOR_BUNDLE_MAX_BYTES` before a byte is read (`totalBytes`), creates the parent directories, removes the
+ * partials of earlier writers that were killed, and opens the partial beside the target that `commit` renames.
+ * Shared by pack and convert. Internal.
+ * @throws EvidenceBundleError `ERR_LIMIT_EXCEEDED`, `ERR_IO`
+ */
+export async function newBundleSink(target: string, form: BundleForm, totalBytes: number, name: string): Promise<BagSink> {
+  if (form === 'cbor' && totalBytes > CBOR_BUNDLE_MAX_BYTES) {
+    throw new EvidenceBundleError('ERR_LIMIT_EXCEEDED', `${totalBytes} bytes of files, more than a CBOR bundle holds (${CBOR_BUNDLE_MAX_BYTES}); use ZIP`);
+  }
+  const parent = dirname(target);
+  await fsp.mkdir(parent, { recursive: true }).catch((cause: unknown) => {
+    throw ioError(cause, parent);
+  });
+  await removeStalePartials(target);
+  const partial = partialPathFor(target);
+  if (form !== 'directory') return fileSink(partial, target, form, name);
+  await fsp.mkdir(partial).catch((cause: unknown) => {
+    throw ioError(cause, parent);
+  });
+  return directorySink(partial, target, name);
 }

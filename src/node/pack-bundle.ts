@@ -1,19 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { promises as fsp, type Stats } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import type { BagSink } from '../bundle/bag-sink.js';
+import { resolve } from 'node:path';
 import type { ItemDescription } from '../bundle/build-manifest.js';
-import { CBOR_BUNDLE_MAX_BYTES } from '../bundle/cbor-bundle.js';
 import { checkPackInput, packBundleTo, type PackSourceItem, type PackToOptions } from '../bundle/pack-to.js';
 import type { DigestBackend } from '../digest/algorithms.js';
 import type { ByteSource } from '../digest/digest-stream.js';
 import { EvidenceBundleError } from '../errors.js';
 import { mapWithConcurrency } from '../internal/map-with-concurrency.js';
 import type { Manifest } from '../model/manifest.js';
-import { directorySink, fileSink } from './bundle-sinks.js';
+import { newBundleSink } from './bundle-sinks.js';
 import { nodeBackend } from './digest-backend.js';
 import { ioError } from './io-error.js';
-import { partialPathFor, removeStalePartials } from './partial-path.js';
 import { guessMediaType } from './media-type.js';
 import type { BundleForm } from './open-bundle.js';
 import { sourceBytes, statSource } from './source-bytes.js';
@@ -80,28 +77,8 @@ export async function packBundle(output: string, options: PackOptions): Promise<
     typeof item.source === 'string' ? statSource(item.source) : undefined,
   );
   const items = options.items.map((item, i) => sourceItem(item, stats[i]));
-  if (form === 'cbor') {
-    const total = items.reduce((sum, i) => sum + (i.size ?? 0), 0);
-    if (total > CBOR_BUNDLE_MAX_BYTES) {
-      throw new EvidenceBundleError('ERR_LIMIT_EXCEEDED', `${total} bytes of evidence, more than a CBOR bundle holds (${CBOR_BUNDLE_MAX_BYTES}); use ZIP`);
-    }
-  }
-
-  const parent = dirname(target);
-  await fsp.mkdir(parent, { recursive: true }).catch((cause: unknown) => {
-    throw ioError(cause, parent);
-  });
-  await removeStalePartials(target);
-  const partial = partialPathFor(target);
-  let sink: BagSink;
-  if (form === 'directory') {
-    await fsp.mkdir(partial).catch((cause: unknown) => {
-      throw ioError(cause, parent);
-    });
-    sink = directorySink(partial, target, output);
-  } else {
-    sink = await fileSink(partial, target, form, output);
-  }
+  const total = items.reduce((sum, i) => sum + (i.size ?? 0), 0);
+  const sink = await newBundleSink(target, form, total, output);
   const { form: _form, ...rest } = options;
   try {
     const { manifest } = await packBundleTo(sink, {

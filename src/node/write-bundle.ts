@@ -1,12 +1,11 @@
 import { promises as fsp } from 'node:fs';
 import { basename, dirname, extname, join, resolve, sep } from 'node:path';
-import type { BagSink } from '../bundle/bag-sink.js';
 import { CBOR_BUNDLE_MAX_BYTES } from '../bundle/cbor-bundle.js';
 import { bundleFiles, type BundleFile } from '../bundle/bundle-files.js';
 import { EvidenceBundleError } from '../errors.js';
 import { assertBundlePath } from '../path/bundle-path.js';
 import { nodeBackend } from './digest-backend.js';
-import { directorySink, fileSink } from './bundle-sinks.js';
+import { fileSink, newBundleSink } from './bundle-sinks.js';
 import { ioError } from './io-error.js';
 import { partialPathFor, removeStalePartials } from './partial-path.js';
 import { openBundle, type BundleForm } from './open-bundle.js';
@@ -29,29 +28,9 @@ import { openBundle, type BundleForm } from './open-bundle.js';
 export async function writeBundle(files: readonly BundleFile[], output: string, form: BundleForm): Promise<void> {
   const target = resolve(output);
   if (await exists(target)) throw new EvidenceBundleError('ERR_TARGET_EXISTS', `${output} already exists`);
-  if (form === 'cbor') {
-    const total = files.reduce((sum, f) => sum + f.size, 0);
-    if (total > CBOR_BUNDLE_MAX_BYTES) {
-      throw new EvidenceBundleError('ERR_LIMIT_EXCEEDED', `${total} bytes of files, more than a CBOR bundle holds (${CBOR_BUNDLE_MAX_BYTES}); use ZIP`);
-    }
-  }
-  const parent = dirname(target);
-  await fsp.mkdir(parent, { recursive: true }).catch((cause: unknown) => {
-    throw ioError(cause, parent);
-  });
   // Every path is judged before anything is created: a hostile one leaves nothing behind to clean.
   for (const file of files) assertBundlePath(file.path);
-  await removeStalePartials(target);
-  const partial = partialPathFor(target);
-  let sink: BagSink;
-  if (form === 'directory') {
-    await fsp.mkdir(partial).catch((cause: unknown) => {
-      throw ioError(cause, parent);
-    });
-    sink = directorySink(partial, target, output);
-  } else {
-    sink = await fileSink(partial, target, form, output);
-  }
+  const sink = await newBundleSink(target, form, files.reduce((sum, f) => sum + f.size, 0), output);
   try {
     for (const file of files) await sink.add(file.path, exactBytes(file), file.size);
     await sink.commit();
