@@ -7,9 +7,9 @@
 import { execFileSync } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DATA_DIR, ensureDataFile, ensureSmallFiles, MiB } from './lib/data.js';
+import { DATA_DIR, ensureDataFile, MiB, smallFileSet } from './lib/data.js';
 import { medianOf, runCommand, warmPageCache, type CommandRun } from './lib/system.js';
 import { mbPerSecond, mib, printTable } from './lib/table.js';
 
@@ -109,16 +109,7 @@ console.log(`baseline peak RSS of a child (Node + tsx, no work): ${mib(baseline.
 // (c): many small files, packed once as a directory and converted once; only verification is timed.
 {
   const count = Number(values.small);
-  const folder = join(DATA_DIR, `small-${count}`);
-  const paths = ensureSmallFiles(folder, count, 1024, 16 * 1024);
-  let bytes = 0;
-  for (const p of paths) bytes += (await fsp.stat(p)).size;
-  await warmPageCache(paths);
-  const rel = paths.map((p) => relative(folder, p));
-  let checklist = '';
-  for (let i = 0; i < rel.length; i += 1000) checklist += (await runCommand('sha256sum', rel.slice(i, i + 1000), { cwd: folder })).stdout;
-  const list = join(work, 'SHA256SUMS');
-  await fsp.writeFile(list, checklist);
+  const { folder, bytes, checklist: list } = await smallFileSet(count, work);
   const sha256sum = await external('sha256sum -c', 'sha256sum', ['-c', '--quiet', list], folder);
   const dir = join(work, 'small.bundle');
   const zip = join(work, 'small.zip');

@@ -1,8 +1,9 @@
 // Benchmark inputs: deterministic pseudo-random files, generated once under bench/.data/ (git-ignored).
 import { createCipheriv } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, statSync, writeSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { closeSync, mkdirSync, openSync, promises as fsp, statSync, writeSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runCommand, warmPageCache } from './system.js';
 
 /** bench/.data/, created on demand. */
 export const DATA_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '.data');
@@ -67,4 +68,22 @@ export function ensureSmallFiles(dir: string, count: number, minBytes: number, m
     paths.push(path);
   }
   return paths;
+}
+
+/**
+ * The small-file data set of the benchmarks: `count` files of 1-16 KiB in DATA_DIR (made once), the page cache
+ * warmed, and their `sha256sum` checklist written to `work` for the `sha256sum -c` reference.
+ */
+export async function smallFileSet(count: number, work: string): Promise<{ folder: string; paths: string[]; bytes: number; checklist: string }> {
+  const folder = join(DATA_DIR, `small-${count}`);
+  const paths = ensureSmallFiles(folder, count, 1024, 16 * 1024);
+  let bytes = 0;
+  for (const p of paths) bytes += (await fsp.stat(p)).size;
+  await warmPageCache(paths);
+  const rel = paths.map((p) => relative(folder, p));
+  let sums = '';
+  for (let i = 0; i < rel.length; i += 1000) sums += (await runCommand('sha256sum', rel.slice(i, i + 1000), { cwd: folder })).stdout;
+  const checklist = join(work, 'SHA256SUMS');
+  await fsp.writeFile(checklist, sums);
+  return { folder, paths, bytes, checklist };
 }
