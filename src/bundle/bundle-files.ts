@@ -4,7 +4,7 @@ import type { DigestBackend } from '../digest/algorithms.js';
 import { createMultiDigest } from '../digest/multi-digest.js';
 import { EvidenceBundleError } from '../errors.js';
 import { compareBytes, constantTimeEqual, utf8Encode } from '../internal/bytes.js';
-import { BUNDLE_FILE_LIMITS } from '../model/layout.js';
+import { BUNDLE_FILE_LIMITS, isCommitProtocolPath } from '../model/layout.js';
 
 /** One file of a bag, as {@link bundleFiles} hands it to a writer of another form. */
 export interface BundleFile {
@@ -42,6 +42,9 @@ export async function bundleFiles(source: BagSource, options: BundleFilesOptions
     const codes = [...new Set(bag.findings.filter((f) => f.severity === 'error').map((f) => (f.path ? `${f.code} (${f.path})` : f.code)))];
     throw new EvidenceBundleError('ERR_BAG_INVALID', `the bag is not valid, refusing to copy it: ${codes.slice(0, 5).join(', ')}${codes.length > 5 ? ', ...' : ''}`);
   }
+  // The directory form hides its update protocol's files; carried into another form they would act once extracted.
+  const protocol = [...bag.tagFiles.keys()].find(isCommitProtocolPath);
+  if (protocol !== undefined) throw new EvidenceBundleError('ERR_BAG_INVALID', `the bag holds ${protocol}, a file of the update protocol, refusing to copy it`);
   const files = [...bag.payload, ...bag.tagFiles].map(([path, { size, digests }]) => ({ path, key: utf8Encode(path), size, sha256: digests.sha256 }));
   files.sort((a, b) => compareBytes(a.key, b.key));
   return files.map(({ path, size, sha256 }) => ({

@@ -48,3 +48,19 @@ export const BUNDLE_FILE_LIMITS: ReadonlyMap<string, number> = new Map([
 export function payloadPath(itemPath: string): string {
   return `${PAYLOAD_DIR}/${itemPath}`;
 }
+
+/** The commit journal of the directory form's atomic updates (docs/format.md, "Atomic updates"). */
+export const COMMIT_JOURNAL = '.evb-commit';
+/** The journal's temporary name, before the rename that commits. */
+export const JOURNAL_TMP = `${COMMIT_JOURNAL}.tmp`;
+/** Suffix of a tag file's next version while a commit is under way. */
+export const PENDING_SUFFIX = '.evb-new';
+
+/**
+ * Whether `path` is a file of the directory form's update protocol (the journal, its temporary file, a pending
+ * `.evb-new` version outside data/): never part of the bag. A directory reader hides them; any other form has no
+ * business holding one, since extracted it would change what the bundle says.
+ */
+export function isCommitProtocolPath(path: string): boolean {
+  return !path.startsWith(`${PAYLOAD_DIR}/`) && (path === COMMIT_JOURNAL || path === JOURNAL_TMP || path.endsWith(PENDING_SUFFIX));
+}

@@ -1,25 +1,19 @@
 import { type Dirent, promises as fsp, type Stats } from 'node:fs';
 import { join } from 'node:path';
-import { PAYLOAD_DIR } from '../model/layout.js';
+import { COMMIT_JOURNAL, isCommitProtocolPath, JOURNAL_TMP, PAYLOAD_DIR, PENDING_SUFFIX } from '../model/layout.js';
 import { parseJson } from '../encoding/strict-json.js';
 import { type ErrorCode, isEvidenceBundleError } from '../errors.js';
 import { checkBundlePath, pathCollisionKey } from '../path/bundle-path.js';
 import type { FindingCode } from '../report/codes.js';
 import { readRegularFile } from './read-regular-file.js';
 
-/** Suffix of a tag file's next version while a commit is under way. */
-export const PENDING_SUFFIX = '.evb-new';
-/** The journal at the bundle root: its presence means the pending versions it lists are committed. */
-export const COMMIT_JOURNAL = '.evb-commit';
-/** Where the journal is written before the rename that commits it. */
-export const JOURNAL_TMP = `${COMMIT_JOURNAL}.tmp`;
+// The protocol's names are the core's (model/layout.ts): other forms must refuse what this one hides.
+export { COMMIT_JOURNAL, JOURNAL_TMP, PENDING_SUFFIX };
 /** Largest journal read (docs/format.md, "Atomic updates"); the journal names a handful of tag files. */
 export const JOURNAL_MAX_BYTES = 64 * 1024;
 
 /** Whether a bag path is one of the commit protocol's own files, which are not part of the bag. */
-export function isProtocolFile(path: string): boolean {
-  return !path.startsWith(`${PAYLOAD_DIR}/`) && (path === COMMIT_JOURNAL || path === JOURNAL_TMP || path.endsWith(PENDING_SUFFIX));
-}
+export const isProtocolFile = isCommitProtocolPath;
 
 /**
  * One thing wrong with the commit protocol's files of a bundle directory. Each makes the bundle invalid: a

@@ -4,6 +4,7 @@ import { parsePayloadOxum } from '../bagit/payload-oxum.js';
 import { createMultiDigest } from '../digest/multi-digest.js';
 import { constantTimeEqual, utf8Encode } from '../internal/bytes.js';
 import { FullDate } from '../model/common.js';
+import { isCommitProtocolPath } from '../model/layout.js';
 import type { Manifest } from '../model/manifest.js';
 import { checkPortablePath } from '../path/bundle-path.js';
 import { makeFinding, type FindingCode } from '../report/codes.js';
@@ -48,6 +49,10 @@ const PROFILE_DECLARATION_SHA256 = (() => {
  */
 export function checkBundleProfile(bag: BagValidation, manifest: Manifest | undefined): Finding[] {
   const findings: Finding[] = [];
+  // A directory reader hides these (the commit view); a listed one came in another form.
+  for (const path of bag.tagFiles.keys()) {
+    if (isCommitProtocolPath(path)) findings.push(makeFinding('bundle.protocol-file', `${path} is a file of the directory form's update protocol, not of the bag`, { path }));
+  }
   const declaration = bag.tagFiles.get(DECLARATION);
   // A bagit.txt the bag check could not read (absent, unreadable) is reported there already.
   if (declaration !== undefined && (declaration.size !== PROFILE_DECLARATION.length || !constantTimeEqual(declaration.digests.sha256, PROFILE_DECLARATION_SHA256))) {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleFiles, filesSource, type BundleFile } from '../../src/index.js';
 import { appendCustodyEvent, convertBundle, formFromName, openBundle, packBundle, verifyBundleAt, writeBundle, type CustodyEventInput } from '../../src/node/index.js';
 import { demoCase, flipByte, keyPair, packDemo, resealBag, tempDir, type KeyPair } from '../helpers/bundle-fixture.js';
-import { errorCode, HAS_INFO_ZIP, readTree, zipTree } from '../helpers/forms.js';
+import { cborTree, errorCode, HAS_INFO_ZIP, readTree, zipTree } from '../helpers/forms.js';
 import { layout, renameEntry, set32 } from '../zip/zip-helpers.js';
 
 const EVENT: CustodyEventInput = {
@@ -83,6 +83,29 @@ describe('convert and extract refuse what they must not write', () => {
     }
     expect(await names(work)).toEqual([]);
     expect(await names(dir)).toEqual(parentBefore);
+  });
+
+  it.each([
+    ['a commit journal naming the signature file, with its pending version', { '.evb-commit': '{"files":["evidence/signatures.json"]}', 'evidence/signatures.json.evb-new': '{"signatures":[]}' }],
+    ['a journal alone', { '.evb-commit': '{"files":["evidence/custody.jsonl"]}' }],
+    ['a journal\'s temporary file', { '.evb-commit.tmp': '{"files":[]}' }],
+    ['a pending version alone', { 'evidence/manifest.json.evb-new': '{}' }],
+  ] as Array<[string, Record<string, string>]>)('a ZIP or CBOR bundle holding %s is INVALID and never copied: extracted, it would change what the bundle says', async (_what, extra) => {
+    const work = await workDir();
+    const tree = join(work, 'tree');
+    await fsp.cp(bundle, tree, { recursive: true });
+    for (const [path, text] of Object.entries(extra)) await fsp.writeFile(join(tree, path), text);
+    const zip = join(work, 'protocol.zip');
+    const cbor = join(work, 'protocol.cbor');
+    await zipTree(tree, zip);
+    await cborTree(tree, cbor);
+    for (const input of [zip, cbor]) {
+      const report = await verifyBundleAt(input, { trustedKeys: [packager.publicJwk] });
+      expect(report.outcome).toBe('INVALID');
+      expect(report.findings.filter((f) => f.code === 'bundle.protocol-file').map((f) => f.path).sort()).toEqual(Object.keys(extra).sort());
+      expect(await errorCode(convertBundle(input, join(work, 'extracted')))).toBe('ERR_BAG_INVALID');
+      await expect(fsp.stat(join(work, 'extracted'))).rejects.toThrow();
+    }
   });
 
   it('refuses a bag with an altered payload byte and a bag with a file missing, in every form', async () => {

@@ -37,6 +37,11 @@ export const BUNDLE_FINDINGS = {
     effect: 'invalid',
     summary: 'bagit.txt is not exactly "BagIt-Version: 1.0" and "Tag-File-Character-Encoding: UTF-8" with LF line ends, as an evidence bundle requires.',
   },
+  'bundle.protocol-file': {
+    severity: 'error',
+    effect: 'invalid',
+    summary: 'The bundle, read as a ZIP or CBOR file, holds a file of the directory form\'s update protocol (.evb-commit, .evb-commit.tmp, a .evb-new version): it is never part of a bag, and extracted it would change what the bundle says.',
+  },
   'bundle.path.not-portable': {
     severity: 'warning',
     effect: 'none',
