@@ -62,6 +62,11 @@ export const POLICY_FINDINGS = {
     effect: 'indeterminate',
     summary: 'An RFC 3161 timestamp token attached to the signature is malformed, does not cover the signature value, does not verify or is dated in the future: it proves no time, and the signature is judged without it.',
   },
+  'policy.timestamp.authority-not-valid-at-time': {
+    severity: 'warning',
+    effect: 'indeterminate',
+    summary: 'An RFC 3161 timestamp token verifies and chains to a trusted time-stamping authority, but its genTime is outside the period (validFrom, validUntil) in which the policy accepts that authority\'s tokens: it proves no time.',
+  },
   'policy.timestamp.untrusted': {
     severity: 'warning',
     effect: 'indeterminate',
