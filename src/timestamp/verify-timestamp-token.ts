@@ -138,7 +138,7 @@ async function verify(der: Uint8Array, options: VerifyTimestampOptions): Promise
   }
 
   // 4. Trust: the TSA certificate chain at the time it signed, with the timestamping purpose.
-  const path = buildPath(signer, [...parsed.certificates, ...intermediates]);
+  const path = await buildPath(signer, [...parsed.certificates, ...intermediates]);
   const chain = await verifyCertificateChain(path.map((c) => base64Encode(c.der)), {
     anchors: options.anchors,
     time: genTime,
@@ -302,15 +302,25 @@ function tsaPurposeProblem(cert: pkijs.Certificate): string | undefined {
 }
 
 /**
- * The TSA certificate followed by its issuers among the token's certificates (a CMS certificate set has no
- * order), stopping at a self-issued certificate, a missing issuer or {@link MAX_CHAIN_LENGTH}.
+ * The TSA certificate followed by its issuers among the token's certificates and the policy's intermediates (a
+ * CMS certificate set has no order), stopping at a self-issued certificate, a missing issuer or
+ * {@link MAX_CHAIN_LENGTH}. Of the candidates that bear the issuer's name, the first whose key verifies the
+ * certificate's signature is taken, so a certificate of another PKI under the same name cannot hide the real one.
  */
-function buildPath(signer: TokenCertificate, pool: readonly TokenCertificate[]): TokenCertificate[] {
+async function buildPath(signer: TokenCertificate, pool: readonly TokenCertificate[]): Promise<TokenCertificate[]> {
   const path = [signer];
   while (path.length < MAX_CHAIN_LENGTH) {
     const last = path[path.length - 1]!.cert;
     if (sameName(last.subject, last.issuer)) break;
-    const issuer = pool.find((c) => !path.includes(c) && sameName(c.cert.subject, last.issuer));
+    let issuer: TokenCertificate | undefined;
+    for (const c of pool) {
+      if (path.includes(c) || !sameName(c.cert.subject, last.issuer)) continue;
+      const check = await verifySignature(c.cert.subjectPublicKeyInfo, last.signatureAlgorithm, last.signatureValue.valueBlock.valueHexView, new Uint8Array(last.tbsView));
+      if (check === true) {
+        issuer = c;
+        break;
+      }
+    }
     if (issuer === undefined) break;
     path.push(issuer);
   }
