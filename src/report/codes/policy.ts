@@ -45,7 +45,7 @@ export const POLICY_FINDINGS = {
   'policy.certificate.invalid': {
     severity: 'error',
     effect: 'indeterminate',
-    summary: 'The certificate chain carried in the signature is malformed or fails validation (signature, key usage, path length, a CA certificate or one for another purpose than signing documents as the leaf): the signer cannot be identified through it.',
+    summary: 'The certificate chain carried in the signature is malformed or fails validation (signature, key usage, basic constraints, path length, name constraints, certificate policies, an unknown critical extension, a CA certificate or one for another purpose than signing documents as the leaf): the signer cannot be identified through it.',
   },
   'policy.certificate.key-mismatch': {
     severity: 'error',
