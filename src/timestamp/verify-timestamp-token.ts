@@ -39,7 +39,8 @@ export interface TimestampVerification {
    * `valid`: covers `data`, signed by a TSA certificate that chains to an anchor, with the timeStamping usage,
    * at genTime. `malformed`: not a TimeStampToken. `invalid`: covers other data, or its signature or signed
    * attributes do not verify. `untrusted`: the TSA certificate leads to no anchor (or is not to be found).
-   * `refused`: it leads to an anchor but fails there (no timeStamping usage, expired at genTime, constraints).
+   * `refused`: it leads to an anchor but fails there (no timeStamping usage, expired at genTime, constraints, a
+   * path through other certificates than the further ESSCertIDs name).
    */
   status: 'valid' | 'malformed' | 'invalid' | 'untrusted' | 'refused';
   /** The time the TSA vouches for (RFC 3339), only when the token is valid. */
