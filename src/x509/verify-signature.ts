@@ -157,11 +157,21 @@ function bigEnough(key: CryptoKey): boolean {
 
 const MGF1 = '1.2.840.113549.1.1.8';
 
-// RSASSA-PSS-params (RFC 4055 section 3.1) that WebCrypto can check: an accepted hash, MGF1 with that same hash,
-// the trailer field 1 (the only one defined). pkijs fills in the SHA-1 defaults, which are refused.
-function pssParams(schema: unknown): { hash: Hash; saltLength: number } | undefined {
+/**
+ * RSASSA-PSS-params (RFC 4055 section 3.1) that WebCrypto can check: an accepted hash, MGF1 with that same hash,
+ * the trailer field 1 (the only one defined); undefined for anything else, the SHA-1 defaults pkijs fills in
+ * for absent fields included. Never throws.
+ * @example
+ * pssParams(spki.algorithm.algorithmParams); // { hash: 'SHA-256', saltLength: 32 }
+ */
+export function pssParams(schema: unknown): { hash: Hash; saltLength: number } | undefined {
   if (!(schema instanceof asn1js.Sequence)) return undefined;
-  const params = new pkijs.RSASSAPSSParams({ schema });
+  let params: pkijs.RSASSAPSSParams;
+  try {
+    params = new pkijs.RSASSAPSSParams({ schema });
+  } catch {
+    return undefined;
+  }
   const hash = HASH_BY_OID[params.hashAlgorithm.algorithmId];
   const mgf = params.maskGenAlgorithm;
   const mgfHash = mgf.algorithmParams instanceof asn1js.Sequence ? new pkijs.AlgorithmIdentifier({ schema: mgf.algorithmParams }).algorithmId : undefined;

@@ -3,6 +3,7 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { publicJwkOf } from '../../src/x509/public-jwk.js';
 import { verifySignature } from '../../src/x509/verify-signature.js';
 
 const OID = { sha256: '2.16.840.1.101.3.4.2.1', sha384: '2.16.840.1.101.3.4.2.2', sha1: '1.3.14.3.2.26', mgf1: '1.2.840.113549.1.1.8', pss: '1.2.840.113549.1.1.10', pkcs1: '1.2.840.113549.1.1.11' };
@@ -61,6 +62,16 @@ describe('verifySignature with RSASSA-PSS', () => {
     expect(await verifySignature(pssKey(pssParams({ salt: 20 })), pss(pssParams({ salt: 32 })), sig32, DATA)).toBe(true);
     expect(await verifySignature(pssKey(pssParams({ salt: 32 })), pss(pssParams({ salt: 20 })), sig20, DATA)).toBe('bad-key');
     expect(await verifySignature(pssKey(pssParams({ hash: OID.sha384 })), pss(pssParams()), sig32, DATA)).toBe('bad-key');
+  });
+
+  it('gives an id-RSASSA-PSS key as an RSA JWK, bound to the one JWS algorithm its parameters allow', async () => {
+    const plain = await publicJwkOf(rsaSpki);
+    expect(await publicJwkOf(pssKey())).toEqual(plain);
+    expect(await publicJwkOf(pssKey(pssParams()))).toEqual({ ...plain, alg: 'PS256' });
+    expect(await publicJwkOf(pssKey(pssParams({ hash: OID.sha384, salt: 48 })))).toEqual({ ...plain, alg: 'PS384' });
+    // A minimum salt longer than the hash: no JWS algorithm can use the key.
+    expect(await publicJwkOf(pssKey(pssParams({ salt: 40 })))).toBeUndefined();
+    expect(await publicJwkOf(pssKey(pssParams({ hash: OID.sha1 })))).toBeUndefined();
   });
 
   it('never verifies a PKCS#1 v1.5 signature with an id-RSASSA-PSS key', async () => {
