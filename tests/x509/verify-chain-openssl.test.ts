@@ -91,8 +91,10 @@ describe.skipIf(!OPENSSL_AVAILABLE)('verifyCertificateChain agrees with openssl 
       ca({ extensions: ['1.2.3.4.5.6.7 = critical,ASN1:NULL'] }),
       ca({ key: 'RSA-PSS' }),
     ]);
-    const [pathlen0Sub, mappingBelowInhibit] = await Promise.all([
+    const [pathlen0Sub, pathlen0Rollover, mappingBelowInhibit] = await Promise.all([
       ca({}, pathlen0),
+      // Self-issued: the same CA name with a new key (a key rollover), not counted by pathLenConstraint.
+      ca({ subject: pathlen0.subject }, pathlen0),
       ca({ extensions: ['certificatePolicies = 1.2.3.1', 'policyMappings = critical,1.2.3.1:1.2.3.2'] }, inhibitMapping),
     ]);
     const san = (names: string) => ({ extensions: [`subjectAltName = ${names}`] });
@@ -101,7 +103,7 @@ describe.skipIf(!OPENSSL_AVAILABLE)('verifyCertificateChain agrees with openssl 
       shortCaLeaf, noCertSignLeaf, noBasicLeaf, pathlen0Leaf, pathlen0Deep, encipherOnly, underLeaf, criticalLeaf, nonCriticalLeaf,
       ncInside, ncInsideCase, ncDnsOutside, ncDnsExcluded, ncEmailOutside, ncIpOutside, ncIpv6, ncUriOutside, ncDnOutside, ncCnHost,
       polLeaf, polNone, requireExplicitNone, requireExplicitLeaf, mappedLeaf, inhibitAnyLeaf, inhibitAnySpecific, inhibitMappingLeaf,
-      criticalCaLeaf, pssSigned, pssKey,
+      criticalCaLeaf, pssSigned, pssKey, rolloverLeaf,
     ] = await Promise.all([
       leafOf(shortCa, { notBefore: at(-20), notAfter: at(20) }),
       leafOf(noCertSign),
@@ -133,6 +135,7 @@ describe.skipIf(!OPENSSL_AVAILABLE)('verifyCertificateChain agrees with openssl 
       leafOf(critical),
       leafOf(pss),
       leafOf(I, { key: 'RSA-PSS' }),
+      leafOf(pathlen0Rollover),
     ]);
 
     const explicit = (oid: string) => ({
@@ -156,6 +159,7 @@ describe.skipIf(!OPENSSL_AVAILABLE)('verifyCertificateChain agrees with openssl 
       { name: 'basic constraints: intermediate without the extension', chain: [noBasicLeaf, noBasic], expected: 'invalid' },
       { name: 'path length 0: leaf directly below', chain: [pathlen0Leaf, pathlen0], expected: 'valid' },
       { name: 'path length 0: one CA too many below', chain: [pathlen0Deep, pathlen0Sub, pathlen0], expected: 'invalid' },
+      { name: 'path length 0: a self-issued CA (key rollover) below is not counted', chain: [rolloverLeaf, pathlen0Rollover, pathlen0], expected: 'valid' },
       { name: 'name constraints: every type inside', chain: [ncInside, nc], expected: 'valid' },
       { name: 'name constraints: inside, other letter case', chain: [ncInsideCase, nc], expected: 'valid' },
       { name: 'name constraints: dNSName outside', chain: [ncDnsOutside, nc], expected: 'invalid' },
