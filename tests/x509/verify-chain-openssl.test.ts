@@ -206,7 +206,7 @@ describe.skipIf(!OPENSSL_AVAILABLE)('verifyCertificateChain agrees with openssl 
 
   const anchorOf = (c: Case) => (c.chain.some((x) => shortRoot.intermediates.includes(x) || x === shortRoot.leaf) ? shortRoot.root : pki.root);
 
-  async function opensslVerdict(c: Case, n: number): Promise<'ok' | 'error'> {
+  async function opensslVerdict(c: Case, n: number): Promise<{ verdict: 'ok' | 'error'; detail: string }> {
     const target = join(dir, `t${n}.pem`);
     const untrusted = join(dir, `u${n}.pem`);
     await writeFile(target, c.chain[0]!.pem);
@@ -222,10 +222,9 @@ describe.skipIf(!OPENSSL_AVAILABLE)('verifyCertificateChain agrees with openssl 
     ];
     try {
       const { stdout } = await openssl(args, dir);
-      return /: OK\s*$/.test(stdout) ? 'ok' : 'error';
+      return { verdict: /: OK\s*$/.test(stdout) ? 'ok' : 'error', detail: stdout.trim() };
     } catch (e) {
-      if (process.env['EVB_DEBUG_DIFF'] !== undefined) console.log(c.name, String(e));
-      return 'error';
+      return { verdict: 'error', detail: String(e).split('\n')[0]!.replace(/^.* failed: /, '') };
     }
   }
 
@@ -237,15 +236,16 @@ describe.skipIf(!OPENSSL_AVAILABLE)('verifyCertificateChain agrees with openssl 
   it('gives the expected status on each case, and openssl agrees except where listed', async () => {
     const rows = await Promise.all(cases.map(async (c, n) => {
       const ours = await verifyCertificateChain(c.chain.map((x) => x.base64), { anchors: [anchorOf(c).pem], time: c.time ?? now, ...c.options });
-      return { c, ours, openssl: await opensslVerdict(c, n) };
+      const { verdict, detail } = await opensslVerdict(c, n);
+      return { c, ours, openssl: verdict, detail };
     }));
     const problems: string[] = [];
-    for (const { c, ours, openssl: theirs } of rows) {
+    for (const { c, ours, openssl: theirs, detail } of rows) {
       if (ours.status !== c.expected) problems.push(`${c.name}: ours ${ours.status} (${ours.reason ?? ''}), expected ${c.expected}`);
       if (c.expected !== 'valid' && (ours.reason ?? '') === '') problems.push(`${c.name}: no reason given`);
       const listed = DISAGREEMENTS[c.name];
       const agree = (ours.status === 'valid') === (theirs === 'ok');
-      if (listed === undefined && !agree) problems.push(`${c.name}: ours ${ours.status}, openssl ${theirs}, and the disagreement is not listed`);
+      if (listed === undefined && !agree) problems.push(`${c.name}: ours ${ours.status} (${ours.reason ?? ''}), openssl ${theirs} (${detail}), and the disagreement is not listed`);
       if (listed !== undefined && (agree || listed.ours !== ours.status || listed.openssl !== theirs)) {
         problems.push(`${c.name}: listed as a disagreement (ours ${listed.ours}, openssl ${listed.openssl}), found ours ${ours.status}, openssl ${theirs}`);
       }
