@@ -26,6 +26,11 @@ export interface VerifyTimestampOptions {
   time?: Date;
   /** Tolerance for a genTime ahead of `time`, in seconds (checked only when given). */
   maxClockSkewSeconds?: number;
+  /**
+   * Intermediate CA certificates (PEM texts or base64 DER) that may complete the TSA certificate's path when the
+   * token does not carry them: a trust policy's `intermediates` of the TSA. They are candidates, never anchors.
+   */
+  intermediates?: readonly string[];
 }
 
 /** The verdict on one RFC 3161 TimeStampToken. */
@@ -34,7 +39,8 @@ export interface TimestampVerification {
    * `valid`: covers `data`, signed by a TSA certificate that chains to an anchor, with the timeStamping usage,
    * at genTime. `malformed`: not a TimeStampToken. `invalid`: covers other data, or its signature or signed
    * attributes do not verify. `untrusted`: the TSA certificate leads to no anchor (or is not to be found).
-   * `refused`: it leads to an anchor but fails there (no timeStamping usage, expired at genTime, constraints).
+   * `refused`: it leads to an anchor but fails there (no timeStamping usage, expired at genTime, constraints, a
+   * path through other certificates than the further ESSCertIDs name).
    */
   status: 'valid' | 'malformed' | 'invalid' | 'untrusted' | 'refused';
   /** The time the TSA vouches for (RFC 3339), only when the token is valid. */
@@ -63,8 +69,10 @@ type Failure = Exclude<TimestampVerification['status'], 'valid'>;
  * messageDigest of the TSTInfo, and the ESSCertID / ESSCertIDv2 binding to the signer certificate when
  * present); then validates the TSA certificate chain to `anchors` at genTime with
  * {@link verifyCertificateChain}, requiring id-kp-timeStamping as the only, critical extended key usage
- * (RFC 3161 section 2.3). The certificates the token carries build the chain; an anchor may itself be the TSA
- * certificate. No revocation checking. Never throws on hostile input: malformed, invalid (covers other data
+ * (RFC 3161 section 2.3). The certificates the token carries and `options.intermediates` build the chain; an
+ * anchor may itself be the TSA certificate. Every ESSCertID(v2) of the signing-certificate attribute is checked
+ * (RFC 5035 section 5.4.1): the first is the signer certificate, each further one a certificate of the
+ * validated path (otherwise `refused`). No revocation checking. Never throws on hostile input: malformed, invalid (covers other data
  * or does not verify) and untrusted or refused (trust not established) are kept apart, as the policy needs.
  * @throws TypeError when `data` is not a Uint8Array or `anchors` not an array (caller misuse)
  * @example
@@ -74,6 +82,9 @@ type Failure = Exclude<TimestampVerification['status'], 'valid'>;
 export async function verifyTimestampToken(der: Uint8Array, options: VerifyTimestampOptions): Promise<TimestampVerification> {
   if (!(options.data instanceof Uint8Array)) throw new TypeError('verifyTimestampToken: options.data must be a Uint8Array');
   if (!Array.isArray(options.anchors)) throw new TypeError('verifyTimestampToken: options.anchors must be an array');
+  if (options.intermediates !== undefined && !Array.isArray(options.intermediates)) {
+    throw new TypeError('verifyTimestampToken: options.intermediates must be an array');
+  }
   try {
     return await verify(der, options);
   } catch (cause) {
@@ -106,17 +117,19 @@ async function verify(der: Uint8Array, options: VerifyTimestampOptions): Promise
     return fail(known, 'invalid', `the message imprint is not the ${hashAlgorithm} of the timestamped data: the token covers other data`);
   }
 
-  // 2. The signer certificate: in the token (certReq), or an anchor that is the TSA certificate itself.
+  // 2. The signer certificate: in the token (certReq), among the policy's intermediates, or an anchor that is
+  // the TSA certificate itself.
   const anchorCerts = parseAnchors(options.anchors);
-  const signer = findSignerCertificate(signerInfo, parsed.certificates) ?? findSignerCertificate(signerInfo, anchorCerts);
+  const intermediates = parseAnchors(options.intermediates ?? []);
+  const signer = findSignerCertificate(signerInfo, parsed.certificates) ?? findSignerCertificate(signerInfo, intermediates) ?? findSignerCertificate(signerInfo, anchorCerts);
   if (signer === undefined) {
-    return fail(known, 'untrusted', 'the TSA certificate is neither in the token nor among the anchors: the signature cannot be checked');
+    return fail(known, 'untrusted', 'the TSA certificate is neither in the token nor among the intermediates and anchors: the signature cannot be checked');
   }
   const withTsa = { ...known, tsa: nameToString(signer.cert.subject) };
 
   // 3. The CMS signature over the signed attributes, and what those attributes bind.
-  const problem = await checkSignerInfo(parsed, signer);
-  if (problem !== undefined) return fail(withTsa, 'invalid', problem);
+  const signerCheck = await checkSignerInfo(parsed, signer);
+  if (typeof signerCheck === 'string') return fail(withTsa, 'invalid', signerCheck);
 
   const genTime = tstInfo.genTime;
   if (options.time !== undefined && options.maxClockSkewSeconds !== undefined) {
@@ -126,7 +139,7 @@ async function verify(der: Uint8Array, options: VerifyTimestampOptions): Promise
   }
 
   // 4. Trust: the TSA certificate chain at the time it signed, with the timestamping purpose.
-  const path = buildPath(signer, parsed.certificates);
+  const path = await buildPath(signer, [...parsed.certificates, ...intermediates]);
   const chain = await verifyCertificateChain(path.map((c) => base64Encode(c.der)), {
     anchors: options.anchors,
     time: genTime,
@@ -140,11 +153,16 @@ async function verify(der: Uint8Array, options: VerifyTimestampOptions): Promise
   }
   const purpose = tsaPurposeProblem(signer.cert);
   if (purpose !== undefined) return fail(withChain, 'refused', purpose);
+  const restriction = await pathRestrictionProblem(signerCheck, chain.path ?? []);
+  if (restriction !== undefined) return fail(withChain, 'refused', restriction);
   return { ...withChain, status: 'valid', genTime: genTime.toISOString() };
 }
 
-/** Why the SignerInfo does not verify, or undefined (RFC 5652 sections 5.4 and 11, RFC 3161 section 2.4.1). */
-async function checkSignerInfo(parsed: ParsedTimestampToken, signer: TokenCertificate): Promise<string | undefined> {
+/**
+ * Why the SignerInfo does not verify (RFC 5652 sections 5.4 and 11, RFC 3161 section 2.4.1), or, when it does,
+ * the certificate identifiers after the first that restrict the TSA's path.
+ */
+async function checkSignerInfo(parsed: ParsedTimestampToken, signer: TokenCertificate): Promise<string | CertId[]> {
   const { signerInfo, tstInfoBytes } = parsed;
   const signed = signerInfo.signedAttrs;
   // RFC 3161 requires the signing-certificate attribute, so a token without signed attributes is not one.
@@ -167,7 +185,7 @@ async function checkSignerInfo(parsed: ParsedTimestampToken, signer: TokenCertif
   }
 
   const binding = await checkSigningCertificate(signed.attributes, signer);
-  if (binding !== undefined) return binding;
+  if (typeof binding === 'string') return binding;
 
   const check = await verifySignature(
     signer.cert.subjectPublicKeyInfo,
@@ -178,47 +196,79 @@ async function checkSignerInfo(parsed: ParsedTimestampToken, signer: TokenCertif
     new Uint8Array(signed.encodedValue),
     signerInfo.digestAlgorithm.algorithmId,
   );
-  if (check === true) return undefined;
+  if (check === true) return binding;
   if (check === 'unsupported-algorithm') return `the TSA signature algorithm ${signerInfo.signatureAlgorithm.algorithmId} is not accepted`;
   if (check === 'bad-key') return 'the TSA key is of a type or size that is not accepted for this signature';
   return 'the TSA signature does not verify with the TSA certificate';
 }
 
+/** Most certificate identifiers read from one signing-certificate attribute (bounded resources). */
+const MAX_CERT_IDS = 16;
+
 /**
  * The ESSCertID (RFC 2634 section 5.4, SHA-1) or ESSCertIDv2 (RFC 5035) binding of the signer certificate:
- * the first certificate identifier must be the hash of the certificate that verified the signature, so a
- * certificate with the same key but other attributes cannot be substituted. Checked when present.
+ * every certificate identifier must be well formed with an accepted hash, and the first must be the hash (and
+ * issuer and serial, when given) of the certificate that verified the signature, so a certificate with the
+ * same key but other attributes cannot be substituted. Checked when present. Returns why not, or the further
+ * identifiers, which restrict the TSA's path ({@link pathRestrictionProblem}).
  */
-async function checkSigningCertificate(attributes: readonly pkijs.Attribute[], signer: TokenCertificate): Promise<string | undefined> {
+async function checkSigningCertificate(attributes: readonly pkijs.Attribute[], signer: TokenCertificate): Promise<string | CertId[]> {
+  const further: CertId[] = [];
   for (const [oid, v2] of [[TIMESTAMP_OIDS.signingCertificate, false], [TIMESTAMP_OIDS.signingCertificateV2, true]] as const) {
     const found = attributes.filter((a) => a.type === oid);
     if (found.length === 0) continue;
     const name = v2 ? 'signingCertificateV2' : 'signingCertificate';
-    const id = found.length === 1 && found[0]!.values.length === 1 ? firstCertId(found[0]!.values[0], v2) : undefined;
-    if (id === undefined) return `the ${name} attribute is malformed or repeated`;
-    if (id === 'unsupported-hash') return `the ${name} attribute uses a hash that is not accepted`;
-    if (!constantTimeEqual(id.certHash, await digest(id.hash, signer.der))) {
-      return `the ${name} attribute names another certificate than the one the token was signed with`;
+    const ids = found.length === 1 && found[0]!.values.length === 1 ? certIds(found[0]!.values[0], v2) : undefined;
+    if (ids === undefined) return `the ${name} attribute is malformed or repeated`;
+    if (ids === 'unsupported-hash') return `the ${name} attribute uses a hash that is not accepted`;
+    if (!(await identifies(ids[0]!, signer))) {
+      return `the first ESSCertID of the ${name} attribute names another certificate (hash, issuer or serial number) than the one the token was signed with`;
     }
-    if (id.issuerSerial !== undefined) {
-      const serial = signer.cert.serialNumber.valueBlock.valueHexView;
-      const directory = id.issuerSerial.issuer.names.find((n) => n.type === 4)?.value as pkijs.RelativeDistinguishedNames | undefined;
-      if (!constantTimeEqual(id.issuerSerial.serialNumber.valueBlock.valueHexView, serial) || (directory !== undefined && !sameName(directory, signer.cert.issuer))) {
-        return `the ${name} attribute names another issuer and serial number than the TSA certificate's`;
-      }
-    }
+    further.push(...ids.slice(1));
+  }
+  return further;
+}
+
+/**
+ * RFC 5035 section 5.4.1: certificate identifiers after the first name the other certificates the TSA's path
+ * must use; each must identify a certificate of the validated path (leaf to anchor).
+ */
+async function pathRestrictionProblem(ids: readonly CertId[], path: readonly TokenCertificate[]): Promise<string | undefined> {
+  for (const [n, id] of ids.entries()) {
+    let found = false;
+    for (const cert of path) if (await identifies(id, cert)) found = true;
+    if (!found) return `ESSCertID #${n + 1} of the signing-certificate attribute names a certificate that is not in the validated TSA path`;
   }
   return undefined;
 }
 
+async function identifies(id: CertId, cert: TokenCertificate): Promise<boolean> {
+  if (!constantTimeEqual(id.certHash, await digest(id.hash, cert.der))) return false;
+  if (id.issuerSerial === undefined) return true;
+  const serial = cert.cert.serialNumber.valueBlock.valueHexView;
+  const directory = id.issuerSerial.issuer.names.find((n) => n.type === 4)?.value as pkijs.RelativeDistinguishedNames | undefined;
+  return constantTimeEqual(id.issuerSerial.serialNumber.valueBlock.valueHexView, serial) && (directory === undefined || sameName(directory, cert.cert.issuer));
+}
+
 type CertId = { hash: Hash | 'SHA-1'; certHash: Uint8Array; issuerSerial?: pkijs.IssuerSerial };
 
-/** The first ESSCertID(v2) of a SigningCertificate(V2) value: `SEQUENCE { certs SEQUENCE OF ..., policies OPTIONAL }`. */
-function firstCertId(value: unknown, v2: boolean): CertId | 'unsupported-hash' | undefined {
+/** Every ESSCertID(v2) of a SigningCertificate(V2) value: `SEQUENCE { certs SEQUENCE OF ..., policies OPTIONAL }`. */
+function certIds(value: unknown, v2: boolean): CertId[] | 'unsupported-hash' | undefined {
   const certs = value instanceof asn1js.Sequence ? value.valueBlock.value[0] : undefined;
-  const first = certs instanceof asn1js.Sequence ? certs.valueBlock.value[0] : undefined;
-  if (!(first instanceof asn1js.Sequence)) return undefined;
-  const items = first.valueBlock.value;
+  const list = certs instanceof asn1js.Sequence ? certs.valueBlock.value : [];
+  if (list.length === 0 || list.length > MAX_CERT_IDS) return undefined;
+  const ids: CertId[] = [];
+  for (const item of list) {
+    const id = certId(item, v2);
+    if (id === undefined || id === 'unsupported-hash') return id;
+    ids.push(id);
+  }
+  return ids;
+}
+
+function certId(item: asn1js.AsnType, v2: boolean): CertId | 'unsupported-hash' | undefined {
+  if (!(item instanceof asn1js.Sequence)) return undefined;
+  const items = item.valueBlock.value;
   let hash: Hash | 'SHA-1' = v2 ? 'SHA-256' : 'SHA-1';
   let next = 0;
   // ESSCertIDv2's hashAlgorithm is DEFAULT sha256, so present only when it is another hash.
@@ -231,6 +281,8 @@ function firstCertId(value: unknown, v2: boolean): CertId | 'unsupported-hash' |
   const certHash = items[next];
   if (!(certHash instanceof asn1js.OctetString)) return undefined;
   const serial = items[next + 1];
+  if (serial !== undefined && !(serial instanceof asn1js.Sequence)) return undefined;
+  if (items.length > next + 2) return undefined;
   const issuerSerial = serial instanceof asn1js.Sequence ? new pkijs.IssuerSerial({ schema: serial }) : undefined;
   return { hash, certHash: certHash.valueBlock.valueHexView, ...(issuerSerial !== undefined ? { issuerSerial } : {}) };
 }
@@ -251,15 +303,25 @@ function tsaPurposeProblem(cert: pkijs.Certificate): string | undefined {
 }
 
 /**
- * The TSA certificate followed by its issuers among the token's certificates (a CMS certificate set has no
- * order), stopping at a self-issued certificate, a missing issuer or {@link MAX_CHAIN_LENGTH}.
+ * The TSA certificate followed by its issuers among the token's certificates and the policy's intermediates (a
+ * CMS certificate set has no order), stopping at a self-issued certificate, a missing issuer or
+ * {@link MAX_CHAIN_LENGTH}. Of the candidates that bear the issuer's name, the first whose key verifies the
+ * certificate's signature is taken, so a certificate of another PKI under the same name cannot hide the real one.
  */
-function buildPath(signer: TokenCertificate, pool: readonly TokenCertificate[]): TokenCertificate[] {
+async function buildPath(signer: TokenCertificate, pool: readonly TokenCertificate[]): Promise<TokenCertificate[]> {
   const path = [signer];
   while (path.length < MAX_CHAIN_LENGTH) {
     const last = path[path.length - 1]!.cert;
     if (sameName(last.subject, last.issuer)) break;
-    const issuer = pool.find((c) => !path.includes(c) && sameName(c.cert.subject, last.issuer));
+    let issuer: TokenCertificate | undefined;
+    for (const c of pool) {
+      if (path.includes(c) || !sameName(c.cert.subject, last.issuer)) continue;
+      const check = await verifySignature(c.cert.subjectPublicKeyInfo, last.signatureAlgorithm, last.signatureValue.valueBlock.valueHexView, new Uint8Array(last.tbsView));
+      if (check === true) {
+        issuer = c;
+        break;
+      }
+    }
     if (issuer === undefined) break;
     path.push(issuer);
   }

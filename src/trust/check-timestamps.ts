@@ -2,6 +2,7 @@ import { base64DecodeStrict, base64urlDecodeStrict } from '../internal/bytes.js'
 import type { Finding } from '../report/finding-type.js';
 import type { JwsSignature } from '../sign/signature-file.js';
 import { verifyTimestampToken } from '../timestamp/verify-timestamp-token.js';
+import { inPeriod } from './in-period.js';
 import { policyFinding } from './policy-finding.js';
 import type { TrustPolicy } from './trust-policy.js';
 
@@ -21,7 +22,7 @@ export interface TimestampCheck {
 
 /**
  * Verifies the RFC 3161 tokens of a signature's unprotected header (`tst`), each over the bytes of the JWS
- * signature value, against the policy's trusted timestamp authorities.
+ * signature value, against the policy's trusted timestamp authorities (their anchors, intermediates and period).
  */
 export async function checkTimestamps(
   signature: JwsSignature,
@@ -66,7 +67,7 @@ type TokenVerdict = {
   status: string;
   rule: string;
   genTime?: Date;
-  code?: 'policy.timestamp.invalid' | 'policy.timestamp.untrusted';
+  code?: 'policy.timestamp.invalid' | 'policy.timestamp.untrusted' | 'policy.timestamp.authority-not-valid-at-time';
   message?: string;
 };
 
@@ -83,12 +84,28 @@ async function checkToken(text: string, signed: Uint8Array, policy: TrustPolicy,
   }
   let failure: TokenVerdict | undefined;
   for (const tsa of policy.timestampAuthorities) {
-    const result = await verifyTimestampToken(der, { data: signed, anchors: tsa.anchors, time: currentDate });
+    const result = await verifyTimestampToken(der, {
+      data: signed,
+      anchors: tsa.anchors,
+      time: currentDate,
+      ...(tsa.intermediates !== undefined ? { intermediates: tsa.intermediates } : {}),
+    });
     const reason = result.reason ?? result.status;
     if (result.status === 'valid' && result.genTime !== undefined) {
       const genTime = new Date(result.genTime);
       if (genTime.getTime() > currentDate.getTime() + policy.maxClockSkewSeconds * 1000) {
         return { status: 'invalid', rule: tsa.id, code: 'policy.timestamp.invalid', message: `genTime ${genTime.toISOString()} is in the future` };
+      }
+      // The receiver accepts this TSA's word only for a period (it closed, or its key was retired): a token
+      // dated outside proves nothing, whatever its certificate says. Another entry may still accept it.
+      if (!inPeriod(tsa, genTime, policy.maxClockSkewSeconds)) {
+        failure = {
+          status: 'untrusted',
+          rule: tsa.id,
+          code: 'policy.timestamp.authority-not-valid-at-time',
+          message: `${tsa.id} is accepted for tokens from ${tsa.validFrom ?? '(any time)'} until ${tsa.validUntil ?? '(any time)'}; this one has genTime ${genTime.toISOString()}`,
+        };
+        continue;
       }
       return { status: 'valid', rule: tsa.id, genTime };
     }

@@ -8,6 +8,7 @@ import { readDetachedJws, verifyReadJws } from '../sign/verify-detached.js';
 import { anchorCertificateChain, linkCertificateChain } from '../x509/verify-chain.js';
 import { checkRequirements, type JudgedSignature } from './check-requirements.js';
 import { checkTimestamps } from './check-timestamps.js';
+import { inPeriod } from './in-period.js';
 import { policyFinding } from './policy-finding.js';
 import { indexPolicyKeys, type PolicyKey } from './policy-keys.js';
 import type { TrustedAuthority, TrustPolicy } from './trust-policy.js';
@@ -271,12 +272,4 @@ function preferred(authorities: readonly TrustedAuthority[], role: string | unde
   const score = (a: TrustedAuthority) =>
     ((a.roles as readonly string[]).includes(role ?? '') ? 2 : 0) + (inPeriod(a, time, skew) ? 1 : 0);
   return [...authorities].sort((a, b) => score(b) - score(a))[0]!;
-}
-
-function inPeriod(authority: TrustedAuthority, time: Date, skewSeconds: number): boolean {
-  const t = time.getTime();
-  const skew = skewSeconds * 1000;
-  if (authority.validFrom !== undefined && t < Date.parse(authority.validFrom) - skew) return false;
-  if (authority.validUntil !== undefined && t > Date.parse(authority.validUntil) + skew) return false;
-  return true;
 }

@@ -97,11 +97,24 @@ export const TrustRequirementSchema = z.strictObject({
 });
 
 /** A time-stamping authority (RFC 3161) whose tokens the receiver accepts as proof of time. */
-export const TimestampAuthoritySchema = z.strictObject({
-  id,
-  name: text(256),
-  anchors: z.array(pemCertificate).min(1).max(64),
-});
+export const TimestampAuthoritySchema = z
+  .strictObject({
+    id,
+    name: text(256),
+    anchors: z.array(pemCertificate).min(1).max(64),
+    intermediates: z
+      .array(pemCertificate)
+      .min(1)
+      .max(64)
+      .optional()
+      .meta({ description: 'Intermediate CA certificates (PEM) that complete the TSA certificate\'s path when a token does not carry them; never anchors.' }),
+    validFrom: dateTime.optional().meta({ description: 'Tokens whose genTime is before this time are not accepted.' }),
+    validUntil: dateTime.optional().meta({ description: 'Tokens whose genTime is after this time are not accepted (the TSA closed, or its key was retired).' }),
+  })
+  .refine(
+    (a) => a.validFrom === undefined || a.validUntil === undefined || Date.parse(a.validFrom) <= Date.parse(a.validUntil),
+    'validFrom is after validUntil',
+  );
 
 /** What the receiver requires of the custody log (docs/format.md, "Trust policy"). */
 export const CustodyRequirementSchema = z.strictObject({

@@ -216,14 +216,5 @@ export function nameToString(name: pkijs.RelativeDistinguishedNames): string {
     .join(', ');
 }
 
-/**
- * Whether two names are the same, by byte comparison of their DER encodings (RFC 5280 section 7.1, simplified:
- * no case folding or whitespace compression, so a CA that re-encodes its name is refused, never confused).
- * @example
- * if (!sameName(cert.issuer, issuer.subject)) return 'not issued by';
- */
-export function sameName(a: pkijs.RelativeDistinguishedNames, b: pkijs.RelativeDistinguishedNames): boolean {
-  const x = new Uint8Array(a.toSchema().toBER());
-  const y = new Uint8Array(b.toSchema().toBER());
-  return x.length === y.length && x.every((v, i) => v === y[i]);
-}
+// Names are compared as RFC 5280 section 7.1 says (string preparation, RDNs as sets), not byte for byte.
+export { sameName } from './names.js';

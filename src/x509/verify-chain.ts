@@ -2,6 +2,8 @@ import type * as asn1js from 'asn1js';
 import type * as pkijs from 'pkijs';
 import { base64DecodeStrict, constantTimeEqual } from '../internal/bytes.js';
 import { nameToString, parseAnchors, parseCertificate, sameName, type DerCertificate } from './der.js';
+import { constrainedNamesOf, nameConstraintsOf, nameConstraintViolation, NAME_CONSTRAINTS_OID, type NameConstraints } from './name-constraints.js';
+import { ANY_POLICY, POLICY_EXTENSION_OIDS, policyProcessing } from './policy-tree.js';
 import { publicJwkOf } from './public-jwk.js';
 import { allowsDocumentSigning, extendedKeyUsageOf, keyUsageOf } from './usage.js';
 import { verifySignature } from './verify-signature.js';
@@ -31,6 +33,16 @@ export interface VerifyChainOptions {
    * clientAuth, codeSigning, timeStamping or OCSPSigning).
    */
   documentSigner?: boolean;
+  /**
+   * The user-initial-policy-set of RFC 5280 section 6.1.1 (c): certificate policy OIDs the path must be valid
+   * for. Default anyPolicy (`2.5.29.32.0`): every policy is acceptable.
+   */
+  initialPolicySet?: readonly string[];
+  /**
+   * initial-explicit-policy of RFC 5280 section 6.1.1 (f): the path must be valid for at least one policy of
+   * `initialPolicySet`. Default false: a policy is required only where a CA's policyConstraints says so.
+   */
+  initialExplicitPolicy?: boolean;
 }
 
 /** The verdict on an `x5c` chain. */
@@ -54,24 +66,36 @@ export interface ChainResult {
    * that owns the policy (src/trust) maps the status to one.
    */
   reason?: string;
+  /**
+   * The validated certification path, leaf first and ending with the trust anchor (the chain's copy or the
+   * policy's certificate), when the status is `valid`: what revocation checking walks.
+   */
+  path?: DerCertificate[];
+  /** The certificate policies the path is valid for (RFC 5280 section 6.1.5 g), when the status is `valid`. */
+  policies?: string[];
 }
 
 const BASIC_CONSTRAINTS = '2.5.29.19';
-// Extensions this validator understands or may safely ignore; any other critical extension fails the path
+// Extensions this validator processes or may safely ignore; any other critical extension fails the path
 // (RFC 5280 section 4.2: an unrecognised critical extension must be rejected).
-const KNOWN_EXTENSIONS = new Set(['2.5.29.19', '2.5.29.15', '2.5.29.37', '2.5.29.14', '2.5.29.35', '2.5.29.17', '2.5.29.32']);
+const KNOWN_EXTENSIONS = new Set(['2.5.29.19', '2.5.29.15', '2.5.29.37', '2.5.29.14', '2.5.29.35', '2.5.29.17', NAME_CONSTRAINTS_OID, ...POLICY_EXTENSION_OIDS]);
 
 /**
  * Validates an X.509 certificate chain carried in a JWS `x5c` header (RFC 7515 section 4.1.6: base64 DER,
- * leaf first, each certificate certified by the next) against trust anchors, at a given time (RFC 5280
- * section 6, without revocation or policy processing): each certificate is signed by the next, a certificate
- * of the chain is an anchor or is signed by one, every certificate of the path is valid at `time`, each
- * issuer is a CA (basicConstraints cA, keyCertSign) within its pathLenConstraint, no unknown extension is
- * critical, and the leaf has the required usages. The path ends at the lowest certificate that is an anchor
- * or is issued by one; an anchor may be a root, an intermediate or the leaf itself. Anchors must be valid at
- * `time` too (as in openssl); their basicConstraints and keyUsage are checked only when they carry them (a
- * v1 root has neither). Certificates must be strict DER. Never throws on hostile input: any failure is a
- * status and a reason.
+ * leaf first, each certificate certified by the next) against trust anchors, at a given time, as RFC 5280
+ * section 6.1 describes (without revocation, which src/trust checks on the returned `path`): each certificate
+ * is signed by the next and names it as issuer (names compared per RFC 5280 section 7.1), a certificate of the
+ * chain is an anchor or is signed by one, every certificate of the path is valid at `time`, each issuer is a
+ * CA (basicConstraints cA, keyCertSign) within its pathLenConstraint (self-issued CAs not counted), names obey
+ * the name constraints of every CA above them (directoryName, rfc822Name, dNSName, URI, iPAddress), the
+ * certificate policies give a valid_policy_tree (certificatePolicies, policyMappings, policyConstraints,
+ * inhibitAnyPolicy; user-initial-policy-set `options.initialPolicySet`, default anyPolicy; policy mapping and
+ * anyPolicy not inhibited initially), no extension is repeated or unknown and critical, and the leaf has the
+ * required usages. The path ends at the lowest certificate that is an anchor or is issued by one; an anchor
+ * may be a root, an intermediate or the leaf itself. Anchors must be valid at `time` too (as in openssl);
+ * their basicConstraints and keyUsage are checked only when they carry them (a v1 root has neither), their
+ * name constraints apply below them, their policies do not (the anchor is an input of section 6.1).
+ * Certificates must be strict DER. Never throws on hostile input: any failure is a status and a reason.
  * @throws TypeError when `options.time` is not a valid Date (caller misuse, not hostile input)
  * @example
  * const chain = await verifyCertificateChain(header.x5c, { anchors: [rootPem], time: new Date(), requiredKeyUsage: ['digitalSignature'] });
@@ -176,25 +200,33 @@ async function anchor({ certs, known }: LinkedChain, options: VerifyChainOptions
   }
   // The path, leaf first, ends with the anchor: the chain's own copy of it, or the policy's certificate. What
   // the chain carries above an anchor plays no part (RFC 5280 section 6: a path ends at a trust anchor).
-  const path = [...certs.slice(0, found.index + 1).map((c) => c.cert), ...(found.anchor === 'included' ? [] : [found.anchor])];
+  const derPath = [...certs.slice(0, found.index + 1), ...(found.anchor === 'included' ? [] : [found.anchor])];
+  const path = derPath.map((c) => c.cert);
   const anchorIndex = path.length - 1;
+  const labelOf = (i: number) =>
+    i === anchorIndex && found.anchor !== 'included' ? `the anchor (${nameToString(path[i]!.subject)})` : `x5c[${i}] (${nameToString(path[i]!.subject)})`;
 
   const time = options.time.getTime();
   // Every certificate of the path, the anchor included (as openssl does): a policy that keeps an expired root
   // gets findings, not silent trust.
   for (const [i, cert] of path.entries()) {
-    const label = i === anchorIndex && found.anchor !== 'included' ? `the anchor (${nameToString(cert.subject)})` : `x5c[${i}] (${nameToString(cert.subject)})`;
     if (time < cert.notBefore.value.getTime()) {
-      return fail('not-yet-valid', `${label} is valid from ${cert.notBefore.value.toISOString()}, after ${options.time.toISOString()}`, known);
+      return fail('not-yet-valid', `${labelOf(i)} is valid from ${cert.notBefore.value.toISOString()}, after ${options.time.toISOString()}`, known);
     }
     if (time > cert.notAfter.value.getTime()) {
-      return fail('expired', `${label} expired at ${cert.notAfter.value.toISOString()}, before ${options.time.toISOString()}`, known);
+      return fail('expired', `${labelOf(i)} expired at ${cert.notAfter.value.toISOString()}, before ${options.time.toISOString()}`, known);
     }
   }
 
+  // Self-issued certificates (issuer and subject the same name) are not counted by pathLenConstraint, and only
+  // the leaf's names are constrained among them (RFC 5280 sections 4.2.1.9, 6.1.3 b, 6.1.4 h, l).
+  const selfIssued = path.map((c) => sameName(c.subject, c.issuer));
   for (const [i, cert] of path.entries()) {
     const isAnchor = i === anchorIndex;
-    const label = isAnchor ? `the anchor (${nameToString(cert.subject)})` : `x5c[${i}] (${nameToString(cert.subject)})`;
+    const label = labelOf(i);
+    const ids = (cert.extensions ?? []).map((e) => e.extnID);
+    // RFC 5280 section 4.2: a certificate MUST NOT include more than one instance of an extension.
+    if (new Set(ids).size !== ids.length) return fail('invalid', `${label} has an extension twice`, known);
     const critical = (cert.extensions ?? []).find((e) => e.critical && !KNOWN_EXTENSIONS.has(e.extnID));
     if (critical !== undefined) return fail('invalid', `${label} has an unsupported critical extension ${critical.extnID}`, known);
     if (i === 0) continue;
@@ -209,11 +241,21 @@ async function anchor({ certs, known }: LinkedChain, options: VerifyChainOptions
       return fail('invalid', `${label} issues certificates but its keyUsage lacks keyCertSign`, known);
     }
     const limit = constraints === undefined ? undefined : pathLength(constraints);
-    // CAs between this one and the leaf (RFC 5280 section 4.2.1.9; self-issued ones are not exempted here).
-    if (limit !== undefined && i - 1 > limit) {
-      return fail('invalid', `${label} allows ${limit} intermediate CA(s) below it (pathLenConstraint), the path has ${i - 1}`, known);
+    const below = selfIssued.slice(1, i).filter((s) => !s).length;
+    if (limit !== undefined && below > limit) {
+      return fail('invalid', `${label} allows ${limit} intermediate CA(s) below it (pathLenConstraint), the path has ${below}`, known);
     }
   }
+
+  const names = checkNameConstraints(path, selfIssued, labelOf);
+  if (names !== undefined) return fail('invalid', names, known);
+  // Policy processing starts below the trust anchor (RFC 5280 section 6.1: the anchor is an input, not part of
+  // the path), as openssl does.
+  const policy = policyProcessing(path.slice(0, anchorIndex).reverse(), selfIssued.slice(0, anchorIndex).reverse(), {
+    initialPolicySet: options.initialPolicySet ?? [ANY_POLICY],
+    initialExplicitPolicy: options.initialExplicitPolicy === true,
+  });
+  if (!policy.ok) return fail('invalid', policy.reason, known);
 
   const leafUsage = keyUsageOf(leaf);
   for (const usage of options.requiredKeyUsage ?? []) {
@@ -236,7 +278,30 @@ async function anchor({ certs, known }: LinkedChain, options: VerifyChainOptions
     const purposes = extendedKeyUsageOf(leaf)?.purposes ?? [];
     if (!purposes.includes(eku)) return fail('invalid', `the leaf certificate's extendedKeyUsage lacks ${eku}`, known);
   }
-  return { ...known, status: 'valid' };
+  return { ...known, status: 'valid', path: derPath, policies: policy.policies };
+}
+
+/**
+ * Why the names of the path break a CA's name constraints, or undefined (RFC 5280 sections 6.1.3 b, c and
+ * 6.1.4 g). The constraints of every CA above a certificate apply to it, the anchor's included (as in openssl:
+ * a policy that installs a constrained root gets its constraints); self-issued CA certificates are exempt.
+ */
+function checkNameConstraints(path: readonly pkijs.Certificate[], selfIssued: readonly boolean[], labelOf: (i: number) => string): string | undefined {
+  const above: NameConstraints[] = [];
+  for (let i = path.length - 1; i >= 0; i--) {
+    const cert = path[i]!;
+    if (above.length > 0 && (i === 0 || !selfIssued[i])) {
+      const names = constrainedNamesOf(cert);
+      if (names === undefined) return `${labelOf(i)} has names (subject or subjectAltName) that cannot be read for its CA's name constraints`;
+      const violation = nameConstraintViolation(names, above);
+      if (violation !== undefined) return `${labelOf(i)} breaks the name constraints of a CA above it: ${violation}`;
+    }
+    if (i === 0) break;
+    const constraints = nameConstraintsOf(cert);
+    if (typeof constraints === 'string') return `${labelOf(i)}: ${constraints}`;
+    if (constraints !== undefined) above.push(constraints);
+  }
+  return undefined;
 }
 
 /** Why `issuer` did not issue `cert`, or undefined when it did. */
@@ -267,13 +332,13 @@ async function issuedBy(cert: pkijs.Certificate, issuer: pkijs.Certificate): Pro
 async function findAnchor(
   certs: readonly DerCertificate[],
   anchors: readonly string[],
-): Promise<{ index: number; anchor: pkijs.Certificate | 'included' } | undefined> {
+): Promise<{ index: number; anchor: DerCertificate | 'included' } | undefined> {
   if (!Array.isArray(anchors)) return undefined;
   const trusted = parseAnchors(anchors);
   for (const [index, { der, cert }] of certs.entries()) {
     if (trusted.some((a) => constantTimeEqual(a.der, der))) return { index, anchor: 'included' };
     for (const anchor of trusted) {
-      if ((await issuedBy(cert, anchor.cert)) === undefined) return { index, anchor: anchor.cert };
+      if ((await issuedBy(cert, anchor.cert)) === undefined) return { index, anchor };
     }
   }
   return undefined;

@@ -113,10 +113,15 @@ export async function verifySignature(
     }
     if (sigOid === RSA_PSS) {
       if (keyOid !== RSA_ENCRYPTION && keyOid !== RSA_PSS) return 'bad-key';
-      const params = new pkijs.RSASSAPSSParams({ schema: algorithm.algorithmParams });
-      const hash = HASH_BY_OID[params.hashAlgorithm.algorithmId];
-      if (hash === undefined) return 'unsupported-algorithm';
-      const key = await subtle.importKey('spki', rsaSpki(spki, raw), { name: 'RSA-PSS', hash }, false, ['verify']);
+      const params = pssParams(algorithm.algorithmParams);
+      if (params === undefined) return 'unsupported-algorithm';
+      // An id-RSASSA-PSS key with parameters may only make signatures with that hash and at least that salt
+      // (RFC 4055 section 3.3); without parameters it may make any PSS signature.
+      if (keyOid === RSA_PSS && !noParams(spki.algorithm.algorithmParams)) {
+        const bound = pssParams(spki.algorithm.algorithmParams);
+        if (bound === undefined || bound.hash !== params.hash || params.saltLength < bound.saltLength) return 'bad-key';
+      }
+      const key = await subtle.importKey('spki', rsaSpki(spki, raw), { name: 'RSA-PSS', hash: params.hash }, false, ['verify']);
       if (!bigEnough(key)) return 'bad-key';
       return await subtle.verify({ name: 'RSA-PSS', saltLength: params.saltLength }, key, sig, bytes);
     }
@@ -150,8 +155,38 @@ function bigEnough(key: CryptoKey): boolean {
   return ((key.algorithm as RsaHashedKeyAlgorithm).modulusLength ?? 0) >= MIN_RSA_MODULUS_BITS;
 }
 
-// WebCrypto imports RSA-PSS keys only as rsaEncryption SPKI: rewrite the id-RSASSA-PSS algorithm identifier.
-function rsaSpki(spki: pkijs.PublicKeyInfo, raw: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> {
+const MGF1 = '1.2.840.113549.1.1.8';
+
+/**
+ * RSASSA-PSS-params (RFC 4055 section 3.1) that WebCrypto can check: an accepted hash, MGF1 with that same hash,
+ * the trailer field 1 (the only one defined); undefined for anything else, the SHA-1 defaults pkijs fills in
+ * for absent fields included. Never throws.
+ * @example
+ * pssParams(spki.algorithm.algorithmParams); // { hash: 'SHA-256', saltLength: 32 }
+ */
+export function pssParams(schema: unknown): { hash: Hash; saltLength: number } | undefined {
+  if (!(schema instanceof asn1js.Sequence)) return undefined;
+  let params: pkijs.RSASSAPSSParams;
+  try {
+    params = new pkijs.RSASSAPSSParams({ schema });
+  } catch {
+    return undefined;
+  }
+  const hash = HASH_BY_OID[params.hashAlgorithm.algorithmId];
+  const mgf = params.maskGenAlgorithm;
+  const mgfHash = mgf.algorithmParams instanceof asn1js.Sequence ? new pkijs.AlgorithmIdentifier({ schema: mgf.algorithmParams }).algorithmId : undefined;
+  if (hash === undefined || mgf.algorithmId !== MGF1 || HASH_BY_OID[mgfHash ?? ''] !== hash || params.trailerField !== 1) return undefined;
+  if (!Number.isSafeInteger(params.saltLength) || params.saltLength < 0) return undefined;
+  return { hash, saltLength: params.saltLength };
+}
+
+/**
+ * An RSA SubjectPublicKeyInfo as WebCrypto imports it (rsaEncryption): an id-RSASSA-PSS key (RFC 4055 section
+ * 1.2) is rewritten to that identifier, the key itself unchanged; any other SPKI is returned as it is.
+ * @example
+ * await crypto.subtle.importKey('spki', rsaSpki(spki, raw), { name: 'RSA-PSS', hash: 'SHA-256' }, false, ['verify']);
+ */
+export function rsaSpki(spki: pkijs.PublicKeyInfo, raw: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> {
   if (spki.algorithm.algorithmId !== RSA_PSS) return raw;
   const copy = new pkijs.PublicKeyInfo({ schema: spki.toSchema() });
   copy.algorithm = new pkijs.AlgorithmIdentifier({ algorithmId: RSA_ENCRYPTION, algorithmParams: new asn1js.Null() });

@@ -46,8 +46,14 @@ export interface CertificateSpec {
   extendedKeyUsage?: string;
   /** pathLenConstraint of a CA (default none). */
   pathlen?: number;
-  /** The key (default EC P-256). */
-  key?: 'P-256' | 'P-384' | 'RSA-2048';
+  /** The key (default EC P-256); `RSA-PSS` is an id-RSASSA-PSS key (RFC 4055), whose certificates it signs with PSS. */
+  key?: 'P-256' | 'P-384' | 'RSA-2048' | 'RSA-PSS';
+  /** Further lines of the extension section (`nameConstraints = ...`, `certificatePolicies = ...`, `1.2.3.4 = critical,ASN1:NULL`). */
+  extensions?: string[];
+  /** Further config sections the extension lines refer to (`[ dir_sect ]` ...), verbatim. */
+  sections?: string;
+  /** Leave out basicConstraints altogether (default: present, as the place in the chain asks). */
+  noBasicConstraints?: boolean;
 }
 
 /** A certificate made by openssl, with its key. */
@@ -136,18 +142,20 @@ export async function createOpensslPki(options: PkiOptions = {}): Promise<Openss
     const keyUsage = spec.keyUsage ?? (ca ? 'critical,keyCertSign,cRLSign' : 'critical,digitalSignature');
     const ext = [
       `[ ext ]`,
-      ca ? `basicConstraints = critical,CA:TRUE${spec.pathlen !== undefined ? `,pathlen:${spec.pathlen}` : ''}` : 'basicConstraints = CA:FALSE',
+      ...(spec.noBasicConstraints === true ? [] : [ca ? `basicConstraints = critical,CA:TRUE${spec.pathlen !== undefined ? `,pathlen:${spec.pathlen}` : ''}` : 'basicConstraints = CA:FALSE']),
       ...(keyUsage !== '' ? [`keyUsage = ${keyUsage}`] : []),
       ...(spec.extendedKeyUsage !== undefined ? [`extendedKeyUsage = ${spec.extendedKeyUsage}`] : []),
       'subjectKeyIdentifier = hash',
       issuer === undefined ? 'authorityKeyIdentifier = keyid' : 'authorityKeyIdentifier = keyid:always',
+      ...(spec.extensions ?? []),
+      spec.sections ?? '',
       '',
     ].join('\n');
     const keyPath = join(dir, `${name}.key`);
     const certPath = join(dir, `${name}.pem`);
     await writeFile(join(dir, `${name}.ext`), ext);
-    const keyOptions = spec.key === 'RSA-2048'
-      ? ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048']
+    const keyOptions = spec.key === 'RSA-2048' || spec.key === 'RSA-PSS'
+      ? ['-algorithm', spec.key === 'RSA-PSS' ? 'RSA-PSS' : 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048']
       : ['-algorithm', 'EC', '-pkeyopt', `ec_paramgen_curve:${spec.key ?? 'P-256'}`];
     await openssl(['genpkey', ...keyOptions, '-out', keyPath], dir);
     await openssl(['req', '-new', '-config', 'ca.cnf', '-key', keyPath, '-subj', subject, '-out', `${name}.csr`], dir);
@@ -161,7 +169,10 @@ export async function createOpensslPki(options: PkiOptions = {}): Promise<Openss
     await done;
     const pem = await readFile(certPath, 'utf8');
     const base64 = pem.replace(/-----(BEGIN|END) CERTIFICATE-----|\s+/g, '');
-    const keyPem = await readFile(keyPath, 'utf8');
+    // Node exports no JWK for an RSA-PSS key: its PKCS#1 body is a plain RSA key, which it does.
+    const keyPem = spec.key === 'RSA-PSS'
+      ? (await openssl(['rsa', '-in', keyPath, '-traditional'], dir)).stdout.replace(/RSA-PSS PRIVATE KEY/g, 'RSA PRIVATE KEY')
+      : await readFile(keyPath, 'utf8');
     const privateJwk = createPrivateKey(keyPem).export({ format: 'jwk' }) as JsonWebKey;
     const publicJwk = createPublicKey(keyPem).export({ format: 'jwk' }) as JsonWebKey;
     return { subject, pem, der: new Uint8Array(Buffer.from(base64, 'base64')), base64, certPath, keyPath, privateJwk, publicJwk };

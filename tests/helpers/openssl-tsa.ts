@@ -88,6 +88,10 @@ export interface OpensslTsaOptions {
   essCertIdAlg?: 'sha1' | 'sha256';
   /** The TSA's key (default EC P-256). */
   key?: 'P-256' | 'P-384' | 'RSA-2048';
+  /** false: tokens carry the TSA certificate only, not its intermediate (a verifier needs it from elsewhere). */
+  chainInToken?: boolean;
+  /** true: the signing-certificate attribute identifies the intermediate too (`ess_cert_id_chain = yes`). */
+  essCertIdChain?: boolean;
 }
 
 /** Starts an RFC 3161 TSA: `openssl ts -reply -queryfile` per POST, behind {@link serveOnLoopback}. */
@@ -120,7 +124,7 @@ export async function startOpensslTsa(options: OpensslTsaOptions = {}): Promise<
     `signer_cert = ${pki.leaf.certPath}`,
     `signer_key = ${pki.leaf.keyPath}`,
     // The intermediate travels in the token, so the verifier can build TSA -> intermediate -> root.
-    'certs = ./tsa-chain.pem',
+    ...(options.chainInToken === false ? [] : ['certs = ./tsa-chain.pem']),
     'signer_digest = sha256',
     'default_policy = 1.3.6.1.4.1.99999.1.1',
     'other_policies = 1.3.6.1.4.1.99999.1.2',
@@ -128,7 +132,7 @@ export async function startOpensslTsa(options: OpensslTsaOptions = {}): Promise<
     'accuracy = secs:1',
     'ordering = no',
     'tsa_name = no',
-    'ess_cert_id_chain = no',
+    `ess_cert_id_chain = ${options.essCertIdChain === true ? 'yes' : 'no'}`,
     `ess_cert_id_alg = ${options.essCertIdAlg ?? 'sha256'}`,
     '',
   ].join('\n'));

@@ -81,6 +81,20 @@ describe('evb trust', () => {
     expect((await fsp.readdir(dir)).filter((n) => n.includes('.tmp'))).toEqual([]);
   });
 
+  it('adds a TSA with intermediates and a period of acceptance, and refuses a reversed period', async () => {
+    await run(trust, 'init', '--out', 't.json', '--name', 't', '--country', 'DZ');
+    // The example's certificate stands in for an intermediate: the policy only stores it.
+    const added = await run(trust, 'tsa', 't.json', '--id', 'tsa', '--name', 'TSA', '--cert', 'tsa-root.pem', '--intermediate', 'vn-root.pem', '--valid-from', '2026-01-01T00:00:00Z', '--valid-until', '2031-01-01T00:00:00Z');
+    expect(added.code).toBe(0);
+    const tsa = (await readPolicy('t.json')).timestampAuthorities[0]!;
+    expect(tsa).toMatchObject({ id: 'tsa', validFrom: '2026-01-01T00:00:00Z', validUntil: '2031-01-01T00:00:00Z' });
+    expect(tsa.intermediates).toHaveLength(1);
+    expect((await run(trust, 'show', 't.json')).out).toMatch(/tsa: TSA, 1 anchor\(s\), 1 intermediate\(s\), tokens from 2026-01-01T00:00:00Z until 2031-01-01T00:00:00Z/);
+    const before = await fsp.readFile(join(dir, 't.json'), 'utf8');
+    expect((await run(trust, 'tsa', 't.json', '--id', 'tsa2', '--name', 'TSA', '--cert', 'tsa-root.pem', '--valid-from', '2031-01-01T00:00:00Z', '--valid-until', '2026-01-01T00:00:00Z')).code).toBe('ERR_POLICY_INVALID');
+    expect(await fsp.readFile(join(dir, 't.json'), 'utf8')).toBe(before);
+  });
+
   it('never overwrites a policy with init', async () => {
     await fsp.writeFile(join(dir, 'existing.json'), '{}');
     expect((await run(trust, 'init', '--out', 'existing.json', '--name', 'x', '--country', 'DZ')).code).toBe('ERR_TARGET_EXISTS');

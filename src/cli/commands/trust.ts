@@ -16,7 +16,8 @@ export const trust: Command = {
   evb trust add POLICY.json --id ID --name NAME --country CC --role ROLE [--role ROLE ...]
                 (--jwk FILE | --jwks FILE | --cert FILE.pem) ... [--valid-from T] [--valid-until T]
   evb trust require POLICY.json --id ID --role ROLE [--country CC|sender (default)] [--min N]
-  evb trust tsa POLICY.json --id ID --name NAME --cert TSA-ROOT.pem [--cert ...]
+  evb trust tsa POLICY.json --id ID --name NAME --cert TSA-ROOT.pem [--cert ...] [--intermediate CA.pem ...]
+                [--valid-from T] [--valid-until T]
   evb trust custody POLICY.json --final-custody owner|ID [--final-custody ID ...]
   evb trust show POLICY.json
 
@@ -30,7 +31,8 @@ Subcommands:
   add    add a trusted authority from public JWKs, JWKS files or PEM/DER certificates (trust anchors)
   require  add a required signature: at least N distinct trusted signers in ROLE (of country CC, or of the
          sending State with "sender"); without requirements, one trusted signature suffices
-  tsa    add a trusted RFC 3161 time-stamping authority from its root certificate(s)
+  tsa    add a trusted RFC 3161 time-stamping authority from its root certificate(s), with intermediate CA
+         certificates for tokens that do not carry them, and the period in which its tokens are accepted
   custody  require that the custody log ends in the receiver's custody: every item received, through a valid
          and trusted "received" event, by an authority of the policy owner's country ("owner") or by one of
          the authorities named by id (the end of a log can otherwise be cut off without trace)
@@ -48,8 +50,9 @@ Options:
   --jwk FILE          a public JWK (repeatable)
   --jwks FILE         a JWKS file {"keys": [...]} (repeatable)
   --cert FILE         a PEM or DER certificate file, trust anchor (repeatable)
-  --valid-from T      RFC 3339: signatures made before T are not trusted
-  --valid-until T     RFC 3339: signatures made after T are not trusted
+  --intermediate FILE a PEM or DER intermediate CA certificate of the TSA, never an anchor (tsa; repeatable)
+  --valid-from T      RFC 3339: signatures (add) or tokens (tsa) made before T are not trusted
+  --valid-until T     RFC 3339: signatures (add) or tokens (tsa) made after T are not trusted
   --final-custody X   "owner", or an authority id (repeatable): who must hold the items at the end (custody)
 `,
   options: {
@@ -62,6 +65,7 @@ Options:
     jwk: { type: 'string', multiple: true },
     jwks: { type: 'string', multiple: true },
     cert: { type: 'string', multiple: true },
+    intermediate: { type: 'string', multiple: true },
     'valid-from': { type: 'string' },
     'valid-until': { type: 'string' },
     min: { type: 'string' },
@@ -137,10 +141,19 @@ Options:
         const policy = await readPolicy(path);
         const anchors = (await loadCertificates(list('cert').map((p) => resolve(io.cwd, p)))).map(toPem);
         if (anchors.length === 0) throw new UsageError('give --cert with the TSA\'s root certificate');
-        const tsa = { id: need('id'), name: need('name'), anchors };
+        const intermediates = (await loadCertificates(list('intermediate').map((p) => resolve(io.cwd, p)))).map(toPem);
+        const tsa = {
+          id: need('id'),
+          name: need('name'),
+          anchors,
+          ...(intermediates.length > 0 ? { intermediates } : {}),
+          ...(str('valid-from') !== undefined ? { validFrom: str('valid-from') } : {}),
+          ...(str('valid-until') !== undefined ? { validUntil: str('valid-until') } : {}),
+        };
         const next = parseTrustPolicy({ ...policy, timestampAuthorities: [...policy.timestampAuthorities, tsa] });
         await replaceFile(path, serialize(next));
-        io.stdout(`time-stamping authority ${shown(tsa.id)} added: ${anchors.length} anchor(s)\n`);
+        const extra = intermediates.length > 0 ? `, ${intermediates.length} intermediate(s)` : '';
+        io.stdout(`time-stamping authority ${shown(tsa.id)} added: ${anchors.length} anchor(s)${extra}\n`);
         return EXIT.VALID;
       }
       case 'custody': {
@@ -211,7 +224,11 @@ async function describePolicy(policy: TrustPolicy): Promise<string> {
   }
   if (policy.requirements.length === 0) lines.push('  none: one trusted, valid signature suffices');
   lines.push('', `Time-stamping authorities (${policy.timestampAuthorities.length}):`);
-  for (const t of policy.timestampAuthorities) lines.push(`  ${shown(t.id)}: ${shown(t.name)}, ${t.anchors.length} anchor(s)`);
+  for (const t of policy.timestampAuthorities) {
+    const intermediates = t.intermediates !== undefined ? `, ${t.intermediates.length} intermediate(s)` : '';
+    const period = t.validFrom !== undefined || t.validUntil !== undefined ? `, tokens from ${t.validFrom ?? '(any time)'} until ${t.validUntil ?? '(any time)'}` : '';
+    lines.push(`  ${shown(t.id)}: ${shown(t.name)}, ${t.anchors.length} anchor(s)${intermediates}${period}`);
+  }
   lines.push('', `Final custody: ${shown(describeFinalCustody(policy))}`);
   return lines.join('\n') + '\n';
 }

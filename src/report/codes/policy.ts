@@ -45,7 +45,7 @@ export const POLICY_FINDINGS = {
   'policy.certificate.invalid': {
     severity: 'error',
     effect: 'indeterminate',
-    summary: 'The certificate chain carried in the signature is malformed or fails validation (signature, key usage, path length, a CA certificate or one for another purpose than signing documents as the leaf): the signer cannot be identified through it.',
+    summary: 'The certificate chain carried in the signature is malformed or fails validation (signature, key usage, basic constraints, path length, name constraints, certificate policies, an unknown critical extension, a CA certificate or one for another purpose than signing documents as the leaf): the signer cannot be identified through it.',
   },
   'policy.certificate.key-mismatch': {
     severity: 'error',
@@ -61,6 +61,11 @@ export const POLICY_FINDINGS = {
     severity: 'warning',
     effect: 'indeterminate',
     summary: 'An RFC 3161 timestamp token attached to the signature is malformed, does not cover the signature value, does not verify or is dated in the future: it proves no time, and the signature is judged without it.',
+  },
+  'policy.timestamp.authority-not-valid-at-time': {
+    severity: 'warning',
+    effect: 'indeterminate',
+    summary: 'An RFC 3161 timestamp token verifies and chains to a trusted time-stamping authority, but its genTime is outside the period (validFrom, validUntil) in which the policy accepts that authority\'s tokens: it proves no time.',
   },
   'policy.timestamp.untrusted': {
     severity: 'warning',
