@@ -42,9 +42,9 @@ export interface CaseCustodyEvent {
 /** Something of the bundle that the export could not carry, and why. */
 export type CaseExportNote =
   /** A digest whose algorithm UCO does not name, left out. */
-  | { code: 'hash.unsupported'; item: string; algorithm: DigestAlgorithm }
+  | { code: 'unsupported-hash'; item: string; algorithm: DigestAlgorithm }
   /** A custody event that names none of the manifest's items (it breaks the custody rules), left out. */
-  | { code: 'custody.no-items'; custody: number };
+  | { code: 'custody-without-items'; custody: number };
 
 /** A CASE/UCO JSON-LD document: `@context` and `@graph`. */
 export interface CaseDocument {
@@ -154,7 +154,7 @@ export function exportCase(manifest: Manifest, custody: readonly CaseCustodyEven
     for (const [algorithm, value] of Object.entries(item.digests ?? {}) as Array<[DigestAlgorithm, string]>) {
       const name = UCO_HASH_NAMES[algorithm];
       if (name === undefined) {
-        notes.push({ code: 'hash.unsupported', item: item.id, algorithm });
+        notes.push({ code: 'unsupported-hash', item: item.id, algorithm });
         continue;
       }
       const id = iri('Hash', `item:${item.id}:${algorithm}`);
@@ -231,7 +231,7 @@ export function exportCase(manifest: Manifest, custody: readonly CaseCustodyEven
   for (const { event, status } of custody) {
     const objects = event.items === 'all' ? everything : event.items.flatMap((id) => (fileIds.has(id) ? [ref(fileIds.get(id)!)] : []));
     if (objects.length === 0) {
-      notes.push({ code: 'custody.no-items', custody: event.seq });
+      notes.push({ code: 'custody-without-items', custody: event.seq });
       continue;
     }
     const performer = iri('Identity', `custody-actor:${event.actor.kid}\u0000${event.actor.name}`);

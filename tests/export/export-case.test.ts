@@ -63,7 +63,7 @@ describe('exportBundleCase refuses what it cannot export', () => {
 describe('exportCase', () => {
   it('leaves out the digests UCO has no name for, and says so; writes the others under UCO names', async () => {
     const { document, notes } = await exportBundleCase(await openBundleDirectory(bundle));
-    expect(notes.filter((n) => n.code === 'hash.unsupported').map((n) => n.code === 'hash.unsupported' && n.algorithm)).toEqual(manifest.items.map(() => 'blake3'));
+    expect(notes.filter((n) => n.code === 'unsupported-hash').map((n) => n.code === 'unsupported-hash' && n.algorithm)).toEqual(manifest.items.map(() => 'blake3'));
     const methods = document['@graph'].filter((n) => n['@type'] === 'types:Hash').map((n) => n['types:hashMethod']);
     expect(new Set(methods)).toEqual(new Set(['SHA256', 'SHA512']));
     expect(methods).toHaveLength(manifest.items.length * 2);
@@ -89,7 +89,7 @@ describe('exportCase', () => {
     ]);
     const event = { type: 'accessed', seq: 1, time: '2026-10-06T10:00:00Z', actor: { name: 'A', role: 'r', organisation: 'o', country: 'VN', kid: 'k'.repeat(43) }, place: 'p', purpose: 'q', prev: `sha256:${'0'.repeat(64)}` };
     const { document, notes } = exportCase(m, [{ event: { ...event, items: ['nobody'] } as never }, { event: { ...event, seq: 2, items: ['secret'] } as never }]);
-    expect(notes).toEqual([{ code: 'custody.no-items', custody: 1 }]);
+    expect(notes).toEqual([{ code: 'custody-without-items', custody: 1 }]);
     const read = await readCase(document);
     expect(read.items.find((i) => i.id === 'secret')).toEqual({ id: 'secret', mediaType: 'text/plain', digests: {} });
     expect(read.custody.map((c) => [c.seq, c.items])).toEqual([[2, ['secret']]]);

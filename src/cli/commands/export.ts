@@ -26,7 +26,7 @@ marks as CASE 1.4 / UCO 1.4 JSON-LD (docs/format.md, "CASE/UCO export"). Digests
     const { document, notes } = await exportBundleCase(bundle.source).finally(() => bundle.close());
     await writeNewFile(resolve(io.cwd, out), JSON.stringify(document, null, 2) + '\n');
     for (const n of notes) {
-      if (n.code === 'hash.unsupported') io.stderr(`evb export: item ${shown(n.item)}: ${n.algorithm} digest left out (UCO names no such hash method)\n`);
+      if (n.code === 'unsupported-hash') io.stderr(`evb export: item ${shown(n.item)}: ${n.algorithm} digest left out (UCO names no such hash method)\n`);
       else io.stderr(`evb export: custody event ${n.custody} left out: it names none of the manifest's items\n`);
     }
     io.stdout(`exported ${document['@graph'].length} nodes to ${shown(out)}\n`);
