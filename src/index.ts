@@ -111,6 +111,7 @@ export { exportCase, CASE_CONTEXT, CASE_VERSION, UCO_HASH_NAMES } from './export
 export type { CaseCustodyEvent, CaseDocument, CaseExport, CaseExportNote } from './export/export-case.js';
 export { exportBundleCase } from './export/export-bundle-case.js';
 export { relatedBundle } from './verify/related-bundle.js';
+export type { LegalRules } from './trust/legal-rules.js';
 export { VerificationReportSchema, OutcomeSchema } from './verify/report-schema.js';
 export type { VerificationReport, Outcome, ItemResult, SignatureResult, BundleIdentity } from './verify/report-schema.js';
 export { renderReportText } from './verify/render-text.js';

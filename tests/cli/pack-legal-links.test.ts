@@ -89,3 +89,14 @@ describe('evb pack --request-id and --related', () => {
     expect(JSON.parse(verified.out).findings.map((f: { code: string }) => f.code)).not.toContain('manifest.schema.invalid');
   });
 });
+
+describe('evb inspect shows them', () => {
+  it('lists the request identifiers and related bundles, escaped', async () => {
+    expect((await pack()).code).toBe(0);
+    const first = `b${count}`;
+    expect((await pack('--request-id', 'eu-epoc:EPOC-DE-2026-1', '--related', `supplements=${first}`)).code).toBe(0);
+    const shown = await evb('inspect', `b${count}`);
+    expect(shown.out).toContain('eu-epoc EPOC-DE-2026-1');
+    expect(shown.out).toMatch(/Related: +supplements bundle [0-9a-f-]{36} \(manifest sha256:[0-9a-f]{64}\)/);
+  });
+});
