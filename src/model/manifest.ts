@@ -44,7 +44,7 @@ const ManifestShape = z.strictObject({
   formatVersion: z
     .string()
     .regex(/^1\.(0|[1-9][0-9]{0,5})$/, 'unsupported format version: this reader reads 1.x')
-    .meta({ description: 'Format version <major>.<minor>; "1.0" for this version. Readers reject a major version they do not know' }),
+    .meta({ description: 'Format version <major>.<minor>: "1.1" when legalBasis.request.identifiers or relatedBundles is used, else "1.0". Readers reject a major version they do not know' }),
   bundleId: BundleId.meta({ description: 'Identity of the bundle: a lower-case RFC 9562 UUID (version 4 or 7 recommended)', format: 'uuid' }),
   createdAt: DateTime.meta({ description: 'When the bundle was created, RFC 3339 with offset' }),
   creator: AuthoritySchema.meta({ description: 'The authority that created the bundle' }),
