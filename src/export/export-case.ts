@@ -123,8 +123,7 @@ export function exportCase(manifest: Manifest, custody: readonly CaseCustodyEven
     return id;
   };
   const creator = organisation('creator', manifest.creator);
-  organisation('requesting authority', lb.requestingAuthority);
-  organisation('executing authority', lb.executingAuthority);
+  const authorities = [organisation('requesting authority', lb.requestingAuthority), organisation('executing authority', lb.executingAuthority)];
 
   const actorIds = new Map<string, string>();
   for (const actor of manifest.actors) {
@@ -140,7 +139,7 @@ export function exportCase(manifest: Manifest, custody: readonly CaseCustodyEven
 
   const fileIds = new Map<string, string>();
   for (const item of manifest.items) fileIds.set(item.id, iri('File', `item:${item.id}`));
-  const members: string[] = [];
+  const members: string[] = [...authorities];
   const location = (name: string): string => {
     const id = iri('Location', `place:${name}`);
     once({ '@id': id, '@type': 'location:Location', 'core:name': name });
@@ -287,6 +286,7 @@ export function exportCase(manifest: Manifest, custody: readonly CaseCustodyEven
     'core:name': manifest.case.reference,
     ...(manifest.case.title !== undefined ? { 'core:description': manifest.case.title } : {}),
     'core:tag': `evidence-bundle:${manifest.bundleId}`,
+    'core:createdBy': ref(creator),
     'core:objectCreatedTime': dateTime(manifest.createdAt),
     'core:objectMarking': markings,
     'case-investigation:relevantAuthorization': [ref(authorization)],
