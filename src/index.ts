@@ -31,12 +31,13 @@ export { digestStream } from './digest/digest-stream.js';
 export type { ByteSource, DigestStreamOptions } from './digest/digest-stream.js';
 
 // The manifest model (zod) and its JSON Schemas
-export { ManifestSchema, FORMAT_VERSION } from './model/manifest.js';
-export type { Manifest } from './model/manifest.js';
+export { ManifestSchema, FORMAT_VERSION, BUNDLE_RELATIONS, formatVersionFor } from './model/manifest.js';
+export type { Manifest, RelatedBundle } from './model/manifest.js';
 export type { Item } from './model/item.js';
 export type { Actor } from './model/actor.js';
 export type { Authority } from './model/authority.js';
-export type { LegalBasis } from './model/legal-basis.js';
+export type { LegalBasis, RequestIdentifier } from './model/legal-basis.js';
+export { REQUEST_ID_SCHEMES } from './model/legal-basis.js';
 export type { Handling } from './model/handling.js';
 export type { CountryCode } from './model/iso3166.js';
 export { parseManifest } from './model/parse-manifest.js';
@@ -106,6 +107,11 @@ export { assertBundle } from './verify/assert-bundle.js';
 export { inspectBundle } from './verify/inspect-bundle.js';
 export { readTagFile } from './verify/read-tag-file.js';
 export type { BundleInspection } from './verify/inspect-bundle.js';
+export { exportCase, CASE_CONTEXT, CASE_VERSION, UCO_HASH_NAMES } from './export/export-case.js';
+export type { CaseCustodyEvent, CaseDocument, CaseExport, CaseExportNote } from './export/export-case.js';
+export { exportBundleCase } from './export/export-bundle-case.js';
+export { relatedBundle } from './verify/related-bundle.js';
+export type { LegalRules } from './trust/legal-rules.js';
 export { VerificationReportSchema, OutcomeSchema } from './verify/report-schema.js';
 export type { VerificationReport, Outcome, ItemResult, SignatureResult, BundleIdentity } from './verify/report-schema.js';
 export { renderReportText } from './verify/render-text.js';

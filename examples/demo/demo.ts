@@ -111,10 +111,18 @@ await evb('', ['trust', 'add', policy, '--id', 'vn-forensics', '--name', 'Instit
 await evb('', ['trust', 'add', policy, '--id', 'vn-national-root', '--name', 'Viet Nam evidence signing PKI', '--country', 'VN', '--role', 'certifier', '--cert', at('vn-root.pem')], 0);
 await evb('', ['trust', 'add', policy, '--id', 'dz-central-authority', '--name', 'Ministry of Justice (DZ)', '--country', 'DZ', '--role', 'custodian', '--jwk', at('dz-central-authority.pub.jwk')], 0);
 await evb('', ['trust', 'require', policy, '--id', 'sender-certifier', '--role', 'certifier', '--country', 'sender'], 0);
+await evb(
+  "Algeria: its legal rules (instruments it applies, requests it makes, retention its law allows)",
+  ['trust', 'legal', policy, '--instrument', 'un-cybercrime-convention', '--instrument', 'bilateral-treaty', '--request-kind', 'mla-request', '--requesting-country', 'owner', '--max-retention-days', '3650', '--speciality', 'true'],
+  0,
+);
 
 // --- Algeria verifies ------------------------------------------------------------------------------------------
 await evb('Algeria: what did we receive?', ['inspect', bundle], 0);
 await evb('Algeria: verify under its policy -> VALID, with the custody timeline', ['verify', bundle, '--policy', policy, '--quiet'], 0);
+
+// --- Algeria's forensic tools take the bundle in as CASE/UCO -----------------------------------------------------
+await evb("Algeria: export it as CASE/UCO JSON-LD for its case-management tools", ['export', 'case', bundle, '--out', at('VN-A05-2026-0917.jsonld')], 0);
 
 // --- The bundle travels as one file ----------------------------------------------------------------------------
 // Custody was recorded on the directory; the conversion keeps every file byte-identical, so signatures and custody

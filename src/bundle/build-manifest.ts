@@ -3,10 +3,10 @@ import { canonicalizeToBytes } from '../encoding/jcs.js';
 import { countJsonValues } from '../encoding/json-common.js';
 import { EvidenceBundleError } from '../errors.js';
 import { LIMITS } from '../model/layout.js';
-import type { Manifest } from '../model/manifest.js';
+import { formatVersionFor, type Manifest } from '../model/manifest.js';
 import { parseManifest } from '../model/parse-manifest.js';
 
-/** What the manifest says besides identity and items: creator, case, legal basis, handling, actors. */
+/** What the manifest says besides identity and items: creator, case, legal basis, handling, actors, related bundles. */
 export type BundleMetadata = Omit<Manifest, 'formatVersion' | 'bundleId' | 'createdAt' | 'items'>;
 
 type ManifestItem = Manifest['items'][number];
@@ -31,7 +31,7 @@ export function buildManifest(
   identity: { bundleId: string; createdAt: Date },
 ): { manifest: Manifest; bytes: Uint8Array } {
   const draft = {
-    formatVersion: '1.0',
+    formatVersion: formatVersionFor(metadata),
     bundleId: identity.bundleId.toLowerCase(),
     createdAt: identity.createdAt.toISOString().replace(/\.\d{3}Z$/, 'Z'),
     ...metadata,

@@ -23,6 +23,26 @@ export const REQUEST_KINDS = [
   'other',
 ] as const;
 
+/**
+ * Schemes of structured request identifiers (format 1.1): an MLA request reference, an EU e-Evidence European
+ * Production Order (EPOC) or European Preservation Order (EPOC-PR) certificate number, an ETSI TS 103 120
+ * Lawful Disclosure identifier (LDID). Any other scheme is namespaced: `x-` and a lower-case name.
+ */
+export const REQUEST_ID_SCHEMES = ['mla-reference', 'eu-epoc', 'eu-epoc-pr', 'etsi-ldid'] as const;
+
+/** A request identifier: a scheme of {@link REQUEST_ID_SCHEMES} or `x-<name>`, and its value verbatim. */
+export const RequestIdentifierSchema = z
+  .strictObject({
+    scheme: z
+      .union([z.enum(REQUEST_ID_SCHEMES), z.string().regex(/^x-[a-z0-9][a-z0-9.-]{0,61}$/, 'a known scheme, or x- and a lower-case name')])
+      .meta({ description: 'mla-reference, eu-epoc, eu-epoc-pr, etsi-ldid, or a private scheme x-<name> (lower-case letters, digits, ".", "-")' }),
+    value: Text.max(256).meta({ description: 'The identifier, verbatim, as the issuing system writes it' }),
+  })
+  .meta({ description: 'A structured identifier of the request (format 1.1)' });
+
+/** A structured request identifier. */
+export type RequestIdentifier = z.infer<typeof RequestIdentifierSchema>;
+
 /** Why the evidence may be sent at all: the instrument, the request answered, who asked and who executes. */
 export const LegalBasisSchema = z
   .strictObject({
@@ -41,6 +61,13 @@ export const LegalBasisSchema = z
         kind: z.enum(REQUEST_KINDS).meta({ description: 'Kind of request answered' }),
         reference: Text.meta({ description: 'Reference of the request (MLA request number, order number)' }),
         date: FullDate.optional().meta({ description: 'Date of the request' }),
+        identifiers: z
+          .array(RequestIdentifierSchema)
+          .min(1)
+          .max(32)
+          .refine((ids) => new Set(ids.map((i) => `${i.scheme} ${i.value}`)).size === ids.length, 'identifiers must be distinct')
+          .optional()
+          .meta({ description: 'Structured identifiers of the request, 1 to 32, distinct (format 1.1)', uniqueItems: true }),
       })
       .meta({ description: 'The request this bundle answers' }),
     requestingAuthority: AuthoritySchema.meta({ description: 'The authority that made the request (the receiver of the evidence)' }),

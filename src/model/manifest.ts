@@ -8,19 +8,44 @@ import { HandlingSchema } from './handling.js';
 import { ItemSchema } from './item.js';
 import { LegalBasisSchema } from './legal-basis.js';
 
-/** The format version this library writes. Readers accept any 1.x: minor versions only add optional members. */
-export const FORMAT_VERSION = '1.0';
+/**
+ * The newest format version this library writes. A writer writes the lowest version whose members it uses
+ * ({@link formatVersionFor}); readers accept any 1.x: minor versions only add optional members.
+ */
+export const FORMAT_VERSION = '1.1';
+
+// RFC 9562 layout, lower case, versions 1 to 8; the nil and max UUIDs cannot identify anything.
+const BundleId = z
+  .string()
+  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/, 'must be a lower-case RFC 9562 UUID');
+
+/** How a bundle relates to another one it links to (format 1.1). */
+export const BUNDLE_RELATIONS = ['supplements', 'follows-preservation'] as const;
+
+/** A link to another bundle: by its id and the digest of its manifest, so the link names one exact bundle. */
+export const RelatedBundleSchema = z
+  .strictObject({
+    relation: z.enum(BUNDLE_RELATIONS).meta({
+      description:
+        'supplements: this bundle adds to the linked one (same request, more items or a correction); follows-preservation: this bundle produces data whose preservation the linked bundle answered',
+    }),
+    bundleId: BundleId.meta({ description: 'bundleId of the linked bundle', format: 'uuid' }),
+    manifestDigest: z
+      .string()
+      .regex(/^sha256:[0-9a-f]{64}$/, 'sha256: and 64 lower-case hex digits')
+      .meta({ description: 'sha256: and the SHA-256 of the linked bundle\'s evidence/manifest.json (its canonical bytes, as signed)' }),
+  })
+  .meta({ description: 'A link to a related bundle (format 1.1)' });
+
+/** A link to a related bundle. */
+export type RelatedBundle = z.infer<typeof RelatedBundleSchema>;
 
 const ManifestShape = z.strictObject({
   formatVersion: z
     .string()
     .regex(/^1\.(0|[1-9][0-9]{0,5})$/, 'unsupported format version: this reader reads 1.x')
-    .meta({ description: 'Format version <major>.<minor>; "1.0" for this version. Readers reject a major version they do not know' }),
-  bundleId: z
-    .string()
-    // RFC 9562 layout, lower case, versions 1 to 8; the nil and max UUIDs cannot identify anything.
-    .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/, 'must be a lower-case RFC 9562 UUID')
-    .meta({ description: 'Identity of the bundle: a lower-case RFC 9562 UUID (version 4 or 7 recommended)', format: 'uuid' }),
+    .meta({ description: 'Format version <major>.<minor>: "1.1" when legalBasis.request.identifiers or relatedBundles is used, else "1.0". Readers reject a major version they do not know' }),
+  bundleId: BundleId.meta({ description: 'Identity of the bundle: a lower-case RFC 9562 UUID (version 4 or 7 recommended)', format: 'uuid' }),
   createdAt: DateTime.meta({ description: 'When the bundle was created, RFC 3339 with offset' }),
   creator: AuthoritySchema.meta({ description: 'The authority that created the bundle' }),
   case: z
@@ -34,6 +59,12 @@ const ManifestShape = z.strictObject({
   handling: HandlingSchema,
   actors: z.array(ActorSchema).max(10_000).meta({ description: 'People and offices that acted on the evidence; ids unique; may be empty' }),
   items: z.array(ItemSchema).max(LIMITS.items).meta({ description: 'The evidence items; ids unique, paths unique even after case folding' }),
+  relatedBundles: z
+    .array(RelatedBundleSchema)
+    .min(1)
+    .max(1000)
+    .optional()
+    .meta({ description: 'Other bundles this one relates to, 1 to 1,000, each bundle at most once and never this bundle (format 1.1)' }),
 });
 
 type Shape = z.infer<typeof ManifestShape>;
@@ -44,6 +75,17 @@ type Shape = z.infer<typeof ManifestShape>;
  */
 function crossFieldRules(m: Shape, ctx: z.RefinementCtx): void {
   const issue = (path: PropertyKey[], message: string): void => ctx.addIssue({ code: 'custom', path, message });
+
+  // A 1.0 reader refuses the 1.1 members; a document that says 1.0 and holds them is not a 1.0 document.
+  if (m.formatVersion === '1.0') {
+    for (const path of membersSince11(m)) issue(path, 'introduced in format 1.1: formatVersion must be at least 1.1');
+  }
+  const linked = new Set<string>();
+  m.relatedBundles?.forEach((r, i) => {
+    if (r.bundleId === m.bundleId) issue(['relatedBundles', i, 'bundleId'], 'a bundle cannot link to itself');
+    else if (linked.has(r.bundleId)) issue(['relatedBundles', i, 'bundleId'], `bundle ${r.bundleId} is linked twice`);
+    linked.add(r.bundleId);
+  });
 
   const actorIds = new Set<string>();
   m.actors.forEach((a, i) => {
@@ -79,6 +121,25 @@ function crossFieldRules(m: Shape, ctx: z.RefinementCtx): void {
   if (cycle !== undefined) {
     issue(['items', cycle.index, 'derivedFrom', cycle.edge, 'item'], `derivation cycle through "${m.items[cycle.index]!.derivedFrom![cycle.edge]!.item}"`);
   }
+}
+
+/** Where a manifest uses members introduced in format 1.1. */
+// Loosely typed: a writer asks before the draft is validated, and must get the schema's error, not a TypeError.
+type VersionedMembers = { relatedBundles?: unknown; legalBasis?: { request?: { identifiers?: unknown } } };
+
+function membersSince11(m: VersionedMembers): PropertyKey[][] {
+  const paths: PropertyKey[][] = [];
+  if (m.legalBasis?.request?.identifiers !== undefined) paths.push(['legalBasis', 'request', 'identifiers']);
+  if (m.relatedBundles !== undefined) paths.push(['relatedBundles']);
+  return paths;
+}
+
+/**
+ * The lowest format version whose members a manifest uses (docs/format.md, "Versioning"): what a writer writes,
+ * so that a bundle that needs nothing of 1.1 stays readable by every 1.0 reader.
+ */
+export function formatVersionFor(m: VersionedMembers): '1.0' | '1.1' {
+  return membersSince11(m).length > 0 ? '1.1' : '1.0';
 }
 
 /**

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Country, DateTime, Identifier, Text } from '../model/common.js';
 import { SIGNATURE_ALGORITHMS, type SignatureAlgorithm } from '../sign/algorithms.js';
+import { LegalRulesSchema } from './legal-rules.js';
 
 /** The roles an authority may sign in (docs/format.md, "Trust policy"). */
 export const TRUST_ROLES = ['packager', 'certifier', 'custodian'] as const;
@@ -149,6 +150,7 @@ export const TrustPolicySchema = z
     requirements: z.array(TrustRequirementSchema).max(256).default([]),
     timestampAuthorities: z.array(TimestampAuthoritySchema).max(256).default([]),
     custody: CustodyRequirementSchema.optional().meta({ description: 'What the receiver requires of the custody log.' }),
+    legal: LegalRulesSchema.optional().meta({ description: 'What the receiver accepts of the legal metadata (src/trust/legal-rules.ts).' }),
   })
   .superRefine((policy, ctx) => {
     // Findings name rules by id, so an id must name one rule only.

@@ -39,12 +39,14 @@ export function renderInspectionText(inspection: BundleInspection, lang = 'en'):
     if (desc) out.push(`             ${shown(desc, PROSE)}`);
     out.push(`Instrument:  ${shown(lb.instrument.name)}${lb.instrument.article !== undefined ? `, ${shown(lb.instrument.article)}` : ''}`);
     out.push(`Request:     ${shown(lb.request.kind)} ${shown(lb.request.reference)}${lb.request.date !== undefined ? ` of ${shown(lb.request.date)}` : ''}`);
+    for (const id of lb.request.identifiers ?? []) out.push(`  id:        ${shown(id.scheme)} ${shown(id.value)}`);
     out.push(`Requesting:  ${shown(lb.requestingAuthority.name)} [${shown(lb.requestingAuthority.country)}]`);
     out.push(`Executing:   ${shown(lb.executingAuthority.name)} [${shown(lb.executingAuthority.country)}]`);
     out.push(`Purpose:     ${shown(lb.purpose, PROSE)}`);
     out.push(`Speciality:  ${lb.useRestrictions.speciality ? 'yes: use only for the stated proceedings' : 'no'}`);
     for (const c of lb.useRestrictions.conditions ?? []) out.push(`             - ${shown(c, PROSE)}`);
     out.push(`Confidential request: ${lb.confidentiality.requestConfidential ? 'yes' : 'no'}${lb.confidentiality.note !== undefined ? ` (${shown(lb.confidentiality.note, PROSE)})` : ''}`);
+    for (const r of m.relatedBundles ?? []) out.push(`Related:     ${shown(r.relation)} bundle ${shown(r.bundleId)} (manifest ${shown(r.manifestDigest)})`);
     out.push('');
     const h = m.handling;
     out.push(`Handling:    ${shown(h.marking)}`);

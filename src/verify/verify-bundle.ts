@@ -13,6 +13,7 @@ import { makeFinding, type FindingCode } from '../report/codes.js';
 import type { Finding } from '../report/finding-type.js';
 import { parseSignatureFile } from '../sign/signature-file.js';
 import { checkFinalCustody } from '../trust/check-final-custody.js';
+import { checkLegalRules } from '../trust/legal-rules.js';
 import { custodyKeys } from '../trust/custody-keys.js';
 import { evaluateSignatures } from '../trust/evaluate-signatures.js';
 import type { TrustPolicy } from '../trust/trust-policy.js';
@@ -98,6 +99,7 @@ export async function verifyBundle(source: BagSource, options: VerifyOptions = {
       identity = identityOf(read.manifest);
       items = checkItems(read.manifest, bag, findings);
       signatures = await checkSignatures(read, policy, options, findings);
+      pushAll(findings, checkLegalRules(policy.legal, policy.owner.country, read.manifest).map((f) => ({ ...f, path: MANIFEST_FILE })));
       custody = await checkCustody(read, options, findings);
     } else {
       items = [...bag.payload.keys()].map((path) => ({ id: path, path, status: 'unchecked' as const }));

@@ -22,6 +22,8 @@ const LAYERS = [
   'trust',
   'bundle',
   'verify',
+  // Interchange exports (CASE/UCO JSON-LD, issue 12): they read what verify reads; only the facade imports them.
+  'export',
   // The single-file forms of a bundle (issue 9), over the core's sources and sinks.
   'zip',
   'containers',

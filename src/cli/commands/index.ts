@@ -1,6 +1,7 @@
 import { check } from './check.js';
 import { convert, extract } from './convert.js';
 import { custody } from './custody.js';
+import { exportCommand } from './export.js';
 import type { Command } from './command.js';
 import { inspect } from './inspect.js';
 import { keygen } from './keygen.js';
@@ -15,5 +16,5 @@ export type { Command };
 
 /** Every `evb` subcommand by name, in the order `evb --help` lists them. */
 export const COMMANDS: Record<string, Command> = Object.fromEntries(
-  [keygen, pack, sign, verify, check, inspect, custody, convert, extract, trust, timestamp, schema].map((c) => [c.name, c]),
+  [keygen, pack, sign, verify, check, inspect, custody, convert, extract, exportCommand, trust, timestamp, schema].map((c) => [c.name, c]),
 );

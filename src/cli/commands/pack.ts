@@ -1,7 +1,17 @@
 import { promises as fsp } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { escapeForDisplay as shown, EvidenceBundleError, isSignatureRole, itemIdsFromPaths, SIGNATURE_ROLES, type DigestAlgorithm } from '../../index.js';
-import { ioError, packBundle, type PackItem } from '../../node/index.js';
+import {
+  BUNDLE_RELATIONS,
+  escapeForDisplay as shown,
+  EvidenceBundleError,
+  isSignatureRole,
+  itemIdsFromPaths,
+  relatedBundle,
+  SIGNATURE_ROLES,
+  type DigestAlgorithm,
+  type RelatedBundle,
+} from '../../index.js';
+import { ioError, openBundle, packBundle, type PackItem } from '../../node/index.js';
 import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../io.js';
 import { createProgress } from '../progress.js';
@@ -12,7 +22,8 @@ import { loadSigner } from './keys.js';
 export const pack: Command = {
   name: 'pack',
   summary: 'Pack evidence files into a new bundle (a BagIt bag): a directory, or one .zip or .cbor file',
-  help: `Usage: evb pack [FOLDER | FILE ...] --spec SPEC.json --out BUNDLE [--alg sha512] [--sign ROLE=KEY.jwk ...] [--quiet]
+  help: `Usage: evb pack [FOLDER | FILE ...] --spec SPEC.json --out BUNDLE [--alg sha512] [--sign ROLE=KEY.jwk ...]
+                [--request-id SCHEME:VALUE ...] [--related RELATION=BUNDLE ...] [--quiet]
 
 Copies the evidence into BUNDLE/data/ untouched, hashing each byte once, writes the manifest
 (evidence/manifest.json), the signatures and the BagIt files. BUNDLE must not exist; it appears only when
@@ -31,13 +42,21 @@ Options:
   --out BUNDLE         the new bundle: a directory, or a .zip or .cbor file
   --alg ALG            extra digest algorithm: sha512, sha3-256, blake3 (repeatable; SHA-256 always)
   --sign ROLE=KEY      sign as ROLE (packager or certifier) with a private JWK file (repeatable, in order)
+  --request-id S:V     a structured identifier of the request, added to the spec's: scheme mla-reference,
+                       eu-epoc, eu-epoc-pr, etsi-ldid or x-NAME, a colon, the value (repeatable)
+  --related R=BUNDLE   link to another bundle: R is supplements or follows-preservation, BUNDLE an existing
+                       bundle (its id and manifest digest are read from it) or ID@sha256:HEX (repeatable)
   --quiet              no progress bar
+
+With --request-id or --related (or the same members in SPEC), the manifest is format 1.1; without, 1.0.
 `,
   options: {
     spec: { type: 'string' },
     out: { type: 'string' },
     alg: { type: 'string', multiple: true },
     sign: { type: 'string', multiple: true },
+    'request-id': { type: 'string', multiple: true },
+    related: { type: 'string', multiple: true },
     quiet: { type: 'boolean' },
   },
   async run(values, positionals, io) {
@@ -45,7 +64,11 @@ Options:
     const out = values['out'] as string | undefined;
     if (specPath === undefined) throw new UsageError('--spec is required');
     if (out === undefined) throw new UsageError('--out is required');
-    const spec = asSpec(await readJsonFile(resolve(io.cwd, specPath)));
+    const spec = withLegalLinks(
+      asSpec(await readJsonFile(resolve(io.cwd, specPath))),
+      ((values['request-id'] as string[] | undefined) ?? []).map(requestId),
+      await Promise.all(((values['related'] as string[] | undefined) ?? []).map((r) => related(r, io.cwd))),
+    );
     const specDir = dirname(resolve(io.cwd, specPath));
     const items = withIds(positionals.length === 0 ? itemsFromSpec(spec, specDir) : await itemsFromInputs(positionals.map((p) => resolve(io.cwd, p)), spec));
     const signers = [];
@@ -93,6 +116,41 @@ Options:
     }
   },
 };
+
+/** `SCHEME:VALUE`, split at the first colon: values (an LDID, an EPOC number) may hold colons themselves. */
+function requestId(arg: string): { scheme: string; value: string } {
+  const colon = arg.indexOf(':');
+  if (colon <= 0 || colon === arg.length - 1) throw new UsageError(`--request-id takes SCHEME:VALUE, got "${shown(arg)}"`);
+  return { scheme: arg.slice(0, colon), value: arg.slice(colon + 1) };
+}
+
+/** `RELATION=BUNDLE` (a bundle read for its id and manifest digest) or `RELATION=ID@sha256:HEX`. */
+async function related(arg: string, cwd: string): Promise<RelatedBundle> {
+  const eq = arg.indexOf('=');
+  const relation = arg.slice(0, eq) as RelatedBundle['relation'];
+  if (eq <= 0 || !BUNDLE_RELATIONS.includes(relation)) throw new UsageError(`--related takes RELATION=BUNDLE with RELATION one of ${BUNDLE_RELATIONS.join(', ')}, got "${shown(arg)}"`);
+  const target = arg.slice(eq + 1);
+  const given = /^([0-9a-f-]{36})@(sha256:[0-9a-f]{64})$/.exec(target);
+  // The manifest schema judges the id; a malformed one is refused with the rest of the manifest.
+  if (given !== null) return { relation, bundleId: given[1]!, manifestDigest: given[2]! };
+  const bundle = await openBundle(resolve(cwd, target));
+  return relatedBundle(bundle.source, relation).finally(() => bundle.close());
+}
+
+/** The spec's metadata with the command line's request identifiers and related bundles added to its own. */
+function withLegalLinks(spec: Spec, ids: Array<{ scheme: string; value: string }>, links: RelatedBundle[]): Spec {
+  if (ids.length === 0 && links.length === 0) return spec;
+  const metadata = { ...spec.metadata } as Record<string, any>;
+  if (ids.length > 0) {
+    const lb = metadata['legalBasis'];
+    if (typeof lb !== 'object' || lb === null || typeof lb.request !== 'object' || lb.request === null) {
+      throw new EvidenceBundleError('ERR_DOCUMENT_INVALID', 'spec metadata needs legalBasis.request for --request-id');
+    }
+    metadata['legalBasis'] = { ...lb, request: { ...lb.request, identifiers: [...(Array.isArray(lb.request.identifiers) ? lb.request.identifiers : []), ...ids] } };
+  }
+  if (links.length > 0) metadata['relatedBundles'] = [...(Array.isArray(metadata['relatedBundles']) ? metadata['relatedBundles'] : []), ...links];
+  return { ...spec, metadata };
+}
 
 interface Spec {
   metadata: Record<string, unknown>;

@@ -19,6 +19,8 @@ export const trust: Command = {
   evb trust tsa POLICY.json --id ID --name NAME --cert TSA-ROOT.pem [--cert ...] [--intermediate CA.pem ...]
                 [--valid-from T] [--valid-until T]
   evb trust custody POLICY.json --final-custody owner|ID [--final-custody ID ...]
+  evb trust legal POLICY.json [--instrument KIND ...] [--request-kind KIND ...] [--requesting-country owner]
+                [--max-retention-days N] [--speciality true|false] [--conditions refused]
   evb trust show POLICY.json
 
 A trust policy is the receiver's decision, under its own law, of whom it trusts: which authorities of which
@@ -36,6 +38,8 @@ Subcommands:
   custody  require that the custody log ends in the receiver's custody: every item received, through a valid
          and trusted "received" event, by an authority of the policy owner's country ("owner") or by one of
          the authorities named by id (the end of a log can otherwise be cut off without trace)
+  legal  set the legal rules (replacing those set before): the instruments and request kinds accepted, that
+         the request be the owner's State's, the longest retention, the use restrictions required
   show   print the policy in words, with key thumbprints
 
 Options:
@@ -54,6 +58,12 @@ Options:
   --valid-from T      RFC 3339: signatures (add) or tokens (tsa) made before T are not trusted
   --valid-until T     RFC 3339: signatures (add) or tokens (tsa) made after T are not trusted
   --final-custody X   "owner", or an authority id (repeatable): who must hold the items at the end (custody)
+  --instrument KIND   an accepted legalBasis.instrument.kind (legal; repeatable)
+  --request-kind KIND an accepted legalBasis.request.kind (legal; repeatable)
+  --requesting-country owner   the request must be the policy owner's State's (legal)
+  --max-retention-days N       longest retention the receiver may grant, in days from creation (legal)
+  --speciality B      the rule of speciality the bundle must declare, true or false (legal)
+  --conditions refused         the bundle must set no further conditions of use (legal)
 `,
   options: {
     out: { type: 'string' },
@@ -70,6 +80,12 @@ Options:
     'valid-until': { type: 'string' },
     min: { type: 'string' },
     'final-custody': { type: 'string', multiple: true },
+    instrument: { type: 'string', multiple: true },
+    'request-kind': { type: 'string', multiple: true },
+    'requesting-country': { type: 'string' },
+    'max-retention-days': { type: 'string' },
+    speciality: { type: 'string' },
+    conditions: { type: 'string' },
   },
   async run(values, positionals, io) {
     const [sub, ...files] = positionals;
@@ -168,12 +184,37 @@ Options:
         io.stdout(`the custody log must end with the items received by ${shown(describeFinalCustody(next))}\n`);
         return EXIT.VALID;
       }
+      case 'legal': {
+        const path = onePolicy();
+        const policy = await readPolicy(path);
+        const days = str('max-retention-days');
+        const speciality = str('speciality');
+        if (days !== undefined && !/^[1-9][0-9]{0,5}$/.test(days)) throw new UsageError(`--max-retention-days must be a positive integer, not "${days}"`);
+        if (speciality !== undefined && speciality !== 'true' && speciality !== 'false') throw new UsageError('--speciality takes true or false');
+        const use = {
+          ...(speciality !== undefined ? { speciality: speciality === 'true' } : {}),
+          ...(str('conditions') !== undefined ? { conditions: str('conditions') } : {}),
+        };
+        const legal = {
+          ...(list('instrument').length > 0 ? { instruments: list('instrument') } : {}),
+          ...(list('request-kind').length > 0 ? { requestKinds: list('request-kind') } : {}),
+          ...(str('requesting-country') !== undefined ? { requestingCountry: str('requesting-country') } : {}),
+          ...(days !== undefined ? { maxRetentionDays: Number(days) } : {}),
+          ...(Object.keys(use).length > 0 ? { useRestrictions: use } : {}),
+        };
+        if (Object.keys(legal).length === 0) throw new UsageError('give at least one legal rule');
+        // The schema judges the values (kinds, "owner", "refused"), with the path of what is wrong.
+        const next = parseTrustPolicy({ ...policy, legal });
+        await replaceFile(path, serialize(next));
+        io.stdout(`legal rules set: ${Object.keys(legal).join(', ')}\n`);
+        return EXIT.VALID;
+      }
       case 'show': {
         io.stdout(await describePolicy(await readPolicy(onePolicy())));
         return EXIT.VALID;
       }
       default:
-        throw new UsageError(sub === undefined ? 'give a subcommand: init, add, require, tsa, custody or show' : `unknown subcommand "${sub}"`);
+        throw new UsageError(sub === undefined ? 'give a subcommand: init, add, require, tsa, custody, legal or show' : `unknown subcommand "${sub}"`);
     }
   },
 };
@@ -230,5 +271,14 @@ async function describePolicy(policy: TrustPolicy): Promise<string> {
     lines.push(`  ${shown(t.id)}: ${shown(t.name)}, ${t.anchors.length} anchor(s)${intermediates}${period}`);
   }
   lines.push('', `Final custody: ${shown(describeFinalCustody(policy))}`);
+  const legal = policy.legal ?? {};
+  lines.push('', 'Legal rules:');
+  if (legal.instruments !== undefined) lines.push(`  instruments accepted: ${legal.instruments.join(', ')}`);
+  if (legal.requestKinds !== undefined) lines.push(`  request kinds accepted: ${legal.requestKinds.join(', ')}`);
+  if (legal.requestingCountry === 'owner') lines.push(`  the request must be of ${shown(policy.owner.country)}`);
+  if (legal.maxRetentionDays !== undefined) lines.push(`  retention at most ${legal.maxRetentionDays} days`);
+  if (legal.useRestrictions?.speciality !== undefined) lines.push(`  speciality must be ${legal.useRestrictions.speciality}`);
+  if (legal.useRestrictions?.conditions === 'refused') lines.push('  no further conditions of use accepted');
+  if (lines[lines.length - 1] === 'Legal rules:') lines.push('  none: any legal basis is accepted');
   return lines.join('\n') + '\n';
 }

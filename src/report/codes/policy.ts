@@ -92,6 +92,31 @@ export const POLICY_FINDINGS = {
     effect: 'none',
     summary: 'The trusted signatures meet the policy, and another signature (or a timestamp token) cannot be trusted under it: unknown key, untrusted chain or time-stamping authority, role, period or algorithm not accepted. Reported; it does not change the outcome. The original code is in the message.',
   },
+  'policy.legal.instrument.refused': {
+    severity: 'warning',
+    effect: 'indeterminate',
+    summary: 'The bundle relies on a legal instrument (legalBasis.instrument.kind) that the receiver\'s policy does not list among those it accepts (`legal.instruments`): whether it applies is for a person to decide.',
+  },
+  'policy.legal.request-kind.refused': {
+    severity: 'warning',
+    effect: 'indeterminate',
+    summary: 'The bundle answers a kind of request (legalBasis.request.kind) that the receiver\'s policy does not accept (`legal.requestKinds`).',
+  },
+  'policy.legal.requesting-country.mismatch': {
+    severity: 'error',
+    effect: 'invalid',
+    summary: 'The policy requires the request to be its owner\'s (`legal.requestingCountry`), and the signed manifest says the evidence answers another State\'s request: it is addressed to someone else, and no further trust material can change that.',
+  },
+  'policy.legal.retention.exceeded': {
+    severity: 'warning',
+    effect: 'indeterminate',
+    summary: 'The retention the sender grants (handling.retention.until, from createdAt) is longer than the receiver\'s policy allows (`legal.maxRetentionDays`), or unlimited: the conditions of transfer and the receiver\'s law disagree.',
+  },
+  'policy.legal.use-restrictions.unmet': {
+    severity: 'warning',
+    effect: 'indeterminate',
+    summary: 'The bundle\'s use restrictions are not those the receiver\'s policy requires (`legal.useRestrictions`): the rule of speciality is not declared as required, or conditions of use are set that the policy refuses.',
+  },
   'policy.no-trusted-signature': {
     severity: 'warning',
     effect: 'indeterminate',

@@ -1,0 +1,64 @@
+import { rethrowIoError, type BagSource } from '../bagit/bag-source.js';
+import { parseCustodyLog } from '../custody/parse-custody-log.js';
+import { verifyCustodyLog } from '../custody/verify-custody-log.js';
+import { parseCanonicalJson } from '../encoding/strict-json.js';
+import { EvidenceBundleError } from '../errors.js';
+import { checkManifest } from '../model/check-manifest.js';
+import { CUSTODY_FILE, LIMITS, MANIFEST_FILE } from '../model/layout.js';
+import { readTagFile } from '../verify/read-tag-file.js';
+import { exportCase, type CaseCustodyEvent, type CaseExport } from './export-case.js';
+
+/**
+ * Reads a bundle's manifest and custody log and exports them as CASE/UCO JSON-LD ({@link exportCase}). The
+ * custody chain is checked on the way: an event that breaks it or whose signature fails is exported with the
+ * status `invalid` in its description; with `trustedKeys`, the others say `valid` or `untrusted`. A line that
+ * cannot be read at all is left out. Item bytes and bundle signatures are not checked: run `verifyBundle` for
+ * that before relying on the export.
+ * @throws EvidenceBundleError `ERR_MANIFEST_INVALID` when the manifest is missing, too large or not a valid
+ *   manifest (nothing can be exported without it); `ERR_IO` and the source's own errors for unreadable files
+ * @example
+ * const { document } = await exportBundleCase(openBundleDirectory('case-42').source);
+ */
+export async function exportBundleCase(source: BagSource, options: { trustedKeys?: readonly JsonWebKey[] } = {}): Promise<CaseExport> {
+  const read = (path: string, limit: number) =>
+    readTagFile(source, path, limit).catch((error: unknown) => {
+      rethrowIoError(error);
+      throw error;
+    });
+  const manifestBytes = await read(MANIFEST_FILE, LIMITS.manifestBytes);
+  if (!(manifestBytes instanceof Uint8Array)) {
+    throw new EvidenceBundleError('ERR_MANIFEST_INVALID', `${MANIFEST_FILE} is ${manifestBytes === undefined ? 'missing' : 'too large'}`);
+  }
+  let value: unknown;
+  try {
+    value = parseCanonicalJson(manifestBytes, { maxBytes: LIMITS.manifestBytes, maxValues: LIMITS.manifestValues });
+  } catch (cause) {
+    throw new EvidenceBundleError('ERR_MANIFEST_INVALID', `${MANIFEST_FILE} is not canonical JSON`, { cause });
+  }
+  const { manifest, findings } = checkManifest(value);
+  if (manifest === undefined) {
+    throw new EvidenceBundleError('ERR_MANIFEST_INVALID', `${MANIFEST_FILE} is not a valid manifest (${findings.length} problem(s); evb verify names them)`);
+  }
+  const custody: CaseCustodyEvent[] = [];
+  const log = await read(CUSTODY_FILE, LIMITS.custodyBytes);
+  if (log instanceof Uint8Array) {
+    const parsed = parseCustodyLog(log);
+    const check = await verifyCustodyLog(parsed, {
+      manifestBytes,
+      itemIds: new Set(manifest.items.map((i) => i.id)),
+      trustedKeys: options.trustedKeys ?? [],
+    });
+    const status = new Map(check.events.map((e) => [e.seq, e.status]));
+    const seen = new Set<number>();
+    for (const line of parsed.lines) {
+      const event = line.signed?.event;
+      // Duplicates of a sequence number are left out, as in the verified timeline.
+      if (event === undefined || seen.has(event.seq)) continue;
+      seen.add(event.seq);
+      const s = status.get(event.seq);
+      const shown = s === 'invalid' || s === 'malformed' || options.trustedKeys !== undefined ? s : undefined;
+      custody.push(shown !== undefined ? { event, status: shown } : { event });
+    }
+  }
+  return exportCase(manifest, custody);
+}
