@@ -16,11 +16,12 @@ export async function sourceFindings(source: BagSource): Promise<Finding[]> {
     for (const problem of await source.problems()) {
       const code = problem?.code;
       if (typeof code !== 'string' || !Object.hasOwn(FINDING_CODES, code)) throw new TypeError(`the source reported the unknown code ${JSON.stringify(code)}`);
-      findings.push(makeFinding(code, String(problem.message), problem.path === undefined ? {} : { path: String(problem.path) }));
+      // A source's message is its own English; it becomes the one parameter of the source's codes.
+      findings.push(makeFinding(code, String(problem.message), problem.path === undefined ? {} : { path: String(problem.path) }, { detail: String(problem.message) }));
     }
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    return [makeFinding('bag.entry.unreadable', `the source's report on its own container cannot be read: ${message}`)];
+    return [makeFinding('bag.entry.unreadable', `the source's report on its own container cannot be read: ${message}`, {}, { detail: message })];
   }
   return findings;
 }
