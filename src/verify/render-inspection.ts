@@ -1,5 +1,6 @@
 import type { TextKey } from '../i18n/catalog.js';
 import { formatDate, formatDecimal, formatNumber, formatText } from '../i18n/format.js';
+import { negotiateLanguage } from '../i18n/negotiate-language.js';
 import { escapeForDisplay as shown } from '../report/display-text.js';
 import { describeCustodyEvent } from './describe-custody-event.js';
 import type { BundleInspection } from './inspect-bundle.js';
@@ -8,9 +9,12 @@ import type { BundleInspection } from './inspect-bundle.js';
 // starts itself (labels at 0, lists at 2, details at 6, continuations at 13), so none can pass for one of them.
 const PROSE = { indent: ' '.repeat(16) };
 
+// The description in the language closest to the reader's (RFC 4647 lookup: fr-CA finds fr), else the first.
 function text(t: Record<string, string> | undefined, lang = 'en'): string {
   if (t === undefined) return '';
-  return t[lang] ?? Object.values(t)[0] ?? '';
+  const first = Object.keys(t)[0];
+  if (first === undefined) return '';
+  return t[negotiateLanguage([lang], Object.keys(t), first)] ?? '';
 }
 
 // Binary units are the same in every language; the number is the language's (1,5 MiB in French).
