@@ -107,7 +107,8 @@ export function renderInspectionText(inspection: BundleInspection, lang = 'en'):
     for (const e of events) {
       const { what, detail } = describeCustodyEvent(e, lang);
       const broken = e.status === 'invalid' || e.status === 'malformed' ? `  [${t(`status.${e.status}`)}]` : '';
-      out.push(`  #${e.seq} ${date(e.time)}  ${what}${broken}`);
+      // As signed (RFC 3339), as in the verify report's timeline.
+      out.push(`  #${e.seq} ${shown(e.time)}  ${what}${broken}`);
       out.push(`      ${detail}`);
     }
   }

@@ -77,7 +77,8 @@ export function renderReportText(report: VerificationReport, options: RenderText
     const width = Math.max(9, ...report.custody.events.map((e) => status(e.status).length + 1));
     for (const e of report.custody.events) {
       const { what, detail } = describeCustodyEvent(e, lang);
-      lines.push(`  #${e.seq} ${status(e.status).padEnd(width)} ${date(e.time)}  ${what}`);
+      // The timeline keeps the time as signed (RFC 3339, its fractions and offset): it is evidence, and sorts.
+      lines.push(`  #${e.seq} ${status(e.status).padEnd(width)} ${shown(e.time)}  ${what}`);
       lines.push(`      ${detail}`);
     }
   }

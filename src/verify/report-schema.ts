@@ -19,9 +19,9 @@ const FindingSchema = z.strictObject({
   rule: z.string().optional().meta({ description: 'Trust-policy rule concerned.' }),
   line: z.number().int().positive().optional().meta({ description: 'Line number in a text file.' }),
   params: z
-    .record(z.string(), z.union([z.string(), z.number()]))
+    .record(z.string(), z.union([z.string().meta({ description: 'text, or an RFC 3339 time' }), z.number().meta({ description: 'a count, size, line or sequence number' })]))
     .optional()
-    .meta({ description: 'The values the message is made of, named per code (docs/format.md, "Finding parameters"); absent when the code has none. Report version 1.1.' }),
+    .meta({ description: 'The values the message is made of, named per code (docs/format.md, "Finding parameters and report versions"); absent when the code has none. Report version 1.1.' }),
 });
 
 const ItemResultSchema = z.strictObject({
