@@ -140,14 +140,14 @@ export async function readDetachedJws(
  */
 export async function verifyReadJws(payload: Uint8Array, read: ReadDetachedJws, trustedKeys: readonly JsonWebKey[]): Promise<DetachedVerification> {
   const { known, alg, namedKid: kid } = read;
-  const fail = (status: 'invalid' | 'untrusted', code: FindingCode, message: string, params: FindingParams): DetachedVerification => ({
+  const reject = (status: 'invalid' | 'untrusted', code: FindingCode, message: string, params: FindingParams): DetachedVerification => ({
     ...known,
     status,
     findings: [makeFinding(code, message, {}, params)],
   });
   const candidates = await candidateKeys(trustedKeys, kid);
   if (candidates.length === 0) {
-    return fail('untrusted', 'signature.key.unknown', kid !== undefined ? `no trusted key has kid ${kid}` : 'the signature names no kid and no trusted key fits', { kid: kid ?? '-' });
+    return reject('untrusted', 'signature.key.unknown', kid !== undefined ? `no trusted key has kid ${kid}` : 'the signature names no kid and no trusted key fits', { kid: kid ?? '-' });
   }
   let refusal: { code: FindingCode; message: string; params: FindingParams } | undefined;
   for (const key of candidates) {
@@ -162,7 +162,7 @@ export async function verifyReadJws(payload: Uint8Array, read: ReadDetachedJws, 
     }
     refusal = { code: 'signature.invalid', message: `the ${alg} signature does not verify with the key ${kid ?? ''}`.trimEnd(), params: { alg, kid: kid ?? '-' } };
   }
-  return fail('invalid', refusal!.code, refusal!.message, refusal!.params);
+  return reject('invalid', refusal!.code, refusal!.message, refusal!.params);
 }
 
 function readProtectedHeader(jws: Pick<JwsSignature, 'protected' | 'signature' | 'header'>): Record<string, unknown> {
