@@ -94,3 +94,20 @@ export function languagesFromEnvironment(env: Readonly<Record<string, string | u
   }
   return [];
 }
+
+/** What {@link languagesFromNavigator} reads of a browser's `navigator`. */
+export interface NavigatorLanguages {
+  readonly languages?: readonly string[] | undefined;
+  readonly language?: string | undefined;
+}
+
+/**
+ * The languages a browser asks for, in order of preference, as canonical BCP 47 tags: `navigator.languages`,
+ * else `navigator.language`; entries that are not well-formed tags are left out, and none gives an empty
+ * list (the caller's default applies). Pass the result to {@link negotiateLanguage}.
+ * @example negotiateLanguage(languagesFromNavigator(navigator), LANGUAGES); // 'fr' for ['fr-CA', 'en']
+ */
+export function languagesFromNavigator(nav: NavigatorLanguages | undefined = (globalThis as { navigator?: NavigatorLanguages }).navigator): string[] {
+  const list = Array.isArray(nav?.languages) && nav.languages.length > 0 ? nav.languages : typeof nav?.language === 'string' ? [nav.language] : [];
+  return list.filter((tag): tag is string => typeof tag === 'string' && isLanguageTag(tag)).slice(0, 32).map(canonicalLanguageTag);
+}

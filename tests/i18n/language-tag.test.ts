@@ -4,6 +4,7 @@ import {
   isEvidenceBundleError,
   isLanguageTag,
   languagesFromEnvironment,
+  languagesFromNavigator,
   LANGUAGES,
   negotiateLanguage,
   posixLocaleToLanguageTag,
@@ -154,5 +155,17 @@ describe('languagesFromEnvironment (POSIX precedence: LC_ALL, LC_MESSAGES, LANG)
     expect(languagesFromEnvironment({ LC_ALL: 'C', LANG: 'fr_FR.UTF-8' })).toEqual([]);
     expect(languagesFromEnvironment({ LANG: 'not a locale' })).toEqual([]);
     expect(languagesFromEnvironment({ LANG: 'x\u001b[31m' })).toEqual([]);
+  });
+});
+
+describe('languagesFromNavigator', () => {
+  it('reads navigator.languages, else navigator.language, keeping well-formed tags only', () => {
+    expect(languagesFromNavigator({ languages: ['fr-CA', 'en-US'], language: 'de' })).toEqual(['fr-CA', 'en-US']);
+    expect(languagesFromNavigator({ languages: [], language: 'ar-eg' })).toEqual(['ar-EG']);
+    expect(languagesFromNavigator({ language: 'zh-hant-tw' })).toEqual(['zh-Hant-TW']);
+    expect(languagesFromNavigator({ languages: ['fr_FR', '', 'ru', 42 as never] })).toEqual(['ru']);
+    expect(languagesFromNavigator({})).toEqual([]);
+    expect(languagesFromNavigator({ languages: undefined, language: undefined })).toEqual([]);
+    expect(negotiateLanguage(languagesFromNavigator({ languages: ['pt-BR', 'es-MX'] }), LANGUAGES)).toBe('es');
   });
 });
