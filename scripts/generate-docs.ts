@@ -3,6 +3,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FINDING_CODES } from '../src/report/codes.js';
+import { FINDING_PARAMS } from '../src/report/finding-params.js';
 
 const FILE = join(import.meta.dirname, '..', 'docs', 'format.md');
 const START = '<!-- generated:finding-codes:start -->';
@@ -11,8 +12,14 @@ const END = '<!-- generated:finding-codes:end -->';
 function table(): string {
   const rows = Object.entries(FINDING_CODES)
     .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([code, d]) => `| \`${code}\` | ${d.severity} | ${d.effect === 'none' ? '-' : d.effect.toUpperCase()} | ${d.summary.replace(/\|/g, '\\|')} |`);
-  return ['| code | severity | outcome effect | meaning |', '|---|---|---|---|', ...rows].join('\n');
+    .map(([code, d]) => `| \`${code}\` | ${d.severity} | ${d.effect === 'none' ? '-' : d.effect.toUpperCase()} | ${params(code)} | ${d.summary.replace(/\|/g, '\\|')} |`);
+  return ['| code | severity | outcome effect | params | meaning |', '|---|---|---|---|---|', ...rows].join('\n');
+}
+
+// The parameters of a code (src/report/finding-params.ts), "-" for none.
+function params(code: string): string {
+  const names: readonly string[] = (FINDING_PARAMS as Readonly<Record<string, readonly string[] | undefined>>)[code] ?? [];
+  return names.length === 0 ? '-' : names.map((n) => `\`${n}\``).join(', ');
 }
 
 const doc = readFileSync(FILE, 'utf8');

@@ -54,6 +54,8 @@ export type ErrorCode =
   | 'ERR_X509_CHAIN_INVALID'
   | 'ERR_X509_KEY_MISMATCH'
   | 'ERR_TSA_FAILED'
+  // languages of reports (BCP 47)
+  | 'ERR_LANG_INVALID'
   // verification (assert variants)
   | 'ERR_VERIFY_INVALID'
   | 'ERR_VERIFY_INDETERMINATE';

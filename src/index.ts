@@ -112,15 +112,29 @@ export type { CaseCustodyEvent, CaseDocument, CaseExport, CaseExportNote } from 
 export { exportBundleCase } from './export/export-bundle-case.js';
 export { relatedBundle } from './verify/related-bundle.js';
 export type { LegalRules } from './trust/legal-rules.js';
-export { VerificationReportSchema, OutcomeSchema } from './verify/report-schema.js';
+export { VerificationReportSchema, OutcomeSchema, REPORT_VERSION } from './verify/report-schema.js';
 export type { VerificationReport, Outcome, ItemResult, SignatureResult, BundleIdentity } from './verify/report-schema.js';
 export { renderReportText } from './verify/render-text.js';
+export type { RenderTextOptions } from './verify/render-text.js';
 export { renderReportJUnit, type JUnitOptions } from './verify/render-junit.js';
 export { renderInspectionText } from './verify/render-inspection.js';
 export { decideOutcome } from './verify/outcome.js';
 export { makeFinding } from './report/codes.js';
 export { escapeForDisplay, escapeJsonForDisplay } from './report/display-text.js';
 export type { DisplayTextOptions } from './report/display-text.js';
+export { FINDING_PARAMS, FINDING_PARAM_KINDS } from './report/finding-params.js';
+export type { FindingParamKind, FindingParamName } from './report/finding-params.js';
+export type { FindingParams } from './report/finding-type.js';
+
+// Reports in the reader's language: catalogs, RFC 4647 negotiation, Intl formatting
+export { LANGUAGES, CATALOGS } from './i18n/catalogs.js';
+export { TEXT_KEYS } from './i18n/catalog.js';
+export type { Catalog, TextKey } from './i18n/catalog.js';
+export { negotiateLanguage } from './i18n/negotiate-language.js';
+export { isLanguageTag, canonicalLanguageTag, posixLocaleToLanguageTag, languagesFromEnvironment, languagesFromNavigator } from './i18n/language-tag.js';
+export type { NavigatorLanguages } from './i18n/language-tag.js';
+export { messages, textDirection, formatFinding, formatFindingParts, formatText, formatNumber, formatDecimal, formatDate } from './i18n/format.js';
+export type { FindingText, MessagePart, FormatFindingOptions } from './i18n/format.js';
 
 // Chain of custody
 export { CustodyEventSchema, CUSTODY_EVENT_TYPES, CUSTODY_EVENT_TYP } from './custody/custody-event.js';

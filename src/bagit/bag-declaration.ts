@@ -32,7 +32,7 @@ export function parseBagDeclaration(bytes: Uint8Array): {
 } {
   const findings: Finding[] = [];
   const malformed = (message: string, line?: number) =>
-    findings.push(makeFinding('bag.declaration.malformed', message, line === undefined ? { path: FILE } : { path: FILE, line }));
+    findings.push(makeFinding('bag.declaration.malformed', message, line === undefined ? { path: FILE } : { path: FILE, line }, { detail: message }));
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) malformed('bagit.txt starts with a byte-order mark');
   let text: string;
   try {
@@ -55,8 +55,8 @@ export function parseBagDeclaration(bytes: Uint8Array): {
     // mean something else entirely, and a reader never guesses.
     findings.push(
       /^1\.[0-9]+$/.test(version)
-        ? makeFinding('bag.declaration.unknown-version', `BagIt-Version ${version} is not a version this validator knows; BagIt 1.0 rules were applied`, { path: FILE, line: 1 })
-        : makeFinding('bag.declaration.unsupported-version', `BagIt-Version ${version} is not a version this validator can check`, { path: FILE, line: 1 }),
+        ? makeFinding('bag.declaration.unknown-version', `BagIt-Version ${version} is not a version this validator knows; BagIt 1.0 rules were applied`, { path: FILE, line: 1 }, { version })
+        : makeFinding('bag.declaration.unsupported-version', `BagIt-Version ${version} is not a version this validator can check`, { path: FILE, line: 1 }, { version }),
     );
   }
   const ok = findings.every((f) => f.severity !== 'error');

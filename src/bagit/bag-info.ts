@@ -28,18 +28,18 @@ export function parseBagInfo(
     if (line.trim() === '') continue;
     const last = entries[entries.length - 1];
     if (line[0] === ' ' || line[0] === '\t') {
-      if (last === undefined) findings.push(makeFinding('bag.info.malformed-line', `line ${i + 1} continues nothing`, where));
+      if (last === undefined) findings.push(makeFinding('bag.info.malformed-line', `line ${i + 1} continues nothing`, where, { line: i + 1 }));
       else last[1] = last[1] === '' ? line.trim() : `${last[1]} ${line.trim()}`;
       continue;
     }
     const colon = line.indexOf(':');
     const label = colon < 0 ? '' : line.slice(0, colon).trim();
     if (label === '') {
-      findings.push(makeFinding('bag.info.malformed-line', `line ${i + 1} is not "Label: value"`, where));
+      findings.push(makeFinding('bag.info.malformed-line', `line ${i + 1} is not "Label: value"`, where, { line: i + 1 }));
       continue;
     }
     if (label !== line.slice(0, colon) && !isLegacyVersion(options.version)) {
-      findings.push(makeFinding('bag.info.label-whitespace', `label ${JSON.stringify(line.slice(0, colon))} has surrounding whitespace`, where));
+      findings.push(makeFinding('bag.info.label-whitespace', `label ${JSON.stringify(line.slice(0, colon))} has surrounding whitespace`, where, { label: line.slice(0, colon) }));
     }
     entries.push([label, line.slice(colon + 1).trim()]);
   }

@@ -24,18 +24,18 @@ export function readEntryPath(
   // One pass, so "%250A" becomes "%0A" and never a line feed.
   let path = legacy ? raw : raw.replace(/%(0[AaDd]|25)/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
   if (!legacy && /%(?!0[AaDd]|25)/.test(raw)) {
-    findings.push(makeFinding('bag.path.bare-percent', `${JSON.stringify(raw)} holds a "%" that is not percent-encoded; it was read as is`, where));
+    findings.push(makeFinding('bag.path.bare-percent', `${JSON.stringify(raw)} holds a "%" that is not percent-encoded; it was read as is`, where, { path: raw }));
   }
   if (path.startsWith('./')) {
     path = path.slice(2);
-    findings.push(makeFinding('bag.manifest.dot-slash', `${JSON.stringify(raw)} starts with "./"`, where));
+    findings.push(makeFinding('bag.manifest.dot-slash', `${JSON.stringify(raw)} starts with "./"`, where, { path: raw }));
   }
   const problem = checkBundlePath(path);
   if (problem === undefined) return path;
   if (problem === 'not-nfc' && legacy) {
-    findings.push(makeFinding('bag.path.not-nfc', `${JSON.stringify(path)} is not in Unicode NFC`, where));
+    findings.push(makeFinding('bag.path.not-nfc', `${JSON.stringify(path)} is not in Unicode NFC`, where, { path }));
     return path;
   }
-  findings.push(makeFinding('bag.path.unsafe', `${JSON.stringify(raw)}: ${problem}`, where));
+  findings.push(makeFinding('bag.path.unsafe', `${JSON.stringify(raw)}: ${problem}`, where, { path: raw, detail: problem }));
   return undefined;
 }

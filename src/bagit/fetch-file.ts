@@ -38,13 +38,13 @@ export function parseFetchFile(
     const match = LINE.exec(line);
     const length = match?.[2] === '-' ? undefined : Number(match?.[2]);
     if (match === null || (length !== undefined && !Number.isSafeInteger(length))) {
-      findings.push(makeFinding('bag.fetch.malformed-line', `line ${i + 1} is not "<url> <length> <path>"`, where));
+      findings.push(makeFinding('bag.fetch.malformed-line', `line ${i + 1} is not "<url> <length> <path>"`, where, { line: i + 1 }));
       continue;
     }
     const path = readEntryPath(match[3]!, options.version, where, findings);
     if (path === undefined) continue;
     if (!path.startsWith('data/')) {
-      findings.push(makeFinding('bag.fetch.outside-payload', `${JSON.stringify(path)} is not under data/`, where));
+      findings.push(makeFinding('bag.fetch.outside-payload', `${JSON.stringify(path)} is not under data/`, where, { path }));
       continue;
     }
     entries.push({ url: match[1]!, ...(length !== undefined ? { length } : {}), path, line: i + 1 });

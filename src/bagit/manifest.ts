@@ -49,13 +49,13 @@ export function parseManifest(text: string, options: ParseManifestOptions = {}):
     const match = LINE.exec(line);
     const digest = match?.[1];
     if (match === null || digest === undefined || !HEX.test(digest) || (options.hexLength !== undefined && digest.length !== options.hexLength)) {
-      findings.push(makeFinding('bag.manifest.malformed-line', `line ${i + 1} is not "<hex digest> <path>"${lengthHint(options.hexLength)}`, where));
+      findings.push(makeFinding('bag.manifest.malformed-line', `line ${i + 1} is not "<hex digest> <path>"${lengthHint(options.hexLength)}`, where, { line: i + 1 }));
       continue;
     }
     let raw = match[3]!;
     if (match[2] === ' ' && raw.startsWith('*')) {
       raw = raw.slice(1);
-      findings.push(makeFinding('bag.manifest.binary-marker', `line ${i + 1} uses md5sum's "*" binary marker`, where));
+      findings.push(makeFinding('bag.manifest.binary-marker', `line ${i + 1} uses md5sum's "*" binary marker`, where, { line: i + 1 }));
     }
     const path = readEntryPath(raw, options.version, where, findings);
     if (path === undefined) continue;
@@ -64,9 +64,9 @@ export function parseManifest(text: string, options: ParseManifestOptions = {}):
     if (first === undefined) {
       byPath.set(path, entry);
     } else if (first.digest === entry.digest && isLegacyVersion(options.version)) {
-      findings.push(makeFinding('bag.manifest.repeated-entry', `${path} is listed again (first on line ${first.line})`, where));
+      findings.push(makeFinding('bag.manifest.repeated-entry', `${path} is listed again (first on line ${first.line})`, where, { path, firstLine: first.line }));
     } else {
-      findings.push(makeFinding('bag.manifest.duplicate-entry', `${path} is listed again (first on line ${first.line})`, where));
+      findings.push(makeFinding('bag.manifest.duplicate-entry', `${path} is listed again (first on line ${first.line})`, where, { path, firstLine: first.line }));
     }
   }
   return { entries: [...byPath.values()], findings: findings.done() };

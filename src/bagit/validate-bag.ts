@@ -116,14 +116,14 @@ export async function validateBag(source: BagSource, options: ValidateBagOptions
   try {
     for await (const entry of source.list()) {
       if (entries.length >= maxEntries) {
-        findings.push(makeFinding('bag.limit.entries', `the bag holds more than ${maxEntries} entries`));
+        findings.push(makeFinding('bag.limit.entries', `the bag holds more than ${maxEntries} entries`, {}, { limit: maxEntries }));
         return result();
       }
       entries.push({ path: String(entry?.path), kind: entry?.kind, size: Number(entry?.size) || 0 });
     }
   } catch (error) {
     rethrowIoError(error);
-    findings.push(makeFinding('bag.entry.unreadable', `the bag cannot be listed: ${describe(error)}`));
+    findings.push(makeFinding('bag.entry.unreadable', `the bag cannot be listed: ${describe(error)}`, {}, { detail: describe(error) }));
     return result();
   }
   entries.sort((a, b) => compareCodePoints(a.path, b.path));
@@ -176,23 +176,23 @@ export async function validateBag(source: BagSource, options: ValidateBagOptions
   for (const entry of entries) {
     const where = { path: entry.path };
     if (seen.has(entry.path)) {
-      findings.push(makeFinding('bag.path.collision', `${JSON.stringify(entry.path)} is listed twice`, where));
+      findings.push(makeFinding('bag.path.collision', `${JSON.stringify(entry.path)} is listed twice`, where, { path: entry.path, other: entry.path }));
       continue;
     }
     seen.add(entry.path);
     const problem = checkBundlePath(entry.path);
     if (problem === 'not-nfc' && legacy) {
-      findings.push(makeFinding('bag.path.not-nfc', `${JSON.stringify(entry.path)} is not in Unicode NFC`, where));
+      findings.push(makeFinding('bag.path.not-nfc', `${JSON.stringify(entry.path)} is not in Unicode NFC`, where, { path: entry.path }));
     } else if (problem !== undefined) {
-      findings.push(makeFinding('bag.path.unsafe', `${JSON.stringify(entry.path)}: ${problem}`, where));
+      findings.push(makeFinding('bag.path.unsafe', `${JSON.stringify(entry.path)}: ${problem}`, where, { path: entry.path, detail: problem }));
       continue;
     }
     if (entry.kind === 'symlink') {
-      findings.push(makeFinding('bag.entry.symlink', `${entry.path} is a symbolic link`, where));
+      findings.push(makeFinding('bag.entry.symlink', `${entry.path} is a symbolic link`, where, { path: entry.path }));
     } else if (entry.kind === 'directory') {
       // Directories carry nothing to check beyond their path.
     } else if (entry.kind !== 'file') {
-      findings.push(makeFinding('bag.entry.special', `${entry.path} is not a regular file or directory`, where));
+      findings.push(makeFinding('bag.entry.special', `${entry.path} is not a regular file or directory`, where, { path: entry.path }));
     } else if (entry.path.startsWith(PAYLOAD_PREFIX)) {
       payloadFiles.push(entry);
     } else {
@@ -207,8 +207,8 @@ export async function validateBag(source: BagSource, options: ValidateBagOptions
   for (const [first, second] of findPathCollisions(seen)) {
     findings.push(
       legacy
-        ? makeFinding('bag.path.alias', `${second} and ${first} name the same file on some file systems`, { path: second })
-        : makeFinding('bag.path.collision', `${second} collides with ${first} after case folding`, { path: second }),
+        ? makeFinding('bag.path.alias', `${second} and ${first} name the same file on some file systems`, { path: second }, { path: second, other: first })
+        : makeFinding('bag.path.collision', `${second} collides with ${first} after case folding`, { path: second }, { path: second, other: first }),
     );
   }
 
@@ -219,19 +219,19 @@ export async function validateBag(source: BagSource, options: ValidateBagOptions
     if (bytes === undefined) return undefined;
     const decoded = decodeTagText(bytes, encoding);
     if (!decoded.ok && decoded.reason === 'invalid') {
-      findings.push(makeFinding('bag.encoding.invalid', `${path} is not valid ${encoding}`, { path }));
+      findings.push(makeFinding('bag.encoding.invalid', `${path} is not valid ${encoding}`, { path }, { path, encoding }));
       return undefined;
     }
     if (!decoded.ok) {
       // Said once, where the encoding is declared: no tag file after bagit.txt can be read.
       if (!encodingReported) {
         encodingReported = true;
-        findings.push(makeFinding('bag.encoding.unsupported', `tag files in ${encoding} cannot be decoded`, { path: 'bagit.txt', line: 2 }));
+        findings.push(makeFinding('bag.encoding.unsupported', `tag files in ${encoding} cannot be decoded`, { path: 'bagit.txt', line: 2 }, { encoding }));
       }
       return undefined;
     }
     if (decoded.bom) {
-      findings.push(makeFinding('bag.tagfile.bom', `${path} starts with a byte-order mark`, { path }));
+      findings.push(makeFinding('bag.tagfile.bom', `${path} starts with a byte-order mark`, { path }, { path }));
     }
     return decoded.text;
   };
@@ -256,14 +256,14 @@ export async function validateBag(source: BagSource, options: ValidateBagOptions
     const kept = parsed.entries.filter((e) => {
       const inPayload = e.path.startsWith(PAYLOAD_PREFIX);
       if (tag && inPayload) {
-        findings.push(makeFinding('bag.tagmanifest.payload-entry', `${e.path} is a payload file`, { path, line: e.line }));
+        findings.push(makeFinding('bag.tagmanifest.payload-entry', `${e.path} is a payload file`, { path, line: e.line }, { path: e.path }));
       } else if (!tag && !inPayload) {
-        findings.push(makeFinding('bag.manifest.outside-payload', `${JSON.stringify(e.path)} is not under data/`, { path, line: e.line }));
+        findings.push(makeFinding('bag.manifest.outside-payload', `${JSON.stringify(e.path)} is not under data/`, { path, line: e.line }, { path: e.path }));
       }
       return tag !== inPayload;
     });
     manifests.push({ file: path, tag, algorithm: algorithm.name, entries: kept });
-    if (algorithm.weak) findings.push(makeFinding('bag.manifest.weak-algorithm', `${path} uses ${algorithm.name}`, { path }));
+    if (algorithm.weak) findings.push(makeFinding('bag.manifest.weak-algorithm', `${path} uses ${algorithm.name}`, { path }, { manifest: path, algorithm: algorithm.name }));
   }
   const payloadManifests = manifests.filter((m) => !m.tag);
   const tagManifests = manifests.filter((m) => m.tag);
@@ -305,7 +305,7 @@ export async function validateBag(source: BagSource, options: ValidateBagOptions
   for (const file of tagFiles) {
     const limit = options.tagFileLimits?.get(file.path) ?? maxTagFileBytes;
     if (!computed.has(file.path) && !unreadable.has(file.path) && file.size > limit) {
-      findings.push(makeFinding('bag.tagfile.too-large', `${file.path} is larger than ${limit} bytes`, { path: file.path }));
+      findings.push(makeFinding('bag.tagfile.too-large', `${file.path} is larger than ${limit} bytes`, { path: file.path }, { path: file.path, limit }));
       unreadable.add(file.path);
     }
   }
@@ -317,7 +317,7 @@ export async function validateBag(source: BagSource, options: ValidateBagOptions
         computed.set(path, await digestOne(source, path, algorithms, options.backend, progress));
       } catch (error) {
         rethrowIoError(error);
-        findings.push(makeFinding('bag.entry.unreadable', `${path} cannot be read: ${describe(error)}`, { path }));
+        findings.push(makeFinding('bag.entry.unreadable', `${path} cannot be read: ${describe(error)}`, { path }, { detail: describe(error) }));
       }
     },
   );
@@ -342,7 +342,7 @@ export async function validateBag(source: BagSource, options: ValidateBagOptions
         if (target !== undefined) {
           if (!reported.has(`alias:${entry.path}`)) {
             reported.add(`alias:${entry.path}`);
-            findings.push(makeFinding('bag.path.alias', `${manifest.file} lists ${entry.path}, found as ${target}`, where));
+            findings.push(makeFinding('bag.path.alias', `${manifest.file} lists ${entry.path}, found as ${target}`, where, { path: entry.path, other: target }));
           }
         } else if (!reported.has(entry.path)) {
           reported.add(entry.path);
@@ -359,7 +359,7 @@ export async function validateBag(source: BagSource, options: ValidateBagOptions
           makeFinding('bag.payload.digest-mismatch', `${target}: ${manifest.algorithm} is ${actual}, ${manifest.file} records ${entry.digest}`, {
             path: target,
             line: entry.line,
-          }),
+          }, { path: target, algorithm: String(manifest.algorithm), actual, manifest: manifest.file, expected: entry.digest }),
         );
       }
     }
@@ -367,22 +367,22 @@ export async function validateBag(source: BagSource, options: ValidateBagOptions
   const checkable = payloadManifests.filter((m) => m.algorithm !== undefined);
   for (const file of payloadFiles) {
     const where = { path: file.path };
-    if (SYSTEM_FILES.test(file.path)) findings.push(makeFinding('bag.payload.system-file', `${file.path} is operating-system metadata`, where));
+    if (SYSTEM_FILES.test(file.path)) findings.push(makeFinding('bag.payload.system-file', `${file.path} is operating-system metadata`, where, { path: file.path }));
     const inManifests = listedIn.get(file.path);
     if (inManifests === undefined) {
       // Without a manifest that could be read, bag.manifest.missing or no-usable-algorithm already says why.
-      if (checkable.length > 0) findings.push(makeFinding('bag.payload.undeclared', `${file.path} is in no payload manifest`, where));
+      if (checkable.length > 0) findings.push(makeFinding('bag.payload.undeclared', `${file.path} is in no payload manifest`, where, { path: file.path }));
       continue;
     }
     for (const manifest of checkable) {
       if (!inManifests.has(manifest.file)) {
-        findings.push(makeFinding('bag.manifest.incomplete', `${file.path} is missing from ${manifest.file}`, where));
+        findings.push(makeFinding('bag.manifest.incomplete', `${file.path} is missing from ${manifest.file}`, where, { path: file.path, manifest: manifest.file }));
       }
     }
   }
   for (const entry of fetched) {
     if (!listed.has(entry.path) && checkable.length > 0) {
-      findings.push(makeFinding('bag.fetch.unlisted', `fetch.txt names ${entry.path}, which no payload manifest lists`, { path: 'fetch.txt', line: entry.line }));
+      findings.push(makeFinding('bag.fetch.unlisted', `fetch.txt names ${entry.path}, which no payload manifest lists`, { path: 'fetch.txt', line: entry.line }, { path: entry.path }));
     }
   }
   checkOxum(bagInfo, payloadFiles.map((f) => computed.get(f.path)?.size ?? f.size), findings);
@@ -395,7 +395,7 @@ export async function validateBag(source: BagSource, options: ValidateBagOptions
       if (!isTag(entry.path)) {
         if (!reported.has(entry.path) && !byPath.has(entry.path)) {
           reported.add(entry.path);
-          findings.push(makeFinding('bag.tagfile.missing', `${manifest.file} lists ${entry.path}, which is not in the bag`, { path: entry.path, line: entry.line }));
+          findings.push(makeFinding('bag.tagfile.missing', `${manifest.file} lists ${entry.path}, which is not in the bag`, { path: entry.path, line: entry.line }, { manifest: manifest.file, path: entry.path }));
         }
         continue;
       }
@@ -405,7 +405,7 @@ export async function validateBag(source: BagSource, options: ValidateBagOptions
           makeFinding('bag.tagmanifest.digest-mismatch', `${entry.path}: ${manifest.algorithm} is ${actual}, ${manifest.file} records ${entry.digest}`, {
             path: entry.path,
             line: entry.line,
-          }),
+          }, { path: entry.path, algorithm: String(manifest.algorithm), actual, manifest: manifest.file, expected: entry.digest }),
         );
       }
     }
@@ -415,7 +415,7 @@ export async function validateBag(source: BagSource, options: ValidateBagOptions
   } else {
     for (const { path } of tagFiles) {
       if (!covered.has(path) && manifestKind(path) !== 'tag') {
-        findings.push(makeFinding('bag.tagfile.unlisted', `${path} is in no tag manifest`, { path }));
+        findings.push(makeFinding('bag.tagfile.unlisted', `${path} is in no tag manifest`, { path }, { path }));
       }
     }
   }
@@ -458,14 +458,14 @@ function reportUnsupported(list: Manifest[], findings: Finding[], payload: boole
     return;
   }
   for (const m of unsupported) {
-    findings.push(makeFinding('bag.manifest.unsupported-algorithm', `${m.file} uses an algorithm this validator does not implement`, { path: m.file }));
+    findings.push(makeFinding('bag.manifest.unsupported-algorithm', `${m.file} uses an algorithm this validator does not implement`, { path: m.file }, { manifest: m.file }));
   }
 }
 
 function missingPayload(path: string, where: { path: string; line: number }, inFetch: boolean, entry?: BagEntry): Finding {
-  if (inFetch) return makeFinding('bag.fetch.unfetched', `${path} is listed in fetch.txt but not present`, where);
+  if (inFetch) return makeFinding('bag.fetch.unfetched', `${path} is listed in fetch.txt but not present`, where, { path });
   const what = entry === undefined ? 'not in the bag' : `a ${entry.kind}, not a regular file`;
-  return makeFinding('bag.payload.missing', `${path} is listed in a payload manifest but is ${what}`, where);
+  return makeFinding('bag.payload.missing', `${path} is listed in a payload manifest but is ${what}`, where, { path });
 }
 
 function checkOxum(bagInfo: Array<[string, string]>, sizes: number[], findings: Finding[]): void {
@@ -473,13 +473,13 @@ function checkOxum(bagInfo: Array<[string, string]>, sizes: number[], findings: 
     if (label.toLowerCase() !== 'payload-oxum') continue;
     const oxum = parsePayloadOxum(value);
     if (oxum === undefined) {
-      findings.push(makeFinding('bag.oxum.malformed', `Payload-Oxum ${JSON.stringify(value)} is not "<octets>.<streams>"`, { path: 'bag-info.txt' }));
+      findings.push(makeFinding('bag.oxum.malformed', `Payload-Oxum ${JSON.stringify(value)} is not "<octets>.<streams>"`, { path: 'bag-info.txt' }, { value }));
       continue;
     }
     const octets = sizes.reduce((a, b) => a + b, 0);
     if (oxum.octets !== octets || oxum.streams !== sizes.length) {
       findings.push(
-        makeFinding('bag.oxum.mismatch', `Payload-Oxum says ${value}, the payload is ${octets}.${sizes.length}`, { path: 'bag-info.txt' }),
+        makeFinding('bag.oxum.mismatch', `Payload-Oxum says ${value}, the payload is ${octets}.${sizes.length}`, { path: 'bag-info.txt' }, { value, actual: `${octets}.${sizes.length}` }),
       );
     }
   }
@@ -504,11 +504,11 @@ async function readWhole(source: BagSource, path: string, limit: number, finding
     bytes = await readBounded(source, path, limit);
   } catch (error) {
     rethrowIoError(error);
-    findings.push(makeFinding('bag.entry.unreadable', `${path} cannot be read: ${describe(error)}`, { path }));
+    findings.push(makeFinding('bag.entry.unreadable', `${path} cannot be read: ${describe(error)}`, { path }, { detail: describe(error) }));
     return undefined;
   }
   if (bytes === 'too-large') {
-    findings.push(makeFinding('bag.tagfile.too-large', `${path} is larger than ${limit} bytes`, { path }));
+    findings.push(makeFinding('bag.tagfile.too-large', `${path} is larger than ${limit} bytes`, { path }, { path, limit }));
     return undefined;
   }
   return bytes;

@@ -6,6 +6,11 @@ export interface CliIO {
   stderrIsTTY: boolean;
   stderrStream?: NodeJS.WritableStream;
   cwd: string;
+  /**
+   * The environment the report language defaults from (LC_ALL, LC_MESSAGES, LANG); none given, English. Tests
+   * leave it out, so that their output does not depend on the machine's locale.
+   */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 export function processIO(): CliIO {
@@ -15,6 +20,7 @@ export function processIO(): CliIO {
     stderrIsTTY: process.stderr.isTTY === true,
     stderrStream: process.stderr,
     cwd: process.cwd(),
+    env: process.env,
   };
 }
 

@@ -20,7 +20,7 @@ Exit codes:
   0   VALID (or success)
   1   INVALID: something was altered, malformed or does not verify
   2   INDETERMINATE: what was checked holds, but trust cannot be established
-  64  usage error
+  64  usage error (an invalid --lang tag: ERR_LANG_INVALID)
   65  input data malformed (for commands other than verify/check)
   66  input not found
   70  internal error
@@ -33,6 +33,8 @@ function exitFor(code: ErrorCode): number {
   switch (code) {
     case 'ERR_SOURCE_NOT_FOUND':
       return EXIT.NO_INPUT;
+    case 'ERR_LANG_INVALID':
+      return EXIT.USAGE;
     case 'ERR_TARGET_EXISTS':
       return EXIT.CANT_CREATE;
     case 'ERR_IO':

@@ -1,6 +1,6 @@
 import { CUSTODY_FILE } from '../model/layout.js';
 import { makeFinding, type FindingCode } from '../report/codes.js';
-import type { Finding } from '../report/finding-type.js';
+import type { Finding, FindingParams } from '../report/finding-type.js';
 import type { CustodyLine } from './parse-custody-log.js';
 
 /** A line whose event could be read. */
@@ -36,9 +36,9 @@ export interface CustodyChain {
 export function checkCustodyChain(lines: readonly CustodyLine[], manifestLink: string): CustodyChain {
   const findings: Finding[] = [];
   const duplicates: CustodyLine[] = [];
-  const report = (code: FindingCode, entry: CustodyLine, message: string): void => {
+  const report = (code: FindingCode, entry: CustodyLine, message: string, params: FindingParams): void => {
     const seq = entry.signed?.event.seq;
-    findings.push(makeFinding(code, message, { path: CUSTODY_FILE, ...(seq !== undefined ? { custody: seq } : {}), line: entry.line }));
+    findings.push(makeFinding(code, message, { path: CUSTODY_FILE, ...(seq !== undefined ? { custody: seq } : {}), line: entry.line }, params));
   };
 
   // Of identical lines, keep the copy that sits right after the event it links to: the original, or a copy
@@ -66,7 +66,7 @@ export function checkCustodyChain(lines: readonly CustodyLine[], manifestLink: s
       kept.push(entry);
     } else {
       duplicates.push(entry);
-      report('custody.sequence.duplicate', entry, `line ${entry.line} repeats line ${keep.line}`);
+      report('custody.sequence.duplicate', entry, `line ${entry.line} repeats line ${keep.line}`, { firstLine: keep.line });
     }
   }
   const known = new Set(kept.map((e) => e.link));
@@ -89,7 +89,7 @@ export function checkCustodyChain(lines: readonly CustodyLine[], manifestLink: s
     for (const e of group) {
       if (e !== keep) {
         inserted.add(e);
-        report('custody.sequence.inserted', e, `line ${e.line} is a second event ${e.signed.event.seq}; line ${keep.line} is the one the chain continues from`);
+        report('custody.sequence.inserted', e, `line ${e.line} is a second event ${e.signed.event.seq}; line ${keep.line} is the one the chain continues from`, { seq: e.signed.event.seq });
       }
     }
   }
@@ -100,14 +100,14 @@ export function checkCustodyChain(lines: readonly CustodyLine[], manifestLink: s
     if (inserted.has(e) || known.has(e.signed.event.prev) || referenced.has(e.link)) continue;
     if (e.signed.event.seq !== maxSeq || e.line !== lastLine) {
       inserted.add(e);
-      report('custody.sequence.inserted', e, `line ${e.line} (event ${e.signed.event.seq}) links to no event and no event links to it`);
+      report('custody.sequence.inserted', e, `line ${e.line} (event ${e.signed.event.seq}) links to no event and no event links to it`, { seq: e.signed.event.seq });
     }
   }
   signed = signed.filter((e) => !inserted.has(e)).sort((a, b) => a.signed.event.seq - b.signed.event.seq);
 
   const inOrder = longestIncreasingRun(signed.map((e) => e.line));
   signed.forEach((e, i) => {
-    if (!inOrder.has(i)) report('custody.sequence.reordered', e, `event ${e.signed.event.seq} is out of place at line ${e.line}`);
+    if (!inOrder.has(i)) report('custody.sequence.reordered', e, `event ${e.signed.event.seq} is out of place at line ${e.line}`, { seq: e.signed.event.seq });
   });
 
   // unreadableUpTo[n]: how many kept lines numbered n or less could not be read (damaged or malformed).
@@ -121,17 +121,17 @@ export function checkCustodyChain(lines: readonly CustodyLine[], manifestLink: s
     const expectedLink = previous === undefined ? manifestLink : previous.link;
     const missing = seq - expectedSeq;
     if (prev === expectedLink) {
-      if (missing !== 0) report('custody.sequence.gap', e, `event ${seq} follows event ${expectedSeq - 1} and links to it`);
+      if (missing !== 0) report('custody.sequence.gap', e, `event ${seq} follows event ${expectedSeq - 1} and links to it`, { seq, previousSeq: expectedSeq - 1 });
     } else if (previous === undefined && missing === 0) {
-      report('custody.link.manifest-mismatch', e, "the first event does not link to this bundle's manifest");
+      report('custody.link.manifest-mismatch', e, "the first event does not link to this bundle's manifest", {});
     } else {
       const from = previous?.line ?? 0;
       const unreadable = e.line > from ? unreadableUpTo[e.line - 1]! - unreadableUpTo[from]! : 0;
       if (missing > unreadable && !known.has(prev)) {
         const n = missing - unreadable;
-        report('custody.sequence.removed', e, `${n} event${n === 1 ? '' : 's'} before event ${seq} ${n === 1 ? 'was' : 'were'} removed`);
+        report('custody.sequence.removed', e, `${n} event${n === 1 ? '' : 's'} before event ${seq} ${n === 1 ? 'was' : 'were'} removed`, { seq, count: n });
       } else {
-        report('custody.link.broken', e, `event ${seq} does not link to ${previous === undefined ? 'the manifest' : `event ${previous.signed.event.seq}`}`);
+        report('custody.link.broken', e, `event ${seq} does not link to ${previous === undefined ? 'the manifest' : `event ${previous.signed.event.seq}`}`, { seq });
       }
     }
     previous = e;

@@ -1,6 +1,6 @@
 import { CUSTODY_FILE } from '../model/layout.js';
 import { makeFinding, type FindingCode } from '../report/codes.js';
-import type { Finding } from '../report/finding-type.js';
+import type { Finding, FindingParams } from '../report/finding-type.js';
 import type { CustodyEvent } from './custody-event.js';
 import { CustodyHoldings } from './custody-holdings.js';
 
@@ -59,31 +59,31 @@ export function checkCustodyRules(
   let lastTime: { ms: number; seq: number; text: string } | undefined;
 
   for (const { event, line } of events) {
-    const report = (code: FindingCode, message: string, item?: string): void => {
-      findings.push(makeFinding(code, message, { path: CUSTODY_FILE, custody: event.seq, line, ...(item !== undefined ? { item } : {}) }));
+    const report = (code: FindingCode, message: string, params: FindingParams, item?: string): void => {
+      findings.push(makeFinding(code, message, { path: CUSTODY_FILE, custody: event.seq, line, ...(item !== undefined ? { item } : {}) }, params));
     };
     const ms = Date.parse(event.time);
     if (lastTime !== undefined && ms < lastTime.ms - clockSkewSeconds * 1000) {
-      report('custody.time.backwards', `event ${event.seq} (${event.time}) is dated before event ${lastTime.seq} (${lastTime.text})`);
+      report('custody.time.backwards', `event ${event.seq} (${event.time}) is dated before event ${lastTime.seq} (${lastTime.text})`, { seq: event.seq, time: event.time, previousSeq: lastTime.seq, previousTime: lastTime.text });
     }
     if (lastTime === undefined || ms > lastTime.ms) lastTime = { ms, seq: event.seq, text: event.time };
     if (ms > latest) {
-      report('custody.time.future', `event ${event.seq} is dated ${event.time}, after the verification time ${currentDate!.toISOString()} (tolerance ${clockSkewSeconds} s)`);
+      report('custody.time.future', `event ${event.seq} is dated ${event.time}, after the verification time ${currentDate!.toISOString()} (tolerance ${clockSkewSeconds} s)`, { seq: event.seq, time: event.time, currentTime: currentDate!.toISOString(), tolerance: clockSkewSeconds });
     }
     for (const seal of event.seals ?? []) {
       if (seal.condition === 'broken' || seal.condition === 'absent') {
-        report(seal.condition === 'broken' ? 'custody.seal.broken' : 'custody.seal.absent', `event ${event.seq} (${event.type}) records seal ${seal.id} as ${seal.condition}`);
+        report(seal.condition === 'broken' ? 'custody.seal.broken' : 'custody.seal.absent', `event ${event.seq} (${event.type}) records seal ${seal.id} as ${seal.condition}`, { seq: event.seq, type: event.type, seal: seal.id });
       }
     }
 
     let items: readonly string[] | 'all' = event.items;
     if (items !== 'all') {
-      for (const id of items) if (!itemIds.has(id)) report('custody.item.unknown', `event ${event.seq} names item ${id}, which this bundle does not have`, id);
+      for (const id of items) if (!itemIds.has(id)) report('custody.item.unknown', `event ${event.seq} names item ${id}, which this bundle does not have`, { seq: event.seq, item: id }, id);
       items = items.filter((id) => itemIds.has(id));
     }
     const closed = holdings.closedAmong(items);
     if (closed.length > 0) {
-      report('custody.after-final', `event ${event.seq} concerns ${closed.join(', ')} after event ${holdings.closedAt(closed[0]!)} closed their custody`, closed[0]);
+      report('custody.after-final', `event ${event.seq} concerns ${closed.join(', ')} after event ${holdings.closedAt(closed[0]!)} closed their custody`, { seq: event.seq, items: closed.join(', '), closedSeq: holdings.closedAt(closed[0]!) ?? '-' }, closed[0]);
     }
     const kid = event.actor.kid;
     holdings.claimUnheld(kid, items, event.seq);
@@ -95,7 +95,7 @@ export function checkCustodyRules(
         const notHeld = holdings.notHeldBy(kid, items);
         if (typeof notHeld === 'number' ? notHeld > 0 : notHeld.length > 0) {
           const what = typeof notHeld === 'number' ? `${notHeld} of the items` : notHeld.join(', ');
-          report('custody.handover.not-custodian', `event ${event.seq} (${event.type}) by ${kid}, who does not hold ${what}`, typeof notHeld === 'number' ? undefined : notHeld[0]);
+          report('custody.handover.not-custodian', `event ${event.seq} (${event.type}) by ${kid}, who does not hold ${what}`, { seq: event.seq, type: event.type, kid }, typeof notHeld === 'number' ? undefined : notHeld[0]);
         }
         if (event.type === 'transferred') {
           const travel = event.seals !== undefined ? { ids: new Set(event.seals.map((s) => s.id)), seq: event.seq } : seals.latestFor(items);
@@ -115,11 +115,11 @@ export function checkCustodyRules(
       case 'received': {
         const transfer = transfers.get(event.answers);
         const problem = receiveProblem(event, transfer, items, holdings);
-        if (problem !== undefined) report('custody.receive.unmatched', `event ${event.seq} (received) ${problem}`);
+        if (problem !== undefined) report('custody.receive.unmatched', `event ${event.seq} (received) ${problem}`, { seq: event.seq, detail: problem });
         else transfer!.answered = true;
         const differ = transfer?.seals !== undefined && event.seals !== undefined ? sealDifference(transfer.seals.ids, event.seals.map((s) => s.id)) : undefined;
         if (differ !== undefined) {
-          report('custody.seal.mismatch', `event ${event.seq} (received) records seals ${differ.received}, but the items left under seals ${differ.sent} (event ${transfer!.seals!.seq})`);
+          report('custody.seal.mismatch', `event ${event.seq} (received) records seals ${differ.received}, but the items left under seals ${differ.sent} (event ${transfer!.seals!.seq})`, { seq: event.seq, received: String(differ.received), sent: String(differ.sent), transferSeq: transfer!.seals!.seq });
         }
         // The receiver holds the items from now on even when the receipt is unmatched: that one finding names
         // the cause, later events by the receiver are not reported again.
@@ -138,7 +138,7 @@ export function checkCustodyRules(
     if (transfer.answered) continue;
     const where = seq === last ? 'the log ends with it: the items are in transit, or the log was cut after it' : 'the items stay in the sender\'s custody';
     findings.push(
-      makeFinding('custody.transfer.unanswered', `transfer ${seq} to ${transfer.to} is answered by no receipt; ${where}`, { path: CUSTODY_FILE, custody: seq, line: transfer.line }),
+      makeFinding('custody.transfer.unanswered', `transfer ${seq} to ${transfer.to} is answered by no receipt; ${where}`, { path: CUSTODY_FILE, custody: seq, line: transfer.line }, { seq, to: transfer.to }),
     );
   }
   const custodians = holdings.snapshot();

@@ -44,14 +44,14 @@ export interface ParsedCustodyLog {
 export function parseCustodyLog(bytes: Uint8Array): ParsedCustodyLog {
   const findings: Finding[] = [];
   if (bytes.length > LIMITS.custodyBytes) {
-    findings.push(makeFinding('custody.too-large', `the custody log has ${bytes.length} bytes, more than ${LIMITS.custodyBytes}`, { path: CUSTODY_FILE }));
+    findings.push(makeFinding('custody.too-large', `the custody log has ${bytes.length} bytes, more than ${LIMITS.custodyBytes}`, { path: CUSTODY_FILE }, { detail: `${bytes.length} > ${LIMITS.custodyBytes} bytes` }));
     return { lines: [], findings };
   }
   // Lines, not line feeds: a last line without its LF counts too.
   let count = bytes.length > 0 && bytes[bytes.length - 1] !== LF ? 1 : 0;
   for (let i = 0; i < bytes.length; i++) if (bytes[i] === LF) count++;
   if (count > LIMITS.custodyEvents) {
-    findings.push(makeFinding('custody.too-large', `the custody log has ${count} lines, more than ${LIMITS.custodyEvents}`, { path: CUSTODY_FILE }));
+    findings.push(makeFinding('custody.too-large', `the custody log has ${count} lines, more than ${LIMITS.custodyEvents}`, { path: CUSTODY_FILE }, { detail: `${count} > ${LIMITS.custodyEvents} lines` }));
     return { lines: [], findings };
   }
   const lines: CustodyLine[] = [];
@@ -64,7 +64,7 @@ export function parseCustodyLog(bytes: Uint8Array): ParsedCustodyLog {
     const entry: CustodyLine = { line: lines.length + 1, bytes: line, link: custodyLink(line) };
     const problem = terminated ? decodeLine(line, entry) : 'the last line is not terminated by LF (a truncated write)';
     if (problem !== undefined) {
-      findings.push(makeFinding('custody.malformed', `line ${entry.line}: ${problem}`, { path: CUSTODY_FILE, line: entry.line }));
+      findings.push(makeFinding('custody.malformed', `line ${entry.line}: ${problem}`, { path: CUSTODY_FILE, line: entry.line }, { detail: problem }));
     }
     lines.push(entry);
     start = end + 1;

@@ -1,7 +1,7 @@
 import { CUSTODY_FILE } from '../model/layout.js';
 import { capFindings } from '../report/cap-findings.js';
 import { makeFinding, type FindingCode, FINDING_CODES } from '../report/codes.js';
-import type { Finding } from '../report/finding-type.js';
+import type { Finding, FindingParams } from '../report/finding-type.js';
 import { checkProtectedHeader } from '../sign/protected-header.js';
 import { verifyDetached } from '../sign/verify-detached.js';
 import { checkCustodyChain, type SignedCustodyLine } from './check-custody-chain.js';
@@ -79,8 +79,8 @@ export async function verifyCustodyLog(log: Uint8Array | ParsedCustodyLog, optio
   const parsed = log instanceof Uint8Array ? parseCustodyLog(log) : log;
   const findings = [...parsed.findings];
   const statuses = new Map<CustodyLine, CustodyEventResult['status']>();
-  const report = (code: FindingCode, e: SignedCustodyLine, message: string): void => {
-    findings.push(makeFinding(code, message, { path: CUSTODY_FILE, custody: e.signed.event.seq, line: e.line }));
+  const report = (code: FindingCode, e: SignedCustodyLine, message: string, params: FindingParams): void => {
+    findings.push(makeFinding(code, message, { path: CUSTODY_FILE, custody: e.signed.event.seq, line: e.line }, params));
   };
 
   const signedLines = parsed.lines.filter((l): l is SignedCustodyLine => l.signed !== undefined);
@@ -101,20 +101,20 @@ export async function verifyCustodyLog(log: Uint8Array | ParsedCustodyLog, optio
     const header = check?.header as Record<string, unknown> | undefined;
     const problem = check === undefined || check.status === 'malformed' ? 'unreadable' : checkProtectedHeader(header ?? {}, CUSTODY_EVENT_TYP);
     if (check === undefined || problem !== undefined) {
-      report('custody.malformed', e, `event ${event.seq}: the signature is not a custody-event JWS (${problem})`);
+      report('custody.malformed', e, `event ${event.seq}: the signature is not a custody-event JWS (${problem})`, { detail: `event ${event.seq}: ${problem}` });
       statuses.set(e, 'malformed');
       return;
     }
     if (check.status === 'invalid') {
-      report('custody.signature.invalid', e, `event ${event.seq}: the signature does not verify`);
+      report('custody.signature.invalid', e, `event ${event.seq}: the signature does not verify`, { seq: event.seq });
       statuses.set(e, 'invalid');
       return;
     }
     if (check.kid !== event.actor.kid || header?.['role'] !== event.actor.role) {
-      report('custody.signer.not-actor', e, `event ${event.seq} is by ${event.actor.kid} as ${event.actor.role}, but signed by ${String(check.kid)} as ${String(header?.['role'])}`);
+      report('custody.signer.not-actor', e, `event ${event.seq} is by ${event.actor.kid} as ${event.actor.role}, but signed by ${String(check.kid)} as ${String(header?.['role'])}`, { seq: event.seq, kid: event.actor.kid, role: event.actor.role, signerKid: String(check.kid), signerRole: String(header?.['role']) });
     }
     if (check.status === 'untrusted') {
-      report('custody.signer.unknown', e, `event ${event.seq} is signed by ${String(check.kid)}, a key the receiver does not trust`);
+      report('custody.signer.unknown', e, `event ${event.seq} is signed by ${String(check.kid)}, a key the receiver does not trust`, { seq: event.seq, kid: String(check.kid) });
       statuses.set(e, 'untrusted');
     } else {
       statuses.set(e, 'valid');

@@ -30,7 +30,7 @@ export function checkManifest(value: unknown): { manifest?: Manifest; findings: 
       makeFinding('manifest.schema.invalid', `${problem.pointer || '/'}: ${problem.message}`, {
         path: `${MANIFEST_FILE}#${fragment(problem.pointer)}`,
         ...(typeof itemId === 'string' ? { item: itemId } : {}),
-      }),
+      }, { pointer: problem.pointer || '/', detail: problem.message }),
     );
   }
   return { findings: findings.done() };

@@ -54,7 +54,7 @@ export function createFindingCap(max: number = MAX_FINDINGS_PER_CODE): FindingCa
         const omitted = count - max;
         // Said where the omitted findings are, when they are all in one file.
         const where = sameFile && file !== undefined ? { path: file } : {};
-        out.push(makeFinding(OMITTED, `${omitted} more ${code} finding${omitted === 1 ? '' : 's'} not listed`, where));
+        out.push(makeFinding(OMITTED, `${omitted} more ${code} finding${omitted === 1 ? '' : 's'} not listed`, where, { count: omitted, omittedCode: code }));
       }
       return out;
     },

@@ -1,4 +1,4 @@
-import type { Finding } from './finding-type.js';
+import type { Finding, FindingParams } from './finding-type.js';
 import type { FindingDefinition, FindingLocation } from './finding.js';
 import { BAG_FINDINGS } from './codes/bag.js';
 import { BUNDLE_FINDINGS } from './codes/bundle.js';
@@ -27,8 +27,11 @@ export const FINDING_CODES = {
 /** A stable finding code, such as `bag.payload.digest-mismatch`. */
 export type FindingCode = keyof typeof FINDING_CODES;
 
-/** Builds a finding whose severity comes from the code table, so a code can never change severity by accident. */
-export function makeFinding(code: FindingCode, message: string, location: FindingLocation = {}): Finding {
+/**
+ * Builds a finding whose severity comes from the code table, so a code can never change severity by accident.
+ * `params` are the values of the message, named as FINDING_PARAMS lists them for the code (src/report/finding-params.ts).
+ */
+export function makeFinding(code: FindingCode, message: string, location: FindingLocation = {}, params?: FindingParams): Finding {
   const definition: FindingDefinition = FINDING_CODES[code];
-  return { code, severity: definition.severity, message, ...location };
+  return { code, severity: definition.severity, message, ...location, ...(params !== undefined && Object.keys(params).length > 0 ? { params } : {}) };
 }

@@ -1,7 +1,7 @@
 import { parseJson } from '../encoding/strict-json.js';
 import { base64urlDecodeStrict } from '../internal/bytes.js';
 import { makeFinding, type FindingCode } from '../report/codes.js';
-import type { Finding } from '../report/finding-type.js';
+import type { Finding, FindingParams } from '../report/finding-type.js';
 import { isSignatureAlgorithm, SIGNATURE_ALGORITHMS, type SignatureAlgorithm } from './algorithms.js';
 import { checkKeyFor } from './key-checks.js';
 import { jwsSigningInput } from './signing-input.js';
@@ -89,8 +89,9 @@ export async function readDetachedJws(
   jws: Pick<JwsSignature, 'protected' | 'signature' | 'header'>,
   algorithms: readonly SignatureAlgorithm[] = ALL_ALGORITHMS,
 ): Promise<ReadDetachedJws | { verdict: DetachedVerification }> {
-  const fail = (status: 'malformed' | 'invalid', code: FindingCode, message: string, known: Partial<DetachedVerification> = {}) => ({
-    verdict: { ...known, status, findings: [makeFinding(code, message)] },
+  // signature.malformed carries its reason as its one parameter; the other codes pass theirs.
+  const fail = (status: 'malformed' | 'invalid', code: FindingCode, message: string, known: Partial<DetachedVerification> = {}, params: FindingParams = { detail: message }) => ({
+    verdict: { ...known, status, findings: [makeFinding(code, message, {}, params)] },
   });
   let header: Record<string, unknown>;
   try {
@@ -106,10 +107,10 @@ export async function readDetachedJws(
 
   if (alg === undefined) return fail('malformed', 'signature.malformed', 'the protected header has no "alg"', known);
   if (!isSignatureAlgorithm(alg) || !(algorithms as readonly string[]).includes(alg)) {
-    return fail('invalid', 'signature.algorithm.not-allowed', `alg ${JSON.stringify(alg)} is not accepted (${algorithms.join(', ')})`, known);
+    return fail('invalid', 'signature.algorithm.not-allowed', `alg ${JSON.stringify(alg)} is not accepted (${algorithms.join(', ')})`, known, { alg, allowed: algorithms.join(', ') });
   }
   if (header['crit'] !== undefined) {
-    return fail('invalid', 'signature.header.crit-unsupported', `crit ${JSON.stringify(header['crit'])} names extensions this verifier does not understand`, known);
+    return fail('invalid', 'signature.header.crit-unsupported', `crit ${JSON.stringify(header['crit'])} names extensions this verifier does not understand`, known, { crit: JSON.stringify(header['crit']) });
   }
   if (header['b64'] !== undefined && header['b64'] !== true) {
     return fail('malformed', 'signature.malformed', 'b64 other than true is not supported: the payload must be base64url-encoded', known);
@@ -125,7 +126,7 @@ export async function readDetachedJws(
     const hinted = await jwkThumbprint(header['jwk']);
     if (hinted === undefined) return fail('malformed', 'signature.malformed', 'the jwk header is not a public JWK', known);
     if (kid !== undefined && hinted !== kid) {
-      return fail('invalid', 'signature.header.key-hint-mismatch', `the jwk header has thumbprint ${hinted}, but kid is ${kid}`, known);
+      return fail('invalid', 'signature.header.key-hint-mismatch', `the jwk header has thumbprint ${hinted}, but kid is ${kid}`, known, { thumbprint: hinted, kid });
     }
     namedKid = hinted;
   }
@@ -139,29 +140,29 @@ export async function readDetachedJws(
  */
 export async function verifyReadJws(payload: Uint8Array, read: ReadDetachedJws, trustedKeys: readonly JsonWebKey[]): Promise<DetachedVerification> {
   const { known, alg, namedKid: kid } = read;
-  const fail = (status: 'invalid' | 'untrusted', code: FindingCode, message: string): DetachedVerification => ({
+  const reject = (status: 'invalid' | 'untrusted', code: FindingCode, message: string, params: FindingParams): DetachedVerification => ({
     ...known,
     status,
-    findings: [makeFinding(code, message)],
+    findings: [makeFinding(code, message, {}, params)],
   });
   const candidates = await candidateKeys(trustedKeys, kid);
   if (candidates.length === 0) {
-    return fail('untrusted', 'signature.key.unknown', kid !== undefined ? `no trusted key has kid ${kid}` : 'the signature names no kid and no trusted key fits');
+    return reject('untrusted', 'signature.key.unknown', kid !== undefined ? `no trusted key has kid ${kid}` : 'the signature names no kid and no trusted key fits', { kid: kid ?? '-' });
   }
-  let refusal: { code: FindingCode; message: string } | undefined;
+  let refusal: { code: FindingCode; message: string; params: FindingParams } | undefined;
   for (const key of candidates) {
     const problem = checkKeyFor(key, alg, 'verify');
     if (problem !== undefined) {
-      refusal ??= { code: problem.kind === 'too-small' ? 'signature.key.too-small' : 'signature.key.not-allowed', message: problem.message };
+      refusal ??= { code: problem.kind === 'too-small' ? 'signature.key.too-small' : 'signature.key.not-allowed', message: problem.message, params: { detail: problem.message } };
       continue;
     }
     if (await verifies(payload, read, key)) {
       const thumbprint = kid ?? (await jwkThumbprint(key));
       return { ...known, ...(thumbprint !== undefined ? { kid: thumbprint } : {}), status: 'valid', key, findings: [] };
     }
-    refusal = { code: 'signature.invalid', message: `the ${alg} signature does not verify with the key ${kid ?? ''}`.trimEnd() };
+    refusal = { code: 'signature.invalid', message: `the ${alg} signature does not verify with the key ${kid ?? ''}`.trimEnd(), params: { alg, kid: kid ?? '-' } };
   }
-  return fail('invalid', refusal!.code, refusal!.message);
+  return reject('invalid', refusal!.code, refusal!.message, refusal!.params);
 }
 
 function readProtectedHeader(jws: Pick<JwsSignature, 'protected' | 'signature' | 'header'>): Record<string, unknown> {

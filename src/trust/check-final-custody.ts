@@ -31,7 +31,7 @@ export async function checkFinalCustody(
   const whom = required === 'owner' ? `an authority of ${policy.owner.country}` : `one of ${required.join(', ')}`;
   const at = (item?: string) => ({ path: CUSTODY_FILE, rule: 'custody', ...(item !== undefined ? { item } : {}) });
   if (custody === undefined) {
-    return [policyFinding('policy.custody.not-received', `the policy requires the items to end in the custody of ${whom}, and the bundle has no readable custody log`, at())];
+    return [policyFinding('policy.custody.not-received', `the policy requires the items to end in the custody of ${whom}, and the bundle has no readable custody log`, at(), { detail: `no readable custody log; required: ${whom}` })];
   }
   // The same keys that may sign custody events for these authorities: their keys, and leaf keys of x5c chains
   // that build to their anchors.
@@ -49,10 +49,10 @@ export async function checkFinalCustody(
   }
   const findings = failures
     .slice(0, MAX_ITEM_FINDINGS)
-    .map(({ item, why }) => policyFinding('policy.custody.not-received', `item ${item} does not end in the custody of ${whom}: ${why}`, at(item)));
+    .map(({ item, why }) => policyFinding('policy.custody.not-received', `item ${item} does not end in the custody of ${whom}: ${why}`, at(item), { detail: `item ${item}, required ${whom}: ${why}` }));
   if (failures.length > MAX_ITEM_FINDINGS) {
     const rest = failures.length - MAX_ITEM_FINDINGS;
-    findings.push(policyFinding('policy.custody.not-received', `${rest} more item(s) do not end in the custody of ${whom}`, at()));
+    findings.push(policyFinding('policy.custody.not-received', `${rest} more item(s) do not end in the custody of ${whom}`, at(), { detail: `${rest} more item(s), required ${whom}` }));
   }
   return findings;
 }

@@ -43,6 +43,7 @@ export function checkRequirements(
           'policy.requirement.unmet',
           `requirement ${requirement.id}: ${requirement.min} distinct ${requirement.role} signer(s) of ${who} required, ${signers.size} found`,
           { rule: requirement.id },
+          { requirement: requirement.id, min: requirement.min, role: requirement.role, country: country || '-', found: signers.size },
         ),
       );
     }

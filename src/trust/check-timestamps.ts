@@ -35,7 +35,7 @@ export async function checkTimestamps(
   const at = (rule: string) => ({ signature: index, rule });
   if (!Array.isArray(raw) || raw.length === 0 || raw.length > MAX_TIMESTAMPS_PER_SIGNATURE || raw.some((t) => typeof t !== 'string')) {
     const message = `header.tst must be an array of 1 to ${MAX_TIMESTAMPS_PER_SIGNATURE} base64 strings`;
-    return { status: 'malformed', findings: [policyFinding('policy.timestamp.invalid', message, at('timestampAuthorities'))] };
+    return { status: 'malformed', findings: [policyFinding('policy.timestamp.invalid', message, at('timestampAuthorities'), { detail: message })] };
   }
   let signed: Uint8Array;
   try {
@@ -53,7 +53,7 @@ export async function checkTimestamps(
     if (verdict.status === 'valid' && verdict.genTime !== undefined) {
       if (best === undefined || verdict.genTime < best.genTime) best = { genTime: verdict.genTime, tsa: verdict.rule };
     } else if (verdict.code !== undefined) {
-      findings.push(policyFinding(verdict.code, `timestamp token #${n}: ${verdict.message}`, at(verdict.rule)));
+      findings.push(policyFinding(verdict.code, `timestamp token #${n}: ${verdict.message}`, at(verdict.rule), { detail: `timestamp token #${n}: ${verdict.message}` }));
     }
   }
   return {

@@ -93,7 +93,7 @@ function setAside(finding: Finding): Finding {
   const code = effect === 'invalid' ? 'policy.extra.broken' : 'policy.extra.untrusted';
   const message = `signature ${finding.signature} is not needed to meet the policy (${finding.code}: ${finding.message})`;
   const { path, rule } = finding;
-  return policyFinding(code, message, { signature: finding.signature, ...(rule !== undefined ? { rule } : {}), ...(path !== undefined ? { path } : {}) });
+  return policyFinding(code, message, { signature: finding.signature, ...(rule !== undefined ? { rule } : {}), ...(path !== undefined ? { path } : {}) }, { originalCode: finding.code, detail: finding.message });
 }
 
 interface Verdict {
@@ -130,7 +130,7 @@ async function judgeSignature(
   // say who signed, in which capacity, or when: no key is looked for.
   const problem = checkProtectedHeader(header, MANIFEST_JWS_TYP, SIGNATURE_ROLES);
   if (problem !== undefined) {
-    return { result: { index, status: 'malformed', trusted: false, ...claimed }, findings: [makeFinding('signature.header.invalid', problem, at())] };
+    return { result: { index, status: 'malformed', trusted: false, ...claimed }, findings: [makeFinding('signature.header.invalid', problem, at(), { detail: problem })] };
   }
 
   const findings: Finding[] = [];
@@ -161,14 +161,14 @@ async function judgeSignature(
     trusted = false;
   };
   if (check.alg === undefined || !(policy.algorithms as readonly string[]).includes(check.alg)) {
-    refuse(policyFinding('policy.algorithm.refused', `algorithm ${check.alg ?? '(none)'} is not accepted by the policy (${policy.algorithms.join(', ')})`, at('algorithms')));
+    refuse(policyFinding('policy.algorithm.refused', `algorithm ${check.alg ?? '(none)'} is not accepted by the policy (${policy.algorithms.join(', ')})`, at('algorithms'), { alg: check.alg ?? '-', allowed: policy.algorithms.join(', ') }));
   }
   if (check.role === undefined || !(authority.roles as readonly string[]).includes(check.role)) {
-    refuse(policyFinding('policy.role.not-allowed', `${authority.id} (${authority.name}) is trusted as ${authority.roles.join(', ')}, not as ${check.role ?? '(no role)'}`, at(authority.id)));
+    refuse(policyFinding('policy.role.not-allowed', `${authority.id} (${authority.name}) is trusted as ${authority.roles.join(', ')}, not as ${check.role ?? '(no role)'}`, at(authority.id), { authority: `${authority.id} (${authority.name})`, roles: authority.roles.join(', '), role: check.role ?? '-' }));
   }
   if (!inPeriod(authority, signingTime, policy.maxClockSkewSeconds)) {
     const when = stamps.genTime !== undefined ? `timestamped ${signingTime.toISOString()}` : `not timestamped, judged at ${signingTime.toISOString()}`;
-    refuse(policyFinding('policy.authority.not-valid-at-time', `${authority.id} is trusted from ${authority.validFrom ?? '(any time)'} until ${authority.validUntil ?? '(any time)'}; the signature is ${when}`, at(authority.id)));
+    refuse(policyFinding('policy.authority.not-valid-at-time', `${authority.id} is trusted from ${authority.validFrom ?? '(any time)'} until ${authority.validUntil ?? '(any time)'}; the signature is ${when}`, at(authority.id), { authority: authority.id, validFrom: authority.validFrom ?? '-', validUntil: authority.validUntil ?? '-', time: signingTime.toISOString() }));
   }
   if (policy.requireTimestamp && stamps.genTime === undefined) {
     refuse(policyFinding('policy.timestamp.missing', 'the policy requires a valid timestamp from a trusted timestamp authority on every signature', at('requireTimestamp')));
@@ -202,12 +202,12 @@ async function selectKey(
   }
   const x5c = header['x5c'];
   if (x5c === undefined) {
-    return { findings: [policyFinding('policy.signer.unknown', `no authority of the policy holds key ${kid ?? '(no kid)'}`, at('authorities'))], mismatch: false };
+    return { findings: [policyFinding('policy.signer.unknown', `no authority of the policy holds key ${kid ?? '(no kid)'}`, at('authorities'), { kid: kid ?? '-' })], mismatch: false };
   }
   const anchored = policy.authorities.filter((a) => a.x509Anchors !== undefined);
   if (!Array.isArray(x5c) || anchored.length === 0) {
     const why = anchored.length === 0 ? 'the policy has no X.509 trust anchor' : 'x5c is not an array of certificates';
-    return { findings: [policyFinding('policy.certificate.untrusted', `the signature's certificate chain cannot be trusted: ${why}`, at('authorities'))], mismatch: false };
+    return { findings: [policyFinding('policy.certificate.untrusted', `the signature's certificate chain cannot be trusted: ${why}`, at('authorities'), { detail: why })], mismatch: false };
   }
   const valid: Array<{ authority: TrustedAuthority; leaf: JsonWebKey }> = [];
   const failed: Array<{ authority: TrustedAuthority; status: string; reason: string }> = [];
@@ -226,7 +226,7 @@ async function selectKey(
     const thumbprint = await jwkThumbprint(chosen.leaf);
     if (thumbprint === undefined || (kid !== undefined && thumbprint !== kid)) {
       const message = `the leaf certificate certifies key ${thumbprint}, but the signature names key ${kid}`;
-      return { findings: [policyFinding('policy.certificate.key-mismatch', message, at(chosen.authority.id))], mismatch: true };
+      return { findings: [policyFinding('policy.certificate.key-mismatch', message, at(chosen.authority.id), { certifiedKid: String(thumbprint), kid: String(kid) })], mismatch: true };
     }
     return { key: chosen.leaf, thumbprint, authority: chosen.authority, findings: [] };
   }
@@ -257,13 +257,14 @@ function chainFinding(
           ? `a certificate had expired at ${time}, the time proven by the signature's timestamp: ${worst.reason}`
           : `a certificate has expired (checked at ${time}) and no timestamp proves the signature was made earlier: ${worst.reason}`,
         at(worst.authority.id),
+        { time, detail: worst.reason },
       );
     case 'not-yet-valid':
-      return policyFinding('policy.certificate.not-yet-valid', `a certificate was not yet valid at ${time}: ${worst.reason}`, at(worst.authority.id));
+      return policyFinding('policy.certificate.not-yet-valid', `a certificate was not yet valid at ${time}: ${worst.reason}`, at(worst.authority.id), { time, detail: worst.reason });
     case 'untrusted':
-      return policyFinding('policy.certificate.untrusted', `the certificate chain leads to no trust anchor of the policy: ${worst.reason}`, at('authorities'));
+      return policyFinding('policy.certificate.untrusted', `the certificate chain leads to no trust anchor of the policy: ${worst.reason}`, at('authorities'), { detail: worst.reason });
     default:
-      return policyFinding('policy.certificate.invalid', `the certificate chain does not validate: ${worst.reason}`, at(worst.authority.id));
+      return policyFinding('policy.certificate.invalid', `the certificate chain does not validate: ${worst.reason}`, at(worst.authority.id), { detail: worst.reason });
   }
 }
 

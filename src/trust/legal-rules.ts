@@ -67,12 +67,18 @@ export function checkLegalRules(rules: LegalRules | undefined, ownerCountry: str
   const findings: Finding[] = [];
   if (rules.instruments !== undefined && !rules.instruments.includes(lb.instrument.kind)) {
     findings.push(
-      policyFinding('policy.legal.instrument.refused', `instrument ${lb.instrument.kind} is not one the policy accepts (${rules.instruments.join(', ')})`, { rule: 'legal.instruments' }),
+      policyFinding('policy.legal.instrument.refused', `instrument ${lb.instrument.kind} is not one the policy accepts (${rules.instruments.join(', ')})`, { rule: 'legal.instruments' }, {
+        value: lb.instrument.kind,
+        allowed: rules.instruments.join(', '),
+      }),
     );
   }
   if (rules.requestKinds !== undefined && !rules.requestKinds.includes(lb.request.kind)) {
     findings.push(
-      policyFinding('policy.legal.request-kind.refused', `request kind ${lb.request.kind} is not one the policy accepts (${rules.requestKinds.join(', ')})`, { rule: 'legal.requestKinds' }),
+      policyFinding('policy.legal.request-kind.refused', `request kind ${lb.request.kind} is not one the policy accepts (${rules.requestKinds.join(', ')})`, { rule: 'legal.requestKinds' }, {
+        value: lb.request.kind,
+        allowed: rules.requestKinds.join(', '),
+      }),
     );
   }
   if (rules.requestingCountry === 'owner' && lb.requestingAuthority.country !== ownerCountry) {
@@ -81,6 +87,7 @@ export function checkLegalRules(rules: LegalRules | undefined, ownerCountry: str
         'policy.legal.requesting-country.mismatch',
         `the bundle answers a request of ${lb.requestingAuthority.country}, not of the policy owner's country ${ownerCountry}`,
         { rule: 'legal.requestingCountry' },
+        { country: lb.requestingAuthority.country, expected: ownerCountry },
       ),
     );
   }
@@ -98,6 +105,8 @@ export function checkLegalRules(rules: LegalRules | undefined, ownerCountry: str
             ? `the bundle sets no retention limit; the policy allows at most ${rules.maxRetentionDays} days`
             : `retention until ${until} is ${days} days from the bundle's creation; the policy allows at most ${rules.maxRetentionDays}`,
           { rule: 'legal.maxRetentionDays' },
+          // No `until` is no limit at all: shown as the sign every language reads.
+          { value: until ?? '∞', limit: rules.maxRetentionDays },
         ),
       );
     }
@@ -107,14 +116,14 @@ export function checkLegalRules(rules: LegalRules | undefined, ownerCountry: str
     findings.push(
       policyFinding('policy.legal.use-restrictions.unmet', `the policy requires speciality ${use.speciality}, the bundle declares ${lb.useRestrictions.speciality}`, {
         rule: 'legal.useRestrictions.speciality',
-      }),
+      }, { requirement: 'speciality', expected: String(use.speciality), actual: String(lb.useRestrictions.speciality) }),
     );
   }
   if (use?.conditions === 'refused' && lb.useRestrictions.conditions !== undefined) {
     findings.push(
       policyFinding('policy.legal.use-restrictions.unmet', `the bundle sets ${lb.useRestrictions.conditions.length} further condition(s) of use, which the policy refuses`, {
         rule: 'legal.useRestrictions.conditions',
-      }),
+      }, { requirement: 'conditions', expected: 'none', actual: String(lb.useRestrictions.conditions.length) }),
     );
   }
   return findings;

@@ -51,7 +51,7 @@ export function checkBundleProfile(bag: BagValidation, manifest: Manifest | unde
   const findings: Finding[] = [];
   // A directory reader hides these (the commit view); a listed one came in another form.
   for (const path of bag.tagFiles.keys()) {
-    if (isCommitProtocolPath(path)) findings.push(makeFinding('bundle.protocol-file', `${path} is a file of the directory form's update protocol, not of the bag`, { path }));
+    if (isCommitProtocolPath(path)) findings.push(makeFinding('bundle.protocol-file', `${path} is a file of the directory form's update protocol, not of the bag`, { path }, { path }));
   }
   const declaration = bag.tagFiles.get(DECLARATION);
   // A bagit.txt the bag check could not read (absent, unreadable) is reported there already.
@@ -61,14 +61,14 @@ export function checkBundleProfile(bag: BagValidation, manifest: Manifest | unde
   for (const f of bag.findings) {
     if (!REPAIRED.has(f.code)) continue;
     const { code: _code, severity: _severity, message, ...where } = f;
-    findings.push(makeFinding('bundle.bag.repaired', `an evidence bundle may not need this repair: ${message}`, where));
+    findings.push(makeFinding('bundle.bag.repaired', `an evidence bundle may not need this repair: ${message}`, where, { detail: message }));
   }
   findings.push(...checkBagInfo(bag, manifest));
   findings.push(...checkManifestFiles(bag));
   for (const path of [...bag.payload.keys(), ...bag.tagFiles.keys()]) {
     const problem = checkPortablePath(path);
     if (problem !== undefined) {
-      findings.push(makeFinding('bundle.path.not-portable', `${JSON.stringify(path)} cannot be created on Windows: ${problem}`, { path }));
+      findings.push(makeFinding('bundle.path.not-portable', `${JSON.stringify(path)} cannot be created on Windows: ${problem}`, { path }, { path, detail: problem }));
     }
   }
   return findings;
@@ -81,27 +81,27 @@ function checkBagInfo(bag: BagValidation, manifest: Manifest | undefined): Findi
   for (const label of REQUIRED_LABELS) {
     // Exact spelling: writers write these labels so, and a reader does not guess what a renamed label meant.
     const given = bag.bagInfo.filter(([l]) => l === label);
-    if (given.length === 0) findings.push(makeFinding('bundle.bag-info.label-missing', `bag-info.txt has no ${label}`, where));
-    else if (given.length > 1) findings.push(makeFinding('bundle.bag-info.label-repeated', `bag-info.txt gives ${label} ${given.length} times`, where));
+    if (given.length === 0) findings.push(makeFinding('bundle.bag-info.label-missing', `bag-info.txt has no ${label}`, where, { label }));
+    else if (given.length > 1) findings.push(makeFinding('bundle.bag-info.label-repeated', `bag-info.txt gives ${label} ${given.length} times`, where, { label, count: given.length }));
     else values.set(label, given[0]![1]);
   }
   const date = values.get('Bagging-Date');
   const dateOk = date !== undefined && FullDate.safeParse(date).success;
   if (date !== undefined && !dateOk) {
-    findings.push(makeFinding('bundle.bag-info.value-malformed', `Bagging-Date ${JSON.stringify(date)} is not an RFC 3339 full-date`, where));
+    findings.push(makeFinding('bundle.bag-info.value-malformed', `Bagging-Date ${JSON.stringify(date)} is not an RFC 3339 full-date`, where, { label: 'Bagging-Date', value: date }));
   }
   const oxum = values.get('Payload-Oxum');
   if (oxum !== undefined && parsePayloadOxum(oxum) === undefined) {
-    findings.push(makeFinding('bundle.bag-info.value-malformed', `Payload-Oxum ${JSON.stringify(oxum)} is not "<octets>.<streams>"`, where));
+    findings.push(makeFinding('bundle.bag-info.value-malformed', `Payload-Oxum ${JSON.stringify(oxum)} is not "<octets>.<streams>"`, where, { label: 'Payload-Oxum', value: oxum }));
   }
   if (manifest === undefined) return findings;
   const identifier = values.get('External-Identifier');
   if (identifier !== undefined && identifier !== manifest.bundleId) {
-    findings.push(makeFinding('bundle.bag-info.identifier-mismatch', `External-Identifier is ${JSON.stringify(identifier)}, the manifest's bundleId is ${manifest.bundleId}`, where));
+    findings.push(makeFinding('bundle.bag-info.identifier-mismatch', `External-Identifier is ${JSON.stringify(identifier)}, the manifest's bundleId is ${manifest.bundleId}`, where, { value: identifier, expected: manifest.bundleId }));
   }
   const created = new Date(manifest.createdAt).toISOString().slice(0, 10);
   if (dateOk && date !== created) {
-    findings.push(makeFinding('bundle.bag-info.date-mismatch', `Bagging-Date is ${date}, the UTC date of createdAt is ${created}`, where));
+    findings.push(makeFinding('bundle.bag-info.date-mismatch', `Bagging-Date is ${date}, the UTC date of createdAt is ${created}`, where, { value: date, expected: created }));
   }
   return findings;
 }
@@ -115,12 +115,12 @@ function checkManifestFiles(bag: BagValidation): Finding[] {
   const algorithms = new Set(['sha256', ...names.flatMap((n) => PAYLOAD_MANIFEST.exec(n)?.[1] ?? [])]);
   for (const algorithm of algorithms) {
     const path = `tagmanifest-${algorithm}.txt`;
-    if (!bag.tagFiles.has(path)) findings.push(makeFinding('bundle.tag-manifest.missing', `the bag has no ${path}`, { path }));
+    if (!bag.tagFiles.has(path)) findings.push(makeFinding('bundle.tag-manifest.missing', `the bag has no ${path}`, { path }, { path }));
   }
   const covered = names.filter((n) => !TAG_MANIFEST.test(n));
   for (const [file, listed] of bag.tagManifests) {
     for (const path of covered) {
-      if (!listed.has(path)) findings.push(makeFinding('bundle.tag-manifest.incomplete', `${file} does not list ${path}`, { path: file }));
+      if (!listed.has(path)) findings.push(makeFinding('bundle.tag-manifest.incomplete', `${file} does not list ${path}`, { path: file }, { manifest: file, path }));
     }
   }
   return findings;

@@ -1,76 +1,105 @@
+import { formatDate, formatFinding, formatText, messages } from '../i18n/format.js';
+import type { TextKey } from '../i18n/catalog.js';
 import { escapeForDisplay as shown } from '../report/display-text.js';
 import { describeCustodyEvent } from './describe-custody-event.js';
 import type { VerificationReport } from './report-schema.js';
 
 type Finding = VerificationReport['findings'][number];
 
-function where(finding: Finding): string {
-  const parts: string[] = [];
-  if (finding.path !== undefined) parts.push(shown(finding.path) + (finding.line !== undefined ? `:${finding.line}` : ''));
-  if (finding.item !== undefined) parts.push(`item ${shown(finding.item)}`);
-  if (finding.signature !== undefined) parts.push(`signature #${finding.signature}`);
-  if (finding.custody !== undefined) parts.push(`custody event #${finding.custody}`);
-  if (finding.rule !== undefined) parts.push(`rule ${shown(finding.rule)}`);
-  return parts.length > 0 ? ` (${parts.join(', ')})` : '';
+/** Options of {@link renderReportText}. */
+export interface RenderTextOptions {
+  /**
+   * The reader's language (BCP 47); the best catalog by RFC 4647 lookup (`fr-CA` -> `fr`), English when none
+   * fits (src/i18n, README "Reports in your language"). Default `en`.
+   */
+  lang?: string;
 }
 
 const MARK: Record<string, string> = { error: 'x', warning: '!', info: 'i' };
 
 /**
- * Renders a verification report for a person: the outcome first, then what the bundle is, each item, each
- * signature, and every finding with its code, so that the text can be quoted and the code looked up. Every
- * piece of text that comes from the bundle or the policy (names, ids, paths, roles, key ids, finding messages,
- * which embed them) goes through {@link escapeForDisplay}, so that no line of the rendering can be forged and
- * nothing in it reaches a terminal raw; so is everything else, codes and statuses included, so that a report
- * read back from JSON renders as safely as one just made.
+ * Renders a verification report for a person, in their language: the outcome first, then what the bundle is,
+ * each item, each signature, and every finding with its code, so that the text can be quoted and the code
+ * looked up. The outcome word is the language's, followed by the stable English one in brackets when they
+ * differ (`Résultat : INVALIDE [INVALID]`), so that a script and a person read the same line. Every piece of
+ * text that comes from the bundle or the policy (names, ids, paths, roles, key ids, finding parameters)
+ * goes through {@link escapeForDisplay}, so that no line of the rendering can be forged and nothing in it
+ * reaches a terminal raw, bidi controls included, whatever the direction of the language; so is everything
+ * else read from the report, codes and statuses included, so that a report read back from JSON renders as
+ * safely as one just made. Only the catalog's own strings are written as they are.
+ * @throws EvidenceBundleError `ERR_LANG_INVALID` when `options.lang` is not a well-formed BCP 47 tag
  * @example
- * process.stdout.write(renderReportText(await verifyBundle(source, { trustedKeys })));
+ * process.stdout.write(renderReportText(await verifyBundle(source, { trustedKeys }), { lang: 'fr' }));
  */
-export function renderReportText(report: VerificationReport): string {
+export function renderReportText(report: VerificationReport, options: RenderTextOptions = {}): string {
+  const lang = options.lang ?? 'en';
+  const catalog = messages(lang);
+  const t = (key: TextKey, values?: Record<string, string | number>) => formatText(lang, key, values);
+  const status = (s: string) => (Object.hasOwn(catalog.text, `status.${s}`) ? t(`status.${s}` as TextKey) : shown(s));
+  const date = (s: string) => shown(formatDate(s, lang));
   const lines: string[] = [];
-  lines.push(`Outcome: ${report.outcome}`);
+  const outcome = shown(report.outcome);
+  const word = Object.hasOwn(catalog.text, `outcome.${report.outcome}`) ? t(`outcome.${report.outcome}` as TextKey) : outcome;
+  lines.push(`${t('outcome')}: ${word}${word === outcome ? '' : ` [${outcome}]`}`);
+  const labels = (['label.bundle', 'label.creator', 'label.case', 'label.basis'] as const).map((k) => t(k));
+  const width = Math.max(...labels.map((l) => l.length)) + 2;
+  const label = (i: number) => `${labels[i]}:`.padEnd(width);
   const b = report.bundle;
   if (b !== null) {
-    lines.push(`Bundle:  ${shown(b.bundleId)} (format ${shown(b.formatVersion)}, created ${shown(b.createdAt)})`);
-    lines.push(`Creator: ${shown(b.creator.name)} [${shown(b.creator.country)}]`);
-    lines.push(`Case:    ${shown(b.caseReference)}${b.caseTitle !== undefined ? ` - ${shown(b.caseTitle)}` : ''}`);
-    lines.push(
-      `Basis:   ${shown(b.instrument)}${b.article !== undefined ? `, ${shown(b.article)}` : ''}; request ${shown(b.requestReference)} (${shown(b.requestingCountry)} -> ${shown(b.executingCountry)})`,
-    );
+    lines.push(label(0) + t('bundle.value', { bundleId: shown(b.bundleId), formatVersion: shown(b.formatVersion), createdAt: date(b.createdAt) }));
+    lines.push(`${label(1)}${shown(b.creator.name)} [${shown(b.creator.country)}]`);
+    lines.push(`${label(2)}${shown(b.caseReference)}${b.caseTitle !== undefined ? ` - ${shown(b.caseTitle)}` : ''}`);
+    const instrument = `${shown(b.instrument)}${b.article !== undefined ? `, ${shown(b.article)}` : ''}`;
+    lines.push(label(3) + t('basis.value', { instrument, request: shown(b.requestReference), from: shown(b.requestingCountry), to: shown(b.executingCountry) }));
   } else {
-    lines.push('Bundle:  manifest could not be read');
+    lines.push(label(0) + t('bundle.unreadable'));
   }
   lines.push('');
-  lines.push(`Items (${report.summary.itemsIntact}/${report.summary.itemsTotal} intact):`);
+  lines.push(t('items.heading', { intact: report.summary.itemsIntact, total: report.summary.itemsTotal }));
+  const itemWidth = Math.max(9, ...report.items.map((i) => status(i.status).length + 1));
   for (const item of report.items) {
-    lines.push(`  ${shown(item.status).padEnd(9)} ${shown(item.id)}${item.path !== undefined ? `  data/${shown(item.path)}` : ''}`);
+    lines.push(`  ${status(item.status).padEnd(itemWidth)} ${shown(item.id)}${item.path !== undefined ? `  data/${shown(item.path)}` : ''}`);
   }
   lines.push('');
-  lines.push(`Signatures (${report.summary.trustedSignatures} trusted):`);
-  if (report.signatures.length === 0) lines.push('  none');
+  lines.push(t('signatures.heading', { trusted: report.summary.trustedSignatures }));
+  if (report.signatures.length === 0) lines.push(`  ${t('none')}`);
+  const sigWidth = Math.max(9, ...report.signatures.map((s) => status(s.status).length + 1));
   for (const s of report.signatures) {
-    const who = [s.role, s.alg, s.kid !== undefined ? `kid ${s.kid}` : undefined].filter(Boolean).map((t) => shown(t!)).join(', ');
-    const trust = s.authority !== undefined ? `; ${s.trusted ? 'trusted' : 'not trusted'} through ${shown(s.authority)}` : '';
-    const stamp = s.timestamp !== undefined ? `; timestamp ${shown(s.timestamp.status)}${s.timestamp.genTime !== undefined ? ` ${shown(s.timestamp.genTime)}` : ''}` : '';
-    lines.push(`  #${s.index} ${shown(s.status).padEnd(9)} ${who}${s.signedAt !== undefined ? `, signed ${shown(s.signedAt)}` : ''}${trust}${stamp}`);
+    const who = [s.role, s.alg, s.kid !== undefined ? `kid ${s.kid}` : undefined].filter(Boolean).map((x) => shown(x!)).join(', ');
+    const through = s.authority !== undefined ? `; ${t(s.trusted ? 'signature.trusted-through' : 'signature.untrusted-through', { authority: shown(s.authority) })}` : '';
+    const stamp = s.timestamp !== undefined ? `; ${t('signature.timestamp', { status: shown(s.timestamp.status) })}${s.timestamp.genTime !== undefined ? ` ${date(s.timestamp.genTime)}` : ''}` : '';
+    const signed = s.signedAt !== undefined ? `, ${t('signature.signed', { time: date(s.signedAt) })}` : '';
+    lines.push(`  #${s.index} ${status(s.status).padEnd(sigWidth)} ${who}${signed}${through}${stamp}`);
   }
   if (report.custody !== null) {
     lines.push('');
-    lines.push(`Custody (${report.custody.events.length} events):`);
+    lines.push(t('custody.heading', { count: report.custody.events.length }));
+    const width = Math.max(9, ...report.custody.events.map((e) => status(e.status).length + 1));
     for (const e of report.custody.events) {
-      const { what, detail } = describeCustodyEvent(e);
-      lines.push(`  #${e.seq} ${shown(e.status).padEnd(9)} ${shown(e.time)}  ${what}`);
+      const { what, detail } = describeCustodyEvent(e, lang);
+      // The timeline keeps the time as signed (RFC 3339, its fractions and offset): it is evidence, and sorts.
+      lines.push(`  #${e.seq} ${status(e.status).padEnd(width)} ${shown(e.time)}  ${what}`);
       lines.push(`      ${detail}`);
     }
   }
   lines.push('');
   if (report.findings.length === 0) {
-    lines.push('Findings: none');
+    lines.push(t('findings.none'));
   } else {
-    lines.push(`Findings (${report.summary.errors} errors, ${report.summary.warnings} warnings):`);
+    lines.push(t('findings.heading', { errors: report.summary.errors, warnings: report.summary.warnings }));
     for (const f of report.findings) {
-      lines.push(`  [${MARK[f.severity] ?? '?'}] ${shown(f.code)}${where(f)}: ${shown(f.message)}`);
+      lines.push(`  [${MARK[f.severity] ?? '?'}] ${shown(f.code)}${where(f, lang)}: ${formatFinding(f, lang)}`);
     }
   }
   return lines.join('\n') + '\n';
+}
+
+function where(finding: Finding, lang: string): string {
+  const parts: string[] = [];
+  if (finding.path !== undefined) parts.push(shown(finding.path) + (finding.line !== undefined ? `:${finding.line}` : ''));
+  if (finding.item !== undefined) parts.push(formatText(lang, 'at.item', { item: shown(finding.item) }));
+  if (finding.signature !== undefined) parts.push(formatText(lang, 'at.signature', { index: String(finding.signature) }));
+  if (finding.custody !== undefined) parts.push(formatText(lang, 'at.custody', { seq: String(finding.custody) }));
+  if (finding.rule !== undefined) parts.push(formatText(lang, 'at.rule', { rule: shown(finding.rule) }));
+  return parts.length > 0 ? ` (${parts.join(', ')})` : '';
 }

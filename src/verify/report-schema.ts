@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+/** The version of the verification report this library writes (docs/format.md, "Verification report"). */
+export const REPORT_VERSION = '1.1';
+
 /** The three outcomes of ETSI EN 319 102-1, section 5.1.3. */
 export const OutcomeSchema = z
   .enum(['VALID', 'INVALID', 'INDETERMINATE'])
@@ -15,6 +18,10 @@ const FindingSchema = z.strictObject({
   custody: z.number().int().nonnegative().optional().meta({ description: 'Custody event sequence number.' }),
   rule: z.string().optional().meta({ description: 'Trust-policy rule concerned.' }),
   line: z.number().int().positive().optional().meta({ description: 'Line number in a text file.' }),
+  params: z
+    .record(z.string(), z.union([z.string().meta({ description: 'text, or an RFC 3339 time' }), z.number().meta({ description: 'a count, size, line or sequence number' })]))
+    .optional()
+    .meta({ description: 'The values the message is made of, named per code (docs/format.md, "Finding parameters and report versions"); absent when the code has none. Report version 1.1.' }),
 });
 
 const ItemResultSchema = z.strictObject({
@@ -73,7 +80,7 @@ const BundleIdentitySchema = z.strictObject({
 /** The machine-readable verification report (`evb verify --json`). */
 export const VerificationReportSchema = z
   .strictObject({
-    reportVersion: z.literal('1.0'),
+    reportVersion: z.literal(REPORT_VERSION).meta({ description: '1.1: findings carry params. A 1.0 report is a 1.1 report without params.' }),
     outcome: OutcomeSchema,
     checkedAt: z.string().meta({ description: 'When the verification ran (RFC 3339).' }),
     bundle: BundleIdentitySchema.nullable().meta({ description: 'Identity of the bundle, or null when its manifest could not be read.' }),

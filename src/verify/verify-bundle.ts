@@ -22,6 +22,7 @@ import { checkBundleProfile } from './check-bundle-profile.js';
 import { decideOutcome } from './outcome.js';
 import { readTagFile } from './read-tag-file.js';
 import type { BundleIdentity, ItemResult, SignatureResult, VerificationReport } from './report-schema.js';
+import { REPORT_VERSION } from './report-schema.js';
 import { pushAll } from '../internal/arrays.js';
 
 /** What the receiver brings to a verification: its trust material and its clock. */
@@ -106,13 +107,13 @@ export async function verifyBundle(source: BagSource, options: VerifyOptions = {
     }
   } catch (error) {
     rethrowIoError(error);
-    findings.push(makeFinding('verify.internal-error', `verification stopped: ${describe(error)}`));
+    findings.push(makeFinding('verify.internal-error', `verification stopped: ${describe(error)}`, {}, { detail: describe(error) }));
   }
   // Bounded report: the first findings of every code are kept, so the outcome is the same either way.
   const listed = capFindings(findings);
   const outcome = decideOutcome(listed);
   return {
-    reportVersion: '1.0',
+    reportVersion: REPORT_VERSION,
     outcome,
     checkedAt,
     bundle: identity,
@@ -162,11 +163,11 @@ async function readBundleFile(
     bytes = await readTagFile(source, path, limit, present);
   } catch (error) {
     rethrowIoError(error);
-    findings.push(makeFinding('bag.entry.unreadable', `${path} cannot be read: ${describe(error)}`, { path }));
+    findings.push(makeFinding('bag.entry.unreadable', `${path} cannot be read: ${describe(error)}`, { path }, { detail: describe(error) }));
     return 'refused';
   }
   if (bytes !== 'too-large') return bytes;
-  findings.push(makeFinding(tooLarge, `${path} exceeds ${limit} bytes`, { path }));
+  findings.push(makeFinding(tooLarge, `${path} exceeds ${limit} bytes`, { path }, { detail: `${path} exceeds ${limit} bytes` }));
   return 'refused';
 }
 
@@ -182,7 +183,7 @@ async function readManifest(source: BagSource, findings: Finding[]): Promise<Pic
     value = parseCanonicalJson(bytes, { maxBytes: LIMITS.manifestBytes, maxValues: LIMITS.manifestValues });
   } catch (error) {
     const code = isEvidenceBundleError(error, 'ERR_JSON_NOT_CANONICAL') ? 'manifest.not-canonical' : 'manifest.malformed-json';
-    findings.push(makeFinding(code, describe(error), { path: MANIFEST_FILE }));
+    findings.push(makeFinding(code, describe(error), { path: MANIFEST_FILE }, { detail: describe(error) }));
     return undefined;
   }
   const checked = checkManifest(value);
@@ -225,22 +226,22 @@ function checkItems(manifest: Manifest, bag: BagValidation, findings: Finding[])
     const entry = bag.payload.get(path);
     const base = { id: item.id, path: item.path };
     if (entry === undefined) {
-      findings.push(makeFinding('item.missing', `no bytes for item ${item.id} at ${path}`, { item: item.id, path }));
+      findings.push(makeFinding('item.missing', `no bytes for item ${item.id} at ${path}`, { item: item.id, path }, { item: item.id, path }));
       results.push({ ...base, status: 'missing' });
       continue;
     }
     let intact = !alteredPaths.has(path);
     if (entry.size !== item.size) {
-      findings.push(makeFinding('item.size-mismatch', `item ${item.id}: manifest says ${item.size} bytes, data has ${entry.size}`, { item: item.id, path }));
+      findings.push(makeFinding('item.size-mismatch', `item ${item.id}: manifest says ${item.size} bytes, data has ${entry.size}`, { item: item.id, path }, { item: item.id, expectedSize: item.size ?? '-', actualSize: entry.size }));
       intact = false;
     }
     for (const [alg, expected] of Object.entries(item.digests ?? {})) {
       const actual = (entry.digests as Record<string, string | undefined>)[alg];
       if (actual === undefined) {
-        findings.push(makeFinding('item.digest-unchecked', `item ${item.id}: no ${alg} payload manifest to check the recorded digest`, { item: item.id, path }));
+        findings.push(makeFinding('item.digest-unchecked', `item ${item.id}: no ${alg} payload manifest to check the recorded digest`, { item: item.id, path }, { item: item.id, algorithm: alg }));
         intact = false;
       } else if (actual !== expected) {
-        findings.push(makeFinding('item.digest-mismatch', `item ${item.id}: ${alg} of the bytes is ${actual}, the signed manifest records ${expected}`, { item: item.id, path }));
+        findings.push(makeFinding('item.digest-mismatch', `item ${item.id}: ${alg} of the bytes is ${actual}, the signed manifest records ${expected}`, { item: item.id, path }, { item: item.id, algorithm: alg, actual, expected }));
         intact = false;
       }
     }
@@ -248,7 +249,7 @@ function checkItems(manifest: Manifest, bag: BagValidation, findings: Finding[])
   }
   for (const path of bag.payload.keys()) {
     if (!declared.has(path)) {
-      findings.push(makeFinding('item.undeclared', `${path} is not an item of the signed manifest`, { path }));
+      findings.push(makeFinding('item.undeclared', `${path} is not an item of the signed manifest`, { path }, { path }));
     }
   }
   return results;
@@ -266,7 +267,7 @@ async function checkSignatures(read: ReadBundle, policy: TrustPolicy, options: V
     // At most LIMITS.signatures entries: the schema of the signature file says so.
     file = parseSignatureFile(bytes);
   } catch (error) {
-    findings.push(makeFinding('signature.malformed', `${SIGNATURES_FILE}: ${describe(error)}`, { path: SIGNATURES_FILE }));
+    findings.push(makeFinding('signature.malformed', `${SIGNATURES_FILE}: ${describe(error)}`, { path: SIGNATURES_FILE }, { detail: describe(error) }));
     return [];
   }
   if (file.signatures.length === 0) {

@@ -13,6 +13,8 @@ const LAYERS = [
   'path',
   'digest',
   'report',
+  // Catalogs and formatting of reports in the reader's language (issue 10), over the finding tables.
+  'i18n',
   'model',
   'bagit',
   'x509',

@@ -47,7 +47,7 @@ function expectNoForgery(hostile: string, benign: string, indent?: string): void
 }
 
 const report: VerificationReport = {
-  reportVersion: '1.0',
+  reportVersion: '1.1',
   outcome: 'INVALID',
   checkedAt: '2026-10-07T10:00:00Z',
   bundle: {

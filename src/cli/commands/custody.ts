@@ -200,7 +200,7 @@ async function showLog(bundle: string, values: Record<string, unknown>, io: CliI
     // A log past its limit is not read: the one finding says so, as `evb verify` reports it.
     const check: CustodyCheck =
       log === 'too-large'
-        ? { events: [], custodians: {}, heldSince: {}, findings: [makeFinding('custody.too-large', `${CUSTODY_FILE} exceeds ${LIMITS.custodyBytes} bytes`, { path: CUSTODY_FILE })] }
+        ? { events: [], custodians: {}, heldSince: {}, findings: [makeFinding('custody.too-large', `${CUSTODY_FILE} exceeds ${LIMITS.custodyBytes} bytes`, { path: CUSTODY_FILE }, { detail: `> ${LIMITS.custodyBytes} bytes` })] }
         : await verifyCustodyLog(log, { manifestBytes, itemIds, trustedKeys });
     // A bad commit journal (the log above is then the one before it) counts as `evb verify` counts it.
     check.findings.unshift(...(await sourceFindings(source)));

@@ -4,6 +4,7 @@ import { openBundle } from '../../node/index.js';
 import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../io.js';
 import type { Command } from './command.js';
+import { langHelp, reportLanguage } from '../lang.js';
 
 export const inspect: Command = {
   name: 'inspect',
@@ -16,15 +17,17 @@ here; run "evb verify" for that.
 BUNDLE is a bundle directory, a ZIP or a CBOR bundle, recognised by its content, not its name.
 Options:
   --json        print the manifest and signature claims as JSON
-  --lang TAG    language of descriptions (BCP 47, default en)
+  ${langHelp(16)}
+                (descriptions: in the bundle's language closest to TAG)
 `,
   options: { json: { type: 'boolean' }, lang: { type: 'string' } },
   async run(values, positionals, io) {
     if (positionals.length !== 1) throw new UsageError('give exactly one BUNDLE');
+    const lang = reportLanguage(values, io);
     const bundle = await openBundle(resolve(io.cwd, positionals[0]!));
     const inspection = await inspectBundle(bundle.source).finally(() => bundle.close());
     if (values['json'] === true) io.stdout(escapeJsonForDisplay(JSON.stringify(inspection, null, 2)) + '\n');
-    else io.stdout(renderInspectionText(inspection, (values['lang'] as string | undefined) ?? 'en'));
+    else io.stdout(renderInspectionText(inspection, lang));
     return inspection.manifest === undefined ? EXIT.INVALID : EXIT.VALID;
   },
 };

@@ -7,13 +7,14 @@ import { UsageError } from '../io.js';
 import { createProgress, progressShown } from '../progress.js';
 import type { Command } from './command.js';
 import { writeNewFile } from './files.js';
+import { langHelp, reportLanguage } from '../lang.js';
 import { loadTrustedKeys } from './keys.js';
 import { readPolicy } from './trust.js';
 
 export const verify: Command = {
   name: 'verify',
   summary: 'Verify a received bundle: integrity, signatures, trust (exit 0/1/2)',
-  help: `Usage: evb verify BUNDLE (--policy POLICY.json | --trust KEY.jwk ...) [--json] [--junit FILE] [--quiet]
+  help: `Usage: evb verify BUNDLE (--policy POLICY.json | --trust KEY.jwk ...) [--json] [--junit FILE] [--lang TAG] [--quiet]
 
 Checks every digest of the bag, the manifest, each item against its bytes, each signature against your trust
 policy or the keys you trust (never against keys carried by the bundle), and the custody log. Prints a report
@@ -30,7 +31,9 @@ Options:
   --policy FILE  your trust policy (see "evb trust" and docs/format.md, "Trust policy")
   --trust FILE   a trusted public JWK or JWKS file (repeatable); each key trusted in every role. A file with
                  anything but public signature keys (symmetric, private, RSA under 2048 bits) is a usage error
-  --json         print the JSON report (schema: evb schema report)
+  --json         print the JSON report (schema: evb schema report); findings carry params, their messages
+                 stay English
+  ${langHelp(17)}
   --junit FILE   also write a JUnit XML report for CI (a new file); "-": to standard output, the report for
                  people then to stderr (not with --json)
   --quiet        no progress bar
@@ -41,9 +44,11 @@ Options:
     json: { type: 'boolean' },
     junit: { type: 'string' },
     quiet: { type: 'boolean' },
+    lang: { type: 'string' },
   },
   async run(values, positionals, io) {
     if (positionals.length !== 1) throw new UsageError('give exactly one BUNDLE');
+    const lang = reportLanguage(values, io);
     const bundle = resolve(io.cwd, positionals[0]!);
     const trustedKeys = await loadTrustedKeys(((values['trust'] as string[] | undefined) ?? []).map((p) => resolve(io.cwd, p)));
     const policyFile = values['policy'] as string | undefined;
@@ -57,7 +62,7 @@ Options:
     const elapsed = (performance.now() - started) / 1000;
     const human = junit === '-' ? io.stderr : io.stdout;
     if (values['json'] === true) io.stdout(escapeJsonForDisplay(JSON.stringify(report, null, 2)) + '\n');
-    else human(renderReportText(report));
+    else human(renderReportText(report, { lang }));
     if (junit !== undefined) {
       // Named after the bundle's file name and its id, so that several bundles of one CI job differ.
       const name = `${basename(bundle)}${report.bundle !== null ? ` (${report.bundle.bundleId})` : ''}`;
