@@ -33,8 +33,17 @@ async function evb(args: string[]): Promise<void> {
   if (code !== 0) throw new Error(`evb ${args.join(' ')}: exit ${code}\n${err}`);
 }
 
+/** Content-Security-Policy violations and page errors, from every page: must stay empty. */
+const violations: string[] = [];
+
 async function openPage(): Promise<Page> {
   const page = await browser.newPage();
+  await page.setViewport({ width: 1280, height: 900 });
+  await page.exposeFunction('reportViolation', (v: string) => violations.push(v));
+  await page.evaluateOnNewDocument(() => {
+    document.addEventListener('securitypolicyviolation', (e) => (window as unknown as { reportViolation(v: string): void }).reportViolation(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+  page.on('pageerror', (error) => violations.push(`page error: ${String(error)}`));
   await page.setRequestInterception(true);
   page.on('request', (request) => {
     if (request.url() === pageUrl) void request.continue();
@@ -142,6 +151,8 @@ describe.skipIf(!haveBrowser)('the offline verifier page in Chromium', () => {
       signatures: Array.from(document.querySelectorAll('#signatures tbody tr')).map((r) => Array.from(r.children).map((c) => c.textContent)),
     }));
     expect(tables.custody).toBe(3);
+    // The certifier's x5c chain needed the X.509 code, loaded on demand under the page's CSP.
+    expect(await page.evaluate(() => '__evidenceBundleX509' in globalThis)).toBe(true);
     expect(tables.signatures.map((r) => [r[1], r[5], r[6]])).toEqual([
       ['packager', 'yes', 'vn-forensics'],
       ['certifier', 'yes', 'vn-national-root'],
@@ -269,8 +280,9 @@ describe.skipIf(!haveBrowser)('the offline verifier page in Chromium', () => {
 
 // Kept last: every test above has run, so every request any page made has been seen.
 describe.skipIf(!haveBrowser)('the page offline', () => {
-  it('made no request other than its own file:// page, in any test', () => {
+  it('made no request other than its own file:// page, and broke no rule of its CSP, in any test', () => {
     expect(foreign).toEqual([]);
+    expect(violations).toEqual([]);
     expect(readdirSync(shots).filter((f) => f.endsWith('.png')).length).toBeGreaterThanOrEqual(8);
   });
 });
