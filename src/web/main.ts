@@ -1,6 +1,6 @@
 // The offline verifier page (dist/verifier.html): the user gives a bundle and trust material, the page verifies
 // with the same core as `evb verify` and shows the report. No network: the page's CSP forbids every connection.
-import { escapeForDisplay, isEvidenceBundleError, verifyBundle, type DigestBackend, type VerificationReport } from '../index.js';
+import { escapeForDisplay, escapeJsonForDisplay, isEvidenceBundleError, verifyBundle, type DigestBackend, type VerificationReport } from '../index.js';
 import { filesOfFolder } from './folder-source.js';
 import { openBundleFile, openBundleFolder, readTrustFiles, type OpenedInput } from './open-input.js';
 import { renderReport } from './render-report.js';
@@ -35,7 +35,12 @@ const ready = (): void => {
   verifyButton.disabled = bundle === undefined || trustFiles.length === 0;
 };
 
+// One bundle at a time: choosing a file clears the folder chosen before, and the other way round.
+const fileInput = $<HTMLInputElement>('bundle-file');
+const folderInput = $<HTMLInputElement>('bundle-folder');
+
 function setBundleFile(file: File): void {
+  folderInput.value = '';
   bundle = () => openBundleFile(file);
   bundleLabel = file.name;
   bundleName.textContent = escapeForDisplay(file.name);
@@ -43,6 +48,7 @@ function setBundleFile(file: File): void {
 }
 
 function setBundleFolder(name: string, files: Map<string, File>): void {
+  fileInput.value = '';
   bundle = async () => openBundleFolder(name, files);
   bundleLabel = `${name}/`;
   bundleName.textContent = `${escapeForDisplay(name)}/ (${files.size} files)`;
@@ -55,11 +61,11 @@ function setTrust(files: File[]): void {
   ready();
 }
 
-$<HTMLInputElement>('bundle-file').addEventListener('change', (e) => {
+fileInput.addEventListener('change', (e) => {
   const file = (e.target as HTMLInputElement).files?.[0];
   if (file !== undefined) setBundleFile(file);
 });
-$<HTMLInputElement>('bundle-folder').addEventListener('change', (e) => {
+folderInput.addEventListener('change', (e) => {
   const list = Array.from((e.target as HTMLInputElement).files ?? []);
   try {
     const top = (list[0]?.webkitRelativePath ?? '').split('/')[0] ?? 'folder';
@@ -184,7 +190,8 @@ async function verify(): Promise<void> {
 function show(): void {
   if (last === undefined) return;
   result.replaceChildren(renderReport(last.report, { document, lang, context: last.context }));
-  const json = `${JSON.stringify(last.report, null, 2)}\n`;
+  // The same bytes `evb verify --json` would write: exact values, invisible and bidi characters as \u escapes.
+  const json = `${escapeJsonForDisplay(JSON.stringify(last.report, null, 2))}\n`;
   if (saveLink.href.startsWith('blob:')) URL.revokeObjectURL(saveLink.href);
   saveLink.href = URL.createObjectURL(new Blob([json], { type: 'application/json' }));
   saveLink.download = `verification-report-${last.report.outcome.toLowerCase()}.json`;
