@@ -27,6 +27,8 @@ try {
   const browser = await puppeteer.launch({
     executablePath: values.chromium,
     headless: true,
+    // Pure-JS BLAKE3 on a busy machine takes minutes for a GiB: no time limit on the one long evaluate.
+    protocolTimeout: 0,
     userDataDir: join(work, 'profile'),
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--allow-file-access-from-files'],
   });
