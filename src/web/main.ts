@@ -22,6 +22,7 @@ let bundle: (() => Promise<OpenedInput>) | undefined;
 let bundleLabel = '';
 let trustFiles: File[] = [];
 let last: { report: VerificationReport; context: { bundle: string; form: string; trust: string } } | undefined;
+// A browser without WebAssembly, or whose CSP support lacks 'wasm-unsafe-eval', hashes with @noble/hashes instead.
 const backend: Promise<DigestBackend | undefined> = createWasmBackend().catch(() => undefined);
 let lang = 'en';
 

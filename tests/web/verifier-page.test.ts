@@ -169,6 +169,15 @@ describe.skipIf(!haveBrowser)('the offline verifier page in Chromium', () => {
     expect(tables.custody).toBe(3);
     // The certifier's x5c chain needed the X.509 code, loaded on demand under the page's CSP.
     expect(await page.evaluate(() => '__evidenceBundleX509' in globalThis)).toBe(true);
+    // On paper: the report without the controls, the outcome first. A PDF for a person to look at.
+    await page.emulateMediaType('print');
+    const printed = await page.evaluate(() => ({
+      inputs: getComputedStyle(document.querySelector('.inputs')!).display,
+      outcome: getComputedStyle(document.getElementById('outcome')!).display,
+      findings: getComputedStyle(document.getElementById('findings')!).display,
+    }));
+    expect(printed).toEqual({ inputs: 'none', outcome: 'block', findings: 'block' });
+    await page.pdf({ path: join(shots, 'valid-zip.pdf'), format: 'A4' });
     expect(tables.signatures.map((r) => [r[1], r[5], r[6]])).toEqual([
       ['packager', 'yes', 'vn-forensics'],
       ['certifier', 'yes', 'vn-national-root'],
@@ -294,6 +303,8 @@ describe.skipIf(!haveBrowser)('the offline verifier page in Chromium', () => {
     }
     const seconds = (performance.now() - started) / 1000;
     expect(shown.outcome, shown.status).toBe('VALID');
+    // The progress counter saw every byte of the item.
+    expect(shown.status).toContain(size >= 1024 ** 3 ? `${(size / 1024 ** 3).toFixed(1)} GiB hashed` : `${(size / 1024 ** 2).toFixed(1)} MiB hashed`);
     console.log(`verifier page: ${size / 1024 ** 2} MiB item in ${seconds.toFixed(2)} s (${(size / seconds / 1e9).toFixed(2)} GB/s end to end), JS heap ${(before / 1024 ** 2).toFixed(1)} -> peak ${(peak / 1024 ** 2).toFixed(1)} MiB, renderer RSS ${(rssBefore / 1024 ** 2).toFixed(1)} -> peak ${(rssPeak / 1024 ** 2).toFixed(1)} MiB; ${shown.status}`);
     // Flat: the heap and the renderer grow by far less than the item (a copy of it would be the whole size). The
     // renderer's growth is chunks awaiting the garbage collector: about 85 MiB for 256 MiB, 155 for 1 GiB and 160
