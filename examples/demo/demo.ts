@@ -189,6 +189,13 @@ await evb('Algeria: verify it -> INDETERMINATE (intact, but no signer its policy
 
 console.log(`\n${bold('Demo complete.')} Bundles are in ${work}`);
 
+// The offline verifier page, for a person to try the same bundles in a browser (README, "The verifier page").
+const built = join(here, '..', '..', 'dist', 'verifier.html');
+const pageFile = await fsp.access(built).then(() => built, async () => (await (await import('../../scripts/build-page.js')).buildPage(at('verifier.html'))).file);
+console.log(`\n${bold('Try it in a browser, offline:')} open ${pageFile}`);
+console.log(`  bundle: ${zip} (or ${subscriberCbor}, or the folder ${bundle}; tampered-byte.zip is INVALID)`);
+console.log(`  trust:  ${policy}`);
+
 /** Drops one line of the custody log and rewrites every tag manifest's line for it, as a forger would. */
 async function removeCustodyEvent(dir: string, seq: number): Promise<void> {
   const logPath = join(dir, 'evidence', 'custody.jsonl');

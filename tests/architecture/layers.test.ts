@@ -33,10 +33,14 @@ const LAYERS = [
   'index',
   'node',
   'cli',
+  // The offline verifier page (issue 10): a top layer beside the CLI, over the public API only.
+  'web',
 ] as const;
 
 // The CLI sits on the public API only (STYLE.md): what it can do, a library user can do.
 const CLI_MAY_IMPORT = new Set(['index.ts', 'node/index.ts']);
+// The page runs in a browser: the public core API, nothing of node/ or cli/.
+const WEB_MAY_IMPORT = new Set(['index.ts']);
 const NODE_ONLY = new Set(['node', 'cli']);
 
 const SRC = join(import.meta.dirname, '..', '..', 'src');
@@ -131,6 +135,7 @@ function layerViolations(edges: readonly Edge[]): string[] {
     if (!rank.has(a)) problems.push(`${from}: layer ${a} is not in the table`);
     else if (!rank.has(b)) problems.push(`${from} -> ${to}: layer ${b} is not in the table`);
     else if (a === 'cli' && b !== 'cli' && !CLI_MAY_IMPORT.has(to)) problems.push(`${from} -> ${to}: the CLI imports only the public API`);
+    else if (a === 'web' && b !== 'web' && !WEB_MAY_IMPORT.has(to)) problems.push(`${from} -> ${to}: the page imports only the public core API`);
     else if (a !== b && rank.get(b)! > rank.get(a)!) problems.push(`${from} -> ${to}: ${a} may not import ${b}, a higher layer`);
   }
   return problems;
@@ -174,6 +179,10 @@ describe('the rules of the check itself', () => {
     expect(layerViolations([{ from: 'verify/verify-bundle.ts', to: 'zip/read-zip.ts' }])).toHaveLength(1);
     expect(layerViolations([{ from: 'cli/main.ts', to: 'errors.ts' }])).toHaveLength(1);
     expect(layerViolations([{ from: 'cli/main.ts', to: 'node/pack-bundle.ts' }])).toHaveLength(1);
+    expect(layerViolations([{ from: 'web/main.ts', to: 'node/index.ts' }])).toHaveLength(1);
+    expect(layerViolations([{ from: 'web/main.ts', to: 'cli/io.ts' }])).toHaveLength(1);
+    expect(layerViolations([{ from: 'web/main.ts', to: 'verify/verify-bundle.ts' }])).toHaveLength(1);
+    expect(layerViolations([{ from: 'verify/verify-bundle.ts', to: 'web/main.ts' }])).toHaveLength(1);
   });
 
   it('lets a layer import itself and any layer under it', () => {
@@ -184,6 +193,8 @@ describe('the rules of the check itself', () => {
       { from: 'node/pack-bundle.ts', to: 'verify/verify-bundle.ts' },
       { from: 'cli/main.ts', to: 'node/index.ts' },
       { from: 'cli/main.ts', to: 'cli/io.ts' },
+      { from: 'web/main.ts', to: 'index.ts' },
+      { from: 'web/main.ts', to: 'web/render-report.ts' },
     ])).toEqual([]);
   });
 

@@ -1,0 +1,47 @@
+// Hashing throughput inside headless Chromium (Debian's /usr/bin/chromium), for the verifier page's choice of
+// digest backend: @noble/hashes against hash-wasm (WebAssembly), CRC-32 of the ZIP reader, WebCrypto for reference.
+// Run: npx tsx bench/browser-hash.ts [--size-mib N] (default 1024)
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import * as esbuild from 'esbuild';
+import puppeteer from 'puppeteer-core';
+
+const { values } = parseArgs({ options: { 'size-mib': { type: 'string', default: '1024' }, chromium: { type: 'string', default: '/usr/bin/chromium' } } });
+const sizeMiB = Number(values['size-mib']);
+const work = mkdtempSync(join(tmpdir(), 'evb-browser-hash-'));
+try {
+  const built = await esbuild.build({
+    entryPoints: [join(import.meta.dirname, 'browser-hash-page.ts')],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    minify: true,
+    write: false,
+  });
+  writeFileSync(join(work, 'bench.js'), built.outputFiles[0]!.text);
+  writeFileSync(join(work, 'index.html'), '<!doctype html><meta charset="utf-8"><script type="module" src="bench.js"></script>');
+  const browser = await puppeteer.launch({
+    executablePath: values.chromium,
+    headless: true,
+    // Pure-JS BLAKE3 on a busy machine takes minutes for a GiB: no time limit on the one long evaluate.
+    protocolTimeout: 0,
+    userDataDir: join(work, 'profile'),
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--allow-file-access-from-files'],
+  });
+  try {
+    const page = await browser.newPage();
+    await page.goto(pathToFileURL(join(work, 'index.html')).href);
+    await page.waitForFunction(() => 'runBench' in globalThis);
+    const results = await page.evaluate((mib) => (globalThis as unknown as { runBench(n: number): Promise<Array<{ label: string; gbPerSecond: number }>> }).runBench(mib), sizeMiB);
+    console.log(`${await browser.version()}, ${sizeMiB} MiB in 1 MiB chunks`);
+    for (const r of results) console.log(`  ${r.label.padEnd(40)} ${r.gbPerSecond.toFixed(2)} GB/s`);
+  } finally {
+    await browser.close();
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
