@@ -12,6 +12,8 @@ import { policyFinding } from './policy-finding.js';
 import { indexPolicyKeys, type PolicyKey } from './policy-keys.js';
 import type { TrustedAuthority, TrustPolicy } from './trust-policy.js';
 import { pushAll } from '../internal/arrays.js';
+import type * as pkijs from 'pkijs';
+import { checkRevocation, collectRevocationData, policyRevocationSource, type RevocationData } from './check-revocation.js';
 
 /** The receiver's side of an evaluation: its policy, the sending State, its clock. */
 export interface EvaluateSignaturesOptions {
@@ -19,6 +21,11 @@ export interface EvaluateSignaturesOptions {
   /** The country of the manifest's executing authority (`legalBasis.executingAuthority.country`): "sender". */
   senderCountry: string;
   currentDate: Date;
+  /**
+   * CRLs and OCSP responses (parsed by {@link collectRevocationData}) for the certificates of `x5c` paths, the
+   * policy's own included; when absent, the policy's `revocation` data alone (docs/format.md, "Revocation").
+   */
+  revocation?: RevocationData;
 }
 
 /** The verdict on one signature under the policy. */
@@ -68,8 +75,14 @@ export async function evaluateSignatures(
   const results: PolicySignatureResult[] = [];
   const judged: JudgedSignature[] = [];
   const findings: Finding[] = [];
+  let revocation = options.revocation;
+  if (revocation === undefined) {
+    const collected = collectRevocationData([policyRevocationSource(options.policy)]);
+    revocation = collected.data;
+    pushAll(findings, collected.findings);
+  }
   for (const [index, signature] of signatures.entries()) {
-    const verdict = await judgeSignature(manifestBytes, signature, index, keys, options);
+    const verdict = await judgeSignature(manifestBytes, signature, index, keys, { ...options, revocation });
     results.push(verdict.result);
     judged.push({ ...verdict.result, ...(verdict.signer !== undefined ? { kid: verdict.signer } : {}) });
     pushAll(findings, verdict.findings);
@@ -107,7 +120,7 @@ async function judgeSignature(
   signature: JwsSignature,
   index: number,
   keys: ReadonlyMap<string, PolicyKey[]>,
-  { policy, currentDate }: EvaluateSignaturesOptions,
+  { policy, currentDate, revocation }: EvaluateSignaturesOptions,
 ): Promise<Verdict> {
   const at = (rule?: string) => ({ signature: index, ...(rule !== undefined ? { rule } : {}) });
   const located = (list: readonly Finding[]) => list.map((f) => ({ ...f, signature: index }));
@@ -172,13 +185,27 @@ async function judgeSignature(
   if (policy.requireTimestamp && stamps.genTime === undefined) {
     refuse(policyFinding('policy.timestamp.missing', 'the policy requires a valid timestamp from a trusted timestamp authority on every signature', at('requireTimestamp')));
   }
+  if (selected.path !== undefined) {
+    // Revocation is judged at the time the signature is proven to exist: revoked later, it was still good then.
+    const checked = await checkRevocation(selected.path, revocation ?? { crls: [], ocspResponses: [] }, {
+      time: signingTime,
+      currentDate,
+      skewSeconds: policy.maxClockSkewSeconds,
+      required: policy.revocation?.required ?? false,
+      at: at(authority.id),
+    });
+    for (const finding of checked.findings) {
+      if (FINDING_CODES[finding.code].effect === 'none') findings.push(finding);
+      else refuse(finding);
+    }
+  }
   // A token that does not verify proves no time, and nothing else: tokens travel in the unsigned header, where
   // anyone can add one, so the signature is judged as if it were not there (only a valid token proves time).
   return { result: { ...base, status: 'valid', trusted, authority: authority.id }, signer: selected.thumbprint, findings };
 }
 
 type Selection =
-  | { key: JsonWebKey; thumbprint: string; authority: TrustedAuthority; findings: Finding[]; mismatch?: undefined }
+  | { key: JsonWebKey; thumbprint: string; authority: TrustedAuthority; findings: Finding[]; mismatch?: undefined; path?: readonly pkijs.Certificate[] }
   | { key?: undefined; findings: Finding[]; mismatch: boolean };
 
 /** Chooses the key that may verify the signature: a policy key named by `kid`, or a certified leaf key. */
@@ -208,7 +235,7 @@ async function selectKey(
     const why = anchored.length === 0 ? 'the policy has no X.509 trust anchor' : 'x5c is not an array of certificates';
     return { findings: [policyFinding('policy.certificate.untrusted', `the signature's certificate chain cannot be trusted: ${why}`, at('authorities'))], mismatch: false };
   }
-  const valid: Array<{ authority: TrustedAuthority; leaf: JsonWebKey }> = [];
+  const valid: Array<{ authority: TrustedAuthority; leaf: JsonWebKey; path: readonly pkijs.Certificate[] }> = [];
   const failed: Array<{ authority: TrustedAuthority; status: string; reason: string }> = [];
   // The certificates and their signatures are checked once; only the path to each authority's anchors differs.
   const linked = await linkCertificateChain(x5c as string[]);
@@ -216,7 +243,7 @@ async function selectKey(
     const chain = 'status' in linked
       ? linked
       : await anchorCertificateChain(linked, { anchors: authority.x509Anchors!, time: signingTime, requiredKeyUsage: ['digitalSignature'], documentSigner: true });
-    if (chain.status === 'valid' && chain.leafPublicJwk !== undefined) valid.push({ authority, leaf: chain.leafPublicJwk });
+    if (chain.status === 'valid' && chain.leafPublicJwk !== undefined) valid.push({ authority, leaf: chain.leafPublicJwk, path: chain.path ?? [] });
     else failed.push({ authority, status: chain.status, reason: chain.reason ?? chain.status });
   }
   if (valid.length > 0) {
@@ -227,7 +254,7 @@ async function selectKey(
       const message = `the leaf certificate certifies key ${thumbprint}, but the signature names key ${kid}`;
       return { findings: [policyFinding('policy.certificate.key-mismatch', message, at(chosen.authority.id))], mismatch: true };
     }
-    return { key: chosen.leaf, thumbprint, authority: chosen.authority, findings: [] };
+    return { key: chosen.leaf, thumbprint, authority: chosen.authority, findings: [], path: chosen.path };
   }
   return { findings: [chainFinding(failed, signingTime, timestamped, at)], mismatch: false };
 }

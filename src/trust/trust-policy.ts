@@ -113,6 +113,28 @@ export const CustodyRequirementSchema = z.strictObject({
     }),
 });
 
+/**
+ * Revocation information the receiver holds and whether it requires some (docs/format.md, "Revocation"). CRLs and
+ * OCSP responses are never fetched by the verifier: they come from here, from `VerifyOptions.revocationData`, or
+ * from the bundle's validation data.
+ */
+export const RevocationPolicySchema = z.strictObject({
+  required: z
+    .boolean()
+    .default(false)
+    .meta({ description: 'Every certificate of a signature\'s x5c path but the anchor must have a CRL or OCSP response covering the signing time.' }),
+  crls: z
+    .array(z.string().max(12 * 1024 * 1024))
+    .max(64)
+    .default([])
+    .meta({ description: 'CRLs (RFC 5280), PEM (X509 CRL) or base64 DER.' }),
+  ocspResponses: z
+    .array(z.string().max(1024 * 1024))
+    .max(256)
+    .default([])
+    .meta({ description: 'OCSP responses (RFC 6960 OCSPResponse), PEM or base64 DER.' }),
+});
+
 const algorithmNames = Object.keys(SIGNATURE_ALGORITHMS) as [SignatureAlgorithm, ...SignatureAlgorithm[]];
 
 /**
@@ -136,6 +158,7 @@ export const TrustPolicySchema = z
     requirements: z.array(TrustRequirementSchema).max(256).default([]),
     timestampAuthorities: z.array(TimestampAuthoritySchema).max(256).default([]),
     custody: CustodyRequirementSchema.optional().meta({ description: 'What the receiver requires of the custody log.' }),
+    revocation: RevocationPolicySchema.optional().meta({ description: 'Revocation information the receiver holds, and whether it requires it.' }),
   })
   .superRefine((policy, ctx) => {
     // Findings name rules by id, so an id must name one rule only.
@@ -171,5 +194,7 @@ export type TrustedAuthority = z.infer<typeof TrustedAuthoritySchema>;
 export type TrustRequirement = z.infer<typeof TrustRequirementSchema>;
 /** What a policy requires of the custody log. */
 export type CustodyRequirement = z.infer<typeof CustodyRequirementSchema>;
+/** What a policy says about revocation information. */
+export type RevocationPolicy = z.infer<typeof RevocationPolicySchema>;
 /** One trusted time-stamping authority of a policy. */
 export type TimestampAuthority = z.infer<typeof TimestampAuthoritySchema>;

@@ -54,6 +54,8 @@ export interface ChainResult {
    * that owns the policy (src/trust) maps the status to one.
    */
   reason?: string;
+  /** When valid: the path, leaf first, ending with its anchor (for revocation checks of each certificate but the anchor). */
+  path?: readonly pkijs.Certificate[];
 }
 
 const BASIC_CONSTRAINTS = '2.5.29.19';
@@ -236,7 +238,7 @@ async function anchor({ certs, known }: LinkedChain, options: VerifyChainOptions
     const purposes = extendedKeyUsageOf(leaf)?.purposes ?? [];
     if (!purposes.includes(eku)) return fail('invalid', `the leaf certificate's extendedKeyUsage lacks ${eku}`, known);
   }
-  return { ...known, status: 'valid' };
+  return { ...known, status: 'valid', path };
 }
 
 /** Why `issuer` did not issue `cert`, or undefined when it did. */
