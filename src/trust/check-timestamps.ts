@@ -21,13 +21,16 @@ export interface TimestampCheck {
 
 /**
  * Verifies the RFC 3161 tokens of a signature's unprotected header (`tst`), each over the bytes of the JWS
- * signature value, against the policy's trusted timestamp authorities.
+ * signature value, against the policy's trusted timestamp authorities. A TSA certificate must be valid at the
+ * token's genTime and at `proofTime`, the latest time the token is proven to exist: the verification time, or
+ * the time an archive-timestamp chain proves (docs/format.md, "Archive timestamps").
  */
 export async function checkTimestamps(
   signature: JwsSignature,
   index: number,
   policy: TrustPolicy,
   currentDate: Date,
+  proofTime: Date = currentDate,
 ): Promise<TimestampCheck> {
   const raw = (signature.header as Record<string, unknown> | undefined)?.['tst'];
   if (raw === undefined) return { findings: [] };
@@ -47,7 +50,7 @@ export async function checkTimestamps(
   let first: string | undefined;
   let best: { genTime: Date; tsa: string } | undefined;
   for (const [n, text] of (raw as string[]).entries()) {
-    const verdict = await checkToken(text, signed, policy, currentDate);
+    const verdict = await checkToken(text, signed, policy, currentDate, proofTime);
     first ??= verdict.status;
     if (verdict.status === 'valid' && verdict.genTime !== undefined) {
       if (best === undefined || verdict.genTime < best.genTime) best = { genTime: verdict.genTime, tsa: verdict.rule };
@@ -73,7 +76,7 @@ type TokenVerdict = {
 // Statuses that say the token itself is bad, whichever TSA is asked: they outrank "not trusted by this TSA".
 const BROKEN = new Set(['invalid', 'malformed']);
 
-async function checkToken(text: string, signed: Uint8Array, policy: TrustPolicy, currentDate: Date): Promise<TokenVerdict> {
+async function checkToken(text: string, signed: Uint8Array, policy: TrustPolicy, currentDate: Date, proofTime: Date): Promise<TokenVerdict> {
   const der = base64DecodeStrict(text);
   if (der === undefined) {
     return { status: 'malformed', rule: 'timestampAuthorities', code: 'policy.timestamp.invalid', message: 'not strict base64' };
@@ -83,7 +86,7 @@ async function checkToken(text: string, signed: Uint8Array, policy: TrustPolicy,
   }
   let failure: TokenVerdict | undefined;
   for (const tsa of policy.timestampAuthorities) {
-    const result = await verifyTimestampToken(der, { data: signed, anchors: tsa.anchors, time: currentDate });
+    const result = await verifyTimestampToken(der, { data: signed, anchors: tsa.anchors, time: currentDate, certificateTime: proofTime });
     const reason = result.reason ?? result.status;
     if (result.status === 'valid' && result.genTime !== undefined) {
       const genTime = new Date(result.genTime);

@@ -26,6 +26,12 @@ export interface EvaluateSignaturesOptions {
    * policy's own included; when absent, the policy's `revocation` data alone (docs/format.md, "Revocation").
    */
   revocation?: RevocationData;
+  /**
+   * The time an archive-timestamp chain proves the signature file existed (docs/format.md, "Archive
+   * timestamps"): a signature without a timestamp of its own is judged at it, and the TSA certificates of its
+   * tokens need only be valid then, not at `currentDate`.
+   */
+  archiveTime?: Date;
 }
 
 /** The verdict on one signature under the policy. */
@@ -120,7 +126,7 @@ async function judgeSignature(
   signature: JwsSignature,
   index: number,
   keys: ReadonlyMap<string, PolicyKey[]>,
-  { policy, currentDate, revocation }: EvaluateSignaturesOptions,
+  { policy, currentDate, revocation, archiveTime }: EvaluateSignaturesOptions,
 ): Promise<Verdict> {
   const at = (rule?: string) => ({ signature: index, ...(rule !== undefined ? { rule } : {}) });
   const located = (list: readonly Finding[]) => list.map((f) => ({ ...f, signature: index }));
@@ -146,16 +152,17 @@ async function judgeSignature(
   }
 
   const findings: Finding[] = [];
-  const stamps = await checkTimestamps(signature, index, policy, currentDate);
+  const stamps = await checkTimestamps(signature, index, policy, currentDate, archiveTime ?? currentDate);
   pushAll(findings, stamps.findings);
   const timestamp = stamps.status === undefined
     ? {}
     : { timestamp: { status: stamps.status, ...(stamps.genTime !== undefined ? { genTime: stamps.genTime.toISOString() } : {}) } };
-  // Without a timestamp nothing proves when the signature was made: it is judged as if made now.
-  const signingTime = stamps.genTime ?? currentDate;
+  // Without a timestamp nothing proves when the signature was made: it is judged as if made at the earliest time
+  // something proves it existed (the archive-timestamp chain), or now.
+  const signingTime = stamps.genTime ?? archiveTime ?? currentDate;
   const base = { index, ...claimed, ...timestamp };
 
-  const selected = await selectKey(header, kid, role, signingTime, stamps.genTime !== undefined, keys, policy, at);
+  const selected = await selectKey(header, kid, role, signingTime, stamps.genTime !== undefined || archiveTime !== undefined, keys, policy, at);
   pushAll(findings, selected.findings);
   if (selected.key === undefined) {
     return { result: { ...base, status: selected.mismatch ? 'invalid' : 'untrusted', trusted: false }, findings };

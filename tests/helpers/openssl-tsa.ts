@@ -88,6 +88,8 @@ export interface OpensslTsaOptions {
   essCertIdAlg?: 'sha1' | 'sha256';
   /** The TSA's key (default EC P-256). */
   key?: 'P-256' | 'P-384' | 'RSA-2048';
+  /** End of the TSA certificate's validity (default a year ahead): a TSA whose certificate expires. */
+  notAfter?: Date;
 }
 
 /** Starts an RFC 3161 TSA: `openssl ts -reply -queryfile` per POST, behind {@link serveOnLoopback}. */
@@ -99,6 +101,7 @@ export async function startOpensslTsa(options: OpensslTsaOptions = {}): Promise<
       keyUsage: 'critical,digitalSignature',
       extendedKeyUsage: 'critical,timeStamping',
       ...(options.key !== undefined ? { key: options.key } : {}),
+      ...(options.notAfter !== undefined ? { notAfter: options.notAfter } : {}),
     },
   });
   const dir = pki.dir;

@@ -52,6 +52,26 @@ export const POLICY_FINDINGS = {
     effect: 'invalid',
     summary: 'The leaf certificate certifies a key other than the one that made the signature (the kid of the protected header).',
   },
+  'policy.archive-timestamp.invalid': {
+    severity: 'warning',
+    effect: 'none',
+    summary: 'A link of the archive-timestamp chain is malformed, does not verify, is out of order, or does not cover the bundle as it is (a file changed or was added after it): it and the links before it prove no time, and the signatures are judged without them.',
+  },
+  'policy.archive-timestamp.later': {
+    severity: 'info',
+    effect: 'none',
+    summary: 'A link of the archive-timestamp chain is dated after the time the verification is made at (`--at`, `currentDate`): it did not exist then, and it and the links after it are left out.',
+  },
+  'policy.archive-timestamp.proven': {
+    severity: 'info',
+    effect: 'none',
+    summary: 'The archive-timestamp chain proves that the bundle, as it is, existed at the time given in the message: signatures and their timestamps are judged at that time.',
+  },
+  'policy.archive-timestamp.untrusted': {
+    severity: 'warning',
+    effect: 'none',
+    summary: 'A link of the archive-timestamp chain comes from a time-stamping authority the policy does not trust, or its TSA certificate was not valid at the time the next link (or the verification time) proves: it and the links before it prove no time.',
+  },
   'policy.timestamp.missing': {
     severity: 'warning',
     effect: 'indeterminate',
