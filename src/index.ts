@@ -150,6 +150,8 @@ export type { ParsedOcspResponse } from './x509/ocsp.js';
 export { collectRevocationData, checkRevocation, revocationDerFromText, MAX_REVOCATION_ITEMS } from './trust/check-revocation.js';
 export type { RevocationData, RevocationDataInput, CheckRevocationOptions } from './trust/check-revocation.js';
 export { parseValidationData, serializeValidationData, ValidationDataSchema } from './trust/validation-data.js';
+export { captureRevocationData, DEFAULT_REVOCATION_TIMEOUT_MS } from './trust/capture-revocation.js';
+export type { CaptureRevocationOptions, CapturedRevocationData } from './trust/capture-revocation.js';
 export { checkArchiveTimestamps } from './trust/check-archive-timestamps.js';
 export type { ArchiveCheck, CheckArchiveOptions } from './trust/check-archive-timestamps.js';
 

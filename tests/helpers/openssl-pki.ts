@@ -48,6 +48,8 @@ export interface CertificateSpec {
   pathlen?: number;
   /** The key (default EC P-256). */
   key?: 'P-256' | 'P-384' | 'RSA-2048';
+  /** More openssl extension lines, such as `crlDistributionPoints = URI:http://...`. */
+  extensions?: string[];
 }
 
 /** A certificate made by openssl, with its key. */
@@ -139,6 +141,7 @@ export async function createOpensslPki(options: PkiOptions = {}): Promise<Openss
       ca ? `basicConstraints = critical,CA:TRUE${spec.pathlen !== undefined ? `,pathlen:${spec.pathlen}` : ''}` : 'basicConstraints = CA:FALSE',
       ...(keyUsage !== '' ? [`keyUsage = ${keyUsage}`] : []),
       ...(spec.extendedKeyUsage !== undefined ? [`extendedKeyUsage = ${spec.extendedKeyUsage}`] : []),
+      ...(spec.extensions ?? []),
       'subjectKeyIdentifier = hash',
       issuer === undefined ? 'authorityKeyIdentifier = keyid' : 'authorityKeyIdentifier = keyid:always',
       '',

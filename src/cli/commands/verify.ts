@@ -127,7 +127,7 @@ async function bundleBytes(source: BagSource): Promise<number> {
 const MAX_REVOCATION_FILE_BYTES = 12 * 1024 * 1024;
 
 /** A --crl or --ocsp file: DER as it is, PEM decoded. Malformed content is the verifier's to report. */
-async function readRevocationFile(path: string): Promise<Uint8Array> {
+export async function readRevocationFile(path: string): Promise<Uint8Array> {
   const bytes = await readInputFile(path, MAX_REVOCATION_FILE_BYTES);
   const text = new TextDecoder().decode(bytes.subarray(0, 64));
   if (!text.startsWith('-----BEGIN ')) return bytes;
