@@ -139,7 +139,7 @@ export { requestTimestamp, MAX_TSA_RESPONSE_BYTES, DEFAULT_TSA_TIMEOUT_MS } from
 export type { RequestTimestampOptions } from './timestamp/request-timestamp.js';
 export { verifyTimestampToken } from './timestamp/verify-timestamp-token.js';
 export type { VerifyTimestampOptions, TimestampVerification } from './timestamp/verify-timestamp-token.js';
-export { archiveInput, parseArchiveTimestamps, serializeArchiveTimestamps, ArchiveTimestampsSchema, ARCHIVE_DIGESTS } from './timestamp/archive-timestamps.js';
+export { archiveFiles, archiveInput, parseArchiveTimestamps, serializeArchiveTimestamps, ArchiveTimestampsSchema, ARCHIVE_DIGESTS } from './timestamp/archive-timestamps.js';
 export type { ArchiveTimestamps, ArchiveDigest, ArchiveInputOptions } from './timestamp/archive-timestamps.js';
 
 // Revocation (CRL, OCSP) and validation data

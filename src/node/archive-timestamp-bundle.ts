@@ -1,6 +1,6 @@
 import { EvidenceBundleError } from '../errors.js';
 import { ARCHIVE_TIMESTAMPS_FILE, LIMITS } from '../model/layout.js';
-import { ARCHIVE_DIGESTS, archiveInput, parseArchiveTimestamps, serializeArchiveTimestamps, type ArchiveDigest } from '../timestamp/archive-timestamps.js';
+import { ARCHIVE_DIGESTS, archiveFiles, archiveInput, parseArchiveTimestamps, serializeArchiveTimestamps, type ArchiveDigest } from '../timestamp/archive-timestamps.js';
 import { requestTimestamp } from '../timestamp/request-timestamp.js';
 import { base64DecodeStrict, base64Encode } from '../internal/bytes.js';
 import { nodeBackend } from './digest-backend.js';
@@ -42,7 +42,7 @@ export async function archiveTimestampBundle(path: string, options: ArchiveTimes
       throw new EvidenceBundleError('ERR_LIMIT_EXCEEDED', `${ARCHIVE_TIMESTAMPS_FILE} already holds ${chain.length} archive timestamps`);
     }
     const tokens = chain.map((link) => base64DecodeStrict(link.token)!);
-    const data = await archiveInput(source, digestAlgorithm, tokens, { backend: nodeBackend });
+    const data = await archiveInput(await archiveFiles(source, digestAlgorithm, { backend: nodeBackend }), digestAlgorithm, tokens);
     const token = await requestTimestamp(options.tsaUrl, data, {
       hashAlgorithm: ARCHIVE_DIGESTS[digestAlgorithm],
       ...(options.fetch !== undefined ? { fetch: options.fetch } : {}),

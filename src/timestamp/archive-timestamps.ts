@@ -72,23 +72,15 @@ export interface ArchiveInputOptions {
 }
 
 /**
- * The data an archive timestamp covers (docs/format.md, "Archive timestamps"): the RFC 8785 canonical JSON of
- * `{ archiveInput: "1.0", digestAlgorithm, files: [[<bag path>, <hex digest>], ...], timestamps: [<hex digest
- * of each earlier link's token DER>] }`, files sorted by the UTF-8 bytes of their paths, over every regular file of the bag but the tag manifests and
- * `evidence/archive-timestamps.json` (which change when a link is added). So a link covers the payload, the
- * manifest, the signatures, the custody log, the validation data, bag-info and the payload manifests, and the
- * chain before it, each hashed afresh with its own algorithm.
+ * The files an archive timestamp covers, with their digests (docs/format.md, "Archive timestamps"): every
+ * regular file of the bag but the tag manifests and `evidence/archive-timestamps.json` (which change when a link
+ * is added), sorted by the UTF-8 bytes of their paths, each hashed with `digestAlgorithm` (or taken from
+ * `options.known`). Computed once per algorithm, it serves every link of that algorithm ({@link archiveInput}).
  * @throws what the source throws when a file cannot be read (`ERR_IO`, `ERR_SOURCE_*`)
  * @example
- * const data = await archiveInput(source, 'sha256', earlierTokens);
- * const token = await requestTimestamp(tsaUrl, data);
+ * const files = await archiveFiles(source, 'sha256');
  */
-export async function archiveInput(
-  source: BagSource,
-  digestAlgorithm: ArchiveDigest,
-  earlierTokens: readonly Uint8Array[],
-  options: ArchiveInputOptions = {},
-): Promise<Uint8Array> {
+export async function archiveFiles(source: BagSource, digestAlgorithm: ArchiveDigest, options: ArchiveInputOptions = {}): Promise<Array<[string, string]>> {
   const paths: string[] = [];
   for await (const entry of source.list()) {
     if (entry.kind !== 'file' || entry.path === ARCHIVE_TIMESTAMPS_FILE || TAG_MANIFEST.test(entry.path)) continue;
@@ -101,6 +93,24 @@ export async function archiveInput(
     const known = options.known?.get(path)?.digests[digestAlgorithm];
     files.push([path, known ?? (await digestStream(source.read(path), { algorithms: [digestAlgorithm], ...(options.backend ? { backend: options.backend } : {}) })).digests[digestAlgorithm]!]);
   }
+  return files;
+}
+
+/**
+ * The bytes an archive timestamp covers (docs/format.md, "Archive timestamps"): the RFC 8785 canonical JSON of
+ * `{ archiveInput: "1.0", digestAlgorithm, files: [[<bag path>, <hex digest>], ...], timestamps: [<hex digest
+ * of each earlier link's token DER>] }`, `files` as {@link archiveFiles} gives them. So a link covers the payload,
+ * the manifest, the signatures, the custody log, the validation data, bag-info and the payload manifests, and
+ * the chain before it, each hashed afresh with its own algorithm.
+ * @example
+ * const data = await archiveInput(await archiveFiles(source, 'sha256'), 'sha256', earlierTokens);
+ * const token = await requestTimestamp(tsaUrl, data);
+ */
+export async function archiveInput(
+  files: ReadonlyArray<readonly [string, string]>,
+  digestAlgorithm: ArchiveDigest,
+  earlierTokens: readonly Uint8Array[],
+): Promise<Uint8Array> {
   const hash = ARCHIVE_DIGESTS[digestAlgorithm];
   const timestamps: string[] = [];
   for (const token of earlierTokens) timestamps.push(toHex(new Uint8Array(await globalThis.crypto.subtle.digest(hash, new Uint8Array(token)))));

@@ -5,7 +5,8 @@ import { base64DecodeStrict } from '../internal/bytes.js';
 import { makeFinding } from '../report/codes.js';
 import type { Finding } from '../report/finding-type.js';
 import { ARCHIVE_TIMESTAMPS_FILE } from '../model/layout.js';
-import { archiveInput, parseArchiveTimestamps, type ArchiveTimestamps } from '../timestamp/archive-timestamps.js';
+import { ARCHIVE_DIGESTS, archiveFiles, archiveInput, parseArchiveTimestamps, type ArchiveDigest, type ArchiveTimestamps } from '../timestamp/archive-timestamps.js';
+import type { Hash } from '../x509/verify-signature.js';
 import { parseTimestampToken } from '../timestamp/parse-timestamp-token.js';
 import { verifyTimestampToken } from '../timestamp/verify-timestamp-token.js';
 import { policyFinding } from './policy-finding.js';
@@ -30,7 +31,7 @@ export interface ArchiveCheck {
 /**
  * Verifies the archive-timestamp chain of `evidence/archive-timestamps.json` (docs/format.md, "Archive
  * timestamps") from its newest link back: each link must cover the bundle's current files and every earlier
- * link's token ({@link archiveInput}), be issued by a TSA of the policy, and its TSA certificate must be valid
+ * link's token ({@link archiveInput}) with an imprint of its own digest algorithm, be issued by a TSA of the policy, and its TSA certificate must be valid
  * at its genTime and at the time the next link proves (the newest: at `currentDate`). The walk stops at the first
  * link that fails; the genTime of the last good link is the time the chain proves. Links dated after
  * `currentDate` did not exist at that time and are left out. Never throws on bundle content.
@@ -63,19 +64,27 @@ export async function checkArchiveTimestamps(source: BagSource, bytes: Uint8Arra
 
   let proofTime = currentDate;
   let proven: Date | undefined;
+  // The files are hashed once per algorithm, whatever the number of links.
+  const files = new Map<ArchiveDigest, Array<[string, string]>>();
   for (let k = end - 1; k >= 0; k--) {
+    const algorithm = chain[k]!.digestAlgorithm;
     let data: Uint8Array;
     try {
-      data = await archiveInput(source, chain[k]!.digestAlgorithm, tokens.slice(0, k), {
-        ...(options.known ? { known: options.known } : {}),
-        ...(options.backend ? { backend: options.backend } : {}),
-      });
+      let listed = files.get(algorithm);
+      if (listed === undefined) {
+        listed = await archiveFiles(source, algorithm, {
+          ...(options.known ? { known: options.known } : {}),
+          ...(options.backend ? { backend: options.backend } : {}),
+        });
+        files.set(algorithm, listed);
+      }
+      data = await archiveInput(listed, algorithm, tokens.slice(0, k));
     } catch (error) {
       rethrowIoError(error);
       findings.push(policyFinding('policy.archive-timestamp.invalid', `archive timestamp #${k}: the bundle's files cannot be read to check it (${String(error)})`, at('timestampAuthorities')));
       break;
     }
-    const verdict = await verifyLink(tokens[k]!, data, policy, currentDate, proofTime);
+    const verdict = await verifyLink(tokens[k]!, data, ARCHIVE_DIGESTS[algorithm], policy, currentDate, proofTime);
     if (verdict.genTime === undefined) {
       const code = verdict.broken ? 'policy.archive-timestamp.invalid' : 'policy.archive-timestamp.untrusted';
       findings.push(policyFinding(code, `archive timestamp #${k}: ${verdict.reason}; it and the links before it prove nothing`, at(verdict.rule)));
@@ -98,6 +107,7 @@ export async function checkArchiveTimestamps(source: BagSource, bytes: Uint8Arra
 async function verifyLink(
   token: Uint8Array,
   data: Uint8Array,
+  hash: Hash,
   policy: TrustPolicy,
   currentDate: Date,
   proofTime: Date,
@@ -112,7 +122,11 @@ async function verifyLink(
       maxClockSkewSeconds: policy.maxClockSkewSeconds,
       certificateTime: proofTime,
     });
-    if (result.status === 'valid' && result.genTime !== undefined) return { genTime: new Date(result.genTime), rule: tsa.id };
+    if (result.status === 'valid' && result.genTime !== undefined) {
+      // A link that declares SHA-512 must not rest on a SHA-256 imprint: renewal is for when one weakens.
+      if (result.hashAlgorithm !== hash) return { broken: true, reason: `the token's imprint is ${result.hashAlgorithm}, not ${hash} as its digestAlgorithm says`, rule: tsa.id };
+      return { genTime: new Date(result.genTime), rule: tsa.id };
+    }
     // A token that covers other data (the bundle changed after it) or does not verify is broken for every TSA.
     if (result.status === 'invalid' || result.status === 'malformed') return { broken: true, reason: result.reason ?? result.status, rule: tsa.id };
     failure ??= { reason: `issued by no trusted timestamp authority, or its certificate was not valid when last proven (${result.reason ?? result.status})`, rule: 'timestampAuthorities' };
