@@ -71,7 +71,7 @@ export function makeOcsp(
   pki: OpensslPki,
   cert: IssuedCertificate,
   issuer: IssuedCertificate,
-  options: { signer?: IssuedCertificate; minutes?: number } = {},
+  options: { signer?: IssuedCertificate; minutes?: number; noCerts?: boolean } = {},
 ): Promise<Uint8Array> {
   return serial(async () => {
     const name = `ocsp-${++counter}`;
@@ -80,6 +80,7 @@ export function makeOcsp(
     await openssl([
       'ocsp', '-index', 'index.txt', '-CA', issuer.certPath, '-rsigner', signer.certPath, '-rkey', signer.keyPath,
       '-reqin', `${name}.req`, '-respout', `${name}.der`, '-nmin', String(options.minutes ?? 1440), '-rmd', 'sha256',
+      ...(options.noCerts === true ? ['-resp_no_certs'] : []),
     ], pki.dir);
     return new Uint8Array(await readFile(join(pki.dir, `${name}.der`)));
   });
@@ -106,4 +107,29 @@ export async function opensslVerifiesWithCrl(
   } catch (error) {
     return { ok: false, output: String(error) };
   }
+}
+
+/**
+ * What `openssl ocsp -respin` concludes about a response for `cert`: whether the response verifies (its signer
+ * authorised, chaining to the PKI's root) and the status it gives.
+ */
+export async function opensslOcspVerdict(
+  pki: OpensslPki,
+  response: Uint8Array,
+  cert: IssuedCertificate,
+  issuer: IssuedCertificate,
+): Promise<{ verified: boolean; status?: string; output: string }> {
+  const name = `ocsp-check-${++counter}`;
+  await writeFile(join(pki.dir, `${name}.der`), response);
+  const chain = join(pki.dir, `${name}-chain.pem`);
+  await writeFile(chain, [pki.root.pem, ...pki.intermediates.map((c) => c.pem), issuer.pem].join(''));
+  let output: string;
+  try {
+    const { stdout, stderr } = await openssl(['ocsp', '-respin', `${name}.der`, '-issuer', issuer.certPath, '-cert', cert.certPath, '-CAfile', chain, '-no_nonce'], pki.dir);
+    output = stdout + stderr;
+  } catch (error) {
+    output = String(error);
+  }
+  const status = new RegExp(`${cert.certPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: (good|revoked|unknown)`).exec(output)?.[1];
+  return { verified: /Response verify OK/.test(output), ...(status !== undefined ? { status } : {}), output };
 }
