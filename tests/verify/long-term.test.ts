@@ -131,6 +131,20 @@ describe.skipIf(!OPENSSL_AVAILABLE)('archive timestamps and verification at a da
     expect(chain.chain.map((l) => l.digestAlgorithm)).toEqual(['sha256', 'sha512']);
   });
 
+  it('refuses archive options that do not go together (usage, exit 64), changing nothing', async () => {
+    const bundle = await signed('usage');
+    for (const args of [
+      ['--archive', bundle, '--tsa', archiveTsa.url, '--digest', 'md5'],
+      ['--archive', bundle, '--tsa', archiveTsa.url, '--signature', '0'],
+      [bundle, '--tsa', archiveTsa.url, '--digest', 'sha512'],
+      ['--archive', bundle, '--tsa', 'ftp://tsa.example/'],
+    ]) {
+      const run = await evb('timestamp', ...args);
+      expect(run.code, args.join(' ')).toBe(64);
+    }
+    await expect(fsp.access(join(bundle, 'evidence', 'archive-timestamps.json'))).rejects.toThrow();
+  });
+
   it('archives a ZIP and a CBOR bundle alike', async () => {
     const bundle = await signed('forms');
     for (const name of ['forms.zip', 'forms.cbor']) {
