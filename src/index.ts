@@ -159,10 +159,25 @@ export { requestTimestamp, MAX_TSA_RESPONSE_BYTES, DEFAULT_TSA_TIMEOUT_MS } from
 export type { RequestTimestampOptions } from './timestamp/request-timestamp.js';
 export { verifyTimestampToken } from './timestamp/verify-timestamp-token.js';
 export type { VerifyTimestampOptions, TimestampVerification } from './timestamp/verify-timestamp-token.js';
+export { archiveFiles, archiveInput, parseArchiveTimestamps, serializeArchiveTimestamps, ArchiveTimestampsSchema, ARCHIVE_DIGESTS } from './timestamp/archive-timestamps.js';
+export type { ArchiveTimestamps, ArchiveDigest, ArchiveInputOptions } from './timestamp/archive-timestamps.js';
+
+// Revocation (CRL, OCSP) and validation data
+export { parseCrl, crlStatus, MAX_REVOCATION_DATA_BYTES } from './x509/crl.js';
+export type { ParsedCrl, RevocationStatus } from './x509/crl.js';
+export { parseOcspResponse, ocspStatus } from './x509/ocsp.js';
+export type { ParsedOcspResponse } from './x509/ocsp.js';
+export { collectRevocationData, checkRevocation, revocationDerFromText, MAX_REVOCATION_ITEMS } from './trust/check-revocation.js';
+export type { RevocationData, RevocationDataInput, CheckRevocationOptions } from './trust/check-revocation.js';
+export { parseValidationData, serializeValidationData, ValidationDataSchema } from './trust/validation-data.js';
+export { captureRevocationData, DEFAULT_REVOCATION_TIMEOUT_MS } from './trust/capture-revocation.js';
+export type { CaptureRevocationOptions, CapturedRevocationData } from './trust/capture-revocation.js';
+export { checkArchiveTimestamps } from './trust/check-archive-timestamps.js';
+export type { ArchiveCheck, CheckArchiveOptions } from './trust/check-archive-timestamps.js';
 
 // Trust policy
 export { TrustPolicySchema, TRUST_ROLES, MAX_CLOCK_SKEW_SECONDS } from './trust/trust-policy.js';
-export type { TrustPolicy, TrustPolicyInput, TrustedAuthority, TrustRequirement, TimestampAuthority, TrustRole } from './trust/trust-policy.js';
+export type { TrustPolicy, TrustPolicyInput, TrustedAuthority, TrustRequirement, TimestampAuthority, TrustRole, RevocationPolicy } from './trust/trust-policy.js';
 export { parseTrustPolicy } from './trust/parse-trust-policy.js';
 export { trustPolicyFromKeys } from './trust/trust-policy-from-keys.js';
 export { evaluateSignatures } from './trust/evaluate-signatures.js';

@@ -10,6 +10,10 @@ export const MANIFEST_FILE = 'evidence/manifest.json';
 export const SIGNATURES_FILE = 'evidence/signatures.json';
 /** The custody log: one signed event per line. */
 export const CUSTODY_FILE = 'evidence/custody.jsonl';
+/** CRLs and OCSP responses captured for the signatures' certificates (docs/format.md, "Validation data"). */
+export const VALIDATION_DATA_FILE = 'evidence/validation-data.json';
+/** The archive-timestamp chain (docs/format.md, "Archive timestamps"). */
+export const ARCHIVE_TIMESTAMPS_FILE = 'evidence/archive-timestamps.json';
 
 /**
  * Largest manifest, signature file and custody log the reader accepts (bounded resources). Chosen so that
@@ -26,6 +30,9 @@ export const LIMITS = {
   signatures: 64,
   custodyBytes: 64 * 1024 * 1024,
   custodyEvents: 100_000,
+  validationDataBytes: 32 * 1024 * 1024,
+  archiveTimestampsBytes: 1024 * 1024,
+  archiveTimestamps: 64,
   // A present item costs about 2.5 KB while verified (parsed, schema-checked, its file listed and hashed): with
   // the entries below, 100,000 keeps the worst bundle under 1 GiB. Raising it needs item-by-item validation.
   items: 100_000,
@@ -42,6 +49,8 @@ export const BUNDLE_FILE_LIMITS: ReadonlyMap<string, number> = new Map([
   [MANIFEST_FILE, LIMITS.manifestBytes],
   [SIGNATURES_FILE, LIMITS.signatureFileBytes],
   [CUSTODY_FILE, LIMITS.custodyBytes],
+  [VALIDATION_DATA_FILE, LIMITS.validationDataBytes],
+  [ARCHIVE_TIMESTAMPS_FILE, LIMITS.archiveTimestampsBytes],
 ]);
 
 /** Bag path of an item's bytes: items name paths relative to `data/`. */

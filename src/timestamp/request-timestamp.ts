@@ -91,7 +91,7 @@ export async function requestTimestamp(tsaUrl: string, data: Uint8Array, options
       await response.body?.cancel().catch(() => undefined);
       throw failed(`answered with media type ${type || '(none)'}, not application/timestamp-reply`);
     }
-    body = await readBounded(response, limit, failed);
+    body = await readBoundedResponse(response, limit, failed);
   } catch (error) {
     if (error instanceof EvidenceBundleError) throw error;
     if (timeout.aborted) throw failed(`no complete answer within ${timeoutMs} ms`, error);
@@ -122,8 +122,12 @@ export async function requestTimestamp(tsaUrl: string, data: Uint8Array, options
   return token;
 }
 
-/** Reads at most `limit` bytes of the body; more is an error, not a truncation. */
-async function readBounded(response: Response, limit: number, failed: (m: string) => EvidenceBundleError): Promise<Uint8Array> {
+/**
+ * Reads at most `limit` bytes of an HTTP body; more is an error, not a truncation (a declared Content-Length
+ * over the limit is refused before reading).
+ * @throws what `failed` makes, when the body is too large
+ */
+export async function readBoundedResponse(response: Response, limit: number, failed: (m: string) => EvidenceBundleError): Promise<Uint8Array> {
   const declared = Number(response.headers.get('content-length') ?? NaN);
   if (declared > limit) {
     await response.body?.cancel().catch(() => undefined);

@@ -31,6 +31,13 @@ export interface VerifyTimestampOptions {
    * token does not carry them: a trust policy's `intermediates` of the TSA. They are candidates, never anchors.
    */
   intermediates?: readonly string[];
+  /**
+   * A time at which the TSA certificate chain must be valid as well as at genTime: the time the token is proven
+   * to exist (the verification time, or the time a later archive timestamp proves). A TSA key may be
+   * compromised after its certificate ends, and could then backdate a token; only a proof of existence while
+   * the certificate was valid rules that out (ETSI EN 319 102-1, section 5.6.2.3). Default: genTime only.
+   */
+  certificateTime?: Date;
 }
 
 /** The verdict on one RFC 3161 TimeStampToken. */
@@ -150,6 +157,13 @@ async function verify(der: Uint8Array, options: VerifyTimestampOptions): Promise
     const reason = chain.reason ?? chain.status;
     if (chain.status === 'untrusted') return fail(withChain, 'untrusted', `the TSA certificate leads to no trusted anchor: ${reason}`);
     return fail(withChain, 'refused', `the TSA certificate is not acceptable at genTime ${genTime.toISOString()}: ${reason}`);
+  }
+  const later = options.certificateTime;
+  if (later !== undefined && later.getTime() !== genTime.getTime()) {
+    const then = await verifyCertificateChain(path.map((c) => base64Encode(c.der)), { anchors: options.anchors, time: later, requiredExtendedKeyUsage: TIMESTAMP_OIDS.timeStamping });
+    if (then.status !== 'valid') {
+      return fail({ ...withTsa, chain: then.status }, 'refused', `the TSA certificate is not valid at ${later.toISOString()}, the latest time the token is proven to exist: ${then.reason ?? then.status}`);
+    }
   }
   const purpose = tsaPurposeProblem(signer.cert);
   if (purpose !== undefined) return fail(withChain, 'refused', purpose);

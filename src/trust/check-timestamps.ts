@@ -23,12 +23,16 @@ export interface TimestampCheck {
 /**
  * Verifies the RFC 3161 tokens of a signature's unprotected header (`tst`), each over the bytes of the JWS
  * signature value, against the policy's trusted timestamp authorities (their anchors, intermediates and period).
+ * A TSA certificate must be valid at the token's genTime and at `proofTime`, the latest time the token is proven
+ * to exist: the verification time, or the time an archive-timestamp chain proves (docs/format.md, "Archive
+ * timestamps").
  */
 export async function checkTimestamps(
   signature: JwsSignature,
   index: number,
   policy: TrustPolicy,
   currentDate: Date,
+  proofTime: Date = currentDate,
 ): Promise<TimestampCheck> {
   const raw = (signature.header as Record<string, unknown> | undefined)?.['tst'];
   if (raw === undefined) return { findings: [] };
@@ -48,7 +52,7 @@ export async function checkTimestamps(
   let first: string | undefined;
   let best: { genTime: Date; tsa: string } | undefined;
   for (const [n, text] of (raw as string[]).entries()) {
-    const verdict = await checkToken(text, signed, policy, currentDate);
+    const verdict = await checkToken(text, signed, policy, currentDate, proofTime);
     first ??= verdict.status;
     if (verdict.status === 'valid' && verdict.genTime !== undefined) {
       if (best === undefined || verdict.genTime < best.genTime) best = { genTime: verdict.genTime, tsa: verdict.rule };
@@ -74,7 +78,7 @@ type TokenVerdict = {
 // Statuses that say the token itself is bad, whichever TSA is asked: they outrank "not trusted by this TSA".
 const BROKEN = new Set(['invalid', 'malformed']);
 
-async function checkToken(text: string, signed: Uint8Array, policy: TrustPolicy, currentDate: Date): Promise<TokenVerdict> {
+async function checkToken(text: string, signed: Uint8Array, policy: TrustPolicy, currentDate: Date, proofTime: Date): Promise<TokenVerdict> {
   const der = base64DecodeStrict(text);
   if (der === undefined) {
     return { status: 'malformed', rule: 'timestampAuthorities', code: 'policy.timestamp.invalid', message: 'not strict base64' };
@@ -88,6 +92,7 @@ async function checkToken(text: string, signed: Uint8Array, policy: TrustPolicy,
       data: signed,
       anchors: tsa.anchors,
       time: currentDate,
+      certificateTime: proofTime,
       ...(tsa.intermediates !== undefined ? { intermediates: tsa.intermediates } : {}),
     });
     const reason = result.reason ?? result.status;

@@ -13,6 +13,8 @@ import { policyFinding } from './policy-finding.js';
 import { indexPolicyKeys, type PolicyKey } from './policy-keys.js';
 import type { TrustedAuthority, TrustPolicy } from './trust-policy.js';
 import { pushAll } from '../internal/arrays.js';
+import type * as pkijs from 'pkijs';
+import { checkRevocation, collectRevocationData, policyRevocationSource, type RevocationData } from './check-revocation.js';
 
 /** The receiver's side of an evaluation: its policy, the sending State, its clock. */
 export interface EvaluateSignaturesOptions {
@@ -20,6 +22,17 @@ export interface EvaluateSignaturesOptions {
   /** The country of the manifest's executing authority (`legalBasis.executingAuthority.country`): "sender". */
   senderCountry: string;
   currentDate: Date;
+  /**
+   * CRLs and OCSP responses (parsed by {@link collectRevocationData}) for the certificates of `x5c` paths, the
+   * policy's own included; when absent, the policy's `revocation` data alone (docs/format.md, "Revocation").
+   */
+  revocation?: RevocationData;
+  /**
+   * The time an archive-timestamp chain proves the signature file existed (docs/format.md, "Archive
+   * timestamps"): a signature without a timestamp of its own is judged at it, and the TSA certificates of its
+   * tokens need only be valid then, not at `currentDate`.
+   */
+  archiveTime?: Date;
 }
 
 /** The verdict on one signature under the policy. */
@@ -69,8 +82,14 @@ export async function evaluateSignatures(
   const results: PolicySignatureResult[] = [];
   const judged: JudgedSignature[] = [];
   const findings: Finding[] = [];
+  let revocation = options.revocation;
+  if (revocation === undefined) {
+    const collected = collectRevocationData([policyRevocationSource(options.policy)]);
+    revocation = collected.data;
+    pushAll(findings, collected.findings);
+  }
   for (const [index, signature] of signatures.entries()) {
-    const verdict = await judgeSignature(manifestBytes, signature, index, keys, options);
+    const verdict = await judgeSignature(manifestBytes, signature, index, keys, { ...options, revocation });
     results.push(verdict.result);
     judged.push({ ...verdict.result, ...(verdict.signer !== undefined ? { kid: verdict.signer } : {}) });
     pushAll(findings, verdict.findings);
@@ -108,7 +127,7 @@ async function judgeSignature(
   signature: JwsSignature,
   index: number,
   keys: ReadonlyMap<string, PolicyKey[]>,
-  { policy, currentDate }: EvaluateSignaturesOptions,
+  { policy, currentDate, revocation, archiveTime }: EvaluateSignaturesOptions,
 ): Promise<Verdict> {
   const at = (rule?: string) => ({ signature: index, ...(rule !== undefined ? { rule } : {}) });
   const located = (list: readonly Finding[]) => list.map((f) => ({ ...f, signature: index }));
@@ -134,16 +153,17 @@ async function judgeSignature(
   }
 
   const findings: Finding[] = [];
-  const stamps = await checkTimestamps(signature, index, policy, currentDate);
+  const stamps = await checkTimestamps(signature, index, policy, currentDate, archiveTime ?? currentDate);
   pushAll(findings, stamps.findings);
   const timestamp = stamps.status === undefined
     ? {}
     : { timestamp: { status: stamps.status, ...(stamps.genTime !== undefined ? { genTime: stamps.genTime.toISOString() } : {}) } };
-  // Without a timestamp nothing proves when the signature was made: it is judged as if made now.
-  const signingTime = stamps.genTime ?? currentDate;
+  // Without a timestamp nothing proves when the signature was made: it is judged as if made at the earliest time
+  // something proves it existed (the archive-timestamp chain), or now.
+  const signingTime = stamps.genTime ?? archiveTime ?? currentDate;
   const base = { index, ...claimed, ...timestamp };
 
-  const selected = await selectKey(header, kid, role, signingTime, stamps.genTime !== undefined, keys, policy, at);
+  const selected = await selectKey(header, kid, role, signingTime, stamps.genTime !== undefined || archiveTime !== undefined, keys, policy, at);
   pushAll(findings, selected.findings);
   if (selected.key === undefined) {
     return { result: { ...base, status: selected.mismatch ? 'invalid' : 'untrusted', trusted: false }, findings };
@@ -173,13 +193,27 @@ async function judgeSignature(
   if (policy.requireTimestamp && stamps.genTime === undefined) {
     refuse(policyFinding('policy.timestamp.missing', 'the policy requires a valid timestamp from a trusted timestamp authority on every signature', at('requireTimestamp')));
   }
+  if (selected.path !== undefined) {
+    // Revocation is judged at the time the signature is proven to exist: revoked later, it was still good then.
+    const checked = await checkRevocation(selected.path, revocation ?? { crls: [], ocspResponses: [] }, {
+      time: signingTime,
+      currentDate,
+      skewSeconds: policy.maxClockSkewSeconds,
+      required: policy.revocation?.required ?? false,
+      at: at(authority.id),
+    });
+    for (const finding of checked.findings) {
+      if (FINDING_CODES[finding.code].effect === 'none') findings.push(finding);
+      else refuse(finding);
+    }
+  }
   // A token that does not verify proves no time, and nothing else: tokens travel in the unsigned header, where
   // anyone can add one, so the signature is judged as if it were not there (only a valid token proves time).
   return { result: { ...base, status: 'valid', trusted, authority: authority.id }, signer: selected.thumbprint, findings };
 }
 
 type Selection =
-  | { key: JsonWebKey; thumbprint: string; authority: TrustedAuthority; findings: Finding[]; mismatch?: undefined }
+  | { key: JsonWebKey; thumbprint: string; authority: TrustedAuthority; findings: Finding[]; mismatch?: undefined; path?: readonly pkijs.Certificate[] }
   | { key?: undefined; findings: Finding[]; mismatch: boolean };
 
 /** Chooses the key that may verify the signature: a policy key named by `kid`, or a certified leaf key. */
@@ -209,7 +243,7 @@ async function selectKey(
     const why = anchored.length === 0 ? 'the policy has no X.509 trust anchor' : 'x5c is not an array of certificates';
     return { findings: [policyFinding('policy.certificate.untrusted', `the signature's certificate chain cannot be trusted: ${why}`, at('authorities'), { detail: why })], mismatch: false };
   }
-  const valid: Array<{ authority: TrustedAuthority; leaf: JsonWebKey }> = [];
+  const valid: Array<{ authority: TrustedAuthority; leaf: JsonWebKey; path: readonly pkijs.Certificate[] }> = [];
   const failed: Array<{ authority: TrustedAuthority; status: string; reason: string }> = [];
   // The certificates and their signatures are checked once; only the path to each authority's anchors differs.
   const linked = await linkCertificateChain(x5c as string[]);
@@ -217,7 +251,7 @@ async function selectKey(
     const chain = 'status' in linked
       ? linked
       : await anchorCertificateChain(linked, { anchors: authority.x509Anchors!, time: signingTime, requiredKeyUsage: ['digitalSignature'], documentSigner: true });
-    if (chain.status === 'valid' && chain.leafPublicJwk !== undefined) valid.push({ authority, leaf: chain.leafPublicJwk });
+    if (chain.status === 'valid' && chain.leafPublicJwk !== undefined) valid.push({ authority, leaf: chain.leafPublicJwk, path: (chain.path ?? []).map((c) => c.cert) });
     else failed.push({ authority, status: chain.status, reason: chain.reason ?? chain.status });
   }
   if (valid.length > 0) {
@@ -228,7 +262,7 @@ async function selectKey(
       const message = `the leaf certificate certifies key ${thumbprint}, but the signature names key ${kid}`;
       return { findings: [policyFinding('policy.certificate.key-mismatch', message, at(chosen.authority.id), { certifiedKid: String(thumbprint), kid: String(kid) })], mismatch: true };
     }
-    return { key: chosen.leaf, thumbprint, authority: chosen.authority, findings: [] };
+    return { key: chosen.leaf, thumbprint, authority: chosen.authority, findings: [], path: chosen.path };
   }
   return { findings: [chainFinding(failed, signingTime, timestamped, at)], mismatch: false };
 }

@@ -127,6 +127,28 @@ export const CustodyRequirementSchema = z.strictObject({
     }),
 });
 
+/**
+ * Revocation information the receiver holds and whether it requires some (docs/format.md, "Revocation"). CRLs and
+ * OCSP responses are never fetched by the verifier: they come from here, from `VerifyOptions.revocationData`, or
+ * from the bundle's validation data.
+ */
+export const RevocationPolicySchema = z.strictObject({
+  required: z
+    .boolean()
+    .default(false)
+    .meta({ description: 'Every certificate of a signature\'s x5c path but the anchor must have a CRL or OCSP response covering the signing time.' }),
+  crls: z
+    .array(z.string().max(12 * 1024 * 1024))
+    .max(64)
+    .default([])
+    .meta({ description: 'CRLs (RFC 5280), PEM (X509 CRL) or base64 DER.' }),
+  ocspResponses: z
+    .array(z.string().max(1024 * 1024))
+    .max(256)
+    .default([])
+    .meta({ description: 'OCSP responses (RFC 6960 OCSPResponse), PEM or base64 DER.' }),
+});
+
 const algorithmNames = Object.keys(SIGNATURE_ALGORITHMS) as [SignatureAlgorithm, ...SignatureAlgorithm[]];
 
 /**
@@ -151,6 +173,7 @@ export const TrustPolicySchema = z
     timestampAuthorities: z.array(TimestampAuthoritySchema).max(256).default([]),
     custody: CustodyRequirementSchema.optional().meta({ description: 'What the receiver requires of the custody log.' }),
     legal: LegalRulesSchema.optional().meta({ description: 'What the receiver accepts of the legal metadata (src/trust/legal-rules.ts).' }),
+    revocation: RevocationPolicySchema.optional().meta({ description: 'Revocation information the receiver holds, and whether it requires it.' }),
   })
   .superRefine((policy, ctx) => {
     // Findings name rules by id, so an id must name one rule only.
@@ -186,5 +209,7 @@ export type TrustedAuthority = z.infer<typeof TrustedAuthoritySchema>;
 export type TrustRequirement = z.infer<typeof TrustRequirementSchema>;
 /** What a policy requires of the custody log. */
 export type CustodyRequirement = z.infer<typeof CustodyRequirementSchema>;
+/** What a policy says about revocation information. */
+export type RevocationPolicy = z.infer<typeof RevocationPolicySchema>;
 /** One trusted time-stamping authority of a policy. */
 export type TimestampAuthority = z.infer<typeof TimestampAuthoritySchema>;

@@ -1,6 +1,6 @@
 import { rethrowIoError, type BagSource, type BagValidation } from '../bagit/bag-source.js';
 import { validateBag } from '../bagit/validate-bag.js';
-import { BUNDLE_FILE_LIMITS, CUSTODY_FILE, LIMITS, MANIFEST_FILE, PAYLOAD_DIR, payloadPath, SIGNATURES_FILE } from '../model/layout.js';
+import { ARCHIVE_TIMESTAMPS_FILE, BUNDLE_FILE_LIMITS, CUSTODY_FILE, LIMITS, MANIFEST_FILE, PAYLOAD_DIR, payloadPath, SIGNATURES_FILE, VALIDATION_DATA_FILE } from '../model/layout.js';
 import { parseCustodyLog } from '../custody/parse-custody-log.js';
 import { verifyCustodyLog } from '../custody/verify-custody-log.js';
 import type { DigestBackend } from '../digest/algorithms.js';
@@ -12,8 +12,11 @@ import { capFindings } from '../report/cap-findings.js';
 import { makeFinding, type FindingCode } from '../report/codes.js';
 import type { Finding } from '../report/finding-type.js';
 import { parseSignatureFile } from '../sign/signature-file.js';
+import { checkArchiveTimestamps } from '../trust/check-archive-timestamps.js';
+import { collectRevocationData, policyRevocationSource, type RevocationData, type RevocationDataInput } from '../trust/check-revocation.js';
 import { checkFinalCustody } from '../trust/check-final-custody.js';
 import { checkLegalRules } from '../trust/legal-rules.js';
+import { parseValidationData } from '../trust/validation-data.js';
 import { custodyKeys } from '../trust/custody-keys.js';
 import { evaluateSignatures } from '../trust/evaluate-signatures.js';
 import type { TrustPolicy } from '../trust/trust-policy.js';
@@ -39,8 +42,16 @@ export interface VerifyOptions {
   trustedKeys?: readonly JsonWebKey[];
   /** How far a custody event may be dated before the one it follows, or after `currentDate`, in seconds (default 300). */
   clockSkewSeconds?: number;
-  /** The time the verification is made at (default: now). */
+  /**
+   * The time the verification is made at (default: now). A past date gives the outcome as it was then: archive
+   * timestamps and revocation data dated later are left out, certificates are judged at that date.
+   */
   currentDate?: Date;
+  /**
+   * CRLs and OCSP responses (DER) the receiver holds for the signatures' certificates, besides those of the
+   * policy and of the bundle's validation data (docs/format.md, "Revocation"). The verifier never fetches any.
+   */
+  revocationData?: RevocationDataInput;
   /** Hash implementation (node:crypto through `evidence-bundle/node`). */
   backend?: DigestBackend;
   /** Called as payload bytes are hashed. */
@@ -99,7 +110,8 @@ export async function verifyBundle(source: BagSource, options: VerifyOptions = {
       const read: ReadBundle = { source, present, ...manifestRead };
       identity = identityOf(read.manifest);
       items = checkItems(read.manifest, bag, findings);
-      signatures = await checkSignatures(read, policy, options, findings);
+      const longTerm = await checkLongTerm(read, bag, policy, options, findings);
+      signatures = await checkSignatures(read, policy, options, findings, longTerm);
       pushAll(findings, checkLegalRules(policy.legal, policy.owner.country, read.manifest).map((f) => ({ ...f, path: MANIFEST_FILE })));
       custody = await checkCustody(read, options, findings);
     } else {
@@ -255,7 +267,46 @@ function checkItems(manifest: Manifest, bag: BagValidation, findings: Finding[])
   return results;
 }
 
-async function checkSignatures(read: ReadBundle, policy: TrustPolicy, options: VerifyOptions, findings: Finding[]): Promise<SignatureResult[]> {
+/** What the bundle's validation data and archive timestamps give the signature checks. */
+interface LongTerm {
+  revocation: RevocationData;
+  archiveTime?: Date;
+}
+
+/**
+ * Reads the validation data (with the policy's and the receiver's revocation data) and verifies the
+ * archive-timestamp chain, when the bundle has them (docs/format.md, "Validation data", "Archive timestamps").
+ */
+async function checkLongTerm(read: ReadBundle, bag: BagValidation, policy: TrustPolicy, options: VerifyOptions, findings: Finding[]): Promise<LongTerm> {
+  const currentDate = options.currentDate ?? new Date();
+  let bundled: RevocationDataInput = {};
+  const data = await readBundleFile(read.source, VALIDATION_DATA_FILE, LIMITS.validationDataBytes, read.present, 'bundle.validation-data.malformed', findings);
+  if (data instanceof Uint8Array) {
+    try {
+      bundled = parseValidationData(data);
+    } catch (error) {
+      findings.push(makeFinding('bundle.validation-data.malformed', describe(error), { path: VALIDATION_DATA_FILE }, { detail: describe(error) }));
+    }
+  }
+  const collected = collectRevocationData([
+    policyRevocationSource(policy),
+    { label: 'the receiver\'s revocation data', ...options.revocationData },
+    { label: VALIDATION_DATA_FILE, ...bundled },
+  ]);
+  pushAll(findings, collected.findings);
+  const chain = await readBundleFile(read.source, ARCHIVE_TIMESTAMPS_FILE, LIMITS.archiveTimestampsBytes, read.present, 'bundle.archive-timestamps.malformed', findings);
+  if (!(chain instanceof Uint8Array)) return { revocation: collected.data };
+  const archive = await checkArchiveTimestamps(read.source, chain, {
+    policy,
+    currentDate,
+    known: new Map([...bag.payload, ...bag.tagFiles]),
+    ...(options.backend ? { backend: options.backend } : {}),
+  });
+  pushAll(findings, archive.findings);
+  return { revocation: collected.data, ...(archive.provenTime !== undefined ? { archiveTime: archive.provenTime } : {}) };
+}
+
+async function checkSignatures(read: ReadBundle, policy: TrustPolicy, options: VerifyOptions, findings: Finding[], longTerm: LongTerm): Promise<SignatureResult[]> {
   const bytes = await readBundleFile(read.source, SIGNATURES_FILE, LIMITS.signatureFileBytes, read.present, 'signature.malformed', findings);
   if (bytes === undefined) {
     findings.push(makeFinding('verify.unsigned', `${SIGNATURES_FILE} is missing: the bundle is not signed`, { path: SIGNATURES_FILE }));
@@ -278,6 +329,8 @@ async function checkSignatures(read: ReadBundle, policy: TrustPolicy, options: V
     policy,
     senderCountry: read.manifest.legalBasis.executingAuthority.country,
     currentDate: options.currentDate ?? new Date(),
+    revocation: longTerm.revocation,
+    ...(longTerm.archiveTime !== undefined ? { archiveTime: longTerm.archiveTime } : {}),
   });
   pushAll(findings, evaluation.findings.map((f) => ({ ...f, path: f.path ?? SIGNATURES_FILE })));
   return evaluation.results.map((r) => ({

@@ -145,6 +145,7 @@ export async function createOpensslPki(options: PkiOptions = {}): Promise<Openss
       ...(spec.noBasicConstraints === true ? [] : [ca ? `basicConstraints = critical,CA:TRUE${spec.pathlen !== undefined ? `,pathlen:${spec.pathlen}` : ''}` : 'basicConstraints = CA:FALSE']),
       ...(keyUsage !== '' ? [`keyUsage = ${keyUsage}`] : []),
       ...(spec.extendedKeyUsage !== undefined ? [`extendedKeyUsage = ${spec.extendedKeyUsage}`] : []),
+      ...(spec.extensions ?? []),
       'subjectKeyIdentifier = hash',
       issuer === undefined ? 'authorityKeyIdentifier = keyid' : 'authorityKeyIdentifier = keyid:always',
       ...(spec.extensions ?? []),

@@ -92,6 +92,8 @@ export interface OpensslTsaOptions {
   chainInToken?: boolean;
   /** true: the signing-certificate attribute identifies the intermediate too (`ess_cert_id_chain = yes`). */
   essCertIdChain?: boolean;
+  /** End of the TSA certificate's validity (default a year ahead): a TSA whose certificate expires. */
+  notAfter?: Date;
 }
 
 /** Starts an RFC 3161 TSA: `openssl ts -reply -queryfile` per POST, behind {@link serveOnLoopback}. */
@@ -103,6 +105,7 @@ export async function startOpensslTsa(options: OpensslTsaOptions = {}): Promise<
       keyUsage: 'critical,digitalSignature',
       extendedKeyUsage: 'critical,timeStamping',
       ...(options.key !== undefined ? { key: options.key } : {}),
+      ...(options.notAfter !== undefined ? { notAfter: options.notAfter } : {}),
     },
   });
   const dir = pki.dir;

@@ -301,3 +301,29 @@ describe.skipIf(!OPENSSL_AVAILABLE)('verifyTimestampToken on openssl TSA tokens'
     });
   });
 });
+
+describe.skipIf(!OPENSSL_AVAILABLE)('verifyTimestampToken with a TSA certificate that expires (certificateTime)', () => {
+  let tsa: OpensslTsa;
+  const DAY = 86_400_000;
+  beforeAll(async () => {
+    tsa = await startOpensslTsa({ notAfter: new Date(Date.now() + DAY) });
+  });
+  afterAll(async () => {
+    await tsa?.close();
+  });
+
+  it('is valid while the TSA certificate is valid at the proven time, refused once it is not', async () => {
+    const data = new Uint8Array([1, 2, 3]);
+    const token = await requestTimestamp(tsa.url, data);
+    const at = (certificateTime?: Date) => verifyTimestampToken(token, { data, anchors: [tsa.root.pem], ...(certificateTime ? { certificateTime } : {}) });
+    expect((await at()).status).toBe('valid');
+    expect((await at(new Date(Date.now() + DAY / 2))).status).toBe('valid');
+    for (const later of [new Date(Date.now() + 2 * DAY), new Date(Date.now() + 400 * DAY)]) {
+      const verdict = await at(later);
+      expect(verdict.status).toBe('refused');
+      expect(verdict.chain).toBe('expired');
+    }
+    // Before the TSA certificate existed is no proof of anything either.
+    expect((await at(new Date(Date.now() - 800 * DAY))).status).toBe('refused');
+  });
+});

@@ -1,15 +1,17 @@
 import { resolve } from 'node:path';
-import { escapeForDisplay as shown, isSignatureRole, SIGNATURE_ROLES } from '../../index.js';
-import { signBundleDirectory } from '../../node/index.js';
+import { captureRevocationData, escapeForDisplay as shown, isSignatureRole, parseCrl, parseOcspResponse, SIGNATURE_ROLES } from '../../index.js';
+import { addValidationData, signBundleDirectory } from '../../node/index.js';
 import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../io.js';
 import type { Command } from './command.js';
 import { loadSigner } from './keys.js';
+import { readRevocationFile } from './verify.js';
 
 export const sign: Command = {
   name: 'sign',
   summary: 'Add a signature (packager or certifier) to an existing bundle',
-  help: `Usage: evb sign BUNDLE --key KEY.jwk --role ROLE [--cert CHAIN.pem ...]
+  help: `Usage: evb sign BUNDLE --key KEY.jwk --role ROLE [--cert CHAIN.pem ...] [--capture-revocation]
+                [--crl FILE ...] [--ocsp FILE ...]
 
 Checks the bundle's integrity first (a damaged bundle is never signed), then adds a detached JWS over the
 canonical manifest to evidence/signatures.json. Earlier signatures are kept and stay valid. The update is
@@ -25,8 +27,22 @@ Options:
                 (ERR_X509_KEY_MISMATCH, ERR_X509_CHAIN_INVALID) when the first certificate is not the
                 key's, the order is not leaf first with each followed by its issuer, or a certificate is
                 not valid now
+  --capture-revocation
+                after signing, fetch revocation data for the --cert chain (OCSP from the URLs of its
+                authorityInfoAccess, CRLs from its cRLDistributionPoints; http(s) only, 10 s and 8 MiB per
+                request) and store it in evidence/validation-data.json, so that receivers can check it
+                offline. What cannot be fetched is reported on stderr; the signature is kept either way
+  --crl FILE    a CRL (DER or PEM) to store in the validation data (repeatable)
+  --ocsp FILE   an OCSP response (DER) to store in the validation data (repeatable)
 `,
-  options: { key: { type: 'string' }, role: { type: 'string' }, cert: { type: 'string', multiple: true } },
+  options: {
+    key: { type: 'string' },
+    role: { type: 'string' },
+    cert: { type: 'string', multiple: true },
+    'capture-revocation': { type: 'boolean' },
+    crl: { type: 'string', multiple: true },
+    ocsp: { type: 'string', multiple: true },
+  },
   async run(values, positionals, io) {
     if (positionals.length !== 1) throw new UsageError('give exactly one BUNDLE');
     const key = values['key'] as string | undefined;
@@ -34,9 +50,29 @@ Options:
     if (key === undefined || role === undefined) throw new UsageError('--key and --role are required');
     if (!isSignatureRole(role)) throw new UsageError(`--role must be one of ${SIGNATURE_ROLES.join(', ')}, not ${JSON.stringify(role)}`);
     const certs = ((values['cert'] as string[] | undefined) ?? []).map((p) => resolve(io.cwd, p));
+    const capture = values['capture-revocation'] === true;
+    if (capture && certs.length === 0) throw new UsageError('--capture-revocation needs the --cert chain');
     const signer = await loadSigner(resolve(io.cwd, key), certs);
-    const { index } = await signBundleDirectory(resolve(io.cwd, positionals[0]!), { signer, role });
+    // Read before signing: a file that cannot be read or is no revocation data stops the command unsigned.
+    const given = {
+      crls: await Promise.all(((values['crl'] as string[] | undefined) ?? []).map((p) => readRevocationFile(resolve(io.cwd, p)))),
+      ocspResponses: await Promise.all(((values['ocsp'] as string[] | undefined) ?? []).map((p) => readRevocationFile(resolve(io.cwd, p)))),
+    };
+    if (given.crls.some((d) => parseCrl(d) === undefined)) throw new UsageError('a --crl file is not a DER or PEM CRL');
+    if (given.ocspResponses.some((d) => parseOcspResponse(d) === undefined)) throw new UsageError('an --ocsp file is not a successful DER OCSP response');
+    const bundle = resolve(io.cwd, positionals[0]!);
+    const { index } = await signBundleDirectory(bundle, { signer, role });
     io.stdout(`signature #${index} added as ${shown(role)} by ${shown(signer.kid)}\n`);
+    if (capture) {
+      const captured = await captureRevocationData(signer.x5c ?? []);
+      for (const problem of captured.problems) io.stderr(`warning: ${shown(problem)}\n`);
+      given.crls.push(...captured.crls);
+      given.ocspResponses.push(...captured.ocspResponses);
+    }
+    if (given.crls.length + given.ocspResponses.length > 0) {
+      const stored = await addValidationData(bundle, given);
+      io.stdout(`validation data: ${stored.crls} CRL(s), ${stored.ocspResponses} OCSP response(s)\n`);
+    }
     return EXIT.VALID;
   },
 };

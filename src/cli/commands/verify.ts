@@ -1,12 +1,12 @@
 import { hostname } from 'node:os';
 import { basename, resolve } from 'node:path';
-import { escapeJsonForDisplay, renderReportJUnit, renderReportText, verifyBundle, type BagSource, type TrustPolicy, type VerificationReport } from '../../index.js';
+import { escapeJsonForDisplay, renderReportJUnit, renderReportText, revocationDerFromText, verifyBundle, type BagSource, type RevocationDataInput, type TrustPolicy, type VerificationReport } from '../../index.js';
 import { createDigestPool, nodeBackend, openBundle } from '../../node/index.js';
 import { OUTCOME_EXIT } from '../exit-codes.js';
 import { UsageError } from '../io.js';
 import { createProgress, progressShown } from '../progress.js';
 import type { Command } from './command.js';
-import { writeNewFile } from './files.js';
+import { readInputFile, writeNewFile } from './files.js';
 import { langHelp, reportLanguage } from '../lang.js';
 import { loadTrustedKeys } from './keys.js';
 import { readPolicy } from './trust.js';
@@ -14,7 +14,8 @@ import { readPolicy } from './trust.js';
 export const verify: Command = {
   name: 'verify',
   summary: 'Verify a received bundle: integrity, signatures, trust (exit 0/1/2)',
-  help: `Usage: evb verify BUNDLE (--policy POLICY.json | --trust KEY.jwk ...) [--json] [--junit FILE] [--lang TAG] [--quiet]
+  help: `Usage: evb verify BUNDLE (--policy POLICY.json | --trust KEY.jwk ...) [--crl FILE ...] [--ocsp FILE ...]
+                  [--at TIME] [--json] [--junit FILE] [--lang TAG] [--quiet]
 
 Checks every digest of the bag, the manifest, each item against its bytes, each signature against your trust
 policy or the keys you trust (never against keys carried by the bundle), and the custody log. Prints a report
@@ -31,6 +32,11 @@ Options:
   --policy FILE  your trust policy (see "evb trust" and docs/format.md, "Trust policy")
   --trust FILE   a trusted public JWK or JWKS file (repeatable); each key trusted in every role. A file with
                  anything but public signature keys (symmetric, private, RSA under 2048 bits) is a usage error
+  --crl FILE     a CRL (DER or PEM) for the certificates of the signatures' x5c chains (repeatable); never
+                 fetched by the verifier. With the policy's and the bundle's validation data
+  --ocsp FILE    an OCSP response (DER) for those certificates (repeatable)
+  --at TIME      the outcome as it was at TIME (RFC 3339, with offset): certificates, timestamps and
+                 revocation judged then; archive timestamps and revocation data dated later left out
   --json         print the JSON report (schema: evb schema report); findings carry params, their messages
                  stay English
   ${langHelp(17)}
@@ -41,6 +47,9 @@ Options:
   options: {
     trust: { type: 'string', multiple: true },
     policy: { type: 'string' },
+    crl: { type: 'string', multiple: true },
+    ocsp: { type: 'string', multiple: true },
+    at: { type: 'string' },
     json: { type: 'boolean' },
     junit: { type: 'string' },
     quiet: { type: 'boolean' },
@@ -58,7 +67,18 @@ Options:
     // "-" is standard output, which then holds the XML alone: the report for people goes to stderr.
     if (junit === '-' && values['json'] === true) throw new UsageError('--json and --junit - both want standard output');
     const started = performance.now();
-    const report = await runVerification(bundle, io, values['quiet'] === true, policy ? { policy } : { trustedKeys });
+    const at = values['at'] as string | undefined;
+    // RFC 3339 with an offset: a time without one would mean different instants on different machines.
+    if (at !== undefined && !isDateTime(at)) {
+      throw new UsageError('--at must be an RFC 3339 date-time with an offset, such as 2031-05-01T00:00:00Z');
+    }
+    const readAll = (list: unknown) => Promise.all(((list as string[] | undefined) ?? []).map((p) => readRevocationFile(resolve(io.cwd, p))));
+    const revocationData = { crls: await readAll(values['crl']), ocspResponses: await readAll(values['ocsp']) };
+    const report = await runVerification(bundle, io, values['quiet'] === true, {
+      ...(policy ? { policy } : { trustedKeys }),
+      revocationData,
+      ...(at !== undefined ? { currentDate: new Date(at) } : {}),
+    });
     const elapsed = (performance.now() - started) / 1000;
     const human = junit === '-' ? io.stderr : io.stdout;
     if (values['json'] === true) io.stdout(escapeJsonForDisplay(JSON.stringify(report, null, 2)) + '\n');
@@ -79,7 +99,7 @@ export async function runVerification(
   bundle: string,
   io: Parameters<Command['run']>[2],
   quiet: boolean,
-  options: { trustedKeys?: JsonWebKey[]; policy?: TrustPolicy },
+  options: { trustedKeys?: JsonWebKey[]; policy?: TrustPolicy; revocationData?: RevocationDataInput; currentDate?: Date },
 ): Promise<VerificationReport> {
   const pool = createDigestPool();
   try {
@@ -106,4 +126,24 @@ async function bundleBytes(source: BagSource): Promise<number> {
     return 0;
   }
   return total;
+}
+
+/** Most bytes of one --crl or --ocsp file: the verifier's own cap, plus room for PEM armour. */
+const MAX_REVOCATION_FILE_BYTES = 12 * 1024 * 1024;
+
+/** A --crl or --ocsp file: DER as it is, PEM decoded. Malformed content is the verifier's to report. */
+export async function readRevocationFile(path: string): Promise<Uint8Array> {
+  const bytes = await readInputFile(path, MAX_REVOCATION_FILE_BYTES);
+  const text = new TextDecoder().decode(bytes.subarray(0, 64));
+  if (!text.startsWith('-----BEGIN ')) return bytes;
+  return revocationDerFromText(new TextDecoder().decode(bytes)) ?? new Uint8Array(0);
+}
+
+/** RFC 3339 date-time with an offset, and a day that exists (Date.parse rolls 30 February over into March). */
+function isDateTime(text: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d{1,9})?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/i.exec(text);
+  if (m === null || Number.isNaN(Date.parse(text))) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const day = new Date(Date.UTC(y, mo - 1, d));
+  return day.getUTCFullYear() === y && day.getUTCMonth() === mo - 1 && day.getUTCDate() === d;
 }

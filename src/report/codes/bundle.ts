@@ -2,6 +2,11 @@ import type { FindingDefinition } from '../finding.js';
 
 /** Findings about the evidence-bundle profile of the bag (`bundle.*`) and the bundle's manifest document. */
 export const BUNDLE_FINDINGS = {
+  'bundle.archive-timestamps.malformed': {
+    severity: 'warning',
+    effect: 'none',
+    summary: 'evidence/archive-timestamps.json is not strict JSON or does not match its schema: the archive-timestamp chain proves nothing, and the bundle is judged without it.',
+  },
   'bundle.bag-info.date-mismatch': {
     severity: 'warning',
     effect: 'none',
@@ -61,6 +66,11 @@ export const BUNDLE_FINDINGS = {
     severity: 'error',
     effect: 'invalid',
     summary: 'The bag lacks a tag manifest the profile requires: tagmanifest-sha256.txt, and one tagmanifest-<alg>.txt for each payload manifest-<alg>.txt.',
+  },
+  'bundle.validation-data.malformed': {
+    severity: 'warning',
+    effect: 'none',
+    summary: 'evidence/validation-data.json is not strict JSON, does not match its schema or exceeds its size limit: its CRLs and OCSP responses are not used.',
   },
   'manifest.missing': {
     severity: 'error',

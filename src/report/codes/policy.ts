@@ -52,6 +52,26 @@ export const POLICY_FINDINGS = {
     effect: 'invalid',
     summary: 'The leaf certificate certifies a key other than the one that made the signature (the kid of the protected header).',
   },
+  'policy.archive-timestamp.invalid': {
+    severity: 'warning',
+    effect: 'none',
+    summary: 'A link of the archive-timestamp chain is malformed, does not verify, is out of order, or does not cover the bundle as it is (a file changed or was added after it): it and the links before it prove no time, and the signatures are judged without them.',
+  },
+  'policy.archive-timestamp.later': {
+    severity: 'info',
+    effect: 'none',
+    summary: 'A link of the archive-timestamp chain is dated after the time the verification is made at (`--at`, `currentDate`): it did not exist then, and it and the links after it are left out.',
+  },
+  'policy.archive-timestamp.proven': {
+    severity: 'info',
+    effect: 'none',
+    summary: 'The archive-timestamp chain proves that the bundle, as it is, existed at the time given in the message: signatures and their timestamps are judged at that time.',
+  },
+  'policy.archive-timestamp.untrusted': {
+    severity: 'warning',
+    effect: 'none',
+    summary: 'A link of the archive-timestamp chain comes from a time-stamping authority the policy does not trust, or its TSA certificate was not valid at the time the next link (or the verification time) proves: it and the links before it prove no time.',
+  },
   'policy.timestamp.missing': {
     severity: 'warning',
     effect: 'indeterminate',
@@ -76,6 +96,41 @@ export const POLICY_FINDINGS = {
     severity: 'warning',
     effect: 'indeterminate',
     summary: 'A signature the policy requires (a role, a country, a number of distinct signers) is missing.',
+  },
+  'policy.revocation.ignored': {
+    severity: 'info',
+    effect: 'none',
+    summary: 'The policy does not require revocation information, and the CRLs or OCSP responses that name a certificate of the path prove nothing at the time that matters (a signature that does not verify, an unauthorised responder, outside thisUpdate/nextUpdate): the certificate is judged without them.',
+  },
+  'policy.revocation.malformed': {
+    severity: 'warning',
+    effect: 'none',
+    summary: 'A CRL or OCSP response given to the verifier (by the receiver or in the bundle\'s validation data) is not strict DER, not a successful basic OCSP response, or exceeds the size cap: it is left out. When the policy requires revocation information, the certificates it would have covered get their own findings.',
+  },
+  'policy.revocation.missing': {
+    severity: 'warning',
+    effect: 'indeterminate',
+    summary: 'The policy requires revocation information, and no CRL or OCSP response names a certificate of the signature\'s path (other than the anchor).',
+  },
+  'policy.revocation.revoked': {
+    severity: 'error',
+    effect: 'invalid',
+    summary: 'A certificate of the signature\'s path was revoked at or before the time the signature is proven to exist (its trusted timestamp, or the verification time when there is none).',
+  },
+  'policy.revocation.revoked-later': {
+    severity: 'info',
+    effect: 'none',
+    summary: 'A certificate of the signature\'s path was revoked after the time a trusted timestamp proves the signature existed: the signature stays valid.',
+  },
+  'policy.revocation.stale': {
+    severity: 'warning',
+    effect: 'indeterminate',
+    summary: 'The policy requires revocation information, and the only CRLs or OCSP responses for a certificate of the path do not cover the time that matters (outside thisUpdate/nextUpdate, or published after the certificate expired).',
+  },
+  'policy.revocation.unusable': {
+    severity: 'warning',
+    effect: 'indeterminate',
+    summary: 'The policy requires revocation information, and the CRLs or OCSP responses naming a certificate of the path prove nothing: a signature that does not verify with the issuer\'s key, a responder the issuer did not authorise, an unknown status, a critical extension not understood, or a date after the verification time.',
   },
   'policy.custody.not-received': {
     severity: 'warning',
