@@ -5,16 +5,21 @@ import { filesSource } from '../bundle/files-source.js';
 import { EvidenceBundleError } from '../errors.js';
 import { openZipSource } from '../zip/open-zip-source.js';
 import type { DigestPool } from './digest-pool.js';
+import { nodeBackend } from './digest-backend.js';
 import { fileReader } from './file-reader.js';
 import { ioError } from './io-error.js';
 import { openBundleDirectory } from './open-bundle-directory.js';
+import { zipSourceOnPool } from './zip-pool-source.js';
 
 /** The three forms of a bundle (docs/format.md, "Forms"). */
 export type BundleForm = 'directory' | 'zip' | 'cbor';
 
 /** Options of {@link openBundle}. */
 export interface OpenBundleOptions {
-  /** Worker pool that hashes the files of a directory bundle; the single-file forms are hashed in this thread. */
+  /**
+   * Worker pool that hashes the files of a directory bundle and the entries of a ZIP (read at their offsets in
+   * the archive, their CRC-32 checked in the same pass); a CBOR bundle is in memory and hashed in this thread.
+   */
   pool?: DigestPool;
 }
 
@@ -57,7 +62,8 @@ export async function openBundle(path: string, options: OpenBundleOptions = {}):
   try {
     const form = detectBundleForm(await reader.read(0, Math.min(4, reader.size)));
     if (form === 'zip') {
-      const source = await openZipSource(reader);
+      const zip = await openZipSource(reader, { backend: nodeBackend });
+      const source = options.pool ? zipSourceOnPool(zip, options.pool, reader.fd, path) : zip;
       return { source, form, close: () => reader.close() };
     }
     if (form === 'cbor') {
