@@ -46,11 +46,20 @@ describe('openBundle', () => {
     }
   });
 
-  it('refuses a missing path and a CBOR bundle that does not decode with their codes', async () => {
+  it('refuses a missing path; opens a CBOR bundle that does not decode with its problem, listing nothing', async () => {
     expect(await errorCode(openBundle(join(dir, 'missing')))).toBe('ERR_SOURCE_NOT_FOUND');
     const bad = join(dir, 'bad-body');
     await fsp.writeFile(bad, Uint8Array.of(...CBOR_BUNDLE_MAGIC, 0xa1, 0x61));
-    expect(await errorCode(openBundle(bad))).toMatch(/^ERR_(CBOR|DOCUMENT)_/);
+    const opened = await openBundle(bad);
+    expect(opened.form).toBe('cbor');
+    expect((await opened.source.problems?.())?.map((p) => p.code)).toEqual(['bundle.cbor.malformed']);
+    const listed = [];
+    for await (const entry of opened.source.list()) listed.push(entry);
+    expect(listed).toEqual([]);
+    await opened.close();
+    const report = await verifyBundleAt(bad, { trustedKeys: [packager.publicJwk] });
+    expect(report.outcome).toBe('INVALID');
+    expect(report.findings.map((f) => f.code)).toContain('bundle.cbor.malformed');
   });
 
   it('recognises the form by content: ZIP and CBOR under any name verify VALID', async () => {
