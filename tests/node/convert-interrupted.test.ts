@@ -16,10 +16,10 @@ let packager: KeyPair;
 beforeAll(async () => {
   dir = await tempDir('evb-convert-kill-');
   packager = await keyPair();
-  // Sparse: 512 MiB that take no disk, but long enough to convert that a kill lands while the partial is written.
+  // Sparse: 256 MiB that take no disk, but long enough to convert that a kill lands while the partial is written.
   const huge = join(dir, 'huge.bin');
   await fsp.writeFile(huge, '');
-  await fsp.truncate(huge, 512 * 1024 * 1024);
+  await fsp.truncate(huge, 256 * 1024 * 1024);
   const { metadata, items } = await demoCase();
   bundle = join(dir, 'bundle');
   const all = [...items, { ...items[0]!, id: 'huge', path: 'huge.bin', source: huge, mediaType: 'application/octet-stream' }];
