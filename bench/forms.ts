@@ -1,9 +1,11 @@
 // The bundle forms side by side: the same bundle verified as a directory and as a ZIP, packing to a directory
 // against packing to a ZIP, beside `openssl dgst -sha256` / `sha256sum -c` of the same data, in one run.
-// Usage: npm run bench:forms [-- --large-mib 2048 --small 100000 --runs 3]
+// Usage: npm run bench:forms [-- --large-mib 2048 --small 100000 --runs 5]
 // Data is generated once under bench/.data/ (git-ignored) and shared with bench/bundle.ts; the page cache is
-// warmed before timing. Every figure is the median of --runs runs; our times are measured inside the child
-// around the command (bench/bundle-worker.ts), peak RSS is the child's (GNU time).
+// warmed before timing. What is timed is the product: whole processes of the built CLI (`node dist/cli/evb.js`,
+// built first), start-up included, peak RSS theirs (GNU time). The two sides of each ratio run in turn, pair by
+// pair, in this process, with the load average printed before each run: each ratio is the median of the ratios
+// of the pairs, so that the load of a shared machine, which drifts, weighs on both sides alike.
 import { execFileSync } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -14,54 +16,61 @@ import { medianOf, runCommand, warmPageCache, type CommandRun } from './lib/syst
 import { mbPerSecond, mib, printTable } from './lib/table.js';
 
 const REPO = join(import.meta.dirname, '..');
+const CLI = join(REPO, 'dist', 'cli', 'evb.js');
 const { values } = parseArgs({
-  options: { 'large-mib': { type: 'string', default: '2048' }, small: { type: 'string', default: '100000' }, runs: { type: 'string', default: '3' } },
+  options: { 'large-mib': { type: 'string', default: '2048' }, small: { type: 'string', default: '100000' }, runs: { type: 'string', default: '5' } },
 });
 const runs = Number(values.runs);
 const work = join(DATA_DIR, 'forms');
 const uptime = (): string => execFileSync('uptime', { encoding: 'utf8' }).trim();
+const load = (): string => /load average: (.*)$/.exec(uptime())?.[1] ?? '?';
 
 interface Measured extends CommandRun {
   label: string;
 }
 
-/** One child run of bench/bundle-worker.ts; the time is the one it measured around the command. */
+/** One whole process of the built CLI; the load average is printed before it starts. */
 async function evb(args: string[]): Promise<CommandRun> {
-  const r = await runCommand(process.execPath, ['--import', 'tsx', join(REPO, 'bench', 'bundle-worker.ts'), ...args], { cwd: REPO });
-  const inner = JSON.parse(r.stdout.trim().split('\n').pop()!) as { seconds: number; exitCode: number };
-  if (inner.exitCode !== 0) throw new Error(`evb ${args[0]}: exit ${inner.exitCode}`);
-  return { ...r, seconds: inner.seconds };
+  console.log(`  [load ${load()}] evb ${args[0]} ${args.slice(1).map((a) => a.replace(`${work}/`, '')).join(' ')}`);
+  return runCommand(process.execPath, [CLI, ...args], { cwd: work });
 }
 
-/** The median of `runs` runs of a sequence of evb commands, their times added, their peak RSS the highest. */
-async function ours(label: string, steps: string[][], before?: () => Promise<void>): Promise<Measured> {
-  const run = await medianOf(runs, async () => {
-    await before?.();
-    const total: CommandRun = { seconds: 0, peakRssBytes: undefined, stdout: '' };
-    for (const step of steps) {
-      const r = await evb(step);
-      total.seconds += r.seconds;
-      total.peakRssBytes = Math.max(total.peakRssBytes ?? 0, r.peakRssBytes ?? 0) || undefined;
+const pack = (input: string, out: string): string[] => ['pack', input, '--spec', 'spec.json', '--out', out, '--quiet', '--sign', 'packager=bench.jwk'];
+const verify = (bundle: string): string[] => ['verify', bundle, '--trust', 'bench.pub.jwk', '--quiet'];
+
+/**
+ * `runs` pairs of runs of `a` and `b`, in turn (which goes first alternates): each side's median, and the median
+ * of the pairs' ratios b / a.
+ */
+async function pair(a: [string, string[]], b: [string, string[]], before?: (args: string[]) => Promise<void>): Promise<[Measured, Measured, string]> {
+  const sides: [CommandRun[], CommandRun[]] = [[], []];
+  const ratios: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const order = i % 2 === 0 ? [0, 1] : [1, 0];
+    const got: CommandRun[] = [];
+    for (const side of order) {
+      const args = [a, b][side]![1];
+      await before?.(args);
+      got[side] = await evb(args);
+      sides[side]!.push(got[side]!);
     }
-    return total;
-  });
-  return { label, ...run };
+    ratios.push(got[1]!.seconds / got[0]!.seconds);
+  }
+  const middle = <T>(values: T[], key: (v: T) => number): T => [...values].sort((x, y) => key(x) - key(y))[Math.floor(values.length / 2)]!;
+  const ratio = middle(ratios, (r) => r);
+  return [{ label: a[0], ...middle(sides[0], (r) => r.seconds) }, { label: b[0], ...middle(sides[1], (r) => r.seconds) }, `${ratio.toFixed(2)}x`];
 }
 
 async function external(label: string, command: string, args: string[], cwd = REPO): Promise<Measured> {
   return { label, ...(await medianOf(runs, () => runCommand(command, args, { cwd }))) };
 }
 
-async function setup(): Promise<{ spec: string; key: string; pub: string }> {
+async function setup(): Promise<void> {
   await fsp.rm(work, { recursive: true, force: true });
   await fsp.mkdir(work, { recursive: true });
   const demo = JSON.parse(await fsp.readFile(join(REPO, 'examples', 'demo', 'case.json'), 'utf8')) as { metadata: unknown };
-  const spec = join(work, 'spec.json');
-  await fsp.writeFile(spec, JSON.stringify({ metadata: demo.metadata }));
-  const { main } = await import('../src/cli/main.js');
-  const silent = { stdout: () => undefined, stderr: (t: string) => void process.stderr.write(t), stderrIsTTY: false, cwd: work };
-  await main(['keygen', '--out', 'bench.jwk'], silent);
-  return { spec, key: join(work, 'bench.jwk'), pub: join(work, 'bench.pub.jwk') };
+  await fsp.writeFile(join(work, 'spec.json'), JSON.stringify({ metadata: demo.metadata }));
+  await runCommand(process.execPath, [CLI, 'keygen', '--out', 'bench.jwk'], { cwd: work });
 }
 
 const rm = (path: string) => () => fsp.rm(path, { recursive: true, force: true });
@@ -72,12 +81,13 @@ const row = (m: Measured, reference: Measured, bytes: number, count: number): Ar
 ];
 const goals: Array<[string, string, string]> = [];
 
-console.log(`node ${process.version}, ${availableParallelism()} CPUs, median of ${runs}; page cache warmed; our times measured inside the child around the command.`);
+execFileSync('npm', ['run', '--silent', 'build'], { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
+console.log(`node ${process.version}, ${availableParallelism()} CPUs, median of ${runs}; page cache warmed; whole processes of the built CLI.`);
 console.log(`load at start: ${uptime()}`);
-const { spec, key, pub } = await setup();
-// Peak RSS of a child includes Node, tsx and its compiled sources: this is what a run costs before any work.
-const baseline = await ours('baseline: evb --version in the same child', [['version']]);
-console.log(`baseline peak RSS of a child (Node + tsx, no work): ${mib(baseline.peakRssBytes)} MiB`);
+await setup();
+// Peak RSS of a process includes Node and the bundled sources: what a run costs before any work.
+const baseline = { label: 'baseline: evb --version', ...(await medianOf(runs, () => evb(['--version']))) };
+console.log(`baseline of the built CLI (Node + dist, no work): ${baseline.seconds.toFixed(3)} s, peak RSS ${mib(baseline.peakRssBytes)} MiB`);
 
 // (a) and (b): one large item.
 {
@@ -89,18 +99,20 @@ console.log(`baseline peak RSS of a child (Node + tsx, no work): ${mib(baseline.
   const openssl = await external('openssl dgst -sha256', 'openssl', ['dgst', '-sha256', file]);
   const dir = join(work, 'large.bundle');
   const zip = join(work, 'large.zip');
-  const packDir = await ours('evb pack (directory)', [['pack', folder, spec, dir, key]], rm(dir));
-  // Straight to the single file, streaming: no directory copy first.
-  const packZip = await ours('evb pack --out x.zip (ZIP)', [['pack', folder, spec, zip, key]], rm(zip));
+  // Straight to the single file, streaming: no directory copy first. Each run writes a new bundle.
+  const [packDir, packZip, packRatio] = await pair(
+    ['evb pack (directory)', pack(folder, dir)],
+    ['evb pack --out x.zip (ZIP)', pack(folder, zip)],
+    (args) => rm(args[5]!)(),
+  );
   await warmPageCache([join(dir, 'data', 'image.bin'), zip]);
-  const verifyDir = await ours('evb verify (directory)', [['verify', dir, pub]]);
-  const verifyZip = await ours('evb verify (ZIP)', [['verify', zip, pub]]);
+  const [verifyDir, verifyZip, verifyRatio] = await pair(['evb verify (directory)', verify(dir)], ['evb verify (ZIP)', verify(zip)]);
   console.log(`\nOne item of ${sizeMiB} MiB (reference: openssl dgst -sha256)`);
   printTable(header, [openssl, packDir, packZip, verifyDir, verifyZip].map((m) => row(m, openssl, bytes, 1)));
   goals.push(
-    [`verify ${sizeMiB} MiB item: ZIP / directory`, ratio(verifyZip, verifyDir), '<= 1.15x'],
+    [`verify ${sizeMiB} MiB item: ZIP / directory`, verifyRatio, '<= 1.15x'],
     [`verify ${sizeMiB} MiB item as ZIP: peak RSS (baseline ${mib(baseline.peakRssBytes)} MiB)`, `${mib(verifyZip.peakRssBytes)} MiB`, '< 150 MB (143.1 MiB)'],
-    [`pack ${sizeMiB} MiB item: straight to ZIP / to a directory`, ratio(packZip, packDir), '<= 1.00x'],
+    [`pack ${sizeMiB} MiB item: straight to ZIP / to a directory`, packRatio, '<= 1.00x'],
   );
   await rm(dir)();
   await rm(zip)();
@@ -113,17 +125,16 @@ console.log(`baseline peak RSS of a child (Node + tsx, no work): ${mib(baseline.
   const sha256sum = await external('sha256sum -c', 'sha256sum', ['-c', '--quiet', list], folder);
   const dir = join(work, 'small.bundle');
   const zip = join(work, 'small.zip');
-  await evb(['pack', folder, spec, dir, key]);
+  await evb(pack(folder, dir));
   await evb(['convert', dir, zip]);
-  const verifyDir = await ours('evb verify (directory)', [['verify', dir, pub]]);
-  const verifyZip = await ours('evb verify (ZIP)', [['verify', zip, pub]]);
+  const [verifyDir, verifyZip, verifyRatio] = await pair(['evb verify (directory)', verify(dir)], ['evb verify (ZIP)', verify(zip)]);
   console.log(`\n${count} files of 1-16 KiB, ${mib(bytes)} MiB (reference: sha256sum -c)`);
   printTable(header, [sha256sum, verifyDir, verifyZip].map((m) => row(m, sha256sum, bytes, count)));
-  goals.push([`verify ${count} small files: ZIP / directory`, ratio(verifyZip, verifyDir), '<= 1.00x']);
+  goals.push([`verify ${count} small files: ZIP / directory`, verifyRatio, '<= 1.00x']);
   await rm(dir)();
   await rm(zip)();
 }
 
-console.log('\nGoals (issue 9)');
+console.log('\nGoals (issue 9; ratios: medians of the ratios of pairs run in turn)');
 printTable(['measure', 'measured', 'goal'], goals);
 console.log(`load at end: ${uptime()}`);

@@ -41,8 +41,16 @@ export interface BagSource {
   list(): AsyncIterable<BagEntry>;
   /** Bytes of one regular file, in chunks. */
   read(path: string, options?: BagReadOptions): AsyncIterable<Uint8Array>;
-  /** Optional fast path (a Node worker pool): digests of one file for several algorithms in one pass. */
-  digest?(path: string, algorithms: readonly DigestAlgorithm[]): Promise<{ digests: DigestSet; size: number }>;
+  /**
+   * Optional fast path (a Node worker pool, a ZIP's entries): digests of one file for several algorithms in one
+   * pass. `problems` are what the pass found wrong in the container about these bytes (a ZIP entry whose CRC-32
+   * is not the one recorded): each becomes a finding, and the digests, those of the bytes read, are still
+   * compared with the manifests, so that altered bytes are reported as altered, not as missing.
+   */
+  digest?(
+    path: string,
+    algorithms: readonly DigestAlgorithm[],
+  ): Promise<{ digests: DigestSet; size: number; problems?: readonly BagSourceProblem[] }>;
   /**
    * Optional: problems the source found in its own container that `list` cannot show, such as the files a
    * container's update protocol hides from the bag (a bundle directory's commit journal, docs/format.md "Atomic

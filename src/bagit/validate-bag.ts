@@ -8,7 +8,7 @@ import { parseBagDeclaration } from './bag-declaration.js';
 import { parseBagInfo } from './bag-info.js';
 import { rethrowIoError, type BagEntry, type BagFileDigests, type BagSource, type BagValidation } from './bag-source.js';
 import { readBounded } from './read-bounded.js';
-import { sourceFindings } from './source-findings.js';
+import { problemFinding, sourceFindings } from './source-findings.js';
 import { isLegacyVersion } from './entry-path.js';
 import { type FetchEntry, parseFetchFile } from './fetch-file.js';
 import { compareCodePoints, type ManifestEntry, parseManifest } from './manifest.js';
@@ -314,7 +314,7 @@ export async function validateBag(source: BagSource, options: ValidateBagOptions
     concurrency,
     async ([path, algorithms]) => {
       try {
-        computed.set(path, await digestOne(source, path, algorithms, options.backend, progress));
+        computed.set(path, await digestOne(source, path, algorithms, options.backend, progress, findings));
       } catch (error) {
         rethrowIoError(error);
         findings.push(makeFinding('bag.entry.unreadable', `${path} cannot be read: ${describe(error)}`, { path }, { detail: describe(error) }));
@@ -521,15 +521,17 @@ async function digestOne(
   algorithms: BagAlgorithmName[],
   backend: DigestBackend | undefined,
   progress: (bytes: number) => void,
+  findings: Finding[],
 ): Promise<Computed> {
   // A registry algorithm's BagIt name is its registry name.
   const registry = algorithms.filter(isDigestAlgorithm);
   if (source.digest !== undefined && registry.length === algorithms.length) {
-    const { digests, size } = await source.digest(path, registry);
+    const { digests, size, problems = [] } = await source.digest(path, registry);
     const record = digests as Record<string, string | undefined>;
-    if (!Number.isSafeInteger(size) || registry.some((a) => typeof record[a] !== 'string')) {
+    if (!Number.isSafeInteger(size) || registry.some((a) => typeof record[a] !== 'string') || !Array.isArray(problems)) {
       throw new TypeError('the source digest gave no answer for every algorithm');
     }
+    for (const problem of problems) findings.push(problemFinding(problem));
     progress(size);
     return { size, digests: digests as Record<string, string> };
   }

@@ -1,10 +1,12 @@
 import { promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { crc32 } from 'node:zlib';
 import type { BagData, BagSink } from '../bundle/bag-sink.js';
 import { memorySink } from '../bundle/bag-sink.js';
 import { CBOR_BUNDLE_MAX_BYTES, encodeCborBundle } from '../bundle/cbor-bundle.js';
 import { EvidenceBundleError } from '../errors.js';
+import { joinChunks } from '../internal/bytes.js';
 import { PAYLOAD_DIR } from '../model/layout.js';
 import { assertBundlePath } from '../path/bundle-path.js';
 import { zipSink } from '../zip/zip-sink.js';
@@ -78,8 +80,9 @@ export async function fileSink(
     await handle.close();
   };
   const memory = form === 'cbor' ? memorySink() : undefined;
-  // The handle is this sink's to flush and close: the ZIP writer closing its byte sink is a no-op here.
-  const inner = memory ?? zipSink({ write: (bytes) => writeAll(handle, bytes), close: () => Promise.resolve() });
+  const file = bufferedWriter(handle);
+  // The handle is this sink's to flush and close: the ZIP writer closing its byte sink only drains the writes.
+  const inner = memory ?? zipSink({ write: file.write, close: file.drain }, { crc32 });
   return {
     ordered: true,
     concurrency: 1,
@@ -94,8 +97,46 @@ export async function fileSink(
       await fsyncDirectory(dirname(target));
     },
     async abort() {
+      await file.drain().catch(() => undefined);
       await close().catch(() => undefined);
       await fsp.rm(partial, { force: true });
+    },
+  };
+}
+
+/** Bytes gathered before one write: a ZIP of small files is three small pieces per entry. */
+const WRITE_BUFFER_BYTES = 1024 * 1024;
+
+/**
+ * Sequential writes to `handle` that return before the bytes are on their way: small pieces are gathered into one
+ * write, and one write is in flight while the caller reads and checks the next chunk (as the directory sink
+ * overlaps them). The pieces must not change afterwards: the ZIP writer's records are fresh, and so are the
+ * chunks of every source the pipelines read (`sourceBytes`, `fileReader`, memory). A failed write is thrown by
+ * the next `write` or by `drain`, which waits for every byte to be written.
+ */
+function bufferedWriter(handle: FileHandle): { write(bytes: Uint8Array): Promise<void>; drain(): Promise<void> } {
+  let pieces: Uint8Array[] = [];
+  let gathered = 0;
+  let inFlight: Promise<void> = Promise.resolve();
+  const flush = async (): Promise<void> => {
+    if (gathered === 0) return;
+    const bytes = pieces.length === 1 ? pieces[0]! : joinChunks(pieces);
+    pieces = [];
+    gathered = 0;
+    await inFlight;
+    inFlight = writeAll(handle, bytes);
+    // Observed by the next write or drain; never an unhandled rejection meanwhile.
+    inFlight.catch(() => undefined);
+  };
+  return {
+    async write(bytes) {
+      pieces.push(bytes);
+      gathered += bytes.length;
+      if (gathered >= WRITE_BUFFER_BYTES) await flush();
+    },
+    async drain() {
+      await flush();
+      await inFlight;
     },
   };
 }

@@ -18,8 +18,28 @@ export interface DigestPool {
    *   `ERR_DIGEST_UNSUPPORTED_ALGORITHM`; a `TypeError` once the pool is closed.
    */
   digestFile(path: string, algorithms?: Iterable<string>): Promise<{ digests: DigestSet; size: number }>;
+  /**
+   * Hashes `range.length` bytes at `range.offset` of the open file `fd` on a worker thread (workers share the
+   * process's descriptors: the file checked when it was opened is the one read, never a file renamed over it
+   * since), with exactly `algorithms` (none is allowed) and, when `crc32` is asked, their CRC-32 of ZIP in the
+   * same pass. For the entries of a ZIP archive; `label` names them in errors.
+   * @throws EvidenceBundleError `ERR_ZIP_MALFORMED` (the file ends before the range does), `ERR_IO` (a closed
+   *   descriptor, a failing disk), `ERR_DIGEST_UNSUPPORTED_ALGORITHM`; a `TypeError` once the pool is closed.
+   */
+  digestRange(
+    fd: number,
+    range: { offset: number; length: number },
+    options: { algorithms?: Iterable<string>; crc32?: boolean; label: string },
+  ): Promise<RangeDigest>;
   /** Waits for the work already asked for, then stops every worker. */
   close(): Promise<void>;
+}
+
+/** What {@link DigestPool.digestRange} computed: a hex digest per algorithm asked, and the CRC-32 when asked. */
+export interface RangeDigest {
+  digests: Partial<Record<DigestAlgorithm, string>>;
+  size: number;
+  crc32?: number;
 }
 
 /** Options of {@link createDigestPool}. */
@@ -28,14 +48,17 @@ export interface DigestPoolOptions {
   size?: number;
 }
 
+// One queue and one message format for files of a directory and ranges of an open file: a batch mixes both.
 interface Job {
+  /** A file's path, or the label of a range. */
   path: string;
   algorithms: DigestAlgorithm[];
-  resolve: (result: { digests: DigestSet; size: number }) => void;
+  range?: { fd: number; offset: number; length: number; crc32: boolean };
+  resolve: (result: { digests: DigestSet; size: number; crc32?: number }) => void;
   reject: (error: unknown) => void;
 }
 
-type WorkerResult = { digests: DigestSet; size: number } | { error: { code: unknown; message: string } };
+type WorkerResult = { digests: DigestSet; size: number; crc32?: number } | { error: { code: unknown; message: string } };
 
 interface PoolWorker {
   worker: Worker;
@@ -51,6 +74,8 @@ const MAX_BATCH = 64;
 // Batches per worker at once: the next one is already waiting when a worker finishes, so it never idles
 // while this thread handles the answer.
 const PIPELINE_DEPTH = 2;
+// Error code a worker gives a range that reaches past the end of its file.
+const SHORT_READ = 'EVB_SHORT_READ';
 
 /**
  * Starts a pool of worker threads that hash files with node:crypto, for bundles of many small files where one
@@ -89,6 +114,7 @@ export function createDigestPool(options: DigestPoolOptions = {}): DigestPool {
         smallFileBytes: SMALL_FILE_BYTES,
         chunkBytes: CHUNK_BYTES,
         notRegularFile: NOT_REGULAR_FILE,
+        shortRead: SHORT_READ,
       },
     });
     const entry: PoolWorker = { worker, inFlight: [] };
@@ -114,6 +140,7 @@ export function createDigestPool(options: DigestPoolOptions = {}): DigestPool {
 
   function settle(job: Job, result: WorkerResult | undefined): void {
     if (result === undefined) job.reject(new EvidenceBundleError('ERR_IO', `${job.path}: no answer from the digest worker`));
+    else if ('error' in result && result.error.code === SHORT_READ) job.reject(new EvidenceBundleError('ERR_ZIP_MALFORMED', `${job.path}: ${result.error.message}`));
     else if ('error' in result) job.reject(ioError(Object.assign(new Error(result.error.message), { code: result.error.code }), job.path));
     else job.resolve(result);
   }
@@ -129,7 +156,7 @@ export function createDigestPool(options: DigestPoolOptions = {}): DigestPool {
       const jobs = queue.splice(0, take);
       free.inFlight.push(jobs);
       free.worker.ref();
-      free.worker.postMessage({ jobs: jobs.map((j) => ({ path: j.path, algorithms: j.algorithms })) });
+      free.worker.postMessage({ jobs: jobs.map((j) => ({ path: j.path, algorithms: j.algorithms, range: j.range })) });
     }
     for (const w of workers) if (w.inFlight.length === 0) w.worker.unref();
     if (drained !== undefined && idle()) drained();
@@ -154,6 +181,23 @@ export function createDigestPool(options: DigestPoolOptions = {}): DigestPool {
       if (algs.includes('blake3') && blake3Url === undefined) return digestFile(path, { algorithms: algs, backend: nodeBackend });
       return new Promise((resolve, reject) => {
         queue.push({ path, algorithms: algs, resolve, reject });
+        scheduleDispatch();
+      });
+    },
+    async digestRange(fd, { offset, length }, { algorithms = [], crc32 = false, label }) {
+      if (closed) throw new TypeError('the digest pool is closed');
+      for (const [name, value] of [['fd', fd], ['offset', offset], ['length', length]] as const) {
+        if (!Number.isSafeInteger(value) || value < 0) throw new TypeError(`${name} must be a non-negative safe integer`);
+      }
+      const algs = [...new Set(algorithms)];
+      if (algs.length > 0) normaliseAlgorithms(algs);
+      const valid = algs as DigestAlgorithm[];
+      // Without a loadable @noble/hashes, BLAKE3 of a range is refused rather than read on this thread.
+      if (valid.includes('blake3') && blake3Url === undefined) {
+        throw new EvidenceBundleError('ERR_DIGEST_UNSUPPORTED_ALGORITHM', 'BLAKE3 is not available to the digest workers');
+      }
+      return new Promise<RangeDigest>((resolve, reject) => {
+        queue.push({ path: label, algorithms: valid, range: { fd, offset, length, crc32 }, resolve, reject });
         scheduleDispatch();
       });
     },

@@ -10,8 +10,9 @@ export const DIGEST_WORKER_SOURCE = String.raw`
 const { parentPort, workerData } = process.getBuiltinModule('node:worker_threads');
 const fs = process.getBuiltinModule('node:fs');
 const { createHash } = process.getBuiltinModule('node:crypto');
+const { crc32 } = process.getBuiltinModule('node:zlib');
 
-const { nodeNames, blake3Url, smallFileBytes, chunkBytes, notRegularFile } = workerData;
+const { nodeNames, blake3Url, smallFileBytes, chunkBytes, notRegularFile, shortRead } = workerData;
 // Same flags as digestFile: refuse symbolic links, never wait on a FIFO.
 const FLAGS = fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK;
 let buffer;
@@ -60,6 +61,26 @@ function digestOne(path, algorithms) {
   }
 }
 
+// A range of a descriptor the main thread holds open (a ZIP entry's bytes): read with positioned reads, which
+// never move a shared file position; hashed and, when asked, CRC-32'd in the same pass over each chunk.
+function digestRange(range, algorithms) {
+  const hashers = algorithms.map(createHasher);
+  buffer ??= new Uint8Array(chunkBytes);
+  let crc = 0;
+  let done = 0;
+  while (done < range.length) {
+    const n = fs.readSync(range.fd, buffer, 0, Math.min(buffer.length, range.length - done), range.offset + done);
+    if (n === 0) throw Object.assign(new Error('the archive ends ' + (range.length - done) + ' bytes before the entry does'), { code: shortRead });
+    const chunk = buffer.subarray(0, n);
+    for (const h of hashers) h.update(chunk);
+    if (range.crc32) crc = crc32(chunk, crc);
+    done += n;
+  }
+  const digests = {};
+  algorithms.forEach((algorithm, i) => { digests[algorithm] = hashers[i].hex(); });
+  return range.crc32 ? { digests, size: done, crc32: crc } : { digests, size: done };
+}
+
 // Batches are handled one after the other, so answers leave in the order the batches came, even when one of
 // them waits for the BLAKE3 module to load.
 let previous = Promise.resolve();
@@ -74,7 +95,7 @@ async function handle({ jobs }) {
   }
   const results = jobs.map((job) => {
     try {
-      return digestOne(job.path, job.algorithms);
+      return job.range ? digestRange(job.range, job.algorithms) : digestOne(job.path, job.algorithms);
     } catch (error) {
       return { error: { code: error && error.code, message: String(error && error.message) } };
     }

@@ -4,7 +4,8 @@ import { openRegularFile } from './open-regular-file.js';
 
 /**
  * A {@link RandomAccessReader} over a regular file (a final symbolic link unless `followLinks`, a FIFO or a
- * device is refused), for `openZipSource`. The size is the file's when opened. Close it when done.
+ * device is refused), for `openZipSource`. The size is the file's when opened; `fd` is its descriptor, for
+ * positioned reads by worker threads (`DigestPool.digestRange`). Close it when done.
  * @param options.followLinks follow a final symbolic link (for a file the user names): what it points to must
  *   still be a regular file
  * @throws EvidenceBundleError `ERR_SOURCE_NOT_FOUND`, `ERR_SOURCE_NOT_REGULAR_FILE`, `ERR_IO`
@@ -15,10 +16,12 @@ import { openRegularFile } from './open-regular-file.js';
 export async function fileReader(
   path: string,
   options: { followLinks?: boolean } = {},
-): Promise<RandomAccessReader & { close(): Promise<void> }> {
+): Promise<RandomAccessReader & { close(): Promise<void>; readonly fd: number }> {
   const { handle, stat } = await openRegularFile(path, path, options);
   return {
     size: stat.size,
+    // For positioned reads elsewhere (the digest pool's workers); valid until `close`.
+    fd: handle.fd,
     async read(offset, length) {
       const out = new Uint8Array(length);
       let done = 0;

@@ -1,20 +1,25 @@
 import { promises as fsp } from 'node:fs';
 import type { BagSource } from '../bagit/bag-source.js';
-import { CBOR_BUNDLE_MAX_BYTES, decodeCborBundle, detectBundleForm } from '../bundle/cbor-bundle.js';
-import { filesSource } from '../bundle/files-source.js';
+import { CBOR_BUNDLE_MAX_BYTES, detectBundleForm } from '../bundle/cbor-bundle.js';
+import { openCborSource, tooLargeCborSource } from '../bundle/cbor-source.js';
 import { EvidenceBundleError } from '../errors.js';
 import { openZipSource } from '../zip/open-zip-source.js';
 import type { DigestPool } from './digest-pool.js';
+import { nodeBackend } from './digest-backend.js';
 import { fileReader } from './file-reader.js';
 import { ioError } from './io-error.js';
 import { openBundleDirectory } from './open-bundle-directory.js';
+import { zipSourceOnPool } from './zip-pool-source.js';
 
 /** The three forms of a bundle (docs/format.md, "Forms"). */
 export type BundleForm = 'directory' | 'zip' | 'cbor';
 
 /** Options of {@link openBundle}. */
 export interface OpenBundleOptions {
-  /** Worker pool that hashes the files of a directory bundle; the single-file forms are hashed in this thread. */
+  /**
+   * Worker pool that hashes the files of a directory bundle and the entries of a ZIP (read at their offsets in
+   * the archive, their CRC-32 checked in the same pass); a CBOR bundle is in memory and hashed in this thread.
+   */
   pool?: DigestPool;
 }
 
@@ -30,13 +35,13 @@ export interface OpenedBundle {
  * Opens a bundle in any form for reading: a directory is the directory form ({@link openBundleDirectory}); a
  * regular file is recognised by its first bytes (`detectBundleForm`), never by its name. A ZIP is read in place
  * through its central directory (`openZipSource`), its hostile properties reported by the source's `problems`;
- * a CBOR bundle is read whole, its size checked first, and decoded strictly (`decodeCborBundle`). Close the
- * result when done.
+ * a CBOR bundle is read whole, its size checked first, and decoded strictly (`openCborSource`). A single file
+ * that starts as a ZIP or a CBOR bundle but is broken opens all the same, its problems (`zip.*`,
+ * `bundle.cbor.malformed`, `bundle.cbor.too-large`) reported by the source, so that a verification gives a report
+ * saying INVALID and why. Close the result when done.
  * @throws EvidenceBundleError `ERR_SOURCE_NOT_FOUND`, `ERR_SOURCE_NOT_REGULAR_FILE` (a FIFO, a device, a
- *   socket; a symbolic link is followed), `ERR_IO`; `ERR_BAG_INVALID` for a file that is neither a ZIP nor a CBOR bundle; `ERR_ZIP_MALFORMED`
- *   when a file that starts as a ZIP has no end record and no local header; `ERR_LIMIT_EXCEEDED` for a CBOR
- *   bundle over `CBOR_BUNDLE_MAX_BYTES`; what `decodeCborBundle` throws for one that does not decode
- *   (`ERR_DOCUMENT_INVALID`, `ERR_CBOR_*`, `ERR_PATH_*`)
+ *   socket; a symbolic link is followed), `ERR_IO`; `ERR_BAG_INVALID` for a file that is neither a ZIP nor a CBOR
+ *   bundle; `ERR_ZIP_MALFORMED` when a file that starts as a ZIP has no end record and no local header
  * @example
  * const bundle = await openBundle('case-42.zip');
  * try { report = await verifyBundle(bundle.source, { policy }); } finally { await bundle.close(); }
@@ -57,15 +62,13 @@ export async function openBundle(path: string, options: OpenBundleOptions = {}):
   try {
     const form = detectBundleForm(await reader.read(0, Math.min(4, reader.size)));
     if (form === 'zip') {
-      const source = await openZipSource(reader);
+      const zip = await openZipSource(reader, { backend: nodeBackend });
+      const source = options.pool ? zipSourceOnPool(zip, options.pool, reader.fd, path) : zip;
       return { source, form, close: () => reader.close() };
     }
     if (form === 'cbor') {
       // Read whole by design: the size is judged before a byte of the body is read.
-      if (reader.size > CBOR_BUNDLE_MAX_BYTES) {
-        throw new EvidenceBundleError('ERR_LIMIT_EXCEEDED', `${path}: a CBOR bundle of ${reader.size} bytes, over ${CBOR_BUNDLE_MAX_BYTES}`);
-      }
-      const source = filesSource(decodeCborBundle(await reader.read(0, reader.size)));
+      const source = reader.size > CBOR_BUNDLE_MAX_BYTES ? tooLargeCborSource(reader.size) : openCborSource(await reader.read(0, reader.size));
       await reader.close();
       return { source, form, close: () => Promise.resolve() };
     }

@@ -1,5 +1,7 @@
 import type { BagEntry, BagSource, BagSourceProblem } from '../bagit/bag-source.js';
 import { detectBundleForm } from '../bundle/cbor-bundle.js';
+import type { DigestAlgorithm, DigestBackend, DigestSet } from '../digest/algorithms.js';
+import { createMultiDigest } from '../digest/multi-digest.js';
 import { EvidenceBundleError } from '../errors.js';
 import type { FindingCode } from '../report/codes.js';
 import { crc32 } from './crc32.js';
@@ -37,11 +39,42 @@ export interface OpenZipOptions {
   maxEntries?: number;
   /** Largest central directory read; larger is `zip.limit.central-directory` and nothing is listed. */
   maxCentralDirectoryBytes?: number;
+  /** Hashing backend of the source's `digest` (Node's `nodeBackend`, say); @noble/hashes by default. */
+  backend?: DigestBackend;
+}
+
+/** Where the STORED bytes of one entry lie in the archive, and the CRC-32 they must have; see {@link ZipSource}. */
+export interface ZipEntryData {
+  /** Offset of the first byte of the entry's data in the archive. */
+  offset: number;
+  /** Number of bytes; the entry holds exactly these. */
+  size: number;
+  /** The CRC-32 the central directory records for them. */
+  crc32: number;
+}
+
+/**
+ * A {@link BagSource} over a ZIP archive. Beyond reading, it tells where an entry's bytes lie, for a runtime that
+ * reads and checks them elsewhere (Node's worker pool reads the archive file at those offsets).
+ */
+export interface ZipSource extends BagSource {
+  /**
+   * Where the bytes of a file entry lie, after every check of the archive passed for it (the same refusals as
+   * `read`, before anything is read). Whoever reads them there must check their CRC-32 and report a mismatch as
+   * `zip.entry.crc-mismatch`, as `digest` does.
+   * @throws EvidenceBundleError `ERR_SOURCE_NOT_FOUND`, `ERR_ZIP_MALFORMED` (an entry with a problem)
+   */
+  entryData(path: string): ZipEntryData;
+  digest(path: string, algorithms: readonly DigestAlgorithm[]): Promise<{ digests: DigestSet; size: number; problems: BagSourceProblem[] }>;
+  problems(): Promise<readonly BagSourceProblem[]>;
 }
 
 // Flags a STORED entry may carry: bits 1 and 2 only tune deflate and mean nothing here (some writers set them).
 const ALLOWED_FLAGS = FLAG_DESCRIPTOR | FLAG_UTF8 | 0x0006;
 const CHUNK_BYTES = 1024 * 1024;
+// Local headers are read through a window of this size: those of small entries lie close together, and one read
+// of the window serves many (20,000 round trips to a file, or to a browser Blob, cost more than the hashing).
+const WINDOW_BYTES = 256 * 1024;
 const S_IFMT = 0o170000;
 const UNIX_HOSTS = new Set([3, 19]); // Unix, OS X: the upper 16 bits of the external attributes are a mode.
 
@@ -75,15 +108,18 @@ class Fatal extends Error {
  * entries against each other (overlaps, gaps, data before the first entry or after the end records); each
  * hostile property is a `zip.*` problem that `validateBag` reports (docs/format.md, "ZIP form"). Entries are
  * listed by name as they are (the validator applies the path rules and case-fold collisions); `read` streams the
- * STORED bytes and checks the CRC-32 at the end.
+ * STORED bytes and checks the CRC-32 at the end; `digest` hashes them and reports a wrong CRC-32 as the problem
+ * `zip.entry.crc-mismatch`, beside the digests of the bytes as they are (so that the validator reports an altered
+ * entry as altered, not as unreadable); `entryData` says where they lie.
  * @throws EvidenceBundleError `ERR_ZIP_MALFORMED` when the bytes are not a ZIP at all (no local header at the
  *   start and no end record); a truncated or lying archive opens, with problems. Errors of the reader pass through.
  *   From `read`: `ERR_SOURCE_NOT_FOUND`, `ERR_ZIP_MALFORMED` (an entry with a problem, or bytes missing),
- *   `ERR_LIMIT_EXCEEDED` (over `maxBytes`), `ERR_ZIP_CRC_MISMATCH` (after the last chunk).
+ *   `ERR_LIMIT_EXCEEDED` (over `maxBytes`), `ERR_ZIP_CRC_MISMATCH` (after the last chunk). From `digest` and
+ *   `entryData`: the same but the last two.
  * @example
  * const bag = await validateBag(await openZipSource(memoryReader(bytes)));
  */
-export async function openZipSource(reader: RandomAccessReader, options: OpenZipOptions = {}): Promise<BagSource> {
+export async function openZipSource(reader: RandomAccessReader, options: OpenZipOptions = {}): Promise<ZipSource> {
   const maxEntries = limit(options.maxEntries, ZIP_LIMITS.entries, 'maxEntries');
   const maxCd = limit(options.maxCentralDirectoryBytes, ZIP_LIMITS.centralDirectoryBytes, 'maxCentralDirectoryBytes');
   const size = reader.size;
@@ -120,32 +156,66 @@ export async function openZipSource(reader: RandomAccessReader, options: OpenZip
     first.fault ??= 'two entries have this exact name';
   }
 
+  const readable = (path: string): Entry & { dataStart: number } => {
+    const entry = byName.get(path);
+    if (entry === undefined || entry.kind !== 'file') throw new EvidenceBundleError('ERR_SOURCE_NOT_FOUND', `${JSON.stringify(path)} is not a file of the archive`);
+    if (entry.fault !== undefined || entry.dataStart === undefined) throw new EvidenceBundleError('ERR_ZIP_MALFORMED', `${JSON.stringify(path)}: ${entry.fault ?? 'unreadable'}`);
+    return entry as Entry & { dataStart: number };
+  };
+  async function* chunks(entry: Entry & { dataStart: number }): AsyncGenerator<Uint8Array> {
+    for (let at = 0; at < entry.size; ) {
+      const length = Math.min(CHUNK_BYTES, entry.size - at);
+      const chunk = await reader.read(entry.dataStart + at, length);
+      if (chunk.length !== length) throw new EvidenceBundleError('ERR_ZIP_MALFORMED', `${JSON.stringify(entry.name)}: the archive gave fewer bytes than the entry holds`);
+      at += length;
+      yield chunk;
+    }
+  }
+
   return {
     async *list() {
       for (const entry of byName.values()) yield { path: entry.name, kind: entry.kind, size: entry.kind === 'file' ? entry.size : 0 };
     },
     async *read(path, readOptions = {}) {
-      const entry = byName.get(path);
-      if (entry === undefined || entry.kind !== 'file') throw new EvidenceBundleError('ERR_SOURCE_NOT_FOUND', `${JSON.stringify(path)} is not a file of the archive`);
-      if (entry.fault !== undefined || entry.dataStart === undefined) throw new EvidenceBundleError('ERR_ZIP_MALFORMED', `${JSON.stringify(path)}: ${entry.fault ?? 'unreadable'}`);
+      const entry = readable(path);
       if (readOptions.maxBytes !== undefined && entry.size > readOptions.maxBytes) {
         throw new EvidenceBundleError('ERR_LIMIT_EXCEEDED', `${JSON.stringify(path)} holds ${entry.size} bytes, over ${readOptions.maxBytes}`);
       }
       let crc = 0;
-      for (let at = 0; at < entry.size; ) {
-        const length = Math.min(CHUNK_BYTES, entry.size - at);
-        const chunk = await reader.read(entry.dataStart + at, length);
-        if (chunk.length !== length) throw new EvidenceBundleError('ERR_ZIP_MALFORMED', `${JSON.stringify(path)}: the archive gave fewer bytes than the entry holds`);
+      for await (const chunk of chunks(entry)) {
         crc = crc32(chunk, crc);
-        at += length;
         yield chunk;
       }
       if (crc !== entry.crc) throw new EvidenceBundleError('ERR_ZIP_CRC_MISMATCH', `${JSON.stringify(path)}: the CRC-32 of its bytes is not the one recorded`);
+    },
+    async digest(path, algorithms) {
+      const entry = readable(path);
+      const multi = createMultiDigest(algorithms, options.backend ? { backend: options.backend } : {});
+      let crc = 0;
+      for await (const chunk of chunks(entry)) {
+        crc = crc32(chunk, crc);
+        multi.update(chunk);
+      }
+      return { digests: multi.digest(), size: multi.size, problems: crcProblems(path, crc, entry.crc) };
+    },
+    entryData(path) {
+      const entry = readable(path);
+      return { offset: entry.dataStart, size: entry.size, crc32: entry.crc };
     },
     async problems() {
       return problems;
     },
   };
+}
+
+/**
+ * What a pass over an entry's bytes found about its CRC-32: nothing, or `zip.entry.crc-mismatch` naming it.
+ * Shared with the runtimes that read an entry elsewhere ({@link ZipSource.entryData}). Internal.
+ */
+export function crcProblems(path: string, computed: number, recorded: number): BagSourceProblem[] {
+  if (computed === recorded) return [];
+  const hex = (n: number): string => n.toString(16).padStart(8, '0');
+  return [{ code: 'zip.entry.crc-mismatch', path, message: `${JSON.stringify(path)}: the CRC-32 of its bytes is ${hex(computed)}, the central directory records ${hex(recorded)}` }];
 }
 
 type Read = (offset: number, length: number) => Promise<Uint8Array>;
@@ -234,7 +304,8 @@ async function readArchive(size: number, read: Read, report: Report, maxEntries:
   }
   if (p !== cd.length) throw new Fatal('zip.archive.directory-malformed', `${cd.length - p} bytes of the central directory follow its last record`);
 
-  for (const entry of entries) await checkLocal(entry, cdOffset, read, report);
+  const near = windowed(read, size);
+  for (const entry of entries) await checkLocal(entry, cdOffset, near, report);
   checkLayout(entries, cdOffset, report);
   return entries;
 }
@@ -322,6 +393,22 @@ function decodeName(bytes: Uint8Array, flags: number): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * `read` through one window of WINDOW_BYTES: a small read inside the window is served from it, one outside loads
+ * the window from its offset (clipped to the archive); a large read passes through. Checks stay `read`'s.
+ */
+function windowed(read: Read, size: number): Read {
+  let start = 0;
+  let bytes: Uint8Array = new Uint8Array(0);
+  return async (offset, length) => {
+    if (offset >= start && offset + length <= start + bytes.length) return bytes.subarray(offset - start, offset - start + length);
+    if (length >= WINDOW_BYTES || offset + length > size) return read(offset, length);
+    bytes = await read(offset, Math.min(WINDOW_BYTES, size - offset));
+    start = offset;
+    return bytes.subarray(0, length);
+  };
 }
 
 /** Compares an entry's local header (and data descriptor) with its central record; sets where its data lie. */

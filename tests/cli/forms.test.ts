@@ -81,6 +81,49 @@ describe('every reading command takes any form', () => {
   });
 });
 
+describe('a single file that starts as a bundle but is broken gets a report, in both single-file forms', () => {
+  // A receiving authority is told INVALID and why (exit 1 and a finding), not handed an error: the same for a
+  // CBOR bundle that does not decode as for a ZIP that does not parse. Writers refuse both (65).
+  it('verify and check exit 1 with the finding; inspect reports it; convert refuses with 65 and writes nothing', async () => {
+    const cbor = await fsp.readFile(join(dir, 'case.cbor'));
+    const zip = await fsp.readFile(join(dir, 'case.zip'));
+    const magic = cbor.subarray(0, 3);
+    const cases: Array<[string, Uint8Array, string]> = [
+      ['garbage.cbor', Buffer.concat([magic, Buffer.from([0xff, 0x00])]), 'bundle.cbor.malformed'],
+      ['not-a-map.cbor', Buffer.concat([magic, Buffer.from([0x01])]), 'bundle.cbor.malformed'],
+      ['trailing.cbor', Buffer.concat([cbor, Buffer.from([0x00])]), 'bundle.cbor.malformed'],
+      ['cut.cbor', cbor.subarray(0, cbor.length - 1), 'bundle.cbor.malformed'],
+      ['indefinite.cbor', Buffer.concat([magic, Buffer.from([0xbf, 0xff])]), 'bundle.cbor.malformed'],
+      ['cut.zip', zip.subarray(0, Math.floor(zip.length / 2)), 'zip.archive.truncated'],
+    ];
+    for (const [name, bytes, code] of cases) {
+      await fsp.writeFile(join(dir, name), bytes);
+      const verified = await evb('verify', '--trust', 'packager.jwk', '--json', '--quiet', name);
+      expect(verified.code, name).toBe(1);
+      const report = JSON.parse(verified.out) as { outcome: string; findings: Array<{ code: string }> };
+      expect(report.outcome, name).toBe('INVALID');
+      expect(report.findings.map((f) => f.code), name).toContain(code);
+      expect((await evb('check', '--quiet', name)).code, name).toBe(1);
+      const converted = await evb('convert', name, `${name}-out`);
+      expect(converted.code, name).toBe(65);
+      expect(converted.err, name).toMatch(/ERR_BAG_INVALID/);
+      expect((await fsp.readdir(dir)).filter((n) => n.includes(`${name}-out`)), name).toEqual([]);
+    }
+  });
+
+  it('reports a CBOR bundle over the size limit as bundle.cbor.too-large without reading it', async () => {
+    const big = join(dir, 'big.cbor');
+    const handle = await fsp.open(big, 'w');
+    await handle.write(Buffer.from([0xd9, 0xd9, 0xf7]));
+    await handle.truncate(64 * 1024 * 1024 + 1);
+    await handle.close();
+    const verified = await evb('verify', '--trust', 'packager.jwk', '--json', '--quiet', 'big.cbor');
+    expect(verified.code).toBe(1);
+    expect(JSON.parse(verified.out).findings.map((f: { code: string }) => f.code)).toContain('bundle.cbor.too-large');
+    await fsp.rm(big);
+  });
+});
+
 describe('evb convert and evb extract', () => {
   it('answer misuse with 64, an existing output with 73, an input that is no bundle with 65, and write nothing', async () => {
     const before = (await fsp.readdir(dir)).sort();

@@ -1,11 +1,13 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIGEST_ALGORITHM_NAMES } from '../../src/digest/algorithms.js';
 import { digestFile } from '../../src/node/digest-file.js';
 import { createDigestPool, type DigestPool } from '../../src/node/digest-pool.js';
+import { crc32 } from '../../src/zip/crc32.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'evb-digest-pool-'));
 const files: string[] = [];
@@ -82,6 +84,70 @@ describe('createDigestPool', () => {
     // Work asked for before close() is finished, not dropped.
     expect(await pending).toEqual(await digestFile(files[0]!));
     await expect(other.digestFile(files[0]!)).rejects.toBeInstanceOf(TypeError);
+  });
+});
+
+describe('DigestPool.digestRange', () => {
+  const whole = () => readFileSync(files.at(-1)!);
+  const expected = (offset: number, length: number, algorithms: string[]) => {
+    const bytes = whole().subarray(offset, offset + length);
+    return {
+      digests: Object.fromEntries(algorithms.map((a) => [a, createHash(a === 'sha3-256' ? 'sha3-256' : a).update(bytes).digest('hex')])),
+      size: length,
+      crc32: crc32(bytes),
+    };
+  };
+
+  it('refuses bad ranges, an unknown algorithm and a closed pool before anything is read', async () => {
+    const fd = openSync(files.at(-1)!, 'r');
+    try {
+      for (const bad of [-1, 1.5, Number.NaN, 2 ** 53]) {
+        await expect(pool.digestRange(fd, { offset: bad, length: 1 }, { label: 'x' })).rejects.toBeInstanceOf(TypeError);
+        await expect(pool.digestRange(fd, { offset: 0, length: bad }, { label: 'x' })).rejects.toBeInstanceOf(TypeError);
+        await expect(pool.digestRange(bad, { offset: 0, length: 1 }, { label: 'x' })).rejects.toBeInstanceOf(TypeError);
+      }
+      await expect(pool.digestRange(fd, { offset: 0, length: 1 }, { algorithms: ['md5'], label: 'x' })).rejects.toMatchObject({ code: 'ERR_DIGEST_UNSUPPORTED_ALGORITHM' });
+      const other = createDigestPool({ size: 1 });
+      await other.close();
+      await expect(other.digestRange(fd, { offset: 0, length: 1 }, { label: 'x' })).rejects.toBeInstanceOf(TypeError);
+    } finally {
+      closeSync(fd);
+    }
+  });
+
+  it('refuses a range past the end of the file with ERR_ZIP_MALFORMED and a descriptor that is not open with ERR_IO', async () => {
+    const size = whole().length;
+    const fd = openSync(files.at(-1)!, 'r');
+    try {
+      for (const [offset, length] of [[size, 1], [size - 10, 11], [0, size + 1], [size + 4096, 1]]) {
+        await expect(pool.digestRange(fd, { offset: offset!, length: length! }, { crc32: true, label: 'x' })).rejects.toMatchObject({ code: 'ERR_ZIP_MALFORMED' });
+      }
+    } finally {
+      closeSync(fd);
+    }
+    // A descriptor number nothing holds (a closed one could be reused by the time the worker reads).
+    await expect(pool.digestRange(2 ** 30, { offset: 0, length: 10 }, { label: 'x' })).rejects.toMatchObject({ code: 'ERR_IO' });
+  });
+
+  it('gives the digests asked for (none, one, several) and the CRC-32 of any range, at chunk edges too', async () => {
+    const fd = openSync(files.at(-1)!, 'r');
+    const chunk = 4 * 1024 * 1024;
+    try {
+      const ranges = [[0, 0], [0, 1], [7, 1000], [chunk - 1, 2], [chunk, chunk], [1, 10 * 1024 * 1024 - 1], [0, 10 * 1024 * 1024]] as const;
+      const asked = [[], ['sha256'], ['sha512', 'sha3-256'], DIGEST_ALGORITHM_NAMES.filter((a) => a !== 'blake3')];
+      const jobs = ranges.flatMap(([offset, length]) => asked.map((algorithms) => ({ offset, length, algorithms: [...algorithms] })));
+      // All at once: they travel in batches, mixed with requests for whole files.
+      const got = await Promise.all([
+        ...jobs.map((j) => pool.digestRange(fd, j, { algorithms: j.algorithms, crc32: true, label: 'x' })),
+        pool.digestFile(files[0]!),
+      ]);
+      jobs.forEach((j, i) => expect(got[i], JSON.stringify(j)).toEqual(expected(j.offset, j.length, j.algorithms)));
+      expect(got.at(-1)).toEqual(await digestFile(files[0]!));
+      const noCrc = await pool.digestRange(fd, { offset: 3, length: 5 }, { algorithms: ['sha256'], label: 'x' });
+      expect(noCrc).not.toHaveProperty('crc32');
+    } finally {
+      closeSync(fd);
+    }
   });
 });
 

@@ -3,7 +3,7 @@ import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inspectBundle, CBOR_BUNDLE_MAGIC } from '../../src/index.js';
-import { appendCustodyEvent, openBundle, verifyBundleAt, type CustodyEventInput } from '../../src/node/index.js';
+import { appendCustodyEvent, createDigestPool, openBundle, verifyBundleAt, type CustodyEventInput } from '../../src/node/index.js';
 import { keyPair, packDemo, tempDir, type KeyPair } from '../helpers/bundle-fixture.js';
 import { crc32 } from '../../src/zip/crc32.js';
 import { cborTree, errorCode, HAS_INFO_ZIP, zipTree } from '../helpers/forms.js';
@@ -46,11 +46,20 @@ describe('openBundle', () => {
     }
   });
 
-  it('refuses a missing path and a CBOR bundle that does not decode with their codes', async () => {
+  it('refuses a missing path; opens a CBOR bundle that does not decode with its problem, listing nothing', async () => {
     expect(await errorCode(openBundle(join(dir, 'missing')))).toBe('ERR_SOURCE_NOT_FOUND');
     const bad = join(dir, 'bad-body');
     await fsp.writeFile(bad, Uint8Array.of(...CBOR_BUNDLE_MAGIC, 0xa1, 0x61));
-    expect(await errorCode(openBundle(bad))).toMatch(/^ERR_(CBOR|DOCUMENT)_/);
+    const opened = await openBundle(bad);
+    expect(opened.form).toBe('cbor');
+    expect((await opened.source.problems?.())?.map((p) => p.code)).toEqual(['bundle.cbor.malformed']);
+    const listed = [];
+    for await (const entry of opened.source.list()) listed.push(entry);
+    expect(listed).toEqual([]);
+    await opened.close();
+    const report = await verifyBundleAt(bad, { trustedKeys: [packager.publicJwk] });
+    expect(report.outcome).toBe('INVALID');
+    expect(report.findings.map((f) => f.code)).toContain('bundle.cbor.malformed');
   });
 
   it('recognises the form by content: ZIP and CBOR under any name verify VALID', async () => {
@@ -79,27 +88,44 @@ describe('openBundle', () => {
     }
   });
 
-  // The ZIP's own CRC-32 catches a plain flip; an attacker who fixes the CRC too meets the manifest's digest.
-  it('makes one altered payload byte inside a ZIP INVALID, naming the item, whether or not the CRC-32 was fixed', async () => {
+  // An altered entry is an altered item, never a missing one: a plain flip meets the ZIP's own CRC-32 (a zip.*
+  // finding naming the file) and the manifest's digest; an attacker who fixes the CRC too meets the digest; a
+  // CRC-32 changed over intact bytes is still INVALID. The same with the worker pool and without it.
+  it('makes one altered payload byte inside a ZIP INVALID, naming the item as altered, whether or not the CRC-32 was fixed', async () => {
     const item = new Uint8Array(await fsp.readFile(join(bundle, 'data/chat/export.json')));
     const original = new Uint8Array(await fsp.readFile(join(dir, 'case.zip')));
     const at = Buffer.from(original).indexOf(Buffer.from(item.subarray(0, 64)));
     expect(at).toBeGreaterThan(0);
-    for (const offset of [0, 10, item.length - 1]) {
-      const plain = original.slice();
-      plain[at + offset]! ^= 0x01;
-      const altered = item.slice();
-      altered[offset]! ^= 0x01;
-      const fixed = replaceAll(plain, le32(crc32(item)), le32(crc32(altered)));
-      for (const [name, bytes, code] of [['plain', plain, 'bag.entry.unreadable'], ['crc-fixed', fixed, 'item.digest-mismatch']] as const) {
-        const zip = join(dir, `altered-${name}-${offset}.zip`);
-        await fsp.writeFile(zip, bytes);
-        const report = await verifyBundleAt(zip, { trustedKeys: [packager.publicJwk] });
-        expect(report.outcome, zip).toBe('INVALID');
-        expect(report.findings.find((f) => f.code === code)?.path, zip).toBe('data/chat/export.json');
-        expect(report.items.find((i) => i.id === 'chat-export')?.status, zip).not.toBe('intact');
-        expect(report.items.filter((i) => i.status !== 'intact').map((i) => i.id), zip).toEqual(['chat-export']);
+    const pool = createDigestPool({ size: 2 });
+    try {
+      for (const offset of [0, 10, item.length - 1]) {
+        const plain = original.slice();
+        plain[at + offset]! ^= 0x01;
+        const altered = item.slice();
+        altered[offset]! ^= 0x01;
+        const fixed = replaceAll(plain, le32(crc32(item)), le32(crc32(altered)));
+        const crcOnly = replaceAll(original, le32(crc32(item)), le32(crc32(altered)));
+        const cases = [
+          ['plain', plain, ['zip.entry.crc-mismatch', 'bag.payload.digest-mismatch', 'item.digest-mismatch']],
+          ['crc-fixed', fixed, ['bag.payload.digest-mismatch', 'item.digest-mismatch']],
+          ['crc-only', crcOnly, ['zip.entry.crc-mismatch']],
+        ] as const;
+        for (const [name, bytes, codes] of cases) {
+          const zip = join(dir, `altered-${name}-${offset}.zip`);
+          await fsp.writeFile(zip, bytes);
+          for (const options of [{}, { pool }]) {
+            const where = `${zip} ${'pool' in options ? 'pool' : 'core'}`;
+            const report = await verifyBundleAt(zip, { trustedKeys: [packager.publicJwk], ...options });
+            expect(report.outcome, where).toBe('INVALID');
+            const errors = report.findings.filter((f) => f.severity === 'error');
+            expect(errors.map((f) => f.code).sort(), where).toEqual([...codes].sort());
+            expect(new Set(errors.map((f) => f.path)), where).toEqual(new Set(['data/chat/export.json']));
+            expect(report.items.filter((i) => i.status !== 'intact').map((i) => [i.id, i.status]), where).toEqual([['chat-export', 'altered']]);
+          }
+        }
       }
+    } finally {
+      await pool.close();
     }
   });
 

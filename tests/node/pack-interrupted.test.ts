@@ -20,10 +20,10 @@ afterAll(async () => {
 });
 
 /** Runs the child under bash (for ulimit), optionally killing it `killAfterMs` after it starts copying. */
-function runChild(work: string, options: { fileSizeLimitKiB?: number; killAfterMs?: number }): Promise<string> {
+function runChild(work: string, options: { fileSizeLimitKiB?: number; killAfterMs?: number; name?: string }): Promise<string> {
   const limit = options.fileSizeLimitKiB === undefined ? '' : `ulimit -f ${options.fileSizeLimitKiB}; `;
   return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['-c', `${limit}exec "$0" --import tsx "$1" "$2" "$3"`, process.execPath, CHILD, join(work, 'out'), large], {
+    const child = spawn('bash', ['-c', `${limit}exec "$0" --import tsx "$1" "$2" "$3"`, process.execPath, CHILD, join(work, options.name ?? 'out'), large], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -42,9 +42,10 @@ function runChild(work: string, options: { fileSizeLimitKiB?: number; killAfterM
 }
 
 describe('packBundle interrupted', () => {
-  it('a write the file system refuses (EFBIG) fails with ERR_IO and leaves nothing behind', async () => {
+  // Into a ZIP, the refused write is one in flight while the next chunk is read: it still fails the pack.
+  it.each(['out', 'out.zip'])('a write the file system refuses (EFBIG) fails with ERR_IO and leaves nothing behind (%s)', async (name) => {
     const work = await fsp.mkdtemp(join(dir, 'efbig-'));
-    expect(await runChild(work, { fileSizeLimitKiB: 4096 })).toBe('ERR_IO');
+    expect(await runChild(work, { fileSizeLimitKiB: 4096, name })).toBe('ERR_IO');
     expect(await fsp.readdir(work)).toEqual([]);
   }, 60_000);
 

@@ -1,4 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -10,6 +11,7 @@ import { isEvidenceBundleError } from '../../src/errors.js';
 import { joinChunks, utf8Encode } from '../../src/internal/bytes.js';
 import { openZipSource } from '../../src/zip/open-zip-source.js';
 import { memoryReader } from '../../src/zip/random-access-reader.js';
+import { crc32 } from '../../src/zip/crc32.js';
 import { buildBag } from '../bagit/bags.js';
 import { get32, insertBytes, layout, renameEntry, set16, set32, set64, zipFiles } from './zip-helpers.js';
 
@@ -361,3 +363,68 @@ const overlapBase = await (async () => {
   const copy = valid.slice(inner.local, inner.local + 30 + inner.nameLength + 3 + 16);
   return zipFiles({ ...bag, 'data/a1': copy });
 })();
+
+describe('openZipSource: digest and entryData', () => {
+  const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
+  const flipIn = (zip: Uint8Array, text: string): Uint8Array => {
+    const out = zip.slice();
+    const at = Buffer.from(out).indexOf(Buffer.from(text));
+    out[at + 2]! ^= 0x01;
+    return out;
+  };
+
+  it('refuses what read refuses, before reading: a missing path, a directory, an entry with a problem', async () => {
+    const duplicated = renameEntry(await zipFiles({ 'a.txt': 'one', 'b.txt': 'two' }), 1, 'a.txt');
+    const source = await openZipSource(memoryReader(await zipFiles({ 'd/a.txt': 'one' })));
+    const dup = await openZipSource(memoryReader(duplicated));
+    for (const [s, path, code] of [[source, 'missing', 'ERR_SOURCE_NOT_FOUND'], [source, 'd', 'ERR_SOURCE_NOT_FOUND'], [dup, 'a.txt', 'ERR_ZIP_MALFORMED']] as const) {
+      expect(() => s.entryData(path), path).toThrow(expect.objectContaining({ code }));
+      await expect(s.digest(path, ['sha256']), path).rejects.toMatchObject({ code });
+    }
+  });
+
+  it('an entry whose bytes do not match their CRC-32: digest reports zip.entry.crc-mismatch beside the digests of the bytes as they are; read still fails', async () => {
+    const files = { 'a.txt': 'hello, evidence', 'b.bin': new Uint8Array(1024 * 1024 + 5).fill(7), 'c.txt': '' };
+    const zip = await zipFiles(files);
+    const altered = flipIn(zip, 'hello, evidence');
+    const intact = await openZipSource(memoryReader(zip));
+    const broken = await openZipSource(memoryReader(altered));
+    for (const [path, value] of Object.entries(files)) {
+      const bytes = typeof value === 'string' ? utf8Encode(value) : value;
+      const got = await intact.digest(path, ['sha256', 'sha512']);
+      expect(got, path).toEqual({ size: bytes.length, digests: { sha256: sha256(bytes), sha512: createHash('sha512').update(bytes).digest('hex') }, problems: [] });
+      const where = intact.entryData(path);
+      expect(sha256(zip.subarray(where.offset, where.offset + where.size)), path).toBe(sha256(bytes));
+      expect(where.crc32, path).toBe(crc32(bytes));
+    }
+    const flipped = utf8Encode('hello, evidence');
+    flipped[2]! ^= 0x01;
+    const got = await broken.digest('a.txt', ['sha256']);
+    expect(got.digests.sha256).toBe(sha256(flipped));
+    expect(got.problems.map((p) => [p.code, p.path])).toEqual([['zip.entry.crc-mismatch', 'a.txt']]);
+    expect((await broken.digest('b.bin', ['sha256'])).problems).toEqual([]);
+    const reading = (async () => {
+      for await (const _ of broken.read('a.txt'));
+    })();
+    await expect(reading).rejects.toMatchObject({ code: 'ERR_ZIP_CRC_MISMATCH' });
+    // The validator turns the problem into a finding and still compares the digests.
+    const bag = await validateBag(await openZipSource(memoryReader(flipIn(await zipFiles(buildBag({ 'data/x.txt': 'hello, evidence' })), 'hello, evidence'))));
+    expect(bag.findings.filter((f) => f.severity === 'error').map((f) => [f.code, f.path]).sort()).toEqual([
+      ['bag.payload.digest-mismatch', 'data/x.txt'],
+      ['zip.entry.crc-mismatch', 'data/x.txt'],
+    ]);
+    expect(bag.payload.has('data/x.txt')).toBe(true);
+  });
+
+  it('reads the local headers of many small entries through a window, not one read each', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 2000; i++) files[`d/${i.toString().padStart(5, '0')}`] = 'x'.repeat(i % 300);
+    const zip = await zipFiles(files);
+    const reader = memoryReader(zip);
+    let reads = 0;
+    const source = await openZipSource({ size: reader.size, read: (offset, length) => (reads++, reader.read(offset, length)) });
+    expect(await sourceFindings(source)).toEqual([]);
+    // Under 1 MiB of archive: a handful of windows, where one read per header would be 2,000.
+    expect(reads).toBeLessThan(50);
+  });
+});

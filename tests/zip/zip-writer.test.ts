@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { crc32 as zlibCrc32 } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isEvidenceBundleError } from '../../src/errors.js';
 import { joinChunks, utf8Encode } from '../../src/internal/bytes.js';
@@ -136,6 +137,17 @@ describe('createZipWriter writes the profile', () => {
     await writer.finish();
     expect(b).toEqual(a);
     expect(bytes()).toEqual(a);
+  });
+
+  it('computes the CRC-32 with the function given (a native one), to the same bytes; a wrong one is caught by the reader', async () => {
+    const files = { 'a.txt': 'hello', 'b/c.bin': new Uint8Array(70_000).map((_, i) => i * 31), 'd.txt': '' };
+    const native = await zipFiles(files, { crc32: (bytes, previous) => zlibCrc32(bytes, previous) });
+    expect(native).toEqual(await zipFiles(files));
+    const wrong = await zipFiles(files, { crc32: (bytes, previous) => (crc32(bytes, previous) ^ 1) >>> 0 });
+    const source = await openZipSource(memoryReader(wrong));
+    for (const path of Object.keys(files)) {
+      expect((await source.digest(path, ['sha256'])).problems.map((p) => p.code), path).toEqual(['zip.entry.crc-mismatch']);
+    }
   });
 
   it('closes the sink once finished', async () => {

@@ -37,6 +37,16 @@ export const BUNDLE_FINDINGS = {
     effect: 'invalid',
     summary: 'The bag holds something BagIt tolerates by repairing it, with a warning (a "./" path prefix, md5sum\'s "*" marker, a bare "%", a bag-info label with surrounding white space, a byte-order mark in a tag file): a reader of evidence repairs nothing, so the bundle is not accepted.',
   },
+  'bundle.cbor.malformed': {
+    severity: 'error',
+    effect: 'invalid',
+    summary: 'The file starts as a CBOR bundle but does not decode as one: malformed or non-deterministic CBOR, another document (members, format, version), or a file path that is unsafe or collides. Nothing in it was listed.',
+  },
+  'bundle.cbor.too-large': {
+    severity: 'error',
+    effect: 'invalid',
+    summary: 'The CBOR bundle is larger than a reader takes (64 MiB; the form is read whole): it was not read, nothing was listed.',
+  },
   'bundle.declaration.not-profile': {
     severity: 'error',
     effect: 'invalid',

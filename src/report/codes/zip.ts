@@ -42,6 +42,11 @@ export const ZIP_FINDINGS = {
     effect: 'invalid',
     summary: 'An entry uses a compression method other than STORED (0): the profile never re-encodes evidence; it was not read.',
   },
+  'zip.entry.crc-mismatch': {
+    severity: 'error',
+    effect: 'invalid',
+    summary: 'The CRC-32 of an entry\'s bytes is not the one its central directory record holds: the bytes were altered or damaged after the archive was written. Their digests are still compared with the manifests.',
+  },
   'zip.entry.duplicate': {
     severity: 'error',
     effect: 'invalid',
