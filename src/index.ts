@@ -49,6 +49,8 @@ export { SIGNATURE_ALGORITHMS, MIN_RSA_MODULUS_BITS, isSignatureAlgorithm } from
 export type { SignatureAlgorithm } from './sign/algorithms.js';
 export type { Signer } from './sign/signer.js';
 export { createJwkSigner } from './sign/jwk-signer.js';
+export { createCryptoKeySigner } from './sign/crypto-key-signer.js';
+export type { CryptoKeySignerKeys, CryptoKeySignerOptions } from './sign/crypto-key-signer.js';
 export { generateSigningKey } from './sign/generate-signing-key.js';
 export type { GeneratedSigningKey } from './sign/generate-signing-key.js';
 export { signDetached, MANIFEST_JWS_TYP, SIGNATURE_ROLES, isSignatureRole } from './sign/sign-detached.js';
