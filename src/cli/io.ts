@@ -6,6 +6,8 @@ export interface CliIO {
   stderrIsTTY: boolean;
   stderrStream?: NodeJS.WritableStream;
   cwd: string;
+  /** Environment variables (the PKCS#11 PIN and module); the process's by default. */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 export function processIO(): CliIO {
@@ -15,6 +17,7 @@ export function processIO(): CliIO {
     stderrIsTTY: process.stderr.isTTY === true,
     stderrStream: process.stderr,
     cwd: process.cwd(),
+    env: process.env,
   };
 }
 

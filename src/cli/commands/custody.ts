@@ -56,7 +56,8 @@ Actor (who you are; your key id comes from --key):
   --name, --role, --organisation, --country   the same as flags (override the file)
 
 Options:
-  --key FILE           your private JWK
+  --key KEY            your private JWK file, or a pkcs11: URI of your key in an HSM or smart card (as
+                       for evb sign --key: PIN from EVB_PKCS11_PIN or pin-source=FILE)
   --cert FILE          your certificate, then its issuers (PEM or DER, repeatable): carried as x5c, so that a
                        receiver trusting your national root knows your key without being given it
                        (refused unless the first certificate is your key's and each is followed by its issuer)
@@ -107,10 +108,14 @@ Options:
     const key = values['key'] as string | undefined;
     if (key === undefined) throw new UsageError('--key is required');
     const certs = ((values['cert'] as string[] | undefined) ?? []).map((p) => resolve(io.cwd, p));
-    const signer = await loadSigner(resolve(io.cwd, key), certs);
-    const input = await eventInput(type, bundle, values, io, signer);
-    const { seq } = await appendCustodyEvent(bundle, input, signer);
-    io.stdout(`custody event ${seq} (${type}) recorded by ${shown(input.actor.name)}, ${shown(signer.kid)}\n`);
+    const signer = await loadSigner(key, io, certs);
+    try {
+      const input = await eventInput(type, bundle, values, io, signer);
+      const { seq } = await appendCustodyEvent(bundle, input, signer);
+      io.stdout(`custody event ${seq} (${type}) recorded by ${shown(input.actor.name)}, ${shown(signer.kid)}\n`);
+    } finally {
+      await signer.close();
+    }
     return EXIT.VALID;
   },
 };

@@ -7,7 +7,7 @@ import { UsageError } from '../io.js';
 import { createProgress } from '../progress.js';
 import type { Command } from './command.js';
 import { readJsonFile } from './files.js';
-import { loadSigner } from './keys.js';
+import { loadSigner, type ClosableSigner } from './keys.js';
 
 export const pack: Command = {
   name: 'pack',
@@ -30,7 +30,8 @@ Options:
   --spec FILE          bundle metadata and item descriptions
   --out BUNDLE         the new bundle: a directory, or a .zip or .cbor file
   --alg ALG            extra digest algorithm: sha512, sha3-256, blake3 (repeatable; SHA-256 always)
-  --sign ROLE=KEY      sign as ROLE (packager or certifier) with a private JWK file (repeatable, in order)
+  --sign ROLE=KEY      sign as ROLE (packager or certifier) with a private JWK file or a pkcs11: URI (as
+                       for evb sign --key; repeatable, in order)
   --quiet              no progress bar
 `,
   options: {
@@ -48,14 +49,24 @@ Options:
     const spec = asSpec(await readJsonFile(resolve(io.cwd, specPath)));
     const specDir = dirname(resolve(io.cwd, specPath));
     const items = withIds(positionals.length === 0 ? itemsFromSpec(spec, specDir) : await itemsFromInputs(positionals.map((p) => resolve(io.cwd, p)), spec));
-    const signers = [];
-    for (const entry of (values['sign'] as string[] | undefined) ?? []) {
-      const eq = entry.indexOf('=');
-      if (eq <= 0) throw new UsageError(`--sign takes ROLE=KEYFILE, got "${entry}"`);
-      if (!isSignatureRole(entry.slice(0, eq))) throw new UsageError(`--sign ROLE must be one of ${SIGNATURE_ROLES.join(', ')}, got "${entry.slice(0, eq)}"`);
-      signers.push({ role: entry.slice(0, eq), signer: await loadSigner(resolve(io.cwd, entry.slice(eq + 1))) });
+    const total = await totalSize(items);
+    const signers: Array<{ role: string; signer: ClosableSigner }> = [];
+    // A PKCS#11 signer holds a session on its token until closed, whatever way the command ends.
+    const closeSigners = async (): Promise<void> => {
+      for (const { signer } of signers.splice(0)) await signer.close();
+    };
+    try {
+      for (const entry of (values['sign'] as string[] | undefined) ?? []) {
+        const eq = entry.indexOf('=');
+        if (eq <= 0) throw new UsageError(`--sign takes ROLE=KEYFILE, got "${entry}"`);
+        if (!isSignatureRole(entry.slice(0, eq))) throw new UsageError(`--sign ROLE must be one of ${SIGNATURE_ROLES.join(', ')}, got "${entry.slice(0, eq)}"`);
+        signers.push({ role: entry.slice(0, eq), signer: await loadSigner(entry.slice(eq + 1), io) });
+      }
+    } catch (error) {
+      await closeSigners();
+      throw error;
     }
-    const progress = createProgress(io, values['quiet'] === true, await totalSize(items));
+    const progress = createProgress(io, values['quiet'] === true, total);
     // Ctrl-C or a kill(1) stops the pack cleanly: the library removes its partial directory, then the exit code
     // is the shell's for that signal (128 + its number).
     const controller = new AbortController();
@@ -90,6 +101,7 @@ Options:
       process.off('SIGINT', onSignal.SIGINT);
       process.off('SIGTERM', onSignal.SIGTERM);
       progress.stop();
+      await closeSigners();
     }
   },
 };
