@@ -95,7 +95,7 @@ const report: VerificationReport = {
     custodians: { chat: 'kid-a' },
   },
   findings: [
-    { code: 'item.digest.mismatch', severity: 'error', message: 'the bytes of data/chat/export.json differ', path: 'data/chat/export.json', item: 'chat', rule: 'r1', line: 3 },
+    { code: 'item.digest-mismatch', severity: 'error', message: 'the bytes of data/chat/export.json differ', path: 'data/chat/export.json', item: 'chat', rule: 'r1', line: 3 },
   ],
   summary: { errors: 1, warnings: 0, itemsIntact: 0, itemsTotal: 1, trustedSignatures: 0 },
 };
