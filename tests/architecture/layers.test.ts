@@ -27,12 +27,14 @@ const LAYERS = [
   'containers',
   'schemas',
   'index',
+  // The subpaths' entry files (evidence-bundle/jws, ...): lists of exports, like index.
+  'entries',
   'node',
   'cli',
 ] as const;
 
 // The CLI sits on the public API only (STYLE.md): what it can do, a library user can do.
-const CLI_MAY_IMPORT = new Set(['index.ts', 'node/index.ts']);
+const CLI_MAY_IMPORT = new Set(['index.ts', 'node/index.ts', ...readdirSync(join(import.meta.dirname, '..', '..', 'src', 'entries')).map((f) => `entries/${f}`)]);
 const NODE_ONLY = new Set(['node', 'cli']);
 
 const SRC = join(import.meta.dirname, '..', '..', 'src');

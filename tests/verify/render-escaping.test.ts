@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { describeCustodyEvent } from '../../src/verify/describe-custody-event.js';
-import { renderInspectionText, renderReportText, type BundleInspection, type VerificationReport } from '../../src/index.js';
+import {
+  renderInspectionText,
+  renderReportText,
+  type BundleInspection,
+  type VerificationReport,
+} from '../../src/index.js';
 import { smallManifest } from '../model/helpers.js';
 
 // A hostile value: it tries every way of starting a new line, of rewriting the line on a terminal, and of

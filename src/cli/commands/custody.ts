@@ -1,24 +1,16 @@
 import { resolve } from 'node:path';
 import {
   CUSTODY_EVENT_TYPES,
-  CUSTODY_FILE,
-  decideOutcome,
   escapeForDisplay as shown,
-  escapeJsonForDisplay,
   EvidenceBundleError,
-  LIMITS,
-  makeFinding,
-  MANIFEST_FILE,
-  parseCustodyLog,
-  parseJson,
-  readTagFile,
-  sourceFindings,
-  verifyCustodyLog,
-  type CustodyCheck,
   type CustodyEvent,
   type CustodyEventType,
   type Signer,
 } from '../../index.js';
+import { CUSTODY_FILE, LIMITS, MANIFEST_FILE, readTagFile, sourceFindings } from '../../entries/bagit.js';
+import { parseCustodyLog, verifyCustodyLog, type CustodyCheck } from '../../entries/custody.js';
+import { parseJson } from '../../entries/encoding.js';
+import { decideOutcome, escapeJsonForDisplay, makeFinding } from '../../entries/report.js';
 import { appendCustodyEvent, openBundle, type CustodyEventInput } from '../../node/index.js';
 import { EXIT, OUTCOME_EXIT } from '../exit-codes.js';
 import { UsageError, type CliIO } from '../io.js';

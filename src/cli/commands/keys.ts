@@ -1,4 +1,11 @@
-import { base64Encode, createJwkSigner, EvidenceBundleError, isEvidenceBundleError, trustPolicyFromKeys, type Signer } from '../../index.js';
+import {
+  createJwkSigner,
+  EvidenceBundleError,
+  isEvidenceBundleError,
+  trustPolicyFromKeys,
+  type Signer,
+} from '../../index.js';
+import { base64Encode } from '../../entries/encoding.js';
 import { resolve } from 'node:path';
 import { createPkcs11Signer } from '../../node/index.js';
 import { UsageError, type CliIO } from '../io.js';

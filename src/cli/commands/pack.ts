@@ -1,6 +1,8 @@
 import { promises as fsp } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { escapeForDisplay as shown, EvidenceBundleError, isSignatureRole, itemIdsFromPaths, SIGNATURE_ROLES, type DigestAlgorithm } from '../../index.js';
+import { escapeForDisplay as shown, EvidenceBundleError, itemIdsFromPaths, SIGNATURE_ROLES } from '../../index.js';
+import { type DigestAlgorithm } from '../../entries/digest.js';
+import { isSignatureRole } from '../../entries/jws.js';
 import { ioError, packBundle, type PackItem } from '../../node/index.js';
 import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../io.js';

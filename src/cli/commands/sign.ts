@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import { escapeForDisplay as shown, isSignatureRole, SIGNATURE_ROLES } from '../../index.js';
+import { escapeForDisplay as shown, SIGNATURE_ROLES } from '../../index.js';
+import { isSignatureRole } from '../../entries/jws.js';
 import { signBundleDirectory } from '../../node/index.js';
 import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../io.js';

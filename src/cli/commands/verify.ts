@@ -1,6 +1,14 @@
 import { hostname } from 'node:os';
 import { basename, resolve } from 'node:path';
-import { escapeJsonForDisplay, renderReportJUnit, renderReportText, verifyBundle, type BagSource, type TrustPolicy, type VerificationReport } from '../../index.js';
+import {
+  renderReportJUnit,
+  renderReportText,
+  verifyBundle,
+  type BagSource,
+  type TrustPolicy,
+  type VerificationReport,
+} from '../../index.js';
+import { escapeJsonForDisplay } from '../../entries/report.js';
 import { createDigestPool, nodeBackend, openBundle } from '../../node/index.js';
 import { OUTCOME_EXIT } from '../exit-codes.js';
 import { UsageError } from '../io.js';

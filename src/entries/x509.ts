@@ -1,0 +1,6 @@
+// evidence-bundle/x509: X.509 certificate chains (x5c) as the trust policy judges them.
+// Part of the isomorphic core; explicit list of exports.
+
+export { verifyCertificateChain, MAX_CHAIN_LENGTH } from '../x509/verify-chain.js';
+export { certificatesFromText } from '../x509/der.js';
+export type { VerifyChainOptions, ChainResult, KeyUsageName } from '../x509/verify-chain.js';
