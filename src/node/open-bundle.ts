@@ -39,7 +39,7 @@ export interface OpenedBundle {
  *   (`ERR_DOCUMENT_INVALID`, `ERR_CBOR_*`, `ERR_PATH_*`)
  * @example
  * const bundle = await openBundle('case-42.zip');
- * try { report = await verifyBundle(bundle.source, { policy }); } finally { await bundle.close(); }
+ * let report; try { report = await verifyBundle(bundle.source, { policy }); } finally { await bundle.close(); }
  */
 export async function openBundle(path: string, options: OpenBundleOptions = {}): Promise<OpenedBundle> {
   let isDirectory: boolean;

@@ -98,6 +98,7 @@ export const VerificationReportSchema = z
   })
   .meta({ title: 'evidence-bundle verification report', description: 'Result of verifying an evidence bundle against the receiver\'s trusted keys or trust policy.' });
 
+/** `VALID`, `INVALID` or `INDETERMINATE` (ETSI EN 319 102-1): the verdict of a verification report. */
 export type Outcome = z.infer<typeof OutcomeSchema>;
 /** VerificationReport, as {@link VerificationReportSchema} parses it (the schema is the source of this type). */
 export interface VerificationReport extends z.infer<typeof VerificationReportSchema> {}
