@@ -18,7 +18,12 @@ trap cleanup EXIT
 
 ok() { grep -q '^RUNTIME-SMOKE OK' <<<"$1" || { printf '%s\n' "$1"; return 1; }; printf '  %-9s %s\n' "$2" "$1"; }
 
-npx esbuild src/index.ts --bundle --platform=browser --format=esm --target=es2022 \
+# The whole core: the root facade and every subpath of src/entries/, as one module for the smoke test.
+{
+  echo "export * from '$PWD/src/index.ts';"
+  for entry in src/entries/*.ts; do echo "export * from '$PWD/$entry';"; done
+} >"$work/core.ts"
+npx esbuild "$work/core.ts" --bundle --platform=browser --format=esm --target=es2022 \
   --outfile="$work/core.browser.js" --log-level=warning
 node -e 'const m = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).metadata; process.stdout.write(`export default ${JSON.stringify(m)};\n`)' \
   examples/demo/case.json >"$work/case-metadata.js"

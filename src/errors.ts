@@ -45,6 +45,12 @@ export type ErrorCode =
   | 'ERR_JWS_MALFORMED'
   | 'ERR_JWS_KEY_MISMATCH'
   | 'ERR_SIGNER_OUTPUT'
+  // PKCS#11 tokens (HSMs, smart cards): evidence-bundle/node
+  | 'ERR_PKCS11_URI_INVALID'
+  | 'ERR_PKCS11_UNAVAILABLE'
+  | 'ERR_PKCS11_KEY_NOT_FOUND'
+  | 'ERR_PKCS11_LOGIN'
+  | 'ERR_PKCS11_FAILED'
   // custody
   | 'ERR_CUSTODY_INVALID'
   | 'ERR_CUSTODY_RULE'

@@ -1,34 +1,17 @@
-// The isomorphic core of evidence-bundle: Web APIs and Uint8Array only, no `node:` imports.
-// Explicit list of exports; nothing is re-exported wholesale.
+// evidence-bundle: the facade a tool needs (pack, open, verify, sign, custody, policy, render) and its types.
+// The isomorphic core: Web APIs and Uint8Array only, no `node:` imports. Explicit list of exports.
+// Primitives live behind named subpaths, one file each under src/entries/ (README, "Library entry points"):
+// evidence-bundle/jws, /custody, /x509, /timestamp, /trust, /cbor, /zip, /bagit, /encoding, /digest, /report,
+// /i18n (reports in the reader's language), /case (CASE/UCO export),
+// and the Node adapters at evidence-bundle/node.
+
+// Errors and findings
 export { EvidenceBundleError, isEvidenceBundleError } from './errors.js';
-export { base64Encode, base64DecodeStrict } from './internal/bytes.js';
 export type { ErrorCode } from './errors.js';
-export type { Severity, Effect, FindingDefinition, FindingLocation } from './report/finding.js';
+export type { Severity, Effect, FindingLocation } from './report/finding.js';
 export type { Finding } from './report/finding-type.js';
 export { FINDING_CODES } from './report/codes.js';
 export type { FindingCode } from './report/codes.js';
-export { checkBundlePath, assertBundlePath, assertWritablePath, checkPortablePath, findPathCollisions, pathCollisionKey } from './path/bundle-path.js';
-export type { PathProblem, PortabilityProblem } from './path/bundle-path.js';
-
-// Canonical JSON (RFC 8785) and strict parsing of signed JSON
-export { canonicalize, canonicalizeToBytes, serializeNumber } from './encoding/jcs.js';
-export type { CanonicalizeOptions } from './encoding/jcs.js';
-export { parseJson, parseCanonicalJson, DEFAULT_MAX_JSON_BYTES } from './encoding/strict-json.js';
-export type { ParseJsonOptions } from './encoding/strict-json.js';
-
-// Deterministic CBOR (RFC 8949 section 4.2.1)
-export { encodeDeterministicCbor } from './encoding/cbor/encode.js';
-export { decodeDeterministicCbor } from './encoding/cbor/decode.js';
-export { DEFAULT_MAX_CBOR_BYTES } from './encoding/cbor/cbor-value.js';
-export type { CborValue, CborMap, CborLimits } from './encoding/cbor/cbor-value.js';
-
-// Digests
-export { DIGEST_ALGORITHMS, DIGEST_ALGORITHM_NAMES, isDigestAlgorithm, nobleBackend } from './digest/algorithms.js';
-export type { DigestAlgorithm, DigestBackend, DigestSet, IncrementalHash } from './digest/algorithms.js';
-export { createMultiDigest, normaliseAlgorithms } from './digest/multi-digest.js';
-export type { MultiDigest } from './digest/multi-digest.js';
-export { digestStream } from './digest/digest-stream.js';
-export type { ByteSource, DigestStreamOptions } from './digest/digest-stream.js';
 
 // The manifest model (zod) and its JSON Schemas
 export { ManifestSchema, FORMAT_VERSION, BUNDLE_RELATIONS, formatVersionFor } from './model/manifest.js';
@@ -36,149 +19,94 @@ export type { Manifest, RelatedBundle } from './model/manifest.js';
 export type { Item } from './model/item.js';
 export type { Actor } from './model/actor.js';
 export type { Authority } from './model/authority.js';
-export type { LegalBasis, RequestIdentifier } from './model/legal-basis.js';
+export type { LegalBasis } from './model/legal-basis.js';
 export { REQUEST_ID_SCHEMES } from './model/legal-basis.js';
+export type { RequestIdentifier } from './model/legal-basis.js';
 export type { Handling } from './model/handling.js';
 export type { CountryCode } from './model/iso3166.js';
 export { parseManifest } from './model/parse-manifest.js';
 export { checkManifest } from './model/check-manifest.js';
-export { JSON_SCHEMA_SOURCES, JSON_SCHEMA_NAMES, toJsonSchema } from './schemas.js';
+export { JSON_SCHEMA_NAMES, toJsonSchema } from './schemas.js';
 export type { JsonSchemaName } from './schemas.js';
 
-// Signatures (detached JWS over the canonical manifest) and keys
-export { SIGNATURE_ALGORITHMS, MIN_RSA_MODULUS_BITS, isSignatureAlgorithm } from './sign/algorithms.js';
+// Signers and keys (the JWS primitives: evidence-bundle/jws)
+export { SIGNATURE_ALGORITHMS } from './sign/algorithms.js';
 export type { SignatureAlgorithm } from './sign/algorithms.js';
 export type { Signer } from './sign/signer.js';
 export { createJwkSigner } from './sign/jwk-signer.js';
+export { createCryptoKeySigner } from './sign/crypto-key-signer.js';
+export type { CryptoKeySignerKeys, CryptoKeySignerOptions } from './sign/crypto-key-signer.js';
 export { generateSigningKey } from './sign/generate-signing-key.js';
 export type { GeneratedSigningKey } from './sign/generate-signing-key.js';
-export { signDetached, MANIFEST_JWS_TYP, SIGNATURE_ROLES, isSignatureRole } from './sign/sign-detached.js';
-export type { SignDetachedOptions, SignatureRole } from './sign/sign-detached.js';
+export { SIGNATURE_ROLES } from './sign/sign-detached.js';
+export type { SignatureRole } from './sign/sign-detached.js';
 export { derToJoseSignature } from './sign/der-to-jose.js';
-export { verifyDetached } from './sign/verify-detached.js';
-export type { VerifyDetachedOptions, DetachedVerification } from './sign/verify-detached.js';
-export { parseSignatureFile, serializeSignatureFile, addSignature } from './sign/signature-file.js';
-export type { JwsSignature, SignatureFile } from './sign/signature-file.js';
 
-// BagIt containers
-export { validateBag, BAG_LIMITS } from './bagit/validate-bag.js';
-export type { ValidateBagOptions } from './bagit/validate-bag.js';
-export { sourceFindings } from './bagit/source-findings.js';
-export type { BagSource, BagEntry, BagValidation, BagFileDigests, BagReadOptions, BagSourceProblem } from './bagit/bag-source.js';
-export { createTagFiles, buildTagManifests } from './bundle/create-tag-files.js';
-export type { CreateTagFilesOptions, PayloadFile, BagInfoFields } from './bundle/create-tag-files.js';
+// What verifyBundle reads: implement BagSource for a container of your own (BagIt primitives: evidence-bundle/bagit)
+export type { BagSource, BagEntry } from './bagit/bag-source.js';
 
-// Bundles
+// Pack and open (in memory, ZIP, CBOR; files on disk: evidence-bundle/node)
 export { buildManifest } from './bundle/build-manifest.js';
 export { itemIdsFromPaths } from './bundle/item-id.js';
 export type { BundleMetadata, ItemDescription, BuiltItem } from './bundle/build-manifest.js';
-export { MANIFEST_FILE, SIGNATURES_FILE, CUSTODY_FILE, PAYLOAD_DIR, TAG_DIR, LIMITS } from './model/layout.js';
-export {
-  encodeCborBundle,
-  decodeCborBundle,
-  detectBundleForm,
-  CBOR_BUNDLE_FORMAT,
-  CBOR_BUNDLE_VERSION,
-  CBOR_BUNDLE_MAX_BYTES,
-  CBOR_BUNDLE_MAGIC,
-} from './bundle/cbor-bundle.js';
-export type { CborBundleOptions, BundleFileForm } from './bundle/cbor-bundle.js';
+export { decodeCborBundle, detectBundleForm } from './bundle/cbor-bundle.js';
+export type { BundleFileForm } from './bundle/cbor-bundle.js';
 export { filesSource } from './bundle/files-source.js';
-export { bundleFiles } from './bundle/bundle-files.js';
 export { memorySink } from './bundle/bag-sink.js';
 export type { BagSink, BagData, MemorySink } from './bundle/bag-sink.js';
 export { packBundleTo } from './bundle/pack-to.js';
 export type { PackSourceItem, PackToOptions, WithheldItem } from './bundle/pack-to.js';
-export { zipSink } from './zip/zip-sink.js';
-export type { BundleFile, BundleFilesOptions } from './bundle/bundle-files.js';
-export { openZipSource, ZIP_LIMITS } from './zip/open-zip-source.js';
+export { openZipSource } from './zip/open-zip-source.js';
 export type { OpenZipOptions } from './zip/open-zip-source.js';
-export { createZipWriter } from './zip/zip-writer.js';
-export type { ZipSink, ZipWriter, ZipWriterOptions, ZipAddOptions } from './zip/zip-writer.js';
 export { memoryReader } from './zip/random-access-reader.js';
 export type { RandomAccessReader } from './zip/random-access-reader.js';
 
-// Verification and reports
+// Verify and render
 export { verifyBundle } from './verify/verify-bundle.js';
 export type { VerifyOptions } from './verify/verify-bundle.js';
 export { createVerifier } from './verify/create-verifier.js';
 export type { Verifier } from './verify/create-verifier.js';
 export { assertBundle } from './verify/assert-bundle.js';
 export { inspectBundle } from './verify/inspect-bundle.js';
-export { readTagFile } from './verify/read-tag-file.js';
 export type { BundleInspection } from './verify/inspect-bundle.js';
-export { exportCase, CASE_CONTEXT, CASE_VERSION, UCO_HASH_NAMES } from './export/export-case.js';
-export type { CaseCustodyEvent, CaseDocument, CaseExport, CaseExportNote } from './export/export-case.js';
-export { exportBundleCase } from './export/export-bundle-case.js';
 export { relatedBundle } from './verify/related-bundle.js';
-export type { LegalRules } from './trust/legal-rules.js';
-export { VerificationReportSchema, OutcomeSchema, REPORT_VERSION } from './verify/report-schema.js';
-export type { VerificationReport, Outcome, ItemResult, SignatureResult, BundleIdentity } from './verify/report-schema.js';
+export type {
+  VerificationReport,
+  Outcome,
+  ItemResult,
+  SignatureResult,
+  BundleIdentity,
+} from './verify/report-schema.js';
 export { renderReportText } from './verify/render-text.js';
 export type { RenderTextOptions } from './verify/render-text.js';
 export { renderReportJUnit, type JUnitOptions } from './verify/render-junit.js';
 export { renderInspectionText } from './verify/render-inspection.js';
-export { decideOutcome } from './verify/outcome.js';
-export { makeFinding } from './report/codes.js';
-export { escapeForDisplay, escapeJsonForDisplay } from './report/display-text.js';
+export { escapeForDisplay } from './report/display-text.js';
 export type { DisplayTextOptions } from './report/display-text.js';
-export { FINDING_PARAMS, FINDING_PARAM_KINDS } from './report/finding-params.js';
-export type { FindingParamKind, FindingParamName } from './report/finding-params.js';
-export type { FindingParams } from './report/finding-type.js';
 
-// Reports in the reader's language: catalogs, RFC 4647 negotiation, Intl formatting
-export { LANGUAGES, CATALOGS } from './i18n/catalogs.js';
-export { TEXT_KEYS } from './i18n/catalog.js';
-export type { Catalog, TextKey } from './i18n/catalog.js';
-export { negotiateLanguage } from './i18n/negotiate-language.js';
-export { isLanguageTag, canonicalLanguageTag, posixLocaleToLanguageTag, languagesFromEnvironment, languagesFromNavigator } from './i18n/language-tag.js';
-export type { NavigatorLanguages } from './i18n/language-tag.js';
-export { messages, textDirection, formatFinding, formatFindingParts, formatText, formatNumber, formatDecimal, formatDate } from './i18n/format.js';
-export type { FindingText, MessagePart, FormatFindingOptions } from './i18n/format.js';
-
-// Chain of custody
-export { CustodyEventSchema, CUSTODY_EVENT_TYPES, CUSTODY_EVENT_TYP } from './custody/custody-event.js';
-export type { CustodyEvent, CustodyEventType, CustodyActor, CustodyCounterparty, CustodySeal } from './custody/custody-event.js';
+// Chain of custody (primitives: evidence-bundle/custody)
+export { CUSTODY_EVENT_TYPES } from './custody/custody-event.js';
+export type {
+  CustodyEvent,
+  CustodyEventType,
+  CustodyActor,
+  CustodyCounterparty,
+  CustodySeal,
+} from './custody/custody-event.js';
 export { createCustodyEvent } from './custody/create-custody-event.js';
-export { checkCustodyAppend, DEFAULT_CLOCK_SKEW_SECONDS } from './custody/check-custody-append.js';
-export type { CheckCustodyAppendOptions } from './custody/check-custody-append.js';
-export { custodyLink } from './custody/custody-link.js';
-export { signCustodyEvent } from './custody/sign-custody-event.js';
-export { parseCustodyLog } from './custody/parse-custody-log.js';
-export type { CustodyLine, ParsedCustodyLog } from './custody/parse-custody-log.js';
-export { verifyCustodyLog } from './custody/verify-custody-log.js';
-export type { VerifyCustodyOptions, CustodyEventResult, CustodyCheck } from './custody/verify-custody-log.js';
 
-// X.509 chains (x5c) and RFC 3161 timestamps
-export { verifyCertificateChain, MAX_CHAIN_LENGTH } from './x509/verify-chain.js';
-export { certificatesFromText } from './x509/der.js';
-export type { VerifyChainOptions, ChainResult, KeyUsageName } from './x509/verify-chain.js';
-export { createTimestampRequest } from './timestamp/create-timestamp-request.js';
-export type { CreateTimestampRequestOptions, TimestampRequest } from './timestamp/create-timestamp-request.js';
-export { requestTimestamp, MAX_TSA_RESPONSE_BYTES, DEFAULT_TSA_TIMEOUT_MS } from './timestamp/request-timestamp.js';
-export type { RequestTimestampOptions } from './timestamp/request-timestamp.js';
-export { verifyTimestampToken } from './timestamp/verify-timestamp-token.js';
-export type { VerifyTimestampOptions, TimestampVerification } from './timestamp/verify-timestamp-token.js';
-export { archiveFiles, archiveInput, parseArchiveTimestamps, serializeArchiveTimestamps, ArchiveTimestampsSchema, ARCHIVE_DIGESTS } from './timestamp/archive-timestamps.js';
-export type { ArchiveTimestamps, ArchiveDigest, ArchiveInputOptions } from './timestamp/archive-timestamps.js';
-
-// Revocation (CRL, OCSP) and validation data
-export { parseCrl, crlStatus, MAX_REVOCATION_DATA_BYTES } from './x509/crl.js';
-export type { ParsedCrl, RevocationStatus } from './x509/crl.js';
-export { parseOcspResponse, ocspStatus } from './x509/ocsp.js';
-export type { ParsedOcspResponse } from './x509/ocsp.js';
-export { collectRevocationData, checkRevocation, revocationDerFromText, MAX_REVOCATION_ITEMS } from './trust/check-revocation.js';
-export type { RevocationData, RevocationDataInput, CheckRevocationOptions } from './trust/check-revocation.js';
-export { parseValidationData, serializeValidationData, ValidationDataSchema } from './trust/validation-data.js';
-export { captureRevocationData, DEFAULT_REVOCATION_TIMEOUT_MS } from './trust/capture-revocation.js';
-export type { CaptureRevocationOptions, CapturedRevocationData } from './trust/capture-revocation.js';
-export { checkArchiveTimestamps } from './trust/check-archive-timestamps.js';
-export type { ArchiveCheck, CheckArchiveOptions } from './trust/check-archive-timestamps.js';
-
-// Trust policy
-export { TrustPolicySchema, TRUST_ROLES, MAX_CLOCK_SKEW_SECONDS } from './trust/trust-policy.js';
-export type { TrustPolicy, TrustPolicyInput, TrustedAuthority, TrustRequirement, TimestampAuthority, TrustRole, RevocationPolicy } from './trust/trust-policy.js';
+// Trust policy (evaluation: evidence-bundle/trust)
+export { TRUST_ROLES } from './trust/trust-policy.js';
+export type {
+  TrustPolicy,
+  TrustPolicyInput,
+  TrustedAuthority,
+  TrustRequirement,
+  TimestampAuthority,
+  TrustRole,
+  RevocationPolicy,
+} from './trust/trust-policy.js';
+export type { LegalRules } from './trust/legal-rules.js';
+export type { RevocationDataInput } from './trust/check-revocation.js';
 export { parseTrustPolicy } from './trust/parse-trust-policy.js';
 export { trustPolicyFromKeys } from './trust/trust-policy-from-keys.js';
-export { evaluateSignatures } from './trust/evaluate-signatures.js';
-export type { EvaluateSignaturesOptions, PolicySignatureResult, SignatureEvaluation } from './trust/evaluate-signatures.js';

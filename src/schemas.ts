@@ -17,7 +17,9 @@ export const JSON_SCHEMA_SOURCES = {
   'trust-policy': TrustPolicySchema,
 } as const;
 
+/** The name of a published JSON Schema: `manifest`, `report`, `custody-event`, `trust-policy`. */
 export type JsonSchemaName = keyof typeof JSON_SCHEMA_SOURCES;
+/** The names of every published JSON Schema, in registry order. */
 export const JSON_SCHEMA_NAMES = Object.keys(JSON_SCHEMA_SOURCES) as JsonSchemaName[];
 
 /**

@@ -14,6 +14,7 @@ type ManifestItem = Manifest['items'][number];
 /** What a caller says of an item; the packer adds size and digests (present items) from the bytes. */
 export type ItemDescription = Omit<ManifestItem, 'size' | 'digests' | 'disclosure' | 'path'>;
 
+/** An item ready for the manifest: present with its path, size and digests, or withheld with its reason. */
 export type BuiltItem =
   | (ItemDescription & { path: string; size: number; digests: DigestSet; withheld?: undefined })
   | (ItemDescription & { withheld: { reason: string; legalBasis?: string }; size?: number; digests?: DigestSet });

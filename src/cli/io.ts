@@ -7,8 +7,9 @@ export interface CliIO {
   stderrStream?: NodeJS.WritableStream;
   cwd: string;
   /**
-   * The environment the report language defaults from (LC_ALL, LC_MESSAGES, LANG); none given, English. Tests
-   * leave it out, so that their output does not depend on the machine's locale.
+   * Environment variables (the process's in `processIO`). The report language defaults from LC_ALL, LC_MESSAGES
+   * and LANG here, and none given means English (tests leave it out, so that their output does not depend on the
+   * machine's locale); the PKCS#11 PIN and module (EVB_PKCS11_PIN, EVB_PKCS11_MODULE) are read from it too.
    */
   env?: Readonly<Record<string, string | undefined>>;
 }

@@ -43,6 +43,9 @@ function exitFor(code: ErrorCode): number {
       return EXIT.INVALID;
     case 'ERR_VERIFY_INDETERMINATE':
       return EXIT.INDETERMINATE;
+    // The URI is an argument (--key): a malformed one is a misuse of the command line.
+    case 'ERR_PKCS11_URI_INVALID':
+      return EXIT.USAGE;
     default:
       return EXIT.DATA;
   }

@@ -31,7 +31,7 @@ export interface CheckCustodyAppendOptions {
  * checked: the writer has no trust policy to check them against. Linear in the size of the log.
  * @throws EvidenceBundleError `ERR_CUSTODY_RULE` naming the finding code, with the findings as `cause`
  * @example
- * checkCustodyAppend(oldLog, event, { manifestBytes, itemIds: new Set(manifest.items.map((i) => i.id)) });
+ * checkCustodyAppend(oldLog, newEvent, { manifestBytes, itemIds: new Set(manifest.items.map((i) => i.id)) });
  */
 export function checkCustodyAppend(log: Uint8Array, event: CustodyEvent, options: CheckCustodyAppendOptions): void {
   const parsed = parseCustodyLog(log);

@@ -103,8 +103,8 @@ export const CustodyEventSchema = z
 /** One custody event, as signed. */
 export type CustodyEvent = z.infer<typeof CustodyEventSchema>;
 /** The actor of a custody event. */
-export type CustodyActor = z.infer<typeof CustodyActorSchema>;
+export interface CustodyActor extends z.infer<typeof CustodyActorSchema> {}
 /** The counterparty of a handover or disclosure. */
-export type CustodyCounterparty = z.infer<typeof CustodyCounterpartySchema>;
+export interface CustodyCounterparty extends z.infer<typeof CustodyCounterpartySchema> {}
 /** A seal and its condition. */
-export type CustodySeal = z.infer<typeof CustodySealSchema>;
+export interface CustodySeal extends z.infer<typeof CustodySealSchema> {}

@@ -14,7 +14,7 @@ import { createCustodyEvent } from './create-custody-event.js';
  * @throws EvidenceBundleError `ERR_CUSTODY_INVALID` when the event breaks the schema, `ERR_JWS_KEY_MISMATCH`
  *   when the signer's kid is not the actor's, and what the signer throws
  * @example
- * const line = await signCustodyEvent(event, signer);
+ * const line = await signCustodyEvent(newEvent, signer);
  * const log = concatBytes(oldLog, line);
  */
 export async function signCustodyEvent(event: CustodyEvent, signer: Signer): Promise<Uint8Array> {

@@ -7,7 +7,9 @@ export type DigestAlgorithm = 'sha256' | 'sha512' | 'sha3-256' | 'blake3';
 
 /** An incremental hash: feed chunks, then take the digest once. */
 export interface IncrementalHash {
+  /** Feeds the next chunk of bytes. */
   update(chunk: Uint8Array): void;
+  /** Finishes the hash and returns it; call once. */
   digest(): Uint8Array;
 }
 
@@ -39,6 +41,7 @@ export const DIGEST_ALGORITHM_NAMES = Object.keys(DIGEST_ALGORITHMS) as DigestAl
 /** Lower-case hex digests by algorithm; `sha256` is always present in what the library produces. */
 export type DigestSet = { sha256: string } & Partial<Record<Exclude<DigestAlgorithm, 'sha256'>, string>>;
 
+/** True for a digest algorithm name of the registry. */
 export function isDigestAlgorithm(name: unknown): name is DigestAlgorithm {
   return typeof name === 'string' && Object.hasOwn(DIGEST_ALGORITHMS, name);
 }
@@ -50,6 +53,7 @@ export function isDigestAlgorithm(name: unknown): name is DigestAlgorithm {
  */
 export interface DigestBackend {
   readonly name: string;
+  /** A new hash for `algorithm`, or undefined when this backend does not have it (the next backend is asked). */
   create(algorithm: DigestAlgorithm): IncrementalHash | undefined;
 }
 

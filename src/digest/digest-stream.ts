@@ -4,6 +4,7 @@ import { createMultiDigest } from './multi-digest.js';
 /** Bytes that arrive over time: an async iterable of chunks, or a Web ReadableStream. */
 export type ByteSource = AsyncIterable<Uint8Array> | Iterable<Uint8Array> | ReadableStream<Uint8Array>;
 
+/** Options of {@link digestStream}. */
 export interface DigestStreamOptions {
   /** Extra algorithms besides SHA-256 (always computed). */
   algorithms?: Iterable<string>;

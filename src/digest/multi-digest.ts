@@ -12,6 +12,7 @@ import {
 
 /** Several digests computed over one pass of the same bytes. */
 export interface MultiDigest {
+  /** Feeds the next chunk of bytes to every hash. */
   update(chunk: Uint8Array): void;
   /** Bytes seen so far. */
   readonly size: number;

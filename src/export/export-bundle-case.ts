@@ -17,7 +17,7 @@ import { exportCase, type CaseCustodyEvent, type CaseExport } from './export-cas
  * @throws EvidenceBundleError `ERR_MANIFEST_INVALID` when the manifest is missing, too large or not a valid
  *   manifest (nothing can be exported without it); `ERR_IO` and the source's own errors for unreadable files
  * @example
- * const { document } = await exportBundleCase(openBundleDirectory('case-42').source);
+ * const { document } = await exportBundleCase(await openBundleDirectory('case-42'));
  */
 export async function exportBundleCase(source: BagSource, options: { trustedKeys?: readonly JsonWebKey[] } = {}): Promise<CaseExport> {
   const read = (path: string, limit: number) =>

@@ -22,4 +22,5 @@ export const ActorSchema = z
   })
   .meta({ description: 'A person or office that acted on the evidence' });
 
-export type Actor = z.infer<typeof ActorSchema>;
+/** Actor, as {@link ActorSchema} parses it (the schema is the source of this type). */
+export interface Actor extends z.infer<typeof ActorSchema> {}

@@ -28,4 +28,5 @@ export const AuthoritySchema = z
   })
   .meta({ description: 'An authority (central authority, prosecutor, police unit, court) and its country' });
 
-export type Authority = z.infer<typeof AuthoritySchema>;
+/** Authority, as {@link AuthoritySchema} parses it (the schema is the source of this type). */
+export interface Authority extends z.infer<typeof AuthoritySchema> {}

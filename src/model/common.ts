@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { checkBundlePath } from '../path/bundle-path.js';
-import { ISO_3166_ALPHA2 } from './iso3166.js';
+import { ISO_3166_ALPHA2, type CountryCodeRecord } from './iso3166.js';
 
 /**
  * RFC 3339 section 5.6 date-time with a mandatory offset (`Z` or `+hh:mm`), upper-case `T` and `Z`, seconds
@@ -15,7 +15,8 @@ export const DateTime = z.iso
 export const FullDate = z.iso.date().meta({ description: 'RFC 3339 full-date, e.g. 2026-08-03' });
 
 /** ISO 3166-1 alpha-2 country code, upper case, assigned codes only. */
-export const Country = z.enum(ISO_3166_ALPHA2).meta({ description: 'ISO 3166-1 alpha-2 country code' });
+// Typed by name: inferred, the 249-member record would be inlined wherever a schema holds a country.
+export const Country: z.ZodEnum<CountryCodeRecord> = z.enum(ISO_3166_ALPHA2).meta({ id: 'CountryCode', description: 'ISO 3166-1 alpha-2 country code' });
 
 /** A BCP 47 language tag (RFC 5646 syntax: language, optional script, region, variants). */
 export const LanguageTag = z

@@ -38,4 +38,5 @@ export const HandlingSchema = z
   })
   .meta({ description: 'How the receiver must handle the evidence' });
 
-export type Handling = z.infer<typeof HandlingSchema>;
+/** Handling, as {@link HandlingSchema} parses it (the schema is the source of this type). */
+export interface Handling extends z.infer<typeof HandlingSchema> {}

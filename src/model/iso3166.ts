@@ -16,4 +16,11 @@ export const ISO_3166_ALPHA2 = [
   'VN', 'VU', 'WF', 'WS', 'YE', 'YT', 'ZA', 'ZM', 'ZW',
 ] as const;
 
+/** An ISO 3166-1 alpha-2 code of {@link ISO_3166_ALPHA2}, such as `VN` or `DZ`. */
 export type CountryCode = (typeof ISO_3166_ALPHA2)[number];
+
+/**
+ * The code-to-code record zod's enum of the country codes is typed with. Named so that the type declarations
+ * refer to it, instead of spelling out all 249 codes at each of the many places a country appears.
+ */
+export type CountryCodeRecord = { readonly [K in CountryCode]: K };

@@ -41,8 +41,10 @@ const PRESENCE_RULE = {
   allOf: [
     {
       if: { properties: { disclosure: { type: 'object', properties: { status: { const: 'present' } } } } },
-      then: { required: ['path', 'size', 'digests'] },
-      else: { not: { required: ['path'] } },
+      // `properties` beside `required`, and `false` for "absent", so that strict validators (ajv's strictRequired)
+      // accept the rule: each required name is declared where it is required.
+      then: { properties: { path: true, size: true, digests: true }, required: ['path', 'size', 'digests'] },
+      else: { properties: { path: false } },
     },
   ],
 };
@@ -89,4 +91,5 @@ export const ItemSchema = ItemShape.superRefine(itemDisclosureRule).meta({
   ...PRESENCE_RULE,
 });
 
-export type Item = z.infer<typeof ItemSchema>;
+/** Item, as {@link ItemSchema} parses it (the schema is the source of this type). */
+export interface Item extends z.infer<typeof ItemSchema> {}

@@ -3,6 +3,7 @@
  * (RFC 8493): evidence bytes under `data/`, the bundle's own documents in the tag directory `evidence/`.
  */
 export const PAYLOAD_DIR = 'data';
+/** The tag directory holding the bundle's own documents (manifest, signatures, custody log). */
 export const TAG_DIR = 'evidence';
 /** The manifest, stored as its RFC 8785 canonical bytes; the signatures sign exactly these bytes. */
 export const MANIFEST_FILE = 'evidence/manifest.json';

@@ -88,4 +88,5 @@ export const LegalBasisSchema = z
   })
   .meta({ description: 'The legal basis under which the evidence is transmitted' });
 
-export type LegalBasis = z.infer<typeof LegalBasisSchema>;
+/** LegalBasis, as {@link LegalBasisSchema} parses it (the schema is the source of this type). */
+export interface LegalBasis extends z.infer<typeof LegalBasisSchema> {}

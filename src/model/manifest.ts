@@ -191,4 +191,4 @@ export const ManifestSchema = ManifestShape.superRefine(crossFieldRules).meta({
 });
 
 /** A validated manifest. */
-export type Manifest = z.infer<typeof ManifestSchema>;
+export interface Manifest extends z.infer<typeof ManifestSchema> {}

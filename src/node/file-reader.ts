@@ -11,12 +11,17 @@ import { openRegularFile } from './open-regular-file.js';
  * @throws EvidenceBundleError `ERR_SOURCE_NOT_FOUND`, `ERR_SOURCE_NOT_REGULAR_FILE`, `ERR_IO`
  * @example
  * const reader = await fileReader('case-42.zip');
- * try { report = await validateBag(await openZipSource(reader)); } finally { await reader.close(); }
+ * let report; try { report = await validateBag(await openZipSource(reader)); } finally { await reader.close(); }
  */
 export async function fileReader(
   path: string,
   options: { followLinks?: boolean } = {},
-): Promise<RandomAccessReader & { close(): Promise<void>; readonly fd: number }> {
+): Promise<RandomAccessReader & {
+  /** Closes the file. */
+  close(): Promise<void>;
+  /** The open descriptor, which worker threads may read through (the same file, whatever happens to its name). */
+  readonly fd: number;
+}> {
   const { handle, stat } = await openRegularFile(path, path, options);
   return {
     size: stat.size,

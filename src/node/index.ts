@@ -32,3 +32,9 @@ export type { DirectorySourceOptions } from './directory-source.js';
 export { ioError } from './io-error.js';
 export { readRegularFile } from './read-regular-file.js';
 export { fileReader } from './file-reader.js';
+
+// Keys in PKCS#11 tokens (HSMs, smart cards)
+export { createPkcs11Signer } from './pkcs11-signer.js';
+export type { Pkcs11Signer, Pkcs11SignerOptions } from './pkcs11-signer.js';
+export { parsePkcs11Uri } from './pkcs11-uri.js';
+export type { Pkcs11Uri } from './pkcs11-uri.js';

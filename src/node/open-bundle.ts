@@ -44,7 +44,7 @@ export interface OpenedBundle {
  *   bundle; `ERR_ZIP_MALFORMED` when a file that starts as a ZIP has no end record and no local header
  * @example
  * const bundle = await openBundle('case-42.zip');
- * try { report = await verifyBundle(bundle.source, { policy }); } finally { await bundle.close(); }
+ * let report; try { report = await verifyBundle(bundle.source, { policy }); } finally { await bundle.close(); }
  */
 export async function openBundle(path: string, options: OpenBundleOptions = {}): Promise<OpenedBundle> {
   let isDirectory: boolean;

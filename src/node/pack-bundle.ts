@@ -36,6 +36,7 @@ export interface PackItem extends Omit<ItemDescription, 'mediaType'> {
   mediaType?: string;
 }
 
+/** Options of {@link packBundle}: those of the core's packBundleTo, with items named by their files on disk. */
 export interface PackOptions extends Omit<PackToOptions, 'items' | 'backend'> {
   items: readonly PackItem[];
   /** Hash implementation for the payload and the tag files; node:crypto by default. */

@@ -24,8 +24,19 @@ export const FINDING_CODES = {
   ...ZIP_FINDINGS,
 } as const satisfies Record<string, FindingDefinition>;
 
-/** A stable finding code, such as `bag.payload.digest-mismatch`. */
+/** A stable finding code, such as `bag.payload.digest-mismatch`: the closed union of the table's codes. */
 export type FindingCode = keyof typeof FINDING_CODES;
+
+/** The code-to-code record zod's enum of finding codes is typed with (named, so declarations do not inline it). */
+export type FindingCodeRecord = { readonly [K in FindingCode]: K };
+
+/** Every finding code of the table, in table order. */
+export const FINDING_CODE_LIST = Object.keys(FINDING_CODES) as [FindingCode, ...FindingCode[]];
+
+/** True for a code of the table; `Object.hasOwn` so that `toString` or `__proto__` never match. */
+export function isFindingCode(code: unknown): code is FindingCode {
+  return typeof code === 'string' && Object.hasOwn(FINDING_CODES, code);
+}
 
 /**
  * Builds a finding whose severity comes from the code table, so a code can never change severity by accident.

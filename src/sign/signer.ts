@@ -2,8 +2,10 @@ import type { SignatureAlgorithm } from './algorithms.js';
 import type { derToJoseSignature } from './der-to-jose.js';
 
 /**
- * Whatever makes signatures: a local JWK ({@link createJwkSigner}), or a key that never leaves an HSM or a cloud
- * KMS. evidence-bundle builds the JWS Signing Input and hands it to `sign`; the key is never asked for.
+ * Whatever makes signatures: a local JWK ({@link createJwkSigner}), a WebCrypto key (`createCryptoKeySigner`),
+ * a key in an HSM or smart card (`createPkcs11Signer` of `evidence-bundle/node`), or a key that never leaves a
+ * cloud KMS (examples/kms-signer.ts). evidence-bundle builds the JWS Signing Input and hands it to `sign`; the
+ * key is never asked for.
  * @example
  * const kms: Signer = {
  *   alg: 'ES256',

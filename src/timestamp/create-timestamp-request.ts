@@ -38,7 +38,7 @@ const OID_BY_HASH = Object.fromEntries(Object.entries(HASH_BY_OID).map(([oid, ha
  *   positive, minimally encoded integer of 1 to 32 bytes
  * @example
  * const request = await createTimestampRequest(signatureBytes);
- * await fetch(tsaUrl, { method: 'POST', headers: { 'content-type': 'application/timestamp-query' }, body: request.der });
+ * await fetch(tsaUrl, { method: 'POST', headers: { 'content-type': 'application/timestamp-query' }, body: request.der.slice() });
  */
 export async function createTimestampRequest(data: Uint8Array, options: CreateTimestampRequestOptions = {}): Promise<TimestampRequest> {
   if (!(data instanceof Uint8Array)) throw new TypeError('createTimestampRequest: data must be a Uint8Array');

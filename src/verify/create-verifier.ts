@@ -5,6 +5,7 @@ import { verifyBundle, type VerifyOptions } from './verify-bundle.js';
 
 /** A verifier bound to one receiver's trust material, reusable across bundles. */
 export interface Verifier {
+  /** Verifies one bundle under the verifier's policy (see verifyBundle). */
   verify(source: BagSource, options?: Pick<VerifyOptions, 'currentDate' | 'onProgress'>): Promise<VerificationReport>;
 }
 
@@ -15,7 +16,7 @@ export interface Verifier {
  *   `ERR_KEY_TOO_SMALL`, TypeError)
  * @example
  * const verifier = createVerifier({ trustedKeys: [authorityJwk] });
- * const report = await verifier.verify(openBundleDirectory('case-42'));
+ * const report = await verifier.verify(await openBundleDirectory('case-42'));
  */
 export function createVerifier(options: VerifyOptions = {}): Verifier {
   // Misuse shows when the verifier is made, not at its first bundle.

@@ -14,7 +14,7 @@ import { readTagFile } from './read-tag-file.js';
  * @throws EvidenceBundleError `ERR_MANIFEST_INVALID` when its manifest is missing, too large, not canonical or
  *   not a valid manifest; the source's errors (`ERR_IO`, ...) when it cannot be read
  * @example
- * const link = await relatedBundle(openBundleDirectory('preservation-answer').source, 'follows-preservation');
+ * const link = await relatedBundle(await openBundleDirectory('preservation-answer'), 'follows-preservation');
  */
 export async function relatedBundle(source: BagSource, relation: RelatedBundle['relation']): Promise<RelatedBundle> {
   const bytes = await readTagFile(source, MANIFEST_FILE, LIMITS.manifestBytes).catch((error: unknown) => {

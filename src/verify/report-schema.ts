@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FINDING_CODE_LIST, type FindingCodeRecord } from '../report/codes.js';
 
 /** The version of the verification report this library writes (docs/format.md, "Verification report"). */
 export const REPORT_VERSION = '1.1';
@@ -8,8 +9,11 @@ export const OutcomeSchema = z
   .enum(['VALID', 'INVALID', 'INDETERMINATE'])
   .meta({ description: 'VALID: all checks hold. INVALID: something was altered or does not verify. INDETERMINATE: what was checked holds, but trust cannot be established.' });
 
+// The closed list of this version's codes, typed by name so the declarations do not spell it out each time.
+const FindingCodeSchema: z.ZodEnum<FindingCodeRecord> = z.enum(FINDING_CODE_LIST).meta({ description: 'Stable finding code, listed in docs/format.md ("Finding codes").' });
+
 const FindingSchema = z.strictObject({
-  code: z.string().meta({ description: 'Stable finding code, listed in docs/format.md.' }),
+  code: FindingCodeSchema,
   severity: z.enum(['error', 'warning', 'info']),
   message: z.string(),
   path: z.string().optional().meta({ description: 'Path inside the bundle.' }),
@@ -101,9 +105,15 @@ export const VerificationReportSchema = z
   })
   .meta({ title: 'evidence-bundle verification report', description: 'Result of verifying an evidence bundle against the receiver\'s trusted keys or trust policy.' });
 
+/** `VALID`, `INVALID` or `INDETERMINATE` (ETSI EN 319 102-1): the verdict of a verification report. */
 export type Outcome = z.infer<typeof OutcomeSchema>;
-export type VerificationReport = z.infer<typeof VerificationReportSchema>;
-export type ItemResult = z.infer<typeof ItemResultSchema>;
-export type SignatureResult = z.infer<typeof SignatureResultSchema>;
-export type BundleIdentity = z.infer<typeof BundleIdentitySchema>;
-export type CustodyEventResult = z.infer<typeof CustodyEventResultSchema>;
+/** VerificationReport, as {@link VerificationReportSchema} parses it (the schema is the source of this type). */
+export interface VerificationReport extends z.infer<typeof VerificationReportSchema> {}
+/** ItemResult, as {@link ItemResultSchema} parses it (the schema is the source of this type). */
+export interface ItemResult extends z.infer<typeof ItemResultSchema> {}
+/** SignatureResult, as {@link SignatureResultSchema} parses it (the schema is the source of this type). */
+export interface SignatureResult extends z.infer<typeof SignatureResultSchema> {}
+/** BundleIdentity, as {@link BundleIdentitySchema} parses it (the schema is the source of this type). */
+export interface BundleIdentity extends z.infer<typeof BundleIdentitySchema> {}
+/** CustodyEventResult, as {@link CustodyEventResultSchema} parses it (the schema is the source of this type). */
+export interface CustodyEventResult extends z.infer<typeof CustodyEventResultSchema> {}

@@ -70,7 +70,7 @@ export interface VerifyOptions {
  * @throws what {@link trustPolicyFromKeys} throws for a `trustedKeys` entry that is no public signature key
  *   (`ERR_KEY_INVALID`, `ERR_KEY_TOO_SMALL`, TypeError): caller misuse, not a finding.
  * @example
- * const report = await verifyBundle(openBundleDirectory('case-42'), { trustedKeys: [authorityJwk] });
+ * const report = await verifyBundle(await openBundleDirectory('case-42'), { trustedKeys: [authorityJwk] });
  * if (report.outcome !== 'VALID') console.log(renderReportText(report));
  */
 export async function verifyBundle(source: BagSource, options: VerifyOptions = {}): Promise<VerificationReport> {

@@ -1,6 +1,8 @@
 // The offline verifier page (dist/verifier.html): the user gives a bundle and trust material, the page verifies
 // with the same core as `evb verify` and shows the report. No network: the page's CSP forbids every connection.
-import { escapeForDisplay, escapeJsonForDisplay, isEvidenceBundleError, verifyBundle, type DigestBackend, type VerificationReport } from '../index.js';
+import { escapeForDisplay, isEvidenceBundleError, verifyBundle, type VerificationReport } from '../index.js';
+import { escapeJsonForDisplay } from '../entries/report.js';
+import { type DigestBackend } from '../entries/digest.js';
 import { filesOfFolder } from './folder-source.js';
 import { openBundleFile, openBundleFolder, readTrustFiles, type OpenedInput } from './open-input.js';
 import { renderReport } from './render-report.js';

@@ -1,16 +1,6 @@
-import {
-  CBOR_BUNDLE_MAX_BYTES,
-  decodeCborBundle,
-  detectBundleForm,
-  EvidenceBundleError,
-  filesSource,
-  openZipSource,
-  parseJson,
-  parseTrustPolicy,
-  trustPolicyFromKeys,
-  type BagSource,
-  type TrustPolicy,
-} from '../index.js';
+import { CBOR_BUNDLE_MAX_BYTES } from '../entries/cbor.js';
+import { decodeCborBundle, detectBundleForm, EvidenceBundleError, filesSource, openZipSource, parseTrustPolicy, trustPolicyFromKeys, type BagSource, type TrustPolicy } from '../index.js';
+import { parseJson } from '../entries/encoding.js';
 import { blobReader } from './blob-reader.js';
 import { folderSource } from './folder-source.js';
 

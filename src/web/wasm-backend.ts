@@ -1,5 +1,5 @@
 import { createSHA256, createSHA512, type IHasher } from 'hash-wasm';
-import type { DigestAlgorithm, DigestBackend, IncrementalHash } from '../index.js';
+import type { DigestAlgorithm, DigestBackend, IncrementalHash } from '../entries/digest.js';
 
 // SHA-2 only: every bundle has SHA-256 and SHA-512 is the usual extra. SHA3-256 and BLAKE3 stay on
 // @noble/hashes, each WebAssembly binary costing about 5-10 KB gzipped of the page.

@@ -30,7 +30,9 @@ import {
 
 /** Where a {@link createZipWriter} writes: a Web `WritableStreamDefaultWriter` fits, a Node file handle wrapped. */
 export interface ZipSink {
+  /** Writes the next bytes of the archive, in order. */
   write(bytes: Uint8Array): Promise<void>;
+  /** Called once, after the last byte. */
   close(): Promise<void>;
 }
 

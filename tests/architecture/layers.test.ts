@@ -31,6 +31,8 @@ const LAYERS = [
   'containers',
   'schemas',
   'index',
+  // The subpaths' entry files (evidence-bundle/jws, ...): lists of exports, like index.
+  'entries',
   'node',
   'cli',
   // The offline verifier page (issue 10): a top layer beside the CLI, over the public API only.
@@ -38,9 +40,9 @@ const LAYERS = [
 ] as const;
 
 // The CLI sits on the public API only (STYLE.md): what it can do, a library user can do.
-const CLI_MAY_IMPORT = new Set(['index.ts', 'node/index.ts']);
-// The page runs in a browser: the public core API, nothing of node/ or cli/.
-const WEB_MAY_IMPORT = new Set(['index.ts']);
+const CLI_MAY_IMPORT = new Set(['index.ts', 'node/index.ts', ...readdirSync(join(import.meta.dirname, '..', '..', 'src', 'entries')).map((f) => `entries/${f}`)]);
+// The page runs in a browser: the public core API (the root and its subpaths), nothing of node/ or cli/.
+const WEB_MAY_IMPORT = new Set([...CLI_MAY_IMPORT].filter((f) => f !== 'node/index.ts'));
 const NODE_ONLY = new Set(['node', 'cli']);
 
 const SRC = join(import.meta.dirname, '..', '..', 'src');

@@ -7,11 +7,11 @@ import {
   openZipSource,
   packBundleTo,
   verifyBundle,
-  zipSink,
   type BagData,
   type BagSink,
   type PackSourceItem,
 } from '../../src/index.js';
+import { zipSink } from '../../src/entries/zip.js';
 import { DIGEST_ALGORITHMS } from '../../src/digest/algorithms.js';
 import { compareBytes, joinChunks, utf8Encode } from '../../src/internal/bytes.js';
 import { demoCase, keyPair } from '../helpers/bundle-fixture.js';

@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import type { CliIO } from '../../src/cli/io.js';
-import { addSignature, createJwkSigner, parseJson, parseSignatureFile, serializeSignatureFile, type Signer } from '../../src/index.js';
+import { createJwkSigner, type Signer } from '../../src/index.js';
+import { parseJson } from '../../src/entries/encoding.js';
+import { addSignature, parseSignatureFile, serializeSignatureFile } from '../../src/entries/jws.js';
 import { signUnchecked } from '../helpers/sign-unchecked.js';
 import { DEMO_DIR, resealBag, tempDir } from '../helpers/bundle-fixture.js';
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import type { CliIO } from '../../src/cli/io.js';
 import { VERSION } from '../../src/cli/version.js';
-import { VerificationReportSchema } from '../../src/index.js';
+import { VerificationReportSchema } from '../../src/entries/report.js';
 import { DEMO_DIR, flipByte, keyPair, tempDir } from '../helpers/bundle-fixture.js';
 import { REPO_ROOT } from '../helpers/vectors.js';
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import type { CliIO } from '../../src/cli/io.js';
-import { FINDING_PARAMS, REPORT_VERSION, VerificationReportSchema } from '../../src/index.js';
+import { FINDING_PARAMS, REPORT_VERSION, VerificationReportSchema } from '../../src/entries/report.js';
 import { flipByte, keyPair, packDemo, tempDir } from '../helpers/bundle-fixture.js';
 
 let dir: string;

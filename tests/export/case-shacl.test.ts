@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { exportBundleCase, type CaseDocument } from '../../src/index.js';
+import { exportBundleCase, type CaseDocument } from '../../src/entries/case.js';
 import { openBundleDirectory } from '../../src/node/index.js';
 import { tempDir } from '../helpers/bundle-fixture.js';
 import { loadCaseValidator, type CaseValidator, type ShaclResult } from '../helpers/case-shacl.js';

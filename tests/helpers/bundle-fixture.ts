@@ -1,7 +1,8 @@
 import { promises as fsp } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createJwkSigner, generateSigningKey, parseJson, type Signer } from '../../src/index.js';
+import { createJwkSigner, generateSigningKey, type Signer } from '../../src/index.js';
+import { parseJson } from '../../src/entries/encoding.js';
 import { packBundle, type PackItem } from '../../src/node/index.js';
 import { REPO_ROOT } from './vectors.js';
 

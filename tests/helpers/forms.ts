@@ -2,7 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { compareBytes, utf8Encode } from '../../src/internal/bytes.js';
-import { createZipWriter, encodeCborBundle, isEvidenceBundleError } from '../../src/index.js';
+import { isEvidenceBundleError } from '../../src/index.js';
+import { encodeCborBundle } from '../../src/entries/cbor.js';
+import { createZipWriter } from '../../src/entries/zip.js';
 
 /** Every regular file of a directory tree by relative path, read with node:fs only (an oracle independent of the sources). */
 export async function readTree(dir: string): Promise<Map<string, Uint8Array>> {

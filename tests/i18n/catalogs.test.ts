@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { CATALOGS, escapeForDisplay, FINDING_CODES, FINDING_PARAM_KINDS, FINDING_PARAMS, LANGUAGES, TEXT_KEYS, type Catalog } from '../../src/index.js';
+import { CATALOGS, LANGUAGES, TEXT_KEYS, type Catalog } from '../../src/entries/i18n.js';
+import { escapeForDisplay, FINDING_CODES } from '../../src/index.js';
+import { FINDING_PARAM_KINDS, FINDING_PARAMS } from '../../src/entries/report.js';
 
 // The placeholders of a message: {name}. A brace that opens no placeholder is a defect too (it would show).
 function placeholders(template: string): string[] {

@@ -1,17 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import {
-  CATALOGS,
-  formatDate,
-  formatDecimal,
-  formatFinding,
-  formatFindingParts,
-  formatNumber,
-  formatText,
-  isEvidenceBundleError,
-  makeFinding,
-  messages,
-  textDirection,
-} from '../../src/index.js';
+import { CATALOGS, formatDate, formatDecimal, formatFinding, formatFindingParts, formatNumber, formatText, messages, textDirection } from '../../src/entries/i18n.js';
+import { isEvidenceBundleError } from '../../src/index.js';
+import { makeFinding } from '../../src/entries/report.js';
 
 const digest = makeFinding(
   'item.digest-mismatch',

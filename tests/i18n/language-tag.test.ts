@@ -1,14 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  canonicalLanguageTag,
-  isEvidenceBundleError,
-  isLanguageTag,
-  languagesFromEnvironment,
-  languagesFromNavigator,
-  LANGUAGES,
-  negotiateLanguage,
-  posixLocaleToLanguageTag,
-} from '../../src/index.js';
+import { canonicalLanguageTag, isLanguageTag, languagesFromEnvironment, languagesFromNavigator, LANGUAGES, negotiateLanguage, posixLocaleToLanguageTag } from '../../src/entries/i18n.js';
+import { isEvidenceBundleError } from '../../src/index.js';
 
 function codeOf(f: () => unknown): string | undefined {
   try {

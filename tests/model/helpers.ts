@@ -14,9 +14,9 @@ export function jsonFiles(...dir: string[]): string[] {
 /** A fresh copy of a repository JSON file. */
 export const loadJson = (...path: string[]): any => readJson(...path);
 
-/** The committed JSON Schema `schemas/<name>.schema.json`, compiled by ajv (draft 2020-12, formats on, strict except for `required` names declared by the parent schema, as in if/then). */
+/** The committed JSON Schema `schemas/<name>.schema.json`, compiled by ajv (draft 2020-12, formats on, strict: every strict rule, strictRequired included). */
 export function committedValidator(name: string) {
-  const ajv = new Ajv2020({ strict: true, strictRequired: false, allErrors: true });
+  const ajv = new Ajv2020({ strict: true, allErrors: true });
   (addFormats as unknown as (a: Ajv2020) => void)(ajv);
   return ajv.compile(readJson('schemas', `${name}.schema.json`));
 }

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import type { CliIO } from '../../src/cli/io.js';
-import { isEvidenceBundleError, sourceFindings, type ErrorCode } from '../../src/index.js';
+import { isEvidenceBundleError, type ErrorCode } from '../../src/index.js';
+import { sourceFindings } from '../../src/entries/bagit.js';
 import { JOURNAL_MAX_BYTES } from '../../src/node/commit-journal.js';
 import {
   appendCustodyEvent,

@@ -1,7 +1,7 @@
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CBOR_BUNDLE_MAX_BYTES } from '../../src/index.js';
+import { CBOR_BUNDLE_MAX_BYTES } from '../../src/entries/cbor.js';
 import { packBundle, verifyBundleAt } from '../../src/node/index.js';
 import { demoCase, keyPair, tempDir } from '../helpers/bundle-fixture.js';
 

@@ -1,7 +1,9 @@
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isEvidenceBundleError, LIMITS, parseCanonicalJson } from '../../src/index.js';
+import { isEvidenceBundleError } from '../../src/index.js';
+import { LIMITS } from '../../src/entries/bagit.js';
+import { parseCanonicalJson } from '../../src/entries/encoding.js';
 import { packBundle, verifyBundleDirectory } from '../../src/node/index.js';
 import { demoCase, keyPair, tempDir } from '../helpers/bundle-fixture.js';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { assertBundlePath, checkBundlePath, createTagFiles, isEvidenceBundleError } from '../../src/index.js';
+import { isEvidenceBundleError } from '../../src/index.js';
+import { assertBundlePath, checkBundlePath, createTagFiles } from '../../src/entries/bagit.js';
 import { assertWritablePath, checkPortablePath } from '../../src/path/bundle-path.js';
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => String.fromCodePoint(from + i));

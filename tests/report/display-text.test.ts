@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { escapeForDisplay, escapeJsonForDisplay } from '../../src/index.js';
+import { escapeForDisplay } from '../../src/index.js';
+import { escapeJsonForDisplay } from '../../src/entries/report.js';
 
 // The oracle, written independently of the escaper's own pattern: the code points that must never reach a
 // person's screen raw.

@@ -2,7 +2,10 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { FINDING_CODES, FINDING_PARAMS, formatFinding, sourceFindings, type BagSource } from '../../src/index.js';
+import { FINDING_CODES, type BagSource } from '../../src/index.js';
+import { FINDING_PARAMS } from '../../src/entries/report.js';
+import { formatFinding } from '../../src/entries/i18n.js';
+import { sourceFindings } from '../../src/entries/bagit.js';
 
 // Every call that makes a finding of a code named in the source passes exactly the params its code declares
 // (src/report/finding-params.ts): read from the source, like the layer test, so that a call site no test

@@ -2,7 +2,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isEvidenceBundleError } from '../../src/errors.js';
 import { base64Encode, base64urlDecodeStrict, utf8Encode } from '../../src/internal/bytes.js';
-import { createJwkSigner, generateSigningKey, signDetached, verifyCertificateChain } from '../../src/index.js';
+import { createJwkSigner, generateSigningKey } from '../../src/index.js';
+import { signDetached } from '../../src/entries/jws.js';
+import { verifyCertificateChain } from '../../src/entries/x509.js';
 import { checkSigningChain } from '../../src/sign/check-signing-chain.js';
 import { createOpensslPki, OPENSSL_AVAILABLE, warnIfNoOpenssl, type OpensslPki } from '../helpers/openssl-pki.js';
 

@@ -9,14 +9,12 @@ import {
   createJwkSigner,
   derToJoseSignature,
   generateSigningKey,
-  isSignatureRole,
   SIGNATURE_ROLES,
-  signDetached,
   TRUST_ROLES,
-  verifyDetached,
   type SignatureAlgorithm,
   type Signer,
 } from '../../src/index.js';
+import { isSignatureRole, signDetached, verifyDetached } from '../../src/entries/jws.js';
 import { jwkThumbprint } from '../../src/sign/thumbprint.js';
 import { actor, draft, MANIFEST as CUSTODY_MANIFEST } from '../custody/helpers.js';
 

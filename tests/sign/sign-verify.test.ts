@@ -4,19 +4,21 @@ import { canonicalizeToBytes } from '../../src/encoding/jcs.js';
 import { isEvidenceBundleError } from '../../src/errors.js';
 import { base64urlDecodeStrict, base64urlEncode, utf8Encode } from '../../src/internal/bytes.js';
 import {
-  addSignature,
   createJwkSigner,
   generateSigningKey,
-  MANIFEST_JWS_TYP,
-  parseSignatureFile,
-  serializeSignatureFile,
   SIGNATURE_ALGORITHMS,
-  signDetached,
-  verifyDetached,
-  type JwsSignature,
   type SignatureAlgorithm,
   type Signer,
 } from '../../src/index.js';
+import {
+  addSignature,
+  MANIFEST_JWS_TYP,
+  parseSignatureFile,
+  serializeSignatureFile,
+  signDetached,
+  verifyDetached,
+  type JwsSignature,
+} from '../../src/entries/jws.js';
 
 const MANIFEST = utf8Encode('{"bundleId":"4f1c","formatVersion":"1.0"}');
 const ALGS = Object.keys(SIGNATURE_ALGORITHMS) as SignatureAlgorithm[];

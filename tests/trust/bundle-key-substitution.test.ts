@@ -3,7 +3,9 @@
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { canonicalizeToBytes, MANIFEST_JWS_TYP, parseSignatureFile, serializeSignatureFile, type VerificationReport } from '../../src/index.js';
+import { type VerificationReport } from '../../src/index.js';
+import { canonicalizeToBytes } from '../../src/entries/encoding.js';
+import { MANIFEST_JWS_TYP, parseSignatureFile, serializeSignatureFile } from '../../src/entries/jws.js';
 import { base64urlEncode } from '../../src/internal/bytes.js';
 import { verifyBundleDirectory } from '../../src/node/index.js';
 import { jwsSigningInput } from '../../src/sign/sign-detached.js';

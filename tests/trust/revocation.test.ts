@@ -1,7 +1,8 @@
 // Revocation of the certificates of a signature's x5c path, judged with CRLs made by `openssl ca -gencrl` and OCSP
 // responses made by `openssl ocsp`, and compared with `openssl verify -crl_check` on the same chains.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createJwkSigner, type JwsSignature } from '../../src/index.js';
+import { createJwkSigner } from '../../src/index.js';
+import { type JwsSignature } from '../../src/entries/jws.js';
 import { base64Encode, base64urlDecodeStrict } from '../../src/internal/bytes.js';
 import { requestTimestamp } from '../../src/timestamp/request-timestamp.js';
 import { collectRevocationData, MAX_REVOCATION_ITEMS } from '../../src/trust/check-revocation.js';

@@ -1,7 +1,8 @@
 // A manifest signed with a key certified by an openssl PKI (x5c in the protected header), timestamped by an
 // openssl TSA, judged by evaluateSignatures under a policy that trusts the openssl roots: no layer scripted.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createJwkSigner, generateSigningKey, signDetached, type JwsSignature } from '../../src/index.js';
+import { createJwkSigner, generateSigningKey } from '../../src/index.js';
+import { signDetached, type JwsSignature } from '../../src/entries/jws.js';
 import { base64Encode, base64urlDecodeStrict } from '../../src/internal/bytes.js';
 import { requestTimestamp } from '../../src/timestamp/request-timestamp.js';
 import { evaluateSignatures } from '../../src/trust/evaluate-signatures.js';

@@ -1,7 +1,9 @@
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inspectBundle, parseJson, type JwsSignature } from '../../src/index.js';
+import { inspectBundle } from '../../src/index.js';
+import { parseJson } from '../../src/entries/encoding.js';
+import { type JwsSignature } from '../../src/entries/jws.js';
 import { base64urlDecodeStrict, base64urlEncode, utf8DecodeStrict, utf8Encode } from '../../src/internal/bytes.js';
 import { openBundleDirectory, verifyBundleDirectory } from '../../src/node/index.js';
 import { keyPair, packDemo, resealBag, tempDir, type KeyPair } from '../helpers/bundle-fixture.js';

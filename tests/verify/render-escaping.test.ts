@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { describeCustodyEvent } from '../../src/verify/describe-custody-event.js';
-import { renderInspectionText, renderReportText, type BundleInspection, type VerificationReport } from '../../src/index.js';
+import {
+  renderInspectionText,
+  renderReportText,
+  type BundleInspection,
+  type VerificationReport,
+} from '../../src/index.js';
 import { smallManifest } from '../model/helpers.js';
 
 // A hostile value: it tries every way of starting a new line, of rewriting the line on a terminal, and of
@@ -95,7 +100,7 @@ const report: VerificationReport = {
     custodians: { chat: 'kid-a' },
   },
   findings: [
-    { code: 'item.digest.mismatch', severity: 'error', message: 'the bytes of data/chat/export.json differ', path: 'data/chat/export.json', item: 'chat', rule: 'r1', line: 3 },
+    { code: 'item.digest-mismatch', severity: 'error', message: 'the bytes of data/chat/export.json differ', path: 'data/chat/export.json', item: 'chat', rule: 'r1', line: 3 },
   ],
   summary: { errors: 1, warnings: 0, itemsIntact: 0, itemsTotal: 1, trustedSignatures: 0 },
 };

@@ -1,19 +1,9 @@
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  CATALOGS,
-  escapeForDisplay,
-  FINDING_PARAM_KINDS,
-  FINDING_PARAMS,
-  formatFinding,
-  inspectBundle,
-  LANGUAGES,
-  renderInspectionText,
-  renderReportText,
-  VerificationReportSchema,
-  type VerificationReport,
-} from '../../src/index.js';
+import { CATALOGS, formatFinding, LANGUAGES } from '../../src/entries/i18n.js';
+import { escapeForDisplay, inspectBundle, renderInspectionText, renderReportText, type VerificationReport } from '../../src/index.js';
+import { FINDING_PARAM_KINDS, FINDING_PARAMS, VerificationReportSchema } from '../../src/entries/report.js';
 import { openBundleDirectory, verifyBundleDirectory } from '../../src/node/index.js';
 import { flipByte, keyPair, packDemo, resealBag, tempDir, type KeyPair } from '../helpers/bundle-fixture.js';
 

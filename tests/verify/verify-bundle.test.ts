@@ -4,19 +4,16 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   assertBundle,
-  canonicalize,
-  canonicalizeToBytes,
   createVerifier,
   EvidenceBundleError,
   isEvidenceBundleError,
-  LIMITS,
-  parseJson,
-  serializeSignatureFile,
-  signDetached,
-  VerificationReportSchema,
   verifyBundle,
   type VerificationReport,
 } from '../../src/index.js';
+import { LIMITS } from '../../src/entries/bagit.js';
+import { canonicalize, canonicalizeToBytes, parseJson } from '../../src/entries/encoding.js';
+import { serializeSignatureFile, signDetached } from '../../src/entries/jws.js';
+import { VerificationReportSchema } from '../../src/entries/report.js';
 import { utf8Encode } from '../../src/internal/bytes.js';
 import { openBundleDirectory, verifyBundleDirectory } from '../../src/node/index.js';
 import { flipByte, keyPair, packDemo, resealBag, tempDir, type KeyPair } from '../helpers/bundle-fixture.js';

@@ -3,7 +3,9 @@
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CBOR_BUNDLE_MAGIC, CBOR_BUNDLE_MAX_BYTES, DIGEST_ALGORITHMS, generateSigningKey, openZipSource, verifyBundle, type DigestAlgorithm, type DigestBackend } from '../../src/index.js';
+import { CBOR_BUNDLE_MAGIC, CBOR_BUNDLE_MAX_BYTES } from '../../src/entries/cbor.js';
+import { DIGEST_ALGORITHMS, type DigestAlgorithm, type DigestBackend } from '../../src/entries/digest.js';
+import { generateSigningKey, openZipSource, verifyBundle } from '../../src/index.js';
 import { verifyBundleAt } from '../../src/node/index.js';
 import { blobReader } from '../../src/web/blob-reader.js';
 import { filesOfFolder, folderSource } from '../../src/web/folder-source.js';

@@ -1,4 +1,6 @@
-import { base64Encode, certificatesFromText, EvidenceBundleError } from '../../index.js';
+import { EvidenceBundleError } from '../../index.js';
+import { base64Encode } from '../../entries/encoding.js';
+import { certificatesFromText } from '../../entries/x509.js';
 import { readInputFile } from './files.js';
 
 /** Largest certificate file read: a chain of a few certificates is a few kilobytes. */

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import { escapeJsonForDisplay, renderReportText, type VerificationReport } from '../../index.js';
+import { renderReportText, type VerificationReport } from '../../index.js';
+import { escapeJsonForDisplay } from '../../entries/report.js';
 import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../io.js';
 import type { Command } from './command.js';

@@ -1,24 +1,16 @@
 import { resolve } from 'node:path';
 import {
   CUSTODY_EVENT_TYPES,
-  CUSTODY_FILE,
-  decideOutcome,
   escapeForDisplay as shown,
-  escapeJsonForDisplay,
   EvidenceBundleError,
-  LIMITS,
-  makeFinding,
-  MANIFEST_FILE,
-  parseCustodyLog,
-  parseJson,
-  readTagFile,
-  sourceFindings,
-  verifyCustodyLog,
-  type CustodyCheck,
   type CustodyEvent,
   type CustodyEventType,
   type Signer,
 } from '../../index.js';
+import { CUSTODY_FILE, LIMITS, MANIFEST_FILE, readTagFile, sourceFindings } from '../../entries/bagit.js';
+import { parseCustodyLog, verifyCustodyLog, type CustodyCheck } from '../../entries/custody.js';
+import { parseJson } from '../../entries/encoding.js';
+import { decideOutcome, escapeJsonForDisplay, makeFinding } from '../../entries/report.js';
 import { appendCustodyEvent, openBundle, type CustodyEventInput } from '../../node/index.js';
 import { EXIT, OUTCOME_EXIT } from '../exit-codes.js';
 import { UsageError, type CliIO } from '../io.js';
@@ -56,7 +48,8 @@ Actor (who you are; your key id comes from --key):
   --name, --role, --organisation, --country   the same as flags (override the file)
 
 Options:
-  --key FILE           your private JWK
+  --key KEY            your private JWK file, or a pkcs11: URI of your key in an HSM or smart card (as
+                       for evb sign --key: PIN from EVB_PKCS11_PIN or pin-source=FILE)
   --cert FILE          your certificate, then its issuers (PEM or DER, repeatable): carried as x5c, so that a
                        receiver trusting your national root knows your key without being given it
                        (refused unless the first certificate is your key's and each is followed by its issuer)
@@ -107,10 +100,14 @@ Options:
     const key = values['key'] as string | undefined;
     if (key === undefined) throw new UsageError('--key is required');
     const certs = ((values['cert'] as string[] | undefined) ?? []).map((p) => resolve(io.cwd, p));
-    const signer = await loadSigner(resolve(io.cwd, key), certs);
-    const input = await eventInput(type, bundle, values, io, signer);
-    const { seq } = await appendCustodyEvent(bundle, input, signer);
-    io.stdout(`custody event ${seq} (${type}) recorded by ${shown(input.actor.name)}, ${shown(signer.kid)}\n`);
+    const signer = await loadSigner(key, io, certs);
+    try {
+      const input = await eventInput(type, bundle, values, io, signer);
+      const { seq } = await appendCustodyEvent(bundle, input, signer);
+      io.stdout(`custody event ${seq} (${type}) recorded by ${shown(input.actor.name)}, ${shown(signer.kid)}\n`);
+    } finally {
+      await signer.close();
+    }
     return EXIT.VALID;
   },
 };

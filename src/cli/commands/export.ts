@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import { escapeForDisplay as shown, exportBundleCase } from '../../index.js';
+import { escapeForDisplay as shown } from '../../index.js';
+import { exportBundleCase } from '../../entries/case.js';
 import { openBundle } from '../../node/index.js';
 import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../io.js';

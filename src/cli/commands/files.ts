@@ -1,6 +1,7 @@
 import { promises as fsp } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
-import { EvidenceBundleError, parseJson } from '../../index.js';
+import { EvidenceBundleError } from '../../index.js';
+import { parseJson } from '../../entries/encoding.js';
 import { ioError, readRegularFile } from '../../node/index.js';
 
 /** Writes a file that must not exist yet (keys and reports are never overwritten silently). */

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import { escapeJsonForDisplay, inspectBundle, renderInspectionText } from '../../index.js';
+import { inspectBundle, renderInspectionText } from '../../index.js';
+import { escapeJsonForDisplay } from '../../entries/report.js';
 import { openBundle } from '../../node/index.js';
 import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../io.js';

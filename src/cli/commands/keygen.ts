@@ -1,5 +1,10 @@
 import { resolve } from 'node:path';
-import { escapeForDisplay as shown, generateSigningKey, SIGNATURE_ALGORITHMS, type SignatureAlgorithm } from '../../index.js';
+import {
+  escapeForDisplay as shown,
+  generateSigningKey,
+  SIGNATURE_ALGORITHMS,
+  type SignatureAlgorithm,
+} from '../../index.js';
 import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../io.js';
 import type { Command } from './command.js';

@@ -4,20 +4,20 @@ import {
   BUNDLE_RELATIONS,
   escapeForDisplay as shown,
   EvidenceBundleError,
-  isSignatureRole,
   itemIdsFromPaths,
   relatedBundle,
   SIGNATURE_ROLES,
-  type DigestAlgorithm,
   type RelatedBundle,
 } from '../../index.js';
+import { type DigestAlgorithm } from '../../entries/digest.js';
+import { isSignatureRole } from '../../entries/jws.js';
 import { ioError, openBundle, packBundle, type PackItem } from '../../node/index.js';
 import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../io.js';
 import { createProgress } from '../progress.js';
 import type { Command } from './command.js';
 import { readJsonFile } from './files.js';
-import { loadSigner } from './keys.js';
+import { loadSigner, type ClosableSigner } from './keys.js';
 
 export const pack: Command = {
   name: 'pack',
@@ -41,7 +41,8 @@ Options:
   --spec FILE          bundle metadata and item descriptions
   --out BUNDLE         the new bundle: a directory, or a .zip or .cbor file
   --alg ALG            extra digest algorithm: sha512, sha3-256, blake3 (repeatable; SHA-256 always)
-  --sign ROLE=KEY      sign as ROLE (packager or certifier) with a private JWK file (repeatable, in order)
+  --sign ROLE=KEY      sign as ROLE (packager or certifier) with a private JWK file or a pkcs11: URI (as
+                       for evb sign --key; repeatable, in order)
   --request-id S:V     a structured identifier of the request, added to the spec's: scheme mla-reference,
                        eu-epoc, eu-epoc-pr, etsi-ldid or x-NAME, a colon, the value (repeatable)
   --related R=BUNDLE   link to another bundle: R is supplements or follows-preservation, BUNDLE an existing
@@ -71,14 +72,24 @@ With --request-id or --related (or the same members in SPEC), the manifest is fo
     );
     const specDir = dirname(resolve(io.cwd, specPath));
     const items = withIds(positionals.length === 0 ? itemsFromSpec(spec, specDir) : await itemsFromInputs(positionals.map((p) => resolve(io.cwd, p)), spec));
-    const signers = [];
-    for (const entry of (values['sign'] as string[] | undefined) ?? []) {
-      const eq = entry.indexOf('=');
-      if (eq <= 0) throw new UsageError(`--sign takes ROLE=KEYFILE, got "${entry}"`);
-      if (!isSignatureRole(entry.slice(0, eq))) throw new UsageError(`--sign ROLE must be one of ${SIGNATURE_ROLES.join(', ')}, got "${entry.slice(0, eq)}"`);
-      signers.push({ role: entry.slice(0, eq), signer: await loadSigner(resolve(io.cwd, entry.slice(eq + 1))) });
+    const total = await totalSize(items);
+    const signers: Array<{ role: string; signer: ClosableSigner }> = [];
+    // A PKCS#11 signer holds a session on its token until closed, whatever way the command ends.
+    const closeSigners = async (): Promise<void> => {
+      for (const { signer } of signers.splice(0)) await signer.close();
+    };
+    try {
+      for (const entry of (values['sign'] as string[] | undefined) ?? []) {
+        const eq = entry.indexOf('=');
+        if (eq <= 0) throw new UsageError(`--sign takes ROLE=KEYFILE, got "${entry}"`);
+        if (!isSignatureRole(entry.slice(0, eq))) throw new UsageError(`--sign ROLE must be one of ${SIGNATURE_ROLES.join(', ')}, got "${entry.slice(0, eq)}"`);
+        signers.push({ role: entry.slice(0, eq), signer: await loadSigner(entry.slice(eq + 1), io) });
+      }
+    } catch (error) {
+      await closeSigners();
+      throw error;
     }
-    const progress = createProgress(io, values['quiet'] === true, await totalSize(items));
+    const progress = createProgress(io, values['quiet'] === true, total);
     // Ctrl-C or a kill(1) stops the pack cleanly: the library removes its partial directory, then the exit code
     // is the shell's for that signal (128 + its number).
     const controller = new AbortController();
@@ -113,6 +124,7 @@ With --request-id or --related (or the same members in SPEC), the manifest is fo
       process.off('SIGINT', onSignal.SIGINT);
       process.off('SIGTERM', onSignal.SIGTERM);
       progress.stop();
+      await closeSigners();
     }
   },
 };

@@ -1,5 +1,8 @@
 import { resolve } from 'node:path';
-import { captureRevocationData, escapeForDisplay as shown, isSignatureRole, parseCrl, parseOcspResponse, SIGNATURE_ROLES } from '../../index.js';
+import { escapeForDisplay as shown, SIGNATURE_ROLES } from '../../index.js';
+import { isSignatureRole } from '../../entries/jws.js';
+import { parseCrl, parseOcspResponse } from '../../entries/x509.js';
+import { captureRevocationData } from '../../entries/trust.js';
 import { addValidationData, signBundleDirectory } from '../../node/index.js';
 import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../io.js';
@@ -10,7 +13,7 @@ import { readRevocationFile } from './verify.js';
 export const sign: Command = {
   name: 'sign',
   summary: 'Add a signature (packager or certifier) to an existing bundle',
-  help: `Usage: evb sign BUNDLE --key KEY.jwk --role ROLE [--cert CHAIN.pem ...] [--capture-revocation]
+  help: `Usage: evb sign BUNDLE --key KEY.jwk|PKCS11-URI --role ROLE [--cert CHAIN.pem ...] [--capture-revocation]
                 [--crl FILE ...] [--ocsp FILE ...]
 
 Checks the bundle's integrity first (a damaged bundle is never signed), then adds a detached JWS over the
@@ -19,7 +22,11 @@ atomic: a crash leaves the bundle as it was or with the new signature, never hal
 directory, a ZIP or a CBOR file (recognised by content); a file is rewritten beside and renamed over.
 
 Options:
-  --key FILE    private JWK of the signer
+  --key KEY     private JWK file of the signer, or an RFC 7512 URI of a key in an HSM or smart card:
+                'pkcs11:token=LABEL;object=KEY-LABEL?module-path=/path/to/module.so' (the key never
+                leaves the token). The PIN comes from EVB_PKCS11_PIN or from pin-source=FILE in the URI
+                (pin-value=PIN works but shows the PIN to every user of the machine); the module from
+                module-path or EVB_PKCS11_MODULE
   --role ROLE   the capacity in which you sign: packager (you built the bundle) or certifier (an
                 authority vouching for it); custody has its own command, evb custody
   --cert FILE   your certificate, then its issuers (PEM or DER, repeatable): carried as x5c so that a
@@ -52,7 +59,6 @@ Options:
     const certs = ((values['cert'] as string[] | undefined) ?? []).map((p) => resolve(io.cwd, p));
     const capture = values['capture-revocation'] === true;
     if (capture && certs.length === 0) throw new UsageError('--capture-revocation needs the --cert chain');
-    const signer = await loadSigner(resolve(io.cwd, key), certs);
     // Read before signing: a file that cannot be read or is no revocation data stops the command unsigned.
     const given = {
       crls: await Promise.all(((values['crl'] as string[] | undefined) ?? []).map((p) => readRevocationFile(resolve(io.cwd, p)))),
@@ -60,18 +66,23 @@ Options:
     };
     if (given.crls.some((d) => parseCrl(d) === undefined)) throw new UsageError('a --crl file is not a DER or PEM CRL');
     if (given.ocspResponses.some((d) => parseOcspResponse(d) === undefined)) throw new UsageError('an --ocsp file is not a successful DER OCSP response');
-    const bundle = resolve(io.cwd, positionals[0]!);
-    const { index } = await signBundleDirectory(bundle, { signer, role });
-    io.stdout(`signature #${index} added as ${shown(role)} by ${shown(signer.kid)}\n`);
-    if (capture) {
-      const captured = await captureRevocationData(signer.x5c ?? []);
-      for (const problem of captured.problems) io.stderr(`warning: ${shown(problem)}\n`);
-      given.crls.push(...captured.crls);
-      given.ocspResponses.push(...captured.ocspResponses);
-    }
-    if (given.crls.length + given.ocspResponses.length > 0) {
-      const stored = await addValidationData(bundle, given);
-      io.stdout(`validation data: ${stored.crls} CRL(s), ${stored.ocspResponses} OCSP response(s)\n`);
+    const signer = await loadSigner(key, io, certs);
+    try {
+      const bundle = resolve(io.cwd, positionals[0]!);
+      const { index } = await signBundleDirectory(bundle, { signer, role });
+      io.stdout(`signature #${index} added as ${shown(role)} by ${shown(signer.kid)}\n`);
+      if (capture) {
+        const captured = await captureRevocationData(signer.x5c ?? []);
+        for (const problem of captured.problems) io.stderr(`warning: ${shown(problem)}\n`);
+        given.crls.push(...captured.crls);
+        given.ocspResponses.push(...captured.ocspResponses);
+      }
+      if (given.crls.length + given.ocspResponses.length > 0) {
+        const stored = await addValidationData(bundle, given);
+        io.stdout(`validation data: ${stored.crls} CRL(s), ${stored.ocspResponses} OCSP response(s)\n`);
+      }
+    } finally {
+      await signer.close();
     }
     return EXIT.VALID;
   },

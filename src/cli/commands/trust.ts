@@ -1,6 +1,12 @@
 import { resolve } from 'node:path';
 import { calculateJwkThumbprint } from 'jose';
-import { escapeForDisplay as shown, EvidenceBundleError, isEvidenceBundleError, parseTrustPolicy, type TrustPolicy } from '../../index.js';
+import {
+  escapeForDisplay as shown,
+  EvidenceBundleError,
+  isEvidenceBundleError,
+  parseTrustPolicy,
+  type TrustPolicy,
+} from '../../index.js';
 import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../io.js';
 import type { Command } from './command.js';

@@ -1,6 +1,16 @@
 import { hostname } from 'node:os';
 import { basename, resolve } from 'node:path';
-import { escapeJsonForDisplay, renderReportJUnit, renderReportText, revocationDerFromText, verifyBundle, type BagSource, type RevocationDataInput, type TrustPolicy, type VerificationReport } from '../../index.js';
+import {
+  renderReportJUnit,
+  renderReportText,
+  verifyBundle,
+  type BagSource,
+  type RevocationDataInput,
+  type TrustPolicy,
+  type VerificationReport,
+} from '../../index.js';
+import { escapeJsonForDisplay } from '../../entries/report.js';
+import { revocationDerFromText } from '../../entries/trust.js';
 import { createDigestPool, nodeBackend, openBundle } from '../../node/index.js';
 import { OUTCOME_EXIT } from '../exit-codes.js';
 import { UsageError } from '../io.js';
