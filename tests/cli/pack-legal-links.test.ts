@@ -97,6 +97,6 @@ describe('evb inspect shows them', () => {
     expect((await pack('--request-id', 'eu-epoc:EPOC-DE-2026-1', '--related', `supplements=${first}`)).code).toBe(0);
     const shown = await evb('inspect', `b${count}`);
     expect(shown.out).toContain('eu-epoc EPOC-DE-2026-1');
-    expect(shown.out).toMatch(/Related: +supplements bundle [0-9a-f-]{36} \(manifest sha256:[0-9a-f]{64}\)/);
+    expect(shown.out).toMatch(/Related: +supplements [0-9a-f-]{36} \(sha256:[0-9a-f]{64}\)/);
   });
 });
