@@ -96,7 +96,9 @@ export function renderReport(report: VerificationReport, options: RenderOptions)
   const outcome = el('section', undefined, `outcome o-${report.outcome}`);
   outcome.id = 'outcome';
   outcome.dataset['outcome'] = report.outcome;
-  outcome.append(el('p', `${MARK[report.outcome]} ${t(`outcome.${report.outcome}`)}`, 'verdict'), el('p', t(`page.meaning.${report.outcome}`), 'meaning'));
+  // The stable English word after the language's, as the text report gives it: `INVALIDE [INVALID]`.
+  const word = t(`outcome.${report.outcome}`);
+  outcome.append(el('p', `${MARK[report.outcome]} ${word}${word === report.outcome ? '' : ` [${report.outcome}]`}`, 'verdict'), el('p', t(`page.meaning.${report.outcome}`), 'meaning'));
   const s = report.summary;
   outcome.append(el('p', t('page.counts', { errors: s.errors, warnings: s.warnings, intact: s.itemsIntact, total: s.itemsTotal, trusted: s.trustedSignatures }), 'counts'));
   root.append(outcome);
@@ -173,7 +175,8 @@ export function renderReport(report: VerificationReport, options: RenderOptions)
       ['#', t('page.col.time'), t('page.col.event'), t('page.col.actor'), t('page.col.place'), t('page.col.purpose'), t('page.col.counterparty'), t('page.col.items'), t('page.col.status')],
       (report.custody?.events ?? []).map((e) => [
         number(e.seq),
-        date(e.time),
+        // As signed (docs/format.md, "Reports in the reader's language"): its fractions and offset are evidence.
+        shown(e.time),
         shown(e.type),
         shown(e.actor),
         shown(e.place),

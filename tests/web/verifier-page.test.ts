@@ -312,6 +312,7 @@ describe.skipIf(!haveBrowser)('the offline verifier page in Chromium', () => {
           itemHeaders: Array.from(document.querySelectorAll('#items th')).map((h) => h.textContent),
           itemStatuses: Array.from(document.querySelectorAll('#items tbody .badge')).map((h) => [h.getAttribute('data-status'), h.textContent]),
           codes: Array.from(document.querySelectorAll('#findings code')).map((c) => c.textContent ?? ''),
+          custodyTimes: Array.from(document.querySelectorAll('#custody tbody tr')).map((r) => r.children[1]!.textContent),
           messages: Array.from(document.querySelectorAll('#findings .message')).map((m) => m.textContent),
           verifyButton: document.getElementById('verify')!.textContent,
           emptyLabels: Array.from(document.querySelectorAll('[data-text]')).filter((n) => (n.textContent ?? '').trim() === '').length,
@@ -330,6 +331,10 @@ describe.skipIf(!haveBrowser)('the offline verifier page in Chromium', () => {
         expect(shown.dir, at).toBe(tag === 'ar' ? 'rtl' : 'ltr');
         expect(shown.title, at).toBe(catalog.text['page.title']);
         expect(shown.verdict, at).toContain(catalog.text[`outcome.${b.outcome}`]);
+        // The stable English word stays beside the translated one, as in the text report.
+        if (catalog.text[`outcome.${b.outcome}`] !== b.outcome) expect(shown.verdict, at).toContain(`[${b.outcome}]`);
+        // Custody times as signed, not reformatted: the signed text is the evidence.
+        expect(shown.custodyTimes, at).toEqual((expected.custody?.events ?? []).map((e) => e.time));
         expect(shown.meaning, at).toBe(catalog.text[`page.meaning.${b.outcome}`]);
         expect(shown.findingsHeading, at).toBe(catalog.text['page.findings']);
         expect(shown.itemHeaders, at).toEqual([catalog.text['page.col.item'], catalog.text['page.col.path'], catalog.text['page.col.size'], catalog.text['page.col.status']]);
