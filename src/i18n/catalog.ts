@@ -149,6 +149,8 @@ export const TEXT_KEYS = [
   'page.severity.error',
   'page.severity.warning',
   'page.severity.info',
+  'page.trust-policy',
+  'page.trust-keys',
   'page.checked',
   'page.checked-context',
 ] as const;

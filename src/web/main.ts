@@ -33,7 +33,7 @@ const trustName = $<HTMLElement>('trust-name');
 let bundle: (() => Promise<OpenedInput>) | undefined;
 let bundleLabel = '';
 let trustFiles: File[] = [];
-let last: { report: VerificationReport; context: { bundle: string; form: string; trust: string } } | undefined;
+let last: { report: VerificationReport; bundle: string; form: string; trust: { policy: string } | { keys: number } } | undefined;
 // A browser without WebAssembly, or whose CSP support lacks 'wasm-unsafe-eval', hashes with @noble/hashes instead.
 const backend: Promise<DigestBackend | undefined> = createWasmBackend().catch(() => undefined);
 // The browser's preferred languages pick the catalog (RFC 4647 lookup, as `evb verify --lang`); a malformed
@@ -208,7 +208,7 @@ async function verify(): Promise<void> {
     });
     const seconds = (performance.now() - started) / 1000;
     progress.hidden = true;
-    last = { report, context: { bundle: bundleLabel, form: opened.form, trust: trust.description } };
+    last = { report, bundle: bundleLabel, form: opened.form, trust: trust.from };
     show();
     say(() =>
       fast === undefined
@@ -229,7 +229,10 @@ async function verify(): Promise<void> {
 
 function show(): void {
   if (last === undefined) return;
-  result.replaceChildren(renderReport(last.report, { document, lang, context: last.context }));
+  const from = last.trust;
+  // The policy file's name is the user's, escaped by renderReport with the rest of the context.
+  const trust = 'policy' in from ? t('page.trust-policy', { name: from.policy }) : t('page.trust-keys', { count: from.keys });
+  result.replaceChildren(renderReport(last.report, { document, lang, context: { bundle: last.bundle, form: last.form, trust } }));
   // The same bytes `evb verify --json` would write: exact values, invisible and bidi characters as \u escapes.
   const json = `${escapeJsonForDisplay(JSON.stringify(last.report, null, 2))}\n`;
   if (saveLink.href.startsWith('blob:')) URL.revokeObjectURL(saveLink.href);

@@ -321,6 +321,7 @@ describe.skipIf(!haveBrowser)('the offline verifier page in Chromium', () => {
           bdis: document.querySelectorAll('#result bdi').length,
           status: document.getElementById('status')!.textContent ?? '',
           articleLang: document.querySelector('#result article')?.getAttribute('lang'),
+          footer: document.querySelector('#result footer')?.textContent ?? '',
         }));
         const at = `${b.name} in ${tag}`;
         expect(shown.rerendered, at).toBe(true);
@@ -342,6 +343,7 @@ describe.skipIf(!haveBrowser)('the offline verifier page in Chromium', () => {
         expect(shown.verifyButton, at).toBe(catalog.text['page.verify']);
         expect(shown.codes, at).toEqual(codesOf(expected));
         expect(shown.emptyLabels, at).toBe(0);
+        expect(shown.footer, at).toContain(catalog.text['page.trust-policy'].replace('{name}', 'algeria-policy.json'));
         expect(shown.bdiWithChildren, at).toBe(0);
         expect(shown.status, at).toContain(catalog.text['page.verified-with'].slice(0, 4));
         if (expected.findings.length > 0 && tag !== 'en') expect(shown.messages, at).not.toEqual(englishMessages);

@@ -153,6 +153,8 @@ export const ar: Catalog = {
     'page.severity.error': "خطأ",
     'page.severity.warning': "تحذير",
     'page.severity.info': "معلومة",
+    'page.trust-policy': "سياسة الثقة {name}",
+    'page.trust-keys': "مفاتيح عامة موثوقة: {count}",
     'page.checked': "تم الفحص في {time}",
     'page.checked-context': "تم الفحص في {time} — الحزمة {bundle} ({form})، وفق {trust}",
   },

@@ -152,6 +152,8 @@ export const en: Catalog = {
     'page.severity.error': "error",
     'page.severity.warning': "warning",
     'page.severity.info': "info",
+    'page.trust-policy': "trust policy {name}",
+    'page.trust-keys': "{count} trusted public key(s)",
     'page.checked': "Checked at {time}",
     'page.checked-context': "Checked at {time} — bundle {bundle} ({form}), against {trust}",
   },

@@ -153,6 +153,8 @@ export const es: Catalog = {
     'page.severity.error': "error",
     'page.severity.warning': "advertencia",
     'page.severity.info': "información",
+    'page.trust-policy': "política de confianza {name}",
+    'page.trust-keys': "{count} clave(s) pública(s) de confianza",
     'page.checked': "Comprobado el {time}",
     'page.checked-context': "Comprobado el {time} — paquete {bundle} ({form}), según {trust}",
   },

@@ -153,6 +153,8 @@ export const fr: Catalog = {
     'page.severity.error': "erreur",
     'page.severity.warning': "avertissement",
     'page.severity.info': "information",
+    'page.trust-policy': "politique de confiance {name}",
+    'page.trust-keys': "{count} clé(s) publique(s) de confiance",
     'page.checked': "Vérifié le {time}",
     'page.checked-context': "Vérifié le {time} — paquet {bundle} ({form}), selon {trust}",
   },

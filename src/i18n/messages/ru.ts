@@ -153,6 +153,8 @@ export const ru: Catalog = {
     'page.severity.error': "ошибка",
     'page.severity.warning': "предупреждение",
     'page.severity.info': "сведения",
+    'page.trust-policy': "политика доверия {name}",
+    'page.trust-keys': "доверенных открытых ключей: {count}",
     'page.checked': "Проверено {time}",
     'page.checked-context': "Проверено {time} — пакет {bundle} ({form}), по {trust}",
   },

@@ -153,6 +153,8 @@ export const vi: Catalog = {
     'page.severity.error': "lỗi",
     'page.severity.warning': "cảnh báo",
     'page.severity.info': "thông tin",
+    'page.trust-policy': "chính sách tin cậy {name}",
+    'page.trust-keys': "{count} khóa công khai được tin cậy",
     'page.checked': "Kiểm tra lúc {time}",
     'page.checked-context': "Kiểm tra lúc {time} — gói {bundle} ({form}), theo {trust}",
   },

@@ -153,6 +153,8 @@ export const zh: Catalog = {
     'page.severity.error': "错误",
     'page.severity.warning': "警告",
     'page.severity.info': "信息",
+    'page.trust-policy': "信任策略 {name}",
+    'page.trust-keys': "{count} 个受信任的公钥",
     'page.checked': "检查时间 {time}",
     'page.checked-context': "检查时间 {time} — 证据包 {bundle}（{form}），依据 {trust}",
   },
