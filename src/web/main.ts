@@ -2,14 +2,12 @@
 // with the same core as `evb verify` and shows the report. No network: the page's CSP forbids every connection.
 import { escapeForDisplay, isEvidenceBundleError, verifyBundle, type VerificationReport } from '../index.js';
 import { escapeJsonForDisplay } from '../entries/report.js';
+import { formatDecimal, formatNumber, formatText, LANGUAGES, languagesFromNavigator, messages, negotiateLanguage, type TextKey } from '../entries/i18n.js';
 import { type DigestBackend } from '../entries/digest.js';
 import { filesOfFolder } from './folder-source.js';
 import { openBundleFile, openBundleFolder, readTrustFiles, type OpenedInput } from './open-input.js';
 import { renderReport } from './render-report.js';
 import { createWasmBackend } from './wasm-backend.js';
-
-// Languages the page offers; the message catalogs are wired in here when they land (issue 10, section 2).
-const LANGUAGES: ReadonlyArray<{ tag: string; name: string; dir: 'ltr' | 'rtl' }> = [{ tag: 'en', name: 'English', dir: 'ltr' }];
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 const status = $<HTMLParagraphElement>('status');
@@ -23,16 +21,34 @@ const trustName = $<HTMLElement>('trust-name');
 let bundle: (() => Promise<OpenedInput>) | undefined;
 let bundleLabel = '';
 let trustFiles: File[] = [];
-let last: { report: VerificationReport; context: { bundle: string; form: string; trust: string } } | undefined;
+let last: { report: VerificationReport; bundle: string; form: string; trust: { policy: string } | { keys: number } } | undefined;
 // A browser without WebAssembly, or whose CSP support lacks 'wasm-unsafe-eval', hashes with @noble/hashes instead.
 const backend: Promise<DigestBackend | undefined> = createWasmBackend().catch(() => undefined);
-let lang = 'en';
+// The browser's preferred languages pick the catalog (RFC 4647 lookup, as `evb verify --lang`); a malformed
+// tag in navigator.languages falls back to English rather than leave the page without labels.
+let lang = ((): string => {
+  try {
+    return negotiateLanguage(languagesFromNavigator(navigator), LANGUAGES);
+  } catch {
+    return 'en';
+  }
+})();
+const t = (key: TextKey, values?: Readonly<Record<string, string | number>>): string => formatText(lang, key, values);
 
-const say = (text: string, kind: 'info' | 'error' = 'info'): void => {
-  status.textContent = text;
+// What the status line and the chosen-input labels say, kept as functions so a change of language re-renders them.
+let statusText: () => string = () => '';
+let bundleText: () => string = () => t('page.nothing');
+let trustText: () => string = () => t('page.nothing');
+const say = (text: () => string, kind: 'info' | 'error' = 'info'): void => {
+  statusText = text;
+  status.textContent = text();
   status.className = kind;
 };
-const describeError = (error: unknown): string =>
+const describeError = (error: unknown): (() => string) => {
+  const text = errorText(error);
+  return () => text;
+};
+const errorText = (error: unknown): string =>
   isEvidenceBundleError(error) ? `${error.code}: ${escapeForDisplay(error.message)}` : escapeForDisplay(error instanceof Error ? error.message : String(error));
 const ready = (): void => {
   verifyButton.disabled = bundle === undefined || trustFiles.length === 0;
@@ -46,7 +62,8 @@ function setBundleFile(file: File): void {
   folderInput.value = '';
   bundle = () => openBundleFile(file);
   bundleLabel = file.name;
-  bundleName.textContent = escapeForDisplay(file.name);
+  bundleText = () => escapeForDisplay(file.name);
+  bundleName.textContent = bundleText();
   ready();
 }
 
@@ -54,13 +71,15 @@ function setBundleFolder(name: string, files: Map<string, File>): void {
   fileInput.value = '';
   bundle = async () => openBundleFolder(name, files);
   bundleLabel = `${name}/`;
-  bundleName.textContent = `${escapeForDisplay(name)}/ (${files.size} files)`;
+  bundleText = () => t('page.folder-files', { name: escapeForDisplay(name), count: files.size });
+  bundleName.textContent = bundleText();
   ready();
 }
 
 function setTrust(files: File[]): void {
   trustFiles = files;
-  trustName.textContent = files.map((f) => escapeForDisplay(f.name)).join(', ');
+  trustText = () => (files.length === 0 ? t('page.nothing') : files.map((f) => escapeForDisplay(f.name)).join(', '));
+  trustName.textContent = trustText();
   ready();
 }
 
@@ -153,9 +172,9 @@ async function verify(): Promise<void> {
   saveLink.hidden = true;
   last = undefined;
   try {
-    say('Reading the trust material\u2026');
+    say(() => t('page.reading-trust'));
     const trust = await readTrustFiles(trustFiles);
-    say('Opening the bundle\u2026');
+    say(() => t('page.opening'));
     const opened = await bundle();
     const total = await payloadBytes(opened);
     let hashed = 0;
@@ -163,7 +182,7 @@ async function verify(): Promise<void> {
     progress.value = 0;
     progress.hidden = false;
     const started = performance.now();
-    say('Verifying\u2026');
+    say(() => t('page.verifying'));
     const fast = await backend;
     const report = await verifyBundle(opened.source, {
       policy: trust.policy,
@@ -171,19 +190,25 @@ async function verify(): Promise<void> {
       onProgress: (bytes) => {
         hashed = bytes;
         progress.value = Math.min(hashed, progress.max);
-        status.textContent = `Hashing: ${formatBytes(hashed)} of ${formatBytes(total)}`;
+        statusText = () => t('page.hashing', { done: formatBytes(hashed), total: formatBytes(total) });
+        status.textContent = statusText();
       },
     });
     const seconds = (performance.now() - started) / 1000;
     progress.hidden = true;
-    last = { report, context: { bundle: bundleLabel, form: opened.form, trust: trust.description } };
+    last = { report, bundle: bundleLabel, form: opened.form, trust: trust.from };
     show();
-    say(`Verified in ${seconds.toFixed(1)} s (${formatBytes(hashed)} hashed${fast === undefined ? '' : `, ${fast.name}`}).`);
+    say(() =>
+      fast === undefined
+        ? t('page.verified', { seconds: formatDecimal(seconds, 1, lang), hashed: formatBytes(hashed) })
+        : t('page.verified-with', { seconds: formatDecimal(seconds, 1, lang), hashed: formatBytes(hashed), backend: fast.name }),
+    );
     document.body.dataset['done'] = report.outcome;
   } catch (error) {
     progress.hidden = true;
     // Not a verdict: the input could not be opened as a bundle, or the trust material is unusable.
-    say(`No verification: ${describeError(error)}`, 'error');
+    const text = errorText(error);
+    say(() => t('page.no-verification', { error: text }), 'error');
     document.body.dataset['done'] = isEvidenceBundleError(error) ? error.code : 'error';
   } finally {
     ready();
@@ -192,7 +217,10 @@ async function verify(): Promise<void> {
 
 function show(): void {
   if (last === undefined) return;
-  result.replaceChildren(renderReport(last.report, { document, lang, context: last.context }));
+  const from = last.trust;
+  // The policy file's name is the user's, escaped by renderReport with the rest of the context.
+  const trust = 'policy' in from ? t('page.trust-policy', { name: from.policy }) : t('page.trust-keys', { count: from.keys });
+  result.replaceChildren(renderReport(last.report, { document, lang, context: { bundle: last.bundle, form: last.form, trust } }));
   // The same bytes `evb verify --json` would write: exact values, invisible and bidi characters as \u escapes.
   const json = `${escapeJsonForDisplay(JSON.stringify(last.report, null, 2))}\n`;
   if (saveLink.href.startsWith('blob:')) URL.revokeObjectURL(saveLink.href);
@@ -215,21 +243,37 @@ function formatBytes(n: number): string {
     v /= 1024;
     i++;
   }
-  return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
+  return `${i === 0 ? formatNumber(v, lang) : formatDecimal(v, 1, lang)} ${units[i]}`;
 }
 
 const langSelect = $<HTMLSelectElement>('lang');
-for (const l of LANGUAGES) {
+for (const tag of LANGUAGES) {
   const option = document.createElement('option');
-  option.value = l.tag;
-  option.textContent = l.name;
+  option.value = tag;
+  // Each language by its own name, so a reader finds theirs whatever the page speaks now.
+  option.textContent = messages(tag).name;
+  option.lang = tag;
   langSelect.append(option);
 }
-langSelect.addEventListener('change', () => {
-  const chosen = LANGUAGES.find((l) => l.tag === langSelect.value) ?? LANGUAGES[0]!;
-  lang = chosen.tag;
-  document.documentElement.lang = chosen.tag;
-  document.documentElement.dir = chosen.dir;
+
+/** Puts the page in `lang`: the document's lang and direction, every fixed label, the status line and the report. */
+function applyLanguage(): void {
+  const catalog = messages(lang);
+  document.documentElement.lang = catalog.lang;
+  document.documentElement.dir = catalog.dir;
+  langSelect.value = catalog.lang;
+  document.title = t('page.title');
+  for (const node of Array.from(document.querySelectorAll<HTMLElement>('[data-text]'))) node.textContent = t(node.dataset['text'] as TextKey);
+  status.textContent = statusText();
+  bundleName.textContent = bundleText();
+  trustName.textContent = trustText();
+  // The report already verified is rendered again from the same object: nothing is read or hashed twice.
   show();
+}
+
+langSelect.addEventListener('change', () => {
+  lang = langSelect.value;
+  applyLanguage();
 });
 $<HTMLButtonElement>('print').addEventListener('click', () => window.print());
+applyLanguage();

@@ -45,8 +45,11 @@ export function openBundleFolder(name: string, files: ReadonlyMap<string, Blob>)
   return { source: folderSource(files), form: 'directory', name };
 }
 
-/** The receiver's trust material, as {@link readTrustFiles} found it. */
-export type TrustMaterial = { policy: TrustPolicy; description: string };
+/**
+ * The receiver's trust material, as {@link readTrustFiles} found it: `description` in English, `from` for a
+ * rendering in the reader's language (the policy file's name, untrusted, or the number of keys).
+ */
+export type TrustMaterial = { policy: TrustPolicy; description: string; from: { policy: string } | { keys: number } };
 
 /**
  * Reads the trust material the user gave: one trust policy file, or one or more public JWK / JWKS files (each
@@ -73,7 +76,7 @@ export async function readTrustFiles(files: readonly File[]): Promise<TrustMater
     if (values.length > 1) throw new EvidenceBundleError('ERR_POLICY_INVALID', 'give one trust policy, or public keys, not both');
     const [only] = policies;
     const policy = await named(only!.name, async () => parseTrustPolicy(only!.value));
-    return { policy, description: `trust policy ${only!.name}` };
+    return { policy, description: `trust policy ${only!.name}`, from: { policy: only!.name } };
   }
   const keys: JsonWebKey[] = [];
   for (const { name, value } of values) {
@@ -81,7 +84,7 @@ export async function readTrustFiles(files: readonly File[]): Promise<TrustMater
     await named(name, async () => trustPolicyFromKeys(found));
     keys.push(...found);
   }
-  return { policy: trustPolicyFromKeys(keys), description: `${keys.length} trusted public key${keys.length === 1 ? '' : 's'}` };
+  return { policy: trustPolicyFromKeys(keys), description: `${keys.length} trusted public key${keys.length === 1 ? '' : 's'}`, from: { keys: keys.length } };
 }
 
 /** Runs `read`, giving an EvidenceBundleError it throws the file's name, its code kept. */

@@ -1,4 +1,5 @@
 import { escapeForDisplay, type VerificationReport } from '../index.js';
+import { formatDate, formatFindingParts, formatNumber, formatText, type TextKey } from '../entries/i18n.js';
 
 /** One finding as the report carries it. */
 export type ReportFinding = VerificationReport['findings'][number];
@@ -7,37 +8,30 @@ export type ReportFinding = VerificationReport['findings'][number];
 export interface RenderOptions {
   /** The document the elements are made in. */
   document: Document;
-  /** BCP 47 tag of the language the report is shown in (`lang` of the report element; `en` for now). */
+  /** BCP 47 tag of the language the report is shown in (one of LANGUAGES, or a tag they match); `en` unless given. */
   lang?: string;
-  /**
-   * The text of one finding in the report's language. The seam for message catalogs: the default is the
-   * report's own English message.
-   */
-  message?: (finding: ReportFinding) => string;
   /** Where the bundle came from (a file or folder name, untrusted) and what trust material was used. */
   context?: { bundle: string; form: string; trust: string };
 }
 
-const MEANING: Record<VerificationReport['outcome'], string> = {
-  VALID: 'Integrity, signatures, custody and the trust policy all hold.',
-  INVALID: 'Something was altered, a signature does not verify, or the custody chain is broken.',
-  INDETERMINATE: 'Everything that was checked holds, but trust cannot be established.',
-};
 const MARK: Record<VerificationReport['outcome'], string> = { VALID: '\u2714', INVALID: '\u2716', INDETERMINATE: '?' };
 
 /**
- * The verification report as page elements: the outcome first, unmistakably (word, sign and colour), then the
- * case and its legal basis, every item with its status, every signature with who signed and why it is or is not
- * trusted, the custody timeline, and every finding with its code. Everything from the bundle is set as text
- * (`textContent`), never as markup, after {@link escapeForDisplay} has made control, bidi and invisible
- * characters visible.
+ * The verification report as page elements, in the language `options.lang` (the message catalogs of `evb verify
+ * --lang`): the outcome first, unmistakably (word, sign and colour), then the case and its legal basis, every
+ * item with its status, every signature with who signed and why it is or is not trusted, the custody timeline,
+ * and every finding with its code. Everything from the bundle is set as text (`textContent`), never as markup,
+ * after {@link escapeForDisplay} has made control, bidi and invisible characters visible; each parameter of a
+ * finding message is its own `<bdi>`, so a right-to-left value cannot reorder the sentence around it.
  * @throws TypeError when `options.document` is missing.
- * @example main.replaceChildren(renderReport(report, { document }));
+ * @throws EvidenceBundleError `ERR_LANG_INVALID` when `options.lang` is not a well-formed BCP 47 tag
+ * @example main.replaceChildren(renderReport(report, { document, lang: 'fr' }));
  */
 export function renderReport(report: VerificationReport, options: RenderOptions): HTMLElement {
   const doc = options.document;
   if (doc === undefined || doc === null) throw new TypeError('renderReport needs a document');
-  const message = options.message ?? ((f: ReportFinding) => f.message);
+  const lang = options.lang ?? 'en';
+  const t = (key: TextKey, values?: Readonly<Record<string, string | number>>): string => formatText(lang, key, values);
   const el = <K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string): HTMLElementTagNameMap[K] => {
     const node = doc.createElement(tag);
     if (text !== undefined) node.textContent = text;
@@ -45,19 +39,21 @@ export function renderReport(report: VerificationReport, options: RenderOptions)
     return node;
   };
   const shown = (text: string | undefined): string => (text === undefined ? '\u2014' : escapeForDisplay(text));
+  const date = (text: string | undefined): string => (text === undefined ? '\u2014' : escapeForDisplay(formatDate(text, lang)));
+  const number = (n: number): string => formatNumber(n, lang);
   const table = (caption: string, headers: string[], rows: Array<Array<string | HTMLElement>>, id: string): HTMLElement => {
     const section = el('section');
     section.id = id;
     section.append(el('h2', caption));
     if (rows.length === 0) {
-      section.append(el('p', 'none', 'none'));
+      section.append(el('p', t('none'), 'none'));
       return section;
     }
-    const t = el('table');
+    const table = el('table');
     const head = el('tr');
     for (const h of headers) head.append(el('th', h));
-    t.append(el('thead'));
-    t.tHead!.append(head);
+    table.append(el('thead'));
+    table.tHead!.append(head);
     const body = el('tbody');
     for (const row of rows) {
       const tr = el('tr');
@@ -69,71 +65,105 @@ export function renderReport(report: VerificationReport, options: RenderOptions)
       }
       body.append(tr);
     }
-    t.append(body);
-    section.append(t);
+    table.append(body);
+    section.append(table);
     return section;
   };
-  const badge = (status: string): HTMLElement => el('span', status, `badge s-${status.replace(/[^a-z-]/g, '')}`);
+  // The status word in the reader's language; the class (for the colour) and data-status keep the report's value.
+  const badge = (status: string, key: TextKey): HTMLElement => {
+    const node = el('span', t(key), `badge s-${status.replace(/[^a-z-]/g, '')}`);
+    node.dataset['status'] = status;
+    return node;
+  };
+  const statusBadge = (status: 'intact' | 'altered' | 'missing' | 'withheld' | 'unchecked' | 'valid' | 'invalid' | 'untrusted' | 'malformed'): HTMLElement =>
+    badge(status, `status.${status}`);
+  // A finding's message: the catalog's text as text nodes, each parameter (bundle text) in its own <bdi>.
+  const message = (f: ReportFinding): HTMLElement => {
+    const span = el('span', undefined, 'message');
+    for (const part of formatFindingParts(f, lang)) {
+      if (part.param === undefined) span.append(doc.createTextNode(part.text));
+      else {
+        const bdi = el('bdi', escapeForDisplay(part.text));
+        bdi.dataset['param'] = part.param;
+        span.append(bdi);
+      }
+    }
+    return span;
+  };
 
   const root = el('article', undefined, 'report');
-  root.lang = options.lang ?? 'en';
+  root.lang = lang;
 
   const outcome = el('section', undefined, `outcome o-${report.outcome}`);
   outcome.id = 'outcome';
   outcome.dataset['outcome'] = report.outcome;
-  outcome.append(el('p', `${MARK[report.outcome]} ${report.outcome}`, 'verdict'), el('p', MEANING[report.outcome], 'meaning'));
+  // The stable English word after the language's, as the text report gives it: `INVALIDE [INVALID]`.
+  const word = t(`outcome.${report.outcome}`);
+  outcome.append(el('p', `${MARK[report.outcome]} ${word}${word === report.outcome ? '' : ` [${report.outcome}]`}`, 'verdict'), el('p', t(`page.meaning.${report.outcome}`), 'meaning'));
   const s = report.summary;
-  outcome.append(el('p', `${s.errors} error(s), ${s.warnings} warning(s); ${s.itemsIntact} of ${s.itemsTotal} item(s) intact; ${s.trustedSignatures} trusted signature(s)`, 'counts'));
+  outcome.append(el('p', t('page.counts', { errors: s.errors, warnings: s.warnings, intact: s.itemsIntact, total: s.itemsTotal, trusted: s.trustedSignatures }), 'counts'));
   root.append(outcome);
 
   const about = el('section');
   about.id = 'case';
-  about.append(el('h2', 'Case and legal basis'));
+  about.append(el('h2', t('page.case-heading')));
   const facts = el('dl');
-  const fact = (term: string, value: string | undefined): void => {
-    facts.append(el('dt', term), el('dd', shown(value)));
+  const fact = (term: TextKey, value: string): void => {
+    facts.append(el('dt', t(term)), el('dd', value));
   };
   const b = report.bundle;
   if (b === null) {
-    about.append(el('p', 'The manifest could not be read: no case information.', 'none'));
+    about.append(el('p', t('page.case-unreadable'), 'none'));
   } else {
-    fact('Case reference', b.caseReference);
-    fact('Case title', b.caseTitle);
-    fact('Legal instrument', b.instrument);
-    fact('Article', b.article);
-    fact('Request reference', b.requestReference);
-    fact('Requesting country', b.requestingCountry);
-    fact('Executing country', b.executingCountry);
-    fact('Created by', `${b.creator.name} (${b.creator.country})`);
-    fact('Created at', b.createdAt);
-    fact('Bundle id', b.bundleId);
-    fact('Format version', b.formatVersion);
+    fact('page.case-reference', shown(b.caseReference));
+    fact('page.case-title', shown(b.caseTitle));
+    fact('page.instrument', shown(b.instrument));
+    fact('page.article', shown(b.article));
+    fact('page.request-reference', shown(b.requestReference));
+    fact('page.requesting-country', shown(b.requestingCountry));
+    fact('page.executing-country', shown(b.executingCountry));
+    fact('page.created-by', `${escapeForDisplay(b.creator.name)} (${escapeForDisplay(b.creator.country)})`);
+    fact('page.created-at', date(b.createdAt));
+    fact('page.bundle-id', shown(b.bundleId));
+    fact('page.format-version', shown(b.formatVersion));
     about.append(facts);
   }
   root.append(about);
 
   root.append(
-    table('Items', ['Item', 'Path', 'Size (bytes)', 'Status'], report.items.map((i) => [shown(i.id), shown(i.path), i.size === undefined ? '\u2014' : String(i.size), badge(i.status)]), 'items'),
+    table(
+      t('page.items'),
+      [t('page.col.item'), t('page.col.path'), t('page.col.size'), t('page.col.status')],
+      report.items.map((i) => [shown(i.id), shown(i.path), i.size === undefined ? '\u2014' : number(i.size), statusBadge(i.status)]),
+      'items',
+    ),
   );
 
-  const why = (index: number): string => {
-    const reasons = report.findings.filter((f) => f.signature === index).map((f) => `${f.code}: ${escapeForDisplay(message(f))}`);
-    return reasons.length > 0 ? reasons.join('\n') : '\u2014';
+  const why = (index: number): HTMLElement | string => {
+    const reasons = report.findings.filter((f) => f.signature === index);
+    if (reasons.length === 0) return '\u2014';
+    const list = el('div');
+    for (const f of reasons) {
+      const line = el('div');
+      line.append(el('code', f.code), doc.createTextNode(': '), message(f));
+      list.append(line);
+    }
+    return list;
   };
   root.append(
     table(
-      'Signatures',
-      ['#', 'Role', 'Key id', 'Algorithm', 'Status', 'Trusted', 'Trusted as', 'Signed at (claimed)', 'Timestamp', 'Why'],
+      t('page.signatures'),
+      ['#', t('page.col.role'), t('page.col.kid'), t('page.col.alg'), t('page.col.status'), t('page.col.trusted'), t('page.col.trusted-as'), t('page.col.signed-at'), t('page.col.timestamp'), t('page.col.why')],
       report.signatures.map((g) => [
-        String(g.index),
+        number(g.index),
         shown(g.role),
         shown(g.kid),
         shown(g.alg),
-        badge(g.status),
-        g.trusted ? 'yes' : 'no',
+        statusBadge(g.status),
+        t(g.trusted ? 'yes' : 'no'),
         shown(g.authority),
-        shown(g.signedAt),
-        g.timestamp === undefined ? '\u2014' : `${escapeForDisplay(g.timestamp.status)}${g.timestamp.genTime === undefined ? '' : ` ${escapeForDisplay(g.timestamp.genTime)}`}`,
+        date(g.signedAt),
+        g.timestamp === undefined ? '\u2014' : `${escapeForDisplay(g.timestamp.status)}${g.timestamp.genTime === undefined ? '' : ` ${date(g.timestamp.genTime)}`}`,
         why(g.index),
       ]),
       'signatures',
@@ -142,18 +172,19 @@ export function renderReport(report: VerificationReport, options: RenderOptions)
 
   root.append(
     table(
-      'Custody timeline',
-      ['#', 'Time', 'Event', 'Actor', 'Place', 'Purpose', 'Counterparty', 'Items', 'Status'],
+      t('page.custody'),
+      ['#', t('page.col.time'), t('page.col.event'), t('page.col.actor'), t('page.col.place'), t('page.col.purpose'), t('page.col.counterparty'), t('page.col.items'), t('page.col.status')],
       (report.custody?.events ?? []).map((e) => [
-        String(e.seq),
+        number(e.seq),
+        // As signed (docs/format.md, "Reports in the reader's language"): its fractions and offset are evidence.
         shown(e.time),
         shown(e.type),
         shown(e.actor),
         shown(e.place),
         shown(e.purpose),
         shown(e.counterparty),
-        e.items === 'all' ? 'all' : e.items.map((i) => escapeForDisplay(i)).join(', '),
-        badge(e.status),
+        e.items === 'all' ? t('custody.all-items') : e.items.map((i) => escapeForDisplay(i)).join(', '),
+        statusBadge(e.status),
       ]),
       'custody',
     ),
@@ -161,25 +192,28 @@ export function renderReport(report: VerificationReport, options: RenderOptions)
 
   const where = (f: ReportFinding): string =>
     [
-      f.path === undefined ? '' : `path ${escapeForDisplay(f.path)}`,
-      f.item === undefined ? '' : `item ${escapeForDisplay(f.item)}`,
-      f.signature === undefined ? '' : `signature ${f.signature}`,
-      f.custody === undefined ? '' : `custody ${f.custody}`,
-      f.rule === undefined ? '' : `rule ${escapeForDisplay(f.rule)}`,
-      f.line === undefined ? '' : `line ${f.line}`,
+      f.path === undefined ? '' : t('page.at.path', { path: escapeForDisplay(f.path) }),
+      f.item === undefined ? '' : t('at.item', { item: escapeForDisplay(f.item) }),
+      f.signature === undefined ? '' : t('at.signature', { index: f.signature }),
+      f.custody === undefined ? '' : t('at.custody', { seq: f.custody }),
+      f.rule === undefined ? '' : t('at.rule', { rule: escapeForDisplay(f.rule) }),
+      f.line === undefined ? '' : t('page.at.line', { line: f.line }),
     ].filter((p) => p !== '').join(', ') || '\u2014';
   root.append(
     table(
-      'Findings',
-      ['Severity', 'Code', 'Where', 'Message'],
-      report.findings.map((f) => [badge(f.severity), el('code', f.code), where(f), escapeForDisplay(message(f))]),
+      t('page.findings'),
+      [t('page.col.severity'), t('page.col.code'), t('page.col.where'), t('page.col.message')],
+      report.findings.map((f) => [badge(f.severity, `page.severity.${f.severity}`), el('code', f.code), where(f), message(f)]),
       'findings',
     ),
   );
 
   const foot = el('footer');
   const ctx = options.context;
-  foot.append(el('p', `Checked at ${report.checkedAt}${ctx === undefined ? '' : ` \u2014 bundle ${escapeForDisplay(ctx.bundle)} (${ctx.form}), against ${escapeForDisplay(ctx.trust)}`}`));
+  const checked = formatDate(report.checkedAt, lang);
+  foot.append(
+    el('p', ctx === undefined ? t('page.checked', { time: checked }) : t('page.checked-context', { time: checked, bundle: escapeForDisplay(ctx.bundle), form: ctx.form, trust: escapeForDisplay(ctx.trust) })),
+  );
   root.append(foot);
   return root;
 }

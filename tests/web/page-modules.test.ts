@@ -136,6 +136,7 @@ describe('readTrustFiles', () => {
     const other = await keyPair('ES256');
     const trust = await readTrustFiles([json('a.jwk', pub), json('b.json', { keys: [other.publicJwk] })]);
     expect(trust.description).toBe('2 trusted public keys');
+    expect(trust.from).toEqual({ keys: 2 });
     expect(trust.policy.authorities).toHaveLength(2);
     await expect(readTrustFiles([json('private.jwk', other.privateJwk)])).rejects.toThrow(/^private\.jwk: /);
   });

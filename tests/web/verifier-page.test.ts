@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import puppeteer, { type Browser, type ElementHandle, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LANGUAGES, messages } from '../../src/entries/i18n.js';
 import { parseTrustPolicy, type VerificationReport } from '../../src/index.js';
 import { verifyBundleAt } from '../../src/node/index.js';
 import { main } from '../../src/cli/main.js';
@@ -36,8 +37,15 @@ async function evb(args: string[]): Promise<void> {
 /** Content-Security-Policy violations and page errors, from every page: must stay empty. */
 const violations: string[] = [];
 
-async function openPage(): Promise<Page> {
+/** A page from file://; `languages` is what its navigator.languages says (the browser's own, en-US, unless given). */
+async function openPage(languages?: string[]): Promise<Page> {
   const page = await browser.newPage();
+  if (languages !== undefined) {
+    await page.evaluateOnNewDocument((list: string[]) => {
+      Object.defineProperty(navigator, 'languages', { get: () => list });
+      Object.defineProperty(navigator, 'language', { get: () => list[0] });
+    }, languages);
+  }
   await page.setViewport({ width: 1280, height: 900 });
   await page.exposeFunction('reportViolation', (v: string) => violations.push(v));
   await page.evaluateOnNewDocument(() => {
@@ -116,7 +124,7 @@ beforeAll(async () => {
     executablePath: CHROMIUM,
     headless: true,
     userDataDir: join(work, 'profile'),
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+    args: ['--lang=en-US', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
   });
 }, 120_000);
 
@@ -265,6 +273,108 @@ describe.skipIf(!haveBrowser)('the offline verifier page in Chromium', () => {
     expect(smuggled.text).toContain('<img src=x onerror="window.pwned=3">\\u202egnp.exe\\x1b[2K\\x07');
     expect(smuggled.text).not.toMatch(/[\u202e\u001b\u0007]/);
     await page.close();
+  });
+
+  it('speaks each of the seven languages: outcome word, labels and messages from its catalog, the same finding codes, re-rendered without verifying again', async () => {
+    const page = await openPage();
+    const trust = parseTrustPolicy(JSON.parse(readFileSync(policy(), 'utf8')));
+    const bundles: Array<{ name: string; bundle: { file?: string; folder?: string }; outcome: VerificationReport['outcome'] }> = [
+      { name: 'valid', bundle: { file: join(demo, 'VN-A05-2026-0917.zip') }, outcome: 'VALID' },
+      { name: 'invalid', bundle: { file: join(demo, 'tampered-byte.zip') }, outcome: 'INVALID' },
+      { name: 'indeterminate', bundle: { folder: join(demo, 'unknown-signer.bundle') }, outcome: 'INDETERMINATE' },
+    ];
+    expect(await page.evaluate(() => Array.from(document.querySelectorAll<HTMLOptionElement>('#lang option')).map((o) => [o.value, o.textContent]))).toEqual(
+      LANGUAGES.map((tag) => [tag, messages(tag).name]),
+    );
+    for (const b of bundles) {
+      const expected = await verifyBundleAt(b.bundle.file ?? b.bundle.folder!, { policy: trust });
+      // Verified once, in English; every language after that is a re-rendering of the same report.
+      const first = await verifyOnPage(page, b.bundle, [policy()]);
+      expect(first.outcome).toBe(b.outcome);
+      const englishMessages = await page.evaluate(() => Array.from(document.querySelectorAll('#findings .message')).map((m) => m.textContent));
+      for (const tag of LANGUAGES) {
+        const catalog = messages(tag);
+        // A mark on the body that a verification would clear (verifyOnPage waits on it) and on the old report.
+        await page.evaluate(() => {
+          document.body.dataset['done'] = 'kept';
+          (document.getElementById('outcome') as HTMLElement & { old?: boolean }).old = true;
+        });
+        await page.select('#lang', tag);
+        const shown = await page.evaluate(() => ({
+          rerendered: !(document.getElementById('outcome') as HTMLElement & { old?: boolean }).old,
+          done: document.body.dataset['done'],
+          lang: document.documentElement.lang,
+          dir: document.documentElement.dir,
+          title: document.title,
+          outcome: document.querySelector<HTMLElement>('#outcome')?.dataset['outcome'],
+          verdict: document.querySelector('#outcome .verdict')?.textContent ?? '',
+          meaning: document.querySelector('#outcome .meaning')?.textContent ?? '',
+          findingsHeading: document.querySelector('#findings h2')?.textContent ?? '',
+          itemHeaders: Array.from(document.querySelectorAll('#items th')).map((h) => h.textContent),
+          itemStatuses: Array.from(document.querySelectorAll('#items tbody .badge')).map((h) => [h.getAttribute('data-status'), h.textContent]),
+          codes: Array.from(document.querySelectorAll('#findings code')).map((c) => c.textContent ?? ''),
+          custodyTimes: Array.from(document.querySelectorAll('#custody tbody tr')).map((r) => r.children[1]!.textContent),
+          messages: Array.from(document.querySelectorAll('#findings .message')).map((m) => m.textContent),
+          verifyButton: document.getElementById('verify')!.textContent,
+          emptyLabels: Array.from(document.querySelectorAll('[data-text]')).filter((n) => (n.textContent ?? '').trim() === '').length,
+          // A parameter is text in its own <bdi>, never markup.
+          bdiWithChildren: Array.from(document.querySelectorAll('#result bdi')).filter((n) => n.children.length > 0).length,
+          bdis: document.querySelectorAll('#result bdi').length,
+          status: document.getElementById('status')!.textContent ?? '',
+          articleLang: document.querySelector('#result article')?.getAttribute('lang'),
+          footer: document.querySelector('#result footer')?.textContent ?? '',
+        }));
+        const at = `${b.name} in ${tag}`;
+        expect(shown.rerendered, at).toBe(true);
+        expect(shown.done, at).toBe('kept');
+        expect(shown.outcome, at).toBe(b.outcome);
+        expect(shown.lang, at).toBe(tag);
+        expect(shown.articleLang, at).toBe(tag);
+        expect(shown.dir, at).toBe(tag === 'ar' ? 'rtl' : 'ltr');
+        expect(shown.title, at).toBe(catalog.text['page.title']);
+        expect(shown.verdict, at).toContain(catalog.text[`outcome.${b.outcome}`]);
+        // The stable English word stays beside the translated one, as in the text report.
+        if (catalog.text[`outcome.${b.outcome}`] !== b.outcome) expect(shown.verdict, at).toContain(`[${b.outcome}]`);
+        // Custody times as signed, not reformatted: the signed text is the evidence.
+        expect(shown.custodyTimes, at).toEqual((expected.custody?.events ?? []).map((e) => e.time));
+        expect(shown.meaning, at).toBe(catalog.text[`page.meaning.${b.outcome}`]);
+        expect(shown.findingsHeading, at).toBe(catalog.text['page.findings']);
+        expect(shown.itemHeaders, at).toEqual([catalog.text['page.col.item'], catalog.text['page.col.path'], catalog.text['page.col.size'], catalog.text['page.col.status']]);
+        for (const [status, word] of shown.itemStatuses) expect(word, at).toBe(catalog.text[`status.${status}` as 'status.intact']);
+        expect(shown.verifyButton, at).toBe(catalog.text['page.verify']);
+        expect(shown.codes, at).toEqual(codesOf(expected));
+        expect(shown.emptyLabels, at).toBe(0);
+        expect(shown.footer, at).toContain(catalog.text['page.trust-policy'].replace('{name}', 'algeria-policy.json'));
+        expect(shown.bdiWithChildren, at).toBe(0);
+        expect(shown.status, at).toContain(catalog.text['page.verified-with'].slice(0, 4));
+        if (expected.findings.length > 0 && tag !== 'en') expect(shown.messages, at).not.toEqual(englishMessages);
+        if (expected.findings.some((f) => f.params !== undefined && Object.keys(f.params).length > 0)) expect(shown.bdis, at).toBeGreaterThan(0);
+        if (tag === 'fr' || tag === 'ar') await page.screenshot({ path: join(shots, `${b.name}-${tag}.png`), fullPage: true });
+      }
+      await page.select('#lang', 'en');
+    }
+    await page.close();
+  }, 120_000);
+
+  it('opens in the browser\'s preferred language by RFC 4647 lookup, English when none fits', async () => {
+    for (const [languages, tag, dir] of [
+      [['fr-CA', 'en'], 'fr', 'ltr'],
+      [['ar-DZ'], 'ar', 'rtl'],
+      [['de-CH', 'zh-Hant-TW'], 'zh', 'ltr'],
+      [['de', 'pt-BR'], 'en', 'ltr'],
+      [['x-bogus!'], 'en', 'ltr'],
+    ] as Array<[string[], string, string]>) {
+      const page = await openPage(languages);
+      const shown = await page.evaluate(() => ({
+        lang: document.documentElement.lang,
+        dir: document.documentElement.dir,
+        selected: document.querySelector<HTMLSelectElement>('#lang')!.value,
+        heading: document.querySelector('[data-text="page.bundle-heading"]')?.textContent,
+        nothing: document.getElementById('bundle-name')!.textContent,
+      }));
+      expect(shown, languages.join()).toEqual({ lang: tag, dir, selected: tag, heading: messages(tag).text['page.bundle-heading'], nothing: messages(tag).text['page.nothing'] });
+      await page.close();
+    }
   });
 
   it('verifies a large item as a stream, memory flat, and makes no request at all', async () => {
