@@ -32,7 +32,7 @@ export interface PageBuild {
 // in the page each is replaced by a stub whose functions load the real code on first call: the real code is kept
 // in the page as an inert <script type="text/plain">, run by copying it into a script element that the CSP allows
 // by its hash. The core itself is unchanged; `evb verify` and the library import the real modules.
-const LAZY_MODULES = ['src/x509/verify-chain.ts', 'src/timestamp/verify-timestamp-token.ts'];
+const LAZY_MODULES = ['src/x509/verify-chain.ts', 'src/timestamp/verify-timestamp-token.ts', 'src/x509/revocation-data.ts'];
 const LAZY_DIRS = ['src/x509/', 'src/timestamp/'];
 const LAZY_GLOBAL = '__evidenceBundleX509';
 // Modules whose identity matters (a second EvidenceBundleError class would escape instanceof checks): the lazy

@@ -8,7 +8,7 @@ import { EvidenceBundleError } from '../errors.js';
 import { base64DecodeStrict, compareBytes, toHex, utf8Encode } from '../internal/bytes.js';
 import { ARCHIVE_TIMESTAMPS_FILE, LIMITS } from '../model/layout.js';
 import type { Hash } from '../x509/verify-signature.js';
-import { MAX_TIMESTAMP_TOKEN_BYTES } from './parse-timestamp-token.js';
+import { MAX_TIMESTAMP_TOKEN_BYTES } from './token-limit.js';
 
 /** Digest algorithms of an archive timestamp, with the RFC 3161 imprint hash each asks the TSA for. */
 export const ARCHIVE_DIGESTS = { sha256: 'SHA-256', sha512: 'SHA-512' } as const satisfies Record<string, Hash>;

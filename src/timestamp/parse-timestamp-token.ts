@@ -5,7 +5,9 @@ import { decodeDer, sameName, type DerCertificate } from '../x509/der.js';
 import { hashOf } from '../x509/verify-signature.js';
 
 /** Largest TimeStampToken accepted (bounded resources): a token with a three-level chain is a few KiB. */
-export const MAX_TIMESTAMP_TOKEN_BYTES = 256 * 1024;
+import { MAX_TIMESTAMP_TOKEN_BYTES } from './token-limit.js';
+
+export { MAX_TIMESTAMP_TOKEN_BYTES };
 
 /** Object identifiers of RFC 3161 and CMS (RFC 5652, RFC 2634, RFC 5035). */
 export const TIMESTAMP_OIDS = {

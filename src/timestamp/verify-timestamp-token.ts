@@ -345,3 +345,15 @@ async function buildPath(signer: TokenCertificate, pool: readonly TokenCertifica
 async function digest(name: Hash | 'SHA-1', data: Uint8Array): Promise<Uint8Array> {
   return new Uint8Array(await globalThis.crypto.subtle.digest(name, new Uint8Array(data)));
 }
+
+/**
+ * The genTime a token claims, before any check of its signature or its TSA, or undefined when the bytes are no
+ * token: what an archive-timestamp chain needs to leave out links made after the time it is judged at. Async,
+ * like every export of this module, so that the verifier page can load the CMS code on demand.
+ * @example
+ * const claimed = await claimedGenTime(tokenDer);
+ */
+export async function claimedGenTime(der: Uint8Array): Promise<Date | undefined> {
+  const parsed = parseTimestampToken(der);
+  return typeof parsed === 'string' ? undefined : parsed.tstInfo.genTime;
+}

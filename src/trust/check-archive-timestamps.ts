@@ -7,8 +7,7 @@ import type { Finding } from '../report/finding-type.js';
 import { ARCHIVE_TIMESTAMPS_FILE } from '../model/layout.js';
 import { ARCHIVE_DIGESTS, archiveFiles, archiveInput, parseArchiveTimestamps, type ArchiveDigest, type ArchiveTimestamps } from '../timestamp/archive-timestamps.js';
 import type { Hash } from '../x509/verify-signature.js';
-import { parseTimestampToken } from '../timestamp/parse-timestamp-token.js';
-import { verifyTimestampToken } from '../timestamp/verify-timestamp-token.js';
+import { claimedGenTime, verifyTimestampToken } from '../timestamp/verify-timestamp-token.js';
 import { policyFinding } from './policy-finding.js';
 import type { TrustPolicy } from './trust-policy.js';
 
@@ -54,9 +53,9 @@ export async function checkArchiveTimestamps(source: BagSource, bytes: Uint8Arra
   // Links made after the time judged at did not exist then: an outcome "as it was" cannot rest on them.
   let end = tokens.length;
   for (const [k, token] of tokens.entries()) {
-    const parsed = parseTimestampToken(token);
-    if (typeof parsed !== 'string' && parsed.tstInfo.genTime.getTime() > currentDate.getTime() + skew) {
-      findings.push(archiveFinding('policy.archive-timestamp.later', `archive timestamp #${k} is dated ${parsed.tstInfo.genTime.toISOString()}, after ${currentDate.toISOString()}: it and the links after it are left out`, at('timestampAuthorities')));
+    const genTime = await claimedGenTime(token);
+    if (genTime !== undefined && genTime.getTime() > currentDate.getTime() + skew) {
+      findings.push(archiveFinding('policy.archive-timestamp.later', `archive timestamp #${k} is dated ${genTime.toISOString()}, after ${currentDate.toISOString()}: it and the links after it are left out`, at('timestampAuthorities')));
       end = k;
       break;
     }

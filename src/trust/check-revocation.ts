@@ -1,9 +1,9 @@
 import type * as pkijs from 'pkijs';
-import { base64DecodeStrict, toHex } from '../internal/bytes.js';
+import { base64DecodeStrict } from '../internal/bytes.js';
 import type { Finding } from '../report/finding-type.js';
-import { crlStatus, parseCrl, type ParsedCrl, type RevocationStatus } from '../x509/crl.js';
-import { nameToString } from '../x509/der.js';
-import { ocspStatus, parseOcspResponse, type ParsedOcspResponse } from '../x509/ocsp.js';
+import type { ParsedCrl, RevocationStatus } from '../x509/crl.js';
+import type { ParsedOcspResponse } from '../x509/ocsp.js';
+import { certificateLabel, parseCrlItem, parseOcspItem, revocationStatuses } from '../x509/revocation-data.js';
 import { policyFinding } from './policy-finding.js';
 import type { TrustPolicy } from './trust-policy.js';
 
@@ -30,17 +30,17 @@ export interface RevocationData {
  * `policy.revocation.malformed` finding (with `where`, the source's name, in its message) and is left out.
  * Never throws.
  * @example
- * const { data, findings } = collectRevocationData([{ label: 'the policy', crls: [der] }]);
+ * const { data, findings } = await collectRevocationData([{ label: 'the policy', crls: [der] }]);
  */
-export function collectRevocationData(sources: ReadonlyArray<RevocationDataInput & { label: string }>): { data: RevocationData; findings: Finding[] } {
+export async function collectRevocationData(sources: ReadonlyArray<RevocationDataInput & { label: string }>): Promise<{ data: RevocationData; findings: Finding[] }> {
   const crls: ParsedCrl[] = [];
   const ocspResponses: ParsedOcspResponse[] = [];
   const findings: Finding[] = [];
   let count = 0;
   for (const source of sources) {
     const lists = [
-      ['CRL', source.crls ?? [], parseCrl, crls],
-      ['OCSP response', source.ocspResponses ?? [], parseOcspResponse, ocspResponses],
+      ['CRL', source.crls ?? [], parseCrlItem, crls],
+      ['OCSP response', source.ocspResponses ?? [], parseOcspItem, ocspResponses],
     ] as const;
     for (const [kind, list, parse, into] of lists) {
       for (const [n, der] of list.entries()) {
@@ -49,7 +49,7 @@ export function collectRevocationData(sources: ReadonlyArray<RevocationDataInput
           findings.push(policyFinding('policy.revocation.malformed', message, { rule: 'revocation' }, { detail: message }));
           return { data: { crls, ocspResponses }, findings };
         }
-        const parsed = der instanceof Uint8Array ? parse(der) : undefined;
+        const parsed = der instanceof Uint8Array ? await parse(der) : undefined;
         if (parsed === undefined) {
           const message = `${source.label}: ${kind} #${n} is not a DER ${kind} this verifier reads (or exceeds its size cap)`;
           findings.push(policyFinding('policy.revocation.malformed', message, { rule: 'revocation' }, { detail: message }));
@@ -78,7 +78,7 @@ export function revocationDerFromText(text: string): Uint8Array | undefined {
  * {@link collectRevocationData}; a text that is neither PEM nor base64 is kept as empty bytes, so that it is
  * reported as malformed rather than dropped.
  * @example
- * collectRevocationData([policyRevocationSource(policy), { label: 'the bundle', crls }]);
+ * await collectRevocationData([policyRevocationSource(policy), { label: 'the bundle', crls }]);
  */
 export function policyRevocationSource(policy: TrustPolicy): RevocationDataInput & { label: string } {
   const decode = (texts: readonly string[] | undefined) => (texts ?? []).map((t) => revocationDerFromText(t) ?? new Uint8Array(0));
@@ -118,10 +118,8 @@ export async function checkRevocation(
   for (let i = 0; i + 1 < path.length; i++) {
     const cert = path[i]!;
     const issuer = path[i + 1]!;
-    const label = `${i === 0 ? 'the leaf' : `x5c[${i}]`} (${nameToString(cert.subject)}, serial ${toHex(cert.serialNumber.valueBlock.valueHexView)})`;
-    const verdicts: RevocationStatus[] = [];
-    for (const crl of data.crls) verdicts.push(await crlStatus(crl, cert, issuer));
-    for (const response of data.ocspResponses) verdicts.push(await ocspStatus(response, cert, issuer));
+    const label = `${i === 0 ? 'the leaf' : `x5c[${i}]`} (${await certificateLabel(cert)})`;
+    const verdicts: RevocationStatus[] = await revocationStatuses(data, cert, issuer);
     const judged = judge(verdicts, cert, options);
     if (judged.kind === 'revoked') {
       revoked = true;

@@ -84,7 +84,7 @@ export async function evaluateSignatures(
   const findings: Finding[] = [];
   let revocation = options.revocation;
   if (revocation === undefined) {
-    const collected = collectRevocationData([policyRevocationSource(options.policy)]);
+    const collected = await collectRevocationData([policyRevocationSource(options.policy)]);
     revocation = collected.data;
     pushAll(findings, collected.findings);
   }

@@ -288,7 +288,7 @@ async function checkLongTerm(read: ReadBundle, bag: BagValidation, policy: Trust
       findings.push(makeFinding('bundle.validation-data.malformed', describe(error), { path: VALIDATION_DATA_FILE }, { detail: describe(error) }));
     }
   }
-  const collected = collectRevocationData([
+  const collected = await collectRevocationData([
     policyRevocationSource(policy),
     { label: 'the receiver\'s revocation data', ...options.revocationData },
     { label: VALIDATION_DATA_FILE, ...bundled },

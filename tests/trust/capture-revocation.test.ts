@@ -82,7 +82,7 @@ describe.skipIf(!OPENSSL_AVAILABLE)('capturing revocation data for the signer', 
     // The ldap URL is skipped; nothing but what the certificates name is asked for.
     expect(paths.sort()).toEqual(['GET /crl', 'GET /root.crl', 'POST /ocsp']);
     const signature = await signUnchecked(MANIFEST, await createJwkSigner(leaf.privateJwk, { x5c: [leaf.base64, ca.base64] }), { role: 'certifier' });
-    const { data } = collectRevocationData([{ label: 'captured', ...captured }]);
+    const { data } = await collectRevocationData([{ label: 'captured', ...captured }]);
     const { findings } = await evaluateSignatures(MANIFEST, [signature], { policy: policy(), senderCountry: 'VN', currentDate: new Date(), revocation: data });
     expect(findings).toEqual([]);
   });

@@ -194,7 +194,7 @@ describe.skipIf(!OPENSSL_AVAILABLE)('revocation of x5c paths with openssl CRLs a
     });
     expect(codes(findings).filter((c) => c === 'policy.revocation.malformed')).toHaveLength(4);
     expect(codes(findings)).toContain('policy.revocation.missing');
-    const capped = collectRevocationData([{ label: 'test', crls: [huge, ...Array.from({ length: MAX_REVOCATION_ITEMS }, () => crl)] }]);
+    const capped = await collectRevocationData([{ label: 'test', crls: [huge, ...Array.from({ length: MAX_REVOCATION_ITEMS }, () => crl)] }]);
     expect(codes(capped.findings)).toEqual(['policy.revocation.malformed', 'policy.revocation.malformed']);
     expect(capped.data.crls).toHaveLength(MAX_REVOCATION_ITEMS - 1);
   });
