@@ -200,16 +200,16 @@ export const TrustPolicySchema = z
   .meta({ title: 'evidence-bundle trust policy', description: 'The receiver\'s trust policy: trusted authorities, roles, keys, anchors, algorithms and required signatures.' });
 
 /** A parsed trust policy (defaults filled in). */
-export type TrustPolicy = z.infer<typeof TrustPolicySchema>;
+export interface TrustPolicy extends z.infer<typeof TrustPolicySchema> {}
 /** A trust policy as written in a file (defaults may be left out). */
 export type TrustPolicyInput = z.input<typeof TrustPolicySchema>;
 /** One trusted authority of a policy. */
-export type TrustedAuthority = z.infer<typeof TrustedAuthoritySchema>;
+export interface TrustedAuthority extends z.infer<typeof TrustedAuthoritySchema> {}
 /** One required signature of a policy. */
-export type TrustRequirement = z.infer<typeof TrustRequirementSchema>;
+export interface TrustRequirement extends z.infer<typeof TrustRequirementSchema> {}
 /** What a policy requires of the custody log. */
-export type CustodyRequirement = z.infer<typeof CustodyRequirementSchema>;
+export interface CustodyRequirement extends z.infer<typeof CustodyRequirementSchema> {}
 /** What a policy says about revocation information. */
-export type RevocationPolicy = z.infer<typeof RevocationPolicySchema>;
+export interface RevocationPolicy extends z.infer<typeof RevocationPolicySchema> {}
 /** One trusted time-stamping authority of a policy. */
-export type TimestampAuthority = z.infer<typeof TimestampAuthoritySchema>;
+export interface TimestampAuthority extends z.infer<typeof TimestampAuthoritySchema> {}
