@@ -12,6 +12,7 @@ import { assertBundlePath } from '../path/bundle-path.js';
 import { zipSink } from '../zip/zip-sink.js';
 import { fsyncDirectory, fsyncTree, writeAll } from './fs-sync.js';
 import { ioError } from './io-error.js';
+import { pathExists } from './path-exists.js';
 import type { BundleForm } from './open-bundle.js';
 import { partialPathFor, removeStalePartials } from './partial-path.js';
 
@@ -45,7 +46,7 @@ export function directorySink(partial: string, target: string, name = target): B
     async commit() {
       await fsyncTree(partial);
       // rename(2) would replace an empty directory that appeared meanwhile.
-      if (await exists(target)) throw new EvidenceBundleError('ERR_TARGET_EXISTS', `${name} already exists`);
+      if (await pathExists(target)) throw new EvidenceBundleError('ERR_TARGET_EXISTS', `${name} already exists`);
       await fsp.rename(partial, target).catch((cause: unknown) => {
         throw ioError(cause, name);
       });
@@ -92,7 +93,7 @@ export async function fileSink(
       if (memory !== undefined) await writeAll(handle, encodeCborBundle(memory.files));
       await handle.sync();
       await close();
-      if (!replace && (await exists(target))) throw new EvidenceBundleError('ERR_TARGET_EXISTS', `${name} already exists`);
+      if (!replace && (await pathExists(target))) throw new EvidenceBundleError('ERR_TARGET_EXISTS', `${name} already exists`);
       await fsp.rename(partial, target);
       await fsyncDirectory(dirname(target));
     },
@@ -173,15 +174,6 @@ async function writeNewFile(dest: string, data: BagData, mode: number, name: str
   }
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await fsp.lstat(path);
-    return true;
-  } catch (cause) {
-    if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw ioError(cause, path);
-  }
-}
 
 /**
  * The sink for a new bundle of `form` at `target` (which must not exist): refuses a CBOR bundle whose files would

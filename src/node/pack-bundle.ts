@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { promises as fsp, type Stats } from 'node:fs';
+import type { Stats } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ItemDescription } from '../bundle/build-manifest.js';
 import { checkPackInput, packBundleTo, type PackSourceItem, type PackToOptions } from '../bundle/pack-to.js';
@@ -11,6 +11,7 @@ import type { Manifest } from '../model/manifest.js';
 import { newBundleSink } from './bundle-sinks.js';
 import { nodeBackend } from './digest-backend.js';
 import { ioError } from './io-error.js';
+import { pathExists } from './path-exists.js';
 import { guessMediaType } from './media-type.js';
 import type { BundleForm } from './open-bundle.js';
 import { sourceBytes, statSource } from './source-bytes.js';
@@ -71,7 +72,7 @@ export async function packBundle(output: string, options: PackOptions): Promise<
   const signal = options.signal;
   signal?.throwIfAborted();
   checkPackInput(options.items.map((i) => i.path), options.signers ?? []);
-  if (await exists(target)) throw new EvidenceBundleError('ERR_TARGET_EXISTS', `${output} already exists`);
+  if (await pathExists(target)) throw new EvidenceBundleError('ERR_TARGET_EXISTS', `${output} already exists`);
   // Every source is checked before anything is written, many at a time: one lstat after another cost seconds
   // for 100,000 files.
   const stats = await mapWithConcurrency(options.items, STAT_CONCURRENCY, async (item) =>
@@ -104,14 +105,6 @@ function sourceItem(item: PackItem, stat: Stats | undefined): PackSourceItem {
   return size === undefined ? { ...base, data: source } : { ...base, size, data: source };
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await fsp.lstat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Sources checked at the same time before packing. */
 const STAT_CONCURRENCY = 64;

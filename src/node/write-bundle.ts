@@ -7,6 +7,7 @@ import { assertBundlePath } from '../path/bundle-path.js';
 import { nodeBackend } from './digest-backend.js';
 import { fileSink, newBundleSink } from './bundle-sinks.js';
 import { ioError } from './io-error.js';
+import { pathExists } from './path-exists.js';
 import { partialPathFor, removeStalePartials } from './partial-path.js';
 import { openBundle, type BundleForm } from './open-bundle.js';
 
@@ -27,7 +28,7 @@ import { openBundle, type BundleForm } from './open-bundle.js';
  */
 export async function writeBundle(files: readonly BundleFile[], output: string, form: BundleForm): Promise<void> {
   const target = resolve(output);
-  if (await exists(target)) throw new EvidenceBundleError('ERR_TARGET_EXISTS', `${output} already exists`);
+  if (await pathExists(target)) throw new EvidenceBundleError('ERR_TARGET_EXISTS', `${output} already exists`);
   // Every path is judged before anything is created: a hostile one leaves nothing behind to clean.
   for (const file of files) assertBundlePath(file.path);
   const sink = await newBundleSink(target, form, files.reduce((sum, f) => sum + f.size, 0), output);
@@ -133,15 +134,6 @@ async function realTarget(output: string): Promise<string> {
 
 const isWithin = (path: string, dir: string): boolean => path === dir || path.startsWith(dir.endsWith(sep) ? dir : dir + sep);
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await fsp.lstat(path);
-    return true;
-  } catch (cause) {
-    if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw ioError(cause, path);
-  }
-}
 
 /** The file's bytes, refused once they are more or fewer than its announced size (the ZIP writer checks its own). */
 async function* exactBytes(file: BundleFile): AsyncGenerator<Uint8Array> {
