@@ -2,6 +2,7 @@ import { EvidenceBundleError } from '../errors.js';
 import { SIGNATURE_ALGORITHMS, type SignatureAlgorithm } from './algorithms.js';
 import { checkKeyFor } from './key-checks.js';
 import type { Signer } from './signer.js';
+import { webCryptoSigner } from './webcrypto-signer.js';
 import { jwkThumbprint } from './thumbprint.js';
 
 /** The private and public halves of a WebCrypto key pair; the public half may also be given as a JWK. */
@@ -50,16 +51,7 @@ export async function createCryptoKeySigner(keys: CryptoKeySignerKeys, options: 
   }
   const kid = await jwkThumbprint(publicKey);
   if (kid === undefined) throw new EvidenceBundleError('ERR_KEY_INVALID', 'keys.publicKey has no RFC 7638 thumbprint (missing members)');
-  const params = SIGNATURE_ALGORITHMS[alg].webCrypto;
-  return {
-    alg,
-    kid,
-    publicKey,
-    ...(options.x5c !== undefined ? { x5c: [...options.x5c] } : {}),
-    async sign(signingInput: Uint8Array): Promise<Uint8Array> {
-      return new Uint8Array(await crypto.subtle.sign(params, privateKey, signingInput as Uint8Array<ArrayBuffer>));
-    },
-  };
+  return webCryptoSigner(alg, kid, publicKey, privateKey, options.x5c);
 }
 
 // Duck-typed: a CryptoKey from another realm (an iframe, a worker's structured clone) fails `instanceof`.

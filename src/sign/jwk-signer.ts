@@ -3,6 +3,7 @@ import { EvidenceBundleError } from '../errors.js';
 import { algorithmForKey, SIGNATURE_ALGORITHMS } from './algorithms.js';
 import { checkKeyFor, describeKey } from './key-checks.js';
 import type { Signer } from './signer.js';
+import { webCryptoSigner } from './webcrypto-signer.js';
 import { importKeyFor } from './usable-jwk.js';
 
 /**
@@ -39,19 +40,10 @@ export async function createJwkSigner(privateJwk: JsonWebKey, options: { x5c?: r
   } catch (cause) {
     throw new EvidenceBundleError('ERR_KEY_INVALID', `the ${alg} private key cannot be imported`, { cause });
   }
-  const params = SIGNATURE_ALGORITHMS[alg].webCrypto;
   // The key members only: `use` or `key_ops` of the private key would forbid verifying with its public half.
   const publicKey = Object.fromEntries(['kty', 'crv', 'x', 'y', 'n', 'e'].flatMap((name) => {
     const value = (privateJwk as Record<string, unknown>)[name];
     return value === undefined ? [] : [[name, value]];
   })) as JsonWebKey;
-  return {
-    alg,
-    kid,
-    publicKey,
-    ...(options.x5c !== undefined ? { x5c: [...options.x5c] } : {}),
-    async sign(signingInput: Uint8Array): Promise<Uint8Array> {
-      return new Uint8Array(await crypto.subtle.sign(params, key, signingInput as Uint8Array<ArrayBuffer>));
-    },
-  };
+  return webCryptoSigner(alg, kid, publicKey, key, options.x5c);
 }
