@@ -1,15 +1,17 @@
-import { createHash } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, promises as fsp, mkdtempSync, openSync, readSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DigestAlgorithm } from '../../src/digest/algorithms.js';
 import { createDigestPool } from '../../src/node/digest-pool.js';
+import { packBundle, verifyBundleAt } from '../../src/node/index.js';
 import { fileReader } from '../../src/node/file-reader.js';
 import { digestRangeShared } from '../../src/node/shared-range-digest.js';
 import { zipSourceOnPool } from '../../src/node/zip-pool-source.js';
 import { openZipSource } from '../../src/zip/open-zip-source.js';
+import { demoCase, keyPair } from '../helpers/bundle-fixture.js';
 import { zipFiles } from '../zip/zip-helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'evb-shared-range-'));
@@ -48,7 +50,7 @@ describe('digestRangeShared', () => {
       { chunkBytes: 4096, slots: 1 },
       { chunkBytes: 4096, slots: 3 },
       { chunkBytes: 65_536, slots: 4 },
-      { chunkBytes: 1000, slots: 2 },
+      { chunkBytes: 40_000, slots: 2 },
       {},
     ];
     const ranges = [
@@ -158,6 +160,43 @@ describe('zipSourceOnPool with the shared reader', () => {
           await reader.close();
         }
       }
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
+describe('verifyBundleAt of a ZIP with an entry past the default threshold (64 MiB)', () => {
+  it('is VALID; one flipped byte in the middle of the entry is INVALID, the item altered, its CRC-32 wrong', { timeout: 120_000 }, async () => {
+    const { metadata } = await demoCase();
+    const packager = await keyPair();
+    const big = join(dir, 'big.bin');
+    const size = 64 * 1024 * 1024 + 4099;
+    const content = randomBytes(size);
+    writeFileSync(big, content);
+    const zip = join(dir, 'big.zip');
+    await packBundle(zip, { metadata, items: [{ id: 'image', path: 'image.bin', source: big }], signers: [{ signer: packager.signer, role: 'packager' }] });
+    const pool = createDigestPool({ size: 2 });
+    try {
+      const report = await verifyBundleAt(zip, { trustedKeys: [packager.publicJwk], pool });
+      expect(report.outcome).toBe('VALID');
+      const start = (await fsp.readFile(zip)).indexOf(content.subarray(0, 64));
+      expect(start).toBeGreaterThan(0);
+      const at = start + Math.floor(size / 2);
+      const fd = openSync(zip, 'r+');
+      try {
+        const one = new Uint8Array(1);
+        readSync(fd, one, 0, 1, at);
+        one[0]! ^= 0x10;
+        writeSync(fd, one, 0, 1, at);
+      } finally {
+        closeSync(fd);
+      }
+      const altered = await verifyBundleAt(zip, { trustedKeys: [packager.publicJwk], pool });
+      expect(altered.outcome).toBe('INVALID');
+      const errors = altered.findings.filter((f) => f.severity === 'error').map((f) => f.code).sort();
+      expect(errors).toEqual(['bag.payload.digest-mismatch', 'item.digest-mismatch', 'zip.entry.crc-mismatch']);
+      expect(altered.items.map((i) => [i.id, i.status])).toEqual([['image', 'altered']]);
     } finally {
       await pool.close();
     }
