@@ -61,9 +61,10 @@ describe('digestRangeShared', () => {
       { offset: 5, length: 0 },
     ];
     const algorithmSets: DigestAlgorithm[][] = [['sha256'], [], ['sha256', 'sha512', 'sha3-256']];
+    // Each call starts a worker: every range with two shapes, the whole and an odd range with the others.
     for (const [s, shape] of shapes.entries()) {
-      for (const range of ranges) {
-        // Every algorithm set with one shape; SHA-256 alone with the others (each call starts a worker).
+      for (const range of s < 2 ? ranges : [ranges[0]!, ranges[2]!]) {
+        // Every algorithm set with one shape; SHA-256 alone with the others.
         for (const algorithms of s === 1 ? algorithmSets : algorithmSets.slice(0, 1)) {
           const got = await digestRangeShared(fd, range, { algorithms, label: 'x', ...shape });
           const where = JSON.stringify({ shape, range, algorithms });
