@@ -42,9 +42,10 @@ const verify = (bundle: string): string[] => ['verify', bundle, '--trust', 'benc
  * `runs` pairs of runs of `a` and `b`, in turn (which goes first alternates): each side's median, and the median
  * of the pairs' ratios b / a.
  */
-async function pair(a: [string, string[]], b: [string, string[]], before?: (args: string[]) => Promise<void>): Promise<[Measured, Measured, string]> {
+async function pair(a: [string, string[]], b: [string, string[]], before?: (args: string[]) => Promise<void>): Promise<[Measured, Measured, string, string]> {
   const sides: [CommandRun[], CommandRun[]] = [[], []];
   const ratios: number[] = [];
+  const cpuRatios: number[] = [];
   for (let i = 0; i < runs; i++) {
     const order = i % 2 === 0 ? [0, 1] : [1, 0];
     const got: CommandRun[] = [];
@@ -55,10 +56,12 @@ async function pair(a: [string, string[]], b: [string, string[]], before?: (args
       sides[side]!.push(got[side]!);
     }
     ratios.push(got[1]!.seconds / got[0]!.seconds);
+    if (got[0]!.cpuSeconds !== undefined && got[1]!.cpuSeconds !== undefined) cpuRatios.push(got[1]!.cpuSeconds / got[0]!.cpuSeconds);
   }
   const middle = <T>(values: T[], key: (v: T) => number): T => [...values].sort((x, y) => key(x) - key(y))[Math.floor(values.length / 2)]!;
   const ratio = middle(ratios, (r) => r);
-  return [{ label: a[0], ...middle(sides[0], (r) => r.seconds) }, { label: b[0], ...middle(sides[1], (r) => r.seconds) }, `${ratio.toFixed(2)}x`];
+  const cpuRatio = cpuRatios.length > 0 ? `${middle(cpuRatios, (r) => r).toFixed(2)}x` : '?';
+  return [{ label: a[0], ...middle(sides[0], (r) => r.seconds) }, { label: b[0], ...middle(sides[1], (r) => r.seconds) }, `${ratio.toFixed(2)}x`, cpuRatio];
 }
 
 async function external(label: string, command: string, args: string[], cwd = REPO): Promise<Measured> {
@@ -75,9 +78,9 @@ async function setup(): Promise<void> {
 
 const rm = (path: string) => () => fsp.rm(path, { recursive: true, force: true });
 const ratio = (a: Measured, b: Measured): string => `${(a.seconds / b.seconds).toFixed(2)}x`;
-const header = ['run', 'seconds', 'MB/s', 'files/s', 'vs reference', 'peak RSS MiB'];
+const header = ['run', 'seconds', 'MB/s', 'files/s', 'vs reference', 'CPU s', 'peak RSS MiB'];
 const row = (m: Measured, reference: Measured, bytes: number, count: number): Array<string | number> => [
-  m.label, m.seconds.toFixed(3), mbPerSecond(bytes, m.seconds), Math.round(count / m.seconds), ratio(m, reference), mib(m.peakRssBytes),
+  m.label, m.seconds.toFixed(3), mbPerSecond(bytes, m.seconds), Math.round(count / m.seconds), ratio(m, reference), m.cpuSeconds?.toFixed(2) ?? '?', mib(m.peakRssBytes),
 ];
 const goals: Array<[string, string, string]> = [];
 
@@ -100,19 +103,21 @@ console.log(`baseline of the built CLI (Node + dist, no work): ${baseline.second
   const dir = join(work, 'large.bundle');
   const zip = join(work, 'large.zip');
   // Straight to the single file, streaming: no directory copy first. Each run writes a new bundle.
-  const [packDir, packZip, packRatio] = await pair(
+  const [packDir, packZip, packRatio, packCpu] = await pair(
     ['evb pack (directory)', pack(folder, dir)],
     ['evb pack --out x.zip (ZIP)', pack(folder, zip)],
     (args) => rm(args[5]!)(),
   );
   await warmPageCache([join(dir, 'data', 'image.bin'), zip]);
-  const [verifyDir, verifyZip, verifyRatio] = await pair(['evb verify (directory)', verify(dir)], ['evb verify (ZIP)', verify(zip)]);
+  const [verifyDir, verifyZip, verifyRatio, verifyCpu] = await pair(['evb verify (directory)', verify(dir)], ['evb verify (ZIP)', verify(zip)]);
   console.log(`\nOne item of ${sizeMiB} MiB (reference: openssl dgst -sha256)`);
   printTable(header, [openssl, packDir, packZip, verifyDir, verifyZip].map((m) => row(m, openssl, bytes, 1)));
   goals.push(
     [`verify ${sizeMiB} MiB item: ZIP / directory`, verifyRatio, '<= 1.15x'],
+    [`  the same, CPU time (user + system, all threads)`, verifyCpu, '(no goal)'],
     [`verify ${sizeMiB} MiB item as ZIP: peak RSS (baseline ${mib(baseline.peakRssBytes)} MiB)`, `${mib(verifyZip.peakRssBytes)} MiB`, '< 150 MB (143.1 MiB)'],
     [`pack ${sizeMiB} MiB item: straight to ZIP / to a directory`, packRatio, '<= 1.00x'],
+    [`  the same, CPU time (user + system, all threads)`, packCpu, '(no goal)'],
   );
   await rm(dir)();
   await rm(zip)();
@@ -127,10 +132,10 @@ console.log(`baseline of the built CLI (Node + dist, no work): ${baseline.second
   const zip = join(work, 'small.zip');
   await evb(pack(folder, dir));
   await evb(['convert', dir, zip]);
-  const [verifyDir, verifyZip, verifyRatio] = await pair(['evb verify (directory)', verify(dir)], ['evb verify (ZIP)', verify(zip)]);
+  const [verifyDir, verifyZip, verifyRatio, verifyCpu] = await pair(['evb verify (directory)', verify(dir)], ['evb verify (ZIP)', verify(zip)]);
   console.log(`\n${count} files of 1-16 KiB, ${mib(bytes)} MiB (reference: sha256sum -c)`);
   printTable(header, [sha256sum, verifyDir, verifyZip].map((m) => row(m, sha256sum, bytes, count)));
-  goals.push([`verify ${count} small files: ZIP / directory`, verifyRatio, '<= 1.00x']);
+  goals.push([`verify ${count} small files: ZIP / directory`, verifyRatio, '<= 1.00x'], [`  the same, CPU time (user + system, all threads)`, verifyCpu, '(no goal)']);
   await rm(dir)();
   await rm(zip)();
 }

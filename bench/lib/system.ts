@@ -7,6 +7,8 @@ export interface CommandRun {
   seconds: number;
   /** Peak resident set size of the child in bytes, when /usr/bin/time could report it. */
   peakRssBytes: number | undefined;
+  /** User plus system CPU seconds of the child (all its threads), when /usr/bin/time could report them. */
+  cpuSeconds?: number;
   stdout: string;
 }
 
@@ -35,7 +37,10 @@ export function runCommand(command: string, args: readonly string[], options: { 
         return;
       }
       const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
-      resolve({ seconds, peakRssBytes: rss ? Number(rss[1]) * 1024 : undefined, stdout });
+      const user = /User time \(seconds\): ([\d.]+)/.exec(stderr);
+      const system = /System time \(seconds\): ([\d.]+)/.exec(stderr);
+      const cpu = user && system ? { cpuSeconds: Number(user[1]) + Number(system[1]) } : {};
+      resolve({ seconds, peakRssBytes: rss ? Number(rss[1]) * 1024 : undefined, ...cpu, stdout });
     });
   });
 }

@@ -114,6 +114,44 @@ export function createZipWriter(sink: ZipSink, options: ZipWriterOptions = {}): 
     await sink.write(bytes);
     offset += bytes.length;
   };
+  // Stores at most `size` bytes of an entry; the count says whether the data had exactly that many.
+  const storeWhole = async (bytes: Uint8Array, size: number): Promise<{ crc: number; count: number }> => {
+    if (bytes.length <= size) await emit(bytes);
+    return { crc: crcOf(bytes, 0), count: bytes.length };
+  };
+  // The next chunk is asked for before this one's CRC-32 and write: a file source reads it (on another thread,
+  // in Node) while this thread computes the CRC, so the CRC overlaps the read instead of adding to the read and
+  // the caller's hash. Chunks are never reused by their sources (BagData): holding one while the next is read is
+  // safe.
+  const storeChunks = async (chunks: AsyncIterable<Uint8Array>, size: number): Promise<{ crc: number; count: number }> => {
+    const iterator = chunks[Symbol.asyncIterator]();
+    let crc = 0;
+    let count = 0;
+    let exhausted = false;
+    let next = iterator.next();
+    try {
+      for (;;) {
+        const step = await next;
+        if (step.done === true) {
+          exhausted = true;
+          break;
+        }
+        const chunk = step.value;
+        if (!(chunk instanceof Uint8Array)) throw new TypeError('entry data must yield Uint8Array chunks');
+        count += chunk.length;
+        if (count > size) break;
+        next = iterator.next();
+        // Observed by the next turn, or dropped by the return below; never an unhandled rejection meanwhile.
+        next.catch(() => undefined);
+        crc = crcOf(chunk, crc);
+        await emit(chunk);
+      }
+    } finally {
+      // As `for await` does on a break or a throw: the source closes (after the read in flight settles).
+      if (!exhausted) await iterator.return?.().catch(() => undefined);
+    }
+    return { crc, count };
+  };
   const usable = (): void => {
     if (finished) throw new TypeError('the ZIP writer is finished');
     if (broken !== undefined) throw new EvidenceBundleError('ERR_IO', 'the ZIP writer failed before', { cause: broken });
@@ -145,15 +183,7 @@ export function createZipWriter(sink: ZipSink, options: ZipWriterOptions = {}): 
             [METHOD_STORED, 2], [DOS_TIME, 2], [DOS_DATE, 2], [0, 4], [0, 4], [0, 4], [name.length, 2], [0, 2], name,
           ),
         );
-        let crc = 0;
-        let count = 0;
-        for await (const chunk of data instanceof Uint8Array ? [data] : data) {
-          if (!(chunk instanceof Uint8Array)) throw new TypeError('entry data must yield Uint8Array chunks');
-          count += chunk.length;
-          if (count > size) break;
-          crc = crcOf(chunk, crc);
-          await emit(chunk);
-        }
+        const { crc, count } = data instanceof Uint8Array ? await storeWhole(data, size) : await storeChunks(data, size);
         if (count !== size) {
           throw new EvidenceBundleError('ERR_SOURCE_CHANGED', `${JSON.stringify(path)} gave ${count > size ? 'more' : count} bytes, not the ${size} announced`);
         }

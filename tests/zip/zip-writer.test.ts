@@ -214,3 +214,82 @@ describe.each([
     expect(listed).toEqual(Object.fromEntries(Object.entries(files).map(([p, v]) => [p, createHash('sha256').update(typeof v === 'string' ? utf8Encode(v) : v).digest('hex')])));
   });
 });
+
+// The writer asks for an entry's next chunk before the CRC-32 and the write of the current one, so that a file
+// source reads it meanwhile; it must still never read more than one chunk ahead, and close the source whatever
+// ends the entry.
+describe('createZipWriter reads one chunk ahead', () => {
+  function recordingSource(chunks: Uint8Array[], events: string[], fail?: number): AsyncIterable<Uint8Array> & { closed: () => boolean } {
+    let closed = false;
+    return {
+      closed: () => closed,
+      async *[Symbol.asyncIterator]() {
+        try {
+          for (const [i, chunk] of chunks.entries()) {
+            events.push(`read ${i}`);
+            await new Promise((resolve) => setTimeout(resolve, 1));
+            if (i === fail) throw new Error('source failed');
+            yield chunk;
+          }
+          events.push('end');
+        } finally {
+          closed = true;
+        }
+      },
+    };
+  }
+  const chunksOf = (n: number): Uint8Array[] => Array.from({ length: n }, (_, i) => new Uint8Array(100).fill(i));
+
+  it('asks for chunk i+1 before writing chunk i, never for i+2, and writes the same bytes', async () => {
+    const events: string[] = [];
+    const chunks = chunksOf(5);
+    const written: Uint8Array[] = [];
+    const writer = createZipWriter({
+      write: async (b) => {
+        if (b.length === 100) events.push(`write ${b[0]}`);
+        written.push(b.slice());
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      },
+      close: async () => undefined,
+    });
+    const source = recordingSource(chunks, events);
+    await writer.add('a.bin', source, { size: 500 });
+    await writer.finish();
+    expect(events).toEqual(['read 0', 'read 1', 'write 0', 'read 2', 'write 1', 'read 3', 'write 2', 'read 4', 'write 3', 'end', 'write 4']);
+    expect(source.closed()).toBe(true);
+    const zip = joinChunks(written);
+    const entry = await openZipSource(memoryReader(zip));
+    const read: Uint8Array[] = [];
+    for await (const c of entry.read('a.bin')) read.push(c);
+    expect(joinChunks(read)).toEqual(joinChunks(chunks));
+  });
+
+  it('closes the source when the sink fails, when the source gives too many bytes, and passes a source error on', async () => {
+    for (const failAt of [0, 2, 4]) {
+      const events: string[] = [];
+      let writes = 0;
+      const writer = createZipWriter({
+        write: async () => {
+          if (++writes === 2 + failAt) throw new Error('disk full');
+        },
+        close: async () => undefined,
+      });
+      const source = recordingSource(chunksOf(5), events);
+      await expect(writer.add('a.bin', source, { size: 500 }), `sink fails at ${failAt}`).rejects.toThrow('disk full');
+      expect(source.closed(), `sink fails at ${failAt}`).toBe(true);
+    }
+    for (const size of [0, 99, 250, 499]) {
+      const source = recordingSource(chunksOf(5), []);
+      const { writer } = memoryWriter();
+      expect(await code(writer.add('a.bin', source, { size })), `size ${size}`).toBe('ERR_SOURCE_CHANGED');
+      expect(source.closed(), `size ${size}`).toBe(true);
+    }
+    for (const fail of [0, 1, 4]) {
+      const source = recordingSource(chunksOf(5), [], fail);
+      const { writer } = memoryWriter();
+      await expect(writer.add('a.bin', source, { size: 500 }), `source fails at ${fail}`).rejects.toThrow('source failed');
+      expect(source.closed()).toBe(true);
+      expect(await code(writer.add('b.bin', new Uint8Array(1), { size: 1 }))).toBe('ERR_IO');
+    }
+  });
+});

@@ -1,0 +1,134 @@
+import { read } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import { crc32 } from 'node:zlib';
+import { DIGEST_ALGORITHMS, type DigestAlgorithm } from '../digest/algorithms.js';
+import { EvidenceBundleError } from '../errors.js';
+import type { RangeDigest } from './digest-pool.js';
+import { ioError } from './io-error.js';
+import { CONTROL, SHARED_RANGE_WORKER_SOURCE } from './shared-range-worker-source.js';
+
+/** Options of {@link digestRangeShared}. */
+export interface SharedRangeOptions {
+  /** Digest algorithms with a node:crypto implementation (see {@link canDigestShared}); none is allowed. */
+  algorithms: readonly DigestAlgorithm[];
+  /** Names the range in errors (the archive and the entry). */
+  label: string;
+  /** Bytes per slot of the ring; 4 MiB by default. */
+  chunkBytes?: number;
+  /** Slots of the ring; 4 by default. */
+  slots?: number;
+  /** Stops the reading: every slot is released, the worker stopped, and the call rejects with the reason. */
+  signal?: AbortSignal;
+}
+
+const CHUNK_BYTES = 4 * 1024 * 1024;
+const SLOTS = 4;
+// A bound on each wait for the worker, so that no wait outlives a worker that has gone (its exit is also raced).
+const WAIT_MS = 1000;
+// Atomics.waitAsync (ES2024, in Node since 16): not in the TypeScript library this project targets.
+const waitAsync = (Atomics as unknown as {
+  waitAsync(array: Int32Array, index: number, value: number, timeout: number): { async: false; value: string } | { async: true; value: Promise<string> };
+}).waitAsync;
+
+/** Whether every one of `algorithms` can be hashed by {@link digestRangeShared} (node:crypto has it). */
+export function canDigestShared(algorithms: readonly DigestAlgorithm[]): boolean {
+  return algorithms.every((a) => DIGEST_ALGORITHMS[a]?.nodeName !== undefined);
+}
+
+/**
+ * Digests and CRC-32 of `range.length` bytes at `range.offset` of the open file `fd`, with one reader and two
+ * consumers over shared memory: this thread reads each chunk once into a slot of a ring of SharedArrayBuffer
+ * slots (positioned reads, on libuv's threads), computes node:zlib's CRC-32 of it, and publishes it; a worker
+ * thread hashes the slot in place and releases it; a slot is refilled only once released. SHA-256 and CRC-32
+ * thus run on two cores at once, from one read of the bytes, where one thread doing both (the digest pool's
+ * `digestRange`) spends the CRC-32's time on top of the hash's. For large ZIP entries. Internal.
+ * @throws EvidenceBundleError `ERR_ZIP_MALFORMED` (the file ends before the range does), `ERR_IO` (a read fails,
+ *   the worker fails or exits); the signal's reason on an abort. Every case stops the worker; none hangs.
+ * @throws TypeError for an algorithm node:crypto lacks; RangeError for a bad range, chunk size or slot count
+ */
+export async function digestRangeShared(fd: number, range: { offset: number; length: number }, options: SharedRangeOptions): Promise<RangeDigest> {
+  const { offset, length } = range;
+  const chunkBytes = options.chunkBytes ?? CHUNK_BYTES;
+  const slots = options.slots ?? SLOTS;
+  for (const [name, value] of [['fd', fd], ['offset', offset], ['length', length]] as const) {
+    if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`${name} must be a non-negative safe integer`);
+  }
+  if (!Number.isSafeInteger(chunkBytes) || chunkBytes < 1 || chunkBytes > 2 ** 30) throw new RangeError('chunkBytes must be an integer from 1 to 2^30');
+  if (!Number.isSafeInteger(slots) || slots < 1 || slots > 64) throw new RangeError('slots must be an integer from 1 to 64');
+  const algorithms = [...new Set(options.algorithms)];
+  if (!canDigestShared(algorithms)) throw new TypeError('an algorithm has no node:crypto implementation');
+  const { label, signal } = options;
+  signal?.throwIfAborted();
+
+  const control = new SharedArrayBuffer(4 * (CONTROL.lengths + slots));
+  const data = new SharedArrayBuffer(chunkBytes * slots);
+  const ctl = new Int32Array(control);
+  const bytes = new Uint8Array(data);
+  const worker = new Worker(SHARED_RANGE_WORKER_SOURCE, {
+    eval: true,
+    workerData: { control, data, slots, chunkBytes, total: length, nodeNames: algorithms.map((a) => DIGEST_ALGORITHMS[a].nodeName) },
+  });
+  // The worker's one answer, or its failure: an error, or an exit before answering (killed, out of memory).
+  const answer = new Promise<{ digests?: string[]; stopped?: true }>((resolve, reject) => {
+    const failed = (cause: unknown): void => reject(new EvidenceBundleError('ERR_IO', `${label}: digest worker failed`, { cause }));
+    worker.once('message', resolve);
+    worker.once('error', failed);
+    worker.once('exit', (code) => failed(new Error(`digest worker exited with code ${code}`)));
+  });
+  answer.catch(() => undefined);
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal!.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+  aborted.catch(() => undefined);
+  // Every wait on the worker is raced with its failure and with the abort: nothing here waits on a dead thread.
+  const guard = <T>(p: Promise<T>): Promise<T> => Promise.race([p, answer.then(() => p), aborted]);
+
+  let crc = 0;
+  try {
+    let chunk = 0;
+    for (let done = 0; done < length; chunk++) {
+      const slot = chunk % slots;
+      // The slot is free once the worker has released the chunk that filled it `slots` chunks ago.
+      for (;;) {
+        const released = Atomics.load(ctl, CONTROL.released);
+        if (chunk - released < slots) break;
+        const wait = waitAsync(ctl, CONTROL.released, released, WAIT_MS);
+        if (wait.async) await guard(wait.value);
+        signal?.throwIfAborted();
+      }
+      const want = Math.min(chunkBytes, length - done);
+      const view = bytes.subarray(slot * chunkBytes, slot * chunkBytes + want);
+      await guard(readFully(fd, view, offset + done, label, length - done));
+      crc = crc32(view, crc);
+      Atomics.store(ctl, CONTROL.lengths + slot, want);
+      Atomics.store(ctl, CONTROL.produced, chunk + 1);
+      Atomics.notify(ctl, CONTROL.produced);
+      done += want;
+    }
+    const result = await guard(answer);
+    if (result.digests === undefined) throw new EvidenceBundleError('ERR_IO', `${label}: the digest worker stopped`);
+    const digests: Partial<Record<DigestAlgorithm, string>> = {};
+    algorithms.forEach((a, i) => (digests[a] = result.digests![i]));
+    return { digests, size: length, crc32: crc };
+  } finally {
+    signal?.removeEventListener('abort', onAbort!);
+    // Tells a waiting worker to stop (all slots are then free: nothing reads them any more), then ends it.
+    Atomics.store(ctl, CONTROL.stop, 1);
+    Atomics.notify(ctl, CONTROL.produced);
+    await worker.terminate().catch(() => undefined);
+  }
+}
+
+/** Fills `view` from `position` of `fd`; a file that ends first is an archive shorter than its entry. */
+async function readFully(fd: number, view: Uint8Array, position: number, label: string, remaining: number): Promise<void> {
+  let got = 0;
+  while (got < view.length) {
+    const n = await new Promise<number>((resolve, reject) => {
+      read(fd, view, got, view.length - got, position + got, (error, bytesRead) => (error ? reject(ioError(error, label)) : resolve(bytesRead)));
+    });
+    if (n === 0) throw new EvidenceBundleError('ERR_ZIP_MALFORMED', `${label}: the archive ends ${remaining - got} bytes before the entry does`);
+    got += n;
+  }
+}
