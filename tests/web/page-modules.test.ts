@@ -167,19 +167,28 @@ describe('createWasmBackend', () => {
     expect(backend.create('sha3-256')).toBeUndefined();
   });
 
-  it('declines when every hasher is busy, reuses one once its digest is taken, and refuses a second digest', () => {
-    const a = backend.create('sha256')!;
-    const b = backend.create('sha256')!;
-    expect(backend.create('sha256')).toBeUndefined();
+  it('declines SHA-512 when every hasher is busy, reuses one once its digest is taken, and refuses a second digest', () => {
+    const a = backend.create('sha512')!;
+    const b = backend.create('sha512')!;
+    expect(backend.create('sha512')).toBeUndefined();
     a.update(Uint8Array.of(1));
     const first = toHex(a.digest());
     expect(() => a.digest()).toThrow(TypeError);
     expect(() => a.update(Uint8Array.of(1))).toThrow(TypeError);
-    const c = backend.create('sha256')!;
+    const c = backend.create('sha512')!;
     // A reused hasher starts afresh: the same input gives the same digest.
     c.update(Uint8Array.of(1));
     expect(toHex(c.digest())).toBe(first);
     b.digest();
+  });
+
+  it('never declines SHA-256 (one module instance serves any number of hashes)', () => {
+    const many = Array.from({ length: 10 }, () => backend.create('sha256'));
+    expect(many.every((h) => h !== undefined)).toBe(true);
+    for (const [i, h] of many.entries()) h!.update(Uint8Array.of(i));
+    const n = DIGEST_ALGORITHMS.sha256.noble();
+    n.update(Uint8Array.of(3));
+    expect(toHex(many[3]!.digest())).toBe(toHex(n.digest()));
   });
 
   it('verifies a bundle to the same report as the portable hashes, including the altered one', async () => {
