@@ -142,6 +142,28 @@ describe('readTrustFiles', () => {
   });
 });
 
+describe('openBundleFile with a backend', () => {
+  it("hands the page's backend to the ZIP reader, which hashes every entry with it, to the same report", async () => {
+    const zip = join(dir, 'ok-backend.zip');
+    await zipTree(join(dir, 'ok'), zip);
+    const file = new File([await fsp.readFile(zip)], 'ok.zip');
+    const asked: DigestAlgorithm[] = [];
+    const wasm = await createWasmBackend();
+    const counting: DigestBackend = { name: 'counting', create: (algorithm) => (asked.push(algorithm), wasm.create(algorithm)) };
+    const currentDate = new Date('2026-11-01T00:00:00Z');
+    const { source, form } = await openBundleFile(file, counting);
+    expect(form).toBe('zip');
+    const fast = await verifyBundle(source, { trustedKeys: [pub], currentDate });
+    const payload = [...(await readTree(join(dir, 'ok'))).keys()].filter((p) => p.startsWith('data/')).length;
+    // At least one SHA-256 per payload file: the items are hashed by the ZIP source, with the backend given.
+    expect(payload).toBeGreaterThan(0);
+    expect(asked.filter((a) => a === 'sha256').length).toBeGreaterThanOrEqual(payload);
+    const portable = await verifyBundle((await openBundleFile(file)).source, { trustedKeys: [pub], currentDate });
+    expect(fast).toEqual(portable);
+    expect(fast.outcome).toBe('VALID');
+  });
+});
+
 describe('createWasmBackend', () => {
   let backend: DigestBackend;
   beforeAll(async () => {
