@@ -20,7 +20,9 @@ const MAKERS: Partial<Record<DigestAlgorithm, () => Promise<IHasher>>> = {
  */
 export async function createWasmBackend(perAlgorithm = 4): Promise<DigestBackend> {
   if (!Number.isSafeInteger(perAlgorithm) || perAlgorithm < 1) throw new RangeError('perAlgorithm must be a positive integer');
-  const sha256 = await createSha256Wasm();
+  // A browser with WebAssembly but not its SIMD (Safari before 16.4) keeps hash-wasm's SHA-512; its SHA-256 is
+  // then declined, and hashed by @noble/hashes.
+  const sha256 = await createSha256Wasm().catch(() => undefined);
   const idle = new Map<DigestAlgorithm, IHasher[]>();
   for (const [algorithm, make] of Object.entries(MAKERS) as Array<[DigestAlgorithm, () => Promise<IHasher>]>) {
     idle.set(algorithm, await Promise.all(Array.from({ length: perAlgorithm }, make)));
@@ -28,7 +30,7 @@ export async function createWasmBackend(perAlgorithm = 4): Promise<DigestBackend
   return {
     name: 'wasm',
     create(algorithm): IncrementalHash | undefined {
-      if (algorithm === 'sha256') return sha256();
+      if (algorithm === 'sha256') return sha256?.();
       const hasher = idle.get(algorithm)?.pop();
       if (hasher === undefined) return undefined;
       hasher.init();
