@@ -1,7 +1,8 @@
 import type { FindingCode } from '../report/codes.js';
 
 /**
- * The fixed strings of the text report (`evb verify`), of `evb inspect` and of the verifier page (`page.*`):
+ * The fixed strings of the text report (`evb verify`), of `evb inspect`, of `evb check` (`check.*`), of
+ * `evb custody log` (`log.*`) and of the verifier page (`page.*`):
  * headings, labels, outcome words, statuses. Parameters in braces, as in finding messages.
  */
 export const TEXT_KEYS = [
@@ -153,6 +154,18 @@ export const TEXT_KEYS = [
   'page.trust-keys',
   'page.checked',
   'page.checked-context',
+  'check.intact',
+  'check.not-intact',
+  'check.no-signature',
+  'check.signature-unchecked',
+  'check.signatures-unchecked',
+  'log.none',
+  'log.heading',
+  'log.by',
+  'log.detail',
+  'log.custodians',
+  'log.findings',
+  'log.at-event',
 ] as const;
 
 /** The key of a fixed string of the text renderings. */

@@ -1,3 +1,4 @@
+import { formatFinding } from '../i18n/format.js';
 import type { VerificationReport } from './report-schema.js';
 
 type Finding = VerificationReport['findings'][number];
@@ -36,6 +37,12 @@ export interface JUnitOptions {
   time?: number;
   /** The host the verification ran on (omitted by default: the core does not know it). */
   hostname?: string;
+  /**
+   * The language of the failure messages (BCP 47, negotiated as for {@link renderReportText}; default `en`).
+   * Only the messages are translated: suite and testcase names, finding codes (`type`) and counts stay the
+   * same in every language, so that a CI system tracks the same cases whatever the reader's language.
+   */
+  lang?: string;
 }
 
 /**
@@ -45,11 +52,16 @@ export interface JUnitOptions {
  * the bundle as a whole; a finding of severity `error` is a `failure` (with `message` and `type`, the finding
  * code) of the case it belongs to. INDETERMINATE is a failure too (trust not established), so a CI gate never
  * passes an untrusted bundle. A verification that stopped (`verify.internal-error`) is an `error`, not a failure.
- * All text is escaped for XML 1.0; characters it cannot carry and bidi controls are written visibly (`\x1b`).
+ * Failure messages are in `options.lang`; everything else is language-independent. All text is escaped for
+ * XML 1.0; characters it cannot carry and bidi controls are written visibly (`\x1b`).
+ * @throws EvidenceBundleError `ERR_LANG_INVALID` when `options.lang` is not a well-formed BCP 47 tag
  * @example
  * await writeFile('verify.xml', renderReportJUnit(report, { name: `case-42 (${report.bundle?.bundleId})` }));
  */
 export function renderReportJUnit(report: VerificationReport, options: JUnitOptions = {}): string {
+  const lang = options.lang ?? 'en';
+  // The catalog's message with its parameters put in raw: xml() below makes every invisible character visible.
+  const message = (f: Finding): string => formatFinding(f, lang, { escape: (text) => text });
   const name = options.name ?? (report.bundle !== null ? `evidence-bundle ${report.bundle.bundleId}` : 'evidence-bundle');
   const time = seconds(options.time ?? 0);
   const cases: Case[] = [];
@@ -90,9 +102,9 @@ export function renderReportJUnit(report: VerificationReport, options: JUnitOpti
     }
     out.push(`${open}>`);
     const first = c.failures[0]!;
-    const body = c.failures.map((f) => `${f.code}: ${f.message}${f.path !== undefined ? ` [${f.path}]` : ''}`).join('\n');
+    const body = c.failures.map((f) => `${f.code}: ${message(f)}${f.path !== undefined ? ` [${f.path}]` : ''}`).join('\n');
     const element = isError(c) ? 'error' : 'failure';
-    out.push(`      <${element} type="${xml(first.code)}" message="${xml(first.message)}">${xml(body)}</${element}>`);
+    out.push(`      <${element} type="${xml(first.code)}" message="${xml(message(first))}">${xml(body)}</${element}>`);
     out.push('    </testcase>');
   }
   out.push('  </testsuite>', '</testsuites>');

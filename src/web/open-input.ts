@@ -1,5 +1,6 @@
 import { CBOR_BUNDLE_MAX_BYTES } from '../entries/cbor.js';
 import { decodeCborBundle, detectBundleForm, EvidenceBundleError, filesSource, openZipSource, parseTrustPolicy, trustPolicyFromKeys, type BagSource, type TrustPolicy } from '../index.js';
+import type { DigestBackend } from '../entries/digest.js';
 import { parseJson } from '../entries/encoding.js';
 import { blobReader } from './blob-reader.js';
 import { folderSource } from './folder-source.js';
@@ -18,15 +19,17 @@ const MAX_TRUST_FILE_BYTES = 16 * 1024 * 1024;
 /**
  * Opens one dropped or picked file as a bundle, recognised by its first bytes (never its name), as `evb verify`
  * does: a ZIP is read in place through its central directory, a CBOR bundle (at most `CBOR_BUNDLE_MAX_BYTES`) is
- * read whole and decoded strictly.
+ * read whole and decoded strictly. A ZIP's entries are hashed by the source itself (its `digest`, which also
+ * checks each CRC-32), so the page's fast hashes must be given here: without `backend`, @noble/hashes.
+ * @param backend the digest backend of the ZIP source's own hashing (the page's WebAssembly backend).
  * @throws EvidenceBundleError `ERR_BAG_INVALID` for a file that is neither; `ERR_ZIP_MALFORMED`; `ERR_LIMIT_EXCEEDED`
  *   for a CBOR bundle over its limit; what `decodeCborBundle` throws (`ERR_DOCUMENT_INVALID`, `ERR_CBOR_*`, `ERR_PATH_*`).
  * @example const { source } = await openBundleFile(input.files[0]);
  */
-export async function openBundleFile(file: File): Promise<OpenedInput> {
+export async function openBundleFile(file: File, backend?: DigestBackend): Promise<OpenedInput> {
   const reader = blobReader(file);
   const form = detectBundleForm(await reader.read(0, Math.min(4, reader.size)));
-  if (form === 'zip') return { source: await openZipSource(reader), form, name: file.name };
+  if (form === 'zip') return { source: await openZipSource(reader, backend === undefined ? {} : { backend }), form, name: file.name };
   if (form === 'cbor') {
     if (file.size > CBOR_BUNDLE_MAX_BYTES) {
       throw new EvidenceBundleError('ERR_LIMIT_EXCEEDED', `a CBOR bundle of ${file.size} bytes, over ${CBOR_BUNDLE_MAX_BYTES}`);

@@ -142,6 +142,28 @@ describe('readTrustFiles', () => {
   });
 });
 
+describe('openBundleFile with a backend', () => {
+  it("hands the page's backend to the ZIP reader, which hashes every entry with it, to the same report", async () => {
+    const zip = join(dir, 'ok-backend.zip');
+    await zipTree(join(dir, 'ok'), zip);
+    const file = new File([await fsp.readFile(zip)], 'ok.zip');
+    const asked: DigestAlgorithm[] = [];
+    const wasm = await createWasmBackend();
+    const counting: DigestBackend = { name: 'counting', create: (algorithm) => (asked.push(algorithm), wasm.create(algorithm)) };
+    const currentDate = new Date('2026-11-01T00:00:00Z');
+    const { source, form } = await openBundleFile(file, counting);
+    expect(form).toBe('zip');
+    const fast = await verifyBundle(source, { trustedKeys: [pub], currentDate });
+    const payload = [...(await readTree(join(dir, 'ok'))).keys()].filter((p) => p.startsWith('data/')).length;
+    // At least one SHA-256 per payload file: the items are hashed by the ZIP source, with the backend given.
+    expect(payload).toBeGreaterThan(0);
+    expect(asked.filter((a) => a === 'sha256').length).toBeGreaterThanOrEqual(payload);
+    const portable = await verifyBundle((await openBundleFile(file)).source, { trustedKeys: [pub], currentDate });
+    expect(fast).toEqual(portable);
+    expect(fast.outcome).toBe('VALID');
+  });
+});
+
 describe('createWasmBackend', () => {
   let backend: DigestBackend;
   beforeAll(async () => {
@@ -167,19 +189,28 @@ describe('createWasmBackend', () => {
     expect(backend.create('sha3-256')).toBeUndefined();
   });
 
-  it('declines when every hasher is busy, reuses one once its digest is taken, and refuses a second digest', () => {
-    const a = backend.create('sha256')!;
-    const b = backend.create('sha256')!;
-    expect(backend.create('sha256')).toBeUndefined();
+  it('declines SHA-512 when every hasher is busy, reuses one once its digest is taken, and refuses a second digest', () => {
+    const a = backend.create('sha512')!;
+    const b = backend.create('sha512')!;
+    expect(backend.create('sha512')).toBeUndefined();
     a.update(Uint8Array.of(1));
     const first = toHex(a.digest());
     expect(() => a.digest()).toThrow(TypeError);
     expect(() => a.update(Uint8Array.of(1))).toThrow(TypeError);
-    const c = backend.create('sha256')!;
+    const c = backend.create('sha512')!;
     // A reused hasher starts afresh: the same input gives the same digest.
     c.update(Uint8Array.of(1));
     expect(toHex(c.digest())).toBe(first);
     b.digest();
+  });
+
+  it('never declines SHA-256 (one module instance serves any number of hashes)', () => {
+    const many = Array.from({ length: 10 }, () => backend.create('sha256'));
+    expect(many.every((h) => h !== undefined)).toBe(true);
+    for (const [i, h] of many.entries()) h!.update(Uint8Array.of(i));
+    const n = DIGEST_ALGORITHMS.sha256.noble();
+    n.update(Uint8Array.of(3));
+    expect(toHex(many[3]!.digest())).toBe(toHex(n.digest()));
   });
 
   it('verifies a bundle to the same report as the portable hashes, including the altered one', async () => {

@@ -11,11 +11,13 @@ import { CUSTODY_FILE, LIMITS, MANIFEST_FILE, readTagFile, sourceFindings } from
 import { parseCustodyLog, verifyCustodyLog, type CustodyCheck } from '../../entries/custody.js';
 import { parseJson } from '../../entries/encoding.js';
 import { decideOutcome, escapeJsonForDisplay, makeFinding } from '../../entries/report.js';
+import { formatFinding, formatText, type TextKey } from '../../entries/i18n.js';
 import { appendCustodyEvent, openBundle, type CustodyEventInput } from '../../node/index.js';
 import { EXIT, OUTCOME_EXIT } from '../exit-codes.js';
 import { UsageError, type CliIO } from '../io.js';
 import type { Command } from './command.js';
 import { readJsonFile } from './files.js';
+import { langHelp, reportLanguage } from '../lang.js';
 import { loadSigner, loadTrustedKeys } from './keys.js';
 
 const SUBCOMMANDS = ['append', 'transfer', 'receive', 'log'] as const;
@@ -27,7 +29,7 @@ export const custody: Command = {
   evb custody append BUNDLE TYPE --key KEY.jwk ACTOR --items IDS --place PLACE --purpose WHY [options]
   evb custody transfer BUNDLE --key KEY.jwk ACTOR --to PARTY.json --place PLACE --purpose WHY [options]
   evb custody receive BUNDLE --key KEY.jwk ACTOR --place PLACE --purpose WHY [--answers SEQ] [options]
-  evb custody log BUNDLE [--trust KEY.jwk ...] [--json]
+  evb custody log BUNDLE [--trust KEY.jwk ...] [--json] [--lang TAG]
 
 Each event is signed with your key and linked to the one before (the first to the manifest), so that nobody
 can remove, insert, reorder or alter an event unseen. Appending is atomic and never rewrites earlier events.
@@ -61,7 +63,8 @@ Options:
   --from FILE          counterparty: from whom (received with append)
   --answers SEQ        the transfer a receipt answers
   --trust FILE         a trusted public JWK or JWKS file (log; repeatable)
-  --json               print the custody check as JSON (log)
+  --json               print the custody check as JSON (log; messages in English, with params)
+  ${langHelp(23).replace('language of the report', 'language of the timeline (log)')}
 `,
   options: {
     key: { type: 'string' },
@@ -82,6 +85,7 @@ Options:
     answers: { type: 'string' },
     trust: { type: 'string', multiple: true },
     json: { type: 'boolean' },
+    lang: { type: 'string' },
   },
   async run(values, positionals, io) {
     const [sub, bundleArg, ...rest] = positionals;
@@ -92,8 +96,9 @@ Options:
     const bundle = resolve(io.cwd, bundleArg);
     if (sub === 'log') {
       if (rest.length > 0) throw new UsageError('log takes one BUNDLE');
-      return showLog(bundle, values, io);
+      return showLog(bundle, values, io, reportLanguage(values, io));
     }
+    if (values['lang'] !== undefined) throw new UsageError('--lang is an option of custody log');
     const type = sub === 'transfer' ? 'transferred' : sub === 'receive' ? 'received' : rest[0];
     if (rest.length !== (sub === 'append' ? 1 : 0)) throw new UsageError(sub === 'append' ? 'give BUNDLE and TYPE' : `${sub} takes one BUNDLE`);
     if (!isEventType(type)) throw new UsageError(`unknown event type "${String(type)}"; one of ${CUSTODY_EVENT_TYPES.join(', ')}`);
@@ -182,7 +187,7 @@ async function completeReceipt(bundle: string, input: Record<string, unknown>, s
   if (defaultItems) input['items'] = transfer.items;
 }
 
-async function showLog(bundle: string, values: Record<string, unknown>, io: CliIO): Promise<number> {
+async function showLog(bundle: string, values: Record<string, unknown>, io: CliIO, lang: string): Promise<number> {
   const trustedKeys = await loadTrustedKeys(((values['trust'] as string[] | undefined) ?? []).map((p) => resolve(io.cwd, p)));
   // Any form, by content, as `evb verify` reads it.
   const opened = await openBundle(bundle);
@@ -202,38 +207,50 @@ async function showLog(bundle: string, values: Record<string, unknown>, io: CliI
     // A bad commit journal (the log above is then the one before it) counts as `evb verify` counts it.
     check.findings.unshift(...(await sourceFindings(source)));
     if (values['json'] === true) io.stdout(escapeJsonForDisplay(JSON.stringify(check, null, 2)) + '\n');
-    else io.stdout(renderTimeline(check));
+    else io.stdout(renderTimeline(check, lang));
     return OUTCOME_EXIT[decideOutcome(check.findings)];
   } finally {
     await opened.close();
   }
 }
 
-/** The timeline for a person; everything taken from the log is escaped for display, so each line stays one line. */
-function renderTimeline(check: CustodyCheck): string {
-  if (check.events.length === 0 && check.findings.length === 0) return 'No custody events.\n';
-  const out: string[] = ['Custody timeline:'];
+/**
+ * The timeline for a person, in `lang` (the catalogs' `log.*` strings, statuses, severities and finding
+ * messages); codes, event types and times stay as the format has them. Everything taken from the log is
+ * escaped for display, so each line stays one line.
+ */
+function renderTimeline(check: CustodyCheck, lang: string): string {
+  const t = (key: TextKey, values?: Readonly<Record<string, string | number>>): string => formatText(lang, key, values);
+  const upper = (key: TextKey, fallback: string): string => (Object.hasOwn(STATUS_KEYS, key) ? t(key) : shown(fallback)).toLocaleUpperCase(lang);
+  if (check.events.length === 0 && check.findings.length === 0) return `${t('log.none')}\n`;
+  const out: string[] = [t('log.heading')];
   for (const e of check.events) {
-    const items = e.items === 'all' ? 'all items' : e.items.map((id) => shown(id)).join(', ');
-    const party = e.counterparty === undefined ? '' : ` ${e.type === 'received' ? 'from' : 'to'} ${shown(e.counterparty)}`;
-    out.push(`  #${e.seq} [${e.status.toUpperCase()}] ${shown(e.time)} ${shown(e.type)}${party}`);
-    out.push(`      by ${shown(e.actor)} [${shown(e.kid)}]`);
-    out.push(`      items: ${items}; at ${shown(e.place)}; for ${shown(e.purpose)}`);
+    const items = e.items === 'all' ? t('custody.all-items') : e.items.map((id) => shown(id)).join(', ');
+    const type = shown(e.type);
+    const what = e.counterparty === undefined ? type : t(e.type === 'received' ? 'custody.from' : 'custody.to', { type, party: shown(e.counterparty) });
+    out.push(`  #${e.seq} [${upper(`status.${e.status}` as TextKey, e.status)}] ${shown(e.time)} ${what}`);
+    out.push(`      ${t('log.by', { actor: shown(e.actor), kid: shown(e.kid) })}`);
+    out.push(`      ${t('log.detail', { items, place: shown(e.place), purpose: shown(e.purpose) })}`);
   }
   const holders = Object.entries(check.custodians);
   if (holders.length > 0) {
-    out.push('Custodians now:');
+    out.push(t('log.custodians'));
     for (const [item, kid] of holders) out.push(`  ${shown(item)}: ${shown(kid)}`);
   }
   if (check.findings.length > 0) {
-    out.push('Findings:');
+    out.push(t('log.findings'));
     for (const f of check.findings) {
-      const at = f.custody !== undefined ? ` (event ${f.custody})` : f.line !== undefined ? ` (line ${f.line})` : '';
-      out.push(`  ${f.severity.toUpperCase()} ${f.code}${at}: ${shown(f.message)}`);
+      const at = f.custody !== undefined ? ` (${t('log.at-event', { seq: String(f.custody) })})` : f.line !== undefined ? ` (${t('page.at.line', { line: String(f.line) })})` : '';
+      out.push(`  ${upper(`page.severity.${f.severity}` as TextKey, f.severity)} ${shown(f.code)}${at}: ${formatFinding(f, lang)}`);
     }
   }
   return out.join('\n') + '\n';
 }
+
+// The statuses and severities the catalogs name; anything else (a newer status) is shown as it is.
+const STATUS_KEYS: Readonly<Record<string, true>> = Object.fromEntries(
+  ['status.valid', 'status.invalid', 'status.untrusted', 'status.malformed', 'page.severity.error', 'page.severity.warning', 'page.severity.info'].map((k) => [k, true]),
+);
 
 /**
  * Reads one of the bundle's own files whole, within the limit every reader of it applies (a received bundle

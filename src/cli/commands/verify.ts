@@ -51,7 +51,8 @@ Options:
                  stay English
   ${langHelp(17)}
   --junit FILE   also write a JUnit XML report for CI (a new file); "-": to standard output, the report for
-                 people then to stderr (not with --json)
+                 people then to stderr (not with --json). Its failure messages are in the --lang language;
+                 suite and testcase names and the finding codes stay the same in every language
   --quiet        no progress bar
 `,
   options: {
@@ -96,7 +97,7 @@ Options:
     if (junit !== undefined) {
       // Named after the bundle's file name and its id, so that several bundles of one CI job differ.
       const name = `${basename(bundle)}${report.bundle !== null ? ` (${report.bundle.bundleId})` : ''}`;
-      const xml = renderReportJUnit(report, { name, time: elapsed, hostname: hostname() });
+      const xml = renderReportJUnit(report, { name, time: elapsed, hostname: hostname(), lang });
       if (junit === '-') io.stdout(xml);
       else await writeNewFile(resolve(io.cwd, junit), xml);
     }
