@@ -207,7 +207,8 @@ async function readManifest(source: BagSource, findings: Finding[]): Promise<Pic
   return checked.manifest === undefined ? undefined : { manifest: checked.manifest, manifestBytes: bytes };
 }
 
-function identityOf(m: Manifest): BundleIdentity {
+/** The identity of a bundle for a report, from its signed manifest. Internal. */
+export function identityOf(m: Manifest): BundleIdentity {
   return {
     bundleId: m.bundleId,
     formatVersion: m.formatVersion,
