@@ -51,7 +51,7 @@ export interface RedactOptions {
  * aborted.
  * @returns the withheld ids and the seq of the redaction event
  * @throws EvidenceBundleError `ERR_DISCLOSURE_INVALID` (not format 1.2, an id that is not a disclosed item,
- *   disclosures that do not match the root, archive timestamps present), `ERR_CUSTODY_RULE` (the signer does not
+ *   disclosures that do not match the root, archive timestamps present, no payload file left), `ERR_CUSTODY_RULE` (the signer does not
  *   hold the items), `ERR_CUSTODY_INVALID`, `ERR_BAG_INVALID`, `ERR_JWS_KEY_MISMATCH`, `ERR_SIGNER_OUTPUT`, what
  *   the source and sink throw; TypeError for an empty `withhold`
  * @example
@@ -98,6 +98,10 @@ export async function redactBundleTo(source: BagSource, sink: BagSink, options: 
     const line = await signCustodyEvent(event, options.signer);
 
     const kept = files.filter((f) => !withheldPaths.has(f.path));
+    // A bag without a payload file has no data/ in the ZIP and CBOR forms, which BagIt readers refuse.
+    if (!kept.some((f) => f.path.startsWith('data/'))) {
+      throw new EvidenceBundleError('ERR_DISCLOSURE_INVALID', 'withholding these items leaves no bytes in the bundle: keep at least one item, or send nothing');
+    }
     const changes = new Map<string, Uint8Array>([
       [DISCLOSURES_FILE, serializeDisclosuresFile({ leaves })],
       [CUSTODY_FILE, concatBytes(old, line)],
