@@ -43,6 +43,8 @@ export const ar: Catalog = {
     'status.missing': "مفقود",
     'status.withheld': "محجوب",
     'status.unchecked': "لم يُفحص",
+    'withheld.reason': "السبب: {reason}",
+    'withheld.by': "حجبه {by}، {time} (حدث الحيازة {seq})",
     'status.valid': "صالح",
     'status.invalid': "غير صالح",
     'status.untrusted': "غير موثوق",

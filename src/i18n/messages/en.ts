@@ -42,6 +42,8 @@ export const en: Catalog = {
     'status.missing': "missing",
     'status.withheld': "withheld",
     'status.unchecked': "unchecked",
+    'withheld.reason': "reason: {reason}",
+    'withheld.by': "withheld by {by}, {time} (custody event {seq})",
     'status.valid': "valid",
     'status.invalid': "invalid",
     'status.untrusted': "untrusted",

@@ -43,6 +43,8 @@ export const es: Catalog = {
     'status.missing': "ausente",
     'status.withheld': "retenido",
     'status.unchecked': "sin verificar",
+    'withheld.reason': "motivo: {reason}",
+    'withheld.by': "retenido por {by}, {time} (evento de custodia {seq})",
     'status.valid': "válida",
     'status.invalid': "no válida",
     'status.untrusted': "no fiable",

@@ -43,6 +43,8 @@ export const fr: Catalog = {
     'status.missing': "manquant",
     'status.withheld': "retenu",
     'status.unchecked': "non vérifié",
+    'withheld.reason': "motif : {reason}",
+    'withheld.by': "retenu par {by}, {time} (événement de garde {seq})",
     'status.valid': "valide",
     'status.invalid': "invalide",
     'status.untrusted': "non fiable",

@@ -43,6 +43,8 @@ export const ru: Catalog = {
     'status.missing': "отсутствует",
     'status.withheld': "не раскрыт",
     'status.unchecked': "не проверен",
+    'withheld.reason': "причина: {reason}",
+    'withheld.by': "изъято: {by}, {time} (событие хранения {seq})",
     'status.valid': "действительна",
     'status.invalid': "недействительна",
     'status.untrusted': "недоверенная",

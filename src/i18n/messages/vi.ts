@@ -43,6 +43,8 @@ export const vi: Catalog = {
     'status.missing': "thiếu",
     'status.withheld': "không công bố",
     'status.unchecked': "chưa kiểm tra",
+    'withheld.reason': "lý do: {reason}",
+    'withheld.by': "bị giữ lại bởi {by}, {time} (sự kiện lưu giữ {seq})",
     'status.valid': "hợp lệ",
     'status.invalid': "không hợp lệ",
     'status.untrusted': "không tin cậy",

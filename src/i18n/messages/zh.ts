@@ -43,6 +43,8 @@ export const zh: Catalog = {
     'status.missing': "缺失",
     'status.withheld': "未披露",
     'status.unchecked': "未检查",
+    'withheld.reason': "理由：{reason}",
+    'withheld.by': "由 {by} 于 {time} 扣留（保管事件 {seq}）",
     'status.valid': "有效",
     'status.invalid': "无效",
     'status.untrusted': "不可信",
