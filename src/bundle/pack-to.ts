@@ -124,7 +124,8 @@ export async function packBundleTo(sink: BagSink, options: PackToOptions): Promi
     let { manifest, bytes: manifestBytes } = buildManifest(options.metadata, described, { bundleId, createdAt });
     const tagFiles: Array<[string, Uint8Array]> = [];
     if (options.selectiveDisclosure !== undefined && options.selectiveDisclosure !== false) {
-      const committed = commitManifest(manifest, options.selectiveDisclosure === true ? {} : options.selectiveDisclosure);
+      const chosen = options.selectiveDisclosure === true ? {} : options.selectiveDisclosure;
+      const committed = commitManifest(manifest, { ...(options.backend !== undefined ? { backend: options.backend } : {}), ...chosen });
       ({ manifest, bytes: manifestBytes } = committed);
       tagFiles.push([DISCLOSURES_FILE, committed.disclosuresBytes]);
     }

@@ -1,8 +1,9 @@
 import { toHex } from '../internal/bytes.js';
 import type { Manifest } from '../model/manifest.js';
-import { itemCommitment, newSalt } from './commitment.js';
+import { createSaltSource, itemCommitment } from './commitment.js';
+import type { DigestBackend } from '../digest/algorithms.js';
 import { serializeDisclosuresFile, type DisclosuresFile } from './disclosures-file.js';
-import { merkleRoot } from './merkle.js';
+import { leafHasher, merkleRoot } from './merkle.js';
 import { EvidenceBundleError } from '../errors.js';
 import { canonicalizeToBytes } from '../encoding/jcs.js';
 import { parseManifest } from '../model/parse-manifest.js';
@@ -11,9 +12,11 @@ import { parseManifest } from '../model/parse-manifest.js';
 export interface CommitItemsOptions {
   /**
    * The salt of item `index` (a test or a worked example fixes them); a fresh random 128-bit salt per item by
-   * default ({@link newSalt}). Salts must be distinct.
+   * default (drawn in blocks, {@link createSaltSource}). Salts must be distinct.
    */
   salt?: (index: number) => string;
+  /** Hash implementation for the leaves (node:crypto through `evidence-bundle/node`); @noble/hashes by default. */
+  backend?: DigestBackend;
 }
 
 /**
@@ -31,11 +34,13 @@ export function commitItems(
 ): { manifest: Omit<Manifest, 'formatVersion'> & { formatVersion: '1.2' }; disclosures: DisclosuresFile; disclosuresBytes: Uint8Array; leaves: Uint8Array[] } {
   const seen = new Set<string>();
   const leaves: Uint8Array[] = [];
+  const fresh = createSaltSource();
+  const hash = leafHasher(options.backend);
   const entries = manifest.items.map((item, i) => {
-    const salt = options.salt?.(i) ?? newSalt();
+    const salt = options.salt?.(i) ?? fresh();
     if (seen.has(salt)) throw new EvidenceBundleError('ERR_MANIFEST_INVALID', `salt of item ${item.id} is reused: every item needs its own`);
     seen.add(salt);
-    leaves.push(itemCommitment(item, salt));
+    leaves.push(itemCommitment(item, salt, hash));
     return { item, salt };
   });
   const { items: _items, formatVersion: _v, ...rest } = manifest;

@@ -1,4 +1,22 @@
 import { sha256 } from '@noble/hashes/sha2.js';
+import type { DigestBackend } from '../digest/algorithms.js';
+
+const PREFIX_LEAF = new Uint8Array([0x00]);
+
+/**
+ * A SHA-256 of (prefix byte, bytes) from a digest backend (node:crypto in Node is several times faster than
+ * @noble/hashes on short inputs), falling back to @noble/hashes. Internal.
+ */
+export function leafHasher(backend?: DigestBackend): (bytes: Uint8Array) => Uint8Array {
+  if (backend === undefined) return merkleLeafHash;
+  return (bytes) => {
+    const h = backend.create('sha256');
+    if (h === undefined) return merkleLeafHash(bytes);
+    h.update(PREFIX_LEAF);
+    h.update(bytes);
+    return h.digest();
+  };
+}
 
 // RFC 9162 section 2.1.1: distinct prefixes for leaves and interior nodes, so that a leaf can never be read as a
 // node nor a node as a leaf (second preimage).
@@ -34,10 +52,12 @@ export function merkleNodeHash(left: Uint8Array, right: Uint8Array): Uint8Array 
  * The RFC 9162 Merkle tree hash (section 2.1.1) of leaf hashes, in order. The empty tree hashes to SHA-256 of no
  * bytes. Computed bottom-up, pairing neighbours and promoting a last odd node unchanged (never duplicated), which
  * gives the same tree as the recursive split at the largest power of two smaller than n, without recursion.
+ * `backend` hashes the nodes (node:crypto through `evidence-bundle/node`); @noble/hashes by default.
  * @throws TypeError when a leaf hash is not 32 bytes
  * @example const root = merkleRoot(leaves.map(merkleLeafHash));
  */
-export function merkleRoot(leafHashes: readonly Uint8Array[]): Uint8Array {
+export function merkleRoot(leafHashes: readonly Uint8Array[], backend?: DigestBackend): Uint8Array {
+  const node = nodeHasher(backend);
   if (leafHashes.length === 0) return sha256(new Uint8Array(0));
   let level: Uint8Array[] = leafHashes.map((h) => {
     if (h.length !== 32) throw new TypeError('merkle leaf hashes must be 32 bytes');
@@ -45,11 +65,24 @@ export function merkleRoot(leafHashes: readonly Uint8Array[]): Uint8Array {
   });
   while (level.length > 1) {
     const next: Uint8Array[] = new Array<Uint8Array>(Math.ceil(level.length / 2));
-    for (let i = 0; i + 1 < level.length; i += 2) next[i >> 1] = merkleNodeHash(level[i]!, level[i + 1]!);
+    for (let i = 0; i + 1 < level.length; i += 2) next[i >> 1] = node(level[i]!, level[i + 1]!);
     if (level.length % 2 === 1) next[next.length - 1] = level[level.length - 1]!;
     level = next;
   }
   return level[0]!;
+}
+
+const PREFIX_NODE = new Uint8Array([0x01]);
+
+function nodeHasher(backend?: DigestBackend): (left: Uint8Array, right: Uint8Array) => Uint8Array {
+  if (backend === undefined || backend.create('sha256') === undefined) return merkleNodeHash;
+  return (left, right) => {
+    const h = backend.create('sha256')!;
+    h.update(PREFIX_NODE);
+    h.update(left);
+    h.update(right);
+    return h.digest();
+  };
 }
 
 /** Largest power of two strictly smaller than n (n >= 2). */

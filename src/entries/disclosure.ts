@@ -1,8 +1,8 @@
 // evidence-bundle/disclosure: selective disclosure of format 1.2 (salted item commitments as leaves of an RFC 9162
 // Merkle tree, the disclosures file, redaction and item proofs). Part of the isomorphic core; explicit list of exports.
 
-export { merkleLeafHash, merkleNodeHash, merkleRoot, merkleInclusionProof, merkleRootFromProof } from '../disclosure/merkle.js';
-export { committedValue, itemCommitment, newSalt, SALT_BYTES } from '../disclosure/commitment.js';
+export { leafHasher, merkleLeafHash, merkleNodeHash, merkleRoot, merkleInclusionProof, merkleRootFromProof } from '../disclosure/merkle.js';
+export { committedValue, createSaltSource, itemCommitment, newSalt, SALT_BYTES } from '../disclosure/commitment.js';
 export { commitItems, commitManifest } from '../disclosure/commit-items.js';
 export type { CommitItemsOptions } from '../disclosure/commit-items.js';
 export { DisclosuresFileSchema, parseDisclosuresFile, serializeDisclosuresFile } from '../disclosure/disclosures-file.js';

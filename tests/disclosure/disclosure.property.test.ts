@@ -3,7 +3,8 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { verifyBundle } from '../../src/index.js';
-import { createItemProof, verifyItemProof } from '../../src/entries/disclosure.js';
+import { committedValue, createItemProof, verifyItemProof } from '../../src/entries/disclosure.js';
+import { canonicalizeToBytes } from '../../src/encoding/jcs.js';
 import type { KeyPair } from '../helpers/bundle-fixture.js';
 import { filesSource, keyPair, packSelective, redactInMemory, withChanges } from './helpers.js';
 
@@ -23,6 +24,30 @@ const itemsArb = fc
   );
 
 describe('selective disclosure properties', () => {
+  it('the committed value is exactly the RFC 8785 bytes of {item, salt}, whatever JSON the item holds', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.string(), (value, salt) => {
+        let expected: Uint8Array | string;
+        try {
+          expected = canonicalizeToBytes({ item: value, salt });
+        } catch (error) {
+          expected = (error as { code: string }).code;
+        }
+        let actual: Uint8Array | string;
+        try {
+          actual = committedValue(value as never, salt);
+        } catch (error) {
+          actual = (error as { code: string }).code;
+        }
+        expect(actual).toEqual(expected);
+      }),
+      { numRuns: 500, seed: 1100 },
+    );
+    // What only the general writer refuses, the lean one hands over to it.
+    expect(() => committedValue({ id: 'x', bad: undefined } as never, 's')).toThrow();
+    expect(() => committedValue({ id: '\uD800' } as never, 's')).toThrow();
+  });
+
   it('random bundles with random withheld subsets verify VALID, and list exactly the withheld items', async () => {
     await fc.assert(
       fc.asyncProperty(itemsArb, async ([ids, texts, withheld]) => {
