@@ -115,6 +115,16 @@ describe('selective disclosure in every form', () => {
     expect((await evb('prove', 'case-out.zip', '--item', 'subscriber-records', '--out', 'withheld.proof.json')).code).toBe(65);
   });
 
+  it('inspect shows the items of a 1.2 bundle from its disclosures, a withheld one by id only', async () => {
+    const whole = JSON.parse((await evb('inspect', '--json', 'case.zip')).out);
+    expect(whole.manifest.items.map((i: { id: string }) => i.id)).toEqual(['chat-export', 'access-log', 'disk-excerpt', 'subscriber-records']);
+    const derived = JSON.parse((await evb('inspect', '--json', 'case-out.zip')).out);
+    expect(derived.findings).toEqual([]);
+    const withheld = derived.manifest.items.find((i: { id: string }) => i.id === 'subscriber-records');
+    expect(withheld.path).toBeUndefined();
+    expect(withheld.description).toBeUndefined();
+  });
+
   it('refuses a redaction by a key without custody (exit 65, nothing written)', async () => {
     const r = await evb('redact', 'case', '--withhold', 'chat-export', '--reason', 'x', '--out', 'by-stranger', '--key', 'stranger.jwk', ...ACTOR, '--place', 'Hanoi');
     expect(r.code).toBe(65);
