@@ -13,6 +13,7 @@ import { makeFinding } from '../report/codes.js';
 import type { Finding } from '../report/finding-type.js';
 import { parseSignatureFile } from '../sign/signature-file.js';
 import { evaluateSignatures } from '../trust/evaluate-signatures.js';
+import { checkLegalRules } from '../trust/legal-rules.js';
 import type { TrustPolicy } from '../trust/trust-policy.js';
 import { trustPolicyFromKeys } from '../trust/trust-policy-from-keys.js';
 import { decideOutcome } from './outcome.js';
@@ -53,7 +54,8 @@ export interface VerifyItemProofOptions {
  * Verifies an item proof (docs/format.md, "Item proofs") without the rest of its bundle: the signed manifest
  * (canonical, schema, format 1.2), its signatures against the receiver's trust material, the item's commitment
  * recomputed from its disclosure and the inclusion path up to the signed root for a tree of the signed size, and
- * the item's bytes against the size and digests of its disclosure. Hostile input never throws: it becomes
+ * the item's bytes against the size and digests of its disclosure, and the policy's legal rules against the
+ * manifest. Hostile input never throws: it becomes
  * findings (`proof.malformed`, `proof.inclusion-invalid`, `proof.item-altered`, the signature findings).
  * @throws what {@link trustPolicyFromKeys} throws for a bad `trustedKeys` entry (caller misuse)
  * @example const report = await verifyItemProof(bytes, { policy });
@@ -119,6 +121,8 @@ export async function verifyItemProof(bytes: Uint8Array, options: VerifyItemProo
       ...(r.authority !== undefined ? { authority: r.authority } : {}),
     }));
   }
+  // The receiver's legal rules apply to what the proof says of the case, as to a whole bundle.
+  pushAll(findings, checkLegalRules(policy.legal, policy.owner.country, manifest));
   // The leaf, then the path to the signed root of a tree of the signed size.
   const leaf = itemCommitment(target, proof.disclosure.salt);
   const root = merkleRootFromProof(proof.leafIndex, manifest.commitments.leafCount, leaf, proof.inclusion.map(fromHex));
