@@ -2,7 +2,7 @@ import { defineConfig } from 'tsup';
 
 // The primitives' subpaths (package.json "exports": evidence-bundle/jws, ...), one entry file each.
 const SUBPATHS = Object.fromEntries(
-  ['jws', 'custody', 'x509', 'timestamp', 'trust', 'cbor', 'zip', 'bagit', 'encoding', 'digest', 'report', 'i18n', 'case'].map((name) => [name, `src/entries/${name}.ts`]),
+  ['jws', 'custody', 'x509', 'timestamp', 'trust', 'cbor', 'zip', 'bagit', 'encoding', 'digest', 'report', 'i18n', 'case', 'disclosure'].map((name) => [name, `src/entries/${name}.ts`]),
 );
 
 export default defineConfig({

@@ -54,6 +54,8 @@ export type ErrorCode =
   // custody
   | 'ERR_CUSTODY_INVALID'
   | 'ERR_CUSTODY_RULE'
+  // selective disclosure (format 1.2): redaction or a proof refused (not 1.2, unknown item, broken disclosures)
+  | 'ERR_DISCLOSURE_INVALID'
   // trust policy, X.509, timestamps
   | 'ERR_POLICY_INVALID'
   | 'ERR_X509_INVALID'

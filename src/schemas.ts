@@ -2,6 +2,8 @@
 // custody, trust, verify): a registry in model would make model import the layers built on it.
 import { z } from 'zod';
 import { CustodyEventSchema } from './custody/custody-event.js';
+import { DisclosuresFileSchema } from './disclosure/disclosures-file.js';
+import { ItemProofSchema } from './disclosure/proof-file.js';
 import { ManifestSchema } from './model/manifest.js';
 import { TrustPolicySchema } from './trust/trust-policy.js';
 import { VerificationReportSchema } from './verify/report-schema.js';
@@ -15,9 +17,11 @@ export const JSON_SCHEMA_SOURCES = {
   report: VerificationReportSchema,
   'custody-event': CustodyEventSchema,
   'trust-policy': TrustPolicySchema,
+  disclosures: DisclosuresFileSchema,
+  'item-proof': ItemProofSchema,
 } as const;
 
-/** The name of a published JSON Schema: `manifest`, `report`, `custody-event`, `trust-policy`. */
+/** The name of a published JSON Schema: `manifest`, `report`, `custody-event`, `trust-policy`, `disclosures`, `item-proof`. */
 export type JsonSchemaName = keyof typeof JSON_SCHEMA_SOURCES;
 /** The names of every published JSON Schema, in registry order. */
 export const JSON_SCHEMA_NAMES = Object.keys(JSON_SCHEMA_SOURCES) as JsonSchemaName[];

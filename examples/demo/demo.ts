@@ -5,7 +5,9 @@
 // Algeria verifies under its own trust policy: VALID with the custody timeline; the same bundle sent as one ZIP
 // file verifies VALID as it arrived; the subscriber records travel as a compact CBOR bundle, VALID; a ZIP or a
 // directory with one altered byte is INVALID, the item named; a copy whose custody log lost an event is INVALID;
-// a bundle from an unknown signer is INDETERMINATE.
+// a bundle from an unknown signer is INDETERMINATE. Viet Nam withholds a third party's data from a format 1.2 copy;
+// Algeria verifies it VALID with the withheld item listed, and passes a proof of the chat export alone to a third
+// State, which verifies it.
 // Everything is written to a fresh temporary directory (or the one named by EVB_DEMO_DIR).
 import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
@@ -150,6 +152,35 @@ await evb('', ['sign', subscriberDir, '--key', authorityKey, '--role', 'certifie
 await evb('Viet Nam: converts it to the compact CBOR form', ['convert', subscriberDir, subscriberCbor], 0);
 console.log(`(${short(subscriberCbor)}: ${(await fsp.stat(subscriberCbor)).size} bytes)`);
 await evb('Algeria: verify the CBOR bundle under its policy -> VALID', ['verify', subscriberCbor, '--policy', policy, '--quiet'], 0);
+
+// --- Privacy by construction: Viet Nam withholds a third party's data (format 1.2, selective disclosure) ----------
+// Packed with --selective-disclosure, the signed manifest commits to each item (salted leaves of a Merkle tree)
+// instead of listing it. One of the subscriber records is a third party's, outside the request: Viet Nam sends a
+// copy without it. The signatures stay valid, the withholding is a signed custody event, and Algeria learns that
+// the item was withheld, why and by whom, and nothing else about it.
+const selective = at('VN-A05-2026-0917-sd.bundle');
+await evb(
+  'Viet Nam: packs the same evidence in format 1.2 (selective disclosure), packager and certifier signatures',
+  ['pack', '--spec', join(here, 'case.json'), '--out', selective, '--selective-disclosure', '--sign', `packager=${examinerKey}`, '--quiet'],
+  0,
+);
+await evb('', ['sign', selective, '--key', authorityKey, '--role', 'certifier', '--cert', at('vn-central-authority.pem')], 0);
+await evb('', ['custody', 'append', selective, 'sealed', '--key', examinerKey, ...institute, '--place', 'Ha Noi, forensic laboratory', '--purpose', 'sealed for transmission under request DZ-MLA-2026-114', '--seal', 'VN-SEAL-0918:applied'], 0);
+const sent = at('VN-A05-2026-0917-for-DZ.zip');
+await evb(
+  "Viet Nam: withholds the subscriber records (a third party's data) from what it sends, as a signed custody event",
+  ['redact', selective, '--withhold', 'subscriber-records', '--reason', 'the records concern a third party who is not named in the request', '--legal-basis', 'Law on Mutual Legal Assistance in Criminal Matters 2007, Article 21', '--out', sent, '--key', examinerKey, ...institute, '--place', 'Ha Noi, Ministry of Public Security'],
+  0,
+);
+const withheldReport = await evb('Algeria: verify what it received -> VALID, the withheld item listed with its reason and nothing else', ['verify', sent, '--policy', policy, '--quiet'], 0);
+if (!withheldReport.includes('withheld') || !withheldReport.includes('third party')) throw new Error('demo: the report does not list the withheld item with its reason');
+const chatProof = at('chat-export.proof.json');
+await evb('Algeria: passes the chat export alone to a third State, with its proof against the signed root', ['prove', sent, '--item', 'chat-export', '--out', chatProof], 0);
+const thirdPolicy = at('third-state-policy.json');
+await evb('The third State: its own trust policy (it trusts Viet Nam\'s forensic institute and national root)', ['trust', 'init', '--out', thirdPolicy, '--name', 'Third State: incoming evidence', '--country', 'FR', '--authority', 'Ministry of Justice, central authority'], 0);
+await evb('', ['trust', 'add', thirdPolicy, '--id', 'vn-forensics', '--name', 'Institute of Forensic Science (VN)', '--country', 'VN', '--role', 'packager', '--jwk', at('vn-forensics.pub.jwk')], 0);
+await evb('', ['trust', 'add', thirdPolicy, '--id', 'vn-national-root', '--name', 'Viet Nam evidence signing PKI', '--country', 'VN', '--role', 'certifier', '--cert', at('vn-root.pem')], 0);
+await evb('The third State: verifies the chat export alone -> VALID', ['verify-proof', chatProof, '--policy', thirdPolicy], 0);
 
 // A copy of the ZIP with one byte of the server log changed in transit, its CRC-32 fixed as a forger would, so
 // that the archive is sound and the item's digest is what catches it.

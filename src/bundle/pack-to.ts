@@ -4,7 +4,8 @@ import { iterateBytes, type ByteSource } from '../digest/digest-stream.js';
 import { createMultiDigest, normaliseAlgorithms } from '../digest/multi-digest.js';
 import { EvidenceBundleError } from '../errors.js';
 import { mapWithConcurrency } from '../internal/map-with-concurrency.js';
-import { LIMITS, MANIFEST_FILE, payloadPath, SIGNATURES_FILE } from '../model/layout.js';
+import { commitManifest, type CommitItemsOptions } from '../disclosure/commit-items.js';
+import { DISCLOSURES_FILE, LIMITS, MANIFEST_FILE, payloadPath, SIGNATURES_FILE } from '../model/layout.js';
 import type { Manifest } from '../model/manifest.js';
 import { assertWritablePath } from '../path/bundle-path.js';
 import { serializeSignatureFile } from '../sign/signature-file.js';
@@ -56,6 +57,13 @@ export interface PackToOptions {
   backend?: DigestBackend;
   /** Called as bytes pass: the item at hand, its bytes so far, and the total bytes so far. */
   onProgress?: (progress: { item: string; bytes: number; totalBytes: number }) => void;
+  /**
+   * Writes format 1.2 (docs/format.md, "Selective disclosure"): the manifest commits to the items (salted leaves
+   * of a Merkle tree) and the items travel in `evidence/disclosures.json`, so that items can later be withheld
+   * (`redactBundleTo`) or proven one by one while the signatures stay valid. `true` for fresh random salts; an
+   * object to fix them (tests, worked examples). Off by default: readers of format 1.0 and 1.1 cannot read 1.2.
+   */
+  selectiveDisclosure?: boolean | CommitItemsOptions;
   /** Stops the pack: the sink is aborted and the call rejects with the signal's `reason`. Checked at every chunk. */
   signal?: AbortSignal;
 }
@@ -113,8 +121,15 @@ export async function packBundleTo(sink: BagSink, options: PackToOptions): Promi
       return { ...rest, ...streamed[i]! };
     });
     for (const { withheld, ...rest } of options.withheld ?? []) described.push({ ...rest, withheld });
-    const { manifest, bytes: manifestBytes } = buildManifest(options.metadata, described, { bundleId, createdAt });
-    const tagFiles: Array<[string, Uint8Array]> = [[MANIFEST_FILE, manifestBytes]];
+    let { manifest, bytes: manifestBytes } = buildManifest(options.metadata, described, { bundleId, createdAt });
+    const tagFiles: Array<[string, Uint8Array]> = [];
+    if (options.selectiveDisclosure !== undefined && options.selectiveDisclosure !== false) {
+      const chosen = options.selectiveDisclosure === true ? {} : options.selectiveDisclosure;
+      const committed = commitManifest(manifest, { ...(options.backend !== undefined ? { backend: options.backend } : {}), ...chosen });
+      ({ manifest, bytes: manifestBytes } = committed);
+      tagFiles.push([DISCLOSURES_FILE, committed.disclosuresBytes]);
+    }
+    tagFiles.unshift([MANIFEST_FILE, manifestBytes]);
     if (options.signers !== undefined && options.signers.length > 0) {
       const signatures = [];
       for (const { signer, role } of options.signers) signatures.push(await signDetached(manifestBytes, signer, { role }));

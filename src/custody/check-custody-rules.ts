@@ -86,6 +86,14 @@ export function checkCustodyRules(
       report('custody.after-final', `event ${event.seq} concerns ${closed.join(', ')} after event ${holdings.closedAt(closed[0]!)} closed their custody`, { seq: event.seq, items: closed.join(', '), closedSeq: holdings.closedAt(closed[0]!) ?? '-' }, closed[0]);
     }
     const kid = event.actor.kid;
+    // Withholding takes the custodian: judged before the event could make its actor the first holder.
+    if (event.type === 'redacted') {
+      const notHeld = holdings.notHeldBy(kid, items);
+      if (typeof notHeld === 'number' ? notHeld > 0 : notHeld.length > 0) {
+        const what = typeof notHeld === 'number' ? `${notHeld} of the items` : notHeld.join(', ');
+        report('custody.handover.not-custodian', `event ${event.seq} (${event.type}) by ${kid}, who does not hold ${what}`, { seq: event.seq, type: event.type, kid }, typeof notHeld === 'number' ? undefined : notHeld[0]);
+      }
+    }
     holdings.claimUnheld(kid, items, event.seq);
 
     switch (event.type) {

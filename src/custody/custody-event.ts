@@ -14,6 +14,7 @@ export const CUSTODY_EVENT_TYPES = [
   'disclosed',
   'returned',
   'destroyed',
+  'redacted',
 ] as const;
 
 /** What happened to the items in one custody event. */
@@ -79,7 +80,8 @@ const plain = <T extends CustodyEventType>(type: T) =>
  * One custody event, as signed (docs/format.md, "Custody log"). A strict object per type: unknown keys are
  * rejected, never stripped, because they are signed content. Per-type requirements: `transferred` names the
  * recipient with its key id, `received` names the sender and the `seq` of the transfer it answers, `returned`
- * and `disclosed` name to whom, `sealed` lists its seals.
+ * and `disclosed` name to whom, `sealed` lists its seals, `redacted` (format 1.2) names the withheld items with
+ * their leaf hashes, the reason and optionally the legal basis.
  */
 export const CustodyEventSchema = z
   .discriminatedUnion('type', [
@@ -94,6 +96,19 @@ export const CustodyEventSchema = z
     z.strictObject({ type: z.literal('disclosed'), ...base, counterparty: CustodyCounterpartySchema }),
     z.strictObject({ type: z.literal('returned'), ...base, counterparty: CustodyCounterpartySchema }),
     plain('destroyed'),
+    // Format 1.2 selective disclosure: the items named were withheld from the bundle; `leaves` binds each id to
+    // its leaf of the signed tree, so the disclosures file cannot move the withholding to another leaf.
+    z
+      .strictObject({
+        type: z.literal('redacted'),
+        ...base,
+        items: itemIds.max(100_000),
+        reason: text(65536),
+        legalBasis: text(4096).optional(),
+        leaves: z.array(z.string().regex(/^[0-9a-f]{64}$/, '64 lower-case hex digits')).min(1).max(100_000),
+        counterparty: CustodyCounterpartySchema.optional(),
+      })
+      .refine((e) => e.leaves.length === e.items.length, { message: 'leaves must give one leaf hash per item, in the order of items', path: ['leaves'] }),
   ])
   .meta({
     title: 'Custody event',

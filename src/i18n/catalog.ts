@@ -40,6 +40,9 @@ export const TEXT_KEYS = [
   'status.missing',
   'status.withheld',
   'status.unchecked',
+  // A withheld item: why, and for a redaction (format 1.2) by whom, when, in which custody event.
+  'withheld.reason',
+  'withheld.by',
   'status.valid',
   'status.invalid',
   'status.untrusted',

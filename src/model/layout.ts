@@ -15,6 +15,8 @@ export const CUSTODY_FILE = 'evidence/custody.jsonl';
 export const VALIDATION_DATA_FILE = 'evidence/validation-data.json';
 /** The archive-timestamp chain (docs/format.md, "Archive timestamps"). */
 export const ARCHIVE_TIMESTAMPS_FILE = 'evidence/archive-timestamps.json';
+/** The disclosures of a format 1.2 bundle: salt and metadata of each disclosed item (docs/format.md, "Selective disclosure"). */
+export const DISCLOSURES_FILE = 'evidence/disclosures.json';
 
 /**
  * Largest manifest, signature file and custody log the reader accepts (bounded resources). Chosen so that
@@ -34,6 +36,8 @@ export const LIMITS = {
   validationDataBytes: 32 * 1024 * 1024,
   archiveTimestampsBytes: 1024 * 1024,
   archiveTimestamps: 64,
+  // The disclosures of a 1.2 bundle hold what a 1.1 manifest holds in items, plus a salt per item.
+  disclosuresBytes: 80 * 1024 * 1024,
   // A present item costs about 2.5 KB while verified (parsed, schema-checked, its file listed and hashed): with
   // the entries below, 100,000 keeps the worst bundle under 1 GiB. Raising it needs item-by-item validation.
   items: 100_000,
@@ -52,6 +56,7 @@ export const BUNDLE_FILE_LIMITS: ReadonlyMap<string, number> = new Map([
   [CUSTODY_FILE, LIMITS.custodyBytes],
   [VALIDATION_DATA_FILE, LIMITS.validationDataBytes],
   [ARCHIVE_TIMESTAMPS_FILE, LIMITS.archiveTimestampsBytes],
+  [DISCLOSURES_FILE, LIMITS.disclosuresBytes],
 ]);
 
 /** Bag path of an item's bytes: items name paths relative to `data/`. */

@@ -12,7 +12,7 @@ import { LegalBasisSchema } from './legal-basis.js';
  * The newest format version this library writes. A writer writes the lowest version whose members it uses
  * ({@link formatVersionFor}); readers accept any 1.x: minor versions only add optional members.
  */
-export const FORMAT_VERSION = '1.1';
+export const FORMAT_VERSION = '1.2';
 
 // RFC 9562 layout, lower case, versions 1 to 8; the nil and max UUIDs cannot identify anything.
 const BundleId = z
@@ -40,11 +40,26 @@ export const RelatedBundleSchema = z
 /** A link to a related bundle. */
 export type RelatedBundle = z.infer<typeof RelatedBundleSchema>;
 
+/**
+ * The items of a format 1.2 manifest, committed instead of listed (docs/format.md, "Selective disclosure"): the
+ * root of an RFC 9162 Merkle tree whose leaves are the salted commitments of the items, and the number of leaves.
+ */
+export const CommitmentsSchema = z
+  .strictObject({
+    scheme: z.literal('evb-sd-1').meta({ description: 'The commitment scheme: evb-sd-1, leaves SHA-256(0x00 || JCS({"item":...,"salt":...})), nodes SHA-256(0x01 || left || right), RFC 9162 tree' }),
+    leafCount: z.number().int().min(0).max(LIMITS.items).meta({ description: 'Number of leaves: every item of the bundle, disclosed or withheld' }),
+    root: z.string().regex(/^[0-9a-f]{64}$/, '64 lower-case hex digits').meta({ description: 'RFC 9162 Merkle tree hash of the leaves, lower-case hex' }),
+  })
+  .meta({ description: 'Salted commitments of the items (format 1.2): the items themselves travel in evidence/disclosures.json' });
+
+/** The commitments of a format 1.2 manifest. */
+export interface Commitments extends z.infer<typeof CommitmentsSchema> {}
+
 const ManifestShape = z.strictObject({
   formatVersion: z
     .string()
     .regex(/^1\.(0|[1-9][0-9]{0,5})$/, 'unsupported format version: this reader reads 1.x')
-    .meta({ description: 'Format version <major>.<minor>: "1.1" when legalBasis.request.identifiers or relatedBundles is used, else "1.0". Readers reject a major version they do not know' }),
+    .meta({ description: 'Format version <major>.<minor>: "1.2" when commitments is used, "1.1" when legalBasis.request.identifiers or relatedBundles is used, else "1.0". Readers reject a major version they do not know' }),
   bundleId: BundleId.meta({ description: 'Identity of the bundle: a lower-case RFC 9562 UUID (version 4 or 7 recommended)', format: 'uuid' }),
   createdAt: DateTime.meta({ description: 'When the bundle was created, RFC 3339 with offset' }),
   creator: AuthoritySchema.meta({ description: 'The authority that created the bundle' }),
@@ -58,7 +73,8 @@ const ManifestShape = z.strictObject({
   legalBasis: LegalBasisSchema,
   handling: HandlingSchema,
   actors: z.array(ActorSchema).max(10_000).meta({ description: 'People and offices that acted on the evidence; ids unique; may be empty' }),
-  items: z.array(ItemSchema).max(LIMITS.items).meta({ description: 'The evidence items; ids unique, paths unique even after case folding' }),
+  items: z.array(ItemSchema).max(LIMITS.items).meta({ description: 'The evidence items; ids unique, paths unique even after case folding; empty when commitments is present (format 1.2)' }),
+  commitments: CommitmentsSchema.optional(),
   relatedBundles: z
     .array(RelatedBundleSchema)
     .min(1)
@@ -79,6 +95,11 @@ function crossFieldRules(m: Shape, ctx: z.RefinementCtx): void {
   // A 1.0 reader refuses the 1.1 members; a document that says 1.0 and holds them is not a 1.0 document.
   if (m.formatVersion === '1.0') {
     for (const path of membersSince11(m)) issue(path, 'introduced in format 1.1: formatVersion must be at least 1.1');
+  }
+  if (m.commitments !== undefined) {
+    if (m.formatVersion === '1.0' || m.formatVersion === '1.1') issue(['commitments'], 'introduced in format 1.2: formatVersion must be at least 1.2');
+    // The items are the leaves; listed in clear as well, they would leak what the commitments hide.
+    if (m.items.length > 0) issue(['items'], 'must be empty when commitments is present: the items travel as disclosures');
   }
   const linked = new Set<string>();
   m.relatedBundles?.forEach((r, i) => {
@@ -125,7 +146,7 @@ function crossFieldRules(m: Shape, ctx: z.RefinementCtx): void {
 
 /** Where a manifest uses members introduced in format 1.1. */
 // Loosely typed: a writer asks before the draft is validated, and must get the schema's error, not a TypeError.
-type VersionedMembers = { relatedBundles?: unknown; legalBasis?: { request?: { identifiers?: unknown } } };
+type VersionedMembers = { relatedBundles?: unknown; legalBasis?: { request?: { identifiers?: unknown } }; commitments?: unknown };
 
 function membersSince11(m: VersionedMembers): PropertyKey[][] {
   const paths: PropertyKey[][] = [];
@@ -138,7 +159,8 @@ function membersSince11(m: VersionedMembers): PropertyKey[][] {
  * The lowest format version whose members a manifest uses (docs/format.md, "Versioning"): what a writer writes,
  * so that a bundle that needs nothing of 1.1 stays readable by every 1.0 reader.
  */
-export function formatVersionFor(m: VersionedMembers): '1.0' | '1.1' {
+export function formatVersionFor(m: VersionedMembers): '1.0' | '1.1' | '1.2' {
+  if (m.commitments !== undefined) return '1.2';
   return membersSince11(m).length > 0 ? '1.1' : '1.0';
 }
 
@@ -187,7 +209,8 @@ export const ManifestSchema = ManifestShape.superRefine(crossFieldRules).meta({
   description:
     'What an evidence bundle contains, why it was sent and how it must be handled; stored as RFC 8785 canonical JSON in evidence/manifest.json. ' +
     'Rules JSON Schema cannot express, which readers must also check: item ids and actor ids unique; item paths unique, also after Unicode NFC and case folding; ' +
-    'every path in Unicode NFC and at most 1,024 UTF-8 bytes (segments 255); acquisition.actor names an actor; derivedFrom.item names another item; no derivation cycle.',
+    'every path in Unicode NFC and at most 1,024 UTF-8 bytes (segments 255); acquisition.actor names an actor; derivedFrom.item names another item; no derivation cycle; ' +
+    'with commitments (format 1.2) items is empty and the disclosed items in evidence/disclosures.json obey the same rules.',
 });
 
 /** A validated manifest. */

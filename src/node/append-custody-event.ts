@@ -1,4 +1,6 @@
-import { CUSTODY_FILE, LIMITS, MANIFEST_FILE } from '../model/layout.js';
+import { CUSTODY_FILE, DISCLOSURES_FILE, LIMITS, MANIFEST_FILE } from '../model/layout.js';
+import type { BagSource } from '../bagit/bag-source.js';
+import { leafItemId, parseDisclosuresFile } from '../disclosure/disclosures-file.js';
 import type { CustodyActor, CustodyEvent } from '../custody/custody-event.js';
 import { createCustodyEvent } from '../custody/create-custody-event.js';
 import { checkCustodyAppend } from '../custody/check-custody-append.js';
@@ -58,10 +60,24 @@ export async function appendCustodyEvent(path: string, input: CustodyEventInput,
       time: input.time ?? new Date().toISOString(),
       actor: { ...input.actor, kid: signer.kid },
     } as CustodyEvent);
-    checkCustodyAppend(old, event, { manifestBytes, itemIds: manifestItemIds(manifestBytes) });
+    checkCustodyAppend(old, event, { manifestBytes, itemIds: await itemIdsOf(source, manifestBytes) });
     const line = await signCustodyEvent(event, signer);
     return { changes: new Map([[CUSTODY_FILE, concatBytes(old, line)]]), result: { seq } };
   });
+}
+
+// Format 1.2 lists no items in the manifest: the ids are those of the leaves, disclosed or withheld.
+async function itemIdsOf(source: BagSource, manifestBytes: Uint8Array): Promise<Set<string>> {
+  const ids = manifestItemIds(manifestBytes);
+  const bytes = await readTagFileForUpdate(source, DISCLOSURES_FILE, LIMITS.disclosuresBytes);
+  if (ids.size > 0 || bytes === undefined) return ids;
+  let file;
+  try {
+    file = parseDisclosuresFile(bytes);
+  } catch (cause) {
+    throw new EvidenceBundleError('ERR_MANIFEST_INVALID', `${DISCLOSURES_FILE} cannot be read`, { cause });
+  }
+  return new Set(file.leaves.map(leafItemId));
 }
 
 // The ids the verifier checks custody events against; the manifest's full validation is the verifier's.

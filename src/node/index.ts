@@ -38,3 +38,5 @@ export { createPkcs11Signer } from './pkcs11-signer.js';
 export type { Pkcs11Signer, Pkcs11SignerOptions } from './pkcs11-signer.js';
 export { parsePkcs11Uri } from './pkcs11-uri.js';
 export type { Pkcs11Uri } from './pkcs11-uri.js';
+export { redactBundle } from './redact-bundle.js';
+export type { RedactBundleOptions } from './redact-bundle.js';

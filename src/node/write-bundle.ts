@@ -99,14 +99,22 @@ export async function convertBundle(input: string, output: string, options: Conv
   const form = options.form ?? formFromName(output);
   const opened = await openBundle(input);
   try {
-    // A bundle is only read: an output inside the input directory would add a file to the evidence.
-    if (opened.form === 'directory' && isWithin(await realTarget(output), await fsp.realpath(input))) {
-      throw new EvidenceBundleError('ERR_TARGET_EXISTS', `${output} lies inside the bundle ${input}: write it elsewhere`);
-    }
+    await assertOutsideInput(opened.form, input, output);
     await writeBundle(await bundleFiles(opened.source, { backend: nodeBackend }), output, form);
     return form;
   } finally {
     await opened.close();
+  }
+}
+
+/**
+ * Refuses an output inside the input bundle directory: a bundle is only read, and an output inside it would add
+ * a file to the evidence. Internal to the node writers.
+ * @throws EvidenceBundleError `ERR_TARGET_EXISTS`
+ */
+export async function assertOutsideInput(form: BundleForm, input: string, output: string): Promise<void> {
+  if (form === 'directory' && isWithin(await realTarget(output), await fsp.realpath(input))) {
+    throw new EvidenceBundleError('ERR_TARGET_EXISTS', `${output} lies inside the bundle ${input}: write it elsewhere`);
   }
 }
 

@@ -3,6 +3,7 @@ import type { FindingDefinition, FindingLocation } from './finding.js';
 import { BAG_FINDINGS } from './codes/bag.js';
 import { BUNDLE_FINDINGS } from './codes/bundle.js';
 import { CUSTODY_FINDINGS } from './codes/custody.js';
+import { DISCLOSURE_FINDINGS } from './codes/disclosure.js';
 import { ITEM_FINDINGS } from './codes/item.js';
 import { POLICY_FINDINGS } from './codes/policy.js';
 import { SIGNATURE_FINDINGS } from './codes/signature.js';
@@ -17,6 +18,7 @@ export const FINDING_CODES = {
   ...BAG_FINDINGS,
   ...BUNDLE_FINDINGS,
   ...CUSTODY_FINDINGS,
+  ...DISCLOSURE_FINDINGS,
   ...ITEM_FINDINGS,
   ...POLICY_FINDINGS,
   ...SIGNATURE_FINDINGS,

@@ -10,6 +10,7 @@ import { parseSignatureFile, type JwsSignature } from '../sign/signature-file.js
 import { readDetachedJws } from '../sign/verify-detached.js';
 import { readTagFile } from './read-tag-file.js';
 import { pushAll } from '../internal/arrays.js';
+import { checkDisclosures } from '../disclosure/check-disclosures.js';
 
 /** What a bundle says about itself, read without checking digests or signatures. */
 export interface BundleInspection {
@@ -50,6 +51,15 @@ export async function inspectBundle(source: BagSource, options: { trustedKeys?: 
       const checked = checkManifest(value);
       manifest = checked.manifest;
       pushAll(findings, checked.findings);
+      // Format 1.2: the items are the disclosures (checked against the signed root), withheld ones by id only.
+      if (manifest?.commitments !== undefined) {
+        const disclosed = await checkDisclosures(source, manifest);
+        pushAll(findings, disclosed.findings);
+        if (disclosed.manifest !== undefined) {
+          manifest = disclosed.manifest;
+          itemIds = new Set(manifest.items.map((i) => i.id));
+        }
+      }
     } catch {
       // Shown as "manifest unreadable"; `evb verify` reports the precise finding.
     }

@@ -59,6 +59,7 @@ export function renderReportText(report: VerificationReport, options: RenderText
   const itemWidth = Math.max(9, ...report.items.map((i) => status(i.status).length + 1));
   for (const item of report.items) {
     lines.push(`  ${status(item.status).padEnd(itemWidth)} ${shown(item.id)}${item.path !== undefined ? `  data/${shown(item.path)}` : ''}`);
+    if (item.withheld !== undefined) lines.push(...withheldLines(item.withheld, t).map((l) => `  ${' '.repeat(itemWidth)} ${l}`));
   }
   lines.push('');
   lines.push(t('signatures.heading', { trusted: report.summary.trustedSignatures }));
@@ -102,4 +103,12 @@ function where(finding: Finding, lang: string): string {
   if (finding.custody !== undefined) parts.push(formatText(lang, 'at.custody', { seq: String(finding.custody) }));
   if (finding.rule !== undefined) parts.push(formatText(lang, 'at.rule', { rule: shown(finding.rule) }));
   return parts.length > 0 ? ` (${parts.join(', ')})` : '';
+}
+
+/** Why an item is withheld and, for a redaction, by whom and when: the only things the report knows of it. */
+function withheldLines(w: NonNullable<VerificationReport['items'][number]['withheld']>, t: (key: TextKey, params?: Record<string, string | number>) => string): string[] {
+  const reason = w.legalBasis !== undefined ? `${shown(w.reason)} (${shown(w.legalBasis)})` : shown(w.reason);
+  const lines = [t('withheld.reason', { reason })];
+  if (w.by !== undefined) lines.push(t('withheld.by', { by: shown(w.by), time: shown(w.time ?? ''), seq: w.custody ?? '' }));
+  return lines;
 }

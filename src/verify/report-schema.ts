@@ -35,6 +35,17 @@ const ItemResultSchema = z.strictObject({
   status: z
     .enum(['intact', 'altered', 'missing', 'withheld', 'unchecked'])
     .meta({ description: 'intact: every digest matches; altered: a digest or the size differs; missing: bytes absent; withheld: not disclosed; unchecked: not verified (manifest unreadable).' }),
+  withheld: z
+    .strictObject({
+      reason: z.string(),
+      legalBasis: z.string().optional(),
+      by: z.string().optional().meta({ description: 'Who withheld it: the actor of the redaction event, "name (role, organisation, country)"' }),
+      kid: z.string().optional(),
+      time: z.string().optional(),
+      custody: z.number().int().positive().optional().meta({ description: 'seq of the redaction event' }),
+    })
+    .optional()
+    .meta({ description: 'For a withheld item: why, and for an item withheld by redaction (format 1.2) by whom and when. Nothing else of the item is shown.' }),
 });
 
 const SignatureResultSchema = z.strictObject({

@@ -27,6 +27,7 @@ import { readTagFile } from './read-tag-file.js';
 import type { BundleIdentity, ItemResult, SignatureResult, VerificationReport } from './report-schema.js';
 import { REPORT_VERSION } from './report-schema.js';
 import { pushAll } from '../internal/arrays.js';
+import { applyDisclosures, checkBundleDisclosures } from './check-bundle-disclosures.js';
 
 /** What the receiver brings to a verification: its trust material and its clock. */
 export interface VerifyOptions {
@@ -107,13 +108,16 @@ export async function verifyBundle(source: BagSource, options: VerifyOptions = {
     }
     findings.push(...checkBundleProfile(bag, manifestRead?.manifest));
     if (manifestRead !== undefined) {
-      const read: ReadBundle = { source, present, ...manifestRead };
+      // Format 1.2: the items come from the disclosures, checked against the signed root.
+      const disclosed = await checkBundleDisclosures(source, present, manifestRead.manifest, findings);
+      const read: ReadBundle = { source, present, ...manifestRead, manifest: disclosed.manifest };
       identity = identityOf(read.manifest);
       items = checkItems(read.manifest, bag, findings);
       const longTerm = await checkLongTerm(read, bag, policy, options, findings);
       signatures = await checkSignatures(read, policy, options, findings, longTerm);
       pushAll(findings, checkLegalRules(policy.legal, policy.owner.country, read.manifest).map((f) => ({ ...f, path: MANIFEST_FILE })));
       custody = await checkCustody(read, options, findings);
+      items = await applyDisclosures(disclosed, items, read, custody, findings);
     } else {
       items = [...bag.payload.keys()].map((path) => ({ id: path, path, status: 'unchecked' as const }));
     }
@@ -203,7 +207,8 @@ async function readManifest(source: BagSource, findings: Finding[]): Promise<Pic
   return checked.manifest === undefined ? undefined : { manifest: checked.manifest, manifestBytes: bytes };
 }
 
-function identityOf(m: Manifest): BundleIdentity {
+/** The identity of a bundle for a report, from its signed manifest. Internal. */
+export function identityOf(m: Manifest): BundleIdentity {
   return {
     bundleId: m.bundleId,
     formatVersion: m.formatVersion,

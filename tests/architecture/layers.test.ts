@@ -22,6 +22,8 @@ const LAYERS = [
   'timestamp',
   'custody',
   'trust',
+  // Selective disclosure (issue 11): commitments, the Merkle tree, disclosures and item proofs, over custody and trust.
+  'disclosure',
   'bundle',
   'verify',
   // Interchange exports (CASE/UCO JSON-LD, issue 12): they read what verify reads; only the facade imports them.

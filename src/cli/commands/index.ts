@@ -1,6 +1,7 @@
 import { check } from './check.js';
 import { convert, extract } from './convert.js';
 import { custody } from './custody.js';
+import { prove, redact, verifyProof } from './disclosure.js';
 import { exportCommand } from './export.js';
 import type { Command } from './command.js';
 import { inspect } from './inspect.js';
@@ -16,5 +17,5 @@ export type { Command };
 
 /** Every `evb` subcommand by name, in the order `evb --help` lists them. */
 export const COMMANDS: Record<string, Command> = Object.fromEntries(
-  [keygen, pack, sign, verify, check, inspect, custody, convert, extract, exportCommand, trust, timestamp, schema].map((c) => [c.name, c]),
+  [keygen, pack, sign, verify, check, inspect, custody, redact, prove, verifyProof, convert, extract, exportCommand, trust, timestamp, schema].map((c) => [c.name, c]),
 );

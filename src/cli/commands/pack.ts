@@ -23,7 +23,7 @@ export const pack: Command = {
   name: 'pack',
   summary: 'Pack evidence files into a new bundle (a BagIt bag): a directory, or one .zip or .cbor file',
   help: `Usage: evb pack [FOLDER | FILE ...] --spec SPEC.json --out BUNDLE [--alg sha512] [--sign ROLE=KEY.jwk ...]
-                [--request-id SCHEME:VALUE ...] [--related RELATION=BUNDLE ...] [--quiet]
+                [--request-id SCHEME:VALUE ...] [--related RELATION=BUNDLE ...] [--selective-disclosure] [--quiet]
 
 Copies the evidence into BUNDLE/data/ untouched, hashing each byte once, writes the manifest
 (evidence/manifest.json), the signatures and the BagIt files. BUNDLE must not exist; it appears only when
@@ -47,9 +47,15 @@ Options:
                        eu-epoc, eu-epoc-pr, etsi-ldid or x-NAME, a colon, the value (repeatable)
   --related R=BUNDLE   link to another bundle: R is supplements or follows-preservation, BUNDLE an existing
                        bundle (its id and manifest digest are read from it) or ID@sha256:HEX (repeatable)
+  --selective-disclosure
+                       format 1.2: the signed manifest commits to the items (salted leaves of a Merkle tree)
+                       instead of listing them, so that items can later be withheld ("evb redact") or proven
+                       one by one ("evb prove") while the signatures stay valid. Readers of 1.0 and 1.1
+                       cannot read 1.2, hence not the default
   --quiet              no progress bar
 
-With --request-id or --related (or the same members in SPEC), the manifest is format 1.1; without, 1.0.
+With --request-id or --related (or the same members in SPEC), the manifest is format 1.1; without, 1.0;
+with --selective-disclosure, 1.2.
 `,
   options: {
     spec: { type: 'string' },
@@ -58,6 +64,7 @@ With --request-id or --related (or the same members in SPEC), the manifest is fo
     sign: { type: 'string', multiple: true },
     'request-id': { type: 'string', multiple: true },
     related: { type: 'string', multiple: true },
+    'selective-disclosure': { type: 'boolean' },
     quiet: { type: 'boolean' },
   },
   async run(values, positionals, io) {
@@ -109,10 +116,11 @@ With --request-id or --related (or the same members in SPEC), the manifest is fo
         withheld: (spec.withheld ?? []) as never,
         algorithms: ((values['alg'] as string[] | undefined) ?? []) as DigestAlgorithm[],
         signers,
+        ...(values['selective-disclosure'] === true ? { selectiveDisclosure: true } : {}),
         onProgress: (p) => progress.update(p.totalBytes),
       });
       progress.stop();
-      io.stdout(`packed ${manifest.items.length} items into ${shown(out)}\nbundle ${manifest.bundleId}\n`);
+      io.stdout(`packed ${manifest.commitments?.leafCount ?? manifest.items.length} items into ${shown(out)}\nbundle ${manifest.bundleId}\n`);
       for (const s of signers) io.stdout(`signed as ${shown(s.role)} by ${shown(s.signer.kid)}\n`);
       return EXIT.VALID;
     } catch (error) {

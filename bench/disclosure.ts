@@ -1,0 +1,129 @@
+// Selective disclosure (format 1.2, issue 11): the cost of committing to N items (a fresh salt, the RFC 8785
+// committed value and its leaf hash per item, then the RFC 9162 root) against SHA-256 hashing of payload bytes
+// measured in the same run, and the time to verify one item's inclusion (median of many).
+// Run: npm run bench:disclosure [-- items]   (default 1,000,000 items; use 100000 while developing)
+import { createHash } from 'node:crypto';
+import { loadavg } from 'node:os';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { createSaltSource, itemCommitment, leafHasher, merkleInclusionProof, merkleRoot, merkleRootFromProof, newSalt } from '../src/entries/disclosure.js';
+import { nodeBackend } from '../src/node/index.js';
+import { createItemProof, verifyItemProof } from '../src/entries/disclosure.js';
+import { filesSource, generateSigningKey, createJwkSigner, memorySink, packBundleTo } from '../src/index.js';
+import { toHex, utf8Encode } from '../src/internal/bytes.js';
+import type { Item } from '../src/model/item.js';
+import { printTable } from './lib/table.js';
+
+const count = Number(process.argv[2] ?? 1_000_000);
+const runs = 3;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+
+console.log(`selective disclosure bench: ${count.toLocaleString('en')} items, median of ${runs} runs; load average before: ${load()}`);
+
+// Items as a 1.1 manifest would list them (what each commitment covers).
+const items: Item[] = Array.from({ length: count }, (_, i) => ({
+  id: `item-${i}`,
+  path: `evidence/folder-${i % 1000}/file-${i}.bin`,
+  size: 4096 + (i % 997),
+  mediaType: 'application/octet-stream',
+  digests: { sha256: toHex(sha256(utf8Encode(String(i)))) },
+  description: { en: `file ${i} of the seized disk` },
+  disclosure: { status: 'present' },
+}));
+
+// The commitments and the tree: with node:crypto (what evb pack uses in Node) and with the core's default.
+const commitTimes: number[] = [];
+const nobleTimes: number[] = [];
+let leaves: Uint8Array[] = [];
+for (let r = 0; r < runs; r++) {
+  let started = performance.now();
+  const salt = createSaltSource();
+  const hash = leafHasher(nodeBackend);
+  leaves = items.map((item) => itemCommitment(item, salt(), hash));
+  merkleRoot(leaves);
+  commitTimes.push((performance.now() - started) / 1000);
+  started = performance.now();
+  const salt2 = createSaltSource();
+  merkleRoot(items.map((item) => itemCommitment(item, salt2())));
+  nobleTimes.push((performance.now() - started) / 1000);
+}
+const commitSeconds = median(commitTimes);
+
+// The reference, same run: SHA-256 of payload bytes, node:crypto (the pack's hash in Node) and @noble/hashes.
+const chunk = new Uint8Array(1024 * 1024).map((_, i) => (i * 2654435761) >>> 24);
+const refMiB = 512;
+const hashTimes = { node: [] as number[], noble: [] as number[] };
+for (let r = 0; r < runs; r++) {
+  let started = performance.now();
+  const h = createHash('sha256');
+  for (let i = 0; i < refMiB; i++) h.update(chunk);
+  h.digest();
+  hashTimes.node.push((performance.now() - started) / 1000);
+  started = performance.now();
+  const n = sha256.create();
+  for (let i = 0; i < refMiB; i++) n.update(chunk);
+  n.digest();
+  hashTimes.noble.push((performance.now() - started) / 1000);
+}
+const nodeBps = (refMiB * 1024 * 1024) / median(hashTimes.node);
+const nobleBps = (refMiB * 1024 * 1024) / median(hashTimes.noble);
+const perItemBytes = (commitSeconds / count) * nodeBps;
+
+console.log('');
+printTable(
+  ['what', 'seconds', 'ratio'],
+  [
+    [`commitments + tree, ${count.toLocaleString('en')} items (node:crypto)`, commitSeconds.toFixed(2), '1'],
+    [`commitments + tree, ${count.toLocaleString('en')} items (@noble/hashes, the core default)`, median(nobleTimes).toFixed(2), `${(median(nobleTimes) / commitSeconds).toFixed(1)} x`],
+    ...[4096, 65536, 1024 * 1024].map((size) => {
+      const seconds = (count * size) / nodeBps;
+      return [`SHA-256 (node:crypto) of a payload of ${count.toLocaleString('en')} x ${size / 1024} KiB`, seconds.toFixed(2), `${(seconds / commitSeconds).toFixed(1)} x the commitments`];
+    }),
+  ],
+);
+console.log(`SHA-256 throughput, same run: node:crypto ${(nodeBps / 1e9).toFixed(2)} GB/s, @noble/hashes ${(nobleBps / 1e9).toFixed(2)} GB/s`);
+console.log(`one commitment costs as much as SHA-256 (node:crypto) of ${Math.round(perItemBytes)} bytes of payload`);
+
+// Verifying one inclusion: the leaf from the disclosure, then the path (log2 n siblings) up to the root.
+const index = Math.floor(count / 3);
+const salt = newSalt();
+const tree = leaves.slice();
+tree[index] = itemCommitment(items[index]!, salt);
+const root = toHex(merkleRoot(tree));
+const path = merkleInclusionProof(tree, index);
+const inclusion: number[] = [];
+for (let r = 0; r < 2000; r++) {
+  const started = performance.now();
+  const got = merkleRootFromProof(index, count, itemCommitment(items[index]!, salt), path);
+  if (got === undefined || toHex(got) !== root) throw new Error('bench: the inclusion proof does not verify');
+  inclusion.push(performance.now() - started);
+}
+
+// A whole proof file of a small signed bundle (manifest check, EdDSA signature, inclusion, content digest).
+const key = await generateSigningKey('EdDSA');
+const sink = memorySink();
+const metadata = JSON.parse(await (await import('node:fs/promises')).readFile(new URL('../examples/demo/case.json', import.meta.url), 'utf8')).metadata;
+const payload = utf8Encode('{"messages":["hello"]}');
+await packBundleTo(sink, {
+  metadata,
+  items: Array.from({ length: 64 }, (_, i) => ({ id: `i${i}`, path: `f${i}.json`, mediaType: 'application/json', size: payload.length, data: [payload] })),
+  signers: [{ signer: await createJwkSigner(key.privateJwk), role: 'packager' }],
+  selectiveDisclosure: true,
+});
+const { bytes: proof } = await createItemProof(filesSource(sink.files), 'i17');
+const full: number[] = [];
+for (let r = 0; r < 200; r++) {
+  const started = performance.now();
+  const report = await verifyItemProof(proof, { trustedKeys: [key.publicJwk] });
+  if (report.outcome !== 'VALID') throw new Error('bench: the proof does not verify');
+  full.push(performance.now() - started);
+}
+console.log('');
+printTable(
+  ['proof verification', 'median ms', 'p90 ms'],
+  [
+    [`inclusion (commitment + ${path.length}-step path), tree of ${count.toLocaleString('en')}`, median(inclusion).toFixed(4), inclusion.sort((a, b) => a - b)[Math.floor(inclusion.length * 0.9)]!.toFixed(4)],
+    ['verifyItemProof, whole proof file (manifest, EdDSA signature, inclusion, digest), 64 items', median(full).toFixed(3), full.sort((a, b) => a - b)[Math.floor(full.length * 0.9)]!.toFixed(3)],
+  ],
+);
+console.log(`load average after: ${load()}`);
