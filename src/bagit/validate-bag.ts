@@ -590,6 +590,8 @@ async function digestOne(
 // Payload files per digestFiles call, and calls in flight: enough queued work that the workers hash on while
 // this thread parses the manifests; few enough that the lists the workers hold stay small.
 const BATCH_FILES = 4096;
+// The first call is small: its answer, which lets the caller start its own work, comes back at once.
+const FIRST_BATCH_FILES = 256;
 const BATCHES_IN_FLIGHT = 32;
 
 /**
@@ -615,8 +617,8 @@ async function digestInBatches(
   const lengths = algorithms.map((a) => DIGEST_ALGORITHMS[a].outputBytes);
   const stride = lengths.reduce((a, b) => a + b, 0);
   const failures: Array<{ start: number; list: Array<{ path: string; error: unknown }> }> = [];
-  const one = async (start: number): Promise<void> => {
-    const slice = paths.slice(start, start + BATCH_FILES);
+  const one = async (start: number, count: number): Promise<void> => {
+    const slice = paths.slice(start, start + count);
     const list: Array<{ path: string; error: unknown }> = [];
     failures.push({ start, list });
     let answer: BagFilesDigests;
@@ -658,11 +660,12 @@ async function digestInBatches(
   const lane = async (): Promise<void> => {
     while (next < paths.length) {
       const start = next;
-      next += BATCH_FILES;
-      await one(start);
+      const count = start === 0 ? FIRST_BATCH_FILES : BATCH_FILES;
+      next += count;
+      await one(start, count);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(BATCHES_IN_FLIGHT, Math.ceil(paths.length / BATCH_FILES)) }, lane));
+  await Promise.all(Array.from({ length: Math.min(BATCHES_IN_FLIGHT, 1 + Math.ceil(paths.length / BATCH_FILES)) }, lane));
   failures.sort((a, b) => a.start - b.start);
   return failures.flatMap((f) => f.list);
 }
