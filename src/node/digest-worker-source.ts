@@ -115,23 +115,26 @@ function digestFiles({ id, root, names, algorithms, lengths, stride, counter, ba
 function digestWhole(path, algorithms, lengths, out, offset) {
   const fd = fs.openSync(path, FLAGS);
   try {
-    if (!fs.fstatSync(fd).isFile()) throw Object.assign(new Error(path + ' is not a regular file'), { code: notRegularFile });
-    // Read to the end whatever fstat said (a file may grow); one-shot hashes when it fits in the buffer.
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile()) throw Object.assign(new Error(path + ' is not a regular file'), { code: notRegularFile });
+    // Read to the end whatever fstat said (a file may grow); one-shot hashes when it fits in the buffer. A large
+    // file is read in the larger chunks of digestOne.
+    const into = stat.size < smallFileBytes ? fileBuffer : (buffer ??= new Uint8Array(chunkBytes));
     let hashers;
     let filled = 0;
     let size = 0;
     for (;;) {
-      const n = fs.readSync(fd, fileBuffer, filled, fileBuffer.length - filled, null);
+      const n = fs.readSync(fd, into, filled, into.length - filled, null);
       if (n === 0) break;
       filled += n;
       size += n;
-      if (filled === fileBuffer.length) {
+      if (filled === into.length) {
         hashers ??= algorithms.map(createHasher);
-        for (const h of hashers) h.update(fileBuffer);
+        for (const h of hashers) h.update(into);
         filled = 0;
       }
     }
-    const rest = fileBuffer.subarray(0, filled);
+    const rest = into.subarray(0, filled);
     let at = offset;
     algorithms.forEach((algorithm, i) => {
       let digest;
