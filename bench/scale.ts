@@ -1,7 +1,8 @@
 // Verification of many small files at scale: whole processes of the built CLI against `sha256sum -c` and
 // bagit.py on the same bundle, in the same run, in pairs of alternating order; medians of several runs; peak RSS
 // and bytes per item; a scaling table for the README.
-// Usage: npm run bench:scale [-- --runs 5 --sizes 10000,100000 --million --no-build]
+// Usage: npm run bench:scale [-- --runs 5 --sizes 10000,100000 --million --no-build --baseline other/dist/cli/evb.js]
+//   --baseline: another build of the CLI (an earlier commit's), timed in pairs with this one, for before/after.
 //   EVB_BAGIT_PY="python3 path/to/bagit-run.py" adds bagit.py (`--validate --processes 2`); 'skipped' otherwise.
 // Data (files of 1-16 KiB in folders of 1,000, packed once with the CLI) lives under bench/.data/scale/.
 import { spawn, spawnSync } from 'node:child_process';
@@ -20,6 +21,7 @@ const { values } = parseArgs({
     sizes: { type: 'string', default: '10000,100000' },
     million: { type: 'boolean', default: false },
     'no-build': { type: 'boolean', default: false },
+    baseline: { type: 'string' },
   },
 });
 const runs = Number(values.runs);
@@ -35,6 +37,8 @@ interface Run {
   seconds: number;
   /** Peak RSS of the process (GNU time's maximum resident set size), in bytes. */
   rss: number;
+  /** User plus system CPU seconds of the process and its children: less sensitive to a busy machine than wall time. */
+  cpu: number;
   load: number;
 }
 
@@ -50,8 +54,10 @@ function timed(argv: readonly string[], cwd = REPO): Promise<Run> {
     child.on('close', (code) => {
       const seconds = (performance.now() - started) / 1000;
       const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
-      if (code !== 0 || rss === null) reject(new Error(`${argv.join(' ')} exited with ${code}\n${stderr.slice(-2000)}`));
-      else resolve({ seconds, rss: Number(rss[1]) * 1024, load });
+      const user = /User time \(seconds\): ([\d.]+)/.exec(stderr);
+      const system = /System time \(seconds\): ([\d.]+)/.exec(stderr);
+      if (code !== 0 || rss === null || user === null || system === null) reject(new Error(`${argv.join(' ')} exited with ${code}\n${stderr.slice(-2000)}`));
+      else resolve({ seconds, rss: Number(rss[1]) * 1024, cpu: Number(user[1]) + Number(system[1]), load });
     });
   });
 }
@@ -112,7 +118,11 @@ interface Row {
   evb: Run[];
   sha: Run[];
   bagit: Run[];
+  base: Run[];
 }
+// A ratio needs several runs of each side: one run says nothing about the noise of a shared machine.
+const ratio = (a: Run[], b: Run[]): string =>
+  b.length === 0 ? 'skipped' : a.length < 2 || b.length < 2 ? 'n/a (1 run)' : `${(median(a.map((r) => r.seconds)) / median(b.map((r) => r.seconds))).toFixed(2)}x`;
 const rows: Row[] = [];
 for (const count of sizes) {
   const bundle = await ensureBundle(count, key, spec);
@@ -122,10 +132,12 @@ for (const count of sizes) {
   // Page cache warm: one untimed run of each.
   await timed(shaCommand, bundle);
   await timed(evbCommand);
-  const row: Row = { count, evb: [], sha: [], bagit: [] };
+  const baseCommand = values.baseline ? [process.execPath, values.baseline, ...evbCommand.slice(2)] : undefined;
+  const row: Row = { count, evb: [], sha: [], bagit: [], base: [] };
   for (let i = 0; i < runs; i++) {
     const pairs: Array<[Run[], string[], string]> = [[row.sha, shaCommand, bundle]];
     if (bagitCommand) pairs.push([row.bagit, bagitCommand, REPO]);
+    if (baseCommand) pairs.push([row.base, baseCommand, REPO]);
     for (const [into, reference, cwd] of pairs) {
       // Alternate which of the pair runs first, so that neither always meets a warmer or a busier machine.
       if (i % 2 === 0) {
@@ -139,19 +151,21 @@ for (const count of sizes) {
   }
   rows.push(row);
   const line = (name: string, rs: Run[]): string =>
-    `  ${name.padEnd(12)} ${rs.map((r) => `${r.seconds.toFixed(2)}s[${r.load.toFixed(1)}]`).join(' ')}  median ${median(rs.map((r) => r.seconds)).toFixed(3)} s, RSS ${mib(median(rs.map((r) => r.rss)))} MiB`;
+    `  ${name.padEnd(12)} ${rs.map((r) => `${r.seconds.toFixed(2)}s[${r.load.toFixed(1)}]`).join(' ')}  median ${median(rs.map((r) => r.seconds)).toFixed(3)} s, CPU ${median(rs.map((r) => r.cpu)).toFixed(2)} s, RSS ${mib(median(rs.map((r) => r.rss)))} MiB`;
   console.log(`\n${count} files:`);
   console.log(line('evb verify', row.evb));
   console.log(line('sha256sum -c', row.sha));
   console.log(bagitCommand ? line('bagit.py', row.bagit) : '  bagit.py     skipped');
+  if (baseCommand) {
+    console.log(line('baseline', row.base));
+    const cpu = (rs: Run[]): number => median(rs.map((r) => r.cpu));
+    console.log(`  this build / baseline: time ${ratio(row.evb, row.base)}, CPU ${(cpu(row.evb) / cpu(row.base)).toFixed(2)}x, RSS ${(median(row.evb.map((r) => r.rss)) / median(row.base.map((r) => r.rss))).toFixed(2)}x`);
+  }
 }
 
-// A ratio needs several runs of each side: one run says nothing about the noise of a shared machine.
-const ratio = (a: Run[], b: Run[]): string =>
-  b.length === 0 ? 'skipped' : a.length < 2 || b.length < 2 ? 'n/a (1 run)' : `${(median(a.map((r) => r.seconds)) / median(b.map((r) => r.seconds))).toFixed(2)}x`;
 console.log(`\nScaling (medians of ${runs}; goals at 100,000: <= 0.50x sha256sum -c, <= 0.25x bagit.py, RSS < 150 MB; 1,000,000: RSS < 400 MB)`);
 printTable(
-  ['files', 'evb verify s', 'vs sha256sum -c', 'vs bagit.py', 'peak RSS MiB', 'RSS bytes/file', 'extra bytes/file', 'us/file'],
+  ['files', 'evb verify s', 'CPU s', 'vs sha256sum -c', 'vs bagit.py', 'peak RSS MiB', 'RSS bytes/file', 'extra bytes/file', 'us/file'],
   rows.map((row, i) => {
     const rss = median(row.evb.map((r) => r.rss));
     const seconds = median(row.evb.map((r) => r.seconds));
@@ -161,6 +175,7 @@ printTable(
     return [
       row.count,
       seconds.toFixed(3),
+      median(row.evb.map((r) => r.cpu)).toFixed(2),
       ratio(row.evb, row.sha),
       ratio(row.evb, row.bagit),
       mib(rss),
