@@ -8,7 +8,11 @@ export interface BagEntry {
   /** Relative to the bag root, `/`-separated. A source may report a hostile path; the validator checks it. */
   path: string;
   kind: 'file' | 'directory' | 'symlink' | 'other';
-  /** Size in bytes of a regular file; 0 otherwise. */
+  /**
+   * Size in bytes of a regular file; 0 otherwise. -1 for a payload file (under `data/`) that the source lists
+   * without a stat (the directory source): its size is the one its digest reads. A tag file's size must be known,
+   * for the validator refuses one that is too large before reading it.
+   */
   size: number;
 }
 
@@ -52,12 +56,33 @@ export interface BagSource {
     algorithms: readonly DigestAlgorithm[],
   ): Promise<{ digests: DigestSet; size: number; problems?: readonly BagSourceProblem[] }>;
   /**
+   * Optional fast path for many files at once (a directory on a Node worker pool): the digests of every file of
+   * `paths` for exactly `algorithms` (registry algorithms, SHA-256 first), packed. A file that cannot be digested
+   * (missing, not a regular file any more, an unsafe path) is in `errors` with what its `digest` would have
+   * thrown, and the others are digested all the same; the call itself throws only when the source cannot work
+   * at all (`ERR_IO`).
+   */
+  digestFiles?(paths: readonly string[], algorithms: readonly DigestAlgorithm[]): Promise<BagFilesDigests>;
+  /**
    * Optional: problems the source found in its own container that `list` cannot show, such as the files a
    * container's update protocol hides from the bag (a bundle directory's commit journal, docs/format.md "Atomic
    * updates"). The validator asks once, before listing, and reports each as a finding with its code's own
    * severity; a code outside the finding tables, or a call that fails, is reported as `bag.entry.unreadable`.
    */
   problems?(): Promise<readonly BagSourceProblem[]>;
+}
+
+/** What {@link BagSource.digestFiles} computed for a list of files, packed: no object per file. */
+export interface BagFilesDigests {
+  /** Bytes read of each file, in the order of the paths; -1 for a file in `errors`. */
+  sizes: Float64Array;
+  /**
+   * Each file's digests one after the other, each algorithm's bytes in the order asked: file `i` starts at
+   * `i` times the sum of the algorithms' output lengths.
+   */
+  digests: Uint8Array;
+  /** The files that could not be digested, by index in the paths, in increasing order, with the error. */
+  errors: ReadonlyArray<{ index: number; error: unknown }>;
 }
 
 /** Size and digests of one file of a validated bag. */

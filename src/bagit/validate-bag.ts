@@ -1,4 +1,4 @@
-import { DIGEST_ALGORITHM_NAMES, type DigestBackend, type DigestSet, isDigestAlgorithm } from '../digest/algorithms.js';
+import { DIGEST_ALGORITHM_NAMES, DIGEST_ALGORITHMS, type DigestAlgorithm, type DigestBackend, type DigestSet, isDigestAlgorithm } from '../digest/algorithms.js';
 import { checkBundlePath, findPathCollisions, pathCollisionKey } from '../path/bundle-path.js';
 import { makeFinding } from '../report/codes.js';
 import type { Finding } from '../report/finding-type.js';
@@ -6,7 +6,7 @@ import { constantTimeEqual } from '../internal/bytes.js';
 import { type BagAlgorithmName, bagAlgorithm, createBagHasher } from './bag-algorithms.js';
 import { parseBagDeclaration } from './bag-declaration.js';
 import { parseBagInfo } from './bag-info.js';
-import { rethrowIoError, type BagEntry, type BagFileDigests, type BagSource, type BagValidation } from './bag-source.js';
+import { rethrowIoError, type BagEntry, type BagFileDigests, type BagFilesDigests, type BagSource, type BagValidation } from './bag-source.js';
 import { readBounded } from './read-bounded.js';
 import { problemFinding, sourceFindings } from './source-findings.js';
 import { isLegacyVersion } from './entry-path.js';
@@ -51,6 +51,12 @@ export interface ValidateBagOptions {
   onProgress?: (bytes: number) => void;
   /** Files hashed at the same time: 64 when the source has a digest fast path, else 4. */
   concurrency?: number;
+  /**
+   * Called once, when the payload's hashing has been handed to the source's `digestFiles` (or, without it, when
+   * the tag files are about to be read): the moment for a caller to start its own work on this thread, which
+   * then overlaps the hashing instead of delaying it. Not called when validation stops before (an unlistable bag).
+   */
+  onHashingStarted?: () => void;
 }
 
 const PAYLOAD_PREFIX = 'data/';
@@ -212,6 +218,26 @@ export async function validateBag(source: BagSource, options: ValidateBagOptions
     );
   }
 
+  // Hashing of the payload starts now, beside the parsing of the tag files, when the source digests many files
+  // at once: its algorithms are those the listing shows payload manifests for (SHA-256 always). One that turns
+  // out unusable only costs a digest nobody compares.
+  const listedPayloadAlgorithms = unique<BagAlgorithmName>([
+    'sha256',
+    ...tagFiles.flatMap((t) => {
+      const match = MANIFEST_NAME.exec(t.path);
+      const algorithm = match !== null && match[1] !== 'tag' ? bagAlgorithm(match[2]!) : undefined;
+      return algorithm !== undefined ? [algorithm.name] : [];
+    }),
+  ]);
+  const batchAlgorithms = listedPayloadAlgorithms.filter(isDigestAlgorithm);
+  const payloadHashing =
+    source.digestFiles !== undefined && batchAlgorithms.length === listedPayloadAlgorithms.length && payloadFiles.length > 0
+      ? digestInBatches(source, payloadFiles.map((f) => f.path), batchAlgorithms, computed, progress, options.onHashingStarted)
+      : undefined;
+  // Awaited in step 6; until then a failure must not count as unhandled.
+  payloadHashing?.catch(() => undefined);
+  if (payloadHashing === undefined) options.onHashingStarted?.();
+
   // 4. Tag files the validator parses, read whole (bounded) and decoded in the declared encoding.
   let encodingReported = false;
   const text = async (path: string, limit = maxTagFileBytes): Promise<string | undefined> => {
@@ -296,9 +322,10 @@ export async function validateBag(source: BagSource, options: ValidateBagOptions
 
   // 6. Digests: each file read once for SHA-256 and every usable algorithm of its kind.
   const payloadAlgorithms = unique<BagAlgorithmName>(['sha256', ...payloadManifests.flatMap((m) => (m.algorithm !== undefined ? [m.algorithm] : []))]);
+  const tagBatched = source.digestFiles !== undefined && tagAlgorithms.every(isDigestAlgorithm);
   const jobs: Array<[string, BagAlgorithmName[]]> = [
-    ...payloadFiles.map((f): [string, BagAlgorithmName[]] => [f.path, payloadAlgorithms]),
-    ...tagFiles.filter((f) => !computed.has(f.path)).map((f): [string, BagAlgorithmName[]] => [f.path, tagAlgorithms]),
+    ...(payloadHashing !== undefined ? [] : payloadFiles.map((f): [string, BagAlgorithmName[]] => [f.path, payloadAlgorithms])),
+    ...(tagBatched ? [] : tagFiles.filter((f) => !computed.has(f.path)).map((f): [string, BagAlgorithmName[]] => [f.path, tagAlgorithms])),
   ];
   const unreadable = new Set(findings.filter((f) => f.code === 'bag.entry.unreadable' || f.code === 'bag.tagfile.too-large').map((f) => f.path));
   // A tag file is refused by its listed size before anything reads it (a sparse file of 100 GB costs nothing).
@@ -309,28 +336,42 @@ export async function validateBag(source: BagSource, options: ValidateBagOptions
       unreadable.add(file.path);
     }
   }
-  await eachLimit(
-    jobs.filter(([path]) => !unreadable.has(path)),
-    concurrency,
-    async ([path, algorithms]) => {
-      try {
-        computed.set(path, await digestOne(source, path, algorithms, options.backend, progress, findings));
-      } catch (error) {
-        rethrowIoError(error);
-        findings.push(makeFinding('bag.entry.unreadable', `${path} cannot be read: ${describe(error)}`, { path }, { detail: describe(error) }));
-      }
-    },
-  );
+  const tagJobs = tagBatched ? tagFiles.filter((f) => !computed.has(f.path) && !unreadable.has(f.path)).map((f) => f.path) : [];
+  const tagHashing = tagJobs.length > 0 ? digestInBatches(source, tagJobs, tagAlgorithms as DigestAlgorithm[], computed, progress) : undefined;
+  const [payloadFailures, tagFailures] = await Promise.all([
+    payloadHashing,
+    tagHashing,
+    eachLimit(
+      jobs.filter(([path]) => !unreadable.has(path)),
+      concurrency,
+      async ([path, algorithms]) => {
+        try {
+          computed.set(path, await digestOne(source, path, algorithms, options.backend, progress, findings));
+        } catch (error) {
+          rethrowIoError(error);
+          findings.push(makeFinding('bag.entry.unreadable', `${path} cannot be read: ${describe(error)}`, { path }, { detail: describe(error) }));
+        }
+      },
+    ),
+  ]);
+  for (const { path, error } of [...(payloadFailures ?? []), ...(tagFailures ?? [])]) {
+    rethrowIoError(error);
+    findings.push(makeFinding('bag.entry.unreadable', `${path} cannot be read: ${describe(error)}`, { path }, { detail: describe(error) }));
+  }
 
   // 7. Payload: every manifest entry against the files, every file against the manifests.
   const payloadPaths = new Set(payloadFiles.map((f) => f.path));
+  // Only bags before 1.0 look up another spelling; the key of every path is not computed for the others.
   const aliases = new Map<string, string>();
-  for (const path of payloadPaths) aliases.set(pathCollisionKey(path), path);
+  if (legacy) for (const path of payloadPaths) aliases.set(pathCollisionKey(path), path);
   const fetchedPaths = new Set(fetched.map((e) => e.path));
   const reported = new Set<string>();
   const listed = new Set<string>();
-  const listedIn = new Map<string, Set<string>>();
+  // The files each manifest covers: one set per manifest, not one per file.
+  const targetsOf = new Map<string, Set<string>>();
   for (const manifest of payloadManifests) {
+    const targets = new Set<string>();
+    targetsOf.set(manifest.file, targets);
     for (const entry of manifest.entries) {
       listed.add(entry.path);
       const where = { path: entry.path, line: entry.line };
@@ -350,9 +391,7 @@ export async function validateBag(source: BagSource, options: ValidateBagOptions
         }
       }
       if (target === undefined) continue;
-      let manifestsOfTarget = listedIn.get(target);
-      if (manifestsOfTarget === undefined) listedIn.set(target, (manifestsOfTarget = new Set()));
-      manifestsOfTarget.add(manifest.file);
+      targets.add(target);
       const actual = manifest.algorithm !== undefined ? computed.get(target)?.digests[manifest.algorithm] : undefined;
       if (actual !== undefined && !constantTimeEqual(actual, entry.digest)) {
         findings.push(
@@ -368,14 +407,15 @@ export async function validateBag(source: BagSource, options: ValidateBagOptions
   for (const file of payloadFiles) {
     const where = { path: file.path };
     if (SYSTEM_FILES.test(file.path)) findings.push(makeFinding('bag.payload.system-file', `${file.path} is operating-system metadata`, where, { path: file.path }));
-    const inManifests = listedIn.get(file.path);
-    if (inManifests === undefined) {
+    let inAny = false;
+    for (const targets of targetsOf.values()) inAny ||= targets.has(file.path);
+    if (!inAny) {
       // Without a manifest that could be read, bag.manifest.missing or no-usable-algorithm already says why.
       if (checkable.length > 0) findings.push(makeFinding('bag.payload.undeclared', `${file.path} is in no payload manifest`, where, { path: file.path }));
       continue;
     }
     for (const manifest of checkable) {
-      if (!inManifests.has(manifest.file)) {
+      if (!targetsOf.get(manifest.file)!.has(file.path)) {
         findings.push(makeFinding('bag.manifest.incomplete', `${file.path} is missing from ${manifest.file}`, where, { path: file.path, manifest: manifest.file }));
       }
     }
@@ -385,7 +425,8 @@ export async function validateBag(source: BagSource, options: ValidateBagOptions
       findings.push(makeFinding('bag.fetch.unlisted', `fetch.txt names ${entry.path}, which no payload manifest lists`, { path: 'fetch.txt', line: entry.line }, { path: entry.path }));
     }
   }
-  checkOxum(bagInfo, payloadFiles.map((f) => computed.get(f.path)?.size ?? f.size), findings);
+  // A file that could not be read counts by its listed size, when the listing knew it (-1: it did not).
+  checkOxum(bagInfo, payloadFiles.map((f) => computed.get(f.path)?.size ?? Math.max(0, f.size)), findings);
 
   // 8. Tag manifests.
   const covered = new Set<string>();
@@ -491,7 +532,9 @@ function digestsOf(files: BagEntry[], computed: Map<string, Computed>): Map<stri
     const c = computed.get(path);
     if (c === undefined) continue;
     // Only registry algorithms leave the BagIt layer: legacy ones (MD5...) are checked here and nowhere else.
-    const digests = Object.fromEntries(Object.entries(c.digests).filter(([alg]) => isDigestAlgorithm(alg)));
+    // Digests of registry algorithms only (the usual case) are handed on as they are, without a copy per file.
+    const names = Object.keys(c.digests);
+    const digests = names.every(isDigestAlgorithm) ? c.digests : Object.fromEntries(Object.entries(c.digests).filter(([alg]) => isDigestAlgorithm(alg)));
     out.set(path, { size: c.size, digests: digests as DigestSet });
   }
   return out;
@@ -542,6 +585,110 @@ async function digestOne(
     progress(chunk.length);
   }
   return { size: hasher.size, digests: hasher.digest() };
+}
+
+// Payload files per digestFiles call, and calls in flight: enough queued work that the workers hash on while
+// this thread parses the manifests; few enough that the lists the workers hold stay small.
+const BATCH_FILES = 4096;
+// The first call is small: its answer, which lets the caller start its own work, comes back at once.
+const FIRST_BATCH_FILES = 256;
+const BATCHES_IN_FLIGHT = 32;
+
+/**
+ * Digests the payload through the source's `digestFiles`, a few thousand files per call: results go straight
+ * into `computed`, with no promise or object per file in flight. Returns the files that could not be digested,
+ * in path order, with their errors (an `ERR_IO` among them is for the caller to rethrow).
+ */
+async function digestInBatches(
+  source: BagSource,
+  paths: readonly string[],
+  algorithms: readonly DigestAlgorithm[],
+  computed: Map<string, Computed>,
+  progress: (bytes: number) => void,
+  started?: () => void,
+): Promise<Array<{ path: string; error: unknown }>> {
+  // The caller's own work on this thread (a JSON manifest's parse) waits for the first answer: by then every
+  // call in flight has been handed to the workers, which hash on however long this thread is busy.
+  let first = started;
+  const tell = (): void => {
+    first?.();
+    first = undefined;
+  };
+  const lengths = algorithms.map((a) => DIGEST_ALGORITHMS[a].outputBytes);
+  const stride = lengths.reduce((a, b) => a + b, 0);
+  const failures: Array<{ start: number; list: Array<{ path: string; error: unknown }> }> = [];
+  const one = async (start: number, count: number): Promise<void> => {
+    const slice = paths.slice(start, start + count);
+    const list: Array<{ path: string; error: unknown }> = [];
+    failures.push({ start, list });
+    let answer: BagFilesDigests;
+    try {
+      answer = await source.digestFiles!(slice, algorithms);
+      if (!(answer?.sizes instanceof Float64Array) || answer.sizes.length !== slice.length || !(answer.digests instanceof Uint8Array) || answer.digests.length !== slice.length * stride || !Array.isArray(answer.errors)) {
+        throw new TypeError('the source digestFiles gave no answer for every file');
+      }
+    } catch (error) {
+      tell();
+      for (const path of slice) list.push({ path, error });
+      return;
+    }
+    tell();
+    const failed = new Map<number, unknown>();
+    for (const { index, error } of answer.errors) failed.set(index, error);
+    // The hex of every digest of the call is one string; each file's is a slice of it (V8 keeps a slice as a
+    // reference into its parent): no rope of pieces and no copy per digest.
+    const hex = hexOf(answer.digests);
+    let bytes = 0;
+    for (let i = 0; i < slice.length; i++) {
+      const size = answer.sizes[i]!;
+      if (failed.has(i) || !Number.isSafeInteger(size) || size < 0) {
+        list.push({ path: slice[i]!, error: failed.get(i) ?? new TypeError('the source digestFiles gave no size') });
+        continue;
+      }
+      const digests: Record<string, string> = {};
+      let at = 2 * i * stride;
+      for (let k = 0; k < algorithms.length; k++) {
+        digests[algorithms[k]!] = hex.slice(at, at + 2 * lengths[k]!);
+        at += 2 * lengths[k]!;
+      }
+      computed.set(slice[i]!, { size, digests });
+      bytes += size;
+    }
+    progress(bytes);
+  };
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < paths.length) {
+      const start = next;
+      const count = start === 0 ? FIRST_BATCH_FILES : BATCH_FILES;
+      next += count;
+      await one(start, count);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(BATCHES_IN_FLIGHT, 1 + Math.ceil(paths.length / BATCH_FILES)) }, lane));
+  failures.sort((a, b) => a.start - b.start);
+  return failures.flatMap((f) => f.list);
+}
+
+const HEX_PAIRS = (() => {
+  const digits = '0123456789abcdef';
+  const pairs = new Uint16Array(256);
+  const probe = new Uint8Array(new Uint16Array([0x0102]).buffer);
+  const littleEndian = probe[0] === 0x02;
+  for (let b = 0; b < 256; b++) {
+    const hi = digits.charCodeAt(b >> 4);
+    const lo = digits.charCodeAt(b & 15);
+    pairs[b] = littleEndian ? (lo << 8) | hi : (hi << 8) | lo;
+  }
+  return pairs;
+})();
+const asciiDecoder = new TextDecoder();
+
+/** Lower-case hex of `bytes` as one flat string, built as ASCII bytes and decoded once. */
+function hexOf(bytes: Uint8Array): string {
+  const out = new Uint16Array(bytes.length);
+  for (let i = 0; i < bytes.length; i++) out[i] = HEX_PAIRS[bytes[i]!]!;
+  return asciiDecoder.decode(out);
 }
 
 /** Runs `task` over `items` with at most `limit` at a time; `task` must not throw. */

@@ -15,7 +15,7 @@ export type { PathProblem, PortabilityProblem } from '../path/bundle-path.js';
 export { validateBag, BAG_LIMITS } from '../bagit/validate-bag.js';
 export type { ValidateBagOptions } from '../bagit/validate-bag.js';
 export { sourceFindings } from '../bagit/source-findings.js';
-export type { BagValidation, BagFileDigests, BagReadOptions, BagSourceProblem } from '../bagit/bag-source.js';
+export type { BagValidation, BagFileDigests, BagFilesDigests, BagReadOptions, BagSourceProblem } from '../bagit/bag-source.js';
 export { createTagFiles, buildTagManifests } from '../bundle/create-tag-files.js';
 export type { CreateTagFilesOptions, PayloadFile, BagInfoFields } from '../bundle/create-tag-files.js';
 

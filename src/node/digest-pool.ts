@@ -9,6 +9,8 @@ import { nodeBackend } from './digest-backend.js';
 import { ioError, NOT_REGULAR_FILE } from './io-error.js';
 import { digestFile } from './digest-file.js';
 import { DIGEST_WORKER_SOURCE } from './digest-worker-source.js';
+import { createFileLane } from './digest-pool-files.js';
+import type { BagFilesDigests } from '../bagit/bag-source.js';
 
 /** Hashes many files on worker threads; see {@link createDigestPool}. */
 export interface DigestPool {
@@ -31,6 +33,20 @@ export interface DigestPool {
     range: { offset: number; length: number },
     options: { algorithms?: Iterable<string>; crc32?: boolean; label: string },
   ): Promise<RangeDigest>;
+  /**
+   * Hashes whole files `root/name` for each of `names` on worker threads (SHA-256 always first, then the other
+   * `algorithms`), for a directory of many small files: the list goes to the workers once, they share it in
+   * batches and answer each batch with one message, digests packed as bytes. Each file is opened refusing a
+   * final symbolic link (O_NOFOLLOW) and never waiting on a FIFO, and hashed only when `fstat` on that
+   * descriptor says it is a regular file; a file that fails gets size -1 and an entry in `errors`
+   * (`ERR_SOURCE_NOT_FOUND`, `ERR_SOURCE_NOT_REGULAR_FILE`, `ERR_IO`), the others are hashed all the same.
+   * The caller checks that `root` and the parent directories of the names are real directories.
+   * @returns the sizes, the digests of file `i` at `i * stride` (each algorithm's bytes in the order returned
+   *   in `algorithms`), and the failures by index.
+   * @throws EvidenceBundleError `ERR_DIGEST_UNSUPPORTED_ALGORITHM`, `ERR_IO` (a worker died); a `TypeError` for a
+   *   name that is empty or holds a NUL, or once the pool is closed.
+   */
+  digestFiles(root: string, names: readonly string[], algorithms?: Iterable<string>): Promise<FileDigests>;
   /** Waits for the work already asked for, then stops every worker. */
   close(): Promise<void>;
 }
@@ -40,6 +56,14 @@ export interface RangeDigest {
   digests: Partial<Record<DigestAlgorithm, string>>;
   size: number;
   crc32?: number;
+}
+
+/** What {@link DigestPool.digestFiles} computed: {@link BagFilesDigests} and the algorithms in their order. */
+export interface FileDigests extends BagFilesDigests {
+  /** SHA-256 first, then the other algorithms asked, in the order of each file's digest bytes. */
+  algorithms: DigestAlgorithm[];
+  /** Bytes of digests per file. */
+  stride: number;
 }
 
 /** Options of {@link createDigestPool}. */
@@ -103,8 +127,8 @@ export function createDigestPool(options: DigestPoolOptions = {}): DigestPool {
 
   const idle = (): boolean => queue.length === 0 && workers.every((w) => w.inFlight.length === 0);
 
-  function startWorker(): PoolWorker {
-    const worker = new Worker(DIGEST_WORKER_SOURCE, {
+  function spawnWorker(): Worker {
+    return new Worker(DIGEST_WORKER_SOURCE, {
       eval: true,
       workerData: {
         nodeNames: Object.fromEntries(
@@ -117,6 +141,12 @@ export function createDigestPool(options: DigestPoolOptions = {}): DigestPool {
         shortRead: SHORT_READ,
       },
     });
+  }
+  // Whole files of a directory, in batches, on workers of their own (digestFiles).
+  const files = createFileLane(spawnWorker, size);
+
+  function startWorker(): PoolWorker {
+    const worker = spawnWorker();
     const entry: PoolWorker = { worker, inFlight: [] };
     worker.on('message', ({ results }: { results: WorkerResult[] }) => {
       const jobs = entry.inFlight.shift() ?? [];
@@ -201,12 +231,24 @@ export function createDigestPool(options: DigestPoolOptions = {}): DigestPool {
         scheduleDispatch();
       });
     },
+    async digestFiles(root, names, algorithms = []) {
+      if (closed) throw new TypeError('the digest pool is closed');
+      if (typeof root !== 'string' || root === '') throw new TypeError('root must be a non-empty string');
+      // A NUL separates the names on their way to the workers, and no file name holds one.
+      for (const name of names) if (typeof name !== 'string' || name === '' || name.includes('\0')) throw new TypeError('a name is empty or holds a NUL');
+      const algs = normaliseAlgorithms(algorithms);
+      if (algs.includes('blake3') && blake3Url === undefined) {
+        throw new EvidenceBundleError('ERR_DIGEST_UNSUPPORTED_ALGORITHM', 'BLAKE3 is not available to the digest workers');
+      }
+      const result = await files.digestFiles(root, names, algs);
+      return { ...result, algorithms: algs, stride: algs.reduce((sum, a) => sum + DIGEST_ALGORITHMS[a].outputBytes, 0) };
+    },
     close() {
       closed = true;
       closing ??= (async () => {
         if (!idle()) await new Promise<void>((resolve) => (drained = resolve));
         const stopping = workers.splice(0);
-        await Promise.all(stopping.map((w) => w.worker.terminate()));
+        await Promise.all([...stopping.map((w) => w.worker.terminate()), files.close()]);
       })();
       return closing;
     },

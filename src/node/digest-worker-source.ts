@@ -22,11 +22,11 @@ function createHasher(algorithm) {
   const nodeName = nodeNames[algorithm];
   if (nodeName) {
     const hash = createHash(nodeName);
-    return { update: (bytes) => hash.update(bytes), hex: () => hash.digest('hex') };
+    return { update: (bytes) => hash.update(bytes), hex: () => hash.digest('hex'), bytes: () => hash.digest() };
   }
   if (algorithm === 'blake3' && blake3) {
     const hash = blake3.create();
-    return { update: (bytes) => hash.update(bytes), hex: () => Buffer.from(hash.digest()).toString('hex') };
+    return { update: (bytes) => hash.update(bytes), hex: () => Buffer.from(hash.digest()).toString('hex'), bytes: () => hash.digest() };
   }
   throw Object.assign(new Error('no implementation of ' + algorithm + ' in the digest worker'), { code: 'EVB_NO_ALGORITHM' });
 }
@@ -81,6 +81,82 @@ function digestRange(range, algorithms) {
   return range.crc32 ? { digests, size: done, crc32: crc } : { digests, size: done };
 }
 
+// Whole files of a directory in batches (the pool's digestFiles): every worker gets the same list of names and
+// claims the next BATCH of them through a shared counter, so the workers share the list however busy each one
+// is, and never wait for the main thread between batches. Each claimed batch is answered with one message:
+// sizes and the digests as bytes (algorithms in the order asked, each file's digests one after the other) in
+// transferred buffers, and the failures by index. The same refusals as digestOne: a link (O_NOFOLLOW), anything
+// but a regular file (fstat on the descriptor that is read).
+let fileBuffer;
+const hashOnce = typeof process.getBuiltinModule('node:crypto').hash === 'function' ? process.getBuiltinModule('node:crypto').hash : undefined;
+function digestFiles({ id, root, names, algorithms, lengths, stride, counter, batch }) {
+  const list = names.split('\0');
+  const claim = new Int32Array(counter);
+  fileBuffer ??= new Uint8Array(smallFileBytes);
+  for (;;) {
+    const start = Atomics.add(claim, 0, batch);
+    if (start >= list.length) return;
+    const count = Math.min(batch, list.length - start);
+    const sizes = new Float64Array(count);
+    const digests = new Uint8Array(count * stride);
+    const errors = [];
+    for (let i = 0; i < count; i++) {
+      try {
+        sizes[i] = digestWhole(root + list[start + i], algorithms, lengths, digests, i * stride);
+      } catch (error) {
+        sizes[i] = -1;
+        errors.push([i, error && error.code, String(error && error.message)]);
+      }
+    }
+    parentPort.postMessage({ files: { id, start, count, sizes, digests, errors } }, [sizes.buffer, digests.buffer]);
+  }
+}
+
+function digestWhole(path, algorithms, lengths, out, offset) {
+  const fd = fs.openSync(path, FLAGS);
+  try {
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile()) throw Object.assign(new Error(path + ' is not a regular file'), { code: notRegularFile });
+    // Read to the end whatever fstat said (a file may grow); one-shot hashes when it fits in the buffer. A large
+    // file is read in the larger chunks of digestOne.
+    const into = stat.size < smallFileBytes ? fileBuffer : (buffer ??= new Uint8Array(chunkBytes));
+    let hashers;
+    let filled = 0;
+    let size = 0;
+    for (;;) {
+      const n = fs.readSync(fd, into, filled, into.length - filled, null);
+      if (n === 0) break;
+      filled += n;
+      size += n;
+      if (filled === into.length) {
+        hashers ??= algorithms.map(createHasher);
+        for (const h of hashers) h.update(into);
+        filled = 0;
+      }
+    }
+    const rest = into.subarray(0, filled);
+    let at = offset;
+    algorithms.forEach((algorithm, i) => {
+      let digest;
+      if (hashers) {
+        hashers[i].update(rest);
+        digest = hashers[i].bytes();
+      } else if (hashOnce && nodeNames[algorithm]) {
+        digest = hashOnce(nodeNames[algorithm], rest, 'buffer');
+      } else {
+        const h = createHasher(algorithm);
+        h.update(rest);
+        digest = h.bytes();
+      }
+      out.set(digest, at);
+      at += lengths[i];
+    });
+    return size;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 // Batches are handled one after the other, so answers leave in the order the batches came, even when one of
 // them waits for the BLAKE3 module to load.
 let previous = Promise.resolve();
@@ -88,7 +164,17 @@ parentPort.on('message', (message) => {
   previous = previous.then(() => handle(message));
 });
 
-async function handle({ jobs }) {
+async function handle({ jobs, files }) {
+  if (files) {
+    if (!blake3 && blake3Url && files.algorithms.includes('blake3')) blake3 = await import(blake3Url).then((m) => m.blake3, () => undefined);
+    try {
+      digestFiles(files);
+    } catch (error) {
+      // Not a file's failure (a bad message): said once, and the pool fails the call.
+      parentPort.postMessage({ files: { id: files.id, failed: String(error && error.message) } });
+    }
+    return;
+  }
   if (!blake3 && blake3Url && jobs.some((job) => job.algorithms.includes('blake3'))) {
     // A failed load leaves blake3 unset: those jobs then fail one by one with EVB_NO_ALGORITHM.
     blake3 = await import(blake3Url).then((m) => m.blake3, () => undefined);

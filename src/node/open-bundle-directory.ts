@@ -45,7 +45,10 @@ async function open(dir: string, options: { pool?: DigestPool }): Promise<{ sour
   }
   if (!stat.isDirectory()) throw new EvidenceBundleError('ERR_BAG_INVALID', `${dir} is not a bundle directory`);
   const pool = options.pool;
-  const base = openDirectorySource(dir, pool ? { digest: (path, algorithms) => pool.digestFile(join(dir, path), algorithms) } : {});
+  const base = openDirectorySource(
+    dir,
+    pool ? { digest: (path, algorithms) => pool.digestFile(join(dir, path), algorithms), digestFiles: (root, names, algorithms) => pool.digestFiles(root, names, algorithms) } : {},
+  );
   const state = await readCommitState(dir);
   return { source: withCommitView(base, state), state };
 }
@@ -78,6 +81,10 @@ function withCommitView(base: BagSource, state: CommitState): BagSource {
   if (base.digest !== undefined) {
     const digest = base.digest.bind(base);
     view.digest = (path, algorithms) => digest(resolvePath(path), algorithms);
+  }
+  if (base.digestFiles !== undefined) {
+    const digestFiles = base.digestFiles.bind(base);
+    view.digestFiles = (paths, algorithms) => digestFiles(pending.size === 0 ? paths : paths.map(resolvePath), algorithms);
   }
   return view;
 }

@@ -84,12 +84,20 @@ export async function verifyBundle(source: BagSource, options: VerifyOptions = {
   let signatures: SignatureResult[] = [];
   let custody: VerificationReport['custody'] = null;
   try {
-    // The manifest needs nothing the bag check computes: it is read and checked while the payload is hashed.
-    // Whether the bag lists it is applied once the bag check is done.
+    // The manifest needs nothing the bag check computes: it is read and checked while the payload is hashed,
+    // started once the hashing is under way (its parse holds this thread; begun first, it held back the listing
+    // and so the hashing). Whether the bag lists it is applied once the bag check is done.
     const manifestFindings: Finding[] = [];
-    const early = readManifest(source, manifestFindings);
-    early.catch(() => undefined);
+    let early: ReturnType<typeof readManifest> | undefined;
+    const startManifest = (): ReturnType<typeof readManifest> => {
+      if (early === undefined) {
+        early = readManifest(source, manifestFindings);
+        early.catch(() => undefined);
+      }
+      return early;
+    };
     const bag = await validateBag(source, {
+      onHashingStarted: () => void startManifest(),
       tagFileLimits: BUNDLE_FILE_LIMITS,
       maxEntries: LIMITS.bagEntries,
       ...(options.backend ? { backend: options.backend } : {}),
@@ -99,7 +107,7 @@ export async function verifyBundle(source: BagSource, options: VerifyOptions = {
     // A tag file the bag check refused by its size is there all the same: its own reader reports what it is.
     const refused = bag.findings.flatMap((f) => (f.code === 'bag.tagfile.too-large' && f.path !== undefined ? [f.path] : []));
     const present = new Set([...bag.tagFiles.keys(), ...refused]);
-    let manifestRead = await early;
+    let manifestRead = await startManifest();
     if (present.has(MANIFEST_FILE)) {
       pushAll(findings, manifestFindings);
     } else {

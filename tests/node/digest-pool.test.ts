@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -185,5 +185,71 @@ describe('digest pool and process lifetime', () => {
   it('lets the process exit when idle workers were never closed', async () => {
     const want = await digestFile(files[0]!, { algorithms: ['blake3'] });
     expect((await exitsAlone(script(false))).trim()).toBe(want.digests.blake3);
+  });
+});
+
+describe('DigestPool.digestFiles', () => {
+  const hexOf = (result: { digests: Uint8Array; stride: number }, i: number, from: number, length: number): string =>
+    Buffer.from(result.digests.subarray(i * result.stride + from, i * result.stride + from + length)).toString('hex');
+  const names = (): string[] => files.map((f) => f.slice(dir.length + 1));
+
+  it('agrees with digestFile on every file and algorithm, in the order of the names, from a shared list', async () => {
+    const got = await pool.digestFiles(dir, names(), ['sha512', 'sha3-256', 'blake3']);
+    expect(got.algorithms).toEqual(['sha256', 'sha512', 'sha3-256', 'blake3']);
+    expect(got.stride).toBe(32 + 64 + 32 + 32);
+    expect(got.errors).toEqual([]);
+    const want = await Promise.all(files.map((f) => digestFile(f, { algorithms: DIGEST_ALGORITHM_NAMES })));
+    want.forEach((w, i) => {
+      expect(got.sizes[i]).toBe(w.size);
+      expect(hexOf(got, i, 0, 32)).toBe(w.digests.sha256);
+      expect(hexOf(got, i, 32, 64)).toBe(w.digests.sha512);
+      expect(hexOf(got, i, 96, 32)).toBe(w.digests['sha3-256']);
+      expect(hexOf(got, i, 128, 32)).toBe(w.digests.blake3);
+    });
+  });
+
+  it('gives SHA-256 alone by default, an empty answer for no names, and the same answer for a name with or without a trailing slash on the root', async () => {
+    const got = await pool.digestFiles(`${dir}/`, names().slice(0, 3));
+    expect(got.algorithms).toEqual(['sha256']);
+    expect(hexOf(got, 2, 0, 32)).toBe(createHash('sha256').update(readFileSync(files[2]!)).digest('hex'));
+    const empty = await pool.digestFiles(dir, []);
+    expect([empty.sizes.length, empty.digests.length, empty.errors.length]).toEqual([0, 0, 0]);
+  });
+
+  it('fails each missing file, link, directory and FIFO alone, by index with its code, and hashes the files around them', async () => {
+    const odd = join(dir, 'odd');
+    mkdirSync(odd, { recursive: true });
+    writeFileSync(join(odd, 'target'), 'same bytes');
+    symlinkSync(join(odd, 'target'), join(odd, 'link'));
+    mkdirSync(join(odd, 'folder'), { recursive: true });
+    spawnSync('mkfifo', [join(odd, 'fifo')]);
+    const list = ['odd/target', 'odd/missing', 'odd/link', 'odd/folder', 'odd/fifo', 'small-0'];
+    const got = await pool.digestFiles(dir, list);
+    expect(got.errors.map((e) => [e.index, (e.error as { code?: string }).code])).toEqual([
+      [1, 'ERR_SOURCE_NOT_FOUND'],
+      [2, 'ERR_SOURCE_NOT_REGULAR_FILE'],
+      [3, 'ERR_SOURCE_NOT_REGULAR_FILE'],
+      [4, 'ERR_SOURCE_NOT_REGULAR_FILE'],
+    ]);
+    expect([...got.sizes]).toEqual([10, -1, -1, -1, -1, readFileSync(files[0]!).length]);
+    expect(hexOf(got, 0, 0, 32)).toBe(createHash('sha256').update('same bytes').digest('hex'));
+    expect(hexOf(got, 5, 0, 32)).toBe(createHash('sha256').update(readFileSync(files[0]!)).digest('hex'));
+  });
+
+  it('shares thousands of names between the workers and answers with one result per name', async () => {
+    const many = Array.from({ length: 5000 }, (_, i) => `small-${i % 200}`);
+    const got = await pool.digestFiles(dir, many);
+    expect(got.errors).toEqual([]);
+    const want = files.slice(0, 200).map((f) => createHash('sha256').update(readFileSync(f)).digest('hex'));
+    for (let i = 0; i < many.length; i++) expect(hexOf(got, i, 0, 32)).toBe(want[i % 200]);
+  });
+
+  it('refuses a name that is empty or holds a NUL, an unknown algorithm, and a closed pool', async () => {
+    await expect(pool.digestFiles(dir, ['small-0', 'a\0b'])).rejects.toThrow(TypeError);
+    await expect(pool.digestFiles(dir, [''])).rejects.toThrow(TypeError);
+    await expect(pool.digestFiles(dir, ['small-0'], ['md5'])).rejects.toMatchObject({ code: 'ERR_DIGEST_UNSUPPORTED_ALGORITHM' });
+    const closed = createDigestPool({ size: 1 });
+    await closed.close();
+    await expect(closed.digestFiles(dir, ['small-0'])).rejects.toThrow(TypeError);
   });
 });

@@ -128,11 +128,26 @@ export async function runVerification(
   }
 }
 
-/** What the verifier hashes: every file of the bundle. Listed only for the bar; a listing that fails draws none. */
+/**
+ * What the verifier hashes: every file of the bundle. Listed only for the bar; a listing that fails draws none.
+ * A directory's payload is listed without a stat per file: its size is then the Payload-Oxum bag-info.txt
+ * claims (a claim, but only the bar's scale), and without one there is no bar.
+ */
 async function bundleBytes(source: BagSource): Promise<number> {
   let total = 0;
+  let unknown = false;
   try {
-    for await (const entry of source.list()) if (entry.kind === 'file') total += entry.size;
+    for await (const entry of source.list()) {
+      if (entry.kind !== 'file') continue;
+      if (entry.size < 0) unknown = true;
+      else total += entry.size;
+    }
+    if (unknown) {
+      const chunks: Uint8Array[] = [];
+      for await (const chunk of source.read('bag-info.txt', { maxBytes: 1024 * 1024 })) chunks.push(chunk);
+      const oxum = /^Payload-Oxum:[ \t]*(\d{1,15})\.\d+[ \t]*\r?$/im.exec(Buffer.concat(chunks).toString('utf8'));
+      return oxum === null ? 0 : total + Number(oxum[1]);
+    }
   } catch {
     return 0;
   }
