@@ -40,8 +40,10 @@ export function parseJson(input: string | Uint8Array, options: ParseJsonOptions 
 }
 
 /**
- * Parses JSON bytes that must already be in RFC 8785 canonical form: parses strictly, re-encodes, and compares
- * byte for byte. This is how signed JSON files are read, so that what was verified is what was parsed.
+ * Parses JSON bytes that must already be in RFC 8785 canonical form: parses strictly and checks every token on
+ * the way (no whitespace, keys in UTF-16 order, numbers and escapes as RFC 8785 writes them), so the bytes are
+ * accepted exactly when they equal the canonical serialisation of what was parsed, with no second walk and no
+ * second copy. This is how signed JSON files are read, so that what was verified is what was parsed.
  * @throws EvidenceBundleError `ERR_JSON_NOT_CANONICAL` when the bytes parse but are not canonical (whitespace,
  *   key order, number or string form, -0), and every code of {@link parseJson}
  * @throws TypeError when `bytes` is not a Uint8Array
@@ -52,11 +54,29 @@ export function parseCanonicalJson(bytes: Uint8Array, options: ParseJsonOptions 
   const maxDepth = checkMaxDepth(options.maxDepth ?? DEFAULT_MAX_DEPTH);
   const maxValues = checkMaxValues(options.maxValues);
   const text = jsonText(bytes, options.maxBytes);
-  const value = new Parser(text, maxDepth, maxValues).document();
-  // The text was decoded strictly and holds no lone surrogate, so it equals the canonical text exactly when the
-  // bytes equal the canonical bytes: compare piece by piece, never building a second copy of the document.
+  const parser = new Parser(text, maxDepth, maxValues, true);
+  const value = parser.document();
+  // The parser saw every byte: whitespace, key order, number, string and escape forms it checked on the way, so a
+  // canonical document costs no second walk. Only a document it found wanting is walked again, by the
+  // serialiser itself, to name the first byte that differs.
+  if (!parser.deviates) return value;
+  const at = firstDifference(text, value, maxDepth);
+  if (at !== undefined) {
+    throw new EvidenceBundleError(
+      'ERR_JSON_NOT_CANONICAL',
+      `JSON is not in RFC 8785 canonical form: first difference at byte ${utf8ByteLength(text.slice(0, at))}`,
+    );
+  }
+  return value;
+}
+
+/**
+ * Where `text` first differs from the RFC 8785 serialisation of `value`, its parse, or `undefined` when they are
+ * equal. The text was decoded strictly and holds no lone surrogate, so it equals the canonical text exactly when
+ * the bytes equal the canonical bytes: compared piece by piece, never building a second copy of the document.
+ */
+function firstDifference(text: string, value: unknown, maxDepth: number): number | undefined {
   let at = 0;
-  let differs = false;
   try {
     writeCanonical(value, maxDepth, (piece) => {
       if (text.startsWith(piece, at)) {
@@ -71,15 +91,9 @@ export function parseCanonicalJson(bytes: Uint8Array, options: ParseJsonOptions 
     });
   } catch (error) {
     if (error !== NOT_CANONICAL) throw error;
-    differs = true;
+    return at;
   }
-  if (differs || at !== text.length) {
-    throw new EvidenceBundleError(
-      'ERR_JSON_NOT_CANONICAL',
-      `JSON is not in RFC 8785 canonical form: first difference at byte ${utf8ByteLength(text.slice(0, at))}`,
-    );
-  }
-  return value;
+  return at === text.length ? undefined : at;
 }
 
 // Thrown by the comparison to stop the walk at the first difference; never leaves this module.
@@ -135,6 +149,12 @@ const SIMPLE_ESCAPES: Record<number, string> = {
 };
 
 class Parser {
+  /**
+   * Whether the text, read so far, differs from the RFC 8785 form of what it holds (only tracked when asked):
+   * whitespace, keys out of UTF-16 order, a number not written as ECMAScript writes it, an escape JSON.stringify
+   * would not write. When it stays false the text is exactly the canonical serialisation of the parsed value.
+   */
+  deviates = false;
   private pos = 0;
   private values = 0;
   // Keys and indexes down to the current value, for error messages.
@@ -144,6 +164,7 @@ class Parser {
     private readonly text: string,
     private readonly maxDepth: number,
     private readonly maxValues: number,
+    private readonly canonical = false,
   ) {}
 
   document(): unknown {
@@ -163,6 +184,8 @@ class Parser {
       if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) break;
       pos++;
     }
+    // RFC 8785 section 3.2.1: no whitespace between tokens.
+    if (pos !== this.pos && this.canonical) this.deviates = true;
     this.pos = pos;
   }
 
@@ -203,6 +226,7 @@ class Parser {
       this.pos++;
       return object;
     }
+    let previous: string | undefined;
     for (;;) {
       if (text.charCodeAt(this.pos) !== QUOTE) throw this.syntax('expected a string key');
       const key = this.string();
@@ -210,6 +234,9 @@ class Parser {
       if (Object.hasOwn(object, key)) {
         throw new EvidenceBundleError('ERR_JSON_DUPLICATE_KEY', `duplicate key at ${jsonPointer(this.path)}`);
       }
+      // RFC 8785 section 3.2.3: keys in the order of their UTF-16 code units, which is how `<` compares strings.
+      if (previous !== undefined && !(previous < key) && this.canonical) this.deviates = true;
+      previous = key;
       this.whitespace();
       if (text.charCodeAt(this.pos) !== 0x3a) throw this.syntax("expected ':'");
       this.pos++;
@@ -298,12 +325,15 @@ class Parser {
         const e = text.charCodeAt(pos + 1);
         const simple = SIMPLE_ESCAPES[e];
         if (simple !== undefined) {
+          // JSON.stringify (RFC 8785 section 3.2.2.2) writes every short escape but "\/": "/" stays as itself.
+          if (e === 0x2f && this.canonical) this.deviates = true;
           pieces.push(simple);
           pos += 2;
         } else if (e === 0x75) {
           const unit = hex4(text, pos + 2);
           if (unit < 0) throw this.syntax('invalid \\u escape', pos);
           if (unit >= 0xd800 && unit <= 0xdfff) surrogates = true;
+          if (this.canonical && !canonicalUnicodeEscape(text, pos, unit)) this.deviates = true;
           pieces.push(String.fromCharCode(unit));
           pos += 6;
         } else {
@@ -347,8 +377,11 @@ class Parser {
       if (after === pos) throw this.syntax('expected a digit in the exponent', after);
       pos = after;
     }
-    const value = Number(text.slice(start, pos));
+    const written = text.slice(start, pos);
+    const value = Number(written);
     if (!Number.isFinite(value)) throw this.syntax('number out of IEEE-754 double range (RFC 7493 section 2.2)', start);
+    // RFC 8785 section 3.2.2.3: the ECMAScript form (so "-0", "1.0", "1E3" and "0.1e1" are not canonical).
+    if (this.canonical && String(value) !== written) this.deviates = true;
     this.pos = pos;
     return value;
   }
@@ -375,6 +408,19 @@ class Parser {
     }
     return `line ${line}, column ${at - lineStart + 1} (offset ${at})`;
   }
+}
+
+/**
+ * Whether the `\\u` escape at `pos` (of code unit `unit`) is one JSON.stringify writes: only a control character
+ * without a short escape, as `\\u00` and two lower-case hex digits (RFC 8785 section 3.2.2.2).
+ */
+function canonicalUnicodeEscape(text: string, pos: number, unit: number): boolean {
+  if (unit >= 0x20 || unit === 0x08 || unit === 0x09 || unit === 0x0a || unit === 0x0c || unit === 0x0d) return false;
+  for (let i = pos + 2; i < pos + 6; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x41 && c <= 0x46) return false;
+  }
+  return true;
 }
 
 function digits(text: string, pos: number): number {
