@@ -6,7 +6,7 @@ import { verifyCustodyLog } from '../custody/verify-custody-log.js';
 import type { DigestBackend } from '../digest/algorithms.js';
 import { parseCanonicalJson } from '../encoding/strict-json.js';
 import { isEvidenceBundleError } from '../errors.js';
-import { checkManifest } from '../model/check-manifest.js';
+import { checkManifestAsync } from '../model/check-manifest.js';
 import type { Manifest } from '../model/manifest.js';
 import { capFindings } from '../report/cap-findings.js';
 import { makeFinding, type FindingCode } from '../report/codes.js';
@@ -198,7 +198,8 @@ async function readManifest(source: BagSource, findings: Finding[]): Promise<Pic
     findings.push(makeFinding(code, describe(error), { path: MANIFEST_FILE }, { detail: describe(error) }));
     return undefined;
   }
-  const checked = checkManifest(value);
+  // In slices: the payload is being hashed meanwhile, and the workers need this thread to hand them files.
+  const checked = await checkManifestAsync(value);
   pushAll(findings, checked.findings.map((f) => ({ ...f, path: f.path ?? MANIFEST_FILE })));
   return checked.manifest === undefined ? undefined : { manifest: checked.manifest, manifestBytes: bytes };
 }
@@ -219,35 +220,44 @@ function identityOf(m: Manifest): BundleIdentity {
   };
 }
 
-/** Compares each item of the signed manifest with what the bag proved about the bytes in data/. */
+// The digests an item may record, in the order the schema lists them: the order of their findings.
+const ITEM_DIGESTS = ['sha256', 'sha512', 'sha3-256', 'blake3'] as const;
+
+/**
+ * Compares each item of the signed manifest with what the bag proved about the bytes in data/. One small result
+ * per item (the JSON report lists them all), its strings those of the manifest; nothing else is kept per item.
+ */
 function checkItems(manifest: Manifest, bag: BagValidation, findings: Finding[]): ItemResult[] {
-  const results: ItemResult[] = [];
-  const declared = new Set<string>();
+  const results: ItemResult[] = new Array<ItemResult>(manifest.items.length);
   const alteredPaths = new Set(
     bag.findings.filter((f) => f.severity === 'error' && f.path?.startsWith(`${PAYLOAD_DIR}/`)).map((f) => f.path!),
   );
-  for (const item of manifest.items) {
+  // Item paths are unique (a cross-field rule), so counting the files found tells whether any file is left over.
+  let found = 0;
+  manifest.items.forEach((item, i) => {
     // The schema gives every present item a path and no withheld item one: bytes in data/ that no item names
     // are undeclared, whatever the manifest withholds.
     if (item.path === undefined) {
-      results.push({ id: item.id, status: 'withheld' });
-      continue;
+      results[i] = { id: item.id, status: 'withheld' };
+      return;
     }
     const path = payloadPath(item.path);
-    declared.add(path);
     const entry = bag.payload.get(path);
-    const base = { id: item.id, path: item.path };
     if (entry === undefined) {
       findings.push(makeFinding('item.missing', `no bytes for item ${item.id} at ${path}`, { item: item.id, path }, { item: item.id, path }));
-      results.push({ ...base, status: 'missing' });
-      continue;
+      results[i] = { id: item.id, path: item.path, status: 'missing' };
+      return;
     }
+    found++;
     let intact = !alteredPaths.has(path);
     if (entry.size !== item.size) {
       findings.push(makeFinding('item.size-mismatch', `item ${item.id}: manifest says ${item.size} bytes, data has ${entry.size}`, { item: item.id, path }, { item: item.id, expectedSize: item.size ?? '-', actualSize: entry.size }));
       intact = false;
     }
-    for (const [alg, expected] of Object.entries(item.digests ?? {})) {
+    const recorded = item.digests as Record<string, string | undefined> | undefined;
+    for (const alg of ITEM_DIGESTS) {
+      const expected = recorded?.[alg];
+      if (expected === undefined) continue;
       const actual = (entry.digests as Record<string, string | undefined>)[alg];
       if (actual === undefined) {
         findings.push(makeFinding('item.digest-unchecked', `item ${item.id}: no ${alg} payload manifest to check the recorded digest`, { item: item.id, path }, { item: item.id, algorithm: alg }));
@@ -257,11 +267,14 @@ function checkItems(manifest: Manifest, bag: BagValidation, findings: Finding[])
         intact = false;
       }
     }
-    results.push({ ...base, size: entry.size, status: intact ? 'intact' : 'altered' });
-  }
-  for (const path of bag.payload.keys()) {
-    if (!declared.has(path)) {
-      findings.push(makeFinding('item.undeclared', `${path} is not an item of the signed manifest`, { path }, { path }));
+    results[i] = { id: item.id, path: item.path, size: entry.size, status: intact ? 'intact' : 'altered' };
+  });
+  if (found < bag.payload.size) {
+    const declared = new Set(manifest.items.flatMap((item) => (item.path === undefined ? [] : [payloadPath(item.path)])));
+    for (const path of bag.payload.keys()) {
+      if (!declared.has(path)) {
+        findings.push(makeFinding('item.undeclared', `${path} is not an item of the signed manifest`, { path }, { path }));
+      }
     }
   }
   return results;
