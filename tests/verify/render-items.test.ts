@@ -49,7 +49,7 @@ describe('renderReportText: the items', () => {
   it('says it in every language, with the count in that language\'s digits and separators', () => {
     for (const lang of LANGUAGES) {
       const text = renderReportText(report(intact(12_345)), { lang });
-      const template = CATALOGS[lang].text['items.intact-omitted'];
+      const template = CATALOGS[lang]!.text['items.intact-omitted'];
       const count = new Intl.NumberFormat(lang).format(12_345);
       expect(text, lang).toContain(template.replace('{count}', count));
     }
