@@ -276,8 +276,9 @@ class Parser {
       const c = text.charCodeAt(this.pos);
       this.pos++;
       // An array grown by push keeps room for 16 more elements: a copy of its exact length is a third of the
-      // memory of a short one (66 bytes instead of 195 for one element), and copying is linear.
-      if (c === 0x5d) return array.slice();
+      // memory of a short one (66 bytes instead of 195 for one element), and copying is linear. A long one keeps
+      // its spare room (at most half its length) rather than be held twice while it is copied.
+      if (c === 0x5d) return array.length > 4096 ? array : array.slice();
       if (c !== 0x2c) throw this.syntax("expected ',' or ']'", this.pos - 1);
       this.whitespace();
     }

@@ -8,7 +8,7 @@ import { parseCanonicalJson } from '../encoding/strict-json.js';
 import { isEvidenceBundleError } from '../errors.js';
 import { checkManifestAsync } from '../model/check-manifest.js';
 import type { Manifest } from '../model/manifest.js';
-import { capFindings } from '../report/cap-findings.js';
+import { createFindingCap, type FindingSink } from '../report/cap-findings.js';
 import { makeFinding, type FindingCode } from '../report/codes.js';
 import type { Finding } from '../report/finding-type.js';
 import { parseSignatureFile } from '../sign/signature-file.js';
@@ -77,7 +77,9 @@ export async function verifyBundle(source: BagSource, options: VerifyOptions = {
   // Trust material is the caller's, not the bundle's: a bad key is misuse, refused before anything is read.
   const policy = options.policy ?? trustPolicyFromKeys(options.trustedKeys ?? []);
   const checkedAt = (options.currentDate ?? new Date()).toISOString();
-  const findings: Finding[] = [];
+  // Capped as they are made, in the order they are made: a million missing items keep 100 findings, not a
+  // million, and the report is what capping the whole list would give.
+  const findings = createFindingCap();
   let identity: BundleIdentity | null = null;
   let items: ItemResult[] = [];
   let signatures: SignatureResult[] = [];
@@ -105,7 +107,7 @@ export async function verifyBundle(source: BagSource, options: VerifyOptions = {
       manifestRead = undefined;
       findings.push(makeFinding('manifest.missing', `${MANIFEST_FILE} is missing`, { path: MANIFEST_FILE }));
     }
-    findings.push(...checkBundleProfile(bag, manifestRead?.manifest));
+    pushAll(findings, checkBundleProfile(bag, manifestRead?.manifest));
     if (manifestRead !== undefined) {
       const read: ReadBundle = { source, present, ...manifestRead };
       identity = identityOf(read.manifest);
@@ -122,7 +124,7 @@ export async function verifyBundle(source: BagSource, options: VerifyOptions = {
     findings.push(makeFinding('verify.internal-error', `verification stopped: ${describe(error)}`, {}, { detail: describe(error) }));
   }
   // Bounded report: the first findings of every code are kept, so the outcome is the same either way.
-  const listed = capFindings(findings);
+  const listed = findings.done();
   const outcome = decideOutcome(listed);
   return {
     reportVersion: REPORT_VERSION,
@@ -168,7 +170,7 @@ async function readBundleFile(
   limit: number,
   present: ReadonlySet<string> | undefined,
   tooLarge: FindingCode,
-  findings: Finding[],
+  findings: FindingSink,
 ): Promise<Uint8Array | 'refused' | undefined> {
   let bytes;
   try {
@@ -183,7 +185,7 @@ async function readBundleFile(
   return 'refused';
 }
 
-async function readManifest(source: BagSource, findings: Finding[]): Promise<Pick<ReadBundle, 'manifest' | 'manifestBytes'> | undefined> {
+async function readManifest(source: BagSource, findings: FindingSink): Promise<Pick<ReadBundle, 'manifest' | 'manifestBytes'> | undefined> {
   const bytes = await readBundleFile(source, MANIFEST_FILE, LIMITS.manifestBytes, undefined, 'manifest.malformed-json', findings);
   if (bytes === undefined) {
     findings.push(makeFinding('manifest.missing', `${MANIFEST_FILE} is missing`, { path: MANIFEST_FILE }));
@@ -227,7 +229,7 @@ const ITEM_DIGESTS = ['sha256', 'sha512', 'sha3-256', 'blake3'] as const;
  * Compares each item of the signed manifest with what the bag proved about the bytes in data/. One small result
  * per item (the JSON report lists them all), its strings those of the manifest; nothing else is kept per item.
  */
-function checkItems(manifest: Manifest, bag: BagValidation, findings: Finding[]): ItemResult[] {
+function checkItems(manifest: Manifest, bag: BagValidation, findings: FindingSink): ItemResult[] {
   const results: ItemResult[] = new Array<ItemResult>(manifest.items.length);
   const alteredPaths = new Set(
     bag.findings.filter((f) => f.severity === 'error' && f.path?.startsWith(`${PAYLOAD_DIR}/`)).map((f) => f.path!),
@@ -290,7 +292,7 @@ interface LongTerm {
  * Reads the validation data (with the policy's and the receiver's revocation data) and verifies the
  * archive-timestamp chain, when the bundle has them (docs/format.md, "Validation data", "Archive timestamps").
  */
-async function checkLongTerm(read: ReadBundle, bag: BagValidation, policy: TrustPolicy, options: VerifyOptions, findings: Finding[]): Promise<LongTerm> {
+async function checkLongTerm(read: ReadBundle, bag: BagValidation, policy: TrustPolicy, options: VerifyOptions, findings: FindingSink): Promise<LongTerm> {
   const currentDate = options.currentDate ?? new Date();
   let bundled: RevocationDataInput = {};
   const data = await readBundleFile(read.source, VALIDATION_DATA_FILE, LIMITS.validationDataBytes, read.present, 'bundle.validation-data.malformed', findings);
@@ -319,7 +321,7 @@ async function checkLongTerm(read: ReadBundle, bag: BagValidation, policy: Trust
   return { revocation: collected.data, ...(archive.provenTime !== undefined ? { archiveTime: archive.provenTime } : {}) };
 }
 
-async function checkSignatures(read: ReadBundle, policy: TrustPolicy, options: VerifyOptions, findings: Finding[], longTerm: LongTerm): Promise<SignatureResult[]> {
+async function checkSignatures(read: ReadBundle, policy: TrustPolicy, options: VerifyOptions, findings: FindingSink, longTerm: LongTerm): Promise<SignatureResult[]> {
   const bytes = await readBundleFile(read.source, SIGNATURES_FILE, LIMITS.signatureFileBytes, read.present, 'signature.malformed', findings);
   if (bytes === undefined) {
     findings.push(makeFinding('verify.unsigned', `${SIGNATURES_FILE} is missing: the bundle is not signed`, { path: SIGNATURES_FILE }));
@@ -363,12 +365,12 @@ async function checkSignatures(read: ReadBundle, policy: TrustPolicy, options: V
  * Verifies the custody log, when the bundle has one, against this bundle's manifest and the trusted keys; then
  * whether it ends where the policy requires (even when there is no log: then it cannot).
  */
-async function checkCustody(read: ReadBundle, options: VerifyOptions, findings: Finding[]): Promise<VerificationReport['custody']> {
+async function checkCustody(read: ReadBundle, options: VerifyOptions, findings: FindingSink): Promise<VerificationReport['custody']> {
   const currentDate = options.currentDate ?? new Date();
   const present = read.manifest.items.flatMap((i) => (i.path !== undefined ? [i.id] : []));
   const bytes = await readBundleFile(read.source, CUSTODY_FILE, LIMITS.custodyBytes, read.present, 'custody.too-large', findings);
   if (bytes === undefined || bytes === 'refused') {
-    if (options.policy) findings.push(...(await checkFinalCustody(options.policy, undefined, present, currentDate)));
+    if (options.policy) pushAll(findings, await checkFinalCustody(options.policy, undefined, present, currentDate));
     return bytes === undefined ? null : { events: [], custodians: {} };
   }
   const log = parseCustodyLog(bytes);
