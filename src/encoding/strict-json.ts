@@ -17,6 +17,12 @@ export interface ParseJsonOptions {
    * costs 8 to 60 bytes of memory.
    */
   maxValues?: number;
+  /**
+   * Most members of one object; no limit by default. An object of millions of distinct keys is a hash table
+   * costing several times the memory of as many values in an array, so a document whose objects are all small
+   * (a manifest) says so here.
+   */
+  maxMembers?: number;
 }
 
 /** Default {@link ParseJsonOptions.maxBytes}: 16 MiB. */
@@ -29,14 +35,16 @@ export const DEFAULT_MAX_JSON_BYTES = 16 * 1024 * 1024;
  * A `__proto__` key becomes an own data property; it never changes a prototype. Runs in linear time.
  * @throws EvidenceBundleError `ERR_JSON_SYNTAX` (with line and column), `ERR_JSON_DUPLICATE_KEY` (with the
  *   key's JSON Pointer), `ERR_JSON_LONE_SURROGATE`, `ERR_JSON_INVALID_UTF8` (bytes only), `ERR_JSON_TOO_DEEP`,
- *   `ERR_JSON_TOO_LARGE` (past `maxBytes`, or at the first value past `maxValues`)
+ *   `ERR_JSON_TOO_LARGE` (past `maxBytes`, or at the first value past `maxValues`, or the first member past
+ *   `maxMembers` in one object)
  * @throws TypeError when `input` is neither a string nor a Uint8Array; RangeError for an option out of range
  * @example parseJson('{"a":[1,2]}') // { a: [1, 2] }
  */
 export function parseJson(input: string | Uint8Array, options: ParseJsonOptions = {}): unknown {
   const maxDepth = checkMaxDepth(options.maxDepth ?? DEFAULT_MAX_DEPTH);
   const maxValues = checkMaxValues(options.maxValues);
-  return new Parser(jsonText(input, options.maxBytes), maxDepth, maxValues).document();
+  const maxMembers = checkMaxValues(options.maxMembers, 'maxMembers');
+  return new Parser(jsonText(input, options.maxBytes), maxDepth, maxValues, false, maxMembers).document();
 }
 
 /**
@@ -53,8 +61,9 @@ export function parseCanonicalJson(bytes: Uint8Array, options: ParseJsonOptions 
   if (!(bytes instanceof Uint8Array)) throw new TypeError('parseCanonicalJson expects a Uint8Array');
   const maxDepth = checkMaxDepth(options.maxDepth ?? DEFAULT_MAX_DEPTH);
   const maxValues = checkMaxValues(options.maxValues);
+  const maxMembers = checkMaxValues(options.maxMembers, 'maxMembers');
   const text = jsonText(bytes, options.maxBytes);
-  const parser = new Parser(text, maxDepth, maxValues, true);
+  const parser = new Parser(text, maxDepth, maxValues, true, maxMembers);
   const value = parser.document();
   // The parser saw every byte: whitespace, key order, number, string and escape forms it checked on the way, so a
   // canonical document costs no second walk. Only a document it found wanting is walked again, by the
@@ -115,9 +124,9 @@ function jsonText(input: string | Uint8Array, maxBytes = DEFAULT_MAX_JSON_BYTES)
   throw new TypeError('parseJson expects a string or a Uint8Array');
 }
 
-function checkMaxValues(maxValues: number | undefined): number {
+function checkMaxValues(maxValues: number | undefined, name = 'maxValues'): number {
   if (maxValues === undefined) return Infinity;
-  if (!Number.isSafeInteger(maxValues) || maxValues < 1) throw new RangeError('maxValues must be a positive integer');
+  if (!Number.isSafeInteger(maxValues) || maxValues < 1) throw new RangeError(`${name} must be a positive integer`);
   return maxValues;
 }
 
@@ -165,6 +174,7 @@ class Parser {
     private readonly maxDepth: number,
     private readonly maxValues: number,
     private readonly canonical = false,
+    private readonly maxMembers = Infinity,
   ) {}
 
   document(): unknown {
@@ -227,8 +237,12 @@ class Parser {
       return object;
     }
     let previous: string | undefined;
+    let members = 0;
     for (;;) {
       if (text.charCodeAt(this.pos) !== QUOTE) throw this.syntax('expected a string key');
+      if (++members > this.maxMembers) {
+        throw new EvidenceBundleError('ERR_JSON_TOO_LARGE', `more than ${this.maxMembers} members in the object at ${jsonPointer(this.path)}`);
+      }
       const key = this.string();
       this.path.push(key);
       if (Object.hasOwn(object, key)) {

@@ -30,6 +30,9 @@ export const LIMITS = {
   // media type, SHA-256, disclosure and their objects), about 20 with a description and an acquisition: the
   // most items fit in their smallest form, fewer richer ones.
   manifestValues: 10_000_000,
+  // Members of one object of the manifest: its objects are small (an item has 9 members at most, a text a few
+  // languages), and an object of millions of keys would cost a hash table of several hundred MB.
+  manifestMembers: 4096,
   signatureFileBytes: 4 * 1024 * 1024,
   signatures: 64,
   custodyBytes: 64 * 1024 * 1024,

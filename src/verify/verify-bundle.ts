@@ -194,7 +194,7 @@ async function readManifest(source: BagSource, findings: FindingSink): Promise<P
   if (bytes === 'refused') return undefined;
   let value: unknown;
   try {
-    value = parseCanonicalJson(bytes, { maxBytes: LIMITS.manifestBytes, maxValues: LIMITS.manifestValues });
+    value = parseCanonicalJson(bytes, { maxBytes: LIMITS.manifestBytes, maxValues: LIMITS.manifestValues, maxMembers: LIMITS.manifestMembers });
   } catch (error) {
     const code = isEvidenceBundleError(error, 'ERR_JSON_NOT_CANONICAL') ? 'manifest.not-canonical' : 'manifest.malformed-json';
     findings.push(makeFinding(code, describe(error), { path: MANIFEST_FILE }, { detail: describe(error) }));

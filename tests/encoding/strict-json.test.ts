@@ -376,3 +376,17 @@ describe('parseCanonicalJson decides in one pass what re-serialising would decid
     expect(seen.unordered).toBeGreaterThan(100);
   });
 });
+
+describe('maxMembers (the memory bound of one object)', () => {
+  const object = (n: number) => `{${Array.from({ length: n }, (_, i) => `"k${String(i).padStart(5, '0')}":0`).join(',')}}`;
+  it('refuses the first member past the limit, in any object at any depth, with ERR_JSON_TOO_LARGE', () => {
+    expect(parseCanonicalJson(bytes(object(50)), { maxMembers: 50 })).toMatchObject({ k00049: 0 });
+    for (const text of [object(51), `{"a":[${object(51)}]}`, `[{"x":${object(51)}}]`]) {
+      expectCode(() => parseCanonicalJson(bytes(text), { maxMembers: 50 }), 'ERR_JSON_TOO_LARGE');
+      expectCode(() => parseJson(text, { maxMembers: 50 }), 'ERR_JSON_TOO_LARGE');
+    }
+    // Many small objects are not one large one.
+    expect(() => parseJson(`[${Array(200).fill(object(50)).join(',')}]`, { maxMembers: 50 })).not.toThrow();
+    expect(() => parseJson('{}', { maxMembers: 0 })).toThrow(RangeError);
+  });
+});
