@@ -18,9 +18,10 @@ export const ARCHIVE_TIMESTAMPS_FILE = 'evidence/archive-timestamps.json';
 
 /**
  * Largest manifest, signature file and custody log the reader accepts (bounded resources). Chosen so that
- * verifying any input within them peaks below 1 GiB of memory (docs/format.md, "Limits"; bench/hostile-sizes.ts
- * measures it). A manifest is held as its bytes and its text while parsed, then as the parsed tree alone: items
- * are checked in place (no schema copy), so a valid item costs its parsed values and one small report entry.
+ * verifying any input within them takes bounded memory, at most 2 GiB (docs/format.md, "Limits";
+ * bench/hostile-sizes.ts measures it: 1.8 GiB for a manifest of LIMITS.items items, under tsx). A manifest is
+ * held as its bytes (signed) and its text (which the parsed strings keep alive), with the parsed tree; items are
+ * checked in place (no schema copy), and each has one small entry in the report.
  */
 export const LIMITS = {
   // About 190 bytes per item at the least: room for LIMITS.items items with their SHA-256 digests.
