@@ -25,7 +25,8 @@ export type { RequestIdentifier } from './model/legal-basis.js';
 export type { Handling } from './model/handling.js';
 export type { CountryCode } from './model/iso3166.js';
 export { parseManifest } from './model/parse-manifest.js';
-export { checkManifest } from './model/check-manifest.js';
+export { checkManifest, checkManifestAsync } from './model/check-manifest.js';
+export type { ManifestCheck } from './model/check-manifest.js';
 export { JSON_SCHEMA_NAMES, toJsonSchema } from './schemas.js';
 export type { JsonSchemaName } from './schemas.js';
 

@@ -21,7 +21,7 @@ export type { BagValidation } from './bag-source.js';
 /** Default limits of {@link validateBag} (docs/format.md, "Limits"). */
 export const BAG_LIMITS = {
   /** Entries (files and directories) in a bag. */
-  entries: 1_000_000,
+  entries: 2_000_000,
   /** Bytes of one tag file the validator parses (bagit.txt, bag-info.txt, manifests, fetch.txt). */
   tagFileBytes: 64 * 1024 * 1024,
   /**

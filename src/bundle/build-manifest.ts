@@ -1,7 +1,8 @@
 import type { DigestSet } from '../digest/algorithms.js';
 import { canonicalizeToBytes } from '../encoding/jcs.js';
 import { countJsonValues } from '../encoding/json-common.js';
-import { EvidenceBundleError } from '../errors.js';
+import { parseCanonicalJson } from '../encoding/strict-json.js';
+import { EvidenceBundleError, isEvidenceBundleError } from '../errors.js';
 import { LIMITS } from '../model/layout.js';
 import { formatVersionFor, type Manifest } from '../model/manifest.js';
 import { parseManifest } from '../model/parse-manifest.js';
@@ -53,6 +54,13 @@ export function buildManifest(
   const values = countJsonValues(manifest);
   if (values > LIMITS.manifestValues) {
     throw new EvidenceBundleError('ERR_LIMIT_EXCEEDED', `the manifest would hold ${values} JSON values; readers accept at most ${LIMITS.manifestValues}`);
+  }
+  // And no object past the readers' member limit: read back exactly as a reader reads it.
+  try {
+    parseCanonicalJson(bytes, { maxBytes: LIMITS.manifestBytes, maxValues: LIMITS.manifestValues, maxMembers: LIMITS.manifestMembers });
+  } catch (error) {
+    if (!isEvidenceBundleError(error, 'ERR_JSON_TOO_LARGE')) throw error;
+    throw new EvidenceBundleError('ERR_LIMIT_EXCEEDED', `the manifest has an object of more than ${LIMITS.manifestMembers} members; readers refuse it`, { cause: error });
   }
   return { manifest, bytes };
 }

@@ -14,14 +14,44 @@ export interface CliIO {
   env?: Readonly<Record<string, string | undefined>>;
 }
 
+/**
+ * The process's own streams. A reader that goes away (`evb verify ... | head`) is not an error of the command:
+ * the write fails with EPIPE, further output is dropped, and the command ends with its own exit code, quietly.
+ * Any other failure to write is said once on stderr (when it can still be written) and the output dropped too.
+ */
 export function processIO(): CliIO {
   return {
-    stdout: (t) => void process.stdout.write(t),
-    stderr: (t) => void process.stderr.write(t),
+    stdout: guardedWriter(process.stdout, 'standard output'),
+    stderr: guardedWriter(process.stderr, 'standard error'),
     stderrIsTTY: process.stderr.isTTY === true,
     stderrStream: process.stderr,
     cwd: process.cwd(),
     env: process.env,
+  };
+}
+
+/** Streams already guarded, so that a second processIO() adds no second listener. */
+const guarded = new WeakMap<NodeJS.WriteStream, { closed: boolean }>();
+
+function guardedWriter(stream: NodeJS.WriteStream, name: string): (text: string) => void {
+  let state = guarded.get(stream);
+  if (state === undefined) {
+    const s = { closed: false };
+    state = s;
+    guarded.set(stream, s);
+    // Write errors arrive as 'error' events, after the write call returned: without a listener they crash the
+    // process with an unhandled EPIPE.
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (s.closed) return;
+      s.closed = true;
+      if (error.code !== 'EPIPE' && stream !== process.stderr && !(guarded.get(process.stderr)?.closed ?? false)) {
+        process.stderr.write(`evb: cannot write to ${name}: ${error.code ?? error.message}\n`);
+      }
+    });
+  }
+  const current = state;
+  return (text) => {
+    if (!current.closed) stream.write(text);
   };
 }
 

@@ -17,6 +17,12 @@ export interface ParseJsonOptions {
    * costs 8 to 60 bytes of memory.
    */
   maxValues?: number;
+  /**
+   * Most members of one object; no limit by default. An object of millions of distinct keys is a hash table
+   * costing several times the memory of as many values in an array, so a document whose objects are all small
+   * (a manifest) says so here.
+   */
+  maxMembers?: number;
 }
 
 /** Default {@link ParseJsonOptions.maxBytes}: 16 MiB. */
@@ -29,19 +35,23 @@ export const DEFAULT_MAX_JSON_BYTES = 16 * 1024 * 1024;
  * A `__proto__` key becomes an own data property; it never changes a prototype. Runs in linear time.
  * @throws EvidenceBundleError `ERR_JSON_SYNTAX` (with line and column), `ERR_JSON_DUPLICATE_KEY` (with the
  *   key's JSON Pointer), `ERR_JSON_LONE_SURROGATE`, `ERR_JSON_INVALID_UTF8` (bytes only), `ERR_JSON_TOO_DEEP`,
- *   `ERR_JSON_TOO_LARGE` (past `maxBytes`, or at the first value past `maxValues`)
+ *   `ERR_JSON_TOO_LARGE` (past `maxBytes`, or at the first value past `maxValues`, or the first member past
+ *   `maxMembers` in one object)
  * @throws TypeError when `input` is neither a string nor a Uint8Array; RangeError for an option out of range
  * @example parseJson('{"a":[1,2]}') // { a: [1, 2] }
  */
 export function parseJson(input: string | Uint8Array, options: ParseJsonOptions = {}): unknown {
   const maxDepth = checkMaxDepth(options.maxDepth ?? DEFAULT_MAX_DEPTH);
   const maxValues = checkMaxValues(options.maxValues);
-  return new Parser(jsonText(input, options.maxBytes), maxDepth, maxValues).document();
+  const maxMembers = checkMaxValues(options.maxMembers, 'maxMembers');
+  return new Parser(jsonText(input, options.maxBytes), maxDepth, maxValues, false, maxMembers).document();
 }
 
 /**
- * Parses JSON bytes that must already be in RFC 8785 canonical form: parses strictly, re-encodes, and compares
- * byte for byte. This is how signed JSON files are read, so that what was verified is what was parsed.
+ * Parses JSON bytes that must already be in RFC 8785 canonical form: parses strictly and checks every token on
+ * the way (no whitespace, keys in UTF-16 order, numbers and escapes as RFC 8785 writes them), so the bytes are
+ * accepted exactly when they equal the canonical serialisation of what was parsed, with no second walk and no
+ * second copy. This is how signed JSON files are read, so that what was verified is what was parsed.
  * @throws EvidenceBundleError `ERR_JSON_NOT_CANONICAL` when the bytes parse but are not canonical (whitespace,
  *   key order, number or string form, -0), and every code of {@link parseJson}
  * @throws TypeError when `bytes` is not a Uint8Array
@@ -51,12 +61,31 @@ export function parseCanonicalJson(bytes: Uint8Array, options: ParseJsonOptions 
   if (!(bytes instanceof Uint8Array)) throw new TypeError('parseCanonicalJson expects a Uint8Array');
   const maxDepth = checkMaxDepth(options.maxDepth ?? DEFAULT_MAX_DEPTH);
   const maxValues = checkMaxValues(options.maxValues);
+  const maxMembers = checkMaxValues(options.maxMembers, 'maxMembers');
   const text = jsonText(bytes, options.maxBytes);
-  const value = new Parser(text, maxDepth, maxValues).document();
-  // The text was decoded strictly and holds no lone surrogate, so it equals the canonical text exactly when the
-  // bytes equal the canonical bytes: compare piece by piece, never building a second copy of the document.
+  const parser = new Parser(text, maxDepth, maxValues, true, maxMembers);
+  const value = parser.document();
+  // The parser saw every byte: whitespace, key order, number, string and escape forms it checked on the way, so a
+  // canonical document costs no second walk. Only a document it found wanting is walked again, by the
+  // serialiser itself, to name the first byte that differs.
+  if (!parser.deviates) return value;
+  const at = firstDifference(text, value, maxDepth);
+  if (at !== undefined) {
+    throw new EvidenceBundleError(
+      'ERR_JSON_NOT_CANONICAL',
+      `JSON is not in RFC 8785 canonical form: first difference at byte ${utf8ByteLength(text.slice(0, at))}`,
+    );
+  }
+  return value;
+}
+
+/**
+ * Where `text` first differs from the RFC 8785 serialisation of `value`, its parse, or `undefined` when they are
+ * equal. The text was decoded strictly and holds no lone surrogate, so it equals the canonical text exactly when
+ * the bytes equal the canonical bytes: compared piece by piece, never building a second copy of the document.
+ */
+function firstDifference(text: string, value: unknown, maxDepth: number): number | undefined {
   let at = 0;
-  let differs = false;
   try {
     writeCanonical(value, maxDepth, (piece) => {
       if (text.startsWith(piece, at)) {
@@ -71,15 +100,9 @@ export function parseCanonicalJson(bytes: Uint8Array, options: ParseJsonOptions 
     });
   } catch (error) {
     if (error !== NOT_CANONICAL) throw error;
-    differs = true;
+    return at;
   }
-  if (differs || at !== text.length) {
-    throw new EvidenceBundleError(
-      'ERR_JSON_NOT_CANONICAL',
-      `JSON is not in RFC 8785 canonical form: first difference at byte ${utf8ByteLength(text.slice(0, at))}`,
-    );
-  }
-  return value;
+  return at === text.length ? undefined : at;
 }
 
 // Thrown by the comparison to stop the walk at the first difference; never leaves this module.
@@ -101,9 +124,9 @@ function jsonText(input: string | Uint8Array, maxBytes = DEFAULT_MAX_JSON_BYTES)
   throw new TypeError('parseJson expects a string or a Uint8Array');
 }
 
-function checkMaxValues(maxValues: number | undefined): number {
+function checkMaxValues(maxValues: number | undefined, name = 'maxValues'): number {
   if (maxValues === undefined) return Infinity;
-  if (!Number.isSafeInteger(maxValues) || maxValues < 1) throw new RangeError('maxValues must be a positive integer');
+  if (!Number.isSafeInteger(maxValues) || maxValues < 1) throw new RangeError(`${name} must be a positive integer`);
   return maxValues;
 }
 
@@ -135,6 +158,12 @@ const SIMPLE_ESCAPES: Record<number, string> = {
 };
 
 class Parser {
+  /**
+   * Whether the text, read so far, differs from the RFC 8785 form of what it holds (only tracked when asked):
+   * whitespace, keys out of UTF-16 order, a number not written as ECMAScript writes it, an escape JSON.stringify
+   * would not write. When it stays false the text is exactly the canonical serialisation of the parsed value.
+   */
+  deviates = false;
   private pos = 0;
   private values = 0;
   // Keys and indexes down to the current value, for error messages.
@@ -144,6 +173,8 @@ class Parser {
     private readonly text: string,
     private readonly maxDepth: number,
     private readonly maxValues: number,
+    private readonly canonical = false,
+    private readonly maxMembers = Infinity,
   ) {}
 
   document(): unknown {
@@ -163,6 +194,8 @@ class Parser {
       if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) break;
       pos++;
     }
+    // RFC 8785 section 3.2.1: no whitespace between tokens.
+    if (pos !== this.pos && this.canonical) this.deviates = true;
     this.pos = pos;
   }
 
@@ -203,13 +236,21 @@ class Parser {
       this.pos++;
       return object;
     }
+    let previous: string | undefined;
+    let members = 0;
     for (;;) {
       if (text.charCodeAt(this.pos) !== QUOTE) throw this.syntax('expected a string key');
+      if (++members > this.maxMembers) {
+        throw new EvidenceBundleError('ERR_JSON_TOO_LARGE', `more than ${this.maxMembers} members in the object at ${jsonPointer(this.path)}`);
+      }
       const key = this.string();
       this.path.push(key);
       if (Object.hasOwn(object, key)) {
         throw new EvidenceBundleError('ERR_JSON_DUPLICATE_KEY', `duplicate key at ${jsonPointer(this.path)}`);
       }
+      // RFC 8785 section 3.2.3: keys in the order of their UTF-16 code units, which is how `<` compares strings.
+      if (previous !== undefined && !(previous < key) && this.canonical) this.deviates = true;
+      previous = key;
       this.whitespace();
       if (text.charCodeAt(this.pos) !== 0x3a) throw this.syntax("expected ':'");
       this.pos++;
@@ -249,8 +290,9 @@ class Parser {
       const c = text.charCodeAt(this.pos);
       this.pos++;
       // An array grown by push keeps room for 16 more elements: a copy of its exact length is a third of the
-      // memory of a short one (66 bytes instead of 195 for one element), and copying is linear.
-      if (c === 0x5d) return array.slice();
+      // memory of a short one (66 bytes instead of 195 for one element), and copying is linear. A long one keeps
+      // its spare room (at most half its length) rather than be held twice while it is copied.
+      if (c === 0x5d) return array.length > 4096 ? array : array.slice();
       if (c !== 0x2c) throw this.syntax("expected ',' or ']'", this.pos - 1);
       this.whitespace();
     }
@@ -298,12 +340,15 @@ class Parser {
         const e = text.charCodeAt(pos + 1);
         const simple = SIMPLE_ESCAPES[e];
         if (simple !== undefined) {
+          // JSON.stringify (RFC 8785 section 3.2.2.2) writes every short escape but "\/": "/" stays as itself.
+          if (e === 0x2f && this.canonical) this.deviates = true;
           pieces.push(simple);
           pos += 2;
         } else if (e === 0x75) {
           const unit = hex4(text, pos + 2);
           if (unit < 0) throw this.syntax('invalid \\u escape', pos);
           if (unit >= 0xd800 && unit <= 0xdfff) surrogates = true;
+          if (this.canonical && !canonicalUnicodeEscape(text, pos, unit)) this.deviates = true;
           pieces.push(String.fromCharCode(unit));
           pos += 6;
         } else {
@@ -347,8 +392,11 @@ class Parser {
       if (after === pos) throw this.syntax('expected a digit in the exponent', after);
       pos = after;
     }
-    const value = Number(text.slice(start, pos));
+    const written = text.slice(start, pos);
+    const value = Number(written);
     if (!Number.isFinite(value)) throw this.syntax('number out of IEEE-754 double range (RFC 7493 section 2.2)', start);
+    // RFC 8785 section 3.2.2.3: the ECMAScript form (so "-0", "1.0", "1E3" and "0.1e1" are not canonical).
+    if (this.canonical && String(value) !== written) this.deviates = true;
     this.pos = pos;
     return value;
   }
@@ -375,6 +423,19 @@ class Parser {
     }
     return `line ${line}, column ${at - lineStart + 1} (offset ${at})`;
   }
+}
+
+/**
+ * Whether the `\\u` escape at `pos` (of code unit `unit`) is one JSON.stringify writes: only a control character
+ * without a short escape, as `\\u00` and two lower-case hex digits (RFC 8785 section 3.2.2.2).
+ */
+function canonicalUnicodeEscape(text: string, pos: number, unit: number): boolean {
+  if (unit >= 0x20 || unit === 0x08 || unit === 0x09 || unit === 0x0a || unit === 0x0c || unit === 0x0d) return false;
+  for (let i = pos + 2; i < pos + 6; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x41 && c <= 0x46) return false;
+  }
+  return true;
 }
 
 function digits(text: string, pos: number): number {

@@ -31,7 +31,7 @@ export async function exportBundleCase(source: BagSource, options: { trustedKeys
   }
   let value: unknown;
   try {
-    value = parseCanonicalJson(manifestBytes, { maxBytes: LIMITS.manifestBytes, maxValues: LIMITS.manifestValues });
+    value = parseCanonicalJson(manifestBytes, { maxBytes: LIMITS.manifestBytes, maxValues: LIMITS.manifestValues, maxMembers: LIMITS.manifestMembers });
   } catch (cause) {
     throw new EvidenceBundleError('ERR_MANIFEST_INVALID', `${MANIFEST_FILE} is not canonical JSON`, { cause });
   }

@@ -18,6 +18,7 @@ export const TEXT_KEYS = [
   'bundle.unreadable',
   'basis.value',
   'items.heading',
+  'items.intact-omitted',
   'signatures.heading',
   'none',
   'signature.trusted-through',

@@ -5,6 +5,6 @@
  * argument, and an engine's stack holds only about 100,000 of them: hostile input (a log of 100,000 bad lines)
  * would end in "Maximum call stack size exceeded" instead of a report.
  */
-export function pushAll<T>(target: T[], source: Iterable<T>): void {
+export function pushAll<T>(target: { push(element: T): unknown }, source: Iterable<T>): void {
   for (const element of source) target.push(element);
 }

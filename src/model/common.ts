@@ -3,6 +3,29 @@ import { checkBundlePath } from '../path/bundle-path.js';
 import { ISO_3166_ALPHA2, type CountryCodeRecord } from './iso3166.js';
 
 /**
+ * The patterns of the value types, in one place: the zod schemas below and the hand-written item check
+ * (check-items.ts), which must agree with them exactly, both read them from here.
+ */
+export const PATTERNS = {
+  languageTag: /^[A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?(-([A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*$/,
+  // Patterns carry no flags: JSON Schema's `pattern` has none, so `[\s\S]` stands for "any character" to keep
+  // zod and the published schema in exact agreement.
+  trimmed: /^\S(?:[\s\S]*\S)?$/,
+  // C0 controls other than tab and line feed, DEL, C1 controls, and the bidi embedding, override and isolate
+  // controls: text that holds them can rewrite or reorder what a person reads (docs/format.md, "Value types").
+  // The bidi marks (LRM, RLM, ALM) stay: Arabic and Hebrew text needs them, and they move nothing around them.
+  // eslint-disable-next-line no-control-regex
+  noControls: /^[^\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]*$/,
+  identifier: /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/,
+  mediaType: /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}(\s*;\s*[a-z0-9!#$&^_.+-]+=("[^"]*"|[a-zA-Z0-9!#$&^_.+-]+))*$/i,
+  // The path rules, as far as a pattern can say them, for the JSON Schema; NFC and lengths in bytes stay in code.
+  // eslint-disable-next-line no-control-regex
+  itemPath: /^(?!\/)(?![A-Za-z]:)(?!.*(?:^|\/)\.{1,2}(?:\/|$))(?!.*\/\/)(?!.*\/$)[^\\\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]+$/,
+  hex32: /^[0-9a-f]{64}$/,
+  hex64: /^[0-9a-f]{128}$/,
+} as const;
+
+/**
  * RFC 3339 section 5.6 date-time with a mandatory offset (`Z` or `+hh:mm`), upper-case `T` and `Z`, seconds
  * required, fraction optional; impossible dates (February 30, February 29 outside leap years) and leap seconds
  * are rejected.
@@ -21,18 +44,11 @@ export const Country: z.ZodEnum<CountryCodeRecord> = z.enum(ISO_3166_ALPHA2).met
 /** A BCP 47 language tag (RFC 5646 syntax: language, optional script, region, variants). */
 export const LanguageTag = z
   .string()
-  .regex(/^[A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?(-([A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*$/)
+  .regex(PATTERNS.languageTag)
   .meta({ description: 'BCP 47 language tag, e.g. vi, fr, ar-DZ, zh-Hant' });
 
-// Patterns carry no flags: JSON Schema's `pattern` has none, so `[\s\S]` stands for "any character" to keep
-// zod and the published schema in exact agreement.
-const TRIMMED = /^\S(?:[\s\S]*\S)?$/;
-
-// C0 controls other than tab and line feed, DEL, C1 controls, and the bidi embedding, override and isolate
-// controls: text that holds them can rewrite or reorder what a person reads (docs/format.md, "Value types").
-// The bidi marks (LRM, RLM, ALM) stay: Arabic and Hebrew text needs them, and they move nothing around them.
-// eslint-disable-next-line no-control-regex
-const NO_CONTROLS = /^[^\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]*$/;
+const TRIMMED = PATTERNS.trimmed;
+const NO_CONTROLS = PATTERNS.noControls;
 const NO_CONTROLS_MESSAGE = 'must contain no control character other than tab and line feed, and no bidi embedding, override or isolate control';
 
 /**
@@ -56,14 +72,14 @@ export const MultilingualText = z
 /** An identifier used for cross references inside the manifest (item and actor ids). */
 export const Identifier = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/)
+  .regex(PATTERNS.identifier)
   .meta({ description: 'Identifier: letters, digits, ".", "_", "-"; starts with a letter or digit; at most 128 characters' });
 
 /** An RFC 6838 media type, optionally with parameters. */
 export const MediaType = z
   .string()
   .max(255)
-  .regex(/^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}(\s*;\s*[a-z0-9!#$&^_.+-]+=("[^"]*"|[a-zA-Z0-9!#$&^_.+-]+))*$/i)
+  .regex(PATTERNS.mediaType)
   .meta({ description: 'RFC 6838 media type, e.g. application/json' });
 
 /** An RFC 7638 JWK SHA-256 thumbprint, base64url without padding. */
@@ -80,15 +96,14 @@ export const ItemPath = z
     const problem = checkBundlePath(path);
     if (problem !== undefined) ctx.addIssue({ code: 'custom', message: `unsafe path: ${problem}` });
   })
-  // The same rules, as far as a pattern can say them, for the JSON Schema; NFC and lengths in bytes stay in code.
-  .regex(/^(?!\/)(?![A-Za-z]:)(?!.*(?:^|\/)\.{1,2}(?:\/|$))(?!.*\/\/)(?!.*\/$)[^\\\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]+$/)
+  .regex(PATTERNS.itemPath)
   .max(1024)
   .meta({
     description:
       'Path relative to data/: "/" separators, relative, no empty, "." or ".." segments, no backslash, NUL, C0 or C1 control characters, DEL, bidi embedding, override or isolate controls (U+202A-U+202E, U+2066-U+2069), line or paragraph separators (U+2028, U+2029), Unicode NFC, at most 1,024 UTF-8 bytes and 255 per segment',
   });
 
-const hex = (bytes: number) => z.string().regex(new RegExp(`^[0-9a-f]{${bytes * 2}}$`));
+const hex = (bytes: 32 | 64) => z.string().regex(bytes === 32 ? PATTERNS.hex32 : PATTERNS.hex64);
 
 /** Digests of an item's bytes by algorithm, lower-case hex. SHA-256 is mandatory. */
 export const Digests = z

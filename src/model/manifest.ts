@@ -55,7 +55,8 @@ export const CommitmentsSchema = z
 /** The commitments of a format 1.2 manifest. */
 export interface Commitments extends z.infer<typeof CommitmentsSchema> {}
 
-const ManifestShape = z.strictObject({
+/** The manifest's shape, before the cross-field rules; internal to src/model (check-manifest.ts checks in parts). */
+export const ManifestShape = z.strictObject({
   formatVersion: z
     .string()
     .regex(/^1\.(0|[1-9][0-9]{0,5})$/, 'unsupported format version: this reader reads 1.x')
@@ -89,7 +90,7 @@ type Shape = z.infer<typeof ManifestShape>;
  * Rules between fields, which JSON Schema cannot express (docs/format.md, "Cross-field rules"): unique ids and
  * paths, no case-fold collisions, references that resolve, no self-derivation, no derivation cycle.
  */
-function crossFieldRules(m: Shape, ctx: z.RefinementCtx): void {
+export function crossFieldRules(m: Shape, ctx: Pick<z.RefinementCtx, 'addIssue'>): void {
   const issue = (path: PropertyKey[], message: string): void => ctx.addIssue({ code: 'custom', path, message });
 
   // A 1.0 reader refuses the 1.1 members; a document that says 1.0 and holds them is not a 1.0 document.
@@ -174,6 +175,11 @@ function findDerivationCycle(items: Shape['items'], itemIndex: ReadonlyMap<strin
   const colour = new Uint8Array(items.length);
   for (let start = 0; start < items.length; start++) {
     if (colour[start] !== 0) continue;
+    // Most items derive from nothing: they close no cycle, and need no stack.
+    if (items[start]!.derivedFrom === undefined) {
+      colour[start] = DONE;
+      continue;
+    }
     colour[start] = ON_PATH;
     const stack: Array<{ index: number; edge: number }> = [{ index: start, edge: 0 }];
     while (stack.length > 0) {

@@ -46,7 +46,7 @@ export async function inspectBundle(source: BagSource, options: { trustedKeys?: 
   const manifestBytes = await read(MANIFEST_FILE, LIMITS.manifestBytes);
   if (manifestBytes instanceof Uint8Array) {
     try {
-      const value = parseCanonicalJson(manifestBytes, { maxBytes: LIMITS.manifestBytes, maxValues: LIMITS.manifestValues }) as { items?: unknown };
+      const value = parseCanonicalJson(manifestBytes, { maxBytes: LIMITS.manifestBytes, maxValues: LIMITS.manifestValues, maxMembers: LIMITS.manifestMembers }) as { items?: unknown };
       if (Array.isArray(value.items)) itemIds = new Set(value.items.flatMap((i: { id?: unknown }) => (typeof i?.id === 'string' ? [i.id] : [])));
       const checked = checkManifest(value);
       manifest = checked.manifest;

@@ -24,7 +24,7 @@ export async function relatedBundle(source: BagSource, relation: RelatedBundle['
   if (!(bytes instanceof Uint8Array)) throw new EvidenceBundleError('ERR_MANIFEST_INVALID', `${MANIFEST_FILE} is ${bytes === undefined ? 'missing' : 'too large'}`);
   let value: unknown;
   try {
-    value = parseCanonicalJson(bytes, { maxBytes: LIMITS.manifestBytes, maxValues: LIMITS.manifestValues });
+    value = parseCanonicalJson(bytes, { maxBytes: LIMITS.manifestBytes, maxValues: LIMITS.manifestValues, maxMembers: LIMITS.manifestMembers });
   } catch (cause) {
     throw new EvidenceBundleError('ERR_MANIFEST_INVALID', `${MANIFEST_FILE} is not canonical JSON`, { cause });
   }

@@ -13,13 +13,19 @@ export interface RenderTextOptions {
    * fits (src/i18n, README "Reports in your language"). Default `en`.
    */
   lang?: string;
+  /**
+   * List every item, intact ones included (`evb verify --verbose`). By default the intact items are counted in
+   * one line and only the others (altered, missing, withheld, unchecked) are listed, so that a bundle of 100,000
+   * items does not print 100,000 lines to say nothing is wrong.
+   */
+  verbose?: boolean;
 }
 
 const MARK: Record<string, string> = { error: 'x', warning: '!', info: 'i' };
 
 /**
  * Renders a verification report for a person, in their language: the outcome first, then what the bundle is,
- * each item, each signature, and every finding with its code, so that the text can be quoted and the code
+ * each item that is not intact (with the count of the intact ones; every item with `verbose`), each signature, and every finding with its code, so that the text can be quoted and the code
  * looked up. The outcome word is the language's, followed by the stable English one in brackets when they
  * differ (`Résultat : INVALIDE [INVALID]`), so that a script and a person read the same line. Every piece of
  * text that comes from the bundle or the policy (names, ids, paths, roles, key ids, finding parameters)
@@ -56,11 +62,15 @@ export function renderReportText(report: VerificationReport, options: RenderText
   }
   lines.push('');
   lines.push(t('items.heading', { intact: report.summary.itemsIntact, total: report.summary.itemsTotal }));
-  const itemWidth = Math.max(9, ...report.items.map((i) => status(i.status).length + 1));
-  for (const item of report.items) {
+  const listed = options.verbose === true ? report.items : report.items.filter((i) => i.status !== 'intact');
+  let itemWidth = 9;
+  for (const i of listed) itemWidth = Math.max(itemWidth, status(i.status).length + 1);
+  for (const item of listed) {
     lines.push(`  ${status(item.status).padEnd(itemWidth)} ${shown(item.id)}${item.path !== undefined ? `  data/${shown(item.path)}` : ''}`);
     if (item.withheld !== undefined) lines.push(...withheldLines(item.withheld, t).map((l) => `  ${' '.repeat(itemWidth)} ${l}`));
   }
+  const omitted = report.items.length - listed.length;
+  if (omitted > 0) lines.push(`  ${t('items.intact-omitted', { count: omitted })}`);
   lines.push('');
   lines.push(t('signatures.heading', { trusted: report.summary.trustedSignatures }));
   if (report.signatures.length === 0) lines.push(`  ${t('none')}`);
@@ -75,7 +85,9 @@ export function renderReportText(report: VerificationReport, options: RenderText
   if (report.custody !== null) {
     lines.push('');
     lines.push(t('custody.heading', { count: report.custody.events.length }));
-    const width = Math.max(9, ...report.custody.events.map((e) => status(e.status).length + 1));
+    // A loop, not Math.max(...events): a spread of 100,000 arguments can overflow the stack.
+    let width = 9;
+    for (const e of report.custody.events) width = Math.max(width, status(e.status).length + 1);
     for (const e of report.custody.events) {
       const { what, detail } = describeCustodyEvent(e, lang);
       // The timeline keeps the time as signed (RFC 3339, its fractions and offset): it is evidence, and sorts.

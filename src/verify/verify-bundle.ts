@@ -6,9 +6,9 @@ import { verifyCustodyLog } from '../custody/verify-custody-log.js';
 import type { DigestBackend } from '../digest/algorithms.js';
 import { parseCanonicalJson } from '../encoding/strict-json.js';
 import { isEvidenceBundleError } from '../errors.js';
-import { checkManifest } from '../model/check-manifest.js';
+import { checkManifestAsync } from '../model/check-manifest.js';
 import type { Manifest } from '../model/manifest.js';
-import { capFindings } from '../report/cap-findings.js';
+import { createFindingCap, type FindingSink } from '../report/cap-findings.js';
 import { makeFinding, type FindingCode } from '../report/codes.js';
 import type { Finding } from '../report/finding-type.js';
 import { parseSignatureFile } from '../sign/signature-file.js';
@@ -78,7 +78,9 @@ export async function verifyBundle(source: BagSource, options: VerifyOptions = {
   // Trust material is the caller's, not the bundle's: a bad key is misuse, refused before anything is read.
   const policy = options.policy ?? trustPolicyFromKeys(options.trustedKeys ?? []);
   const checkedAt = (options.currentDate ?? new Date()).toISOString();
-  const findings: Finding[] = [];
+  // Capped as they are made, in the order they are made: a million missing items keep 100 findings, not a
+  // million, and the report is what capping the whole list would give.
+  const findings = createFindingCap();
   let identity: BundleIdentity | null = null;
   let items: ItemResult[] = [];
   let signatures: SignatureResult[] = [];
@@ -114,7 +116,7 @@ export async function verifyBundle(source: BagSource, options: VerifyOptions = {
       manifestRead = undefined;
       findings.push(makeFinding('manifest.missing', `${MANIFEST_FILE} is missing`, { path: MANIFEST_FILE }));
     }
-    findings.push(...checkBundleProfile(bag, manifestRead?.manifest));
+    pushAll(findings, checkBundleProfile(bag, manifestRead?.manifest));
     if (manifestRead !== undefined) {
       // Format 1.2: the items come from the disclosures, checked against the signed root.
       const disclosed = await checkBundleDisclosures(source, present, manifestRead.manifest, findings);
@@ -134,7 +136,7 @@ export async function verifyBundle(source: BagSource, options: VerifyOptions = {
     findings.push(makeFinding('verify.internal-error', `verification stopped: ${describe(error)}`, {}, { detail: describe(error) }));
   }
   // Bounded report: the first findings of every code are kept, so the outcome is the same either way.
-  const listed = capFindings(findings);
+  const listed = findings.done();
   const outcome = decideOutcome(listed);
   return {
     reportVersion: REPORT_VERSION,
@@ -180,7 +182,7 @@ async function readBundleFile(
   limit: number,
   present: ReadonlySet<string> | undefined,
   tooLarge: FindingCode,
-  findings: Finding[],
+  findings: FindingSink,
 ): Promise<Uint8Array | 'refused' | undefined> {
   let bytes;
   try {
@@ -195,7 +197,7 @@ async function readBundleFile(
   return 'refused';
 }
 
-async function readManifest(source: BagSource, findings: Finding[]): Promise<Pick<ReadBundle, 'manifest' | 'manifestBytes'> | undefined> {
+async function readManifest(source: BagSource, findings: FindingSink): Promise<Pick<ReadBundle, 'manifest' | 'manifestBytes'> | undefined> {
   const bytes = await readBundleFile(source, MANIFEST_FILE, LIMITS.manifestBytes, undefined, 'manifest.malformed-json', findings);
   if (bytes === undefined) {
     findings.push(makeFinding('manifest.missing', `${MANIFEST_FILE} is missing`, { path: MANIFEST_FILE }));
@@ -204,13 +206,14 @@ async function readManifest(source: BagSource, findings: Finding[]): Promise<Pic
   if (bytes === 'refused') return undefined;
   let value: unknown;
   try {
-    value = parseCanonicalJson(bytes, { maxBytes: LIMITS.manifestBytes, maxValues: LIMITS.manifestValues });
+    value = parseCanonicalJson(bytes, { maxBytes: LIMITS.manifestBytes, maxValues: LIMITS.manifestValues, maxMembers: LIMITS.manifestMembers });
   } catch (error) {
     const code = isEvidenceBundleError(error, 'ERR_JSON_NOT_CANONICAL') ? 'manifest.not-canonical' : 'manifest.malformed-json';
     findings.push(makeFinding(code, describe(error), { path: MANIFEST_FILE }, { detail: describe(error) }));
     return undefined;
   }
-  const checked = checkManifest(value);
+  // In slices: the payload is being hashed meanwhile, and the workers need this thread to hand them files.
+  const checked = await checkManifestAsync(value);
   pushAll(findings, checked.findings.map((f) => ({ ...f, path: f.path ?? MANIFEST_FILE })));
   return checked.manifest === undefined ? undefined : { manifest: checked.manifest, manifestBytes: bytes };
 }
@@ -232,35 +235,44 @@ export function identityOf(m: Manifest): BundleIdentity {
   };
 }
 
-/** Compares each item of the signed manifest with what the bag proved about the bytes in data/. */
-function checkItems(manifest: Manifest, bag: BagValidation, findings: Finding[]): ItemResult[] {
-  const results: ItemResult[] = [];
-  const declared = new Set<string>();
+// The digests an item may record, in the order the schema lists them: the order of their findings.
+const ITEM_DIGESTS = ['sha256', 'sha512', 'sha3-256', 'blake3'] as const;
+
+/**
+ * Compares each item of the signed manifest with what the bag proved about the bytes in data/. One small result
+ * per item (the JSON report lists them all), its strings those of the manifest; nothing else is kept per item.
+ */
+function checkItems(manifest: Manifest, bag: BagValidation, findings: FindingSink): ItemResult[] {
+  const results: ItemResult[] = new Array<ItemResult>(manifest.items.length);
   const alteredPaths = new Set(
     bag.findings.filter((f) => f.severity === 'error' && f.path?.startsWith(`${PAYLOAD_DIR}/`)).map((f) => f.path!),
   );
-  for (const item of manifest.items) {
+  // Item paths are unique (a cross-field rule), so counting the files found tells whether any file is left over.
+  let found = 0;
+  manifest.items.forEach((item, i) => {
     // The schema gives every present item a path and no withheld item one: bytes in data/ that no item names
     // are undeclared, whatever the manifest withholds.
     if (item.path === undefined) {
-      results.push({ id: item.id, status: 'withheld' });
-      continue;
+      results[i] = { id: item.id, status: 'withheld' };
+      return;
     }
     const path = payloadPath(item.path);
-    declared.add(path);
     const entry = bag.payload.get(path);
-    const base = { id: item.id, path: item.path };
     if (entry === undefined) {
       findings.push(makeFinding('item.missing', `no bytes for item ${item.id} at ${path}`, { item: item.id, path }, { item: item.id, path }));
-      results.push({ ...base, status: 'missing' });
-      continue;
+      results[i] = { id: item.id, path: item.path, status: 'missing' };
+      return;
     }
+    found++;
     let intact = !alteredPaths.has(path);
     if (entry.size !== item.size) {
       findings.push(makeFinding('item.size-mismatch', `item ${item.id}: manifest says ${item.size} bytes, data has ${entry.size}`, { item: item.id, path }, { item: item.id, expectedSize: item.size ?? '-', actualSize: entry.size }));
       intact = false;
     }
-    for (const [alg, expected] of Object.entries(item.digests ?? {})) {
+    const recorded = item.digests as Record<string, string | undefined> | undefined;
+    for (const alg of ITEM_DIGESTS) {
+      const expected = recorded?.[alg];
+      if (expected === undefined) continue;
       const actual = (entry.digests as Record<string, string | undefined>)[alg];
       if (actual === undefined) {
         findings.push(makeFinding('item.digest-unchecked', `item ${item.id}: no ${alg} payload manifest to check the recorded digest`, { item: item.id, path }, { item: item.id, algorithm: alg }));
@@ -270,11 +282,14 @@ function checkItems(manifest: Manifest, bag: BagValidation, findings: Finding[])
         intact = false;
       }
     }
-    results.push({ ...base, size: entry.size, status: intact ? 'intact' : 'altered' });
-  }
-  for (const path of bag.payload.keys()) {
-    if (!declared.has(path)) {
-      findings.push(makeFinding('item.undeclared', `${path} is not an item of the signed manifest`, { path }, { path }));
+    results[i] = { id: item.id, path: item.path, size: entry.size, status: intact ? 'intact' : 'altered' };
+  });
+  if (found < bag.payload.size) {
+    const declared = new Set(manifest.items.flatMap((item) => (item.path === undefined ? [] : [payloadPath(item.path)])));
+    for (const path of bag.payload.keys()) {
+      if (!declared.has(path)) {
+        findings.push(makeFinding('item.undeclared', `${path} is not an item of the signed manifest`, { path }, { path }));
+      }
     }
   }
   return results;
@@ -290,7 +305,7 @@ interface LongTerm {
  * Reads the validation data (with the policy's and the receiver's revocation data) and verifies the
  * archive-timestamp chain, when the bundle has them (docs/format.md, "Validation data", "Archive timestamps").
  */
-async function checkLongTerm(read: ReadBundle, bag: BagValidation, policy: TrustPolicy, options: VerifyOptions, findings: Finding[]): Promise<LongTerm> {
+async function checkLongTerm(read: ReadBundle, bag: BagValidation, policy: TrustPolicy, options: VerifyOptions, findings: FindingSink): Promise<LongTerm> {
   const currentDate = options.currentDate ?? new Date();
   let bundled: RevocationDataInput = {};
   const data = await readBundleFile(read.source, VALIDATION_DATA_FILE, LIMITS.validationDataBytes, read.present, 'bundle.validation-data.malformed', findings);
@@ -319,7 +334,7 @@ async function checkLongTerm(read: ReadBundle, bag: BagValidation, policy: Trust
   return { revocation: collected.data, ...(archive.provenTime !== undefined ? { archiveTime: archive.provenTime } : {}) };
 }
 
-async function checkSignatures(read: ReadBundle, policy: TrustPolicy, options: VerifyOptions, findings: Finding[], longTerm: LongTerm): Promise<SignatureResult[]> {
+async function checkSignatures(read: ReadBundle, policy: TrustPolicy, options: VerifyOptions, findings: FindingSink, longTerm: LongTerm): Promise<SignatureResult[]> {
   const bytes = await readBundleFile(read.source, SIGNATURES_FILE, LIMITS.signatureFileBytes, read.present, 'signature.malformed', findings);
   if (bytes === undefined) {
     findings.push(makeFinding('verify.unsigned', `${SIGNATURES_FILE} is missing: the bundle is not signed`, { path: SIGNATURES_FILE }));
@@ -363,12 +378,12 @@ async function checkSignatures(read: ReadBundle, policy: TrustPolicy, options: V
  * Verifies the custody log, when the bundle has one, against this bundle's manifest and the trusted keys; then
  * whether it ends where the policy requires (even when there is no log: then it cannot).
  */
-async function checkCustody(read: ReadBundle, options: VerifyOptions, findings: Finding[]): Promise<VerificationReport['custody']> {
+async function checkCustody(read: ReadBundle, options: VerifyOptions, findings: FindingSink): Promise<VerificationReport['custody']> {
   const currentDate = options.currentDate ?? new Date();
   const present = read.manifest.items.flatMap((i) => (i.path !== undefined ? [i.id] : []));
   const bytes = await readBundleFile(read.source, CUSTODY_FILE, LIMITS.custodyBytes, read.present, 'custody.too-large', findings);
   if (bytes === undefined || bytes === 'refused') {
-    if (options.policy) findings.push(...(await checkFinalCustody(options.policy, undefined, present, currentDate)));
+    if (options.policy) pushAll(findings, await checkFinalCustody(options.policy, undefined, present, currentDate));
     return bytes === undefined ? null : { events: [], custodians: {} };
   }
   const log = parseCustodyLog(bytes);

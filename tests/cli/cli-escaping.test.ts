@@ -99,7 +99,8 @@ afterAll(async () => {
 
 describe('evb shows what a bundle says without letting it forge a line', () => {
   it('verify: the intact bundle is VALID, on one Outcome line, with its names escaped', async () => {
-    const r = await evb('verify', 'b', '--trust', 'packager.pub.jwk', '--quiet');
+    // --verbose: intact items are listed too, so their hostile names are shown.
+    const r = await evb('verify', 'b', '--trust', 'packager.pub.jwk', '--quiet', '--verbose');
     expect(r.code, r.out).toBe(0);
     expectClean(r, 'VALID');
     expect(r.out).toContain('chat\\u200f\\u061c\\ufeff\\u200b\\xad\\u{e0041}.json');

@@ -301,3 +301,92 @@ describe('parseCanonicalJson compares without a second copy', () => {
     expect(parseCanonicalJson(bytes('{"a":[1,"\\u001f",{}]}'))).toEqual({ a: [1, '\u001f', {}] });
   });
 });
+
+describe('parseCanonicalJson decides in one pass what re-serialising would decide', () => {
+  // JSON text whose every token may or may not be in its canonical form: whitespace, key order, number forms
+  // (exponents, fractions, -0, leading digits), every escape, upper- and lower-case hex, integer-like keys.
+  const ws = fc.oneof({ weight: 12, arbitrary: fc.constant('') }, { weight: 1, arbitrary: fc.constantFrom(' ', '\n', '\t', '\r') });
+  const char = fc.oneof(
+    fc.constantFrom('a', 'é', '/', '\u2028', '\u007f', '😀', '"', '\\', '\b', '\t', '\n', '\f', '\r', '\u0000', '\u001f', '\u0008', 'A'),
+    fc.string({ maxLength: 2, unit: 'grapheme' }),
+  );
+  const encodeChar = (c: string, form: number): string => {
+    if (c.length !== 1) return c;
+    const code = c.charCodeAt(0);
+    const hex = code.toString(16).padStart(4, '0');
+    switch (form % 5) {
+      case 1:
+        return `\\u${hex}`;
+      case 2:
+        return `\\u${hex.toUpperCase()}`;
+      case 3:
+        return c === '/' ? '\\/' : JSON.stringify(c).slice(1, -1);
+      default:
+        return JSON.stringify(c).slice(1, -1);
+    }
+  };
+  const string = fc.array(fc.tuple(char, fc.nat()), { maxLength: 4 }).map((cs) => `"${cs.map(([c, f]) => encodeChar(c, f)).join('')}"`);
+  const number = fc.oneof(
+    fc.double({ noNaN: true, noDefaultInfinity: true }).map((n) => String(n)),
+    fc.constantFrom('0', '-0', '1.0', '1e2', '1E2', '1e+2', '100', '0.5', '5e-1', '1e21', '1e+21', '123456789012345678901', '0.000001', '1e-7', '-1', '10', '9007199254740993'),
+  );
+  const keys = fc.constantFrom('"a"', '"b"', '"B"', '"10"', '"9"', '"é"', '"\\u0061"', '"__proto__"', '""', '"aa"', '"😀"', '"\uff61"');
+  const { json } = fc.letrec<{ json: string; object: string; array: string }>((tie) => ({
+    json: fc.oneof({ depthSize: 'small', withCrossShrink: true }, number, string, fc.constantFrom('true', 'false', 'null'), tie('object'), tie('array')),
+    object: fc.uniqueArray(fc.tuple(keys, tie('json'), ws, ws), { selector: ([k]) => JSON.parse(k) as string, maxLength: 4 }).map(
+      (members) => `{${members.map(([k, v, a, b]) => `${a}${k}${b}:${v}`).join(',')}}`,
+    ),
+    array: fc.array(fc.tuple(tie('json'), ws), { maxLength: 4 }).map((xs) => `[${xs.map(([v, w]) => `${w}${v}`).join(',')}]`),
+  }));
+
+  const reference = (text: string): 'canonical' | 'not-canonical' | 'malformed' => {
+    let value: unknown;
+    try {
+      value = parseJson(text);
+    } catch {
+      return 'malformed';
+    }
+    return canonicalize(value) === text ? 'canonical' : 'not-canonical';
+  };
+
+  it('accepts exactly the texts equal to the canonical form of their value (property, 20,000 texts)', () => {
+    let seen = { canonical: 0, notCanonical: 0, unordered: 0 };
+    fc.assert(
+      fc.property(json, ws, ws, (text, before, after) => {
+        const whole = `${before}${text}${after}`;
+        const expected = reference(whole);
+        let got: string;
+        try {
+          parseCanonicalJson(bytes(whole));
+          got = 'canonical';
+        } catch (error) {
+          got = (error as { code?: string }).code === 'ERR_JSON_NOT_CANONICAL' ? 'not-canonical' : 'malformed';
+        }
+        expect(got).toBe(expected);
+        if (expected === 'canonical') seen = { ...seen, canonical: seen.canonical + 1 };
+        if (expected === 'not-canonical') seen = { ...seen, notCanonical: seen.notCanonical + 1 };
+        if (expected === 'not-canonical' && !/\s/.test(whole) && canonicalize(parseJson(whole)).length === whole.length) seen = { ...seen, unordered: seen.unordered + 1 };
+      }),
+      { numRuns: 20_000 },
+    );
+    // Both verdicts are exercised, many times each.
+    expect(seen.canonical).toBeGreaterThan(1000);
+    expect(seen.notCanonical).toBeGreaterThan(1000);
+    // Texts whose only fault is their order (same length as the canonical text, no whitespace).
+    expect(seen.unordered).toBeGreaterThan(100);
+  });
+});
+
+describe('maxMembers (the memory bound of one object)', () => {
+  const object = (n: number) => `{${Array.from({ length: n }, (_, i) => `"k${String(i).padStart(5, '0')}":0`).join(',')}}`;
+  it('refuses the first member past the limit, in any object at any depth, with ERR_JSON_TOO_LARGE', () => {
+    expect(parseCanonicalJson(bytes(object(50)), { maxMembers: 50 })).toMatchObject({ k00049: 0 });
+    for (const text of [object(51), `{"a":[${object(51)}]}`, `[{"x":${object(51)}}]`]) {
+      expectCode(() => parseCanonicalJson(bytes(text), { maxMembers: 50 }), 'ERR_JSON_TOO_LARGE');
+      expectCode(() => parseJson(text, { maxMembers: 50 }), 'ERR_JSON_TOO_LARGE');
+    }
+    // Many small objects are not one large one.
+    expect(() => parseJson(`[${Array(200).fill(object(50)).join(',')}]`, { maxMembers: 50 })).not.toThrow();
+    expect(() => parseJson('{}', { maxMembers: 0 })).toThrow(RangeError);
+  });
+});

@@ -13,6 +13,8 @@ import { parseCanonicalJson, parseJson } from '../../src/encoding/strict-json.js
 import { checkManifest } from '../../src/model/check-manifest.js';
 import { capFindings } from '../../src/report/cap-findings.js';
 import { makeFinding } from '../../src/report/codes.js';
+import { renderReportText } from '../../src/verify/render-text.js';
+import type { VerificationReport } from '../../src/verify/report-schema.js';
 import { chain, draft, joinLines, MANIFEST } from '../custody/helpers.js';
 import { smallManifest } from '../model/helpers.js';
 import { cpuMs } from '../helpers/cost.js';
@@ -81,6 +83,37 @@ describe('cost: time linear in the input size (ratio of 4n to n well under quadr
     expectLinear(2_500, (n) => manifest(n, true), (m) => checkManifest(m));
     // Every path colliding after case folding with the one before.
     expectLinear(2_500, (n) => ({ ...base, items: Array.from({ length: n }, (_, i) => ({ ...item, id: `i${i}`, path: `f/${Math.floor(i / 2)}${i % 2 === 0 ? 'a' : 'A'}` })) }), (m) => checkManifest(m));
+  });
+
+  it('a manifest of many items end to end: canonical parse, item checks, and a document found not canonical at its end', () => {
+    const base = smallManifest();
+    const item = base.items[0];
+    const bytes = (n: number) => canonicalizeToBytes({ ...base, items: Array.from({ length: n }, (_, i) => ({ ...item, id: `item-${i}`, path: `f${i % 100}/${i}.bin` })) });
+    expectLinear(2_500, bytes, (b) => checkManifest(parseCanonicalJson(b, { maxBytes: 1 << 28 })));
+    // One space before the last brace: the whole document is parsed, then walked again to name the byte.
+    const spoilt = (n: number) => {
+      const b = bytes(n);
+      return encoder.encode(`${new TextDecoder().decode(b.subarray(0, b.length - 1))} }`);
+    };
+    expectLinear(2_500, spoilt, (b) => {
+      try {
+        parseCanonicalJson(b, { maxBytes: 1 << 28 });
+      } catch {
+        return;
+      }
+      throw new Error('a spoilt document was accepted');
+    });
+  });
+
+  it('the text report of many items: all intact (counted), all altered (listed), and verbose', () => {
+    const report = (n: number, status: 'intact' | 'altered'): VerificationReport => ({
+      reportVersion: '1.1', outcome: 'VALID', checkedAt: '2026-12-01T00:00:00Z', bundle: null, signatures: [], custody: null, findings: [],
+      items: Array.from({ length: n }, (_, i) => ({ id: `item-${i}`, path: `f/${i}`, size: 0, status })),
+      summary: { errors: 0, warnings: 0, itemsIntact: 0, itemsTotal: n, trustedSignatures: 0 },
+    });
+    expectLinear(10_000, (n) => report(n, 'intact'), (r) => renderReportText(r));
+    expectLinear(5_000, (n) => report(n, 'altered'), (r) => renderReportText(r));
+    expectLinear(5_000, (n) => report(n, 'intact'), (r) => renderReportText(r, { verbose: true }));
   });
 
   it('custody log: unreadable lines, a chain in order, reversed, and repeated lines', () => {

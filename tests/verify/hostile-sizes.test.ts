@@ -103,10 +103,10 @@ describe('hostile sizes within the limits give precise, bounded findings', () =>
 
   it('a manifest whose schema problems are many: the first 100 members and a count', async () => {
     const manifest = JSON.parse(text(MANIFEST_FILE)) as Record<string, unknown>;
-    const extra = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`x${String(i).padStart(5, '0')}`, 0]));
+    const extra = Object.fromEntries(Array.from({ length: 4000 }, (_, i) => [`x${String(i).padStart(5, '0')}`, 0]));
     const { canonicalize } = await import('../../src/encoding/jcs.js');
     const report = await verifyWith({ [MANIFEST_FILE]: canonicalize({ ...manifest, ...extra }) });
-    expectCapped(report, 'manifest.schema.invalid', 5000);
+    expectCapped(report, 'manifest.schema.invalid', 4000);
   });
 });
 
@@ -158,5 +158,15 @@ describe('past the limits: the too-large finding, nothing parsed', () => {
     const report = await verifyWith({ 'tagmanifest-sha256.txt': new Uint8Array(BAG_LIMITS.tagFileBytes + 1).fill(0x0a) });
     expect(codes(report, 'bag.tagfile.too-large')).toHaveLength(1);
     expect(codes(report, 'verify.internal-error')).toEqual([]);
+  });
+});
+
+describe('an object of more members than LIMITS.manifestMembers in the manifest', () => {
+  it('manifest.malformed-json, the object never built whole', async () => {
+    const members = Array.from({ length: LIMITS.manifestMembers + 1 }, (_, i) => `"${String(i).padStart(6, '0')}":0`).join(',');
+    const report = await verifyWith({ [MANIFEST_FILE]: `{"s":{${members}}}` });
+    expect(report.findings.filter((f) => f.code === 'manifest.malformed-json')).toHaveLength(1);
+    expect(report.findings.filter((f) => f.code === 'verify.internal-error')).toEqual([]);
+    expect(report.outcome).toBe('INVALID');
   });
 });

@@ -196,7 +196,7 @@ async function showLog(bundle: string, values: Record<string, unknown>, io: CliI
     const manifestBytes = await readTagFile(source, MANIFEST_FILE, LIMITS.manifestBytes);
     if (manifestBytes === undefined) throw new EvidenceBundleError('ERR_BAG_INVALID', `${MANIFEST_FILE} is missing`);
     if (manifestBytes === 'too-large') throw new EvidenceBundleError('ERR_LIMIT_EXCEEDED', `${MANIFEST_FILE} exceeds ${LIMITS.manifestBytes} bytes`);
-    const manifest = parseJson(manifestBytes, { maxBytes: LIMITS.manifestBytes, maxValues: LIMITS.manifestValues }) as { items?: Array<{ id?: unknown }> };
+    const manifest = parseJson(manifestBytes, { maxBytes: LIMITS.manifestBytes, maxValues: LIMITS.manifestValues, maxMembers: LIMITS.manifestMembers }) as { items?: Array<{ id?: unknown }> };
     const itemIds = new Set((Array.isArray(manifest.items) ? manifest.items : []).flatMap((i) => (typeof i?.id === 'string' ? [i.id] : [])));
     const log = (await readTagFile(source, CUSTODY_FILE, LIMITS.custodyBytes)) ?? new Uint8Array(0);
     // A log past its limit is not read: the one finding says so, as `evb verify` reports it.

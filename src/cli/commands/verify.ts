@@ -25,7 +25,7 @@ export const verify: Command = {
   name: 'verify',
   summary: 'Verify a received bundle: integrity, signatures, trust (exit 0/1/2)',
   help: `Usage: evb verify BUNDLE (--policy POLICY.json | --trust KEY.jwk ...) [--crl FILE ...] [--ocsp FILE ...]
-                  [--at TIME] [--json] [--junit FILE] [--lang TAG] [--quiet]
+                  [--at TIME] [--json] [--junit FILE] [--lang TAG] [--verbose] [--quiet]
 
 Checks every digest of the bag, the manifest, each item against its bytes, each signature against your trust
 policy or the keys you trust (never against keys carried by the bundle), and the custody log. Prints a report
@@ -53,6 +53,9 @@ Options:
   --junit FILE   also write a JUnit XML report for CI (a new file); "-": to standard output, the report for
                  people then to stderr (not with --json). Its failure messages are in the --lang language;
                  suite and testcase names and the finding codes stay the same in every language
+  --verbose      list every item in the report for people; by default intact items are only counted and
+                 every other item (altered, missing, withheld, unchecked) is listed. The JSON report always
+                 lists every item
   --quiet        no progress bar
 `,
   options: {
@@ -64,6 +67,7 @@ Options:
     json: { type: 'boolean' },
     junit: { type: 'string' },
     quiet: { type: 'boolean' },
+    verbose: { type: 'boolean' },
     lang: { type: 'string' },
   },
   async run(values, positionals, io) {
@@ -93,7 +97,7 @@ Options:
     const elapsed = (performance.now() - started) / 1000;
     const human = junit === '-' ? io.stderr : io.stdout;
     if (values['json'] === true) io.stdout(escapeJsonForDisplay(JSON.stringify(report, null, 2)) + '\n');
-    else human(renderReportText(report, { lang }));
+    else human(renderReportText(report, { lang, verbose: values['verbose'] === true }));
     if (junit !== undefined) {
       // Named after the bundle's file name and its id, so that several bundles of one CI job differ.
       const name = `${basename(bundle)}${report.bundle !== null ? ` (${report.bundle.bundleId})` : ''}`;

@@ -21,6 +21,7 @@ export const ar: Catalog = {
     'bundle.unreadable': "تعذّرت قراءة البيان",
     'basis.value': "{instrument}؛ الطلب {request} ({from} -> {to})",
     'items.heading': "العناصر ({intact}/{total} سليمة):",
+    'items.intact-omitted': "{count} من العناصر السليمة غير مدرجة (الخيار --verbose يسرد كل العناصر)",
     'signatures.heading': "التواقيع ({trusted} موثوقة):",
     'none': "لا شيء",
     'signature.trusted-through': "موثوق عبر {authority}",

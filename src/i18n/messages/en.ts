@@ -20,6 +20,7 @@ export const en: Catalog = {
     'bundle.unreadable': "manifest could not be read",
     'basis.value': "{instrument}; request {request} ({from} -> {to})",
     'items.heading': "Items ({intact}/{total} intact):",
+    'items.intact-omitted': "{count} intact items not listed (--verbose lists every item)",
     'signatures.heading': "Signatures ({trusted} trusted):",
     'none': "none",
     'signature.trusted-through': "trusted through {authority}",

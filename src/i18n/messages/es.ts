@@ -21,6 +21,7 @@ export const es: Catalog = {
     'bundle.unreadable': "no se pudo leer el manifiesto",
     'basis.value': "{instrument}; solicitud {request} ({from} -> {to})",
     'items.heading': "Elementos ({intact}/{total} intactos):",
+    'items.intact-omitted': "{count} elementos intactos no listados (--verbose lista cada elemento)",
     'signatures.heading': "Firmas ({trusted} de confianza):",
     'none': "ninguna",
     'signature.trusted-through': "de confianza por {authority}",

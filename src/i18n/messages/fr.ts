@@ -21,6 +21,7 @@ export const fr: Catalog = {
     'bundle.unreadable': "le manifeste n'a pas pu être lu",
     'basis.value': "{instrument} ; demande {request} ({from} -> {to})",
     'items.heading': "Éléments ({intact}/{total} intacts) :",
+    'items.intact-omitted': "{count} éléments intacts non listés (--verbose liste chaque élément)",
     'signatures.heading': "Signatures ({trusted} de confiance) :",
     'none': "aucune",
     'signature.trusted-through': "de confiance par {authority}",

@@ -21,6 +21,7 @@ export const ru: Catalog = {
     'bundle.unreadable': "манифест не удалось прочитать",
     'basis.value': "{instrument}; запрос {request} ({from} -> {to})",
     'items.heading': "Объекты ({intact}/{total} целы):",
+    'items.intact-omitted': "Целые объекты не показаны: {count} (--verbose показывает каждый объект)",
     'signatures.heading': "Подписи ({trusted} доверенных):",
     'none': "нет",
     'signature.trusted-through': "доверенная через {authority}",

@@ -21,6 +21,7 @@ export const vi: Catalog = {
     'bundle.unreadable': "không đọc được bản kê khai",
     'basis.value': "{instrument}; yêu cầu {request} ({from} -> {to})",
     'items.heading': "Vật chứng ({intact}/{total} nguyên vẹn):",
+    'items.intact-omitted': "{count} vật chứng nguyên vẹn không được liệt kê (--verbose liệt kê mọi vật chứng)",
     'signatures.heading': "Chữ ký ({trusted} tin cậy):",
     'none': "không có",
     'signature.trusted-through': "tin cậy qua {authority}",

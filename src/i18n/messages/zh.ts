@@ -21,6 +21,7 @@ export const zh: Catalog = {
     'bundle.unreadable': "无法读取清单",
     'basis.value': "{instrument}；请求 {request}（{from} -> {to}）",
     'items.heading': "证据项（{intact}/{total} 完好）：",
+    'items.intact-omitted': "另有 {count} 个完好的证据项未列出（--verbose 列出每个证据项）",
     'signatures.heading': "签名（{trusted} 个可信）：",
     'none': "无",
     'signature.trusted-through': "经 {authority} 可信",
