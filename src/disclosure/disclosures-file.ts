@@ -71,7 +71,7 @@ export function leafItemId(leaf: DisclosureLeaf): string {
 export function parseDisclosuresFile(bytes: Uint8Array): DisclosuresFile {
   let value: unknown;
   try {
-    value = parseCanonicalJson(bytes, { maxBytes: LIMITS.disclosuresBytes, maxValues: LIMITS.manifestValues * 2 });
+    value = parseCanonicalJson(bytes, { maxBytes: LIMITS.disclosuresBytes, maxValues: LIMITS.manifestValues * 2, maxMembers: LIMITS.manifestMembers });
   } catch (cause) {
     const what = isEvidenceBundleError(cause) ? `${cause.code}: ${cause.message}` : String(cause);
     throw new EvidenceBundleError('ERR_DOCUMENT_INVALID', `disclosures: ${what}`, { cause });
