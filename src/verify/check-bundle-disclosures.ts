@@ -3,7 +3,7 @@ import { checkDisclosures, checkWithholding, type DisclosureCheck } from '../dis
 import { isDisclosedLeaf } from '../disclosure/disclosures-file.js';
 import { CUSTODY_FILE, LIMITS } from '../model/layout.js';
 import type { Manifest } from '../model/manifest.js';
-import type { Finding } from '../report/finding-type.js';
+import type { FindingSink } from '../report/cap-findings.js';
 import { pushAll } from '../internal/arrays.js';
 import { readTagFile } from './read-tag-file.js';
 import type { ItemResult, VerificationReport } from './report-schema.js';
@@ -20,7 +20,7 @@ export interface BundleDisclosures {
  * stand-in per withheld item); for 1.0 and 1.1 the manifest as it is. When the disclosures cannot be read the
  * manifest keeps no items, so nothing in data/ counts as declared. Internal to verifyBundle.
  */
-export async function checkBundleDisclosures(source: BagSource, present: ReadonlySet<string>, manifest: Manifest, findings: Finding[]): Promise<BundleDisclosures> {
+export async function checkBundleDisclosures(source: BagSource, present: ReadonlySet<string>, manifest: Manifest, findings: FindingSink): Promise<BundleDisclosures> {
   if (manifest.commitments === undefined) return { manifest };
   const check = await checkDisclosures(source, manifest, present);
   pushAll(findings, check.findings);
@@ -36,7 +36,7 @@ export async function applyDisclosures(
   items: ItemResult[],
   read: { source: BagSource; present: ReadonlySet<string>; manifest: Manifest },
   custody: VerificationReport['custody'],
-  findings: Finding[],
+  findings: FindingSink,
 ): Promise<ItemResult[]> {
   const byId = new Map(read.manifest.items.map((i) => [i.id, i]));
   const leaves = disclosed.check?.leaves;
