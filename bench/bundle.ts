@@ -1,90 +1,152 @@
-// Pack and verify throughput and peak RSS, against openssl and sha256sum on the same data in the same run.
-// Usage: npm run bench [-- --large-mib 2048 --small 100000 --runs 1]
-// Data is generated once under bench/.data/ (git-ignored); the page cache is warmed before timing.
-import { promises as fsp } from 'node:fs';
+// Pack and verify, whole processes of the built CLI, each paired with its reference on the same data in the
+// same run: verify with `openssl dgst -sha256` / `sha256sum -c`, pack with `cp` (`cp -r`) plus `sync`, pack of
+// many small files also with bagit.py creating a bag in place when EVB_BAGIT_PY names its script.
+// Usage: npm run bench [-- --large-mib 2048 --small 100000 --runs 3 --markdown]
+// Data is generated once under bench/.data/ (git-ignored); the page cache is warmed before timing. What is timed
+// is what a user waits for: `node dist/cli/evb.js` (built first) from spawn to exit, start-up included; peak RSS
+// is the child's own (GNU time). Each ratio is the median of the ratios of pairs run in turn (which side goes
+// first alternates), the load average printed before every run; a single run gives no ratio.
+import { execFileSync } from 'node:child_process';
+import { existsSync, promises as fsp } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DATA_DIR, ensureDataFile, MiB, smallFileSet } from './lib/data.js';
-import { bestOf, runCommand, warmPageCache, type CommandRun } from './lib/system.js';
-import { mbPerSecond, mib, printTable } from './lib/table.js';
+import { pair, showRatio, uptime, type Measured, type PairResult } from './lib/paired.js';
+import { medianOf, runCommand, warmPageCache, type CommandRun } from './lib/system.js';
+import { mbPerSecond, mib, printMarkdownTable, printTable } from './lib/table.js';
 
 const REPO = join(import.meta.dirname, '..');
+const CLI = join(REPO, 'dist', 'cli', 'evb.js');
 const { values } = parseArgs({
-  options: { 'large-mib': { type: 'string', default: '2048' }, small: { type: 'string', default: '100000' }, runs: { type: 'string', default: '1' } },
+  options: {
+    'large-mib': { type: 'string', default: '2048' },
+    small: { type: 'string', default: '100000' },
+    runs: { type: 'string', default: '3' },
+    markdown: { type: 'boolean', default: false },
+  },
 });
 const runs = Number(values.runs);
+if (!Number.isSafeInteger(runs) || runs < 1) throw new RangeError('--runs must be a positive integer');
 const work = join(DATA_DIR, 'bundles');
+// The script that runs bagit.py (`python3 SCRIPT DIR` makes DIR a bag in place); skipped when unset.
+const bagitPy = process.env['EVB_BAGIT_PY'];
 
-interface Measured extends CommandRun {
-  label: string;
-}
+const evb = (args: string[]) => (): Promise<CommandRun> => runCommand(process.execPath, [CLI, ...args], { cwd: work });
+const sh = (script: string, ...args: string[]) => (): Promise<CommandRun> => runCommand('sh', ['-c', script, 'sh', ...args], { cwd: work });
+const rm = (path: string) => (): Promise<void> => fsp.rm(path, { recursive: true, force: true });
+const pack = (input: string, out: string): string[] => ['pack', input, '--spec', 'spec.json', '--out', out, '--quiet', '--sign', 'packager=bench.jwk'];
+const verify = (bundle: string): string[] => ['verify', bundle, '--trust', 'bench.pub.jwk', '--quiet'];
 
-async function external(label: string, command: string, args: string[], cwd = REPO): Promise<Measured> {
-  return { label, ...(await bestOf(runs, () => runCommand(command, args, { cwd }))) };
-}
+const header = ['run', 'seconds (median)', 'MB/s', 'files/s', 'vs reference', 'peak RSS MiB'];
+const tables: Array<{ title: string; rows: Array<Array<string | number>> }> = [];
+const goals: Array<[string, string, string]> = [];
+const row = (m: Measured, ratio: string, bytes: number, count: number): Array<string | number> => [
+  m.label, m.seconds.toFixed(3), mbPerSecond(bytes, m.seconds), Math.round(count / m.seconds), ratio, mib(m.peakRssBytes),
+];
+const rowsOf = (p: PairResult, bytes: number, count: number): Array<Array<string | number>> => [
+  row(p.a, 'reference', bytes, count),
+  row(p.b, showRatio(p.ratio), bytes, count),
+];
 
-/** Runs bench/bundle-worker.ts in a child; the time is the one it measured around the command. */
-async function ours(label: string, args: string[], before?: () => Promise<void>): Promise<Measured> {
-  const run = await bestOf(runs, async () => {
-    await before?.();
-    const r = await runCommand(process.execPath, ['--import', 'tsx', join(REPO, 'bench', 'bundle-worker.ts'), ...args], { cwd: REPO });
-    const inner = JSON.parse(r.stdout.trim().split('\n').pop()!) as { seconds: number; exitCode: number };
-    if (inner.exitCode !== 0) throw new Error(`${label}: exit ${inner.exitCode}`);
-    return { ...r, seconds: inner.seconds };
-  });
-  return { label, ...run };
-}
-
-async function setup(): Promise<{ spec: string; key: string; pub: string }> {
+async function setup(): Promise<void> {
   await fsp.rm(work, { recursive: true, force: true });
   await fsp.mkdir(work, { recursive: true });
   const demo = JSON.parse(await fsp.readFile(join(REPO, 'examples', 'demo', 'case.json'), 'utf8')) as { metadata: unknown };
-  const spec = join(work, 'spec.json');
-  await fsp.writeFile(spec, JSON.stringify({ metadata: demo.metadata }));
-  const { main } = await import('../src/cli/main.js');
-  const silent = { stdout: () => undefined, stderr: (t: string) => void process.stderr.write(t), stderrIsTTY: false, cwd: work };
-  await main(['keygen', '--out', 'bench.jwk'], silent);
-  return { spec, key: join(work, 'bench.jwk'), pub: join(work, 'bench.pub.jwk') };
+  await fsp.writeFile(join(work, 'spec.json'), JSON.stringify({ metadata: demo.metadata }));
+  await evb(['keygen', '--out', 'bench.jwk'])();
 }
 
-function ratioRow(m: Measured, reference: Measured, bytes: number, count: number): Array<string | number> {
-  return [m.label, m.seconds.toFixed(3), mbPerSecond(bytes, m.seconds), Math.round(count / m.seconds), `${(m.seconds / reference.seconds).toFixed(2)}x`, mib(m.peakRssBytes)];
-}
+execFileSync('npm', ['run', '--silent', 'build'], { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
+console.log(`node ${process.version}, ${availableParallelism()} CPUs, ${runs} pairs per ratio; page cache warmed; whole processes of the built CLI.`);
+console.log(`load at start: ${uptime()}`);
+console.log(`peak RSS: ${existsSync('/usr/bin/time') ? 'GNU time -v' : 'not measured (no /usr/bin/time: apt-get install time)'}`);
+await setup();
+const baseline = { label: 'evb --version', ...(await medianOf(runs, evb(['--version']))) };
+console.log(`baseline of the built CLI (Node + dist, no work): ${baseline.seconds.toFixed(3)} s, peak RSS ${mib(baseline.peakRssBytes)} MiB`);
 
-const header = ['run', 'seconds', 'MB/s', 'files/s', 'time vs reference', 'peak RSS MiB'];
-console.log(`node ${process.version}, ${availableParallelism()} CPUs, best of ${runs}; page cache warmed; our times measured inside the child around the command.`);
-const { spec, key, pub } = await setup();
-
-// One large file.
+// One large item.
 {
   const sizeMiB = Number(values['large-mib']);
+  const bytes = sizeMiB * MiB;
   const folder = join(DATA_DIR, `large-${sizeMiB}MiB`);
-  const file = ensureDataFile(join(folder, 'image.bin'), sizeMiB * MiB, `bundle-${sizeMiB}`);
+  const file = ensureDataFile(join(folder, 'image.bin'), bytes, `bundle-${sizeMiB}`);
   await warmPageCache([file]);
-  const openssl = await external('openssl dgst -sha256', 'openssl', ['dgst', '-sha256', file]);
-  // What packing cannot beat: writing the bytes and flushing them to disk, as a durable bundle must.
-  const copied = join(work, 'copy.bin');
-  const copyFloor = await external('cp + sync (write floor)', 'sh', ['-c', 'cp "$0" "$1" && sync "$1"', file, copied]);
-  await fsp.rm(copied, { force: true });
+  const copy = join(work, 'copy.bin');
   const out = join(work, 'large.bundle');
-  const pack = await ours('evb pack (copy + hash + sign)', ['pack', folder, spec, out, key], () => fsp.rm(out, { recursive: true, force: true }));
+  // What packing cannot beat: writing the bytes and flushing them, as a durable bundle must.
+  const packed = await pair(
+    runs,
+    { label: 'cp + sync', run: sh('cp "$1" "$2" && sync "$2"', file, copy), before: rm(copy) },
+    { label: 'evb pack', run: evb(pack(folder, out)), before: rm(out) },
+  );
+  await rm(copy)();
   await warmPageCache([join(out, 'data', 'image.bin')]);
-  const verify = await ours('evb verify', ['verify', out, pub]);
-  console.log(`\nOne file of ${sizeMiB} MiB (reference: openssl dgst -sha256; goal: pack and verify <= 1.10x, RSS < 150 MB)`);
-  printTable(header, [openssl, copyFloor, pack, verify].map((m) => ratioRow(m, openssl, sizeMiB * MiB, 1)));
-  await fsp.rm(out, { recursive: true, force: true });
+  const verified = await pair(
+    runs,
+    { label: 'openssl dgst -sha256', run: () => runCommand('openssl', ['dgst', '-sha256', file]) },
+    { label: 'evb verify', run: evb(verify(out)) },
+  );
+  tables.push({ title: `One file of ${sizeMiB} MiB`, rows: [...rowsOf(packed, bytes, 1), ...rowsOf(verified, bytes, 1)] });
+  goals.push(
+    [`verify ${sizeMiB} MiB / openssl dgst -sha256`, showRatio(verified.ratio), '<= 1.10x'],
+    [`verify ${sizeMiB} MiB peak RSS`, `${mib(verified.b.peakRssBytes)} MiB`, '< 150 MB (143.1 MiB)'],
+    [`pack ${sizeMiB} MiB / cp + sync`, showRatio(packed.ratio), '(the write floor)'],
+  );
+  await rm(out)();
 }
 
 // Many small files.
 {
   const count = Number(values.small);
-  const { folder, bytes, checklist: list } = await smallFileSet(count, work);
-  const sha256sum = await external('sha256sum -c', 'sha256sum', ['-c', '--quiet', list], folder);
+  const { folder, bytes, checklist } = await smallFileSet(count, work);
+  const copy = join(work, 'small-copy');
   const out = join(work, 'small.bundle');
-  const pack = await ours('evb pack', ['pack', folder, spec, out, key], () => fsp.rm(out, { recursive: true, force: true }));
-  const verify = await ours('evb verify', ['verify', out, pub]);
-  console.log(`\n${count} files of 1-16 KiB, ${mib(bytes)} MiB (reference: sha256sum -c; goal: verify <= 0.50x)`);
-  printTable(header, [sha256sum, pack, verify].map((m) => ratioRow(m, sha256sum, bytes, count)));
-  await fsp.rm(out, { recursive: true, force: true });
+  const packed = await pair(
+    runs,
+    { label: 'cp -r + sync', run: sh('cp -r "$1" "$2" && sync', folder, copy), before: rm(copy) },
+    { label: 'evb pack', run: evb(pack(folder, out)), before: rm(out) },
+  );
+  await rm(copy)();
+  const verified = await pair(
+    runs,
+    { label: 'sha256sum -c', run: () => runCommand('sha256sum', ['-c', '--quiet', checklist], { cwd: folder }) },
+    { label: 'evb verify', run: evb(verify(out)) },
+  );
+  const rows = [...rowsOf(packed, bytes, count), ...rowsOf(verified, bytes, count)];
+  goals.push(
+    [`pack ${count} small files / cp -r + sync`, showRatio(packed.ratio), '<= 1.50x'],
+    [`verify ${count} small files / sha256sum -c`, showRatio(verified.ratio), '<= 0.50x'],
+    [`verify ${count} small files peak RSS`, `${mib(verified.b.peakRssBytes)} MiB`, '< 150 MB (143.1 MiB)'],
+  );
+  await rm(out)();
+  if (bagitPy === undefined) {
+    console.log('bagit.py: skipped (set EVB_BAGIT_PY to the script that runs it)');
+    rows.push(['bagit.py (in place)', 'skipped', '-', '-', '-', '-']);
+  } else {
+    // Each side gets a fresh copy of the folder (made before the run, not timed): bagit.py turns it into a bag
+    // in place, evb packs it into a new bundle.
+    const bag = join(work, 'bagit-in-place');
+    const fresh = (): Promise<CommandRun> => runCommand('cp', ['-r', folder, bag]);
+    const created = await pair(
+      runs,
+      { label: 'bagit.py (in place)', run: () => runCommand('python3', [bagitPy, bag]), before: async () => (await rm(bag)(), void (await fresh())) },
+      { label: 'evb pack', run: evb(pack(folder, out)), before: rm(out) },
+    );
+    rows.push(...rowsOf(created, bytes, count));
+    goals.push([`pack ${count} small files / bagit.py creating a bag in place`, showRatio(created.ratio), '(in place: not implemented)']);
+    await rm(bag)();
+    await rm(out)();
+  }
+  tables.push({ title: `${count} files of 1-16 KiB, ${mib(bytes)} MiB`, rows });
 }
+
+const print = values.markdown ? printMarkdownTable : printTable;
+console.log(`\nbaseline: evb --version ${baseline.seconds.toFixed(3)} s, peak RSS ${mib(baseline.peakRssBytes)} MiB`);
+for (const { title, rows } of tables) {
+  console.log(`\n${title} (each reference above the command paired with it)`);
+  print(header, rows);
+}
+console.log('\nGoals (issue 13; ratios: medians of the ratios of pairs run in turn)');
+print(['measure', 'measured', 'goal'], goals);
+console.log(`load at end: ${uptime()}`);

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DATA_DIR, ensureDataFile, MiB, smallFileSet } from './lib/data.js';
 import { medianOf, runCommand, warmPageCache, type CommandRun } from './lib/system.js';
+import { load, pair as pairRuns, showRatio, uptime, type Measured, type Side } from './lib/paired.js';
 import { mbPerSecond, mib, printTable } from './lib/table.js';
 
 const REPO = join(import.meta.dirname, '..');
@@ -22,46 +23,20 @@ const { values } = parseArgs({
 });
 const runs = Number(values.runs);
 const work = join(DATA_DIR, 'forms');
-const uptime = (): string => execFileSync('uptime', { encoding: 'utf8' }).trim();
-const load = (): string => /load average: (.*)$/.exec(uptime())?.[1] ?? '?';
 
-interface Measured extends CommandRun {
-  label: string;
-}
-
-/** One whole process of the built CLI; the load average is printed before it starts. */
+/** One whole process of the built CLI. */
 async function evb(args: string[]): Promise<CommandRun> {
-  console.log(`  [load ${load()}] evb ${args[0]} ${args.slice(1).map((a) => a.replace(`${work}/`, '')).join(' ')}`);
   return runCommand(process.execPath, [CLI, ...args], { cwd: work });
 }
 
 const pack = (input: string, out: string): string[] => ['pack', input, '--spec', 'spec.json', '--out', out, '--quiet', '--sign', 'packager=bench.jwk'];
 const verify = (bundle: string): string[] => ['verify', bundle, '--trust', 'bench.pub.jwk', '--quiet'];
 
-/**
- * `runs` pairs of runs of `a` and `b`, in turn (which goes first alternates): each side's median, and the median
- * of the pairs' ratios b / a.
- */
+/** A pair of two evb commands, each run a whole process; see bench/lib/paired.ts. */
 async function pair(a: [string, string[]], b: [string, string[]], before?: (args: string[]) => Promise<void>): Promise<[Measured, Measured, string, string]> {
-  const sides: [CommandRun[], CommandRun[]] = [[], []];
-  const ratios: number[] = [];
-  const cpuRatios: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const order = i % 2 === 0 ? [0, 1] : [1, 0];
-    const got: CommandRun[] = [];
-    for (const side of order) {
-      const args = [a, b][side]![1];
-      await before?.(args);
-      got[side] = await evb(args);
-      sides[side]!.push(got[side]!);
-    }
-    ratios.push(got[1]!.seconds / got[0]!.seconds);
-    if (got[0]!.cpuSeconds !== undefined && got[1]!.cpuSeconds !== undefined) cpuRatios.push(got[1]!.cpuSeconds / got[0]!.cpuSeconds);
-  }
-  const middle = <T>(values: T[], key: (v: T) => number): T => [...values].sort((x, y) => key(x) - key(y))[Math.floor(values.length / 2)]!;
-  const ratio = middle(ratios, (r) => r);
-  const cpuRatio = cpuRatios.length > 0 ? `${middle(cpuRatios, (r) => r).toFixed(2)}x` : '?';
-  return [{ label: a[0], ...middle(sides[0], (r) => r.seconds) }, { label: b[0], ...middle(sides[1], (r) => r.seconds) }, `${ratio.toFixed(2)}x`, cpuRatio];
+  const side = ([label, args]: [string, string[]]): Side => ({ label, run: () => evb(args), ...(before ? { before: () => before(args) } : {}) });
+  const r = await pairRuns(runs, side(a), side(b));
+  return [r.a, r.b, showRatio(r.ratio), showRatio(r.cpuRatio)];
 }
 
 async function external(label: string, command: string, args: string[], cwd = REPO): Promise<Measured> {
@@ -90,6 +65,7 @@ console.log(`load at start: ${uptime()}`);
 await setup();
 // Peak RSS of a process includes Node and the bundled sources: what a run costs before any work.
 const baseline = { label: 'baseline: evb --version', ...(await medianOf(runs, () => evb(['--version']))) };
+console.log(`load after baseline: ${load()}`);
 console.log(`baseline of the built CLI (Node + dist, no work): ${baseline.seconds.toFixed(3)} s, peak RSS ${mib(baseline.peakRssBytes)} MiB`);
 
 // (a) and (b): one large item.

@@ -21,3 +21,11 @@ export function mbPerSecond(bytes: number, seconds: number): string {
 export function mib(bytes: number | undefined): string {
   return bytes === undefined ? '-' : (bytes / 1024 / 1024).toFixed(1);
 }
+
+/** The same table as {@link printTable}, as Markdown, to paste into the README. */
+export function printMarkdownTable(header: readonly string[], rows: ReadonlyArray<ReadonlyArray<string | number>>): void {
+  const line = (row: ReadonlyArray<string | number>): string => `| ${row.map((c) => String(c).replace(/\|/g, '\\|')).join(' | ')} |`;
+  console.log(line(header));
+  console.log(`|${header.map(() => ' --- ').join('|')}|`);
+  for (const row of rows) console.log(line(row));
+}

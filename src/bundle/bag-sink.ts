@@ -1,3 +1,4 @@
+import type { DigestAlgorithm, DigestSet } from '../digest/algorithms.js';
 import { joinChunks } from '../internal/bytes.js';
 
 /**
@@ -24,6 +25,16 @@ export interface BagSink {
    * undefined only for an unordered sink, given an item whose size was not declared.
    */
   add(path: string, data: BagData, size: number | undefined): Promise<void>;
+  /**
+   * Optional: stores one payload file whose bytes the sink reads itself from `source` (an item's `copySource`, a
+   * reference only this kind of sink understands, such as a file it can copy on another thread), hashing them
+   * with `algorithms` as they are written. Given `size`, the sink refuses a source giving another count
+   * (`ERR_SOURCE_CHANGED`) before writing a byte past it. The pipeline calls it instead of `add` for an item
+   * with a `copySource`, `copyConcurrency` at a time.
+   */
+  copy?(path: string, source: unknown, size: number | undefined, algorithms: readonly DigestAlgorithm[]): Promise<{ size: number; digests: DigestSet }>;
+  /** Copies {@link BagSink.copy} takes at the same time. */
+  readonly copyConcurrency?: number;
   /** Makes the bag whole and visible (for a directory: rename into place). */
   commit(): Promise<void>;
   /** Drops everything added; called once, after a failure, with no `add` in flight. */

@@ -30,6 +30,11 @@ export interface PackSourceItem extends ItemDescription {
    * once yielded must not be reused by the source (see {@link BagData}).
    */
   data: ByteSource | (() => ByteSource);
+  /**
+   * Where a sink that copies by itself ({@link BagSink.copy}, a directory on disk) can take the same bytes
+   * without them passing through this thread; `data` is used by any other sink. Its digests are then the sink's.
+   */
+  copySource?: unknown;
 }
 
 /** An item whose existence is declared but whose bytes are not disclosed. */
@@ -117,7 +122,7 @@ export async function packBundleTo(sink: BagSink, options: PackToOptions): Promi
     const streamed = await streamPayload(sink, algorithms, options);
     signal?.throwIfAborted();
     const described: BuiltItem[] = options.items.map((item, i) => {
-      const { data: _data, ...rest } = item;
+      const { data: _data, copySource: _copySource, ...rest } = item;
       return { ...rest, ...streamed[i]! };
     });
     for (const { withheld, ...rest } of options.withheld ?? []) described.push({ ...rest, withheld });
@@ -166,7 +171,19 @@ async function streamPayload(
   order.sort((a, b) => compareCodePoints(a.bagPath, b.bagPath));
   const results = new Array<{ size: number; digests: DigestSet }>(order.length);
   let totalBytes = 0;
-  await mapWithConcurrency(order, sink.concurrency, async ({ item, i, bagPath }) => {
+  const copy = sink.copy?.bind(sink);
+  const copied = copy === undefined ? [] : order.filter(({ item }) => item.copySource !== undefined);
+  const streamed = copy === undefined ? order : order.filter(({ item }) => item.copySource === undefined);
+  // Copies first, many at a time (each is a message to another thread, not bytes in memory here).
+  await mapWithConcurrency(copied, sink.copyConcurrency ?? sink.concurrency, async ({ item, i, bagPath }) => {
+    options.signal?.throwIfAborted();
+    const result = await copy!(bagPath, item.copySource, item.size, algorithms);
+    if (item.size !== undefined && result.size !== item.size) throw changed(item, String(result.size));
+    totalBytes += result.size;
+    options.onProgress?.({ item: item.id, bytes: result.size, totalBytes });
+    results[i] = { size: result.size, digests: result.digests };
+  });
+  await mapWithConcurrency(streamed, sink.concurrency, async ({ item, i, bagPath }) => {
     const multi = createMultiDigest(algorithms, options.backend === undefined ? {} : { backend: options.backend });
     const counted = async function* (): AsyncGenerator<Uint8Array> {
       const source = typeof item.data === 'function' ? item.data() : item.data;

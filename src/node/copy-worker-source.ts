@@ -1,0 +1,78 @@
+// The copy worker's code, as plain JavaScript run with `new Worker(source, { eval: true })` (as the digest
+// worker: no file of its own, so it runs the same from the TypeScript sources and from dist/). Only node: modules.
+
+/** Code of the copy worker thread; see {@link createCopyPool} for the message protocol. */
+export const COPY_WORKER_SOURCE = String.raw`
+'use strict';
+const { parentPort, workerData } = process.getBuiltinModule('node:worker_threads');
+const fs = process.getBuiltinModule('node:fs');
+const { createHash } = process.getBuiltinModule('node:crypto');
+
+const { chunkBytes, notRegularFile, sourceChanged } = workerData;
+// As openRegularFile: a final symbolic link is refused, a FIFO never blocks the open.
+const READ_FLAGS = fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK;
+// A new file only: O_EXCL refuses anything already there, a link included.
+const WRITE_FLAGS = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW;
+let buffer;
+
+const fail = (code, message) => Object.assign(new Error(message), { code });
+
+// One file: the source opened as a regular file and checked to be the one stated before, read once, each chunk
+// hashed and written before the next is read (so one reused buffer is enough), the source stated again by name
+// at the end: a file replaced or changed meanwhile is refused, as sourceBytes refuses it.
+function copyOne({ source, dest, mode, algorithms, before }) {
+  const fd = fs.openSync(source, READ_FLAGS);
+  let out;
+  try {
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile()) throw fail(notRegularFile, source + ' is not a regular file');
+    if (stat.ino !== before.ino || stat.dev !== before.dev) throw fail(sourceChanged, source + ' changed while it was being packed');
+    const hashes = algorithms.map((a) => createHash(a));
+    buffer ??= Buffer.allocUnsafe(chunkBytes);
+    // A small file gets one read of its size and one that sees its end; a read never asks for more than it needs.
+    out = fs.openSync(dest, WRITE_FLAGS, mode);
+    let size = 0;
+    for (;;) {
+      const n = fs.readSync(fd, buffer, 0, buffer.length, null);
+      if (n === 0) break;
+      if (size + n > before.size) throw fail(sourceChanged, source + ' changed while it was being packed');
+      const chunk = buffer.subarray(0, n);
+      for (const h of hashes) h.update(chunk);
+      for (let off = 0; off < n; ) off += fs.writeSync(out, chunk, off, n - off);
+      size += n;
+    }
+    fs.closeSync(out);
+    out = undefined;
+    const after = fs.lstatSync(source);
+    if (size !== before.size || after.ino !== before.ino || after.dev !== before.dev || after.size !== before.size || after.mtimeMs !== before.mtimeMs) {
+      throw fail(sourceChanged, source + ' changed while it was being packed');
+    }
+    return { size, digests: hashes.map((h) => h.digest('hex')) };
+  } finally {
+    if (out !== undefined) fs.closeSync(out);
+    fs.closeSync(fd);
+  }
+}
+
+// Flushes one written file's data (and the size that reads it back) to the disk.
+function syncOne({ dest }) {
+  const fd = fs.openSync(dest, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+  try {
+    fs.fdatasyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  return {};
+}
+
+parentPort.on('message', ({ jobs }) => {
+  const results = jobs.map((job) => {
+    try {
+      return job.kind === 'sync' ? syncOne(job) : copyOne(job);
+    } catch (error) {
+      return { error: { code: error && error.code, message: String(error && error.message), syscall: error && error.syscall } };
+    }
+  });
+  parentPort.postMessage({ results });
+});
+`;
