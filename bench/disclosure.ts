@@ -1,19 +1,22 @@
 // Selective disclosure (format 1.2, issue 11): the cost of committing to N items (a fresh salt, the RFC 8785
 // committed value and its leaf hash per item, then the RFC 9162 root) against SHA-256 hashing of payload bytes
 // measured in the same run, and the time to verify one item's inclusion (median of many).
-// Run: npm run bench:disclosure [-- items]   (default 1,000,000 items; use 100000 while developing)
+// Then verifyBundle of a format 1.2 bundle against the same items packed as format 1.1, runs alternating.
+// Run: npm run bench:disclosure [-- ITEMS [VERIFY_ITEMS]]   (defaults 1,000,000 and 100,000; smaller while developing)
 import { createHash } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { createSaltSource, itemCommitment, leafHasher, merkleInclusionProof, merkleRoot, merkleRootFromProof, newSalt } from '../src/entries/disclosure.js';
+import { itemLeafHasher } from '../src/disclosure/commitment.js';
+import { createSaltSource, itemCommitment, merkleInclusionProof, merkleRoot, merkleRootFromProof, newSalt } from '../src/entries/disclosure.js';
 import { nodeBackend } from '../src/node/index.js';
 import { createItemProof, verifyItemProof } from '../src/entries/disclosure.js';
-import { filesSource, generateSigningKey, createJwkSigner, memorySink, packBundleTo } from '../src/index.js';
+import { filesSource, generateSigningKey, createJwkSigner, memorySink, packBundleTo, verifyBundle } from '../src/index.js';
 import { toHex, utf8Encode } from '../src/internal/bytes.js';
 import type { Item } from '../src/model/item.js';
 import { printTable } from './lib/table.js';
 
 const count = Number(process.argv[2] ?? 1_000_000);
+const verifyCount = Number(process.argv[3] ?? 100_000);
 const runs = 3;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
@@ -31,20 +34,22 @@ const items: Item[] = Array.from({ length: count }, (_, i) => ({
   disclosure: { status: 'present' },
 }));
 
-// The commitments and the tree: with node:crypto (what evb pack uses in Node) and with the core's default.
+// The commitments and the tree as commitItems computes them (evb pack): with node:crypto, as in Node, and with
+// the core's default.
 const commitTimes: number[] = [];
 const nobleTimes: number[] = [];
 let leaves: Uint8Array[] = [];
 for (let r = 0; r < runs; r++) {
   let started = performance.now();
   const salt = createSaltSource();
-  const hash = leafHasher(nodeBackend);
-  leaves = items.map((item) => itemCommitment(item, salt(), hash));
-  merkleRoot(leaves);
+  const leafOf = itemLeafHasher(nodeBackend);
+  leaves = items.map((item) => leafOf(item, salt()));
+  merkleRoot(leaves, nodeBackend);
   commitTimes.push((performance.now() - started) / 1000);
   started = performance.now();
   const salt2 = createSaltSource();
-  merkleRoot(items.map((item) => itemCommitment(item, salt2())));
+  const nobleLeafOf = itemLeafHasher();
+  merkleRoot(items.map((item) => nobleLeafOf(item, salt2())));
   nobleTimes.push((performance.now() - started) / 1000);
 }
 const commitSeconds = median(commitTimes);
@@ -75,7 +80,7 @@ printTable(
   [
     [`commitments + tree, ${count.toLocaleString('en')} items (node:crypto)`, commitSeconds.toFixed(2), '1'],
     [`commitments + tree, ${count.toLocaleString('en')} items (@noble/hashes, the core default)`, median(nobleTimes).toFixed(2), `${(median(nobleTimes) / commitSeconds).toFixed(1)} x`],
-    ...[4096, 65536, 1024 * 1024].map((size) => {
+    ...[4096, 16384, 65536, 1024 * 1024].map((size) => {
       const seconds = (count * size) / nodeBps;
       return [`SHA-256 (node:crypto) of a payload of ${count.toLocaleString('en')} x ${size / 1024} KiB`, seconds.toFixed(2), `${(seconds / commitSeconds).toFixed(1)} x the commitments`];
     }),
@@ -124,6 +129,34 @@ printTable(
   [
     [`inclusion (commitment + ${path.length}-step path), tree of ${count.toLocaleString('en')}`, median(inclusion).toFixed(4), inclusion.sort((a, b) => a - b)[Math.floor(inclusion.length * 0.9)]!.toFixed(4)],
     ['verifyItemProof, whole proof file (manifest, EdDSA signature, inclusion, digest), 64 items', median(full).toFixed(3), full.sort((a, b) => a - b)[Math.floor(full.length * 0.9)]!.toFixed(3)],
+  ],
+);
+
+// verifyBundle (node:crypto, as evb verify) of the same small items packed as format 1.1 and as format 1.2.
+const vPayload = utf8Encode('x');
+const vItems = Array.from({ length: verifyCount }, (_, i) => ({ id: `v${i}`, path: `d${i % 100}/f${i}.txt`, mediaType: 'text/plain', size: vPayload.length, data: [vPayload] }));
+const packed = async (selectiveDisclosure: boolean) => {
+  const out = memorySink();
+  await packBundleTo(out, { metadata, items: vItems, signers: [{ signer: await createJwkSigner(key.privateJwk), role: 'packager' }], backend: nodeBackend, ...(selectiveDisclosure ? { selectiveDisclosure } : {}) });
+  return out.files;
+};
+const files11 = await packed(false);
+const files12 = await packed(true);
+const verifyTimes = { v11: [] as number[], v12: [] as number[] };
+for (let r = 0; r < runs; r++) {
+  for (const [name, files] of (r % 2 === 0 ? [['v11', files11], ['v12', files12]] : [['v12', files12], ['v11', files11]]) as Array<['v11' | 'v12', typeof files11]>) {
+    const started = performance.now();
+    const report = await verifyBundle(filesSource(files), { trustedKeys: [key.publicJwk], backend: nodeBackend });
+    if (report.outcome !== 'VALID') throw new Error(`bench: the ${name} bundle does not verify: ${report.findings.map((f) => f.code).join(', ')}`);
+    verifyTimes[name].push((performance.now() - started) / 1000);
+  }
+}
+console.log('');
+printTable(
+  [`verifyBundle, ${verifyCount.toLocaleString('en')} items of 1 byte (node:crypto), runs alternating`, 'median s', 'ratio'],
+  [
+    ['format 1.1 (items in the signed manifest)', median(verifyTimes.v11).toFixed(2), '1'],
+    ['format 1.2 (commitments; disclosures checked against the root)', median(verifyTimes.v12).toFixed(2), `${(median(verifyTimes.v12) / median(verifyTimes.v11)).toFixed(2)} x`],
   ],
 );
 console.log(`load average after: ${load()}`);

@@ -55,6 +55,12 @@ export interface DigestBackend {
   readonly name: string;
   /** A new hash for `algorithm`, or undefined when this backend does not have it (the next backend is asked). */
   create(algorithm: DigestAlgorithm): IncrementalHash | undefined;
+  /**
+   * Optional: the digest of one short input in a single call, or undefined when declined. Cheaper than
+   * `create`, `update` and `digest` where a call into native code costs more than the hashing (the millions of
+   * 65-byte node hashes of a Merkle tree); the result must equal what `create` gives.
+   */
+  digestOnce?(algorithm: DigestAlgorithm, data: Uint8Array): Uint8Array | undefined;
 }
 
 /** The portable backend: @noble/hashes, in every runtime. */

@@ -11,9 +11,10 @@ import { createFindingCap } from '../report/cap-findings.js';
 import { makeFinding } from '../report/codes.js';
 import type { Finding } from '../report/finding-type.js';
 import { readBounded } from '../bagit/read-bounded.js';
-import { itemCommitment } from './commitment.js';
+import { itemLeafHasher } from './commitment.js';
 import { isDisclosedLeaf, leafItemId, parseDisclosuresFile, type DisclosureLeaf } from './disclosures-file.js';
 import { merkleRoot } from './merkle.js';
+import type { DigestBackend } from '../digest/algorithms.js';
 
 /** What the verifier learns from the disclosures of a format 1.2 bundle. */
 export interface DisclosureCheck {
@@ -42,11 +43,13 @@ const where = (pointer: string) => `${DISCLOSURES_FILE}#${pointer}`;
  * "Selective disclosure"): reads `evidence/disclosures.json` (strict canonical JSON, schema), compares the leaf
  * count with the signed one, recomputes each disclosed item's commitment and the Merkle root and compares it with
  * the signed root, refuses a reused salt, and applies the manifest's cross-field rules to the disclosed items.
- * Never throws on what the bundle holds: every problem is a finding.
+ * Never throws on what the bundle holds: every problem is a finding. `backend` hashes the leaves and nodes
+ * (node:crypto through `evidence-bundle/node`); @noble/hashes by default.
  * @throws EvidenceBundleError `ERR_IO` from the source (the receiver's environment, not the bundle)
  * @example const check = await checkDisclosures(source, manifest);
  */
-export async function checkDisclosures(source: BagSource, manifest: Manifest, present?: ReadonlySet<string>): Promise<DisclosureCheck> {
+export async function checkDisclosures(source: BagSource, manifest: Manifest, present?: ReadonlySet<string>, backend?: DigestBackend): Promise<DisclosureCheck> {
+  const leafOf = itemLeafHasher(backend);
   const findings: Finding[] = [];
   const commitments = manifest.commitments;
   if (commitments === undefined) return { findings, manifest };
@@ -86,9 +89,9 @@ export async function checkDisclosures(source: BagSource, manifest: Manifest, pr
     } else {
       salts.set(leaf.salt, leaf.item.id);
     }
-    return itemCommitment(leaf.item, leaf.salt);
+    return leafOf(leaf.item, leaf.salt);
   });
-  const root = merkleRoot(hashes);
+  const root = merkleRoot(hashes, backend);
   if (!constantTimeEqual(toHex(root), commitments.root)) {
     findings.push(makeFinding('disclosure.root-mismatch', `the Merkle root of ${DISCLOSURES_FILE} is ${toHex(root)}, the signed manifest records ${commitments.root}`, { path: DISCLOSURES_FILE }, { expected: commitments.root, actual: toHex(root) }));
   }

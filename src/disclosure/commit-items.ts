@@ -1,9 +1,9 @@
 import { toHex } from '../internal/bytes.js';
 import type { Manifest } from '../model/manifest.js';
-import { createSaltSource, itemCommitment } from './commitment.js';
+import { createSaltSource, itemLeafHasher } from './commitment.js';
 import type { DigestBackend } from '../digest/algorithms.js';
 import { serializeDisclosuresFile, type DisclosuresFile } from './disclosures-file.js';
-import { leafHasher, merkleRoot } from './merkle.js';
+import { merkleRoot } from './merkle.js';
 import { EvidenceBundleError } from '../errors.js';
 import { canonicalizeToBytes } from '../encoding/jcs.js';
 import { parseManifest } from '../model/parse-manifest.js';
@@ -35,12 +35,12 @@ export function commitItems(
   const seen = new Set<string>();
   const leaves: Uint8Array[] = [];
   const fresh = createSaltSource();
-  const hash = leafHasher(options.backend);
+  const leafOf = itemLeafHasher(options.backend);
   const entries = manifest.items.map((item, i) => {
     const salt = options.salt?.(i) ?? fresh();
     if (seen.has(salt)) throw new EvidenceBundleError('ERR_MANIFEST_INVALID', `salt of item ${item.id} is reused: every item needs its own`);
     seen.add(salt);
-    leaves.push(itemCommitment(item, salt, hash));
+    leaves.push(leafOf(item, salt));
     return { item, salt };
   });
   const { items: _items, formatVersion: _v, ...rest } = manifest;
@@ -48,7 +48,7 @@ export function commitItems(
     ...rest,
     formatVersion: '1.2' as const,
     items: [],
-    commitments: { scheme: 'evb-sd-1' as const, leafCount: leaves.length, root: toHex(merkleRoot(leaves)) },
+    commitments: { scheme: 'evb-sd-1' as const, leafCount: leaves.length, root: toHex(merkleRoot(leaves, options.backend)) },
   };
   const disclosures: DisclosuresFile = { leaves: entries };
   return { manifest: signed, disclosures, disclosuresBytes: serializeDisclosuresFile(disclosures), leaves };

@@ -1,20 +1,32 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import type { DigestBackend } from '../digest/algorithms.js';
 
-const PREFIX_LEAF = new Uint8Array([0x00]);
+/** A SHA-256 of one input: the backend's one-shot, else its incremental hash, else @noble/hashes. Internal. */
+export function sha256Of(backend?: DigestBackend): (bytes: Uint8Array) => Uint8Array {
+  if (backend === undefined) return sha256;
+  if (backend.digestOnce !== undefined && backend.digestOnce('sha256', new Uint8Array(0)) !== undefined) {
+    const once = backend.digestOnce.bind(backend);
+    return (bytes) => once('sha256', bytes)!;
+  }
+  if (backend.create('sha256') === undefined) return sha256;
+  return (bytes) => {
+    const h = backend.create('sha256')!;
+    h.update(bytes);
+    return h.digest();
+  };
+}
 
 /**
- * A SHA-256 of (prefix byte, bytes) from a digest backend (node:crypto in Node is several times faster than
- * @noble/hashes on short inputs), falling back to @noble/hashes. Internal.
+ * The RFC 9162 leaf hash, SHA-256(0x00 || bytes), from a digest backend (node:crypto in Node is several times
+ * faster than @noble/hashes), falling back to @noble/hashes. Internal.
  */
 export function leafHasher(backend?: DigestBackend): (bytes: Uint8Array) => Uint8Array {
   if (backend === undefined) return merkleLeafHash;
+  const hash = sha256Of(backend);
   return (bytes) => {
-    const h = backend.create('sha256');
-    if (h === undefined) return merkleLeafHash(bytes);
-    h.update(PREFIX_LEAF);
-    h.update(bytes);
-    return h.digest();
+    const input = new Uint8Array(bytes.length + 1);
+    input.set(bytes, 1);
+    return hash(input);
   };
 }
 
@@ -57,32 +69,33 @@ export function merkleNodeHash(left: Uint8Array, right: Uint8Array): Uint8Array 
  * @example const root = merkleRoot(leaves.map(merkleLeafHash));
  */
 export function merkleRoot(leafHashes: readonly Uint8Array[], backend?: DigestBackend): Uint8Array {
-  const node = nodeHasher(backend);
   if (leafHashes.length === 0) return sha256(new Uint8Array(0));
-  let level: Uint8Array[] = leafHashes.map((h) => {
-    if (h.length !== 32) throw new TypeError('merkle leaf hashes must be 32 bytes');
-    return h;
-  });
-  while (level.length > 1) {
-    const next: Uint8Array[] = new Array<Uint8Array>(Math.ceil(level.length / 2));
-    for (let i = 0; i + 1 < level.length; i += 2) next[i >> 1] = node(level[i]!, level[i + 1]!);
-    if (level.length % 2 === 1) next[next.length - 1] = level[level.length - 1]!;
-    level = next;
+  for (const h of leafHashes) if (h.length !== 32) throw new TypeError('merkle leaf hashes must be 32 bytes');
+  if (leafHashes.length === 1) return leafHashes[0]!;
+  const hash = sha256Of(backend);
+  // One 65-byte input, reused for every node: the prefix, then the two children copied in.
+  const input = new Uint8Array(65);
+  input[0] = NODE_PREFIX;
+  // The first level pairs the leaves; each next level lives in one buffer of 32-byte hashes, halving in place.
+  let size = Math.ceil(leafHashes.length / 2);
+  const level = new Uint8Array(size * 32);
+  for (let i = 0; i + 1 < leafHashes.length; i += 2) {
+    input.set(leafHashes[i]!, 1);
+    input.set(leafHashes[i + 1]!, 33);
+    level.set(hash(input), (i >> 1) * 32);
   }
-  return level[0]!;
-}
-
-const PREFIX_NODE = new Uint8Array([0x01]);
-
-function nodeHasher(backend?: DigestBackend): (left: Uint8Array, right: Uint8Array) => Uint8Array {
-  if (backend === undefined || backend.create('sha256') === undefined) return merkleNodeHash;
-  return (left, right) => {
-    const h = backend.create('sha256')!;
-    h.update(PREFIX_NODE);
-    h.update(left);
-    h.update(right);
-    return h.digest();
-  };
+  if (leafHashes.length % 2 === 1) level.set(leafHashes[leafHashes.length - 1]!, (size - 1) * 32);
+  while (size > 1) {
+    const next = Math.ceil(size / 2);
+    for (let i = 0; i + 1 < size; i += 2) {
+      input.set(level.subarray(i * 32, i * 32 + 64), 1);
+      level.set(hash(input), (i >> 1) * 32);
+    }
+    // A last odd node is promoted unchanged (never duplicated).
+    if (size % 2 === 1) level.copyWithin((next - 1) * 32, (size - 1) * 32, size * 32);
+    size = next;
+  }
+  return level.slice(0, 32);
 }
 
 /** Largest power of two strictly smaller than n (n >= 2). */

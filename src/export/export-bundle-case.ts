@@ -6,6 +6,7 @@ import { EvidenceBundleError } from '../errors.js';
 import { checkManifest } from '../model/check-manifest.js';
 import { CUSTODY_FILE, LIMITS, MANIFEST_FILE } from '../model/layout.js';
 import { readTagFile } from '../verify/read-tag-file.js';
+import { checkDisclosures } from '../disclosure/check-disclosures.js';
 import { exportCase, type CaseCustodyEvent, type CaseExport } from './export-case.js';
 
 /**
@@ -13,8 +14,10 @@ import { exportCase, type CaseCustodyEvent, type CaseExport } from './export-cas
  * custody chain is checked on the way: an event that breaks it or whose signature fails is exported with the
  * status `invalid` in its description; with `trustedKeys`, the others say `valid` or `untrusted`. A line that
  * cannot be read at all is left out. Item bytes and bundle signatures are not checked: run `verifyBundle` for
- * that before relying on the export.
- * @throws EvidenceBundleError `ERR_MANIFEST_INVALID` when the manifest is missing, too large or not a valid
+ * that before relying on the export. For a format 1.2 bundle the disclosed items are exported from the disclosures
+ * (checked against the signed root), and a withheld item by its id only, marked withheld.
+ * @throws EvidenceBundleError `ERR_DISCLOSURE_INVALID` when a format 1.2 bundle's disclosures are missing or
+ *   do not give the signed root; `ERR_MANIFEST_INVALID` when the manifest is missing, too large or not a valid
  *   manifest (nothing can be exported without it); `ERR_IO` and the source's own errors for unreadable files
  * @example
  * const { document } = await exportBundleCase(await openBundleDirectory('case-42'));
@@ -35,9 +38,21 @@ export async function exportBundleCase(source: BagSource, options: { trustedKeys
   } catch (cause) {
     throw new EvidenceBundleError('ERR_MANIFEST_INVALID', `${MANIFEST_FILE} is not canonical JSON`, { cause });
   }
-  const { manifest, findings } = checkManifest(value);
-  if (manifest === undefined) {
+  const { manifest: signed, findings } = checkManifest(value);
+  if (signed === undefined) {
     throw new EvidenceBundleError('ERR_MANIFEST_INVALID', `${MANIFEST_FILE} is not a valid manifest (${findings.length} problem(s); evb verify names them)`);
+  }
+  // Format 1.2: the items are the disclosures, checked against the signed root; a withheld leaf is exported as
+  // what the format lets it tell (its id, and that it was withheld), nothing of its metadata. Disclosures that
+  // do not give the signed root are refused: an export must not carry unsigned claims as the bundle's.
+  let manifest = signed;
+  if (signed.commitments !== undefined) {
+    const check = await checkDisclosures(source, signed);
+    if (check.manifest === undefined || check.findings.length > 0) {
+      const codes = [...new Set(check.findings.map((f) => f.code))].join(', ');
+      throw new EvidenceBundleError('ERR_DISCLOSURE_INVALID', `the disclosures of this format 1.2 bundle do not check (${codes || 'unreadable'}; evb verify names the problems)`);
+    }
+    manifest = check.manifest;
   }
   const custody: CaseCustodyEvent[] = [];
   const log = await read(CUSTODY_FILE, LIMITS.custodyBytes);

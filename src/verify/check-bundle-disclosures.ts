@@ -1,3 +1,4 @@
+import type { DigestBackend } from '../digest/algorithms.js';
 import type { BagSource } from '../bagit/bag-source.js';
 import { checkDisclosures, checkWithholding, type DisclosureCheck } from '../disclosure/check-disclosures.js';
 import { isDisclosedLeaf } from '../disclosure/disclosures-file.js';
@@ -20,9 +21,9 @@ export interface BundleDisclosures {
  * stand-in per withheld item); for 1.0 and 1.1 the manifest as it is. When the disclosures cannot be read the
  * manifest keeps no items, so nothing in data/ counts as declared. Internal to verifyBundle.
  */
-export async function checkBundleDisclosures(source: BagSource, present: ReadonlySet<string>, manifest: Manifest, findings: FindingSink): Promise<BundleDisclosures> {
+export async function checkBundleDisclosures(source: BagSource, present: ReadonlySet<string>, manifest: Manifest, findings: FindingSink, backend?: DigestBackend): Promise<BundleDisclosures> {
   if (manifest.commitments === undefined) return { manifest };
-  const check = await checkDisclosures(source, manifest, present);
+  const check = await checkDisclosures(source, manifest, present, backend);
   pushAll(findings, check.findings);
   return { manifest: check.manifest ?? manifest, check };
 }

@@ -119,7 +119,7 @@ export async function verifyBundle(source: BagSource, options: VerifyOptions = {
     pushAll(findings, checkBundleProfile(bag, manifestRead?.manifest));
     if (manifestRead !== undefined) {
       // Format 1.2: the items come from the disclosures, checked against the signed root.
-      const disclosed = await checkBundleDisclosures(source, present, manifestRead.manifest, findings);
+      const disclosed = await checkBundleDisclosures(source, present, manifestRead.manifest, findings, options.backend);
       const read: ReadBundle = { source, present, ...manifestRead, manifest: disclosed.manifest };
       identity = identityOf(read.manifest);
       items = checkItems(read.manifest, bag, findings);

@@ -91,6 +91,19 @@ export function renderReport(report: VerificationReport, options: RenderOptions)
     return span;
   };
 
+  // An item's status; for a withheld one, as the text report gives it, its reason (with the legal basis) and, for
+  // a redaction, who withheld it and when: text from the bundle, set as text, in the catalog's sentences.
+  const itemStatus = (i: VerificationReport['items'][number]): HTMLElement => {
+    const w = i.withheld;
+    if (w === undefined) return statusBadge(i.status);
+    const cell = el('div', undefined, 'withheld');
+    cell.append(statusBadge(i.status));
+    const reason = w.legalBasis !== undefined ? `${shown(w.reason)} (${shown(w.legalBasis)})` : shown(w.reason);
+    cell.append(el('p', t('withheld.reason', { reason }), 'withheld-reason'));
+    if (w.by !== undefined) cell.append(el('p', t('withheld.by', { by: shown(w.by), time: date(w.time), seq: w.custody ?? '' }), 'withheld-by'));
+    return cell;
+  };
+
   const root = el('article', undefined, 'report');
   root.lang = lang;
 
@@ -134,7 +147,7 @@ export function renderReport(report: VerificationReport, options: RenderOptions)
     table(
       t('page.items'),
       [t('page.col.item'), t('page.col.path'), t('page.col.size'), t('page.col.status')],
-      report.items.map((i) => [shown(i.id), shown(i.path), i.size === undefined ? '\u2014' : number(i.size), statusBadge(i.status)]),
+      report.items.map((i) => [shown(i.id), shown(i.path), i.size === undefined ? '\u2014' : number(i.size), itemStatus(i)]),
       'items',
     ),
   );

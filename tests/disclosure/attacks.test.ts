@@ -132,6 +132,36 @@ describe('attacks on disclosures', () => {
     const files = await packSelective({ packager: key, items: [['a', 'a.txt', 'x'], ['a', 'b.txt', 'y']] }).catch((e: unknown) => e);
     // The writer validates the clear manifest first: duplicate ids never reach the tree.
     expect(files).toMatchObject({ code: 'ERR_MANIFEST_INVALID' });
+    // A writer that commits to duplicate ids anyway and signs the root it computed: the signature and the root
+    // hold, the duplicate is found. Variants: a disclosed item's id given to another disclosed item, to a
+    // withheld leaf, and two withheld leaves with one id.
+    const good = await packSelective({ packager: key });
+    const forge = async (edit: (d: any) => void) => {
+      const d = leavesOf(good) as any;
+      edit(d);
+      const leaves = d.leaves.map((l: any) => ('item' in l ? itemCommitment(l.item, l.salt) : Uint8Array.from(Buffer.from(l.withheld.leaf, 'hex'))));
+      const manifest = parseJson(good.get('evidence/manifest.json')!) as any;
+      manifest.commitments.root = toHex(merkleRoot(leaves));
+      const manifestBytes = canonicalizeToBytes(manifest);
+      const signatures = serializeSignatureFile({ signatures: [await signDetached(manifestBytes, key.signer, { role: 'packager' })] });
+      return verify(await withChanges(good, new Map([[DISCLOSURES, canonicalizeToBytes(d)], ['evidence/manifest.json', manifestBytes], ['evidence/signatures.json', signatures]])));
+    };
+    const withheldAs = (d: any, i: number, id: string) => {
+      d.leaves[i] = { withheld: { id, leaf: toHex(itemCommitment(d.leaves[i].item, d.leaves[i].salt)) } };
+    };
+    const variants: Array<[string, (d: any) => void, number]> = [
+      ['two disclosed items with one id', (d) => (d.leaves[2].item.id = 'chat'), 2],
+      ['a withheld leaf with a disclosed item\'s id', (d) => withheldAs(d, 1, 'chat'), 1],
+      ['two withheld leaves with one id', (d) => (withheldAs(d, 1, 'subscriber'), withheldAs(d, 2, 'subscriber')), 2],
+    ];
+    for (const [what, edit, at] of variants) {
+      const report = await forge(edit);
+      expect(report.outcome, what).toBe('INVALID');
+      expect(codes(report), what).toContain('disclosure.item-invalid');
+      expect(codes(report), what).not.toContain('disclosure.root-mismatch');
+      const finding = report.findings.find((f) => f.code === 'disclosure.item-invalid')!;
+      expect(finding.path, what).toMatch(new RegExp(`^evidence/disclosures\\.json#/leaves/${at}/`));
+    }
   });
 });
 
