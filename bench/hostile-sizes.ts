@@ -7,7 +7,7 @@ import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { LIMITS, MANIFEST_FILE, CUSTODY_FILE, SIGNATURES_FILE } from '../src/model/layout.js';
+import { bagManifestBytes, LIMITS, MANIFEST_FILE, CUSTODY_FILE, SIGNATURES_FILE } from '../src/model/layout.js';
 import { BAG_LIMITS } from '../src/bagit/validate-bag.js';
 import { canonicalize } from '../src/encoding/jcs.js';
 import { parseJson } from '../src/encoding/strict-json.js';
@@ -216,9 +216,9 @@ const cases: Case[] = [
   },
   {
     name: 'tagmanifest-tiny-lines',
-    what: `tag manifest at the tag file limit (${BAG_LIMITS.tagFileBytes / MiB} MiB) of 2-byte malformed lines`,
+    what: `tag manifest at its limit (bagManifestBytes(64), ${Math.round(bagManifestBytes(64) / MiB)} MiB) of 2-byte malformed lines`,
     async build(dir) {
-      await writeRepeated(join(dir, 'tagmanifest-sha256.txt'), '', () => 'x', BAG_LIMITS.tagFileBytes / 2, '\n', '\n');
+      await writeRepeated(join(dir, 'tagmanifest-sha256.txt'), '', () => 'x', Math.floor(bagManifestBytes(64) / 2) - 1, '\n', '\n');
     },
   },
   {

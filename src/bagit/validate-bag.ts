@@ -15,6 +15,7 @@ import { compareCodePoints, type ManifestEntry, parseManifest } from './manifest
 import { parsePayloadOxum } from './payload-oxum.js';
 import { decodeTagText } from './tag-text.js';
 import { pushAll } from '../internal/arrays.js';
+import { bagManifestBytes } from '../model/layout.js';
 
 export type { BagValidation } from './bag-source.js';
 
@@ -22,7 +23,10 @@ export type { BagValidation } from './bag-source.js';
 export const BAG_LIMITS = {
   /** Entries (files and directories) in a bag. */
   entries: 2_000_000,
-  /** Bytes of one tag file the validator parses (bagit.txt, bag-info.txt, manifests, fetch.txt). */
+  /**
+   * Bytes of one tag file the validator reads whole, other than a payload or tag manifest (which is sized by
+   * the entries it may list: `bagManifestBytes(hexLength, maxEntries)`, docs/format.md "Limits").
+   */
   tagFileBytes: 64 * 1024 * 1024,
   /**
    * Bytes of bag-info.txt and of fetch.txt, whose every line the validator keeps: 64 MiB of `A: b` lines are
@@ -37,7 +41,9 @@ export interface ValidateBagOptions {
   maxEntries?: number;
   /**
    * Largest tag file the validator reads: parsed (bagit.txt, bag-info.txt, manifests, fetch.txt) or only hashed;
-   * 64 MiB by default. Judged by size before reading: a larger file is `bag.tagfile.too-large` and never read.
+   * 64 MiB by default, and for a payload or tag manifest `bagManifestBytes(hexLength, maxEntries)` (a line per
+   * entry) unless this is given. Judged by size before reading: a larger file is `bag.tagfile.too-large` and
+   * never read.
    */
   maxTagFileBytes?: number;
   /**
@@ -275,7 +281,8 @@ export async function validateBag(source: BagSource, options: ValidateBagOptions
       manifests.push({ file: path, tag, entries: [] });
       continue;
     }
-    const body = await text(path);
+    // Sized by the entries it may list: a line per file of a bag at maxEntries (bagManifestBytes).
+    const body = await text(path, options.tagFileLimits?.get(path) ?? options.maxTagFileBytes ?? bagManifestBytes(algorithm.hexLength, maxEntries));
     if (body === undefined) continue;
     const parsed = parseManifest(body, { file: path, ...versionOption, hexLength: algorithm.hexLength });
     pushAll(findings, parsed.findings);

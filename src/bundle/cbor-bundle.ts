@@ -3,6 +3,7 @@
 import { decodeDeterministicCbor } from '../encoding/cbor/decode.js';
 import { encodeDeterministicCbor } from '../encoding/cbor/encode.js';
 import { EvidenceBundleError } from '../errors.js';
+import { LIMITS } from '../model/layout.js';
 import { assertBundlePath } from '../path/bundle-path.js';
 import { findTreeCollisions } from './tree-collisions.js';
 
@@ -39,12 +40,13 @@ export interface CborBundleOptions {
  * @param files the bag's files by bag path (`bagit.txt`, `data/...`, `evidence/manifest.json`, ...)
  * @throws EvidenceBundleError `ERR_PATH_UNSAFE` for a path the path rules refuse; `ERR_PATH_COLLISION` for two
  *   paths equal after case folding or a file that is also another path's directory; `ERR_LIMIT_EXCEEDED` when the
- *   bundle would be larger than `maxBytes`
+ *   bundle would be larger than `maxBytes` or hold more than `LIMITS.bagEntries` files
  * @throws TypeError when a file's content is not a Uint8Array; RangeError for `maxBytes` out of range
  * @example const bytes = encodeCborBundle(new Map([['bagit.txt', utf8Encode('BagIt-Version: 1.0\n...')]]));
  */
 export function encodeCborBundle(files: ReadonlyMap<string, Uint8Array>, options: CborBundleOptions = {}): Uint8Array {
   const maxBytes = checkMaxBytes(options.maxBytes);
+  if (files.size > LIMITS.bagEntries) throw tooManyFiles(files.size);
   const entries: Record<string, Uint8Array> = Object.create(null);
   let payloadBytes = 0;
   for (const [path, content] of files) {
@@ -73,7 +75,8 @@ export function encodeCborBundle(files: ReadonlyMap<string, Uint8Array>, options
  * encoding {@link encodeCborBundle} writes: strict deterministic CBOR (see `decodeDeterministicCbor`), exactly
  * the three members, this format and version, byte strings only, and paths the path rules accept. What the files
  * say is not checked here: that is validation's work, which turns it into findings.
- * @throws EvidenceBundleError `ERR_LIMIT_EXCEEDED` for input longer than `maxBytes`; `ERR_DOCUMENT_INVALID` when the
+ * @throws EvidenceBundleError `ERR_LIMIT_EXCEEDED` for input longer than `maxBytes` or of more than
+ *   `LIMITS.bagEntries` files; `ERR_DOCUMENT_INVALID` when the
  *   input does not start with tag 55799 or the document is not a CBOR bundle of version 1 (a member missing,
  *   extra or of the wrong type, another format or version); `ERR_CBOR_MALFORMED`, `ERR_CBOR_NOT_DETERMINISTIC`,
  *   `ERR_CBOR_UNSUPPORTED_VALUE` as `decodeDeterministicCbor` throws them; `ERR_PATH_UNSAFE` and
@@ -101,8 +104,10 @@ export function decodeCborBundle(bytes: Uint8Array, options: CborBundleOptions =
   }
   const filesMap = document.files;
   if (!isMap(filesMap)) throw invalid('"files" is not a map');
+  const paths = Object.keys(filesMap);
+  if (paths.length > LIMITS.bagEntries) throw tooManyFiles(paths.length);
   const files = new Map<string, Uint8Array>();
-  for (const path of Object.keys(filesMap)) {
+  for (const path of paths) {
     const content = filesMap[path];
     if (!(content instanceof Uint8Array)) throw invalid(`the file ${JSON.stringify(path)} is not a byte string`);
     assertBundlePath(path);
@@ -156,6 +161,11 @@ function assertNoCollisions(paths: Iterable<string>): void {
 
 function invalid(why: string): EvidenceBundleError {
   return new EvidenceBundleError('ERR_DOCUMENT_INVALID', `not a CBOR evidence bundle: ${why}`);
+}
+
+// The bundle's entry limit, which its bag check would apply anyway: refused before each path is checked.
+function tooManyFiles(count: number): EvidenceBundleError {
+  return new EvidenceBundleError('ERR_LIMIT_EXCEEDED', `a CBOR bundle of ${count} files, more than a bundle holds (${LIMITS.bagEntries})`);
 }
 
 function tooLarge(size: number, maxBytes: number): EvidenceBundleError {

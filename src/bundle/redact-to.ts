@@ -13,7 +13,7 @@ import { isDisclosedLeaf, leafItemId, serializeDisclosuresFile } from '../disclo
 import { readDisclosedBundle } from '../disclosure/read-disclosed-bundle.js';
 import { EvidenceBundleError, isEvidenceBundleError } from '../errors.js';
 import { compareBytes, concatBytes, toHex, utf8DecodeStrict, utf8Encode } from '../internal/bytes.js';
-import { ARCHIVE_TIMESTAMPS_FILE, CUSTODY_FILE, DISCLOSURES_FILE, LIMITS, payloadPath } from '../model/layout.js';
+import { ARCHIVE_TIMESTAMPS_FILE, bagManifestBytes, BUNDLE_FILE_LIMITS, CUSTODY_FILE, DISCLOSURES_FILE, LIMITS, payloadPath } from '../model/layout.js';
 import type { Signer } from '../sign/signer.js';
 import type { BagSink } from './bag-sink.js';
 import { bundleFiles } from './bundle-files.js';
@@ -131,9 +131,12 @@ async function readSmall(source: BagSource, path: string, limit: number): Promis
   return bytes;
 }
 
+// SHA-512's: the longest digest of any algorithm a payload manifest may use (a legacy one included).
+const LONGEST_HEX_DIGEST = 128;
+
 /** A payload manifest without the lines of the withheld files (the bag was validated: every line is sound). */
 async function withoutLines(source: BagSource, path: string, withheld: ReadonlySet<string>): Promise<Uint8Array> {
-  const text = utf8DecodeStrict(await readSmall(source, path, LIMITS.manifestBytes));
+  const text = utf8DecodeStrict(await readSmall(source, path, BUNDLE_FILE_LIMITS.get(path) ?? bagManifestBytes(LONGEST_HEX_DIGEST)));
   const { entries } = parseBagManifest(text, { file: path });
   const keptEntries = entries.filter((e) => !withheld.has(e.path)).sort((a, b) => compareCodePoints(a.path, b.path));
   return utf8Encode(serializeManifest(keptEntries));

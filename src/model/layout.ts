@@ -1,3 +1,5 @@
+import { DIGEST_ALGORITHM_NAMES, DIGEST_ALGORITHMS } from '../digest/algorithms.js';
+
 /**
  * Where things live inside a bundle (docs/format.md, "Container layout"). A bundle directory is a BagIt 1.0 bag
  * (RFC 8493): evidence bytes under `data/`, the bundle's own documents in the tag directory `evidence/`.
@@ -52,13 +54,38 @@ export const LIMITS = {
   // Files and directories of a bundle: every item's file, the directories above them and the tag files, with
   // room to spare (above the generic BagIt validator's default of 1,000,000, which verifyBundle overrides).
   bagEntries: 1_100_000,
+  // The average bag path (data/ included) that limits sized by a count of entries leave room for: the lines of a
+  // payload or tag manifest, the records of a ZIP's central directory. A production of a million files has short
+  // paths (a manifest of LIMITS.items items at LIMITS.manifestBytes averages about 80 bytes a path); a longer
+  // path fits, only not every path of a bundle at the limit can be that long.
+  entryPathBytes: 128,
 } as const;
+
+/** Bytes of a manifest line besides its digest and path: the separating spaces and the line feed. */
+const MANIFEST_LINE_OVERHEAD = 3;
+
+/**
+ * Largest payload or tag manifest (`manifest-<alg>.txt`, `tagmanifest-<alg>.txt`) a reader accepts for an
+ * algorithm of `hexLength`-character digests: `lines` lines (LIMITS.bagEntries, every file of a bundle at the
+ * limit) of that digest, two spaces, a path of LIMITS.entryPathBytes and a line feed. 1.1 million lines give
+ * 214 MB for SHA-256, 285 MB for SHA-512.
+ */
+export function bagManifestBytes(hexLength: number, lines: number = LIMITS.bagEntries): number {
+  return lines * (hexLength + MANIFEST_LINE_OVERHEAD + LIMITS.entryPathBytes);
+}
 
 /**
  * The size limit of each of the bundle's own tag files, by bag path, for whoever reads or hashes it whole (the
- * bag check, writers rehashing tag files); every other tag file has the bag check's `BAG_LIMITS.tagFileBytes`.
+ * bag check, writers rehashing tag files): the documents of evidence/ and the payload and tag manifests of
+ * every registry algorithm ({@link bagManifestBytes}); every other tag file has the bag check's
+ * `BAG_LIMITS.tagFileBytes`.
  */
 export const BUNDLE_FILE_LIMITS: ReadonlyMap<string, number> = new Map([
+  ...DIGEST_ALGORITHM_NAMES.flatMap((alg): Array<[string, number]> => {
+    const { bagitName, outputBytes } = DIGEST_ALGORITHMS[alg];
+    const bytes = bagManifestBytes(outputBytes * 2);
+    return [[`manifest-${bagitName}.txt`, bytes], [`tagmanifest-${bagitName}.txt`, bytes]];
+  }),
   [MANIFEST_FILE, LIMITS.manifestBytes],
   [SIGNATURES_FILE, LIMITS.signatureFileBytes],
   [CUSTODY_FILE, LIMITS.custodyBytes],

@@ -1,16 +1,6 @@
 // The fixed values of the evidence-bundle ZIP profile (docs/format.md, "ZIP form") and little-endian field
 // access, shared by the reader and the writer so that the two cannot drift apart.
-
-/**
- * Default limits of `openZipSource` (docs/format.md, "ZIP form"), which `createZipWriter` keeps to as well, so
- * that it never writes an archive the reader refuses.
- */
-export const ZIP_LIMITS = {
-  /** Entries in the central directory: the validator's own entry limit. */
-  entries: 1_000_000,
-  /** Bytes of the central directory, which is read whole. */
-  centralDirectoryBytes: 256 * 1024 * 1024,
-} as const;
+import { LIMITS } from '../model/layout.js';
 
 /** Record signatures (APPNOTE 4.3): local header, central record, data descriptor, end records. */
 export const SIG_LOCAL = 0x04034b50;
@@ -34,6 +24,20 @@ export const U16_SENTINEL = 0xffff;
 export const ZIP64_EXTRA_ID = 0x0001;
 /** The profile's ZIP64 extra field: id, length, then uncompressed size, compressed size and offset. */
 export const ZIP64_EXTRA_BYTES = 4 + 24;
+
+/**
+ * Default limits of `openZipSource` (docs/format.md, "ZIP form"), which `createZipWriter` keeps to as well, so
+ * that it never writes an archive the reader refuses.
+ */
+export const ZIP_LIMITS = {
+  /** Entries in the central directory: a bundle's files and directories, `LIMITS.bagEntries` (1,100,000). */
+  entries: LIMITS.bagEntries,
+  /**
+   * Bytes of the central directory, which is read whole: a record per entry, each with its ZIP64 extra field
+   * and a name of `LIMITS.entryPathBytes` (about 211 MiB).
+   */
+  centralDirectoryBytes: LIMITS.bagEntries * (CENTRAL_HEADER_BYTES + ZIP64_EXTRA_BYTES + LIMITS.entryPathBytes),
+} as const;
 
 /** General purpose flags: bit 3 (sizes and CRC-32 in a data descriptor), bit 11 (the name is UTF-8). */
 export const FLAG_DESCRIPTOR = 0x0008;

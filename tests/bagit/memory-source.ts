@@ -13,7 +13,7 @@ export interface MemorySourceOptions {
   /** Every path `read` was asked for, in order. */
   reads?: string[];
   /** Entries listed as they are (duplicates, hostile paths), after the others. */
-  extra?: BagEntry[];
+  extra?: Iterable<BagEntry>;
 }
 
 /**

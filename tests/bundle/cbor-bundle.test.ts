@@ -15,6 +15,7 @@ import { concatBytes, toHex, utf8Encode } from '../../src/internal/bytes.js';
 import { nonCanonicalVariants } from '../encoding/cbor-variants.js';
 import { expectCode } from '../encoding/helpers.js';
 import { REPO_ROOT } from '../helpers/vectors.js';
+import { LIMITS } from '../../src/model/layout.js';
 
 const MAGIC = Uint8Array.of(0xd9, 0xd9, 0xf7);
 const tagged = (document: CborValue) => concatBytes(MAGIC, encodeDeterministicCbor(document));
@@ -202,5 +203,16 @@ describe('detectBundleForm', () => {
     for (const bytes of [[], [0x50, 0x4b, 3], [0x50, 0x4b, 1, 2], [0x50, 0x4b, 7, 8], [0xd9, 0xd9], [0xd9, 0xd9, 0xf8], [0xa3], utf8Encode('BagIt')]) {
       expect(detectBundleForm(Uint8Array.from(bytes))).toBeUndefined();
     }
+  });
+});
+
+describe('a CBOR bundle of more files than a bundle holds (LIMITS.bagEntries)', () => {
+  it('is refused by the writer by count, ERR_LIMIT_EXCEEDED, before any path is checked or byte encoded', () => {
+    const empty = new Uint8Array(0);
+    const files = new Map(Array.from({ length: LIMITS.bagEntries + 1 }, (_, i): [string, Uint8Array] => [`data/${i}`, empty]));
+    expectCode(() => encodeCborBundle(files), 'ERR_LIMIT_EXCEEDED');
+    // The same count with a path the rules refuse: still the limit, checked first.
+    files.set('../escape', empty);
+    expectCode(() => encodeCborBundle(files), 'ERR_LIMIT_EXCEEDED');
   });
 });

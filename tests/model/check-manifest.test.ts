@@ -1,7 +1,28 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkManifest } from '../../src/model/check-manifest.js';
+import { LIMITS } from '../../src/model/layout.js';
 import { smallManifest } from './helpers.js';
+
+describe('checkManifest at LIMITS.items', () => {
+  // Counted, not packed: the files are not needed to check the limit, only the items (tests/verify/million-items
+  // packs and verifies a bundle of many items end to end, with EVB_SLOW=1).
+  const many = (count: number) => {
+    const m = smallManifest();
+    const [one] = m.items;
+    m.items = Array.from({ length: count }, (_, i) => ({ ...one, id: `item-${i}`, path: `d${Math.floor(i / 1000)}/${i}.bin` }));
+    return m;
+  };
+
+  it('accepts LIMITS.items distinct items, and refuses one more at /items (manifest.schema.invalid)', () => {
+    const at = checkManifest(many(LIMITS.items));
+    expect(at.findings).toEqual([]);
+    expect(at.manifest?.items).toHaveLength(LIMITS.items);
+    const past = checkManifest(many(LIMITS.items + 1));
+    expect(past.manifest).toBeUndefined();
+    expect(past.findings).toEqual([expect.objectContaining({ code: 'manifest.schema.invalid', severity: 'error', path: 'evidence/manifest.json#/items' })]);
+  });
+});
 
 describe('checkManifest', () => {
   it('returns the manifest and no finding when valid', () => {

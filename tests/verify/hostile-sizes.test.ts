@@ -5,7 +5,7 @@ import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BAG_LIMITS } from '../../src/bagit/validate-bag.js';
-import { CUSTODY_FILE, LIMITS, MANIFEST_FILE } from '../../src/model/layout.js';
+import { bagManifestBytes, BUNDLE_FILE_LIMITS, CUSTODY_FILE, LIMITS, MANIFEST_FILE } from '../../src/model/layout.js';
 import { MAX_FINDINGS_PER_CODE } from '../../src/report/cap-findings.js';
 import type { FindingCode } from '../../src/report/codes.js';
 import { verifyBundle, type VerificationReport } from '../../src/index.js';
@@ -136,11 +136,21 @@ describe('past the limits: the too-large finding, nothing parsed', () => {
   });
 
   it(`a bundle of more than LIMITS.bagEntries (${LIMITS.bagEntries}) files and directories: bag.limit.entries, though a generic bag may hold more`, async () => {
-    const extra: Record<string, string> = {};
-    // The demo's own files and directories are a few dozen: this many more puts the bundle past the limit.
-    for (let i = 0; i < LIMITS.bagEntries; i++) extra[`data/extra/${i}`] = '';
-    const report = await verifyWith(extra);
-    expect(codes(report, 'bag.limit.entries')).toHaveLength(1);
+    // Counted, not built: the listing yields the demo's entries, then empty files made as they are listed, one
+    // past the limit in all. The check refuses the listing before any payload file is read.
+    const all: Record<string, Uint8Array> = Object.fromEntries(pristine);
+    let own = 0;
+    for await (const _ of memorySource(all).list()) own++;
+    const past = LIMITS.bagEntries + 1 - own;
+    function* extra() {
+      for (let i = 0; i < past; i++) yield { path: `data/extra/${i}`, kind: 'file' as const, size: 0 };
+    }
+    const reads: string[] = [];
+    const report = await verifyBundle(memorySource(all, { extra: extra(), reads }), { trustedKeys: [packager.publicJwk] });
+    expect(reads.filter((p) => p.startsWith('data/'))).toEqual([]);
+    const found = codes(report, 'bag.limit.entries');
+    expect(found).toHaveLength(1);
+    expect(found[0]!.params).toMatchObject({ limit: LIMITS.bagEntries });
     expect(codes(report, 'verify.internal-error')).toEqual([]);
     expect(report.outcome).toBe('INVALID');
     expect(LIMITS.bagEntries).toBeLessThan(BAG_LIMITS.entries);
@@ -154,9 +164,12 @@ describe('past the limits: the too-large finding, nothing parsed', () => {
     }
   });
 
-  it('a tag manifest of one byte more than the tag file limit: bag.tagfile.too-large', async () => {
-    const report = await verifyWith({ 'tagmanifest-sha256.txt': new Uint8Array(BAG_LIMITS.tagFileBytes + 1).fill(0x0a) });
-    expect(codes(report, 'bag.tagfile.too-large')).toHaveLength(1);
+  it('a tag manifest of one byte more than its limit (a line per bundle entry, bagManifestBytes): bag.tagfile.too-large', async () => {
+    const limit = bagManifestBytes(64);
+    expect(BUNDLE_FILE_LIMITS.get('tagmanifest-sha256.txt')).toBe(limit);
+    expect(limit).toBe(LIMITS.bagEntries * (64 + 3 + LIMITS.entryPathBytes));
+    const report = await verifyWith({ 'tagmanifest-sha256.txt': new Uint8Array(limit + 1).fill(0x0a) });
+    expect(codes(report, 'bag.tagfile.too-large').map((f) => f.params)).toEqual([{ path: 'tagmanifest-sha256.txt', limit }]);
     expect(codes(report, 'verify.internal-error')).toEqual([]);
   });
 });

@@ -9,7 +9,8 @@ import { sourceFindings } from '../../src/bagit/source-findings.js';
 import { validateBag } from '../../src/bagit/validate-bag.js';
 import { isEvidenceBundleError } from '../../src/errors.js';
 import { joinChunks, utf8Encode } from '../../src/internal/bytes.js';
-import { openZipSource } from '../../src/zip/open-zip-source.js';
+import { openZipSource, ZIP_LIMITS } from '../../src/zip/open-zip-source.js';
+import { LIMITS } from '../../src/model/layout.js';
 import { memoryReader } from '../../src/zip/random-access-reader.js';
 import { crc32 } from '../../src/zip/crc32.js';
 import { buildBag } from '../bagit/bags.js';
@@ -426,5 +427,12 @@ describe('openZipSource: digest and entryData', () => {
     expect(await sourceFindings(source)).toEqual([]);
     // Under 1 MiB of archive: a handful of windows, where one read per header would be 2,000.
     expect(reads).toBeLessThan(50);
+  });
+});
+
+describe('ZIP_LIMITS, derived from the bundle limits', () => {
+  it('take every entry of a bundle at LIMITS.bagEntries, each central record with a ZIP64 extra field and a name of LIMITS.entryPathBytes', () => {
+    expect(ZIP_LIMITS.entries).toBe(LIMITS.bagEntries);
+    expect(ZIP_LIMITS.centralDirectoryBytes).toBe(LIMITS.bagEntries * (46 + 28 + LIMITS.entryPathBytes));
   });
 });
