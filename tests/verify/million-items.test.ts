@@ -1,5 +1,5 @@
-// LIMITS.items end to end (issue 13): a directory bundle of that many items packs and verifies VALID through
-// the API. EVB_SLOW=1 only (CI runs it); EVB_MILLION_ITEMS sets a smaller count while developing. The count one
+// Many items end to end (issue 13): a directory bundle of 100,000 items (EVB_MILLION_ITEMS: up to LIMITS.items)
+// packs and verifies VALID through the API. EVB_SLOW=1 only (CI runs it). The count one
 // past the limit is refused by the manifest's own check (tests/model, tests/verify/hostile-sizes.test.ts).
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
@@ -11,9 +11,10 @@ import { demoCase, keyPair, tempDir } from '../helpers/bundle-fixture.js';
 // Removing a million files takes minutes too.
 vi.setConfig({ testTimeout: 1_800_000, hookTimeout: 900_000 });
 
-// 200,000 by default: 20,000 items took 10 s at load 1.2, so LIMITS.items would take 8 minutes or more (one
-// attempt at load 9 to 12 had not finished in 15), past what a slow test may take on a shared 2-CPU machine.
-const COUNT = Number(process.env['EVB_MILLION_ITEMS'] ?? 200_000);
+// 100,000 by default (the issue's production size), not LIMITS.items: 20,000 items took 10 s at load 1.2, so a
+// million would take 8 minutes or more (one attempt at load 9 to 12 had not finished in 15), past what a slow test
+// may take in CI. EVB_MILLION_ITEMS=1000000 runs the full count by hand.
+const COUNT = Number(process.env['EVB_MILLION_ITEMS'] ?? 100_000);
 let dir: string;
 beforeAll(async () => {
   dir = await tempDir();
