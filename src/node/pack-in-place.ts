@@ -77,7 +77,9 @@ export async function packInPlace(dir: string, options: PackInPlaceOptions, hook
   const staging = join(root, IN_PLACE_STAGING_PREFIX + randomBytes(8).toString('hex'));
   try {
     await fsp.mkdir(staging);
-    await writeFileDurable(join(staging, MARKER), new Uint8Array());
+    // The marker names the process: a run still going (here or in another process) is never rolled back.
+    await writeFileDurable(join(staging, MARKER), new TextEncoder().encode(String(process.pid)));
+    running.add(staging);
     await fsp.mkdir(join(staging, TAGS));
     await fsp.mkdir(join(staging, PAYLOAD_DIR));
     await fsyncDirectory(root);
@@ -100,6 +102,7 @@ export async function packInPlace(dir: string, options: PackInPlaceOptions, hook
     options.signal?.throwIfAborted();
   } catch (error) {
     await fsp.rm(staging, { recursive: true, force: true }).catch(() => undefined);
+    running.delete(staging);
     if (options.signal?.aborted) throw options.signal.reason;
     throw error instanceof EvidenceBundleError || error instanceof TypeError || error instanceof RangeError ? error : ioError(error, dir);
   }
@@ -126,6 +129,7 @@ export async function packInPlace(dir: string, options: PackInPlaceOptions, hook
     await hooks.step?.('commit');
   } catch (error) {
     await rollBack(root, staging, journal).catch(() => undefined);
+    running.delete(staging);
     throw error instanceof EvidenceBundleError ? error : ioError(error, dir);
   }
   // The commit point: without the journal, the moves stand.
@@ -133,6 +137,7 @@ export async function packInPlace(dir: string, options: PackInPlaceOptions, hook
   await fsyncDirectory(staging);
   await fsp.rm(staging, { recursive: true, force: true });
   await fsyncDirectory(root);
+  running.delete(staging);
   return { path: root, manifest };
 }
 
@@ -157,6 +162,10 @@ export async function recoverInPlace(dir: string): Promise<string[]> {
     const staging = join(root, name);
     const stat = await fsp.lstat(staging);
     if (!stat.isDirectory() || !(await fsp.lstat(join(staging, MARKER)).catch(() => undefined))?.isFile()) continue;
+    const owner = Number((await fsp.readFile(join(staging, MARKER), 'latin1').catch(() => '')).trim());
+    if (running.has(staging) || (Number.isSafeInteger(owner) && owner > 0 && owner !== process.pid && processRuns(owner))) {
+      throw new EvidenceBundleError('ERR_TARGET_EXISTS', `an in-place pack (process ${owner}) is still running in ${dir}; if that process is gone, run again`);
+    }
     found.push(name);
     const journalStat = await fsp.lstat(join(staging, JOURNAL)).catch(() => undefined);
     if (journalStat !== undefined) {
@@ -169,6 +178,23 @@ export async function recoverInPlace(dir: string): Promise<string[]> {
     }
   }
   return found;
+}
+
+/** Staging directories of runs in progress in this process. */
+const running = new Set<string>();
+
+/** Forgets the runs in progress here, as a crash would: for tests only. Internal. */
+export function forgetRunningInPlace(): void {
+  running.clear();
+}
+
+function processRuns(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as { code?: string }).code === 'EPERM';
+  }
 }
 
 interface Journal {

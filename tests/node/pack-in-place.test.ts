@@ -1,10 +1,11 @@
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isEvidenceBundleError } from '../../src/index.js';
 import { packBundleInPlace, recoverInPlace, verifyBundleDirectory } from '../../src/node/index.js';
-import { packInPlace } from '../../src/node/pack-in-place.js';
+import { forgetRunningInPlace, packInPlace } from '../../src/node/pack-in-place.js';
 import { demoCase, keyPair, tempDir } from '../helpers/bundle-fixture.js';
 
 let dir: string;
@@ -125,6 +126,9 @@ describe('packBundleInPlace', () => {
       const atStep = new Promise<void>((r) => (reached = r));
       void packInPlace(root, { metadata }, { step: (s) => (s === step ? (reached(), new Promise<void>(() => undefined)) : undefined) });
       await atStep;
+      // While it runs it is never rolled back.
+      await expect(recoverInPlace(root)).rejects.toSatisfy(hasCode('ERR_TARGET_EXISTS'));
+      forgetRunningInPlace();
       const found = await recoverInPlace(root);
       expect(found.length).toBe(1);
       expect(await snapshot(root)).toEqual(before);
@@ -158,5 +162,43 @@ describe('packBundleInPlace', () => {
       await expect(packBundleInPlace(root, { metadata })).rejects.toSatisfy(hasCode('ERR_BAG_INVALID'));
       expect(await snapshot(root)).toEqual(before);
     }
+  });
+
+  for (const step of ['journal', 'rename:2', 'rename:6', 'commit']) {
+    it(`a real SIGKILL of a child at ${step} is rolled back by the next run`, async () => {
+      const root = await evidenceDir();
+      const before = await snapshot(root);
+      const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'pack-in-place-child.ts'), root, step], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      await new Promise<void>((resolve, reject) => {
+        child.stdout!.on('data', (d: Buffer) => {
+          out += d.toString();
+          if (out.includes(`at ${step}`)) resolve();
+        });
+        child.on('exit', () => reject(new Error(`child ended early: ${out}`)));
+      });
+      const exited = new Promise((r) => child.on('exit', r));
+      child.kill('SIGKILL');
+      await exited;
+      expect((await fsp.readdir(root)).some((x) => x.startsWith('.evb-in-place-'))).toBe(true);
+      expect(await recoverInPlace(root)).toHaveLength(1);
+      expect(await snapshot(root)).toEqual(before);
+    }, 60_000);
+  }
+
+  it('rolls back correctly when top-level names equal the tag files\' own names', async () => {
+    const root = await evidenceDir();
+    await fsp.writeFile(join(root, 'manifest-sha256.txt'), 'mine');
+    await fsp.mkdir(join(root, 'evidence'));
+    await fsp.writeFile(join(root, 'evidence', 'manifest.json'), '{}');
+    const before = await snapshot(root);
+    const { metadata } = await demoCase();
+    for (let k = 0; k < 11; k++) {
+      await expect(packInPlace(root, { metadata }, { step: (s) => { if (s === `rename:${k}`) throw new Error('injected'); } })).rejects.toThrow('injected');
+      expect(await snapshot(root)).toEqual(before);
+    }
+    await packBundleInPlace(root, { metadata });
+    expect(await fsp.readFile(join(root, 'data', 'manifest-sha256.txt'), 'utf8')).toBe('mine');
+    expect((await verifyBundleDirectory(root)).findings.filter((f) => f.severity === 'error')).toEqual([]);
   });
 });
