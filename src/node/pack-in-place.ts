@@ -29,7 +29,8 @@ const STAGING_NAME = /^\.evb-in-place-[0-9a-f]{16}$/;
 export interface PackInPlaceOptions extends Omit<PackOptions, 'items' | 'form'> {
   /**
    * What the manifest says of some of the files (matched by `path`, relative to the directory); every regular
-   * file under the directory is an item, with an id derived from its path when none is given here.
+   * file under the directory is an item, with an id derived from its path when none is given here. A description
+   * of a path the directory does not hold is passed over, as `evb pack FOLDER` does.
    */
   items?: ReadonlyArray<Omit<PackItem, 'source' | 'size'>>;
 }
@@ -305,9 +306,6 @@ async function lstatOrThrow(path: string): Promise<Stats> {
 
 function describe(files: ListedFile[], descriptions: ReadonlyArray<Omit<PackItem, 'source' | 'size'>>): PackSourceItem[] {
   const byPath = new Map(descriptions.map((d) => [d.path.normalize('NFC'), d]));
-  for (const path of byPath.keys()) {
-    if (!files.some((f) => f.path === path)) throw new EvidenceBundleError('ERR_SOURCE_NOT_FOUND', `no file ${JSON.stringify(path)} in the directory`);
-  }
   const given = descriptions.flatMap((d) => (typeof d.id === 'string' ? [d.id] : []));
   const unnamed = files.filter((f) => typeof byPath.get(f.path)?.id !== 'string');
   const derived = itemIdsFromPaths(unnamed.map((u) => u.path), given);
