@@ -40,3 +40,5 @@ export { parsePkcs11Uri } from './pkcs11-uri.js';
 export type { Pkcs11Uri } from './pkcs11-uri.js';
 export { redactBundle } from './redact-bundle.js';
 export type { RedactBundleOptions } from './redact-bundle.js';
+export { packBundleInPlace, recoverInPlace } from './pack-in-place.js';
+export type { PackInPlaceOptions } from './pack-in-place.js';

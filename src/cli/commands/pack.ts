@@ -11,7 +11,7 @@ import {
 } from '../../index.js';
 import { type DigestAlgorithm } from '../../entries/digest.js';
 import { isSignatureRole } from '../../entries/jws.js';
-import { ioError, openBundle, packBundle, type PackItem } from '../../node/index.js';
+import { ioError, openBundle, packBundle, packBundleInPlace, type PackItem } from '../../node/index.js';
 import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../io.js';
 import { createProgress } from '../progress.js';
@@ -52,6 +52,10 @@ Options:
                        instead of listing them, so that items can later be withheld ("evb redact") or proven
                        one by one ("evb prove") while the signatures stay valid. Readers of 1.0 and 1.1
                        cannot read 1.2, hence not the default
+  --in-place DIR       instead of --out and inputs: turn DIR itself into a directory bundle by moving (renaming)
+                       its entries under DIR/data/, bytes and inodes untouched (see docs/format.md, "Packing in
+                       place"). A run interrupted by a crash is rolled back by the next evb pack --in-place DIR.
+                       SPEC items describe files by "path" only (no "source")
   --quiet              no progress bar
 
 With --request-id or --related (or the same members in SPEC), the manifest is format 1.1; without, 1.0;
@@ -66,21 +70,24 @@ with --selective-disclosure, 1.2.
     related: { type: 'string', multiple: true },
     'selective-disclosure': { type: 'boolean' },
     quiet: { type: 'boolean' },
+    'in-place': { type: 'string' },
   },
   async run(values, positionals, io) {
     const specPath = values['spec'] as string | undefined;
     const out = values['out'] as string | undefined;
+    const inPlace = values['in-place'] as string | undefined;
     if (specPath === undefined) throw new UsageError('--spec is required');
-    if (out === undefined) throw new UsageError('--out is required');
+    if (inPlace !== undefined && (out !== undefined || positionals.length > 0)) throw new UsageError('--in-place takes neither --out nor inputs');
+    if (out === undefined && inPlace === undefined) throw new UsageError('--out is required');
     const spec = withLegalLinks(
       asSpec(await readJsonFile(resolve(io.cwd, specPath))),
       ((values['request-id'] as string[] | undefined) ?? []).map(requestId),
       await Promise.all(((values['related'] as string[] | undefined) ?? []).map((r) => related(r, io.cwd))),
     );
     const specDir = dirname(resolve(io.cwd, specPath));
-    const items = withIds(positionals.length === 0 ? itemsFromSpec(spec, specDir) : await itemsFromInputs(positionals.map((p) => resolve(io.cwd, p)), spec));
+    const items = inPlace !== undefined ? [] : withIds(positionals.length === 0 ? itemsFromSpec(spec, specDir) : await itemsFromInputs(positionals.map((p) => resolve(io.cwd, p)), spec));
     // The progress bar's total only: 100,000 lstat calls are not worth making for --quiet.
-    const total = values['quiet'] === true ? 0 : await totalSize(items);
+    const total = values['quiet'] === true || inPlace !== undefined ? 0 : await totalSize(items);
     const signers: Array<{ role: string; signer: ClosableSigner }> = [];
     // A PKCS#11 signer holds a session on its token until closed, whatever way the command ends.
     const closeSigners = async (): Promise<void> => {
@@ -110,24 +117,27 @@ with --selective-disclosure, 1.2.
     process.on('SIGINT', onSignal.SIGINT);
     process.on('SIGTERM', onSignal.SIGTERM);
     try {
-      const { manifest } = await packBundle(resolve(io.cwd, out), {
+      const common = {
         signal: controller.signal,
         metadata: spec.metadata as never,
-        items,
         withheld: (spec.withheld ?? []) as never,
         algorithms: ((values['alg'] as string[] | undefined) ?? []) as DigestAlgorithm[],
         signers,
         ...(values['selective-disclosure'] === true ? { selectiveDisclosure: true } : {}),
-        onProgress: (p) => progress.update(p.totalBytes),
-      });
+        onProgress: (p: { totalBytes: number }) => progress.update(p.totalBytes),
+      };
+      const { manifest } =
+        inPlace !== undefined
+          ? await packBundleInPlace(resolve(io.cwd, inPlace), { ...common, items: describedSpecItems(spec) })
+          : await packBundle(resolve(io.cwd, out!), { ...common, items });
       progress.stop();
-      io.stdout(`packed ${manifest.commitments?.leafCount ?? manifest.items.length} items into ${shown(out)}\nbundle ${manifest.bundleId}\n`);
+      io.stdout(`packed ${manifest.commitments?.leafCount ?? manifest.items.length} items into ${shown(inPlace ?? out!)}\nbundle ${manifest.bundleId}\n`);
       for (const s of signers) io.stdout(`signed as ${shown(s.role)} by ${shown(s.signer.kid)}\n`);
       return EXIT.VALID;
     } catch (error) {
       if (stoppedBy === undefined) throw error;
       progress.stop();
-      io.stderr(`evb pack: stopped by ${stoppedBy}; nothing was written to ${out}\n`);
+      io.stderr(`evb pack: stopped by ${stoppedBy}; nothing was written to ${inPlace ?? out}\n`);
       return stoppedBy === 'SIGINT' ? EXIT.SIGINT : EXIT.SIGTERM;
     } finally {
       process.off('SIGINT', onSignal.SIGINT);
@@ -187,6 +197,15 @@ function asSpec(value: unknown): Spec {
   if (v.items !== undefined && !Array.isArray(v.items)) throw new EvidenceBundleError('ERR_DOCUMENT_INVALID', 'spec "items" must be an array');
   if (v.withheld !== undefined && !Array.isArray(v.withheld)) throw new EvidenceBundleError('ERR_DOCUMENT_INVALID', 'spec "withheld" must be an array');
   return v;
+}
+
+/** The spec's item descriptions for an in-place pack: matched by path, no source. */
+function describedSpecItems(spec: Spec): Array<Omit<PackItem, 'source' | 'size'>> {
+  return (spec.items ?? []).map((item, i) => {
+    const { source: _source, ...rest } = item;
+    if (typeof rest['path'] !== 'string') throw new EvidenceBundleError('ERR_DOCUMENT_INVALID', `spec items[${i}] needs a "path" string`);
+    return { ...rest, path: rest['path'].normalize('NFC') } as Omit<PackItem, 'source' | 'size'>;
+  });
 }
 
 function itemsFromSpec(spec: Spec, specDir: string): PackItem[] {
