@@ -21,8 +21,14 @@ import { sourceBytes } from './source-bytes.js';
 export const IN_PLACE_STAGING_PREFIX = '.evb-in-place-';
 /** The staging directory's marker (written first) and journal (written before the first move). */
 const MARKER = 'marker';
+// What the marker says: a directory of the user's that happens to have the staging name and a file named
+// `marker` is never taken for a staging directory (recovery would remove it).
+const markerText = (pid: number): string => `evidence-bundle in-place pack, process ${pid}\n`;
+const MARKER_TEXT = /^evidence-bundle in-place pack, process ([1-9][0-9]{0,9})\n$/;
 const JOURNAL = 'journal.json';
 const TAGS = 'tags';
+// The only names a staging directory holds.
+const STAGING_ENTRIES: ReadonlySet<string> = new Set([MARKER, JOURNAL, TAGS, PAYLOAD_DIR]);
 const STAGING_NAME = /^\.evb-in-place-[0-9a-f]{16}$/;
 
 /** Options of {@link packBundleInPlace}: those of {@link packBundle}, the items described (not sourced) by path. */
@@ -79,7 +85,7 @@ export async function packInPlace(dir: string, options: PackInPlaceOptions, hook
   try {
     await fsp.mkdir(staging);
     // The marker names the process: a run still going (here or in another process) is never rolled back.
-    await writeFileDurable(join(staging, MARKER), new TextEncoder().encode(String(process.pid)));
+    await writeFileDurable(join(staging, MARKER), new TextEncoder().encode(markerText(process.pid)));
     running.add(staging);
     await fsp.mkdir(join(staging, TAGS));
     await fsp.mkdir(join(staging, PAYLOAD_DIR));
@@ -163,7 +169,10 @@ export async function recoverInPlace(dir: string): Promise<string[]> {
     const staging = join(root, name);
     const stat = await fsp.lstat(staging);
     if (!stat.isDirectory() || !(await fsp.lstat(join(staging, MARKER)).catch(() => undefined))?.isFile()) continue;
-    const owner = Number((await fsp.readFile(join(staging, MARKER), 'latin1').catch(() => '')).trim());
+    const marker = MARKER_TEXT.exec(await fsp.readFile(join(staging, MARKER), 'latin1').catch(() => ''));
+    // Not ours: left alone (packing then refuses the reserved name, changing nothing).
+    if (marker === null || !(await fsp.readdir(staging)).every((n) => STAGING_ENTRIES.has(n))) continue;
+    const owner = Number(marker[1]);
     if (running.has(staging) || (Number.isSafeInteger(owner) && owner > 0 && owner !== process.pid && processRuns(owner))) {
       throw new EvidenceBundleError('ERR_TARGET_EXISTS', `an in-place pack (process ${owner}) is still running in ${dir}; if that process is gone, run again`);
     }

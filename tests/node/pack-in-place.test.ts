@@ -142,7 +142,7 @@ describe('packBundleInPlace', () => {
     const { metadata } = await demoCase();
     await packBundleInPlace(root, { metadata });
     await fsp.mkdir(join(root, '.evb-in-place-0123456789abcdef', 'tags'), { recursive: true });
-    await fsp.writeFile(join(root, '.evb-in-place-0123456789abcdef', 'marker'), '');
+    await fsp.writeFile(join(root, '.evb-in-place-0123456789abcdef', 'marker'), 'evidence-bundle in-place pack, process 999999999\n');
     const before = await snapshot(join(root, 'data'));
     await expect(packBundleInPlace(root, { metadata })).rejects.toSatisfy(hasCode('ERR_TARGET_EXISTS'));
     expect((await fsp.readdir(root)).some((x) => x.startsWith('.evb-in-place-'))).toBe(false);
@@ -150,11 +150,26 @@ describe('packBundleInPlace', () => {
     expect((await verifyBundleDirectory(root)).findings.filter((f) => f.severity === 'error')).toEqual([]);
   });
 
+  it("leaves alone a directory of the user's with the staging name that evb did not make", async () => {
+    for (const [marker, extra] of [['', undefined], ['12345', undefined], ['evidence-bundle in-place pack, process 999999999\n', 'notes.txt']] as const) {
+      const root = await evidenceDir();
+      const own = join(root, '.evb-in-place-0123456789abcdef');
+      await fsp.mkdir(own);
+      await fsp.writeFile(join(own, 'marker'), marker);
+      if (extra !== undefined) await fsp.writeFile(join(own, extra), 'mine');
+      const before = await snapshot(root);
+      const { metadata } = await demoCase();
+      await expect(packBundleInPlace(root, { metadata })).rejects.toSatisfy(hasCode('ERR_PATH_UNSAFE'));
+      expect(await recoverInPlace(root)).toEqual([]);
+      expect(await snapshot(root)).toEqual(before);
+    }
+  });
+
   it('refuses a journal it did not write, changing nothing', async () => {
     const root = await evidenceDir();
     const staging = join(root, '.evb-in-place-0123456789abcdef');
     await fsp.mkdir(staging);
-    await fsp.writeFile(join(staging, 'marker'), '');
+    await fsp.writeFile(join(staging, 'marker'), 'evidence-bundle in-place pack, process 999999999\n');
     for (const bad of ['{', '{"entries":["../x"],"tags":[]}', '{"entries":["a/b"],"tags":[]}', '[]', '{"entries":[1],"tags":[]}']) {
       await fsp.writeFile(join(staging, 'journal.json'), bad);
       const before = await snapshot(root);
