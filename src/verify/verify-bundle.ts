@@ -18,7 +18,7 @@ import { checkFinalCustody } from '../trust/check-final-custody.js';
 import { checkLegalRules } from '../trust/legal-rules.js';
 import { parseValidationData } from '../trust/validation-data.js';
 import { custodyKeys } from '../trust/custody-keys.js';
-import { evaluateSignatures } from '../trust/evaluate-signatures.js';
+import { evaluateSignatures, type PolicySignatureResult } from '../trust/evaluate-signatures.js';
 import type { TrustPolicy } from '../trust/trust-policy.js';
 import { trustPolicyFromKeys } from '../trust/trust-policy-from-keys.js';
 import { checkBundleProfile } from './check-bundle-profile.js';
@@ -361,7 +361,12 @@ async function checkSignatures(read: ReadBundle, policy: TrustPolicy, options: V
     ...(longTerm.archiveTime !== undefined ? { archiveTime: longTerm.archiveTime } : {}),
   });
   pushAll(findings, evaluation.findings.map((f) => ({ ...f, path: f.path ?? SIGNATURES_FILE })));
-  return evaluation.results.map((r) => ({
+  return evaluation.results.map(signatureResultOf);
+}
+
+/** A signature's entry in the report, from the trust layer's result (its members that are set). Internal to src/verify. */
+export function signatureResultOf(r: PolicySignatureResult): SignatureResult {
+  return {
     index: r.index,
     status: r.status,
     trusted: r.trusted,
@@ -371,7 +376,7 @@ async function checkSignatures(read: ReadBundle, policy: TrustPolicy, options: V
     ...(r.signedAt !== undefined ? { signedAt: r.signedAt } : {}),
     ...(r.authority !== undefined ? { authority: r.authority } : {}),
     ...(r.timestamp !== undefined ? { timestamp: r.timestamp } : {}),
-  }));
+  };
 }
 
 /**

@@ -18,7 +18,7 @@ import type { TrustPolicy } from '../trust/trust-policy.js';
 import { trustPolicyFromKeys } from '../trust/trust-policy-from-keys.js';
 import { decideOutcome } from './outcome.js';
 import { OutcomeSchema, VerificationReportSchema, type BundleIdentity, type Outcome, type SignatureResult } from './report-schema.js';
-import { identityOf } from './verify-bundle.js';
+import { identityOf, signatureResultOf } from './verify-bundle.js';
 
 /** The report of an item proof (`evb verify-proof --json`). */
 export const ItemProofReportSchema = z
@@ -110,16 +110,7 @@ export async function verifyItemProof(bytes: Uint8Array, options: VerifyItemProo
   if (file !== undefined && file.signatures.length > 0) {
     const evaluation = await evaluateSignatures(manifestBytes, file.signatures, { policy, senderCountry: manifest.legalBasis.executingAuthority.country, currentDate });
     pushAll(findings, evaluation.findings);
-    signatures = evaluation.results.map((r) => ({
-      index: r.index,
-      status: r.status,
-      trusted: r.trusted,
-      ...(r.alg !== undefined ? { alg: r.alg } : {}),
-      ...(r.kid !== undefined ? { kid: r.kid } : {}),
-      ...(r.role !== undefined ? { role: r.role } : {}),
-      ...(r.signedAt !== undefined ? { signedAt: r.signedAt } : {}),
-      ...(r.authority !== undefined ? { authority: r.authority } : {}),
-    }));
+    signatures = evaluation.results.map(signatureResultOf);
   }
   // The receiver's legal rules apply to what the proof says of the case, as to a whole bundle.
   pushAll(findings, checkLegalRules(policy.legal, policy.owner.country, manifest));
