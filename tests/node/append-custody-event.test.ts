@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { promises as fsp } from 'node:fs';
+import { promises as fsp, watch } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJwkSigner, generateSigningKey, isEvidenceBundleError, type Signer } from '../../src/index.js';
@@ -134,13 +134,17 @@ describe('appendCustodyEvent', () => {
     let grew = 0;
     let interrupted = 0;
     const partial = new RegExp(`^\\.case\\.${form}\\.partial-\\d+-[0-9a-f]{12}$`);
-    // The kill lands at a random point of an append, measured in the child's own append time (it grows with the
-    // log and with the machine's load), not in fixed milliseconds: even trials inside the first append, odd ones
-    // inside the second, once the first is committed, so that both kinds of kill always occur.
+    // Three kinds of kill, in turn. Two land at a random point of an append, measured in the child's own append
+    // time (it grows with the log and with the machine's load), not in fixed milliseconds: inside the first append,
+    // or inside the second once the first is committed. The third lands the moment a file of the update protocol
+    // appears (a journal, a `.evb-new`, a partial), so that kills inside a commit occur by construction: how much
+    // of an append the commit takes depends on the machine's load, and with random kills alone the count of
+    // interrupted commits was a matter of luck (10 in 100 on a busy machine).
     let appendMs = 0;
+    const watched = form === 'directory' ? [bundle, join(bundle, 'evidence')] : [join(root, `kill-${form}-file`)];
     for (let trial = 0; trial < trials; trial++) {
-      const afterCommits = trial % 2;
-      const measured = await killChildWhileAppending(bundle, keyFile, afterCommits, Math.random() * appendMs);
+      const kind = trial % 3;
+      const measured = await killChildWhileAppending(bundle, keyFile, kind === 2 ? { onProtocolFileIn: watched } : { afterCommits: kind, delayMs: Math.random() * appendMs });
       if (measured !== undefined) appendMs = appendMs === 0 ? measured : (appendMs + measured) / 2;
       // Leftovers of the update protocol: this kill landed in the middle of a commit (or of a rewrite).
       const leftovers =
@@ -159,8 +163,9 @@ describe('appendCustodyEvent', () => {
     }
     // The kills must land while appends are under way, not only before the first.
     expect(grew).toBeGreaterThan(trials / 10);
-    // Some inside a commit: asserted for the journal, whose window is most of an append; a single file's rewrite
-    // window is shorter, and a count over a dozen trials would be a matter of luck.
+    // Some inside a commit: the kills on a protocol file are a third of the trials and nearly all of them land
+    // before the commit ends (a directory's commit flushes and renames several files). A single file's rewrite
+    // leaves its partial only until the rename, a shorter window, so there only the clean-up is asserted.
     if (form === 'directory') expect(interrupted).toBeGreaterThan(trials / 10);
     else {
       // The next writer removes the partials of the killed ones.
@@ -171,31 +176,40 @@ describe('appendCustodyEvent', () => {
   }, 300_000);
 });
 
-/** Starts a child that appends in a loop and kills it with SIGKILL `delayMs` after it is ready. */
+type Kill = { afterCommits: number; delayMs: number } | { onProtocolFileIn: string[] };
+
+const isProtocolFile = (name: string): boolean => name.startsWith('.evb') || name.endsWith('.evb-new') || name.includes('.partial-');
+
 /**
- * Runs the appending child and kills it `delayMs` after it is ready (`afterCommits` 0) or after it committed
- * its first event (`afterCommits` 1). Returns how long its first append took when it got that far.
+ * Runs the appending child and kills it with SIGKILL: `delayMs` after it is ready (`afterCommits` 0) or after it
+ * committed its first event (`afterCommits` 1), or the moment a file of the update protocol appears in one of
+ * `onProtocolFileIn`. Returns how long its first append took when it got that far.
  */
-function killChildWhileAppending(dir: string, keyFile: string, afterCommits: number, delayMs: number): Promise<number | undefined> {
+function killChildWhileAppending(dir: string, keyFile: string, kill: Kill): Promise<number | undefined> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', CHILD, dir, keyFile], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     let out = '';
     let readyAt: number | undefined;
     let firstAppendMs: number | undefined;
-    const kill = () => setTimeout(() => child.kill('SIGKILL'), delayMs);
+    const killLater = () => 'delayMs' in kill && setTimeout(() => child.kill('SIGKILL'), kill.delayMs);
+    const watchers =
+      'onProtocolFileIn' in kill
+        ? kill.onProtocolFileIn.map((d) => watch(d, (_event, name) => name !== null && isProtocolFile(name) && child.kill('SIGKILL')))
+        : [];
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
       if (readyAt === undefined && out.includes('ready\n')) {
         readyAt = performance.now();
-        if (afterCommits === 0) kill();
+        if ('afterCommits' in kill && kill.afterCommits === 0) killLater();
       }
       if (readyAt !== undefined && firstAppendMs === undefined && /ready\n\d+\n/.test(out)) {
         firstAppendMs = performance.now() - readyAt;
-        if (afterCommits === 1) kill();
+        if ('afterCommits' in kill && kill.afterCommits === 1) killLater();
       }
     });
+    child.on('exit', () => watchers.forEach((w) => w.close()));
     child.on('error', reject);
     child.on('exit', (_code, signal) => {
       if (signal === 'SIGKILL') resolve(firstAppendMs);
