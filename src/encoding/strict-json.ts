@@ -176,6 +176,7 @@ class Parser {
    */
   private extra = 0;
   private values = 0;
+  private readonly lastValues = new Map<string, string>();
   // Keys and indexes down to the current value, for error messages.
   private readonly path: (string | number)[] = [];
 
@@ -267,7 +268,8 @@ class Parser {
       if (text.charCodeAt(this.pos) !== 0x3a) throw this.syntax("expected ':'");
       this.pos++;
       this.whitespace();
-      const value = this.value(depth);
+      let value = this.value(depth);
+      if (typeof value === 'string' && value.length >= SHORTEST_SLICE && this.bytes !== undefined) value = this.repeated(key, value);
       if (key === '__proto__') {
         // Assignment would call the inherited __proto__ setter and replace the prototype.
         Object.defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
@@ -282,6 +284,17 @@ class Parser {
       if (c !== 0x2c) throw this.syntax("expected ',' or '}'", this.pos - 1);
       this.whitespace();
     }
+  }
+
+  /**
+   * The value the member of this name had last, when it is the same string: the value every item repeats (its
+   * media type) is then held once, not once per item. Remembered for the first 256 names only.
+   */
+  private repeated(key: string, value: string): string {
+    const last = this.lastValues.get(key);
+    if (last === value) return last;
+    if (last !== undefined || this.lastValues.size < 256) this.lastValues.set(key, value);
+    return value;
   }
 
   private array(depth: number): unknown[] {
