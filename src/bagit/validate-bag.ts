@@ -539,10 +539,11 @@ function digestsOf(files: BagEntry[], computed: Map<string, Computed>): Map<stri
     const c = computed.get(path);
     if (c === undefined) continue;
     // Only registry algorithms leave the BagIt layer: legacy ones (MD5...) are checked here and nowhere else.
-    // Digests of registry algorithms only (the usual case) are handed on as they are, without a copy per file.
-    const names = Object.keys(c.digests);
-    const digests = names.every(isDigestAlgorithm) ? c.digests : Object.fromEntries(Object.entries(c.digests).filter(([alg]) => isDigestAlgorithm(alg)));
-    out.set(path, { size: c.size, digests: digests as DigestSet });
+    // The usual case hands on the validator's own record of the file: no second object per file.
+    let registryOnly = true;
+    for (const alg in c.digests) registryOnly &&= isDigestAlgorithm(alg);
+    if (registryOnly) out.set(path, c as BagFileDigests);
+    else out.set(path, { size: c.size, digests: Object.fromEntries(Object.entries(c.digests).filter(([alg]) => isDigestAlgorithm(alg))) as DigestSet });
   }
   return out;
 }

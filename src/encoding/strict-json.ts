@@ -44,7 +44,8 @@ export function parseJson(input: string | Uint8Array, options: ParseJsonOptions 
   const maxDepth = checkMaxDepth(options.maxDepth ?? DEFAULT_MAX_DEPTH);
   const maxValues = checkMaxValues(options.maxValues);
   const maxMembers = checkMaxValues(options.maxMembers, 'maxMembers');
-  return new Parser(jsonText(input, options.maxBytes), maxDepth, maxValues, false, maxMembers).document();
+  const bytes = input instanceof Uint8Array ? input : undefined;
+  return new Parser(jsonText(input, options.maxBytes), maxDepth, maxValues, false, maxMembers, bytes).document();
 }
 
 /**
@@ -63,7 +64,7 @@ export function parseCanonicalJson(bytes: Uint8Array, options: ParseJsonOptions 
   const maxValues = checkMaxValues(options.maxValues);
   const maxMembers = checkMaxValues(options.maxMembers, 'maxMembers');
   const text = jsonText(bytes, options.maxBytes);
-  const parser = new Parser(text, maxDepth, maxValues, true, maxMembers);
+  const parser = new Parser(text, maxDepth, maxValues, true, maxMembers, bytes);
   const value = parser.document();
   // The parser saw every byte: whitespace, key order, number, string and escape forms it checked on the way, so a
   // canonical document costs no second walk. Only a document it found wanting is walked again, by the
@@ -143,6 +144,10 @@ function utf8Length(text: string, limit: number): number {
 }
 
 const QUOTE = 0x22;
+// V8 keeps a slice of 13 characters or more as a reference into its parent (a "sliced string"): one such value
+// kept would keep the whole decoded text alive, twice the bytes of a document with a character past U+00FF.
+const SHORTEST_SLICE = 13;
+const copyDecoder = new TextDecoder();
 const BACKSLASH = 0x5c;
 
 /** Single-character escapes of RFC 8259 section 7, by the character after the backslash. */
@@ -165,7 +170,13 @@ class Parser {
    */
   deviates = false;
   private pos = 0;
+  /**
+   * UTF-8 bytes of the text before `pos` less its UTF-16 code units: only string tokens hold characters past
+   * U+007F, so the byte offset of `pos` is `pos + extra` and a string's bytes are found without a second walk.
+   */
+  private extra = 0;
   private values = 0;
+  private readonly lastValues = new Map<string, string>();
   // Keys and indexes down to the current value, for error messages.
   private readonly path: (string | number)[] = [];
 
@@ -175,6 +186,8 @@ class Parser {
     private readonly maxValues: number,
     private readonly canonical = false,
     private readonly maxMembers = Infinity,
+    /** The UTF-8 bytes `text` was decoded from, when it was: long strings are decoded from them, not sliced. */
+    private readonly bytes?: Uint8Array,
   ) {}
 
   document(): unknown {
@@ -255,7 +268,8 @@ class Parser {
       if (text.charCodeAt(this.pos) !== 0x3a) throw this.syntax("expected ':'");
       this.pos++;
       this.whitespace();
-      const value = this.value(depth);
+      let value = this.value(depth);
+      if (typeof value === 'string' && value.length >= SHORTEST_SLICE && this.bytes !== undefined) value = this.repeated(key, value);
       if (key === '__proto__') {
         // Assignment would call the inherited __proto__ setter and replace the prototype.
         Object.defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
@@ -270,6 +284,17 @@ class Parser {
       if (c !== 0x2c) throw this.syntax("expected ',' or '}'", this.pos - 1);
       this.whitespace();
     }
+  }
+
+  /**
+   * The value the member of this name had last, when it is the same string: the value every item repeats (its
+   * media type) is then held once, not once per item. Remembered for the first 256 names only.
+   */
+  private repeated(key: string, value: string): string {
+    const last = this.lastValues.get(key);
+    if (last === value) return last;
+    if (last !== undefined || this.lastValues.size < 256) this.lastValues.set(key, value);
+    return value;
   }
 
   private array(depth: number): unknown[] {
@@ -316,14 +341,24 @@ class Parser {
     // Pieces between escapes, joined once: linear however many escapes the string holds.
     let pieces: string[] | undefined;
     let surrogates = false;
+    const extraBefore = this.extra;
+    let extra = extraBefore;
     while (pos < end) {
       const c = text.charCodeAt(pos);
       if (c === QUOTE) {
-        let value = text.slice(start, pos);
+        let value: string;
         if (pieces !== undefined) {
-          pieces.push(value);
+          pieces.push(text.slice(start, pos));
+          // A join is a new string of its own: nothing of the text is kept.
           value = pieces.join('');
+        } else if (this.bytes !== undefined && pos - start >= SHORTEST_SLICE) {
+          // A string of its own, decoded again from its bytes (valid UTF-8: the whole input was decoded
+          // strictly), not a slice of the text: the parsed value then holds nothing of the text.
+          value = copyDecoder.decode(this.bytes.subarray(start + extraBefore, pos + extra));
+        } else {
+          value = text.slice(start, pos);
         }
+        this.extra = extra;
         this.pos = pos + 1;
         // Only a string holding a surrogate, raw or escaped, can hold an unpaired one.
         if (surrogates && LONE_SURROGATE.test(value)) {
@@ -358,7 +393,11 @@ class Parser {
       } else if (c < 0x20) {
         throw this.syntax('control character in a string (RFC 8259 section 7)', pos);
       } else {
-        if (c >= 0xd800 && c <= 0xdfff) surrogates = true;
+        if (c >= 0x80) {
+          // Two UTF-8 bytes up to U+07FF, three for the rest of the BMP, four for a surrogate pair (two each).
+          extra += c < 0x800 ? 1 : c >= 0xd800 && c <= 0xdfff ? 1 : 2;
+          if (c >= 0xd800 && c <= 0xdfff) surrogates = true;
+        }
         pos++;
       }
     }
