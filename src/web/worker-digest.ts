@@ -1,6 +1,6 @@
 import { createMultiDigest, DIGEST_ALGORITHMS, type DigestAlgorithm, type DigestBackend, type DigestSet, type IncrementalHash } from '../entries/digest.js';
 import type { ZipSource } from '../entries/zip.js';
-import { isEvidenceBundleError, type BagSource } from '../index.js';
+import { EvidenceBundleError, isEvidenceBundleError, type BagSource } from '../index.js';
 import type { WorkerSha256 } from './hash-worker.js';
 
 /**
@@ -43,9 +43,9 @@ async function digestThroughWorker(chunks: AsyncIterable<Uint8Array>, algorithms
       // Before the chunk goes: handing it over detaches its buffer.
       for (const [, hash] of hashes) hash.update(chunk);
       size += chunk.length;
-      await job.update(chunk);
+      await worked(job.update(chunk));
     }
-    const digests: Record<string, string> = { sha256: hex(await job.digest()) };
+    const digests: Record<string, string> = { sha256: hex(await worked(job.digest())) };
     for (const [algorithm, hash] of hashes) digests[algorithm] = hex(hash.digest());
     return { digests: digests as DigestSet, size };
   } catch (error) {
@@ -53,6 +53,18 @@ async function digestThroughWorker(chunks: AsyncIterable<Uint8Array>, algorithms
     throw error;
   } finally {
     options.onHashing?.(-hashed);
+  }
+}
+
+/**
+ * The worker's answer; its failure (the browser ended it, out of memory) is the receiver's computer failing to
+ * read, `ERR_IO` as for a file it cannot read: no verdict, rather than a finding against the bundle.
+ */
+async function worked<T>(promise: Promise<T>): Promise<T> {
+  try {
+    return await promise;
+  } catch (cause) {
+    throw new EvidenceBundleError('ERR_IO', cause instanceof Error ? cause.message : String(cause), { cause });
   }
 }
 

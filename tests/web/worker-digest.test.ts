@@ -180,6 +180,19 @@ describe('folder and ZIP sources with the hashing worker', () => {
     await expect(withWorker.digest('data/none.bin', ['sha256'])).rejects.toThrow(EvidenceBundleError);
   });
 
+  it('turns a hashing worker that fails into ERR_IO (the receiver cannot hash: no verdict), never a finding', async () => {
+    const dying: HashPort & { onerror: ((e: ErrorEvent) => void) | null } = { onmessage: null, onerror: null, postMessage: () => undefined };
+    const connecting = connectSha256Worker(dying);
+    dying.onmessage!({ data: { t: 'ready' } } as MessageEvent);
+    const sha256 = await connecting;
+    dying.onerror!({} as ErrorEvent);
+    const files = new Map([['data/a.bin', new Blob([bytesOf(2 * WORKER_MIN_BYTES, 4)])]]);
+    let live = 0;
+    const source = folderWithWorker(folderSource(files), files, { sha256, onHashing: (d) => (live += d) });
+    await expect(source.digest!('data/a.bin', ['sha256'])).rejects.toMatchObject({ code: 'ERR_IO' });
+    expect(live).toBe(0);
+  });
+
   it('gives the read error of a folder file the browser cannot read any more (ERR_IO), and takes its progress back', async () => {
     const good = bytesOf(2 * WORKER_MIN_BYTES, 3);
     let pulls = 0;
