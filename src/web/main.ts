@@ -44,6 +44,8 @@ const worker: Promise<WorkerSha256 | undefined> = (async () => {
 })();
 // Bytes the worker has hashed of files whose digest the validator has not counted yet (worker-digest.ts).
 let hashing = 0;
+// Whether the worker hashed any byte in this verification (a bundle of small files never needs it).
+let workerHashed = false;
 let onHashing: () => void = () => undefined;
 const workerOptions = async (): Promise<{ sha256: WorkerSha256; backend?: DigestBackend; onHashing: (delta: number) => void } | undefined> => {
   const sha256 = await worker;
@@ -51,6 +53,7 @@ const workerOptions = async (): Promise<{ sha256: WorkerSha256; backend?: Digest
   const fast = await backend;
   const onDelta = (delta: number): void => {
     hashing += delta;
+    if (delta > 0) workerHashed = true;
     onHashing();
   };
   return { sha256, ...(fast === undefined ? {} : { backend: fast }), onHashing: onDelta };
@@ -228,6 +231,7 @@ async function verify(): Promise<void> {
       status.textContent = statusText();
     };
     hashing = 0;
+    workerHashed = false;
     onHashing = showProgress;
     const report = await verifyBundle(opened.source, {
       policy: trust.policy,
@@ -238,7 +242,7 @@ async function verify(): Promise<void> {
       },
     }).finally(() => (onHashing = () => undefined));
     const seconds = (performance.now() - started) / 1000;
-    const usedWorker = (await worker) !== undefined;
+    const usedWorker = workerHashed;
     progress.hidden = true;
     last = { report, bundle: bundleLabel, form: opened.form, trust: trust.from };
     show();
