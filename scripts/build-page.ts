@@ -20,6 +20,9 @@ export interface PageBuild {
   /** The X.509 / CMS code (pkijs), run only when a bundle carries a certificate chain or a timestamp. */
   lazyBytes: number;
   lazyGzipBytes: number;
+  /** The hashing worker's script (the page's SHA-256 module and its messages). */
+  workerBytes: number;
+  workerGzipBytes: number;
   /** The whole HTML file. */
   pageBytes: number;
   /** esbuild's metafiles, for a size breakdown by input. */
@@ -40,6 +43,25 @@ const LAZY_GLOBAL = '__evidenceBundleX509';
 const SHARED_MODULE = 'src/errors.ts';
 const SHARED_GLOBAL = '__evidenceBundleShared';
 const LAZY_ELEMENT = 'evb-x509-code';
+// The page's hashing worker (src/web/hash-worker-entry.ts): kept in the page as inert text, started by the page
+// script from a blob: URL, the only source its CSP's worker-src allows.
+export const WORKER_ELEMENT = 'evb-hash-worker';
+
+/** The hashing worker's script, minified (for the page, and for bench/browser-hash.ts). */
+export async function buildHashWorker(): Promise<{ text: string; metafile: esbuild.Metafile }> {
+  const built = await esbuild.build({
+    entryPoints: [join(root, 'src', 'web', 'hash-worker-entry.ts')],
+    bundle: true,
+    minify: true,
+    platform: 'browser',
+    target: 'es2022',
+    format: 'iife',
+    write: false,
+    metafile: true,
+    logLevel: 'warning',
+  });
+  return { text: built.outputFiles[0]!.text, metafile: built.metafile };
+}
 
 /**
  * The stub of a lazy module (exported for its test): each exported async function forwards to the loaded code; an exported constant of
@@ -186,10 +208,14 @@ export async function buildPage(file = join(root, 'dist', 'verifier.html')): Pro
   if (shared.length > 0) throw new Error(`the lazy X.509 code imports core modules it would duplicate: ${shared.join(', ')}`);
   const script = built.outputFiles[0]!.text;
   const lazyScript = lazy.outputFiles[0]!.text;
-  for (const text of [script, lazyScript]) if (/<\/script|<!--/i.test(text)) throw new Error('a page script holds </script or <!--: it cannot be inlined');
+  const worker = await buildHashWorker();
+  const workerScript = worker.text;
+  for (const text of [script, lazyScript, workerScript]) if (/<\/script|<!--/i.test(text)) throw new Error('a page script holds </script or <!--: it cannot be inlined');
   const style = readFileSync(join(root, 'src', 'web', 'page.css'), 'utf8');
   // No source is allowed to connect, frame, load a font or an image; only this script and style run.
   // 'wasm-unsafe-eval' lets the inline script compile its own embedded WebAssembly hashes, and nothing else.
+  // worker-src blob: lets it start its hashing worker from the text the page holds (a blob: URL is made only by
+  // a script of the page, and only the page's own scripts run); the worker inherits this policy.
   const csp = [
     "default-src 'none'",
     `script-src ${hash(script)} ${hash(lazyScript)} 'wasm-unsafe-eval'`,
@@ -200,7 +226,7 @@ export async function buildPage(file = join(root, 'dist', 'verifier.html')): Pro
     "media-src 'none'",
     "object-src 'none'",
     "frame-src 'none'",
-    "worker-src 'none'",
+    'worker-src blob:',
     "manifest-src 'none'",
     "form-action 'none'",
     "base-uri 'none'",
@@ -211,7 +237,9 @@ export async function buildPage(file = join(root, 'dist', 'verifier.html')): Pro
     .replace('%STYLE%', () => style)
     .replace('%SCRIPT%', () => script)
     .replace('%LAZY_ID%', () => LAZY_ELEMENT)
-    .replace('%LAZY_SCRIPT%', () => lazyScript);
+    .replace('%LAZY_SCRIPT%', () => lazyScript)
+    .replace('%WORKER_ID%', () => WORKER_ELEMENT)
+    .replace('%WORKER_SCRIPT%', () => workerScript);
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, html);
   return {
@@ -220,6 +248,8 @@ export async function buildPage(file = join(root, 'dist', 'verifier.html')): Pro
     scriptGzipBytes: gzipSync(script, { level: 9 }).length,
     lazyBytes: Buffer.byteLength(lazyScript),
     lazyGzipBytes: gzipSync(lazyScript, { level: 9 }).length,
+    workerBytes: Buffer.byteLength(workerScript),
+    workerGzipBytes: gzipSync(workerScript, { level: 9 }).length,
     pageBytes: Buffer.byteLength(html),
     metafile: built.metafile,
     lazyMetafile: lazy.metafile,
@@ -231,6 +261,7 @@ if (process.argv[1] !== undefined && import.meta.filename === process.argv[1]) {
   const kb = (n: number): string => `${(n / 1024).toFixed(1)} KiB`;
   console.log(
     `verifier page: ${page.file} (${kb(page.pageBytes)}); JavaScript gzipped: ${kb(page.scriptGzipBytes)} initial, ` +
-      `${kb(page.scriptGzipBytes + page.lazyGzipBytes)} total with the X.509 code (${kb(page.lazyGzipBytes)}, loaded for certificates and timestamps)`,
+      `${kb(page.scriptGzipBytes + page.lazyGzipBytes + page.workerGzipBytes)} total with the X.509 code (${kb(page.lazyGzipBytes)}, loaded for certificates and timestamps) ` +
+      `and the hashing worker (${kb(page.workerGzipBytes)})`,
   );
 }

@@ -8,6 +8,7 @@ import { filesOfFolder } from './folder-source.js';
 import { openBundleFile, openBundleFolder, readTrustFiles, type OpenedInput } from './open-input.js';
 import { renderReport } from './render-report.js';
 import { createWasmBackend } from './wasm-backend.js';
+import { connectSha256Worker, type WorkerSha256 } from './hash-worker.js';
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 const status = $<HTMLParagraphElement>('status');
@@ -24,6 +25,39 @@ let trustFiles: File[] = [];
 let last: { report: VerificationReport; bundle: string; form: string; trust: { policy: string } | { keys: number } } | undefined;
 // A browser without WebAssembly, or whose CSP support lacks 'wasm-unsafe-eval', hashes with @noble/hashes instead.
 const backend: Promise<DigestBackend | undefined> = createWasmBackend().catch(() => undefined);
+// Large items get their SHA-256 in a Web Worker while this thread reads on (hash-worker.ts), so reading and
+// hashing run on two cores. Started from the page's own inert copy of its script; a browser that cannot start it
+// (no Worker, a stricter policy) hashes here instead, to the same report.
+const worker: Promise<WorkerSha256 | undefined> = (async () => {
+  try {
+    const code = document.getElementById('evb-hash-worker')?.textContent ?? '';
+    if (code === '' || typeof Worker !== 'function') return undefined;
+    const url = URL.createObjectURL(new Blob([code], { type: 'text/javascript' }));
+    try {
+      return await connectSha256Worker(new Worker(url));
+    } finally {
+      URL.revokeObjectURL(url);
+    }
+  } catch {
+    return undefined;
+  }
+})();
+// Bytes the worker has hashed of files whose digest the validator has not counted yet (worker-digest.ts).
+let hashing = 0;
+// Whether the worker hashed any byte in this verification (a bundle of small files never needs it).
+let workerHashed = false;
+let onHashing: () => void = () => undefined;
+const workerOptions = async (): Promise<{ sha256: WorkerSha256; backend?: DigestBackend; onHashing: (delta: number) => void } | undefined> => {
+  const sha256 = await worker;
+  if (sha256 === undefined) return undefined;
+  const fast = await backend;
+  const onDelta = (delta: number): void => {
+    hashing += delta;
+    if (delta > 0) workerHashed = true;
+    onHashing();
+  };
+  return { sha256, ...(fast === undefined ? {} : { backend: fast }), onHashing: onDelta };
+};
 // The browser's preferred languages pick the catalog (RFC 4647 lookup, as `evb verify --lang`); a malformed
 // tag in navigator.languages falls back to English rather than leave the page without labels.
 let lang = ((): string => {
@@ -61,7 +95,7 @@ const folderInput = $<HTMLInputElement>('bundle-folder');
 function setBundleFile(file: File): void {
   folderInput.value = '';
   // The ZIP reader hashes its entries itself: it is given the fast backend too.
-  bundle = async () => openBundleFile(file, await backend);
+  bundle = async () => openBundleFile(file, await backend, await workerOptions());
   bundleLabel = file.name;
   bundleText = () => escapeForDisplay(file.name);
   bundleName.textContent = bundleText();
@@ -70,7 +104,7 @@ function setBundleFile(file: File): void {
 
 function setBundleFolder(name: string, files: Map<string, File>): void {
   fileInput.value = '';
-  bundle = async () => openBundleFolder(name, files);
+  bundle = async () => openBundleFolder(name, files, await workerOptions());
   bundleLabel = `${name}/`;
   bundleText = () => t('page.folder-files', { name: escapeForDisplay(name), count: files.size });
   bundleName.textContent = bundleText();
@@ -185,24 +219,37 @@ async function verify(): Promise<void> {
     const started = performance.now();
     say(() => t('page.verifying'));
     const fast = await backend;
+    // What the validator has counted (whole files) and what the worker has hashed of the files in progress.
+    let shown = 0;
+    const showProgress = (): void => {
+      const now = performance.now();
+      if (now - shown < 100 && hashed + hashing < total) return;
+      shown = now;
+      const done = Math.min(hashed + hashing, total);
+      progress.value = Math.min(done, progress.max);
+      statusText = () => t('page.hashing', { done: formatBytes(done), total: formatBytes(total) });
+      status.textContent = statusText();
+    };
+    hashing = 0;
+    workerHashed = false;
+    onHashing = showProgress;
     const report = await verifyBundle(opened.source, {
       policy: trust.policy,
       ...(fast === undefined ? {} : { backend: fast }),
       onProgress: (bytes) => {
         hashed = bytes;
-        progress.value = Math.min(hashed, progress.max);
-        statusText = () => t('page.hashing', { done: formatBytes(hashed), total: formatBytes(total) });
-        status.textContent = statusText();
+        showProgress();
       },
-    });
+    }).finally(() => (onHashing = () => undefined));
     const seconds = (performance.now() - started) / 1000;
+    const usedWorker = workerHashed;
     progress.hidden = true;
     last = { report, bundle: bundleLabel, form: opened.form, trust: trust.from };
     show();
     say(() =>
       fast === undefined
         ? t('page.verified', { seconds: formatDecimal(seconds, 1, lang), hashed: formatBytes(hashed) })
-        : t('page.verified-with', { seconds: formatDecimal(seconds, 1, lang), hashed: formatBytes(hashed), backend: fast.name }),
+        : t('page.verified-with', { seconds: formatDecimal(seconds, 1, lang), hashed: formatBytes(hashed), backend: usedWorker ? `${fast.name} + worker` : fast.name }),
     );
     document.body.dataset['done'] = report.outcome;
   } catch (error) {

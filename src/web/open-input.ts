@@ -4,6 +4,7 @@ import type { DigestBackend } from '../entries/digest.js';
 import { parseJson } from '../entries/encoding.js';
 import { blobReader } from './blob-reader.js';
 import { folderSource } from './folder-source.js';
+import { folderWithWorker, zipWithWorker, type WorkerDigestOptions } from './worker-digest.js';
 
 /** A bundle the user gave the page, opened for verification. */
 export interface OpenedInput {
@@ -22,14 +23,18 @@ const MAX_TRUST_FILE_BYTES = 16 * 1024 * 1024;
  * read whole and decoded strictly. A ZIP's entries are hashed by the source itself (its `digest`, which also
  * checks each CRC-32), so the page's fast hashes must be given here: without `backend`, @noble/hashes.
  * @param backend the digest backend of the ZIP source's own hashing (the page's WebAssembly backend).
+ * @param worker the page's hashing worker: a ZIP's large entries get their SHA-256 there (zipWithWorker).
  * @throws EvidenceBundleError `ERR_BAG_INVALID` for a file that is neither; `ERR_ZIP_MALFORMED`; `ERR_LIMIT_EXCEEDED`
  *   for a CBOR bundle over its limit; what `decodeCborBundle` throws (`ERR_DOCUMENT_INVALID`, `ERR_CBOR_*`, `ERR_PATH_*`).
  * @example const { source } = await openBundleFile(input.files[0]);
  */
-export async function openBundleFile(file: File, backend?: DigestBackend): Promise<OpenedInput> {
+export async function openBundleFile(file: File, backend?: DigestBackend, worker?: Omit<WorkerDigestOptions, 'backend'>): Promise<OpenedInput> {
   const reader = blobReader(file);
   const form = detectBundleForm(await reader.read(0, Math.min(4, reader.size)));
-  if (form === 'zip') return { source: await openZipSource(reader, backend === undefined ? {} : { backend }), form, name: file.name };
+  if (form === 'zip') {
+    const zip = await openZipSource(reader, backend === undefined ? {} : { backend });
+    return { source: worker === undefined ? zip : zipWithWorker(zip, { ...worker, ...(backend === undefined ? {} : { backend }) }), form, name: file.name };
+  }
   if (form === 'cbor') {
     if (file.size > CBOR_BUNDLE_MAX_BYTES) {
       throw new EvidenceBundleError('ERR_LIMIT_EXCEEDED', `a CBOR bundle of ${file.size} bytes, over ${CBOR_BUNDLE_MAX_BYTES}`);
@@ -41,11 +46,14 @@ export async function openBundleFile(file: File, backend?: DigestBackend): Promi
 
 /**
  * Opens a folder's files (by bag path) as a bundle in the directory form.
+ * @param worker the page's hashing worker (with the backend of the other algorithms): large files get their
+ *   SHA-256 there (folderWithWorker); without it the validator hashes every file on the page's thread.
  * @throws EvidenceBundleError `ERR_BAG_INVALID` for an empty folder.
  */
-export function openBundleFolder(name: string, files: ReadonlyMap<string, Blob>): OpenedInput {
+export function openBundleFolder(name: string, files: ReadonlyMap<string, Blob>, worker?: WorkerDigestOptions): OpenedInput {
   if (files.size === 0) throw new EvidenceBundleError('ERR_BAG_INVALID', 'the folder is empty');
-  return { source: folderSource(files), form: 'directory', name };
+  const source = folderSource(files);
+  return { source: worker === undefined ? source : folderWithWorker(source, files, worker), form: 'directory', name };
 }
 
 /**

@@ -27,9 +27,11 @@ describe('the built verifier page', () => {
     const csp = cspOf(html).split(';').map((d) => d.trim());
     expect(csp).toContain("default-src 'none'");
     expect(csp).toContain("connect-src 'none'");
-    for (const d of ['img-src', 'font-src', 'frame-src', 'worker-src', 'object-src', 'form-action', 'base-uri']) expect(csp).toContain(`${d} 'none'`);
-    // Only hashes (and WebAssembly compilation): no host, scheme, nonce-less inline or eval source anywhere.
-    for (const directive of csp) {
+    for (const d of ['img-src', 'font-src', 'frame-src', 'object-src', 'form-action', 'base-uri']) expect(csp).toContain(`${d} 'none'`);
+    // The hashing worker, started from a blob: URL the page's script makes of its own inert copy, and nothing else.
+    expect(csp).toContain('worker-src blob:');
+    // Only hashes (and WebAssembly compilation): no host, scheme, nonce-less inline or eval source anywhere else.
+    for (const directive of csp.filter((d) => !d.startsWith('worker-src'))) {
       const sources = directive.split(/\s+/).slice(1);
       for (const source of sources) expect(source, directive).toMatch(/^'(none|sha256-[A-Za-z0-9+/=]+|wasm-unsafe-eval)'$/);
     }
@@ -37,10 +39,13 @@ describe('the built verifier page', () => {
     expect(html.indexOf('Content-Security-Policy')).toBeLessThan(html.indexOf('<style>'));
   });
 
-  it('allows exactly its two scripts and its style by hash', () => {
+  it('allows exactly its two scripts and its style by hash; the worker script is inert text, no inline script', () => {
     const csp = cspOf(html);
-    const found = scripts(html);
-    expect(found.map((s) => s.type)).toEqual(['text/plain', 'module']);
+    const all = scripts(html);
+    expect(all.map((s) => s.type)).toEqual(['text/plain', 'text/plain', 'module']);
+    expect(html).toContain(`<script type="text/plain" id="evb-hash-worker">${all[1]!.body}</script>`);
+    expect(all[1]!.body.length).toBe(built.workerBytes);
+    const found = [all[0]!, all[2]!];
     const scriptSrc = csp.split(';').find((d) => d.trim().startsWith('script-src'))!.trim().split(/\s+/).slice(1);
     expect(scriptSrc.sort()).toEqual([...found.map((s) => sha256(s.body)), "'wasm-unsafe-eval'"].sort());
     const style = /<style>([\s\S]*?)<\/style>/.exec(html)![1]!;
@@ -65,7 +70,12 @@ describe('the built verifier page', () => {
     expect(lazy.some((i) => i.includes('node_modules/pkijs/'))).toBe(true);
     // Without zod's locales: the page shows English messages built into the report.
     expect(initial.some((i) => i.includes('zod/v4/locales/') && !i.endsWith('/en.js'))).toBe(false);
-    console.log(`verifier page JavaScript, gzipped: ${(built.scriptGzipBytes / 1024).toFixed(1)} KiB initial, ${((built.scriptGzipBytes + built.lazyGzipBytes) / 1024).toFixed(1)} KiB total`);
+    // The hashing worker carries the SHA-256 module and its messages only, not the core.
+    expect(built.workerGzipBytes).toBeLessThan(8 * 1024);
+    console.log(
+      `verifier page JavaScript, gzipped: ${(built.scriptGzipBytes / 1024).toFixed(1)} KiB initial, ` +
+        `${((built.scriptGzipBytes + built.lazyGzipBytes + built.workerGzipBytes) / 1024).toFixed(1)} KiB total (hashing worker ${(built.workerGzipBytes / 1024).toFixed(1)} KiB)`,
+    );
   });
 });
 

@@ -415,6 +415,8 @@ describe.skipIf(!haveBrowser)('the offline verifier page in Chromium', () => {
     expect(shown.outcome, shown.status).toBe('VALID');
     // The progress counter saw every byte of the item.
     expect(shown.status).toContain(size >= 1024 ** 3 ? `${(size / 1024 ** 3).toFixed(1)} GiB hashed` : `${(size / 1024 ** 2).toFixed(1)} MiB hashed`);
+    // The item's SHA-256 was computed in the page's hashing worker, started under the page's CSP from file://.
+    expect(shown.status).toContain('wasm + worker');
     console.log(`verifier page: ${size / 1024 ** 2} MiB item in ${seconds.toFixed(2)} s (${(size / seconds / 1e9).toFixed(2)} GB/s end to end), JS heap ${(before / 1024 ** 2).toFixed(1)} -> peak ${(peak / 1024 ** 2).toFixed(1)} MiB, renderer RSS ${(rssBefore / 1024 ** 2).toFixed(1)} -> peak ${(rssPeak / 1024 ** 2).toFixed(1)} MiB; ${shown.status}`);
     // Flat: the heap and the renderer grow by far less than the item (a copy of it would be the whole size). The
     // renderer's growth is chunks awaiting the garbage collector: about 85 MiB for 256 MiB, 155 for 1 GiB and 160
