@@ -60,7 +60,7 @@ export interface BagSource {
    * `paths` for exactly `algorithms` (registry algorithms, SHA-256 first), packed. A file that cannot be digested
    * (missing, not a regular file any more, an unsafe path) is in `errors` with what its `digest` would have
    * thrown, and the others are digested all the same; the call itself throws only when the source cannot work
-   * at all (`ERR_IO`).
+   * at all (`ERR_IO`). Problems of the container about those bytes come back in `problems`, as from `digest`.
    */
   digestFiles?(paths: readonly string[], algorithms: readonly DigestAlgorithm[]): Promise<BagFilesDigests>;
   /**
@@ -83,6 +83,12 @@ export interface BagFilesDigests {
   digests: Uint8Array;
   /** The files that could not be digested, by index in the paths, in increasing order, with the error. */
   errors: ReadonlyArray<{ index: number; error: unknown }>;
+  /**
+   * What the pass found wrong in the container about these files' bytes, as {@link BagSource.digest}'s
+   * `problems` (a ZIP entry whose CRC-32 is not the one recorded): each becomes a finding, and the digests, those
+   * of the bytes read, are still compared with the manifests.
+   */
+  problems?: readonly BagSourceProblem[];
 }
 
 /** Size and digests of one file of a validated bag. */

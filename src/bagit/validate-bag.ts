@@ -238,7 +238,7 @@ export async function validateBag(source: BagSource, options: ValidateBagOptions
   const batchAlgorithms = listedPayloadAlgorithms.filter(isDigestAlgorithm);
   const payloadHashing =
     source.digestFiles !== undefined && batchAlgorithms.length === listedPayloadAlgorithms.length && payloadFiles.length > 0
-      ? digestInBatches(source, payloadFiles.map((f) => f.path), batchAlgorithms, computed, progress, options.onHashingStarted)
+      ? digestInBatches(source, payloadFiles.map((f) => f.path), batchAlgorithms, computed, progress, findings, options.onHashingStarted)
       : undefined;
   // Awaited in step 6; until then a failure must not count as unhandled.
   payloadHashing?.catch(() => undefined);
@@ -344,7 +344,7 @@ export async function validateBag(source: BagSource, options: ValidateBagOptions
     }
   }
   const tagJobs = tagBatched ? tagFiles.filter((f) => !computed.has(f.path) && !unreadable.has(f.path)).map((f) => f.path) : [];
-  const tagHashing = tagJobs.length > 0 ? digestInBatches(source, tagJobs, tagAlgorithms as DigestAlgorithm[], computed, progress) : undefined;
+  const tagHashing = tagJobs.length > 0 ? digestInBatches(source, tagJobs, tagAlgorithms as DigestAlgorithm[], computed, progress, findings) : undefined;
   const [payloadFailures, tagFailures] = await Promise.all([
     payloadHashing,
     tagHashing,
@@ -604,7 +604,8 @@ const BATCHES_IN_FLIGHT = 32;
 
 /**
  * Digests the payload through the source's `digestFiles`, a few thousand files per call: results go straight
- * into `computed`, with no promise or object per file in flight. Returns the files that could not be digested,
+ * into `computed`, with no promise or object per file in flight; the source's problems about those bytes go to
+ * `findings`. Returns the files that could not be digested,
  * in path order, with their errors (an `ERR_IO` among them is for the caller to rethrow).
  */
 async function digestInBatches(
@@ -613,6 +614,7 @@ async function digestInBatches(
   algorithms: readonly DigestAlgorithm[],
   computed: Map<string, Computed>,
   progress: (bytes: number) => void,
+  findings: Finding[],
   started?: () => void,
 ): Promise<Array<{ path: string; error: unknown }>> {
   // The caller's own work on this thread (a JSON manifest's parse) waits for the first answer: by then every
@@ -634,6 +636,10 @@ async function digestInBatches(
       answer = await source.digestFiles!(slice, algorithms);
       if (!(answer?.sizes instanceof Float64Array) || answer.sizes.length !== slice.length || !(answer.digests instanceof Uint8Array) || answer.digests.length !== slice.length * stride || !Array.isArray(answer.errors)) {
         throw new TypeError('the source digestFiles gave no answer for every file');
+      }
+      if (answer.problems !== undefined) {
+        if (!Array.isArray(answer.problems)) throw new TypeError('the source digestFiles gave problems that are not a list');
+        for (const problem of answer.problems.map(problemFinding)) findings.push(problem);
       }
     } catch (error) {
       tell();

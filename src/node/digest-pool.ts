@@ -10,6 +10,7 @@ import { ioError, NOT_REGULAR_FILE } from './io-error.js';
 import { digestFile } from './digest-file.js';
 import { DIGEST_WORKER_SOURCE } from './digest-worker-source.js';
 import { createFileLane } from './digest-pool-files.js';
+import { createRangeLane } from './digest-pool-ranges.js';
 import type { BagFilesDigests } from '../bagit/bag-source.js';
 
 /** Hashes many files on worker threads; see {@link createDigestPool}. */
@@ -47,8 +48,27 @@ export interface DigestPool {
    *   name that is empty or holds a NUL, or once the pool is closed.
    */
   digestFiles(root: string, names: readonly string[], algorithms?: Iterable<string>): Promise<FileDigests>;
+  /**
+   * Hashes many ranges of the open file `fd` on worker threads (SHA-256 always first, then the other
+   * `algorithms`) with the CRC-32 of ZIP of each in the same pass, for the entries of a ZIP archive: range `i`
+   * is `ranges[2 * i]` bytes in, `ranges[2 * i + 1]` bytes long. The list goes to the workers once, shared; they
+   * claim it in batches, read ranges that lie close together (small entries, a local header apart) with one
+   * positioned read, and answer each batch with one message, digests packed as bytes. A range the file ends
+   * before gets size -1 and `ERR_ZIP_MALFORMED` in `errors`, one whose read fails `ERR_IO`, the others are hashed
+   * all the same; `label(i)` names range `i` in its error.
+   * @returns sizes, digests at `i * stride` (as {@link DigestPool.digestFiles}), CRC-32s, failures by index.
+   * @throws EvidenceBundleError `ERR_DIGEST_UNSUPPORTED_ALGORITHM`, `ERR_IO` (a worker died); a `TypeError` for a
+   *   bad descriptor or range, or once the pool is closed.
+   */
+  digestRanges(fd: number, ranges: Float64Array, options: { algorithms?: Iterable<string>; label: (index: number) => string }): Promise<RangeDigests>;
   /** Waits for the work already asked for, then stops every worker. */
   close(): Promise<void>;
+}
+
+/** What {@link DigestPool.digestRanges} computed: {@link FileDigests} and the CRC-32 of each range. */
+export interface RangeDigests extends FileDigests {
+  /** The CRC-32 of ZIP of each range's bytes, in the order of the ranges; 0 for a range in `errors`. */
+  crc32s: Uint32Array;
 }
 
 /** What {@link DigestPool.digestRange} computed: a hex digest per algorithm asked, and the CRC-32 when asked. */
@@ -144,6 +164,8 @@ export function createDigestPool(options: DigestPoolOptions = {}): DigestPool {
   }
   // Whole files of a directory, in batches, on workers of their own (digestFiles).
   const files = createFileLane(spawnWorker, size);
+  // Ranges of one open file (the entries of a ZIP), in batches, on workers of their own (digestRanges).
+  const ranges = createRangeLane(spawnWorker, size, SHORT_READ);
 
   function startWorker(): PoolWorker {
     const worker = spawnWorker();
@@ -243,12 +265,25 @@ export function createDigestPool(options: DigestPoolOptions = {}): DigestPool {
       const result = await files.digestFiles(root, names, algs);
       return { ...result, algorithms: algs, stride: algs.reduce((sum, a) => sum + DIGEST_ALGORITHMS[a].outputBytes, 0) };
     },
+    async digestRanges(fd, list, { algorithms = [], label }) {
+      if (closed) throw new TypeError('the digest pool is closed');
+      if (!Number.isSafeInteger(fd) || fd < 0) throw new TypeError('fd must be a non-negative safe integer');
+      if (!(list instanceof Float64Array) || list.length % 2 !== 0) throw new TypeError('ranges must be a Float64Array of offset and length pairs');
+      for (const value of list) if (!Number.isSafeInteger(value) || value < 0) throw new TypeError('an offset or length is not a non-negative safe integer');
+      if (typeof label !== 'function') throw new TypeError('label must be a function');
+      const algs = normaliseAlgorithms(algorithms);
+      if (algs.includes('blake3') && blake3Url === undefined) {
+        throw new EvidenceBundleError('ERR_DIGEST_UNSUPPORTED_ALGORITHM', 'BLAKE3 is not available to the digest workers');
+      }
+      const result = await ranges.digestRanges(fd, list, algs, label);
+      return { ...result, algorithms: algs, stride: algs.reduce((sum, a) => sum + DIGEST_ALGORITHMS[a].outputBytes, 0) };
+    },
     close() {
       closed = true;
       closing ??= (async () => {
         if (!idle()) await new Promise<void>((resolve) => (drained = resolve));
         const stopping = workers.splice(0);
-        await Promise.all([...stopping.map((w) => w.worker.terminate()), files.close()]);
+        await Promise.all([...stopping.map((w) => w.worker.terminate()), files.close(), ranges.close()]);
       })();
       return closing;
     },

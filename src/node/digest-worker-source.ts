@@ -157,6 +157,121 @@ function digestWhole(path, algorithms, lengths, out, offset) {
   }
 }
 
+// Ranges of one descriptor the main thread holds open (the entries of a ZIP archive) in batches, as digestFiles
+// does for files: every worker gets the same list (offset and length of range i at 2i and 2i + 1 of a shared
+// Float64Array) and claims the next BATCH of it through a shared counter. Ranges that lie close together in the
+// file (the small entries of an archive, a local header apart) are read with one positioned read of at most
+// spanBytes, and each is then hashed and CRC-32'd from that buffer; a larger range is read in chunks. Each batch
+// is answered with one message: sizes, CRC-32s and digests as bytes, and the failures by index (a range the file
+// ends before is shortRead; a failing read fails every range it was to serve).
+let spanBuffer;
+function digestRanges({ id, fd, ranges, algorithms, lengths, stride, counter, batch, spanBytes, maxGap }) {
+  const list = new Float64Array(ranges);
+  const total = list.length / 2;
+  const claim = new Int32Array(counter);
+  if (!spanBuffer || spanBuffer.length !== spanBytes) spanBuffer = new Uint8Array(spanBytes);
+  for (;;) {
+    const start = Atomics.add(claim, 0, batch);
+    if (start >= total) return;
+    const count = Math.min(batch, total - start);
+    const sizes = new Float64Array(count);
+    const crcs = new Uint32Array(count);
+    const digests = new Uint8Array(count * stride);
+    const errors = [];
+    const fail = (i, error) => {
+      sizes[i] = -1;
+      errors.push([i, error && error.code, String(error && error.message)]);
+    };
+    for (let i = 0; i < count; ) {
+      const offset = list[2 * (start + i)];
+      const length = list[2 * (start + i) + 1];
+      if (length > spanBytes) {
+        try {
+          crcs[i] = rangeChunked(fd, offset, length, algorithms, lengths, digests, i * stride);
+          sizes[i] = length;
+        } catch (error) {
+          fail(i, error);
+        }
+        i++;
+        continue;
+      }
+      // The ranges after this one that one read of the buffer can serve with it: in file order, a gap apart at most.
+      let last = i;
+      let end = offset + length;
+      while (last + 1 < count) {
+        const o = list[2 * (start + last + 1)];
+        const e = o + list[2 * (start + last + 1) + 1];
+        if (o < end || o - end > maxGap || e - offset > spanBytes) break;
+        last++;
+        end = e;
+      }
+      let got = 0;
+      let failure;
+      try {
+        while (got < end - offset) {
+          const n = fs.readSync(fd, spanBuffer, got, end - offset - got, offset + got);
+          if (n === 0) break;
+          got += n;
+        }
+      } catch (error) {
+        failure = error;
+      }
+      for (let k = i; k <= last; k++) {
+        if (failure) {
+          fail(k, failure);
+          continue;
+        }
+        const from = list[2 * (start + k)] - offset;
+        const size = list[2 * (start + k) + 1];
+        if (from + size > got) {
+          fail(k, Object.assign(new Error('the archive ends ' + (from + size - Math.max(got, from)) + ' bytes before the entry does'), { code: shortRead }));
+          continue;
+        }
+        const bytes = spanBuffer.subarray(from, from + size);
+        crcs[k] = crc32(bytes, 0);
+        let at = k * stride;
+        for (let a = 0; a < algorithms.length; a++) {
+          const algorithm = algorithms[a];
+          let digest;
+          if (hashOnce && nodeNames[algorithm]) {
+            digest = hashOnce(nodeNames[algorithm], bytes, 'buffer');
+          } else {
+            const h = createHasher(algorithm);
+            h.update(bytes);
+            digest = h.bytes();
+          }
+          digests.set(digest, at);
+          at += lengths[a];
+        }
+        sizes[k] = size;
+      }
+      i = last + 1;
+    }
+    parentPort.postMessage({ ranges: { id, start, count, sizes, crcs, digests, errors } }, [sizes.buffer, crcs.buffer, digests.buffer]);
+  }
+}
+
+// A range larger than the span buffer: positioned reads in chunks, hashed and CRC-32'd in one pass.
+function rangeChunked(fd, offset, length, algorithms, lengths, out, at) {
+  const hashers = algorithms.map(createHasher);
+  buffer ??= new Uint8Array(chunkBytes);
+  let crc = 0;
+  let done = 0;
+  while (done < length) {
+    const n = fs.readSync(fd, buffer, 0, Math.min(buffer.length, length - done), offset + done);
+    if (n === 0) throw Object.assign(new Error('the archive ends ' + (length - done) + ' bytes before the entry does'), { code: shortRead });
+    const chunk = buffer.subarray(0, n);
+    for (const h of hashers) h.update(chunk);
+    crc = crc32(chunk, crc);
+    done += n;
+  }
+  hashers.forEach((hasher, i) => {
+    out.set(hasher.bytes(), at);
+    at += lengths[i];
+  });
+  return crc;
+}
+
 // Batches are handled one after the other, so answers leave in the order the batches came, even when one of
 // them waits for the BLAKE3 module to load.
 let previous = Promise.resolve();
@@ -164,7 +279,16 @@ parentPort.on('message', (message) => {
   previous = previous.then(() => handle(message));
 });
 
-async function handle({ jobs, files }) {
+async function handle({ jobs, files, ranges }) {
+  if (ranges) {
+    if (!blake3 && blake3Url && ranges.algorithms.includes('blake3')) blake3 = await import(blake3Url).then((m) => m.blake3, () => undefined);
+    try {
+      digestRanges(ranges);
+    } catch (error) {
+      parentPort.postMessage({ ranges: { id: ranges.id, failed: String(error && error.message) } });
+    }
+    return;
+  }
   if (files) {
     if (!blake3 && blake3Url && files.algorithms.includes('blake3')) blake3 = await import(blake3Url).then((m) => m.blake3, () => undefined);
     try {

@@ -6,7 +6,7 @@ export { nodeBackend } from './digest-backend.js';
 export { digestFile } from './digest-file.js';
 export type { DigestFileOptions } from './digest-file.js';
 export { createDigestPool } from './digest-pool.js';
-export type { DigestPool, DigestPoolOptions, FileDigests, RangeDigest } from './digest-pool.js';
+export type { DigestPool, DigestPoolOptions, FileDigests, RangeDigest, RangeDigests } from './digest-pool.js';
 
 // Bundle directories
 export { packBundle } from './pack-bundle.js';

@@ -1,4 +1,5 @@
 import { promises as fsp } from 'node:fs';
+import { crc32 } from 'node:zlib';
 import type { BagSource } from '../bagit/bag-source.js';
 import { CBOR_BUNDLE_MAX_BYTES, detectBundleForm } from '../bundle/cbor-bundle.js';
 import { openCborSource, tooLargeCborSource } from '../bundle/cbor-source.js';
@@ -62,7 +63,8 @@ export async function openBundle(path: string, options: OpenBundleOptions = {}):
   try {
     const form = detectBundleForm(await reader.read(0, Math.min(4, reader.size)));
     if (form === 'zip') {
-      const zip = await openZipSource(reader, { backend: nodeBackend });
+      // Node's native CRC-32 for what the core source reads and checks itself (the tag files).
+      const zip = await openZipSource(reader, { backend: nodeBackend, crc32 });
       const source = options.pool ? zipSourceOnPool(zip, options.pool, reader.fd, path) : zip;
       return { source, form, close: () => reader.close() };
     }

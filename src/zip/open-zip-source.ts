@@ -41,6 +41,11 @@ export interface OpenZipOptions {
   maxCentralDirectoryBytes?: number;
   /** Hashing backend of the source's `digest` (Node's `nodeBackend`, say); @noble/hashes by default. */
   backend?: DigestBackend;
+  /**
+   * CRC-32 of ZIP that `read` and `digest` check entries with, continued as {@link crc32} is (Node's
+   * `zlib.crc32`, say, which is native); the core's own by default.
+   */
+  crc32?: (bytes: Uint8Array, previous: number) => number;
 }
 
 /** Where the STORED bytes of one entry lie in the archive, and the CRC-32 they must have; see {@link ZipSource}. */
@@ -131,6 +136,7 @@ export async function openZipSource(reader: RandomAccessReader, options: OpenZip
     return bytes;
   };
 
+  const crcOf = options.crc32 ?? crc32;
   const problems: BagSourceProblem[] = [];
   const report = (code: FindingCode, message: string, entry?: Entry): void => {
     problems.push(entry === undefined ? { code, message } : { code, path: entry.name, message: `${JSON.stringify(entry.name)}: ${message}` });
@@ -183,7 +189,7 @@ export async function openZipSource(reader: RandomAccessReader, options: OpenZip
       }
       let crc = 0;
       for await (const chunk of chunks(entry)) {
-        crc = crc32(chunk, crc);
+        crc = crcOf(chunk, crc);
         yield chunk;
       }
       if (crc !== entry.crc) throw new EvidenceBundleError('ERR_ZIP_CRC_MISMATCH', `${JSON.stringify(path)}: the CRC-32 of its bytes is not the one recorded`);
@@ -193,7 +199,7 @@ export async function openZipSource(reader: RandomAccessReader, options: OpenZip
       const multi = createMultiDigest(algorithms, options.backend ? { backend: options.backend } : {});
       let crc = 0;
       for await (const chunk of chunks(entry)) {
-        crc = crc32(chunk, crc);
+        crc = crcOf(chunk, crc);
         multi.update(chunk);
       }
       return { digests: multi.digest(), size: multi.size, problems: crcProblems(path, crc, entry.crc) };

@@ -253,6 +253,18 @@ describe('reading entries', () => {
     expect(result.findings.find((f) => f.path === 'bagit.txt')?.code).toBe('bag.entry.unreadable');
   });
 
+  it('checks entries with the crc32 option when given (a native one), continued chunk by chunk', async () => {
+    const calls: number[] = [];
+    const counting = (bytes: Uint8Array, previous: number): number => (calls.push(bytes.length), crc32(bytes, previous));
+    const good = await openZipSource(memoryReader(valid), { crc32: counting });
+    expect((await validateBag(good)).valid).toBe(true);
+    expect(calls.length).toBeGreaterThan(0);
+    // A CRC-32 that is always wrong: every read fails, every digest reports a mismatch.
+    const wrong = await openZipSource(memoryReader(valid), { crc32: (b, p) => crc32(b, p) ^ 1 });
+    expect(await readCode(wrong, 'bagit.txt')).toBe('ERR_ZIP_CRC_MISMATCH');
+    expect((await wrong.digest('bagit.txt', ['sha256'])).problems.map((p) => p.code)).toEqual(['zip.entry.crc-mismatch']);
+  });
+
   it('refuses a read past maxBytes before reading, an unknown path, an entry with a problem', async () => {
     const source = await open(valid);
     expect(await readCode(source, 'data/abc.txt', { maxBytes: 3 })).toBe('ERR_LIMIT_EXCEEDED');
