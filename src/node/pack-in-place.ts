@@ -5,11 +5,13 @@ import type { BagData, BagSink } from '../bundle/bag-sink.js';
 import { itemIdsFromPaths } from '../bundle/item-id.js';
 import { checkPackInput, packBundleTo, type PackSourceItem } from '../bundle/pack-to.js';
 import { parseJson } from '../encoding/strict-json.js';
+import { DIGEST_ALGORITHMS, type DigestSet } from '../digest/algorithms.js';
 import { EvidenceBundleError } from '../errors.js';
 import { mapWithConcurrency } from '../internal/map-with-concurrency.js';
 import { PAYLOAD_DIR } from '../model/layout.js';
 import type { Manifest } from '../model/manifest.js';
 import { pathCollisionKey } from '../path/bundle-path.js';
+import { createCopyPool, type CopyPool, type StatedFile } from './copy-pool.js';
 import { nodeBackend } from './digest-backend.js';
 import { fsyncDirectory, fsyncTree, writeFileDurable } from './fs-sync.js';
 import { ioError } from './io-error.js';
@@ -79,7 +81,10 @@ export async function packInPlace(dir: string, options: PackInPlaceOptions, hook
   const { files, topLevel } = await listTree(root, rootStat);
   const paths = files.map((f) => f.path);
   checkPackInput(paths, options.signers ?? []);
-  const items = describe(files, options.items ?? []);
+  // As packBundle: the copy workers hash with node:crypto; with an algorithm it lacks (BLAKE3) or a caller's own
+  // backend, the bytes stream through this thread instead.
+  const hashable = options.backend === undefined && (options.algorithms ?? []).every((a) => DIGEST_ALGORITHMS[a]?.nodeName !== undefined);
+  const items = describe(files, options.items ?? [], hashable);
 
   const staging = join(root, IN_PLACE_STAGING_PREFIX + randomBytes(8).toString('hex'));
   try {
@@ -313,7 +318,7 @@ async function lstatOrThrow(path: string): Promise<Stats> {
   }
 }
 
-function describe(files: ListedFile[], descriptions: ReadonlyArray<Omit<PackItem, 'source' | 'size'>>): PackSourceItem[] {
+function describe(files: ListedFile[], descriptions: ReadonlyArray<Omit<PackItem, 'source' | 'size'>>, hashable: boolean): PackSourceItem[] {
   const byPath = new Map(descriptions.map((d) => [d.path.normalize('NFC'), d]));
   const given = descriptions.flatMap((d) => (typeof d.id === 'string' ? [d.id] : []));
   const unnamed = files.filter((f) => typeof byPath.get(f.path)?.id !== 'string');
@@ -328,15 +333,41 @@ function describe(files: ListedFile[], descriptions: ReadonlyArray<Omit<PackItem
       mediaType: mediaType ?? guessMediaType(f.path),
       size: f.stat.size,
       data: () => sourceBytes(f.full, f.stat),
+      ...(hashable ? { copySource: { path: f.full, ino: f.stat.ino, dev: f.stat.dev, size: f.stat.size, mtimeMs: f.stat.mtimeMs } satisfies StatedFile } : {}),
     } as PackSourceItem;
   });
 }
 
-/** A sink that reads the payload (packBundleTo hashes it as it passes) and writes the tag files to `tags`. */
+/**
+ * A sink that hashes the payload where it lies and writes the tag files to `tags`. A file named by a
+ * {@link StatedFile} `copySource` is hashed by the copy workers (`copy` writes nothing: a 'hash' job, with the
+ * checks of a copy), a message per batch of files; any other is read through this thread (packBundleTo hashes it
+ * as it passes).
+ */
 function stagingSink(tags: string, topNames: Set<string>): BagSink {
+  let hasher: CopyPool | undefined;
+  const stop = async (): Promise<void> => {
+    const pool = hasher;
+    hasher = undefined;
+    await pool?.close();
+  };
   return {
     ordered: false,
     concurrency: 4,
+    copyConcurrency: HASHES_IN_FLIGHT,
+    async copy(path, source, _size, algorithms) {
+      if (!path.startsWith(`${PAYLOAD_DIR}/`)) throw new TypeError(`only payload files are hashed in place, not ${JSON.stringify(path)}`);
+      const file = source as StatedFile;
+      if (typeof file?.path !== 'string') throw new TypeError(`the source of ${JSON.stringify(path)} is not a stated file`);
+      const hashes = algorithms.map((a) => {
+        const nodeName = DIGEST_ALGORITHMS[a].nodeName;
+        if (nodeName === undefined) throw new TypeError(`${a} is not hashed by the copy workers`);
+        return nodeName;
+      });
+      hasher ??= createCopyPool();
+      const { size, digests } = await hasher.hash(file, hashes);
+      return { size, digests: Object.fromEntries(algorithms.map((a, i) => [a, digests[i]!])) as DigestSet };
+    },
     async add(path: string, data: BagData) {
       if (path.startsWith(`${PAYLOAD_DIR}/`)) {
         if (data instanceof Uint8Array) return;
@@ -352,11 +383,17 @@ function stagingSink(tags: string, topNames: Set<string>): BagSink {
       topNames.add(path.split('/')[0]!);
     },
     async commit() {
+      await stop();
       await fsyncTree(tags);
     },
-    async abort() {},
+    async abort() {
+      await stop();
+    },
   };
 }
+
+/** Files asked of the hashing workers at the same time: messages, not bytes, wait here. */
+const HASHES_IN_FLIGHT = 512;
 
 async function collect(data: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
