@@ -71,9 +71,9 @@ describe('packBundleInPlace', () => {
       const { manifest } = await packBundleInPlace(root, { metadata, algorithms: [...algorithms], signers: [{ signer: key.signer, role: 'packager' }] });
       expect((await verifyBundleDirectory(root, { trustedKeys: [key.publicJwk] })).outcome).toBe('VALID');
       const log = manifest.items.find((i) => i.path === 'log.txt')!;
-      expect(log.digests.sha256).toBe(createHash('sha256').update('line 1\nline 2\n').digest('hex'));
-      expect(log.digests.sha512).toBe(createHash('sha512').update('line 1\nline 2\n').digest('hex'));
-      packed.push(Object.fromEntries(manifest.items.map((i) => [i.path, [i.size, i.digests.sha256, i.digests.sha512]])));
+      expect(log.digests!.sha256).toBe(createHash('sha256').update('line 1\nline 2\n').digest('hex'));
+      expect(log.digests!.sha512).toBe(createHash('sha512').update('line 1\nline 2\n').digest('hex'));
+      packed.push(Object.fromEntries(manifest.items.map((i) => [i.path, [i.size, i.digests!.sha256, i.digests!.sha512]])));
     }
     expect(packed[1]).toEqual(packed[0]);
   });
