@@ -13,6 +13,16 @@ export async function fsyncDirectory(dir: string): Promise<void> {
   }
 }
 
+/** Flushes a written file's data and size to disk (fdatasync). */
+export async function fsyncFile(path: string): Promise<void> {
+  const handle = await fsp.open(path, 'r');
+  try {
+    await handle.datasync();
+  } finally {
+    await handle.close();
+  }
+}
+
 /** Writes a file and flushes it to disk before returning (new files only: fails if it exists). */
 export async function writeFileDurable(path: string, bytes: Uint8Array, mode = 0o644): Promise<void> {
   const handle = await fsp.open(path, 'wx', mode);

@@ -13,7 +13,7 @@ import type { Manifest } from '../model/manifest.js';
 import { pathCollisionKey } from '../path/bundle-path.js';
 import { createCopyPool, type CopyPool, type StatedFile } from './copy-pool.js';
 import { nodeBackend } from './digest-backend.js';
-import { fsyncDirectory, fsyncTree, writeFileDurable } from './fs-sync.js';
+import { fsyncDirectory, fsyncFile, fsyncTree, writeFileDurable } from './fs-sync.js';
 import { ioError } from './io-error.js';
 import { guessMediaType } from './media-type.js';
 import type { PackItem, PackOptions } from './pack-bundle.js';
@@ -124,20 +124,26 @@ export async function packInPlace(dir: string, options: PackInPlaceOptions, hook
     await hooks.step?.('journal');
     await writeFileDurable(join(staging, JOURNAL), new TextEncoder().encode(JSON.stringify(journal)));
     await fsyncDirectory(staging);
-    let n = 0;
-    await hooks.step?.(`rename:${n++}`);
+    await hooks.step?.('rename:0');
     await fsp.rename(join(staging, PAYLOAD_DIR), join(root, PAYLOAD_DIR));
-    for (const name of topLevel) {
-      await hooks.step?.(`rename:${n++}`);
-      await fsp.rename(join(root, name), join(root, PAYLOAD_DIR, name));
-    }
+    // The top-level entries, many at a time (100,000 files side by side are 100,000 renames, each waiting on the
+    // journal); after a failure none starts and those in flight settle before the roll-back. Every one is done
+    // before a tag file takes its place at the top: a user's file may bear a tag file's name.
+    await mapWithConcurrency(
+      topLevel.map((name, i) => ({ name, i })),
+      RENAMES_IN_FLIGHT,
+      async ({ name, i }) => {
+        await hooks.step?.(`rename:${1 + i}`);
+        await fsp.rename(join(root, name), join(root, PAYLOAD_DIR, name));
+      },
+    );
+    let n = 1 + topLevel.length;
     for (const name of journal.tags) {
       await hooks.step?.(`rename:${n++}`);
       await fsp.rename(join(staging, TAGS, name), join(root, name));
     }
-    await fsyncDirectory(join(root, PAYLOAD_DIR));
-    await fsyncDirectory(join(staging, TAGS));
-    await fsyncDirectory(root);
+    // Three flushes at once share a journal commit.
+    await Promise.all([fsyncDirectory(join(root, PAYLOAD_DIR)), fsyncDirectory(join(staging, TAGS)), fsyncDirectory(root)]);
     await hooks.step?.('commit');
   } catch (error) {
     await rollBack(root, staging, journal).catch(() => undefined);
@@ -346,6 +352,7 @@ function describe(files: ListedFile[], descriptions: ReadonlyArray<Omit<PackItem
  */
 function stagingSink(tags: string, topNames: Set<string>): BagSink {
   let hasher: CopyPool | undefined;
+  const written: string[] = [];
   const stop = async (): Promise<void> => {
     const pool = hasher;
     hasher = undefined;
@@ -379,11 +386,14 @@ function stagingSink(tags: string, topNames: Set<string>): BagSink {
       const bytes = data instanceof Uint8Array ? data : await collect(data);
       const target = join(tags, path);
       await fsp.mkdir(dirname(target), { recursive: true });
-      await writeFileDurable(target, bytes);
+      // Flushed at commit, all at once: one after another, each waited on a journal commit of its own.
+      await fsp.writeFile(target, bytes, { flag: 'wx', mode: 0o644 });
+      written.push(target);
       topNames.add(path.split('/')[0]!);
     },
     async commit() {
       await stop();
+      await Promise.all(written.map((file) => fsyncFile(file)));
       await fsyncTree(tags);
     },
     async abort() {
@@ -391,6 +401,9 @@ function stagingSink(tags: string, topNames: Set<string>): BagSink {
     },
   };
 }
+
+/** Renames of top-level entries under way at the same time. */
+const RENAMES_IN_FLIGHT = 16;
 
 /** Files asked of the hashing workers at the same time: messages, not bytes, wait here. */
 const HASHES_IN_FLIGHT = 512;
