@@ -22,6 +22,12 @@ export interface CopyPool {
    *   `ERR_TARGET_EXISTS`, `ERR_IO`
    */
   copy(source: StatedFile, dest: string, mode: number, hashes: readonly string[]): Promise<{ size: number; digests: string[] }>;
+  /**
+   * Hashes `source` where it lies, with the same checks as `copy` (a regular file, the one stated, unchanged
+   * when read to its end), writing nothing: for packing in place.
+   * @throws EvidenceBundleError `ERR_SOURCE_NOT_FOUND`, `ERR_SOURCE_NOT_REGULAR_FILE`, `ERR_SOURCE_CHANGED`, `ERR_IO`
+   */
+  hash(source: StatedFile, hashes: readonly string[]): Promise<{ size: number; digests: string[] }>;
   /** Flushes the data of the written file `dest` to the disk (fdatasync). @throws EvidenceBundleError `ERR_IO` */
   sync(dest: string): Promise<void>;
   /** Stops every worker: work still queued or in flight is rejected. */
@@ -120,6 +126,11 @@ export function createCopyPool(size = Math.max(2, availableParallelism())): Copy
     copy: (source, dest, mode, hashes) =>
       submit(
         { kind: 'copy', source: source.path, dest, mode, algorithms: hashes, before: { ino: source.ino, dev: source.dev, size: source.size, mtimeMs: source.mtimeMs } },
+        source.path,
+      ),
+    hash: (source, hashes) =>
+      submit(
+        { kind: 'copy', source: source.path, algorithms: hashes, before: { ino: source.ino, dev: source.dev, size: source.size, mtimeMs: source.mtimeMs } },
         source.path,
       ),
     sync: (dest) => submit<void>({ kind: 'sync', dest }, dest).then(() => undefined),

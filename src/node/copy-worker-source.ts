@@ -19,7 +19,8 @@ const fail = (code, message) => Object.assign(new Error(message), { code });
 
 // One file: the source opened as a regular file and checked to be the one stated before, read once, each chunk
 // hashed and written before the next is read (so one reused buffer is enough), the source stated again by name
-// at the end: a file replaced or changed meanwhile is refused, as sourceBytes refuses it.
+// at the end: a file replaced or changed meanwhile is refused, as sourceBytes refuses it. Without a dest
+// (a 'hash' job: packing in place), the same checks and the hash, nothing written.
 function copyOne({ source, dest, mode, algorithms, before }) {
   const fd = fs.openSync(source, READ_FLAGS);
   let out;
@@ -30,7 +31,7 @@ function copyOne({ source, dest, mode, algorithms, before }) {
     const hashes = algorithms.map((a) => createHash(a));
     buffer ??= Buffer.allocUnsafe(chunkBytes);
     // A small file gets one read of its size and one that sees its end; a read never asks for more than it needs.
-    out = fs.openSync(dest, WRITE_FLAGS, mode);
+    if (dest !== undefined) out = fs.openSync(dest, WRITE_FLAGS, mode);
     let size = 0;
     for (;;) {
       const n = fs.readSync(fd, buffer, 0, buffer.length, null);
@@ -38,10 +39,10 @@ function copyOne({ source, dest, mode, algorithms, before }) {
       if (size + n > before.size) throw fail(sourceChanged, source + ' changed while it was being packed');
       const chunk = buffer.subarray(0, n);
       for (const h of hashes) h.update(chunk);
-      for (let off = 0; off < n; ) off += fs.writeSync(out, chunk, off, n - off);
+      if (out !== undefined) for (let off = 0; off < n; ) off += fs.writeSync(out, chunk, off, n - off);
       size += n;
     }
-    fs.closeSync(out);
+    if (out !== undefined) fs.closeSync(out);
     out = undefined;
     const after = fs.lstatSync(source);
     if (size !== before.size || after.ino !== before.ino || after.dev !== before.dev || after.size !== before.size || after.mtimeMs !== before.mtimeMs) {

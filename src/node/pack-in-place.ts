@@ -5,13 +5,15 @@ import type { BagData, BagSink } from '../bundle/bag-sink.js';
 import { itemIdsFromPaths } from '../bundle/item-id.js';
 import { checkPackInput, packBundleTo, type PackSourceItem } from '../bundle/pack-to.js';
 import { parseJson } from '../encoding/strict-json.js';
+import { DIGEST_ALGORITHMS, type DigestSet } from '../digest/algorithms.js';
 import { EvidenceBundleError } from '../errors.js';
 import { mapWithConcurrency } from '../internal/map-with-concurrency.js';
 import { PAYLOAD_DIR } from '../model/layout.js';
 import type { Manifest } from '../model/manifest.js';
 import { pathCollisionKey } from '../path/bundle-path.js';
+import { createCopyPool, type CopyPool, type StatedFile } from './copy-pool.js';
 import { nodeBackend } from './digest-backend.js';
-import { fsyncDirectory, fsyncTree, writeFileDurable } from './fs-sync.js';
+import { fsyncDirectory, fsyncFile, fsyncTree, writeFileDurable } from './fs-sync.js';
 import { ioError } from './io-error.js';
 import { guessMediaType } from './media-type.js';
 import type { PackItem, PackOptions } from './pack-bundle.js';
@@ -79,7 +81,10 @@ export async function packInPlace(dir: string, options: PackInPlaceOptions, hook
   const { files, topLevel } = await listTree(root, rootStat);
   const paths = files.map((f) => f.path);
   checkPackInput(paths, options.signers ?? []);
-  const items = describe(files, options.items ?? []);
+  // As packBundle: the copy workers hash with node:crypto; with an algorithm it lacks (BLAKE3) or a caller's own
+  // backend, the bytes stream through this thread instead.
+  const hashable = options.backend === undefined && (options.algorithms ?? []).every((a) => DIGEST_ALGORITHMS[a]?.nodeName !== undefined);
+  const items = describe(files, options.items ?? [], hashable);
 
   const staging = join(root, IN_PLACE_STAGING_PREFIX + randomBytes(8).toString('hex'));
   try {
@@ -119,20 +124,26 @@ export async function packInPlace(dir: string, options: PackInPlaceOptions, hook
     await hooks.step?.('journal');
     await writeFileDurable(join(staging, JOURNAL), new TextEncoder().encode(JSON.stringify(journal)));
     await fsyncDirectory(staging);
-    let n = 0;
-    await hooks.step?.(`rename:${n++}`);
+    await hooks.step?.('rename:0');
     await fsp.rename(join(staging, PAYLOAD_DIR), join(root, PAYLOAD_DIR));
-    for (const name of topLevel) {
-      await hooks.step?.(`rename:${n++}`);
-      await fsp.rename(join(root, name), join(root, PAYLOAD_DIR, name));
-    }
+    // The top-level entries, many at a time (100,000 files side by side are 100,000 renames, each waiting on the
+    // journal); after a failure none starts and those in flight settle before the roll-back. Every one is done
+    // before a tag file takes its place at the top: a user's file may bear a tag file's name.
+    await mapWithConcurrency(
+      topLevel.map((name, i) => ({ name, i })),
+      RENAMES_IN_FLIGHT,
+      async ({ name, i }) => {
+        await hooks.step?.(`rename:${1 + i}`);
+        await fsp.rename(join(root, name), join(root, PAYLOAD_DIR, name));
+      },
+    );
+    let n = 1 + topLevel.length;
     for (const name of journal.tags) {
       await hooks.step?.(`rename:${n++}`);
       await fsp.rename(join(staging, TAGS, name), join(root, name));
     }
-    await fsyncDirectory(join(root, PAYLOAD_DIR));
-    await fsyncDirectory(join(staging, TAGS));
-    await fsyncDirectory(root);
+    // Three flushes at once share a journal commit.
+    await Promise.all([fsyncDirectory(join(root, PAYLOAD_DIR)), fsyncDirectory(join(staging, TAGS)), fsyncDirectory(root)]);
     await hooks.step?.('commit');
   } catch (error) {
     await rollBack(root, staging, journal).catch(() => undefined);
@@ -313,7 +324,7 @@ async function lstatOrThrow(path: string): Promise<Stats> {
   }
 }
 
-function describe(files: ListedFile[], descriptions: ReadonlyArray<Omit<PackItem, 'source' | 'size'>>): PackSourceItem[] {
+function describe(files: ListedFile[], descriptions: ReadonlyArray<Omit<PackItem, 'source' | 'size'>>, hashable: boolean): PackSourceItem[] {
   const byPath = new Map(descriptions.map((d) => [d.path.normalize('NFC'), d]));
   const given = descriptions.flatMap((d) => (typeof d.id === 'string' ? [d.id] : []));
   const unnamed = files.filter((f) => typeof byPath.get(f.path)?.id !== 'string');
@@ -328,15 +339,42 @@ function describe(files: ListedFile[], descriptions: ReadonlyArray<Omit<PackItem
       mediaType: mediaType ?? guessMediaType(f.path),
       size: f.stat.size,
       data: () => sourceBytes(f.full, f.stat),
+      ...(hashable ? { copySource: { path: f.full, ino: f.stat.ino, dev: f.stat.dev, size: f.stat.size, mtimeMs: f.stat.mtimeMs } satisfies StatedFile } : {}),
     } as PackSourceItem;
   });
 }
 
-/** A sink that reads the payload (packBundleTo hashes it as it passes) and writes the tag files to `tags`. */
+/**
+ * A sink that hashes the payload where it lies and writes the tag files to `tags`. A file named by a
+ * {@link StatedFile} `copySource` is hashed by the copy workers (`copy` writes nothing: a 'hash' job, with the
+ * checks of a copy), a message per batch of files; any other is read through this thread (packBundleTo hashes it
+ * as it passes).
+ */
 function stagingSink(tags: string, topNames: Set<string>): BagSink {
+  let hasher: CopyPool | undefined;
+  const written: string[] = [];
+  const stop = async (): Promise<void> => {
+    const pool = hasher;
+    hasher = undefined;
+    await pool?.close();
+  };
   return {
     ordered: false,
     concurrency: 4,
+    copyConcurrency: HASHES_IN_FLIGHT,
+    async copy(path, source, _size, algorithms) {
+      if (!path.startsWith(`${PAYLOAD_DIR}/`)) throw new TypeError(`only payload files are hashed in place, not ${JSON.stringify(path)}`);
+      const file = source as StatedFile;
+      if (typeof file?.path !== 'string') throw new TypeError(`the source of ${JSON.stringify(path)} is not a stated file`);
+      const hashes = algorithms.map((a) => {
+        const nodeName = DIGEST_ALGORITHMS[a].nodeName;
+        if (nodeName === undefined) throw new TypeError(`${a} is not hashed by the copy workers`);
+        return nodeName;
+      });
+      hasher ??= createCopyPool();
+      const { size, digests } = await hasher.hash(file, hashes);
+      return { size, digests: Object.fromEntries(algorithms.map((a, i) => [a, digests[i]!])) as DigestSet };
+    },
     async add(path: string, data: BagData) {
       if (path.startsWith(`${PAYLOAD_DIR}/`)) {
         if (data instanceof Uint8Array) return;
@@ -348,15 +386,27 @@ function stagingSink(tags: string, topNames: Set<string>): BagSink {
       const bytes = data instanceof Uint8Array ? data : await collect(data);
       const target = join(tags, path);
       await fsp.mkdir(dirname(target), { recursive: true });
-      await writeFileDurable(target, bytes);
+      // Flushed at commit, all at once: one after another, each waited on a journal commit of its own.
+      await fsp.writeFile(target, bytes, { flag: 'wx', mode: 0o644 });
+      written.push(target);
       topNames.add(path.split('/')[0]!);
     },
     async commit() {
+      await stop();
+      await Promise.all(written.map((file) => fsyncFile(file)));
       await fsyncTree(tags);
     },
-    async abort() {},
+    async abort() {
+      await stop();
+    },
   };
 }
+
+/** Renames of top-level entries under way at the same time. */
+const RENAMES_IN_FLIGHT = 16;
+
+/** Files asked of the hashing workers at the same time: messages, not bytes, wait here. */
+const HASHES_IN_FLIGHT = 512;
 
 async function collect(data: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];

@@ -75,6 +75,35 @@ describe('createCopyPool', () => {
     }
   });
 
+  it.each(CHANGES)('hashing in place refuses a source that %s after it was stated (ERR_SOURCE_CHANGED)', async (_, change) => {
+    const pool = createCopyPool(1);
+    try {
+      const source = await stated(new Uint8Array(10_000).fill(9));
+      await change(source);
+      await expect(pool.hash(source, ['sha256'])).rejects.toSatisfy(hasCode('ERR_SOURCE_CHANGED'));
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('hashes files in place, writing nothing, and refuses what a copy refuses', async () => {
+    const pool = createCopyPool(2);
+    try {
+      const bytes = new Uint8Array(randomBytes(70_000));
+      const source = await stated(bytes);
+      const before = await fsp.readdir(dir);
+      const got = await pool.hash(source, ['sha256', 'sha512']);
+      expect(got).toEqual({ size: bytes.length, digests: [sha256(bytes), createHash('sha512').update(bytes).digest('hex')] });
+      expect(await fsp.readdir(dir)).toEqual(before);
+      const link = name();
+      symlinkSync(source.path, link);
+      await expect(pool.hash({ ...source, path: link }, ['sha256'])).rejects.toSatisfy(hasCode('ERR_SOURCE_NOT_REGULAR_FILE'));
+      await expect(pool.hash({ ...source, path: name() }, ['sha256'])).rejects.toSatisfy(hasCode('ERR_SOURCE_NOT_FOUND'));
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('refuses a symbolic link, a directory, a missing source and an existing target, with stable codes', async () => {
     const pool = createCopyPool(1);
     try {

@@ -62,6 +62,22 @@ describe('packBundleInPlace', () => {
     expect(report.outcome).toBe('VALID');
   });
 
+  it('hashes on the copy workers and, with BLAKE3 (which they lack), on this thread: the same digests, both VALID', async () => {
+    const { metadata } = await demoCase();
+    const key = await keyPair();
+    const packed = [];
+    for (const algorithms of [['sha512'], ['sha512', 'blake3']] as const) {
+      const root = await evidenceDir();
+      const { manifest } = await packBundleInPlace(root, { metadata, algorithms: [...algorithms], signers: [{ signer: key.signer, role: 'packager' }] });
+      expect((await verifyBundleDirectory(root, { trustedKeys: [key.publicJwk] })).outcome).toBe('VALID');
+      const log = manifest.items.find((i) => i.path === 'log.txt')!;
+      expect(log.digests!.sha256).toBe(createHash('sha256').update('line 1\nline 2\n').digest('hex'));
+      expect(log.digests!.sha512).toBe(createHash('sha512').update('line 1\nline 2\n').digest('hex'));
+      packed.push(Object.fromEntries(manifest.items.map((i) => [i.path, [i.size, i.digests!.sha256, i.digests!.sha512]])));
+    }
+    expect(packed[1]).toEqual(packed[0]);
+  });
+
   const refusals: Array<[string, (root: string) => Promise<void>, string]> = [
     ['a bag already (bagit.txt)', (r) => fsp.writeFile(join(r, 'bagit.txt'), 'BagIt-Version: 1.0\n'), 'ERR_TARGET_EXISTS'],
     ['a data directory', (r) => fsp.mkdir(join(r, 'data')), 'ERR_TARGET_EXISTS'],
