@@ -11,7 +11,9 @@ import { createFindingCap } from '../report/cap-findings.js';
 import { makeFinding } from '../report/codes.js';
 import type { Finding } from '../report/finding-type.js';
 import { readBounded } from '../bagit/read-bounded.js';
-import { itemLeafHasher } from './commitment.js';
+import { leafHashAt, writeCommittedValue } from './commitment.js';
+import { CanonicalBytesWriter } from '../encoding/jcs.js';
+import { flatMerkleRoot } from './tree-hash.js';
 import { isDisclosedLeaf, leafItemId, parseDisclosuresFile, type DisclosureLeaf } from './disclosures-file.js';
 import { merkleRoot } from './merkle.js';
 import type { DigestBackend } from '../digest/algorithms.js';
@@ -49,7 +51,7 @@ const where = (pointer: string) => `${DISCLOSURES_FILE}#${pointer}`;
  * @example const check = await checkDisclosures(source, manifest);
  */
 export async function checkDisclosures(source: BagSource, manifest: Manifest, present?: ReadonlySet<string>, backend?: DigestBackend): Promise<DisclosureCheck> {
-  const leafOf = itemLeafHasher(backend);
+  const leafAt = leafHashAt(backend);
   const findings: Finding[] = [];
   const commitments = manifest.commitments;
   if (commitments === undefined) return { findings, manifest };
@@ -81,17 +83,27 @@ export async function checkDisclosures(source: BagSource, manifest: Manifest, pr
     findings.push(makeFinding('disclosure.leaf-count-mismatch', `the signed manifest counts ${commitments.leafCount} leaves, ${DISCLOSURES_FILE} has ${leaves.length}`, { path: DISCLOSURES_FILE }, { expected: String(commitments.leafCount), found: leaves.length }));
   }
   const salts = new Map<string, string>();
-  const hashes = leaves.map((leaf, i) => {
-    if (!isDisclosedLeaf(leaf)) return hexBytes(leaf.withheld.leaf);
+  // Each committed value is written into one reused buffer behind a byte of room for the leaf prefix, and its
+  // leaf hash goes into one buffer of all the leaf hashes: no allocation per leaf.
+  const hashes = new Uint8Array(leaves.length * 32);
+  const value = new CanonicalBytesWriter(4096);
+  for (let i = 0; i < leaves.length; i++) {
+    const leaf = leaves[i]!;
+    if (!isDisclosedLeaf(leaf)) {
+      hexInto(leaf.withheld.leaf, hashes, i * 32);
+      continue;
+    }
     const earlier = salts.get(leaf.salt);
     if (earlier !== undefined) {
       findings.push(makeFinding('disclosure.salt-reused', `item ${leaf.item.id} has the salt of item ${earlier}`, { path: where(`/leaves/${i}/salt`), item: leaf.item.id }, { item: leaf.item.id, other: earlier }));
     } else {
       salts.set(leaf.salt, leaf.item.id);
     }
-    return leafOf(leaf.item, leaf.salt);
-  });
-  const root = merkleRoot(hashes, backend);
+    value.length = 1;
+    writeCommittedValue(value, leaf.item, leaf.salt);
+    leafAt(value.bytes, 1, value.length, hashes, i * 32);
+  }
+  const root = leaves.length === 0 ? merkleRoot([]) : flatMerkleRoot(hashes, leaves.length);
   if (!constantTimeEqual(toHex(root), commitments.root)) {
     findings.push(makeFinding('disclosure.root-mismatch', `the Merkle root of ${DISCLOSURES_FILE} is ${toHex(root)}, the signed manifest records ${commitments.root}`, { path: DISCLOSURES_FILE }, { expected: commitments.root, actual: toHex(root) }));
   }
@@ -121,10 +133,9 @@ function toPointer(path: readonly PropertyKey[]): string {
   return path.map((p) => `/${String(p).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
 }
 
-function hexBytes(hex: string): Uint8Array {
-  const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
-  return out;
+/** 64 lower-case hex digits (the schema checked them) as 32 bytes into `out` at `at`. */
+function hexInto(hex: string, out: Uint8Array, at: number): void {
+  for (let i = 0; i < 32; i++) out[at + i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
 }
 
 /** Who withheld an item, when and why, from the signed redaction event of the custody log. */

@@ -1,9 +1,13 @@
 import { toHex } from '../internal/bytes.js';
 import type { Manifest } from '../model/manifest.js';
-import { createSaltSource, itemLeafHasher } from './commitment.js';
+import { createSaltSource, leafHashAt, writeCommittedValue } from './commitment.js';
 import type { DigestBackend } from '../digest/algorithms.js';
-import { serializeDisclosuresFile, type DisclosuresFile } from './disclosures-file.js';
+import type { DisclosuresFile } from './disclosures-file.js';
 import { merkleRoot } from './merkle.js';
+import { flatMerkleRoot } from './tree-hash.js';
+import { CanonicalBytesWriter } from '../encoding/jcs.js';
+import type { Item } from '../model/item.js';
+import { LIMITS } from '../model/layout.js';
 import { EvidenceBundleError } from '../errors.js';
 import { canonicalizeToBytes } from '../encoding/jcs.js';
 import { parseManifest } from '../model/parse-manifest.js';
@@ -24,34 +28,63 @@ export interface CommitItemsOptions {
  * item gets a salt, its commitment is a leaf, the manifest keeps the root and the leaf count and no items; the
  * items travel with their salts in the disclosures file. Returns the manifest to sign (without bytes: the caller
  * validates and canonicalizes it as any manifest) and the disclosures file with its bytes.
- * @throws EvidenceBundleError `ERR_MANIFEST_INVALID` when two salts are equal or a withheld item has no commitment
- *   to offer (every item of `manifest` is disclosed at first); `ERR_LIMIT_EXCEEDED` for disclosures too large
+ *
+ * The disclosures file is `{"leaves":[v0,v1,...]}` where each entry is the item's committed value (RFC 8785 text
+ * of `{"item":...,"salt":...}`), so both are one pass: each committed value is written once, straight into the
+ * file's bytes, and its leaf hash is computed where it lies, into one buffer of all the leaf hashes.
+ * @throws EvidenceBundleError `ERR_MANIFEST_INVALID` when two salts are equal; `ERR_LIMIT_EXCEEDED` for
+ *   disclosures too large (found as soon as the file grows past the limit); what {@link committedValue} throws
  * @example const { manifest: signed, disclosuresBytes } = commitItems(clearManifest);
  */
 export function commitItems(
   manifest: Manifest,
   options: CommitItemsOptions = {},
 ): { manifest: Omit<Manifest, 'formatVersion'> & { formatVersion: '1.2' }; disclosures: DisclosuresFile; disclosuresBytes: Uint8Array; leaves: Uint8Array[] } {
+  const items = manifest.items;
+  const count = items.length;
   const seen = new Set<string>();
-  const leaves: Uint8Array[] = [];
   const fresh = createSaltSource();
-  const leafOf = itemLeafHasher(options.backend);
-  const entries = manifest.items.map((item, i) => {
+  const leafAt = leafHashAt(options.backend);
+  const hashes = new Uint8Array(count * 32);
+  const entries: Array<{ item: Item; salt: string }> = new Array(count);
+  // About 300 bytes an item as packed; the buffer doubles from there when items say more.
+  const out = new CanonicalBytesWriter(Math.min(LIMITS.disclosuresBytes, 64 + count * 320));
+  out.pushAscii('{"leaves":[');
+  for (let i = 0; i < count; i++) {
+    const item = items[i]!;
     const salt = options.salt?.(i) ?? fresh();
     if (seen.has(salt)) throw new EvidenceBundleError('ERR_MANIFEST_INVALID', `salt of item ${item.id} is reused: every item needs its own`);
     seen.add(salt);
-    leaves.push(leafOf(item, salt));
-    return { item, salt };
-  });
+    if (i > 0) out.pushAscii(',');
+    const start = out.length;
+    writeCommittedValue(out, item, salt);
+    if (out.length + 2 > LIMITS.disclosuresBytes) throw new EvidenceBundleError('ERR_LIMIT_EXCEEDED', `the disclosures would be more than ${LIMITS.disclosuresBytes} bytes, the most readers accept`);
+    // The byte before the value ('[' or ',') is the room a one-shot backend uses for the leaf prefix.
+    leafAt(out.bytes, start, out.length, hashes, i * 32);
+    entries[i] = { item, salt };
+  }
+  out.pushAscii(']}');
   const { items: _items, formatVersion: _v, ...rest } = manifest;
+  const root = count === 0 ? merkleRoot([]) : flatMerkleRoot(hashes, count);
   const signed = {
     ...rest,
     formatVersion: '1.2' as const,
     items: [],
-    commitments: { scheme: 'evb-sd-1' as const, leafCount: leaves.length, root: toHex(merkleRoot(leaves, options.backend)) },
+    commitments: { scheme: 'evb-sd-1' as const, leafCount: count, root: toHex(root) },
   };
   const disclosures: DisclosuresFile = { leaves: entries };
-  return { manifest: signed, disclosures, disclosuresBytes: serializeDisclosuresFile(disclosures), leaves };
+  // The written part itself when the buffer is nearly full, else a copy that does not keep the rest alive.
+  const disclosuresBytes = out.bytes.length - out.length <= out.length / 4 ? out.bytes.subarray(0, out.length) : out.bytes.slice(0, out.length);
+  let leaves: Uint8Array[] | undefined;
+  return {
+    manifest: signed,
+    disclosures,
+    disclosuresBytes,
+    // One view per leaf only for a caller that asks for them.
+    get leaves() {
+      return (leaves ??= Array.from({ length: count }, (_, i) => hashes.subarray(i * 32, i * 32 + 32)));
+    },
+  };
 }
 
 /**

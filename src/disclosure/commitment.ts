@@ -1,8 +1,9 @@
-import { canonicalizeToBytes } from '../encoding/jcs.js';
-import { base64urlEncode, utf8Encode } from '../internal/bytes.js';
+import { CanonicalBytesWriter, canonicalizeToBytes } from '../encoding/jcs.js';
+import { base64urlEncode } from '../internal/bytes.js';
 import type { Item } from '../model/item.js';
 import type { DigestBackend } from '../digest/algorithms.js';
-import { merkleLeafHash, sha256Of } from './merkle.js';
+import { merkleLeafHash } from './merkle.js';
+import { leafHashInto } from './tree-hash.js';
 
 /** Bytes of a fresh salt: 128 bits, the least the format allows (docs/format.md, "Selective disclosure"). */
 export const SALT_BYTES = 16;
@@ -37,119 +38,87 @@ export function createSaltSource(): () => string {
 }
 
 const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+const SALT_UNITS = new Array<number>(22);
 
 /**
  * base64url without padding of the 16 bytes at `at` (22 characters), as `base64urlEncode` gives them, without
- * its binary string and three replacements per salt.
+ * its binary string and three replacements per salt: one flat string made at once from its 22 code units.
  */
 function saltText(bytes: Uint8Array, at: number): string {
-  let out = '';
   let i = at;
+  let o = 0;
   for (const end = at + 15; i < end; i += 3) {
     const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
-    out += B64URL[n >>> 18]! + B64URL[(n >>> 12) & 63]! + B64URL[(n >>> 6) & 63]! + B64URL[n & 63]!;
+    SALT_UNITS[o++] = B64URL.charCodeAt(n >>> 18);
+    SALT_UNITS[o++] = B64URL.charCodeAt((n >>> 12) & 63);
+    SALT_UNITS[o++] = B64URL.charCodeAt((n >>> 6) & 63);
+    SALT_UNITS[o++] = B64URL.charCodeAt(n & 63);
   }
   const last = bytes[i]!;
-  return out + B64URL[last >>> 2]! + B64URL[(last & 3) << 4]!;
+  SALT_UNITS[20] = B64URL.charCodeAt(last >>> 2);
+  SALT_UNITS[21] = B64URL.charCodeAt((last & 3) << 4);
+  return String.fromCharCode.apply(null, SALT_UNITS);
 }
 
 /**
  * The committed value of an item: the RFC 8785 canonical bytes of the object `{"item": <item>, "salt": <salt>}`,
  * exactly these two members (docs/format.md, "Commitments"). The item is the full item object of a 1.1
  * manifest (id, metadata, digests, disclosure), so the commitment covers its metadata and its digests.
+ * @throws EvidenceBundleError what {@link canonicalizeToBytes} throws for a value that has no RFC 8785 form
  * @example const bytes = committedValue(item, salt);
  */
 export function committedValue(item: Item, salt: string): Uint8Array {
-  const text = committedText(item, salt);
-  return text === undefined ? canonicalizeToBytes({ item, salt }) : utf8Encode(text);
+  const out = new CanonicalBytesWriter(512);
+  writeCommittedValue(out, item, salt);
+  return out.bytes.slice(0, out.length);
 }
 
 /**
- * The RFC 8785 text of `{"item": item, "salt": salt}` by the fast path, or undefined when the general writer
- * must say why it refuses. Internal.
+ * Appends the committed value of `item` and `salt` to `out`: written straight into its buffer by the
+ * RFC 8785 byte writer ("item" < "salt", so the wrapper's members are in order as written), or, for whatever
+ * that writer does not take (anything that is not plain JSON data, a lone surrogate), by the general writer,
+ * which writes it or throws as {@link committedValue} does. Internal.
  */
-export function committedText(item: Item, salt: string): string | undefined {
-  // The general RFC 8785 writer tracks paths for its messages and builds the text piece by piece; an item that
-  // passed its schema is plain JSON data, for which RFC 8785 text is exactly JSON.stringify of the same data with
-  // every object's members in UTF-16 code-unit order (RFC 8785 section 3.2.2: the escaping and the number form are
-  // ECMAScript's). So the data is checked and put in that order, copying only an object whose members are out of
-  // order (shallowly), then written by one native JSON.stringify. Anything else goes to the general writer.
-  if (typeof salt !== 'string') return undefined;
-  const ordered = inCanonicalOrder(item, 1); // the item is one level inside the wrapper
-  if (ordered === undefined) return undefined;
-  // "item" < "salt": the wrapper is already in order.
-  const text = JSON.stringify({ item: ordered, salt });
-  // JSON.stringify writes a lone surrogate (which RFC 8785 refuses) as the escape \udXXX, and nothing else as
-  // such an escape (a well-formed pair is written as itself): text without "\ud" has no lone surrogate. Text with
-  // it (a lone surrogate, or a string holding a backslash and "ud" itself) goes to the general writer.
-  return text.includes('\\ud') ? undefined : text;
-}
-
-const ARRAY_INDEX = /^(?:0|[1-9][0-9]{0,9})$/;
-
-/**
- * `v` itself when it is plain JSON data (strings, finite numbers, booleans, null,
- * arrays, plain objects without symbol keys or undefined members, at most 64 deep) whose objects list their
- * members in UTF-16 code-unit order; a copy with the members in that order (copying only the objects that need
- * it) when they are not; undefined for anything that is not plain JSON data.
- */
-function inCanonicalOrder(v: unknown, depth: number): unknown {
-  switch (typeof v) {
-    case 'string':
-      return v;
-    case 'number':
-      return Number.isFinite(v) ? v : undefined;
-    case 'boolean':
-      return v;
-    case 'object':
-      break;
-    default:
-      return undefined;
-  }
-  if (v === null) return v;
-  if (depth >= 64) return undefined;
-  if (Array.isArray(v)) {
-    if (Object.getPrototypeOf(v) !== Array.prototype) return undefined;
-    let copy: unknown[] | undefined;
-    for (let i = 0; i < v.length; i++) {
-      const e: unknown = v[i];
-      const t = inCanonicalOrder(e, depth + 1);
-      if (t === undefined) return undefined;
-      if (t !== e) (copy ??= v.slice())[i] = t;
+export function writeCommittedValue(out: CanonicalBytesWriter, item: Item, salt: string): void {
+  const mark = out.length;
+  out.pushAscii('{"item":');
+  if (out.tryValue(item, 1)) {
+    out.pushAscii(',"salt":');
+    if (out.tryValue(salt, 1)) {
+      out.pushAscii('}');
+      return;
     }
-    return copy ?? v;
   }
-  const proto: unknown = Object.getPrototypeOf(v);
-  if (proto !== Object.prototype && proto !== null) return undefined;
-  if (Object.getOwnPropertySymbols(v).length > 0) return undefined;
-  const record = v as Record<string, unknown>;
-  const keys = Object.keys(record);
-  let sorted = true;
-  let changed = false;
-  const values = new Array<unknown>(keys.length);
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i]!;
-    // Plain `<` on strings compares UTF-16 code units, the order RFC 8785 prescribes.
-    if (i > 0 && !(keys[i - 1]! < key)) sorted = false;
-    const value = record[key];
-    // JCS refuses undefined (the general writer names the member).
-    // (A member named "__proto__" would set the copy's prototype: the general writer takes it too.)
-    if (value === undefined || key === '__proto__') return undefined;
-    // JavaScript lists array-index keys ("7", "10") first, in numeric order, whatever the insertion order: such
-    // an object cannot be written in code-unit order by JSON.stringify, so the general writer takes it.
-    const c = key.charCodeAt(0);
-    if (c >= 0x30 && c <= 0x39 && ARRAY_INDEX.test(key)) return undefined;
-    const t = inCanonicalOrder(value, depth + 1);
-    if (t === undefined) return undefined;
-    if (t !== value) changed = true;
-    values[i] = t;
+  out.length = mark;
+  out.pushBytes(canonicalizeToBytes({ item, salt }));
+}
+
+/** From this many bytes on, a backend's one-shot hashes a leaf faster than tree-hash.ts (about 8 blocks). */
+const NATIVE_LEAF_BYTES = 512;
+
+/**
+ * A leaf hash of bytes where they lie: `hash(bytes, start, end, out, at)` writes SHA-256(0x00 || bytes[start,
+ * end)) to `out` at `at`. By the allocation-free SHA-256 of tree-hash.ts, except for a leaf of 512 bytes or more
+ * when the backend has a one-shot (node:crypto), which is faster from there despite the cost of a call (for
+ * shorter leaves it costs more: measured in bench/disclosure.ts); then the byte before `start` is set to the
+ * prefix for the call and put back, so it must be in `bytes`. Internal.
+ */
+export function leafHashAt(backend?: DigestBackend): (bytes: Uint8Array, start: number, end: number, out: Uint8Array, at: number) => void {
+  const once = backend?.digestOnce?.bind(backend);
+  if (once === undefined || once('sha256', new Uint8Array(0)) === undefined) {
+    return (bytes, start, end, out, at) => leafHashInto(bytes, start, end - start, out, at);
   }
-  if (sorted && !changed) return v;
-  const order = keys.map((_, i) => i);
-  if (!sorted) order.sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0));
-  const out: Record<string, unknown> = {};
-  for (const i of order) out[keys[i]!] = values[i];
-  return out;
+  return (bytes, start, end, out, at) => {
+    if (end - start < NATIVE_LEAF_BYTES) {
+      leafHashInto(bytes, start, end - start, out, at);
+      return;
+    }
+    const before = bytes[start - 1]!;
+    bytes[start - 1] = 0x00;
+    const digest = once('sha256', bytes.subarray(start - 1, end))!;
+    bytes[start - 1] = before;
+    out.set(digest, at);
+  };
 }
 
 /**
@@ -161,32 +130,19 @@ export function itemCommitment(item: Item, salt: string, hash: (bytes: Uint8Arra
   return hash(committedValue(item, salt));
 }
 
-const encoder = new TextEncoder();
-
 /**
- * `itemCommitment` for many items in a row: the committed text is encoded into one reused buffer behind the
- * leaf prefix byte and hashed from there (by `backend`'s one-shot where it has one), so an item costs no byte
- * arrays but its leaf hash. The same leaves as `itemCommitment(item, salt, leafHasher(backend))`. Internal.
+ * `itemCommitment` for many items in a row: each committed value is written into one reused buffer behind the
+ * leaf prefix byte and hashed from there ({@link leafHashAt}), so an item costs no byte arrays but its leaf hash.
+ * The same leaves as `itemCommitment(item, salt, leafHasher(backend))`. Internal.
  */
 export function itemLeafHasher(backend?: DigestBackend): (item: Item, salt: string) => Uint8Array {
-  const hash = sha256Of(backend);
-  let buffer = new Uint8Array(4096);
-  let tail = buffer.subarray(1);
+  const hash = leafHashAt(backend);
+  const out = new CanonicalBytesWriter(4096);
   return (item, salt) => {
-    const text = committedText(item, salt);
-    if (text === undefined) {
-      const bytes = canonicalizeToBytes({ item, salt });
-      const input = new Uint8Array(bytes.length + 1);
-      input.set(bytes, 1);
-      return hash(input);
-    }
-    // At most 3 bytes of UTF-8 per UTF-16 code unit.
-    if (tail.length < text.length * 3) {
-      buffer = new Uint8Array(text.length * 3 + 1);
-      tail = buffer.subarray(1);
-    }
-    buffer[0] = 0x00;
-    const { written } = encoder.encodeInto(text, tail);
-    return hash(buffer.subarray(0, written + 1));
+    out.length = 1; // byte 0 is room for the prefix
+    writeCommittedValue(out, item, salt);
+    const leaf = new Uint8Array(32);
+    hash(out.bytes, 1, out.length, leaf, 0);
+    return leaf;
   };
 }

@@ -1,5 +1,6 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import type { DigestBackend } from '../digest/algorithms.js';
+import { flatMerkleRoot } from './tree-hash.js';
 
 /** A SHA-256 of one input: the backend's one-shot, else its incremental hash, else @noble/hashes. Internal. */
 export function sha256Of(backend?: DigestBackend): (bytes: Uint8Array) => Uint8Array {
@@ -64,38 +65,19 @@ export function merkleNodeHash(left: Uint8Array, right: Uint8Array): Uint8Array 
  * The RFC 9162 Merkle tree hash (section 2.1.1) of leaf hashes, in order. The empty tree hashes to SHA-256 of no
  * bytes. Computed bottom-up, pairing neighbours and promoting a last odd node unchanged (never duplicated), which
  * gives the same tree as the recursive split at the largest power of two smaller than n, without recursion.
- * `backend` hashes the nodes (node:crypto through `evidence-bundle/node`); @noble/hashes by default.
+ * The nodes are hashed by the allocation-free SHA-256 of tree-hash.ts whatever `backend` is given: for a
+ * 65-byte node a native call (node:crypto) costs two to three times the hash itself; `backend` is accepted for
+ * compatibility and changes nothing in the result.
  * @throws TypeError when a leaf hash is not 32 bytes
  * @example const root = merkleRoot(leaves.map(merkleLeafHash));
  */
-export function merkleRoot(leafHashes: readonly Uint8Array[], backend?: DigestBackend): Uint8Array {
+export function merkleRoot(leafHashes: readonly Uint8Array[], _backend?: DigestBackend): Uint8Array {
   if (leafHashes.length === 0) return sha256(new Uint8Array(0));
   for (const h of leafHashes) if (h.length !== 32) throw new TypeError('merkle leaf hashes must be 32 bytes');
   if (leafHashes.length === 1) return leafHashes[0]!;
-  const hash = sha256Of(backend);
-  // One 65-byte input, reused for every node: the prefix, then the two children copied in.
-  const input = new Uint8Array(65);
-  input[0] = NODE_PREFIX;
-  // The first level pairs the leaves; each next level lives in one buffer of 32-byte hashes, halving in place.
-  let size = Math.ceil(leafHashes.length / 2);
-  const level = new Uint8Array(size * 32);
-  for (let i = 0; i + 1 < leafHashes.length; i += 2) {
-    input.set(leafHashes[i]!, 1);
-    input.set(leafHashes[i + 1]!, 33);
-    level.set(hash(input), (i >> 1) * 32);
-  }
-  if (leafHashes.length % 2 === 1) level.set(leafHashes[leafHashes.length - 1]!, (size - 1) * 32);
-  while (size > 1) {
-    const next = Math.ceil(size / 2);
-    for (let i = 0; i + 1 < size; i += 2) {
-      input.set(level.subarray(i * 32, i * 32 + 64), 1);
-      level.set(hash(input), (i >> 1) * 32);
-    }
-    // A last odd node is promoted unchanged (never duplicated).
-    if (size % 2 === 1) level.copyWithin((next - 1) * 32, (size - 1) * 32, size * 32);
-    size = next;
-  }
-  return level.slice(0, 32);
+  const flat = new Uint8Array(leafHashes.length * 32);
+  for (let i = 0; i < leafHashes.length; i++) flat.set(leafHashes[i]!, i * 32);
+  return flatMerkleRoot(flat, leafHashes.length);
 }
 
 /** Largest power of two strictly smaller than n (n >= 2). */
