@@ -111,8 +111,11 @@ interface PoolWorker {
 }
 
 // Files up to this size are read in one call; larger ones in chunks of CHUNK_BYTES into one reused buffer.
+// A chunk that fits in a core's L2 cache is hashed while still there: with 4 MiB chunks, copying the bytes out of
+// the page cache took 28% of a 2 GiB verify and the whole process 1.7x `openssl dgst -sha256`; with 256 KiB, 1.25x
+// (64 KiB to 1 MiB measured; 256 KiB and below alike).
 const SMALL_FILE_BYTES = 1024 * 1024;
-const CHUNK_BYTES = 4 * 1024 * 1024;
+const CHUNK_BYTES = 256 * 1024;
 // Jobs per message: enough to make messaging cheap for tiny files, few enough that workers share the queue.
 const MAX_BATCH = 64;
 // Batches per worker at once: the next one is already waiting when a worker finishes, so it never idles

@@ -118,7 +118,7 @@ function digestWhole(path, algorithms, lengths, out, offset) {
     const stat = fs.fstatSync(fd);
     if (!stat.isFile()) throw Object.assign(new Error(path + ' is not a regular file'), { code: notRegularFile });
     // Read to the end whatever fstat said (a file may grow); one-shot hashes when it fits in the buffer. A large
-    // file is read in the larger chunks of digestOne.
+    // file is read in the cache-sized chunks of digestOne.
     const into = stat.size < smallFileBytes ? fileBuffer : (buffer ??= new Uint8Array(chunkBytes));
     let hashers;
     let filled = 0;

@@ -131,9 +131,11 @@ describe('DigestPool.digestRange', () => {
 
   it('gives the digests asked for (none, one, several) and the CRC-32 of any range, at chunk edges too', async () => {
     const fd = openSync(files.at(-1)!, 'r');
-    const chunk = 4 * 1024 * 1024;
+    // The worker's chunk (256 KiB), and 4 MiB, which it once was.
+    const chunk = 256 * 1024;
+    const old = 4 * 1024 * 1024;
     try {
-      const ranges = [[0, 0], [0, 1], [7, 1000], [chunk - 1, 2], [chunk, chunk], [1, 10 * 1024 * 1024 - 1], [0, 10 * 1024 * 1024]] as const;
+      const ranges = [[0, 0], [0, 1], [7, 1000], [chunk - 1, 2], [chunk, chunk], [old - 1, 2], [old, old], [1, 10 * 1024 * 1024 - 1], [0, 10 * 1024 * 1024]] as const;
       const asked = [[], ['sha256'], ['sha512', 'sha3-256'], DIGEST_ALGORITHM_NAMES.filter((a) => a !== 'blake3')];
       const jobs = ranges.flatMap(([offset, length]) => asked.map((algorithms) => ({ offset, length, algorithms: [...algorithms] })));
       // All at once: they travel in batches, mixed with requests for whole files.
