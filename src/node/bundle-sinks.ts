@@ -5,7 +5,6 @@ import { crc32 } from 'node:zlib';
 import type { BagData, BagSink } from '../bundle/bag-sink.js';
 import { memorySink } from '../bundle/bag-sink.js';
 import { CBOR_BUNDLE_MAX_BYTES, encodeCborBundle } from '../bundle/cbor-bundle.js';
-import { DIGEST_ALGORITHMS, type DigestSet } from '../digest/algorithms.js';
 import { EvidenceBundleError } from '../errors.js';
 import { joinChunks } from '../internal/bytes.js';
 import { PAYLOAD_DIR } from '../model/layout.js';
@@ -87,17 +86,12 @@ export function directorySink(partial: string, target: string, name = target, fl
       if (!path.startsWith(`${PAYLOAD_DIR}/`)) throw new TypeError(`only payload files are copied, not ${JSON.stringify(path)}`);
       const file = source as StatedFile;
       if (typeof file?.path !== 'string') throw new TypeError(`the copy source of ${JSON.stringify(path)} is not a stated file`);
-      const hashes = algorithms.map((a) => {
-        const nodeName = DIGEST_ALGORITHMS[a].nodeName;
-        if (nodeName === undefined) throw new TypeError(`${a} is not hashed by the copy workers`);
-        return nodeName;
-      });
       const dest = join(partial, path);
       await directory(dirname(dest));
       copier ??= createCopyPool();
-      const { size, digests } = await copier.copy(file, dest, 0o444, hashes);
+      const copied = await copier.copy(file, dest, 0o444, algorithms);
       written.push(dest);
-      return { size, digests: Object.fromEntries(algorithms.map((a, i) => [a, digests[i]!])) as DigestSet };
+      return copied;
     },
     async commit() {
       await copier?.close();

@@ -1,6 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import type { DigestAlgorithm, DigestSet } from '../digest/algorithms.js';
 import { EvidenceBundleError } from '../errors.js';
+import { nodeCryptoNames } from './digest-backend.js';
 import { COPY_WORKER_SOURCE } from './copy-worker-source.js';
 import { ioError, NOT_REGULAR_FILE } from './io-error.js';
 
@@ -17,17 +19,18 @@ export interface StatedFile {
 export interface CopyPool {
   /**
    * Copies `source` to the new file `dest` (created with `mode`; refused if anything is there), hashing the bytes
-   * with the node:crypto `hashes` as they are written; the digests come back as hex in the same order.
+   * with `algorithms` (node:crypto's: see `nodeCryptoHashes`) as they are written.
    * @throws EvidenceBundleError `ERR_SOURCE_NOT_FOUND`, `ERR_SOURCE_NOT_REGULAR_FILE`, `ERR_SOURCE_CHANGED`,
-   *   `ERR_TARGET_EXISTS`, `ERR_IO`
+   *   `ERR_TARGET_EXISTS`, `ERR_IO`; TypeError for an algorithm node:crypto lacks
    */
-  copy(source: StatedFile, dest: string, mode: number, hashes: readonly string[]): Promise<{ size: number; digests: string[] }>;
+  copy(source: StatedFile, dest: string, mode: number, algorithms: readonly DigestAlgorithm[]): Promise<{ size: number; digests: DigestSet }>;
   /**
    * Hashes `source` where it lies, with the same checks as `copy` (a regular file, the one stated, unchanged
    * when read to its end), writing nothing: for packing in place.
-   * @throws EvidenceBundleError `ERR_SOURCE_NOT_FOUND`, `ERR_SOURCE_NOT_REGULAR_FILE`, `ERR_SOURCE_CHANGED`, `ERR_IO`
+   * @throws EvidenceBundleError `ERR_SOURCE_NOT_FOUND`, `ERR_SOURCE_NOT_REGULAR_FILE`, `ERR_SOURCE_CHANGED`, `ERR_IO`;
+   *   TypeError for an algorithm node:crypto lacks
    */
-  hash(source: StatedFile, hashes: readonly string[]): Promise<{ size: number; digests: string[] }>;
+  hash(source: StatedFile, algorithms: readonly DigestAlgorithm[]): Promise<{ size: number; digests: DigestSet }>;
   /** Flushes the data of the written file `dest` to the disk (fdatasync). @throws EvidenceBundleError `ERR_IO` */
   sync(dest: string): Promise<void>;
   /** Stops every worker: work still queued or in flight is rejected. */
@@ -122,17 +125,19 @@ export function createCopyPool(size = Math.max(2, availableParallelism())): Copy
     });
   };
 
+  // A copy job, or with no `dest` a hash-only one: the worker hashes with the node:crypto names and answers the
+  // digests as hex in their order.
+  const copyJob = async (source: StatedFile, algorithms: readonly DigestAlgorithm[], target: { dest: string; mode: number } | object) => {
+    const hashes = nodeCryptoNames(algorithms);
+    const { ino, dev, size: bytes, mtimeMs } = source;
+    const message = { kind: 'copy', source: source.path, ...target, algorithms: hashes, before: { ino, dev, size: bytes, mtimeMs } };
+    const { size, digests } = await submit<{ size: number; digests: string[] }>(message, source.path);
+    return { size, digests: Object.fromEntries(algorithms.map((a, i) => [a, digests[i]!])) as DigestSet };
+  };
+
   return {
-    copy: (source, dest, mode, hashes) =>
-      submit(
-        { kind: 'copy', source: source.path, dest, mode, algorithms: hashes, before: { ino: source.ino, dev: source.dev, size: source.size, mtimeMs: source.mtimeMs } },
-        source.path,
-      ),
-    hash: (source, hashes) =>
-      submit(
-        { kind: 'copy', source: source.path, algorithms: hashes, before: { ino: source.ino, dev: source.dev, size: source.size, mtimeMs: source.mtimeMs } },
-        source.path,
-      ),
+    copy: (source, dest, mode, algorithms) => copyJob(source, algorithms, { dest, mode }),
+    hash: (source, algorithms) => copyJob(source, algorithms, {}),
     sync: (dest) => submit<void>({ kind: 'sync', dest }, dest).then(() => undefined),
     async close() {
       closed = true;

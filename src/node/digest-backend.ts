@@ -1,9 +1,29 @@
 import * as nodeCrypto from 'node:crypto';
 import { createHash, getHashes } from 'node:crypto';
-import { DIGEST_ALGORITHMS, type DigestBackend, type IncrementalHash } from '../digest/algorithms.js';
+import { DIGEST_ALGORITHMS, type DigestAlgorithm, type DigestBackend, type IncrementalHash } from '../digest/algorithms.js';
 
 // Checked once: an OpenSSL build without SHA3 (rare, but FIPS or trimmed builds exist) falls back to noble.
 const available = new Set(getHashes());
+
+/**
+ * Whether node:crypto hashes every one of `algorithms` (all but BLAKE3): what the worker threads that hash with
+ * it (copy, shared-range) can be given. Internal.
+ */
+export function nodeCryptoHashes(algorithms: readonly DigestAlgorithm[]): boolean {
+  return algorithms.every((a) => DIGEST_ALGORITHMS[a]?.nodeName !== undefined);
+}
+
+/**
+ * The node:crypto names of `algorithms`, in their order. Internal.
+ * @throws TypeError for an algorithm node:crypto lacks (see {@link nodeCryptoHashes})
+ */
+export function nodeCryptoNames(algorithms: readonly DigestAlgorithm[]): string[] {
+  return algorithms.map((a) => {
+    const nodeName = DIGEST_ALGORITHMS[a]?.nodeName;
+    if (nodeName === undefined) throw new TypeError(`${a} has no node:crypto implementation`);
+    return nodeName;
+  });
+}
 
 // crypto.hash (Node 20.12 and later): a one-shot digest without a Hash object, about twice as fast as
 // createHash().update().digest() for the short inputs of a Merkle tree.

@@ -4,20 +4,19 @@ import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** Flushes a directory entry table, so that a rename or a new file inside it survives a crash. */
-export async function fsyncDirectory(dir: string): Promise<void> {
-  const handle = await fsp.open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+export function fsyncDirectory(dir: string): Promise<void> {
+  return flushOpened(dir, (handle) => handle.sync());
 }
 
 /** Flushes a written file's data and size to disk (fdatasync). */
-export async function fsyncFile(path: string): Promise<void> {
+export function fsyncFile(path: string): Promise<void> {
+  return flushOpened(path, (handle) => handle.datasync());
+}
+
+async function flushOpened(path: string, flush: (handle: FileHandle) => Promise<void>): Promise<void> {
   const handle = await fsp.open(path, 'r');
   try {
-    await handle.datasync();
+    await flush(handle);
   } finally {
     await handle.close();
   }

@@ -3,14 +3,14 @@ import type { Stats } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ItemDescription } from '../bundle/build-manifest.js';
 import { checkPackInput, packBundleTo, type PackSourceItem, type PackToOptions } from '../bundle/pack-to.js';
-import { DIGEST_ALGORITHMS, type DigestBackend } from '../digest/algorithms.js';
+import type { DigestBackend } from '../digest/algorithms.js';
 import type { ByteSource } from '../digest/digest-stream.js';
 import { EvidenceBundleError } from '../errors.js';
 import { mapWithConcurrency } from '../internal/map-with-concurrency.js';
 import type { Manifest } from '../model/manifest.js';
 import { newBundleSink } from './bundle-sinks.js';
 import type { StatedFile } from './copy-pool.js';
-import { nodeBackend } from './digest-backend.js';
+import { nodeBackend, nodeCryptoHashes } from './digest-backend.js';
 import { ioError } from './io-error.js';
 import { pathExists } from './path-exists.js';
 import { guessMediaType } from './media-type.js';
@@ -81,7 +81,7 @@ export async function packBundle(output: string, options: PackOptions): Promise<
   );
   // The copy workers hash with node:crypto: with an algorithm it lacks (BLAKE3) or a caller's own backend, the
   // bytes stream through this thread instead.
-  const copyable = options.backend === undefined && (options.algorithms ?? []).every((a) => DIGEST_ALGORITHMS[a]?.nodeName !== undefined);
+  const copyable = options.backend === undefined && nodeCryptoHashes(options.algorithms ?? []);
   const items = options.items.map((item, i) => sourceItem(item, stats[i], copyable));
   const total = items.reduce((sum, i) => sum + (i.size ?? 0), 0);
   const sink = await newBundleSink(target, form, total, output);

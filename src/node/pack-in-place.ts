@@ -5,14 +5,13 @@ import type { BagData, BagSink } from '../bundle/bag-sink.js';
 import { itemIdsFromPaths } from '../bundle/item-id.js';
 import { checkPackInput, packBundleTo, type PackSourceItem } from '../bundle/pack-to.js';
 import { parseJson } from '../encoding/strict-json.js';
-import { DIGEST_ALGORITHMS, type DigestSet } from '../digest/algorithms.js';
 import { EvidenceBundleError } from '../errors.js';
 import { mapWithConcurrency } from '../internal/map-with-concurrency.js';
 import { PAYLOAD_DIR } from '../model/layout.js';
 import type { Manifest } from '../model/manifest.js';
 import { pathCollisionKey } from '../path/bundle-path.js';
 import { createCopyPool, type CopyPool, type StatedFile } from './copy-pool.js';
-import { nodeBackend } from './digest-backend.js';
+import { nodeBackend, nodeCryptoHashes } from './digest-backend.js';
 import { fsyncDirectory, fsyncFile, fsyncTree, writeFileDurable } from './fs-sync.js';
 import { ioError } from './io-error.js';
 import { guessMediaType } from './media-type.js';
@@ -83,7 +82,7 @@ export async function packInPlace(dir: string, options: PackInPlaceOptions, hook
   checkPackInput(paths, options.signers ?? []);
   // As packBundle: the copy workers hash with node:crypto; with an algorithm it lacks (BLAKE3) or a caller's own
   // backend, the bytes stream through this thread instead.
-  const hashable = options.backend === undefined && (options.algorithms ?? []).every((a) => DIGEST_ALGORITHMS[a]?.nodeName !== undefined);
+  const hashable = options.backend === undefined && nodeCryptoHashes(options.algorithms ?? []);
   const items = describe(files, options.items ?? [], hashable);
 
   const staging = join(root, IN_PLACE_STAGING_PREFIX + randomBytes(8).toString('hex'));
@@ -366,14 +365,8 @@ function stagingSink(tags: string, topNames: Set<string>): BagSink {
       if (!path.startsWith(`${PAYLOAD_DIR}/`)) throw new TypeError(`only payload files are hashed in place, not ${JSON.stringify(path)}`);
       const file = source as StatedFile;
       if (typeof file?.path !== 'string') throw new TypeError(`the source of ${JSON.stringify(path)} is not a stated file`);
-      const hashes = algorithms.map((a) => {
-        const nodeName = DIGEST_ALGORITHMS[a].nodeName;
-        if (nodeName === undefined) throw new TypeError(`${a} is not hashed by the copy workers`);
-        return nodeName;
-      });
       hasher ??= createCopyPool();
-      const { size, digests } = await hasher.hash(file, hashes);
-      return { size, digests: Object.fromEntries(algorithms.map((a, i) => [a, digests[i]!])) as DigestSet };
+      return hasher.hash(file, algorithms);
     },
     async add(path: string, data: BagData) {
       if (path.startsWith(`${PAYLOAD_DIR}/`)) {

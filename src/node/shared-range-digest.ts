@@ -1,15 +1,16 @@
 import { read } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { crc32 } from 'node:zlib';
-import { DIGEST_ALGORITHMS, type DigestAlgorithm } from '../digest/algorithms.js';
+import type { DigestAlgorithm } from '../digest/algorithms.js';
 import { EvidenceBundleError } from '../errors.js';
 import type { RangeDigest } from './digest-pool.js';
+import { nodeCryptoNames } from './digest-backend.js';
 import { ioError } from './io-error.js';
 import { CONTROL, SHARED_RANGE_WORKER_SOURCE } from './shared-range-worker-source.js';
 
 /** Options of {@link digestRangeShared}. */
 export interface SharedRangeOptions {
-  /** Digest algorithms with a node:crypto implementation (see {@link canDigestShared}); none is allowed. */
+  /** Digest algorithms with a node:crypto implementation (see `nodeCryptoHashes`); none is allowed. */
   algorithms: readonly DigestAlgorithm[];
   /** Names the range in errors (the archive and the entry). */
   label: string;
@@ -29,11 +30,6 @@ const WAIT_MS = 1000;
 const waitAsync = (Atomics as unknown as {
   waitAsync(array: Int32Array, index: number, value: number, timeout: number): { async: false; value: string } | { async: true; value: Promise<string> };
 }).waitAsync;
-
-/** Whether every one of `algorithms` can be hashed by {@link digestRangeShared} (node:crypto has it). */
-export function canDigestShared(algorithms: readonly DigestAlgorithm[]): boolean {
-  return algorithms.every((a) => DIGEST_ALGORITHMS[a]?.nodeName !== undefined);
-}
 
 /**
  * Digests and CRC-32 of `range.length` bytes at `range.offset` of the open file `fd`, with one reader and two
@@ -56,7 +52,7 @@ export async function digestRangeShared(fd: number, range: { offset: number; len
   if (!Number.isSafeInteger(chunkBytes) || chunkBytes < 1 || chunkBytes > 2 ** 30) throw new RangeError('chunkBytes must be an integer from 1 to 2^30');
   if (!Number.isSafeInteger(slots) || slots < 1 || slots > 64) throw new RangeError('slots must be an integer from 1 to 64');
   const algorithms = [...new Set(options.algorithms)];
-  if (!canDigestShared(algorithms)) throw new TypeError('an algorithm has no node:crypto implementation');
+  const nodeNames = nodeCryptoNames(algorithms);
   const { label, signal } = options;
   signal?.throwIfAborted();
 
@@ -66,7 +62,7 @@ export async function digestRangeShared(fd: number, range: { offset: number; len
   const bytes = new Uint8Array(data);
   const worker = new Worker(SHARED_RANGE_WORKER_SOURCE, {
     eval: true,
-    workerData: { control, data, slots, chunkBytes, total: length, nodeNames: algorithms.map((a) => DIGEST_ALGORITHMS[a].nodeName) },
+    workerData: { control, data, slots, chunkBytes, total: length, nodeNames },
   });
   // The worker's one answer, or its failure: an error, or an exit before answering (killed, out of memory).
   const answer = new Promise<{ digests?: string[]; stopped?: true }>((resolve, reject) => {

@@ -2,7 +2,8 @@ import type { BagSource, BagSourceProblem } from '../bagit/bag-source.js';
 import { DIGEST_ALGORITHMS, type DigestAlgorithm, type DigestSet } from '../digest/algorithms.js';
 import { crcProblems, type ZipSource } from '../zip/open-zip-source.js';
 import type { DigestPool, RangeDigest } from './digest-pool.js';
-import { canDigestShared, digestRangeShared } from './shared-range-digest.js';
+import { nodeCryptoHashes } from './digest-backend.js';
+import { digestRangeShared } from './shared-range-digest.js';
 
 /** Options of {@link zipSourceOnPool}. */
 export interface ZipPoolSourceOptions {
@@ -36,7 +37,7 @@ export function zipSourceOnPool(zip: ZipSource, pool: DigestPool, fd: number, ar
     const range = { offset, length: size };
     const label = labelOf(path);
     let result: RangeDigest;
-    if (size >= sharedMin && !sharing && canDigestShared(algorithms)) {
+    if (size >= sharedMin && !sharing && nodeCryptoHashes(algorithms)) {
       sharing = true;
       try {
         const chunkBytes = options.sharedChunkBytes;
@@ -67,7 +68,7 @@ export function zipSourceOnPool(zip: ZipSource, pool: DigestPool, fd: number, ar
       const ranges = new Float64Array(2 * paths.length);
       const recorded = new Uint32Array(paths.length);
       const large: number[] = [];
-      const shared = canDigestShared(algorithms);
+      const shared = nodeCryptoHashes(algorithms);
       for (let i = 0; i < paths.length; i++) {
         let data;
         try {

@@ -39,8 +39,8 @@ describe('createCopyPool', () => {
           const dest = name();
           const got = await pool.copy(source, dest, 0o444, ['sha256', 'sha512']);
           expect(got.size).toBe(bytes.length);
-          expect(got.digests[0]).toBe(sha256(bytes));
-          expect(got.digests[1]).toBe(createHash('sha512').update(bytes).digest('hex'));
+          expect(got.digests.sha256).toBe(sha256(bytes));
+          expect(got.digests.sha512).toBe(createHash('sha512').update(bytes).digest('hex'));
           expect(new Uint8Array(await fsp.readFile(dest))).toEqual(bytes);
           expect((await fsp.stat(dest)).mode & 0o777).toBe(0o444);
           // A flush waits on a disk other work may be filling: one small file is enough to see it done.
@@ -93,7 +93,7 @@ describe('createCopyPool', () => {
       const source = await stated(bytes);
       const before = await fsp.readdir(dir);
       const got = await pool.hash(source, ['sha256', 'sha512']);
-      expect(got).toEqual({ size: bytes.length, digests: [sha256(bytes), createHash('sha512').update(bytes).digest('hex')] });
+      expect(got).toEqual({ size: bytes.length, digests: { sha256: sha256(bytes), sha512: createHash('sha512').update(bytes).digest('hex') } });
       expect(await fsp.readdir(dir)).toEqual(before);
       const link = name();
       symlinkSync(source.path, link);
@@ -120,6 +120,19 @@ describe('createCopyPool', () => {
       await expect(pool.copy(real, taken, 0o444, ['sha256'])).rejects.toSatisfy(hasCode('ERR_TARGET_EXISTS'));
       expect(await fsp.readFile(taken, 'utf8')).toBe('x');
       await expect(pool.sync(name())).rejects.toSatisfy(hasCode('ERR_SOURCE_NOT_FOUND'));
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('refuses an algorithm node:crypto lacks before any worker reads the file', async () => {
+    const pool = createCopyPool(1);
+    try {
+      const source = await stated(new Uint8Array(8));
+      const dest = name();
+      await expect(pool.copy(source, dest, 0o444, ['sha256', 'blake3'])).rejects.toBeInstanceOf(TypeError);
+      await expect(pool.hash(source, ['blake3'])).rejects.toBeInstanceOf(TypeError);
+      await expect(fsp.lstat(dest)).rejects.toMatchObject({ code: 'ENOENT' });
     } finally {
       await pool.close();
     }
