@@ -81,6 +81,23 @@ describe.runIf(process.platform === 'linux')('directory sink flush paths (Linux)
     }
   });
 
+  // syncfs alone would not say which file failed to reach the disk: each file's own flush must still run, and a
+  // failed one must stop the commit before the rename. A written file that has gone makes that flush fail.
+  for (const mode of ['syncfs', 'files'] as const) {
+    it(`'${mode}': a file whose flush fails stops the commit, and no bundle appears`, async () => {
+      const partial = join(dir, `partial${n++}`);
+      const target = join(dir, `bundle${n++}`);
+      await fsp.mkdir(partial);
+      const sink = directorySink(partial, target, target, mode);
+      await sink.add('data/a.txt', new TextEncoder().encode('kept'), 4);
+      await sink.add('data/b.txt', new TextEncoder().encode('lost'), 4);
+      await fsp.rm(join(partial, 'data', 'b.txt'));
+      // ioError's code for ENOENT; what matters is that the commit rejects and renames nothing.
+      await expect(sink.commit()).rejects.toMatchObject({ code: 'ERR_SOURCE_NOT_FOUND' });
+      await expect(fsp.lstat(target)).rejects.toMatchObject({ code: 'ENOENT' });
+    });
+  }
+
   it("'files' never runs sync: the portable path", async () => {
     const fake = await fakeSync(0);
     process.env['PATH'] = `${fake.bin}:${savedPath}`;
