@@ -65,13 +65,12 @@ export function merkleNodeHash(left: Uint8Array, right: Uint8Array): Uint8Array 
  * The RFC 9162 Merkle tree hash (section 2.1.1) of leaf hashes, in order. The empty tree hashes to SHA-256 of no
  * bytes. Computed bottom-up, pairing neighbours and promoting a last odd node unchanged (never duplicated), which
  * gives the same tree as the recursive split at the largest power of two smaller than n, without recursion.
- * The nodes are hashed by the allocation-free SHA-256 of tree-hash.ts whatever `backend` is given: for a
- * 65-byte node a native call (node:crypto) costs two to three times the hash itself; `backend` is accepted for
- * compatibility and changes nothing in the result.
+ * The nodes are hashed by the allocation-free SHA-256 of tree-hash.ts, with no backend to choose: for a 65-byte
+ * node a native call (node:crypto) costs two to three times the hash itself.
  * @throws TypeError when a leaf hash is not 32 bytes
  * @example const root = merkleRoot(leaves.map(merkleLeafHash));
  */
-export function merkleRoot(leafHashes: readonly Uint8Array[], _backend?: DigestBackend): Uint8Array {
+export function merkleRoot(leafHashes: readonly Uint8Array[]): Uint8Array {
   if (leafHashes.length === 0) return sha256(new Uint8Array(0));
   for (const h of leafHashes) if (h.length !== 32) throw new TypeError('merkle leaf hashes must be 32 bytes');
   if (leafHashes.length === 1) return leafHashes[0]!;
