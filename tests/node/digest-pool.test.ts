@@ -246,6 +246,29 @@ describe('DigestPool.digestFiles', () => {
     for (let i = 0; i < many.length; i++) expect(hexOf(got, i, 0, 32)).toBe(want[i % 200]);
   });
 
+  it('hashes files of many chunks (16 MiB, either side) exactly, each answered in its place among small ones', async () => {
+    const sizes = [16 * 1024 * 1024 - 1, 16 * 1024 * 1024, 16 * 1024 * 1024 + 256 * 1024 + 7];
+    const large = sizes.map((length, i) => {
+      const name = `large-${i}`;
+      writeFileSync(join(dir, name), bytesOf(length, length + i));
+      return name;
+    });
+    const list = ['small-0', large[0]!, 'small-1', large[1]!, large[2]!, 'small-2'];
+    try {
+      const got = await pool.digestFiles(dir, list, ['sha512', 'blake3']);
+      expect(got.errors).toEqual([]);
+      for (const [i, name] of list.entries()) {
+        const want = await digestFile(join(dir, name), { algorithms: ['sha512', 'blake3'] });
+        expect(got.sizes[i], name).toBe(want.size);
+        expect(hexOf(got, i, 0, 32), name).toBe(want.digests.sha256);
+        expect(hexOf(got, i, 32, 64), name).toBe(want.digests.sha512);
+        expect(hexOf(got, i, 96, 32), name).toBe(want.digests.blake3);
+      }
+    } finally {
+      for (const name of large) rmSync(join(dir, name));
+    }
+  });
+
   it('refuses a name that is empty or holds a NUL, an unknown algorithm, and a closed pool', async () => {
     await expect(pool.digestFiles(dir, ['small-0', 'a\0b'])).rejects.toThrow(TypeError);
     await expect(pool.digestFiles(dir, [''])).rejects.toThrow(TypeError);
