@@ -23,24 +23,29 @@ export async function fileReader(
   readonly fd: number;
 }> {
   const { handle, stat } = await openRegularFile(path, path, options);
+  const readInto = async (target: Uint8Array, offset: number): Promise<number> => {
+    let done = 0;
+    try {
+      while (done < target.length) {
+        const { bytesRead } = await handle.read(target, done, target.length - done, offset + done);
+        if (bytesRead === 0) break; // the file shrank: the caller sees fewer bytes
+        done += bytesRead;
+      }
+    } catch (cause) {
+      throw ioError(cause, path);
+    }
+    return done;
+  };
   return {
     size: stat.size,
     // For positioned reads elsewhere (the digest pool's workers); valid until `close`.
     fd: handle.fd,
     async read(offset, length) {
       const out = new Uint8Array(length);
-      let done = 0;
-      try {
-        while (done < length) {
-          const { bytesRead } = await handle.read(out, done, length - done, offset + done);
-          if (bytesRead === 0) break; // the file shrank: the caller sees fewer bytes
-          done += bytesRead;
-        }
-      } catch (cause) {
-        throw ioError(cause, path);
-      }
+      const done = await readInto(out, offset);
       return done === length ? out : out.subarray(0, done);
     },
+    readInto,
     close: () => handle.close(),
   };
 }

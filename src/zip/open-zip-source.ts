@@ -80,6 +80,7 @@ const CHUNK_BYTES = 1024 * 1024;
 // Local headers are read through a window of this size: those of small entries lie close together, and one read
 // of the window serves many (20,000 round trips to a file, or to a browser Blob, cost more than the hashing).
 const WINDOW_BYTES = 256 * 1024;
+const READ_AHEAD = 3;
 const S_IFMT = 0o170000;
 const UNIX_HOSTS = new Set([3, 19]); // Unix, OS X: the upper 16 bits of the external attributes are a mode.
 
@@ -136,6 +137,17 @@ export async function openZipSource(reader: RandomAccessReader, options: OpenZip
     return bytes;
   };
 
+  const readInto = reader.readInto?.bind(reader);
+  const fill: Fill | undefined =
+    readInto === undefined
+      ? undefined
+      : async (target, offset) => {
+          if (offset + target.length > size) throw new Fatal('zip.archive.truncated', `a record at ${offset} reaches past the end of the ${size}-byte archive`);
+          const got = await readInto(target, offset);
+          if (got !== target.length) throw new Fatal('zip.archive.truncated', `the archive gave ${got} of ${target.length} bytes at ${offset}`);
+          return target;
+        };
+
   const crcOf = options.crc32 ?? crc32;
   const problems: BagSourceProblem[] = [];
   const report = (code: FindingCode, message: string, entry?: Entry): void => {
@@ -144,7 +156,7 @@ export async function openZipSource(reader: RandomAccessReader, options: OpenZip
   };
   let entries: Entry[] = [];
   try {
-    entries = await readArchive(size, read, report, maxEntries, maxCd);
+    entries = await readArchive(size, read, fill, report, maxEntries, maxCd);
   } catch (error) {
     if (!(error instanceof Fatal)) throw error;
     problems.push({ code: error.code, message: error.message });
@@ -225,9 +237,11 @@ export function crcProblems(path: string, computed: number, recorded: number): B
 }
 
 type Read = (offset: number, length: number) => Promise<Uint8Array>;
+/** Fills `target` from `offset`, all of it, and answers it. */
+type Fill = (target: Uint8Array, offset: number) => Promise<Uint8Array>;
 type Report = (code: FindingCode, message: string, entry?: Entry) => void;
 
-async function readArchive(size: number, read: Read, report: Report, maxEntries: number, maxCd: number): Promise<Entry[]> {
+async function readArchive(size: number, read: Read, fill: Fill | undefined, report: Report, maxEntries: number, maxCd: number): Promise<Entry[]> {
   const head = size >= 4 ? await read(0, 4) : new Uint8Array(0);
   const startsAsZip = detectBundleForm(head) === 'zip';
   const tailLength = Math.min(size, EOCD_BYTES + MAX_COMMENT_BYTES);
@@ -310,7 +324,7 @@ async function readArchive(size: number, read: Read, report: Report, maxEntries:
   }
   if (p !== cd.length) throw new Fatal('zip.archive.directory-malformed', `${cd.length - p} bytes of the central directory follow its last record`);
 
-  const near = windowed(read, size);
+  const near = windowed(read, cdOffset, fill);
   for (const entry of entries) await checkLocal(entry, cdOffset, near, report);
   checkLayout(entries, cdOffset, report);
   return entries;
@@ -402,18 +416,65 @@ function decodeName(bytes: Uint8Array, flags: number): string | undefined {
 }
 
 /**
- * `read` through one window of WINDOW_BYTES: a small read inside the window is served from it, one outside loads
- * the window from its offset (clipped to the archive); a large read passes through. Checks stay `read`'s.
+ * `read` through aligned windows of WINDOW_BYTES over the bytes before `end`, read ahead: local headers are checked
+ * in offset order, so while one window is checked the next READ_AHEAD are already being read (from a file, on the
+ * thread pool). With `fill` (a reader that reads into a buffer) the windows reuse a few buffers: a fresh one for
+ * every 256 KiB of the archive cost more than the copy out of the page cache. What it answers is a copy, so that a
+ * reused buffer is never seen. A read that spans two windows is served from both; a larger one, or one past
+ * `end`, passes through. Checks stay `read`'s and `fill`'s.
+ *
+ * Windows read at most twice the bytes before `end`: in offset order each is read once, but entries listed out of
+ * order (a hostile archive may shuffle them) would cost a window or more each, 256 KiB per entry. Past that
+ * budget, reads pass through.
  */
-function windowed(read: Read, size: number): Read {
-  let start = 0;
-  let bytes: Uint8Array = new Uint8Array(0);
+function windowed(read: Read, end: number, fill?: Fill): Read {
+  const windows = new Map<number, { bytes: Promise<Uint8Array>; buffer?: Uint8Array }>();
+  const spare: Uint8Array[] = [];
+  let budget = 2 * end;
+  const lengthOf = (index: number): number => Math.min(WINDOW_BYTES, end - index * WINDOW_BYTES);
+  const available = (index: number): boolean => windows.has(index) || budget >= lengthOf(index);
+  const load = (index: number): Promise<Uint8Array> => {
+    let window = windows.get(index);
+    if (window === undefined) {
+      const length = lengthOf(index);
+      budget -= length;
+      const buffer = fill === undefined ? undefined : (spare.pop() ?? new Uint8Array(WINDOW_BYTES));
+      const bytes = buffer === undefined ? read(index * WINDOW_BYTES, length) : fill!(buffer.subarray(0, length), index * WINDOW_BYTES);
+      // Awaited when used; one read ahead and never used must not count as unhandled.
+      bytes.catch(() => undefined);
+      window = buffer === undefined ? { bytes } : { bytes, buffer };
+      windows.set(index, window);
+    }
+    return window.bytes;
+  };
+  const drop = (index: number): void => {
+    const { bytes, buffer } = windows.get(index)!;
+    windows.delete(index);
+    if (buffer === undefined) return;
+    // Spare once no read is writing into it.
+    const keep = (): void => {
+      if (spare.length <= READ_AHEAD) spare.push(buffer);
+    };
+    bytes.then(keep, keep);
+  };
+  let last = -1;
   return async (offset, length) => {
-    if (offset >= start && offset + length <= start + bytes.length) return bytes.subarray(offset - start, offset - start + length);
-    if (length >= WINDOW_BYTES || offset + length > size) return read(offset, length);
-    bytes = await read(offset, Math.min(WINDOW_BYTES, size - offset));
-    start = offset;
-    return bytes.subarray(0, length);
+    if (length > WINDOW_BYTES || offset + length > end) return read(offset, length);
+    const index = Math.floor(offset / WINDOW_BYTES);
+    const start = index * WINDOW_BYTES;
+    const split = start + WINDOW_BYTES - offset;
+    const entering = index !== last;
+    last = index;
+    // At most the windows from here to the read-ahead are kept.
+    if (entering) for (const i of windows.keys()) if (i < index || i > index + READ_AHEAD) drop(i);
+    if (!available(index) || (length > split && !available(index + 1))) return read(offset, length);
+    const first = load(index);
+    if (entering) for (let i = index + 1; i <= index + READ_AHEAD && i * WINDOW_BYTES < end && available(i); i++) void load(i);
+    if (length <= split) return (await first).slice(offset - start, offset - start + length);
+    const joined = new Uint8Array(length);
+    joined.set((await first).subarray(offset - start));
+    joined.set((await load(index + 1)).subarray(0, length - split), split);
+    return joined;
   };
 }
 

@@ -11,6 +11,12 @@ export interface RandomAccessReader {
    * (the file shrank) is treated as a truncated archive.
    */
   read(offset: number, length: number): Promise<Uint8Array>;
+  /**
+   * Optional: fills `target` with the bytes from `offset` and answers how many it read (fewer only where the file
+   * ends). For a caller that reuses its buffers: the ZIP reader's windows over the local headers, which would
+   * otherwise take a fresh buffer for every 256 KiB of the archive.
+   */
+  readInto?(target: Uint8Array, offset: number): Promise<number>;
 }
 
 /**

@@ -58,6 +58,22 @@ describe('fileReader', () => {
     }
   });
 
+  it('reads into a buffer it is given: all of it, or what is left where the file ends', async () => {
+    const path = join(dir, 'ten-into');
+    await fsp.writeFile(path, '0123456789');
+    const reader = await fileReader(path);
+    try {
+      const target = new Uint8Array(4).fill(0x2d);
+      expect(await reader.readInto!(target, 2)).toBe(4);
+      expect(new TextDecoder().decode(target)).toBe('2345');
+      target.fill(0x2d);
+      expect(await reader.readInto!(target, 8)).toBe(2);
+      expect(new TextDecoder().decode(target)).toBe('89--');
+    } finally {
+      await reader.close();
+    }
+  });
+
   it('validateBag over openZipSource of a zipped valid bag on disk is valid', async () => {
     const reader = await fileReader(join(dir, 'bag.zip'));
     try {

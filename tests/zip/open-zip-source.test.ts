@@ -9,9 +9,9 @@ import { sourceFindings } from '../../src/bagit/source-findings.js';
 import { validateBag } from '../../src/bagit/validate-bag.js';
 import { isEvidenceBundleError } from '../../src/errors.js';
 import { joinChunks, utf8Encode } from '../../src/internal/bytes.js';
-import { openZipSource, ZIP_LIMITS } from '../../src/zip/open-zip-source.js';
+import { openZipSource, ZIP_LIMITS, type ZipSource } from '../../src/zip/open-zip-source.js';
 import { LIMITS } from '../../src/model/layout.js';
-import { memoryReader } from '../../src/zip/random-access-reader.js';
+import { memoryReader, type RandomAccessReader } from '../../src/zip/random-access-reader.js';
 import { crc32 } from '../../src/zip/crc32.js';
 import { buildBag } from '../bagit/bags.js';
 import { get32, insertBytes, layout, renameEntry, set16, set32, set64, zipFiles } from './zip-helpers.js';
@@ -439,6 +439,117 @@ describe('openZipSource: digest and entryData', () => {
     expect(await sourceFindings(source)).toEqual([]);
     // Under 1 MiB of archive: a handful of windows, where one read per header would be 2,000.
     expect(reads).toBeLessThan(50);
+  });
+});
+
+// A reader that also reads into the caller's buffer, as the Node file reader does: the local headers are then read
+// through reused buffers, with read-ahead. It counts every byte it gives.
+function fillingReader(zip: Uint8Array): RandomAccessReader & { bytesRead: number } {
+  const reader = memoryReader(zip);
+  const counted = {
+    size: reader.size,
+    bytesRead: 0,
+    async read(offset: number, length: number) {
+      counted.bytesRead += length;
+      return (await reader.read(offset, length)).slice();
+    },
+    async readInto(target: Uint8Array, offset: number) {
+      const bytes = zip.subarray(offset, Math.min(zip.length, offset + target.length));
+      target.set(bytes);
+      counted.bytesRead += bytes.length;
+      return bytes.length;
+    },
+  };
+  return counted;
+}
+
+/** Small entries, their local headers spread over many 256 KiB windows, some across a window's edge. */
+async function manySmall(count: number): Promise<Uint8Array> {
+  const files: Record<string, string> = {};
+  for (let i = 0; i < count; i++) files[`data/${i.toString().padStart(5, '0')}`] = 'x'.repeat((i * 7919) % 3000);
+  return zipFiles(buildBag(files));
+}
+
+/** The same archive with its central records in another order (offsets unchanged). */
+function reorderCentral(zip: Uint8Array, order: (count: number) => number[]): Uint8Array {
+  const { entries, cdOffset } = layout(zip);
+  const ends = [...entries.slice(1).map((e) => e.central), entries.at(-1)!.central + 46 + entries.at(-1)!.nameLength + entries.at(-1)!.extraLength];
+  const records = entries.map((e, i) => zip.slice(e.central, ends[i]));
+  const out = zip.slice();
+  let at = cdOffset;
+  for (const i of order(records.length)) {
+    out.set(records[i]!, at);
+    at += records[i]!.length;
+  }
+  return out;
+}
+
+describe('local headers read through windows, from a reader that fills buffers', () => {
+  const description = async (source: ZipSource): Promise<unknown> => {
+    const listed: unknown[] = [];
+    for await (const entry of source.list()) listed.push([entry, entry.kind === 'file' ? source.entryData(entry.path) : undefined]);
+    return { listed, problems: await sourceFindings(source) };
+  };
+
+  it('the same entries, data offsets and problems as a plain reader, a header across every window edge', { timeout: 30_000 }, async () => {
+    // Entries of 1,000 bytes, but the one before each 256 KiB edge sized so that the next local header (30 bytes
+    // and a 7-byte name) starts 20 bytes before the edge: every edge splits a header. Each entry takes its header,
+    // its bytes and a 16-byte data descriptor.
+    const WINDOW = 256 * 1024;
+    const files: Record<string, Uint8Array> = {};
+    for (let i = 0, at = 0; at < 4 * WINDOW; i++) {
+      const edge = (Math.floor(at / WINDOW) + 1) * WINDOW;
+      const size = at + 53 + 1000 > edge - 20 && at + 53 <= edge - 20 ? edge - 20 - at - 53 : 1000;
+      files[`d/${i.toString().padStart(5, '0')}`] = new Uint8Array(size).fill(i % 251);
+      at += 53 + size;
+    }
+    const zip = await zipFiles(files);
+    const straddling = layout(zip).entries.filter((e) => Math.floor(e.local / WINDOW) !== Math.floor((e.local + 30 + e.nameLength - 1) / WINDOW));
+    expect(straddling.length).toBe(4);
+    const reader = fillingReader(zip);
+    const plain = await description(await openZipSource(memoryReader(zip)));
+    expect(await description(await openZipSource(reader))).toEqual(plain);
+    expect((plain as { problems: unknown[] }).problems).toEqual([]);
+    // Read once, ahead included: windows never go past the central directory. (The search for the end records
+    // reads the last 64 KiB and 22 bytes once more.)
+    expect(reader.bytesRead).toBeLessThanOrEqual(zip.length + 4 + 22 + 65_535);
+    // And a bag of many small files stays valid read this way.
+    expect((await validateBag(await openZipSource(fillingReader(await manySmall(1500))))).valid).toBe(true);
+  });
+
+  it.each(hostile)('hostile: %s, the same problems as a plain reader', { timeout: 10_000 }, async (_, build) => {
+    const zip = build();
+    const plain = (await sourceFindings(await open(zip))).map((f) => [f.code, f.path]);
+    expect((await sourceFindings(await openZipSource(fillingReader(zip)))).map((f) => [f.code, f.path])).toEqual(plain);
+  });
+
+  it('every prefix is a truncated archive, and a reader that fills fewer bytes than asked is truncation too', { timeout: 60_000 }, async () => {
+    for (const zip of [valid, valid64]) {
+      for (let length = 4; length < zip.length; length++) {
+        expect((await sourceFindings(await openZipSource(fillingReader(zip.subarray(0, length))))).map((f) => f.code)).toEqual(['zip.archive.truncated']);
+      }
+    }
+    const zip = await manySmall(300);
+    const short = { ...fillingReader(zip), readInto: async (target: Uint8Array, offset: number) => (target.set(zip.subarray(offset, offset + target.length - 1)), target.length - 1) };
+    expect((await sourceFindings(await openZipSource(short))).map((f) => f.code)).toEqual(['zip.archive.truncated']);
+  });
+
+  it.each([
+    ['reversed', (n: number) => [...Array(n).keys()].reverse()],
+    ['shuffled', (n: number) => [...Array(n).keys()].map((i) => (i * 7919) % n)],
+    ['in pairs of neighbours, shuffled', (n: number) => {
+      const pairs = Math.ceil(n / 2);
+      return [...Array(pairs).keys()].flatMap((j) => [2 * ((j * 7919) % pairs), 2 * ((j * 7919) % pairs) + 1]).filter((i) => i < n);
+    }],
+  ])('central records out of offset order (%s): the same problems, and the archive read at most about twice', { timeout: 30_000 }, async (_, order) => {
+    const zip = reorderCentral(await manySmall(1500), order);
+    const { entries } = layout(zip);
+    expect(new Set(order(entries.length)).size).toBe(entries.length);
+    const reader = fillingReader(zip);
+    const plain = (await sourceFindings(await open(zip))).map((f) => [f.code, f.path]);
+    expect((await sourceFindings(await openZipSource(reader))).map((f) => [f.code, f.path])).toEqual(plain);
+    // A window per header would be 1,500 x 256 KiB, some 390 MB, for a 2 MB archive.
+    expect(reader.bytesRead).toBeLessThan(2 * zip.length + entries.length * 1024);
   });
 });
 
