@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isEvidenceBundleError } from '../../src/index.js';
 import { assertBundlePath, checkBundlePath, createTagFiles } from '../../src/entries/bagit.js';
-import { assertWritablePath, checkPortablePath } from '../../src/path/bundle-path.js';
+import { assertWritablePath, checkPathByRules, checkPortablePath, checkPrintableAsciiPath } from '../../src/path/bundle-path.js';
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => String.fromCodePoint(from + i));
 const hex = (c: string) => c.codePointAt(0)!.toString(16).padStart(4, '0');
@@ -61,6 +61,36 @@ const NOT_PORTABLE: Array<[string, string]> = [
 ];
 // Near misses: names that only look like the refused ones.
 const PORTABLE = ['CONSOLE', 'con-1.txt', 'icon', 'aux1', 'COM0', 'COM10', 'LPT', 'nul_', 'a.b.c', '.hidden', 'dir/.gitkeep', 'x .txt', 'Straße/ß.txt', 'a b/c d.txt'];
+
+describe('checkBundlePath: the printable-ASCII fast path gives what the rules give', () => {
+  // Random paths over an alphabet dense in what the rules look at: slashes, dots, a backslash, a drive colon,
+  // letters; and lengths around the segment and path limits.
+  let seed = 42;
+  const random = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) >>> 0;
+    return seed % n;
+  };
+  const alphabet = ['/', '/', '.', '.', 'a', 'Z', ':', '\\', ' ', '~', '-', '0'];
+  const paths: string[] = ['', '/', '.', '..', 'a', 'C:', 'c:x', '@:x', '[:x', '`:x', '{:x', 'a:', ':a', 'a/..', 'a/.b', 'a/..b', './a', 'a//b', 'a/', '\\a', 'a\\..', '/..'];
+  for (let i = 0; i < 20_000; i++) paths.push(Array.from({ length: 1 + random(12) }, () => alphabet[random(alphabet.length)]).join(''));
+  for (const n of [254, 255, 256, 1023, 1024, 1025]) {
+    paths.push('a'.repeat(n), `d/${'b'.repeat(n)}`, `${'c/'.repeat(n >> 1)}x`, `${'e'.repeat(200)}/`.repeat(Math.ceil(n / 201)).slice(0, n));
+  }
+
+  it('the same first problem (or none) for every printable-ASCII path', () => {
+    for (const path of paths) expect(checkPrintableAsciiPath(path), JSON.stringify(path)).toBe(checkPathByRules(path));
+    // The sample reaches every problem printable ASCII can have, and accepted paths.
+    const seen = new Set(paths.map((p) => String(checkPathByRules(p))));
+    for (const problem of ['empty', 'backslash', 'absolute', 'empty-segment', 'dot-segment', 'too-long', 'undefined']) expect(seen).toContain(problem);
+  });
+
+  it('declines anything else, which the rules then judge', () => {
+    for (const c of ['\0', '\t', '\u007f', '\u0080', 'é', '\u202e', '\u2028', '\ud800', '😀']) {
+      expect(checkPrintableAsciiPath(`data/a${c}b`)).toBeNull();
+      expect(checkBundlePath(`data/a${c}b`)).toBe(checkPathByRules(`data/a${c}b`));
+    }
+  });
+});
 
 describe('checkPortablePath', () => {
   it.each(NOT_PORTABLE)('%s cannot be created on Windows (%s)', (path, problem) => {
