@@ -21,9 +21,10 @@ export function readEntryPath(
   findings: FindingSink,
 ): string | undefined {
   const legacy = isLegacyVersion(version);
-  // One pass, so "%250A" becomes "%0A" and never a line feed.
-  let path = legacy ? raw : raw.replace(/%(0[AaDd]|25)/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
-  if (!legacy && /%(?!0[AaDd]|25)/.test(raw)) {
+  // One pass, so "%250A" becomes "%0A" and never a line feed. Most paths hold no "%" at all.
+  const decode = !legacy && raw.includes('%');
+  let path = decode ? raw.replace(/%(0[AaDd]|25)/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))) : raw;
+  if (decode && /%(?!0[AaDd]|25)/.test(raw)) {
     findings.push(makeFinding('bag.path.bare-percent', `${JSON.stringify(raw)} holds a "%" that is not percent-encoded; it was read as is`, where, { path: raw }));
   }
   if (path.startsWith('./')) {
