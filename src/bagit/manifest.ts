@@ -72,8 +72,7 @@ export function parseManifest(text: string, options: ParseManifestOptions = {}):
     const where = { path: file, line: i + 1 };
     if (line.trim() === '') continue;
     const split = splitManifestLine(line);
-    const digest = split?.digest;
-    if (split === undefined || digest === undefined || (options.hexLength !== undefined && digest.length !== options.hexLength)) {
+    if (split === undefined || (options.hexLength !== undefined && split.digest.length !== options.hexLength)) {
       findings.push(makeFinding('bag.manifest.malformed-line', `line ${i + 1} is not "<hex digest> <path>"${lengthHint(options.hexLength)}`, where, { line: i + 1 }));
       continue;
     }
@@ -84,7 +83,7 @@ export function parseManifest(text: string, options: ParseManifestOptions = {}):
     }
     const path = readEntryPath(raw, options.version, where, findings);
     if (path === undefined) continue;
-    const entry = { path, digest: digest.toLowerCase(), line: i + 1 };
+    const entry = { path, digest: split.digest.toLowerCase(), line: i + 1 };
     const first = byPath.get(path);
     if (first === undefined) {
       byPath.set(path, entry);

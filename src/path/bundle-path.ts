@@ -39,7 +39,6 @@ const LINE_SEPARATOR = /[\u2028\u2029]/;
  * Returns the first problem found, or `undefined` when the path is safe.
  */
 export function checkBundlePath(path: string): PathProblem | undefined {
-  if (path.length === 0) return 'empty';
   const ascii = checkPrintableAsciiPath(path);
   return ascii !== null ? ascii : checkPathByRules(path);
 }

@@ -130,21 +130,27 @@ export async function openZipSource(reader: RandomAccessReader, options: OpenZip
   const maxCd = limit(options.maxCentralDirectoryBytes, ZIP_LIMITS.centralDirectoryBytes, 'maxCentralDirectoryBytes');
   const size = reader.size;
   if (!Number.isSafeInteger(size) || size < 0) throw new TypeError('reader.size must be a non-negative safe integer');
-  const read = async (offset: number, length: number): Promise<Uint8Array> => {
+  // Every read of the archive's records, whole or into a buffer (a reader with `readInto`): within the archive,
+  // and every byte given, or the archive is truncated.
+  const within = (offset: number, length: number): void => {
     if (offset + length > size) throw new Fatal('zip.archive.truncated', `a record at ${offset} reaches past the end of the ${size}-byte archive`);
+  };
+  const whole = (got: number, length: number, offset: number): void => {
+    if (got !== length) throw new Fatal('zip.archive.truncated', `the archive gave ${got} of ${length} bytes at ${offset}`);
+  };
+  const read = async (offset: number, length: number): Promise<Uint8Array> => {
+    within(offset, length);
     const bytes = await reader.read(offset, length);
-    if (bytes.length !== length) throw new Fatal('zip.archive.truncated', `the archive gave ${bytes.length} of ${length} bytes at ${offset}`);
+    whole(bytes.length, length, offset);
     return bytes;
   };
-
   const readInto = reader.readInto?.bind(reader);
   const fill: Fill | undefined =
     readInto === undefined
       ? undefined
       : async (target, offset) => {
-          if (offset + target.length > size) throw new Fatal('zip.archive.truncated', `a record at ${offset} reaches past the end of the ${size}-byte archive`);
-          const got = await readInto(target, offset);
-          if (got !== target.length) throw new Fatal('zip.archive.truncated', `the archive gave ${got} of ${target.length} bytes at ${offset}`);
+          within(offset, target.length);
+          whole(await readInto(target, offset), target.length, offset);
           return target;
         };
 

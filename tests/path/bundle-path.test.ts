@@ -78,7 +78,10 @@ describe('checkBundlePath: the printable-ASCII fast path gives what the rules gi
   }
 
   it('the same first problem (or none) for every printable-ASCII path', () => {
-    for (const path of paths) expect(checkPrintableAsciiPath(path), JSON.stringify(path)).toBe(checkPathByRules(path));
+    for (const path of paths) {
+      expect(checkPrintableAsciiPath(path), JSON.stringify(path)).toBe(checkPathByRules(path));
+      expect(checkBundlePath(path), JSON.stringify(path)).toBe(checkPathByRules(path));
+    }
     // The sample reaches every problem printable ASCII can have, and accepted paths.
     const seen = new Set(paths.map((p) => String(checkPathByRules(p))));
     for (const problem of ['empty', 'backslash', 'absolute', 'empty-segment', 'dot-segment', 'too-long', 'undefined']) expect(seen).toContain(problem);
