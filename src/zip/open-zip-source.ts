@@ -77,6 +77,7 @@ export interface ZipSource extends BagSource {
 // Flags a STORED entry may carry: bits 1 and 2 only tune deflate and mean nothing here (some writers set them).
 const ALLOWED_FLAGS = FLAG_DESCRIPTOR | FLAG_UTF8 | 0x0006;
 const CHUNK_BYTES = 1024 * 1024;
+const CHUNKS_AHEAD = 2;
 // Local headers are read through a window of this size: those of small entries lie close together, and one read
 // of the window serves many (20,000 round trips to a file, or to a browser Blob, cost more than the hashing).
 const WINDOW_BYTES = 256 * 1024;
@@ -186,12 +187,26 @@ export async function openZipSource(reader: RandomAccessReader, options: OpenZip
     if (entry.fault !== undefined || entry.dataStart === undefined) throw new EvidenceBundleError('ERR_ZIP_MALFORMED', `${JSON.stringify(path)}: ${entry.fault ?? 'unreadable'}`);
     return entry as Entry & { dataStart: number };
   };
+  // An entry's bytes in chunks, the next CHUNKS_AHEAD reads asked for while one is checked and handed on: a
+  // browser Blob answers each slice after a round trip, which would otherwise leave the hashing waiting.
   async function* chunks(entry: Entry & { dataStart: number }): AsyncGenerator<Uint8Array> {
-    for (let at = 0; at < entry.size; ) {
-      const length = Math.min(CHUNK_BYTES, entry.size - at);
-      const chunk = await reader.read(entry.dataStart + at, length);
-      if (chunk.length !== length) throw new EvidenceBundleError('ERR_ZIP_MALFORMED', `${JSON.stringify(entry.name)}: the archive gave fewer bytes than the entry holds`);
-      at += length;
+    const pending: Array<Promise<Uint8Array>> = [];
+    let asked = 0;
+    const ask = (): void => {
+      const length = Math.min(CHUNK_BYTES, entry.size - asked);
+      const read = reader.read(entry.dataStart + asked, length).then((chunk) => {
+        if (chunk.length !== length) throw new EvidenceBundleError('ERR_ZIP_MALFORMED', `${JSON.stringify(entry.name)}: the archive gave fewer bytes than the entry holds`);
+        return chunk;
+      });
+      // A read left behind (the caller stopped, or an earlier one failed) must not become an unhandled rejection.
+      read.catch(() => {});
+      pending.push(read);
+      asked += length;
+    };
+    while (asked < entry.size && pending.length <= CHUNKS_AHEAD) ask();
+    while (pending.length > 0) {
+      const chunk = await pending.shift()!;
+      if (asked < entry.size) ask();
       yield chunk;
     }
   }

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BagSource } from '../../src/bagit/bag-source.js';
 import { sourceFindings } from '../../src/bagit/source-findings.js';
 import { validateBag } from '../../src/bagit/validate-bag.js';
@@ -272,6 +272,79 @@ describe('reading entries', () => {
     expect(await readCode(source, 'data')).toBe('ERR_SOURCE_NOT_FOUND');
     const dup = await open(renameEntry(valid, index(valid, 'data/a2'), 'data/a1'));
     expect(await readCode(dup, 'data/a1')).toBe('ERR_ZIP_MALFORMED');
+  });
+});
+
+describe("an entry's chunks are read ahead", () => {
+  // An entry of 5 MiB + 17 bytes: six chunks of at most 1 MiB, the last a short one.
+  const big = Uint8Array.from({ length: 5 * 1024 * 1024 + 17 }, (_, i) => (i * 131 + (i >> 11)) & 0xff);
+  let zipped: Uint8Array;
+  beforeAll(async () => {
+    zipped = await zipFiles(buildBag({ 'data/big.bin': big }));
+  });
+  /** A reader over `zip` whose reads of entry data answer after a turn of the event loop, counting how many wait at once. */
+  const slowReader = (zip: Uint8Array, failAt?: (offset: number, length: number) => Uint8Array | Error | undefined) => {
+    const inner = memoryReader(zip);
+    const stats = { waiting: 0, most: 0, reads: 0 };
+    const reader: RandomAccessReader = {
+      size: zip.length,
+      async read(offset, length) {
+        if (length < 1024 * 1024 - 64) return inner.read(offset, length); // headers, end records: at once
+        stats.reads++;
+        stats.waiting++;
+        stats.most = Math.max(stats.most, stats.waiting);
+        await new Promise((r) => setTimeout(r, 1));
+        stats.waiting--;
+        const instead = failAt?.(offset, length);
+        if (instead instanceof Error) throw instead;
+        return instead ?? inner.read(offset, length);
+      },
+    };
+    return { reader, stats };
+  };
+
+  it('the same bytes, in order, with reads of the next chunks waiting while one is handed on', async () => {
+    const { reader, stats } = slowReader(zipped);
+    const source = await openZipSource(reader);
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of source.read('data/big.bin')) chunks.push(chunk.slice());
+    expect(chunks.map((c) => c.length)).toEqual([...[1, 1, 1, 1, 1].map(() => 1024 * 1024), 17]);
+    expect(Buffer.from(joinChunks(chunks)).equals(Buffer.from(big))).toBe(true);
+    // The last 17 bytes are under the "slow" threshold, so they come at once; the five whole chunks waited.
+    expect(stats.reads).toBe(5);
+    expect(stats.most).toBeGreaterThan(1);
+    expect(stats.most).toBeLessThanOrEqual(3);
+    const { digests } = await source.digest('data/big.bin', ['sha256']);
+    expect(digests.sha256).toBe(createHash('sha256').update(big).digest('hex'));
+  });
+
+  it('a short or failed read of any chunk fails the read with its code, and the reads left behind are no unhandled rejection', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      for (let k = 0; k < 5; k++) {
+        for (const failure of ['short', 'error'] as const) {
+          let seen = 0;
+          const { reader } = slowReader(zipped, (offset, length) => {
+            if (seen++ !== k) return undefined;
+            return failure === 'short' ? zipped.slice(offset, offset + length - 1) : new Error('the disk failed');
+          });
+          const source = await openZipSource(reader);
+          const got = await readCode(source, 'data/big.bin');
+          expect(got, `${failure} at chunk ${k}`).toBe(failure === 'short' ? 'ERR_ZIP_MALFORMED' : 'Error: the disk failed');
+        }
+      }
+      // A reader that stops after the first chunk leaves the reads ahead of it to end on their own.
+      let first = true;
+      const { reader } = slowReader(zipped, () => (first ? ((first = false), undefined) : new Error('late failure')));
+      const source = await openZipSource(reader);
+      for await (const _ of source.read('data/big.bin')) break;
+      await new Promise((r) => setTimeout(r, 20));
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+    expect(unhandled).toEqual([]);
   });
 });
 
