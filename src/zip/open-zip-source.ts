@@ -78,9 +78,11 @@ export interface ZipSource extends BagSource {
 const ALLOWED_FLAGS = FLAG_DESCRIPTOR | FLAG_UTF8 | 0x0006;
 const CHUNK_BYTES = 1024 * 1024;
 const CHUNKS_AHEAD = 2;
-// Local headers are read through a window of this size: those of small entries lie close together, and one read
-// of the window serves many (20,000 round trips to a file, or to a browser Blob, cost more than the hashing).
-const WINDOW_BYTES = 256 * 1024;
+// Local headers are read through windows of this size: those of small entries lie close together, and one read
+// of the window serves many (20,000 round trips to a file, or to a browser Blob, cost more than the hashing). A
+// window of 1 MiB rather than 256 KiB: a quarter of the reads, an open of 100,000 small entries about 15% faster.
+/** Internal (tests build archives across its edges). */
+export const WINDOW_BYTES = 1024 * 1024;
 const READ_AHEAD = 3;
 const S_IFMT = 0o170000;
 const UNIX_HOSTS = new Set([3, 19]); // Unix, OS X: the upper 16 bits of the external attributes are a mode.
@@ -337,7 +339,8 @@ async function readArchive(size: number, read: Read, fill: Fill | undefined, rep
     const extraLength = u16(cd, p + 30);
     const next = p + CENTRAL_HEADER_BYTES + nameLength + extraLength + u16(cd, p + 32);
     if (next > cd.length) throw new Fatal('zip.archive.directory-malformed', `central directory record ${i} reaches past the directory`);
-    const nameBytes = cd.slice(p + CENTRAL_HEADER_BYTES, p + CENTRAL_HEADER_BYTES + nameLength);
+    // A view: the central directory's bytes stay as read, and 100,000 names would be 100,000 buffers.
+    const nameBytes = cd.subarray(p + CENTRAL_HEADER_BYTES, p + CENTRAL_HEADER_BYTES + nameLength);
     const extra = cd.subarray(p + CENTRAL_HEADER_BYTES + nameLength, p + CENTRAL_HEADER_BYTES + nameLength + extraLength);
     const entry = centralEntry(cd, p, nameBytes, extra, report);
     if (entry !== undefined) entries.push(entry);
@@ -345,8 +348,13 @@ async function readArchive(size: number, read: Read, fill: Fill | undefined, rep
   }
   if (p !== cd.length) throw new Fatal('zip.archive.directory-malformed', `${cd.length - p} bytes of the central directory follow its last record`);
 
-  const near = windowed(read, cdOffset, fill);
-  for (const entry of entries) await checkLocal(entry, cdOffset, near, report);
+  const near = windows(read, cdOffset, fill);
+  for (const entry of entries) {
+    if (Number.isSafeInteger(entry.offset) && entry.offset < cdOffset) near.advance(entry.offset);
+    for (let need = checkLocal(entry, cdOffset, near, report); need !== undefined; need = checkLocal(entry, cdOffset, near, report)) {
+      await near.fetch(need.offset, need.length);
+    }
+  }
   checkLayout(entries, cdOffset, report);
   return entries;
 }
@@ -427,35 +435,58 @@ function centralEntry(cd: Uint8Array, p: number, nameBytes: Uint8Array, extra: U
   return entry;
 }
 
+// One decoder for every name: `fatal` refuses what is not UTF-8, and a whole-input decode keeps no state.
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
 function decodeName(bytes: Uint8Array, flags: number): string | undefined {
-  if ((flags & FLAG_UTF8) === 0) return bytes.every((b) => b < 0x80) ? String.fromCharCode(...bytes) : undefined;
+  let ascii = true;
+  for (let i = 0; i < bytes.length; i++) if (bytes[i]! >= 0x80) ascii = false;
+  // ASCII is the same text in either encoding.
+  if (ascii) return String.fromCharCode.apply(null, bytes as unknown as number[]);
+  if ((flags & FLAG_UTF8) === 0) return undefined;
   try {
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+    return UTF8.decode(bytes);
   } catch {
     return undefined;
   }
 }
 
+/** Bytes of the archive before the central directory, for the local header checks (see {@link windows}). */
+interface Near {
+  /**
+   * The bytes [offset, offset + length) as a view, without a copy or a promise, when they are in memory (a
+   * window read, or a range fetched for this entry); else undefined. A view is valid until the next `advance`.
+   */
+  peek(offset: number, length: number): Uint8Array | undefined;
+  /** Reads what `peek(offset, length)` then answers, until the next `advance`. Checks stay `read`'s and `fill`'s. */
+  fetch(offset: number, length: number): Promise<void>;
+  /** The checks are at `offset` (the next entry's header): windows behind it go, the next ones are read ahead. */
+  advance(offset: number): void;
+}
+
 /**
- * `read` through aligned windows of WINDOW_BYTES over the bytes before `end`, read ahead: local headers are checked
- * in offset order, so while one window is checked the next READ_AHEAD are already being read (from a file, on the
- * thread pool). With `fill` (a reader that reads into a buffer) the windows reuse a few buffers: a fresh one for
- * every 256 KiB of the archive cost more than the copy out of the page cache. What it answers is a copy, so that a
- * reused buffer is never seen. A read that spans two windows is served from both; a larger one, or one past
- * `end`, passes through. Checks stay `read`'s and `fill`'s.
+ * The bytes before `end` through aligned windows of WINDOW_BYTES, read ahead: local headers are checked in offset
+ * order, so while one window is checked the next READ_AHEAD are already being read (from a file, on the thread
+ * pool), and most headers are then checked straight from a window, with no copy and no promise (100,000 small
+ * entries cost 300,000 promises and copies otherwise). With `fill` (a reader that reads into a buffer) the
+ * windows reuse a few buffers: a fresh one for every window of the archive cost more than the copy out of the
+ * page cache. A buffer is reused only after an `advance` let its window go, so no view `peek` gave is ever
+ * written into while it is valid. A range across two windows is joined from both (a copy); one larger than a
+ * window, past `end` or past the budget is read by itself. Either is kept until the next `advance`.
  *
  * Windows read at most twice the bytes before `end`: in offset order each is read once, but entries listed out of
- * order (a hostile archive may shuffle them) would cost a window or more each, 256 KiB per entry. Past that
- * budget, reads pass through.
+ * order (a hostile archive may shuffle them) would cost a window or more each, a MiB per entry. Past that
+ * budget, only the ranges asked for are read.
  */
-function windowed(read: Read, end: number, fill?: Fill): Read {
-  const windows = new Map<number, { bytes: Promise<Uint8Array>; buffer?: Uint8Array }>();
+function windows(read: Read, end: number, fill?: Fill): Near {
+  const loaded = new Map<number, { bytes: Promise<Uint8Array>; buffer?: Uint8Array; ready?: Uint8Array }>();
   const spare: Uint8Array[] = [];
+  let fetched: Array<{ offset: number; bytes: Uint8Array }> = [];
   let budget = 2 * end;
   const lengthOf = (index: number): number => Math.min(WINDOW_BYTES, end - index * WINDOW_BYTES);
-  const available = (index: number): boolean => windows.has(index) || budget >= lengthOf(index);
+  const available = (index: number): boolean => loaded.has(index) || budget >= lengthOf(index);
   const load = (index: number): Promise<Uint8Array> => {
-    let window = windows.get(index);
+    let window = loaded.get(index);
     if (window === undefined) {
       const length = lengthOf(index);
       budget -= length;
@@ -463,14 +494,16 @@ function windowed(read: Read, end: number, fill?: Fill): Read {
       const bytes = buffer === undefined ? read(index * WINDOW_BYTES, length) : fill!(buffer.subarray(0, length), index * WINDOW_BYTES);
       // Awaited when used; one read ahead and never used must not count as unhandled.
       bytes.catch(() => undefined);
-      window = buffer === undefined ? { bytes } : { bytes, buffer };
-      windows.set(index, window);
+      const entry: { bytes: Promise<Uint8Array>; buffer?: Uint8Array; ready?: Uint8Array } = buffer === undefined ? { bytes } : { bytes, buffer };
+      void bytes.then((ready) => void (entry.ready = ready), () => undefined);
+      window = entry;
+      loaded.set(index, window);
     }
     return window.bytes;
   };
   const drop = (index: number): void => {
-    const { bytes, buffer } = windows.get(index)!;
-    windows.delete(index);
+    const { bytes, buffer } = loaded.get(index)!;
+    loaded.delete(index);
     if (buffer === undefined) return;
     // Spare once no read is writing into it.
     const keep = (): void => {
@@ -478,87 +511,140 @@ function windowed(read: Read, end: number, fill?: Fill): Read {
     };
     bytes.then(keep, keep);
   };
-  let last = -1;
-  return async (offset, length) => {
-    if (length > WINDOW_BYTES || offset + length > end) return read(offset, length);
+  // One window holds the whole range.
+  const inOne = (offset: number, length: number): number | undefined => {
     const index = Math.floor(offset / WINDOW_BYTES);
-    const start = index * WINDOW_BYTES;
-    const split = start + WINDOW_BYTES - offset;
-    const entering = index !== last;
-    last = index;
-    // At most the windows from here to the read-ahead are kept.
-    if (entering) for (const i of windows.keys()) if (i < index || i > index + READ_AHEAD) drop(i);
-    if (!available(index) || (length > split && !available(index + 1))) return read(offset, length);
-    const first = load(index);
-    if (entering) for (let i = index + 1; i <= index + READ_AHEAD && i * WINDOW_BYTES < end && available(i); i++) void load(i);
-    if (length <= split) return (await first).slice(offset - start, offset - start + length);
-    const joined = new Uint8Array(length);
-    joined.set((await first).subarray(offset - start));
-    joined.set((await load(index + 1)).subarray(0, length - split), split);
-    return joined;
+    return length <= WINDOW_BYTES && offset + length <= end && offset + length <= (index + 1) * WINDOW_BYTES ? index : undefined;
+  };
+  return {
+    peek(offset, length) {
+      const index = inOne(offset, length);
+      const ready = index === undefined ? undefined : loaded.get(index)?.ready;
+      if (ready !== undefined) return ready.subarray(offset - index! * WINDOW_BYTES, offset - index! * WINDOW_BYTES + length);
+      for (const f of fetched) if (f.offset === offset && f.bytes.length === length) return f.bytes;
+      return undefined;
+    },
+    async fetch(offset, length) {
+      const index = inOne(offset, length);
+      if (index !== undefined && available(index)) {
+        await load(index);
+        return;
+      }
+      // Across an edge, from the two windows when they are read anyway: each byte is read once.
+      const first = Math.floor(offset / WINDOW_BYTES);
+      if (length <= WINDOW_BYTES && offset + length <= end && available(first) && available(first + 1)) {
+        const split = (first + 1) * WINDOW_BYTES - offset;
+        const joined = new Uint8Array(length);
+        joined.set((await load(first)).subarray(offset - first * WINDOW_BYTES));
+        joined.set((await load(first + 1)).subarray(0, length - split), split);
+        fetched.push({ offset, bytes: joined });
+        return;
+      }
+      fetched.push({ offset, bytes: await read(offset, length) });
+    },
+    advance(offset) {
+      fetched = [];
+      const index = Math.floor(offset / WINDOW_BYTES);
+      // At most the windows from here to the read-ahead are kept (and those fetched for one entry, until the next):
+      // entries whose descriptors lie far apart hold no more windows than that.
+      for (const i of loaded.keys()) if (i < index || i > index + READ_AHEAD) drop(i);
+      for (let i = index; i <= index + READ_AHEAD && i * WINDOW_BYTES < end && available(i); i++) void load(i);
+    },
   };
 }
 
-/** Compares an entry's local header (and data descriptor) with its central record; sets where its data lie. */
-async function checkLocal(entry: Entry, cdOffset: number, read: Read, report: Report): Promise<void> {
-  if (!Number.isSafeInteger(entry.offset)) return;
+/** The bytes a local header check needs next, which are not in memory yet. */
+type Need = { offset: number; length: number };
+
+/**
+ * Compares an entry's local header (and data descriptor) with its central record; sets where its data lie.
+ * Synchronous over what `near` holds: it answers the range it needs when that is not in memory, having reported
+ * nothing, and is called again once the range is fetched. Every range it reads lies before `cdOffset`.
+ */
+function checkLocal(entry: Entry, cdOffset: number, near: Near, report: Report): Need | undefined {
+  if (!Number.isSafeInteger(entry.offset)) return undefined;
   const headerEnd = entry.offset + LOCAL_HEADER_BYTES + entry.nameBytes.length;
   if (headerEnd > cdOffset) {
     report('zip.entry.header-mismatch', 'its local header offset points into or past the central directory', entry);
-    return;
+    return undefined;
   }
-  const header = await read(entry.offset, LOCAL_HEADER_BYTES + entry.nameBytes.length);
-  if (u32(header, 0) !== SIG_LOCAL) {
-    report('zip.entry.header-mismatch', `no local header at offset ${entry.offset}`, entry);
-    return;
-  }
-  const name = header.subarray(LOCAL_HEADER_BYTES);
-  if (u16(header, 26) !== entry.nameBytes.length || !name.every((b, i) => b === entry.nameBytes[i])) {
-    report('zip.entry.header-mismatch', 'the local header holds another name', entry);
-    return;
-  }
+  const header = near.peek(entry.offset, LOCAL_HEADER_BYTES + entry.nameBytes.length);
+  if (header === undefined) return { offset: entry.offset, length: LOCAL_HEADER_BYTES + entry.nameBytes.length };
+  // Every byte this check reads, before it reports anything (so that a second call reports once): the extra
+  // field and the descriptor only behind a header that is the entry's.
   const extraLength = u16(header, 28);
   const dataStart = headerEnd + extraLength;
-  if (u16(header, 6) !== entry.flags || u16(header, 8) !== entry.method) report('zip.entry.header-mismatch', 'the local header has other flags or method', entry);
-  if (!Number.isSafeInteger(entry.size)) return;
   const dataEnd = dataStart + entry.size;
-  let end = dataEnd;
   const local = { crc: u32(header, 14), compressed: u32(header, 18), size: u32(header, 22) };
-  if (local.size === U32_SENTINEL || local.compressed === U32_SENTINEL) {
+  const deferred = local.size === U32_SENTINEL || local.compressed === U32_SENTINEL;
+  const width = entry.zip64Sizes ? 8 : 4;
+  const descriptorLength = 4 + 4 + 2 * width;
+  const matches = u32(header, 0) === SIG_LOCAL && headerMatches(header, entry);
+  const sized = Number.isSafeInteger(entry.size);
+  let extra: Uint8Array | undefined;
+  let descriptor: Uint8Array | undefined;
+  if (matches && sized) {
+    if (deferred && dataStart <= cdOffset) {
+      extra = near.peek(headerEnd, extraLength);
+      if (extra === undefined) return { offset: headerEnd, length: extraLength };
+    }
+    if (entry.flags & FLAG_DESCRIPTOR && dataEnd + descriptorLength <= cdOffset) {
+      descriptor = near.peek(dataEnd, descriptorLength);
+      if (descriptor === undefined) return { offset: dataEnd, length: descriptorLength };
+    }
+  }
+
+  if (u32(header, 0) !== SIG_LOCAL) {
+    report('zip.entry.header-mismatch', `no local header at offset ${entry.offset}`, entry);
+    return undefined;
+  }
+  if (!matches) {
+    report('zip.entry.header-mismatch', 'the local header holds another name', entry);
+    return undefined;
+  }
+  if (u16(header, 6) !== entry.flags || u16(header, 8) !== entry.method) report('zip.entry.header-mismatch', 'the local header has other flags or method', entry);
+  if (!sized) return undefined;
+  if (deferred) {
     // The local header defers its sizes to its own ZIP64 extra field (Info-ZIP writes one for large entries).
-    const extra = dataStart <= cdOffset ? await read(headerEnd, extraLength) : new Uint8Array(0);
-    for (let q = 0; q + 4 <= extra.length; q += 4 + u16(extra, q + 2)) {
-      if (u16(extra, q) === ZIP64_EXTRA_ID && q + 4 + 16 <= extra.length) {
-        local.size = u64(extra, q + 4);
-        local.compressed = u64(extra, q + 12);
+    const fields = extra ?? new Uint8Array(0);
+    for (let q = 0; q + 4 <= fields.length; q += 4 + u16(fields, q + 2)) {
+      if (u16(fields, q) === ZIP64_EXTRA_ID && q + 4 + 16 <= fields.length) {
+        local.size = u64(fields, q + 4);
+        local.compressed = u64(fields, q + 12);
       }
     }
   }
+  let end = dataEnd;
   if (entry.flags & FLAG_DESCRIPTOR) {
     const zeroed = local.crc === 0 && local.compressed === 0 && local.size === 0;
     const agreeing = local.crc === entry.crc && local.compressed === entry.size && local.size === entry.size;
     if (!zeroed && !agreeing) report('zip.entry.header-mismatch', 'the local header has other sizes or CRC-32 than the central directory', entry);
-    const width = entry.zip64Sizes ? 8 : 4;
-    const length = 4 + 4 + 2 * width;
-    if (dataEnd + length > cdOffset) {
+    if (descriptor === undefined) {
       report('zip.entry.overlap', 'its data or data descriptor reach into the central directory', entry);
-      return;
+      return undefined;
     }
-    const descriptor = await read(dataEnd, length);
     const sizes = width === 8 ? [u64(descriptor, 8), u64(descriptor, 16)] : [u32(descriptor, 8), u32(descriptor, 12)];
     if (u32(descriptor, 0) !== SIG_DESCRIPTOR || u32(descriptor, 4) !== entry.crc || sizes[0] !== entry.size || sizes[1] !== entry.size) {
       report('zip.entry.header-mismatch', 'its data descriptor is missing or disagrees with the central directory', entry);
     }
-    end += length;
+    end += descriptorLength;
   } else if (local.crc !== entry.crc || local.compressed !== entry.size || local.size !== entry.size) {
     report('zip.entry.header-mismatch', 'the local header has other sizes or CRC-32 than the central directory', entry);
   }
   if (end > cdOffset) {
     report('zip.entry.overlap', 'its data reach into the central directory', entry);
-    return;
+    return undefined;
   }
   entry.dataStart = dataStart;
   entry.end = end;
+  return undefined;
+}
+
+/** The local header's name is the central record's. */
+function headerMatches(header: Uint8Array, entry: Entry): boolean {
+  if (u16(header, 26) !== entry.nameBytes.length) return false;
+  for (let i = 0; i < entry.nameBytes.length; i++) if (header[LOCAL_HEADER_BYTES + i] !== entry.nameBytes[i]) return false;
+  return true;
 }
 
 /** Entries must tile the bytes before the central directory exactly: from offset 0, no gap, no overlap. */

@@ -9,12 +9,12 @@ import { sourceFindings } from '../../src/bagit/source-findings.js';
 import { validateBag } from '../../src/bagit/validate-bag.js';
 import { isEvidenceBundleError } from '../../src/errors.js';
 import { joinChunks, utf8Encode } from '../../src/internal/bytes.js';
-import { openZipSource, ZIP_LIMITS, type ZipSource } from '../../src/zip/open-zip-source.js';
+import { openZipSource, WINDOW_BYTES, ZIP_LIMITS, type ZipSource } from '../../src/zip/open-zip-source.js';
 import { LIMITS } from '../../src/model/layout.js';
 import { memoryReader, type RandomAccessReader } from '../../src/zip/random-access-reader.js';
 import { crc32 } from '../../src/zip/crc32.js';
 import { buildBag } from '../bagit/bags.js';
-import { get32, insertBytes, layout, renameEntry, set16, set32, set64, zipFiles } from './zip-helpers.js';
+import { get16, get32, insertBytes, layout, renameEntry, set16, set32, set64, zipFiles } from './zip-helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'evb-zip-reader-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -282,14 +282,17 @@ describe("an entry's chunks are read ahead", () => {
   beforeAll(async () => {
     zipped = await zipFiles(buildBag({ 'data/big.bin': big }));
   });
-  /** A reader over `zip` whose reads of entry data answer after a turn of the event loop, counting how many wait at once. */
+  /**
+   * A reader over `zip` whose reads of whole 1 MiB chunks, once armed (after the open), answer after a turn of the
+   * event loop, counting how many wait at once.
+   */
   const slowReader = (zip: Uint8Array, failAt?: (offset: number, length: number) => Uint8Array | Error | undefined) => {
     const inner = memoryReader(zip);
-    const stats = { waiting: 0, most: 0, reads: 0 };
+    const stats = { waiting: 0, most: 0, reads: 0, armed: false };
     const reader: RandomAccessReader = {
       size: zip.length,
       async read(offset, length) {
-        if (length < 1024 * 1024 - 64) return inner.read(offset, length); // headers, end records: at once
+        if (!stats.armed || length !== 1024 * 1024) return inner.read(offset, length);
         stats.reads++;
         stats.waiting++;
         stats.most = Math.max(stats.most, stats.waiting);
@@ -306,16 +309,27 @@ describe("an entry's chunks are read ahead", () => {
   it('the same bytes, in order, with reads of the next chunks waiting while one is handed on', async () => {
     const { reader, stats } = slowReader(zipped);
     const source = await openZipSource(reader);
+    stats.armed = true;
     const chunks: Uint8Array[] = [];
     for await (const chunk of source.read('data/big.bin')) chunks.push(chunk.slice());
     expect(chunks.map((c) => c.length)).toEqual([...[1, 1, 1, 1, 1].map(() => 1024 * 1024), 17]);
     expect(Buffer.from(joinChunks(chunks)).equals(Buffer.from(big))).toBe(true);
-    // The last 17 bytes are under the "slow" threshold, so they come at once; the five whole chunks waited.
+    // The five whole chunks waited; the last 17 bytes came at once.
     expect(stats.reads).toBe(5);
     expect(stats.most).toBeGreaterThan(1);
     expect(stats.most).toBeLessThanOrEqual(3);
     const { digests } = await source.digest('data/big.bin', ['sha256']);
     expect(digests.sha256).toBe(createHash('sha256').update(big).digest('hex'));
+  });
+
+  it('a local header whose descriptor lies windows ahead: its problems reported once, with a reader that fills or not', async () => {
+    const zip = zipped.slice();
+    const e = layout(zip).entries.find((x) => x.name === 'data/big.bin')!;
+    set16(zip, e.local + 6, get16(zip, e.local + 6) | 0x0002); // other flags in the local header only
+    for (const reader of [memoryReader(zip), fillingReader(zip)]) {
+      const found = (await sourceFindings(await openZipSource(reader))).map((f) => [f.code, f.path]);
+      expect(found).toEqual([['zip.entry.header-mismatch', 'data/big.bin']]);
+    }
   });
 
   it('a short or failed read of any chunk fails the read with its code, and the reads left behind are no unhandled rejection', async () => {
@@ -326,19 +340,21 @@ describe("an entry's chunks are read ahead", () => {
       for (let k = 0; k < 5; k++) {
         for (const failure of ['short', 'error'] as const) {
           let seen = 0;
-          const { reader } = slowReader(zipped, (offset, length) => {
+          const { reader, stats } = slowReader(zipped, (offset, length) => {
             if (seen++ !== k) return undefined;
             return failure === 'short' ? zipped.slice(offset, offset + length - 1) : new Error('the disk failed');
           });
           const source = await openZipSource(reader);
+          stats.armed = true;
           const got = await readCode(source, 'data/big.bin');
           expect(got, `${failure} at chunk ${k}`).toBe(failure === 'short' ? 'ERR_ZIP_MALFORMED' : 'Error: the disk failed');
         }
       }
       // A reader that stops after the first chunk leaves the reads ahead of it to end on their own.
       let first = true;
-      const { reader } = slowReader(zipped, () => (first ? ((first = false), undefined) : new Error('late failure')));
+      const { reader, stats } = slowReader(zipped, () => (first ? ((first = false), undefined) : new Error('late failure')));
       const source = await openZipSource(reader);
+      stats.armed = true;
       for await (const _ of source.read('data/big.bin')) break;
       await new Promise((r) => setTimeout(r, 20));
     } finally {
@@ -565,10 +581,10 @@ describe('local headers read through windows, from a reader that fills buffers',
   };
 
   it('the same entries, data offsets and problems as a plain reader, a header across every window edge', { timeout: 30_000 }, async () => {
-    // Entries of 1,000 bytes, but the one before each 256 KiB edge sized so that the next local header (30 bytes
+    // Entries of 1,000 bytes, but the one before each window's edge sized so that the next local header (30 bytes
     // and a 7-byte name) starts 20 bytes before the edge: every edge splits a header. Each entry takes its header,
     // its bytes and a 16-byte data descriptor.
-    const WINDOW = 256 * 1024;
+    const WINDOW = WINDOW_BYTES;
     const files: Record<string, Uint8Array> = {};
     for (let i = 0, at = 0; at < 4 * WINDOW; i++) {
       const edge = (Math.floor(at / WINDOW) + 1) * WINDOW;
