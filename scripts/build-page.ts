@@ -23,6 +23,9 @@ export interface PageBuild {
   /** The hashing worker's script (the page's SHA-256 module and its messages). */
   workerBytes: number;
   workerGzipBytes: number;
+  /** The message catalogs of every language, as the JSON data the page holds. */
+  catalogsBytes: number;
+  catalogsGzipBytes: number;
   /** The whole HTML file. */
   pageBytes: number;
   /** esbuild's metafiles, for a size breakdown by input. */
@@ -171,6 +174,39 @@ const zodWithoutLocales: esbuild.Plugin = {
   },
 };
 
+// The seven message catalogs are data, not code: in the page they are one JSON text in an inert
+// <script type="application/json"> element, which src/i18n/catalogs.ts is replaced by a module that parses
+// (JSON is read several times faster than a script of the same literals, and it is not counted as JavaScript).
+// The JSON is made here from the core's own catalogs, so the page's messages are those of `evb verify --lang`.
+export const CATALOGS_ELEMENT = 'evb-catalogs';
+
+/** The catalogs as the page holds them: JSON with every `<` escaped, so it cannot end its element. */
+export async function catalogsJson(): Promise<string> {
+  const { CATALOGS } = await import('../src/i18n/catalogs.js');
+  return JSON.stringify(CATALOGS).replaceAll('<', '\\u003c');
+}
+
+const catalogsAsData: esbuild.Plugin = {
+  name: 'catalogs-as-data',
+  setup(build) {
+    build.onResolve({ filter: /catalogs\.js$/ }, (args) => {
+      const target = join(args.resolveDir, args.path).replace(/\.js$/, '.ts');
+      return target === join(root, 'src', 'i18n', 'catalogs.ts') ? { path: target, namespace: 'evb-catalogs' } : undefined;
+    });
+    build.onLoad({ filter: /.*/, namespace: 'evb-catalogs' }, async () => {
+      const { LANGUAGES } = await import('../src/i18n/catalogs.js');
+      return {
+        contents: `const data = document.getElementById(${JSON.stringify(CATALOGS_ELEMENT)});
+if (data === null) throw new Error('the message catalogs are missing from the page');
+export const CATALOGS = Object.freeze(JSON.parse(data.textContent));
+export const LANGUAGES = Object.freeze(${JSON.stringify(LANGUAGES)});
+for (const tag of LANGUAGES) if (CATALOGS[tag]?.lang !== tag) throw new Error('the message catalogs of the page do not match its languages');`,
+        loader: 'js',
+      };
+    });
+  },
+};
+
 // The page's CSP allows no eval. zod and cbor-x each probe for it with `new Function('')` in a try block and fall
 // back without it, but the browser still reports each probe as a CSP violation. zod is told not to probe
 // (`jitless`); cbor-x gets the replacement its own no-eval build makes (its rollup.config.js), so that its probe
@@ -195,7 +231,7 @@ const hash = (text: string): string => `'sha256-${createHash('sha256').update(te
  */
 export async function buildPage(file = join(root, 'dist', 'verifier.html')): Promise<PageBuild> {
   const common = { bundle: true, minify: true, platform: 'browser', target: 'es2022', write: false, metafile: true, legalComments: 'inline', logLevel: 'warning' } as const;
-  const built = await esbuild.build({ ...common, entryPoints: [join(root, 'src', 'web', 'main.ts')], format: 'esm', plugins: [zodWithoutLocales, lazyX509, noEval] });
+  const built = await esbuild.build({ ...common, entryPoints: [join(root, 'src', 'web', 'main.ts')], format: 'esm', plugins: [zodWithoutLocales, lazyX509, catalogsAsData, noEval] });
   const lazy = await esbuild.build({
     ...common,
     stdin: { contents: LAZY_MODULES.map((m) => `export * from ${JSON.stringify(`./${m.replace(/\.ts$/, '.js')}`)};`).join('\n'), resolveDir: root, loader: 'ts' },
@@ -208,6 +244,8 @@ export async function buildPage(file = join(root, 'dist', 'verifier.html')): Pro
   if (shared.length > 0) throw new Error(`the lazy X.509 code imports core modules it would duplicate: ${shared.join(', ')}`);
   const script = built.outputFiles[0]!.text;
   const lazyScript = lazy.outputFiles[0]!.text;
+  if (Object.keys(built.metafile.inputs).some((i) => i.startsWith('src/i18n/messages/'))) throw new Error('a message catalog was bundled into the page script');
+  const catalogs = await catalogsJson();
   const worker = await buildHashWorker();
   const workerScript = worker.text;
   for (const text of [script, lazyScript, workerScript]) if (/<\/script|<!--/i.test(text)) throw new Error('a page script holds </script or <!--: it cannot be inlined');
@@ -239,7 +277,9 @@ export async function buildPage(file = join(root, 'dist', 'verifier.html')): Pro
     .replace('%LAZY_ID%', () => LAZY_ELEMENT)
     .replace('%LAZY_SCRIPT%', () => lazyScript)
     .replace('%WORKER_ID%', () => WORKER_ELEMENT)
-    .replace('%WORKER_SCRIPT%', () => workerScript);
+    .replace('%WORKER_SCRIPT%', () => workerScript)
+    .replace('%CATALOGS_ID%', () => CATALOGS_ELEMENT)
+    .replace('%CATALOGS%', () => catalogs);
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, html);
   return {
@@ -250,6 +290,8 @@ export async function buildPage(file = join(root, 'dist', 'verifier.html')): Pro
     lazyGzipBytes: gzipSync(lazyScript, { level: 9 }).length,
     workerBytes: Buffer.byteLength(workerScript),
     workerGzipBytes: gzipSync(workerScript, { level: 9 }).length,
+    catalogsBytes: Buffer.byteLength(catalogs),
+    catalogsGzipBytes: gzipSync(catalogs, { level: 9 }).length,
     pageBytes: Buffer.byteLength(html),
     metafile: built.metafile,
     lazyMetafile: lazy.metafile,
@@ -262,6 +304,6 @@ if (process.argv[1] !== undefined && import.meta.filename === process.argv[1]) {
   console.log(
     `verifier page: ${page.file} (${kb(page.pageBytes)}); JavaScript gzipped: ${kb(page.scriptGzipBytes)} initial, ` +
       `${kb(page.scriptGzipBytes + page.lazyGzipBytes + page.workerGzipBytes)} total with the X.509 code (${kb(page.lazyGzipBytes)}, loaded for certificates and timestamps) ` +
-      `and the hashing worker (${kb(page.workerGzipBytes)})`,
+      `and the hashing worker (${kb(page.workerGzipBytes)}); message catalogs (JSON data) gzipped: ${kb(page.catalogsGzipBytes)}`,
   );
 }

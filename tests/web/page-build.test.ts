@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPage, lazyStub, type PageBuild } from '../../scripts/build-page.js';
+import { CATALOGS, LANGUAGES } from '../../src/i18n/catalogs.js';
 
 const work = mkdtempSync(join(tmpdir(), 'evb-page-build-'));
 let built: PageBuild;
@@ -42,10 +43,10 @@ describe('the built verifier page', () => {
   it('allows exactly its two scripts and its style by hash; the worker script is inert text, no inline script', () => {
     const csp = cspOf(html);
     const all = scripts(html);
-    expect(all.map((s) => s.type)).toEqual(['text/plain', 'text/plain', 'module']);
+    expect(all.map((s) => s.type)).toEqual(['text/plain', 'text/plain', 'application/json', 'module']);
     expect(html).toContain(`<script type="text/plain" id="evb-hash-worker">${all[1]!.body}</script>`);
     expect(all[1]!.body.length).toBe(built.workerBytes);
-    const found = [all[0]!, all[2]!];
+    const found = [all[0]!, all[3]!];
     const scriptSrc = csp.split(';').find((d) => d.trim().startsWith('script-src'))!.trim().split(/\s+/).slice(1);
     expect(scriptSrc.sort()).toEqual([...found.map((s) => sha256(s.body)), "'wasm-unsafe-eval'"].sort());
     const style = /<style>([\s\S]*?)<\/style>/.exec(html)![1]!;
@@ -58,8 +59,19 @@ describe('the built verifier page', () => {
     expect(markup).not.toMatch(/url\(|@import/i);
   });
 
-  it('keeps its initial JavaScript under 200 KiB gzipped, the X.509 code (pkijs) out of it', () => {
-    expect(built.scriptGzipBytes).toBeLessThan(200 * 1024);
+  it('holds the message catalogs as JSON data, exactly those of the core, and no catalog in its script', () => {
+    const data = scripts(html).find((s) => s.type === 'application/json')!;
+    expect(html).toContain(`<script type="application/json" id="evb-catalogs">${data.body}</script>`);
+    // Every < escaped: no text of a catalog can end its element or open a comment.
+    expect(data.body).not.toContain('<');
+    expect(JSON.parse(data.body)).toEqual(CATALOGS);
+    expect(Object.keys(JSON.parse(data.body))).toEqual([...LANGUAGES]);
+    expect(Buffer.byteLength(data.body)).toBe(built.catalogsBytes);
+    expect(Object.keys(built.metafile.inputs).filter((i) => i.startsWith('src/i18n/messages/'))).toEqual([]);
+  });
+
+  it('keeps its initial JavaScript under 200 KB gzipped, the X.509 code (pkijs) out of it', () => {
+    expect(built.scriptGzipBytes).toBeLessThan(200_000);
     // What each script holds: the inputs that gave it bytes.
     const holds = (m: PageBuild['metafile']): string[] =>
       Object.values(m.outputs).flatMap((o) => Object.entries(o.inputs).filter(([, v]) => v.bytesInOutput > 0).map(([k]) => k));
@@ -74,7 +86,8 @@ describe('the built verifier page', () => {
     expect(built.workerGzipBytes).toBeLessThan(8 * 1024);
     console.log(
       `verifier page JavaScript, gzipped: ${(built.scriptGzipBytes / 1024).toFixed(1)} KiB initial, ` +
-        `${((built.scriptGzipBytes + built.lazyGzipBytes + built.workerGzipBytes) / 1024).toFixed(1)} KiB total (hashing worker ${(built.workerGzipBytes / 1024).toFixed(1)} KiB)`,
+        `${((built.scriptGzipBytes + built.lazyGzipBytes + built.workerGzipBytes) / 1024).toFixed(1)} KiB total (hashing worker ${(built.workerGzipBytes / 1024).toFixed(1)} KiB); ` +
+        `message catalogs (JSON) ${(built.catalogsGzipBytes / 1024).toFixed(1)} KiB`,
     );
   });
 });
