@@ -107,13 +107,15 @@ export function base64urlDecodeStrict(text: string): Uint8Array {
 const B64URL_ALPHABET = utf8Encode('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_');
 
 /**
- * base64url without padding, as ASCII bytes: the form a JWS Signing Input needs. A table loop over the bytes;
+ * base64url without padding, as ASCII bytes, after `prefix` (copied first) in the same buffer: the form a JWS
+ * Signing Input needs, built without a second copy of a manifest's tens of megabytes. A table loop over the bytes;
  * building a string first (String.fromCharCode, btoa, three replaces) took over a second on a 20 MB manifest.
  */
-export function base64urlEncodeToBytes(bytes: Uint8Array): Uint8Array {
-  const out = new Uint8Array(Math.ceil((bytes.length * 4) / 3));
+export function base64urlEncodeToBytes(bytes: Uint8Array, prefix: Uint8Array = new Uint8Array(0)): Uint8Array {
+  const out = new Uint8Array(prefix.length + Math.ceil((bytes.length * 4) / 3));
+  out.set(prefix);
   const A = B64URL_ALPHABET;
-  let o = 0;
+  let o = prefix.length;
   let i = 0;
   for (; i + 2 < bytes.length; i += 3) {
     const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;

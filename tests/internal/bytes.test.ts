@@ -10,6 +10,9 @@ describe('byte helpers', () => {
         expect(base64urlEncode(bytes)).toBe(expected);
         expect(Buffer.from(base64urlEncodeToBytes(bytes)).toString('latin1')).toBe(expected);
         expect(base64urlDecodeStrict(expected)).toEqual(bytes);
+        // After a prefix in the same buffer (the JWS Signing Input): the prefix as given, then the same text.
+        const prefix = bytes.subarray(0, bytes.length % 7);
+        expect(Buffer.from(base64urlEncodeToBytes(bytes, prefix)).toString('latin1')).toBe(Buffer.from(prefix).toString('latin1') + expected);
       }),
       { numRuns: 300 },
     );
