@@ -82,6 +82,11 @@ interface Computed {
   digests: Record<string, string>;
 }
 
+/** An entry as listed, and its place among the payload files (-1 for every other entry). */
+interface Listed extends BagEntry {
+  payloadIndex: number;
+}
+
 /**
  * Validates a BagIt bag (RFC 8493, and the 0.96/0.97 rules for bags that declare them) read through a
  * {@link BagSource}: the declaration, every payload and tag manifest line, completeness (every payload file listed
@@ -124,14 +129,14 @@ export async function validateBag(source: BagSource, options: ValidateBagOptions
   findings.push(...(await sourceFindings(source)));
 
   // 1. Every entry, before anything is read: a bag that is too large is refused without hashing anything.
-  const entries: BagEntry[] = [];
+  const entries: Listed[] = [];
   try {
     for await (const entry of source.list()) {
       if (entries.length >= maxEntries) {
         findings.push(makeFinding('bag.limit.entries', `the bag holds more than ${maxEntries} entries`, {}, { limit: maxEntries }));
         return result();
       }
-      entries.push({ path: String(entry?.path), kind: entry?.kind, size: Number(entry?.size) || 0 });
+      entries.push({ path: String(entry?.path), kind: entry?.kind, size: Number(entry?.size) || 0, payloadIndex: -1 });
     }
   } catch (error) {
     rethrowIoError(error);
@@ -139,9 +144,9 @@ export async function validateBag(source: BagSource, options: ValidateBagOptions
     return result();
   }
   entries.sort((a, b) => compareCodePoints(a.path, b.path));
-  // The first entry of a path counts; a repeated one is reported below.
-  const byPath = new Map<string, BagEntry>();
-  for (const entry of entries) if (!byPath.has(entry.path)) byPath.set(entry.path, entry);
+  // The first entry of a path counts; a repeated one (next to it, in this order) is reported below.
+  const byPath = new Map<string, Listed>();
+  for (let i = 0; i < entries.length; i++) if (i === 0 || entries[i]!.path !== entries[i - 1]!.path) byPath.set(entries[i]!.path, entries[i]!);
 
   // Tag files are hashed as they are read, for SHA-256 and every algorithm of a tag manifest the listing shows,
   // so their bytes need not be kept once parsed.
@@ -153,6 +158,7 @@ export async function validateBag(source: BagSource, options: ValidateBagOptions
       return algorithm !== undefined ? [algorithm.name] : [];
     }),
   ]);
+  // What was read of each tag file, by path; of each payload file, by its payloadIndex (no map of 100,000 paths).
   const computed = new Map<string, Computed>();
   const readTag = async (path: string, limit = maxTagFileBytes): Promise<Uint8Array | undefined> => {
     const bytes = await readWhole(source, path, limit, findings);
@@ -182,16 +188,14 @@ export async function validateBag(source: BagSource, options: ValidateBagOptions
   const versionOption = version !== undefined ? { version } : {};
 
   // 3. Entries: kinds, paths, collisions; split into payload and tag files.
-  const payloadFiles: BagEntry[] = [];
-  const tagFiles: BagEntry[] = [];
-  const seen = new Set<string>();
+  const payloadFiles: Listed[] = [];
+  const tagFiles: Listed[] = [];
   for (const entry of entries) {
     const where = { path: entry.path };
-    if (seen.has(entry.path)) {
+    if (byPath.get(entry.path) !== entry) {
       findings.push(makeFinding('bag.path.collision', `${JSON.stringify(entry.path)} is listed twice`, where, { path: entry.path, other: entry.path }));
       continue;
     }
-    seen.add(entry.path);
     const problem = checkBundlePath(entry.path);
     if (problem === 'not-nfc' && legacy) {
       findings.push(makeFinding('bag.path.not-nfc', `${JSON.stringify(entry.path)} is not in Unicode NFC`, where, { path: entry.path }));
@@ -206,6 +210,7 @@ export async function validateBag(source: BagSource, options: ValidateBagOptions
     } else if (entry.kind !== 'file') {
       findings.push(makeFinding('bag.entry.special', `${entry.path} is not a regular file or directory`, where, { path: entry.path }));
     } else if (entry.path.startsWith(PAYLOAD_PREFIX)) {
+      entry.payloadIndex = payloadFiles.length;
       payloadFiles.push(entry);
     } else {
       tagFiles.push(entry);
@@ -216,7 +221,7 @@ export async function validateBag(source: BagSource, options: ValidateBagOptions
   if (dataEntry !== undefined ? dataEntry.kind !== 'directory' : payloadFiles.length === 0) {
     findings.push(makeFinding('bag.payload.no-directory', 'the bag has no data/ directory', { path: 'data' }));
   }
-  for (const [first, second] of findPathCollisions(seen)) {
+  for (const [first, second] of findPathCollisions(byPath.keys())) {
     findings.push(
       legacy
         ? makeFinding('bag.path.alias', `${second} and ${first} name the same file on some file systems`, { path: second }, { path: second, other: first })
@@ -227,6 +232,7 @@ export async function validateBag(source: BagSource, options: ValidateBagOptions
   // Hashing of the payload starts now, beside the parsing of the tag files, when the source digests many files
   // at once: its algorithms are those the listing shows payload manifests for (SHA-256 always). One that turns
   // out unusable only costs a digest nobody compares.
+  const payloadComputed = new Array<Computed | undefined>(payloadFiles.length);
   const listedPayloadAlgorithms = unique<BagAlgorithmName>([
     'sha256',
     ...tagFiles.flatMap((t) => {
@@ -238,7 +244,7 @@ export async function validateBag(source: BagSource, options: ValidateBagOptions
   const batchAlgorithms = listedPayloadAlgorithms.filter(isDigestAlgorithm);
   const payloadHashing =
     source.digestFiles !== undefined && batchAlgorithms.length === listedPayloadAlgorithms.length && payloadFiles.length > 0
-      ? digestInBatches(source, payloadFiles.map((f) => f.path), batchAlgorithms, computed, progress, findings, options.onHashingStarted)
+      ? digestInBatches(source, payloadFiles.map((f) => f.path), batchAlgorithms, (i, c) => (payloadComputed[i] = c), progress, findings, options.onHashingStarted)
       : undefined;
   // Awaited in step 6; until then a failure must not count as unhandled.
   payloadHashing?.catch(() => undefined);
@@ -330,9 +336,9 @@ export async function validateBag(source: BagSource, options: ValidateBagOptions
   // 6. Digests: each file read once for SHA-256 and every usable algorithm of its kind.
   const payloadAlgorithms = unique<BagAlgorithmName>(['sha256', ...payloadManifests.flatMap((m) => (m.algorithm !== undefined ? [m.algorithm] : []))]);
   const tagBatched = source.digestFiles !== undefined && tagAlgorithms.every(isDigestAlgorithm);
-  const jobs: Array<[string, BagAlgorithmName[]]> = [
-    ...(payloadHashing !== undefined ? [] : payloadFiles.map((f): [string, BagAlgorithmName[]] => [f.path, payloadAlgorithms])),
-    ...(tagBatched ? [] : tagFiles.filter((f) => !computed.has(f.path)).map((f): [string, BagAlgorithmName[]] => [f.path, tagAlgorithms])),
+  const jobs: Array<[Listed, BagAlgorithmName[]]> = [
+    ...(payloadHashing !== undefined ? [] : payloadFiles.map((f): [Listed, BagAlgorithmName[]] => [f, payloadAlgorithms])),
+    ...(tagBatched ? [] : tagFiles.filter((f) => !computed.has(f.path)).map((f): [Listed, BagAlgorithmName[]] => [f, tagAlgorithms])),
   ];
   const unreadable = new Set(findings.filter((f) => f.code === 'bag.entry.unreadable' || f.code === 'bag.tagfile.too-large').map((f) => f.path));
   // A tag file is refused by its listed size before anything reads it (a sparse file of 100 GB costs nothing).
@@ -344,16 +350,19 @@ export async function validateBag(source: BagSource, options: ValidateBagOptions
     }
   }
   const tagJobs = tagBatched ? tagFiles.filter((f) => !computed.has(f.path) && !unreadable.has(f.path)).map((f) => f.path) : [];
-  const tagHashing = tagJobs.length > 0 ? digestInBatches(source, tagJobs, tagAlgorithms as DigestAlgorithm[], computed, progress, findings) : undefined;
+  const tagHashing = tagJobs.length > 0 ? digestInBatches(source, tagJobs, tagAlgorithms as DigestAlgorithm[], (i, c) => computed.set(tagJobs[i]!, c), progress, findings) : undefined;
   const [payloadFailures, tagFailures] = await Promise.all([
     payloadHashing,
     tagHashing,
     eachLimit(
-      jobs.filter(([path]) => !unreadable.has(path)),
+      jobs.filter(([file]) => !unreadable.has(file.path)),
       concurrency,
-      async ([path, algorithms]) => {
+      async ([file, algorithms]) => {
+        const { path } = file;
         try {
-          computed.set(path, await digestOne(source, path, algorithms, options.backend, progress, findings));
+          const digested = await digestOne(source, path, algorithms, options.backend, progress, findings);
+          if (file.payloadIndex >= 0) payloadComputed[file.payloadIndex] = digested;
+          else computed.set(path, digested);
         } catch (error) {
           rethrowIoError(error);
           findings.push(makeFinding('bag.entry.unreadable', `${path} cannot be read: ${describe(error)}`, { path }, { detail: describe(error) }));
@@ -367,30 +376,26 @@ export async function validateBag(source: BagSource, options: ValidateBagOptions
   }
 
   // 7. Payload: every manifest entry against the files, every file against the manifests.
-  const payloadPaths = new Set(payloadFiles.map((f) => f.path));
   // Only bags before 1.0 look up another spelling; the key of every path is not computed for the others.
-  const aliases = new Map<string, string>();
-  if (legacy) for (const path of payloadPaths) aliases.set(pathCollisionKey(path), path);
+  const aliases = new Map<string, Listed>();
+  if (legacy) for (const file of payloadFiles) aliases.set(pathCollisionKey(file.path), file);
   const fetchedPaths = new Set(fetched.map((e) => e.path));
   const reported = new Set<string>();
-  const listed = new Set<string>();
-  // The files each manifest covers: one set per manifest, not one per file.
-  const targetsOf = new Map<string, Set<string>>();
-  for (const manifest of payloadManifests) {
-    const targets = new Set<string>();
-    targetsOf.set(manifest.file, targets);
+  // The payload files each manifest covers, by payloadIndex: one byte per file and manifest.
+  const coveredBy = payloadManifests.map(() => new Uint8Array(payloadFiles.length));
+  for (const [m, manifest] of payloadManifests.entries()) {
+    const covered = coveredBy[m]!;
     for (const entry of manifest.entries) {
-      listed.add(entry.path);
       const where = { path: entry.path, line: entry.line };
-      let target: string | undefined = entry.path;
-      if (!payloadPaths.has(entry.path)) {
+      let target: Listed | undefined = byPath.get(entry.path);
+      if (target === undefined || target.payloadIndex < 0) {
         // Bags before 1.0 were often made on case-insensitive or normalising file systems (the conformance
         // suite's warning/ cases): there, another spelling of an existing file is only a warning.
         target = legacy ? aliases.get(pathCollisionKey(entry.path)) : undefined;
         if (target !== undefined) {
           if (!reported.has(`alias:${entry.path}`)) {
             reported.add(`alias:${entry.path}`);
-            findings.push(makeFinding('bag.path.alias', `${manifest.file} lists ${entry.path}, found as ${target}`, where, { path: entry.path, other: target }));
+            findings.push(makeFinding('bag.path.alias', `${manifest.file} lists ${entry.path}, found as ${target.path}`, where, { path: entry.path, other: target.path }));
           }
         } else if (!reported.has(entry.path)) {
           reported.add(entry.path);
@@ -398,42 +403,44 @@ export async function validateBag(source: BagSource, options: ValidateBagOptions
         }
       }
       if (target === undefined) continue;
-      targets.add(target);
-      const actual = manifest.algorithm !== undefined ? computed.get(target)?.digests[manifest.algorithm] : undefined;
+      covered[target.payloadIndex] = 1;
+      const actual = manifest.algorithm !== undefined ? payloadComputed[target.payloadIndex]?.digests[manifest.algorithm] : undefined;
       if (actual !== undefined && !constantTimeEqual(actual, entry.digest)) {
         findings.push(
-          makeFinding('bag.payload.digest-mismatch', `${target}: ${manifest.algorithm} is ${actual}, ${manifest.file} records ${entry.digest}`, {
-            path: target,
+          makeFinding('bag.payload.digest-mismatch', `${target.path}: ${manifest.algorithm} is ${actual}, ${manifest.file} records ${entry.digest}`, {
+            path: target.path,
             line: entry.line,
-          }, { path: target, algorithm: String(manifest.algorithm), actual, manifest: manifest.file, expected: entry.digest }),
+          }, { path: target.path, algorithm: String(manifest.algorithm), actual, manifest: manifest.file, expected: entry.digest }),
         );
       }
     }
   }
-  const checkable = payloadManifests.filter((m) => m.algorithm !== undefined);
-  for (const file of payloadFiles) {
+  const checkable = payloadManifests.flatMap((manifest, m) => (manifest.algorithm !== undefined ? [{ manifest, covered: coveredBy[m]! }] : []));
+  for (const [i, file] of payloadFiles.entries()) {
     const where = { path: file.path };
     if (SYSTEM_FILES.test(file.path)) findings.push(makeFinding('bag.payload.system-file', `${file.path} is operating-system metadata`, where, { path: file.path }));
     let inAny = false;
-    for (const targets of targetsOf.values()) inAny ||= targets.has(file.path);
+    for (const covered of coveredBy) inAny ||= covered[i] === 1;
     if (!inAny) {
       // Without a manifest that could be read, bag.manifest.missing or no-usable-algorithm already says why.
       if (checkable.length > 0) findings.push(makeFinding('bag.payload.undeclared', `${file.path} is in no payload manifest`, where, { path: file.path }));
       continue;
     }
-    for (const manifest of checkable) {
-      if (!targetsOf.get(manifest.file)!.has(file.path)) {
+    for (const { manifest, covered } of checkable) {
+      if (covered[i] === 0) {
         findings.push(makeFinding('bag.manifest.incomplete', `${file.path} is missing from ${manifest.file}`, where, { path: file.path, manifest: manifest.file }));
       }
     }
   }
+  // The paths the payload manifests list, for fetch.txt's few lines only.
+  const listed = new Set(fetched.length > 0 ? payloadManifests.flatMap((m) => m.entries.map((e) => e.path)) : []);
   for (const entry of fetched) {
     if (!listed.has(entry.path) && checkable.length > 0) {
       findings.push(makeFinding('bag.fetch.unlisted', `fetch.txt names ${entry.path}, which no payload manifest lists`, { path: 'fetch.txt', line: entry.line }, { path: entry.path }));
     }
   }
   // A file that could not be read counts by its listed size, when the listing knew it (-1: it did not).
-  checkOxum(bagInfo, payloadFiles.map((f) => computed.get(f.path)?.size ?? Math.max(0, f.size)), findings);
+  checkOxum(bagInfo, payloadFiles.map((f) => payloadComputed[f.payloadIndex]?.size ?? Math.max(0, f.size)), findings);
 
   // 8. Tag manifests.
   const covered = new Set<string>();
@@ -469,8 +476,8 @@ export async function validateBag(source: BagSource, options: ValidateBagOptions
   }
 
   return result(version, {
-    payload: digestsOf(payloadFiles, computed),
-    tagFiles: digestsOf(tagFiles, computed),
+    payload: digestsOf(payloadFiles, (f) => payloadComputed[f.payloadIndex]),
+    tagFiles: digestsOf(tagFiles, (f) => computed.get(f.path)),
     tagManifests: new Map(tagManifests.filter((m) => m.algorithm !== undefined).map((m) => [m.file, new Set(m.entries.map((e) => e.path))])),
     bagInfo,
     // In registry order (SHA-256 first), whatever the order of the manifest files.
@@ -533,10 +540,11 @@ function checkOxum(bagInfo: Array<[string, string]>, sizes: number[], findings: 
   }
 }
 
-function digestsOf(files: BagEntry[], computed: Map<string, Computed>): Map<string, BagFileDigests> {
+function digestsOf(files: Listed[], computedOf: (file: Listed) => Computed | undefined): Map<string, BagFileDigests> {
   const out = new Map<string, BagFileDigests>();
-  for (const { path } of files) {
-    const c = computed.get(path);
+  for (const file of files) {
+    const { path } = file;
+    const c = computedOf(file);
     if (c === undefined) continue;
     // Only registry algorithms leave the BagIt layer: legacy ones (MD5...) are checked here and nowhere else.
     // The usual case hands on the validator's own record of the file: no second object per file.
@@ -603,16 +611,16 @@ const FIRST_BATCH_FILES = 256;
 const BATCHES_IN_FLIGHT = 32;
 
 /**
- * Digests the payload through the source's `digestFiles`, a few thousand files per call: results go straight
- * into `computed`, with no promise or object per file in flight; the source's problems about those bytes go to
- * `findings`. Returns the files that could not be digested,
+ * Digests the payload through the source's `digestFiles`, a few thousand files per call: each result goes
+ * straight to `store`, by its index in `paths`, with no promise or object per file in flight; the source's
+ * problems about those bytes go to `findings`. Returns the files that could not be digested,
  * in path order, with their errors (an `ERR_IO` among them is for the caller to rethrow).
  */
 async function digestInBatches(
   source: BagSource,
   paths: readonly string[],
   algorithms: readonly DigestAlgorithm[],
-  computed: Map<string, Computed>,
+  store: (index: number, computed: Computed) => void,
   progress: (bytes: number) => void,
   findings: Finding[],
   started?: () => void,
@@ -665,7 +673,7 @@ async function digestInBatches(
         digests[algorithms[k]!] = hex.slice(at, at + 2 * lengths[k]!);
         at += 2 * lengths[k]!;
       }
-      computed.set(slice[i]!, { size, digests });
+      store(start + i, { size, digests });
       bytes += size;
     }
     progress(bytes);
