@@ -65,7 +65,10 @@ export function parseManifest(text: string, options: ParseManifestOptions = {}):
   const file = options.file ?? 'manifest';
   // Bounded as they are made: a 64 MiB manifest can hold 32 million malformed lines.
   const findings = createFindingCap();
-  const byPath = new Map<string, ManifestEntry>();
+  // A manifest in strictly increasing path order (as writers sort it) repeats no path: no map of every path is
+  // needed to know. The first line out of order starts one, with the lines before it.
+  const inOrder: ManifestEntry[] = [];
+  let byPath: Map<string, ManifestEntry> | undefined;
   let i = -1;
   for (const line of eachLine(text)) {
     i++;
@@ -84,6 +87,14 @@ export function parseManifest(text: string, options: ParseManifestOptions = {}):
     const path = readEntryPath(raw, options.version, where, findings);
     if (path === undefined) continue;
     const entry = { path, digest: split.digest.toLowerCase(), line: i + 1 };
+    if (byPath === undefined) {
+      const last = inOrder[inOrder.length - 1];
+      if (last === undefined || compareCodePoints(last.path, path) < 0) {
+        inOrder.push(entry);
+        continue;
+      }
+      byPath = new Map(inOrder.map((e) => [e.path, e]));
+    }
     const first = byPath.get(path);
     if (first === undefined) {
       byPath.set(path, entry);
@@ -93,7 +104,7 @@ export function parseManifest(text: string, options: ParseManifestOptions = {}):
       findings.push(makeFinding('bag.manifest.duplicate-entry', `${path} is listed again (first on line ${first.line})`, where, { path, firstLine: first.line }));
     }
   }
-  return { entries: [...byPath.values()], findings: findings.done() };
+  return { entries: byPath === undefined ? inOrder : [...byPath.values()], findings: findings.done() };
 }
 
 function lengthHint(hexLength: number | undefined): string {

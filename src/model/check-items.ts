@@ -27,15 +27,24 @@ function itemPath(v: unknown): boolean {
   return typeof v === 'string' && checkBundlePath(v) === undefined && PATTERNS.itemPath.test(v) && v.length <= 1024;
 }
 
+/** PATTERNS.hex32 (`length` 64) or hex64 (128) as a loop: the expression cost more than the rest of an item. */
+function lowerHex(x: unknown, length: number): boolean {
+  if (typeof x !== 'string' || x.length !== length) return false;
+  for (let i = 0; i < length; i++) {
+    const c = x.charCodeAt(i);
+    if (!((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66))) return false;
+  }
+  return true;
+}
+
 const DIGEST_KEYS = new Set(['sha256', 'sha512', 'sha3-256', 'blake3']);
 function digests(v: unknown): boolean {
   if (!isObject(v) || !onlyKeys(v, DIGEST_KEYS)) return false;
-  const hex = (x: unknown, pattern: RegExp): boolean => typeof x === 'string' && pattern.test(x);
   return (
-    hex(v['sha256'], PATTERNS.hex32) &&
-    (v['sha512'] === undefined || hex(v['sha512'], PATTERNS.hex64)) &&
-    (v['sha3-256'] === undefined || hex(v['sha3-256'], PATTERNS.hex32)) &&
-    (v['blake3'] === undefined || hex(v['blake3'], PATTERNS.hex32))
+    lowerHex(v['sha256'], 64) &&
+    (v['sha512'] === undefined || lowerHex(v['sha512'], 128)) &&
+    (v['sha3-256'] === undefined || lowerHex(v['sha3-256'], 64)) &&
+    (v['blake3'] === undefined || lowerHex(v['blake3'], 64))
   );
 }
 
