@@ -115,22 +115,37 @@ export function crossFieldRules(m: Shape, ctx: Pick<z.RefinementCtx, 'addIssue'>
     actorIds.add(a.id);
   });
 
-  const itemIndex = new Map<string, number>();
-  const pathIndex = new Map<string, number>();
+  const repeatedIds = repeats(m.items.map((item) => item.id));
+  const repeatedPaths = repeats(m.items.map((item) => item.path));
+  const paths: string[] = [];
+  const pathAt: number[] = [];
   m.items.forEach((item, i) => {
-    if (itemIndex.has(item.id)) issue(['items', i, 'id'], `duplicate item id "${item.id}"`);
-    else itemIndex.set(item.id, i);
+    if (repeatedIds.has(i)) issue(['items', i, 'id'], `duplicate item id "${item.id}"`);
     if (item.path !== undefined) {
-      if (pathIndex.has(item.path)) issue(['items', i, 'path'], `duplicate path "${item.path}"`);
-      else pathIndex.set(item.path, i);
+      if (repeatedPaths.has(i)) {
+        issue(['items', i, 'path'], `duplicate path "${item.path}"`);
+      } else {
+        paths.push(item.path);
+        pathAt.push(i);
+      }
     }
     if (item.acquisition !== undefined && !actorIds.has(item.acquisition.actor)) {
       issue(['items', i, 'acquisition', 'actor'], `unknown actor "${item.acquisition.actor}"`);
     }
   });
   // Exact duplicates are reported above; this catches "A.txt" and "a.txt", which one file system would merge.
-  for (const [first, later] of findPathCollisions(pathIndex.keys())) {
-    issue(['items', pathIndex.get(later)!, 'path'], `path "${later}" collides with "${first}" after case folding`);
+  const collisions = findPathCollisions(paths);
+  const indexOfPath = new Map(collisions.length > 0 ? paths.map((p, k) => [p, pathAt[k]!]) : []);
+  for (const [first, later] of collisions) {
+    issue(['items', indexOfPath.get(later)!, 'path'], `path "${later}" collides with "${first}" after case folding`);
+  }
+
+  // The first item of each id, for the references: needed only when an item derives from another.
+  const itemIndex = new Map<string, number>();
+  if (m.items.some((item) => item.derivedFrom !== undefined)) {
+    m.items.forEach((item, i) => {
+      if (!itemIndex.has(item.id)) itemIndex.set(item.id, i);
+    });
   }
 
   m.items.forEach((item, i) => {
@@ -143,6 +158,32 @@ export function crossFieldRules(m: Shape, ctx: Pick<z.RefinementCtx, 'addIssue'>
   if (cycle !== undefined) {
     issue(['items', cycle.index, 'derivedFrom', cycle.edge, 'item'], `derivation cycle through "${m.items[cycle.index]!.derivedFrom![cycle.edge]!.item}"`);
   }
+}
+
+/**
+ * The indexes of the values that repeat an earlier one. Values in strictly increasing order (as writers sort
+ * items) repeat none, which one pass tells without a set of every value; only values out of order need the set.
+ */
+function repeats(values: ReadonlyArray<string | undefined>): Set<number> {
+  const out = new Set<number>();
+  let previous: string | undefined;
+  let ordered = true;
+  for (const value of values) {
+    if (value === undefined) continue;
+    if (previous !== undefined && !(previous < value)) {
+      ordered = false;
+      break;
+    }
+    previous = value;
+  }
+  if (ordered) return out;
+  const seen = new Set<string>();
+  values.forEach((value, i) => {
+    if (value === undefined) return;
+    if (seen.has(value)) out.add(i);
+    else seen.add(value);
+  });
+  return out;
 }
 
 /** Where a manifest uses members introduced in format 1.1. */

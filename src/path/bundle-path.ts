@@ -152,6 +152,10 @@ export function assertWritablePath(path: string): void {
  * NFC, then full case folding approximated by upper- then lower-casing ("Straße" and "STRASSE" collide).
  */
 export function pathCollisionKey(path: string): string {
+  // ASCII is its own NFC, and upper- then lower-casing it is lower-casing it: the usual path costs one pass.
+  let ascii = true;
+  for (let i = 0; i < path.length && ascii; i++) ascii = path.charCodeAt(i) < 0x80;
+  if (ascii) return path.toLowerCase();
   return path.normalize('NFC').toUpperCase().toLowerCase().normalize('NFC');
 }
 
