@@ -250,6 +250,8 @@ class Parser {
       return object;
     }
     let previous: string | undefined;
+    // While every key is above the one before, none can repeat an earlier one: the canonical case needs no lookup.
+    let increasing = true;
     let members = 0;
     for (;;) {
       if (text.charCodeAt(this.pos) !== QUOTE) throw this.syntax('expected a string key');
@@ -258,11 +260,14 @@ class Parser {
       }
       const key = this.string();
       this.path.push(key);
-      if (Object.hasOwn(object, key)) {
+      // RFC 8785 section 3.2.3: keys in the order of their UTF-16 code units, which is how `<` compares strings.
+      if (previous !== undefined && !(previous < key)) {
+        increasing = false;
+        if (this.canonical) this.deviates = true;
+      }
+      if (!increasing && Object.hasOwn(object, key)) {
         throw new EvidenceBundleError('ERR_JSON_DUPLICATE_KEY', `duplicate key at ${jsonPointer(this.path)}`);
       }
-      // RFC 8785 section 3.2.3: keys in the order of their UTF-16 code units, which is how `<` compares strings.
-      if (previous !== undefined && !(previous < key) && this.canonical) this.deviates = true;
       previous = key;
       this.whitespace();
       if (text.charCodeAt(this.pos) !== 0x3a) throw this.syntax("expected ':'");

@@ -114,6 +114,19 @@ describe('parseJson (strict RFC 8259)', () => {
     expect(error.message).toContain('"/x/1/k~1~0"');
     // Same key in different objects is fine.
     expect(parseJson('{"a":{"a":1},"b":{"a":2}}')).toEqual({ a: { a: 1 }, b: { a: 2 } });
+    // Keys in increasing order need no lookup; the first key out of order starts them, for every key after it.
+    expectCode(() => parseJson('{"a":1,"b":2,"a":3}'), 'ERR_JSON_DUPLICATE_KEY');
+    expectCode(() => parseJson('{"b":1,"a":2,"c":3,"b":4}'), 'ERR_JSON_DUPLICATE_KEY');
+    expectCode(() => parseJson('{"a":1,"b":2,"c":3,"c":4}'), 'ERR_JSON_DUPLICATE_KEY');
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom('a', 'b', 'B', 'é', '\u00e9', 'z', '__proto__'), { maxLength: 8 }), (keys) => {
+        const text = `{${keys.map((k, i) => `"${k}":${i}`).join(',')}}`;
+        const repeated = new Set(keys.map((k) => JSON.parse(`"${k}"`))).size !== keys.length;
+        if (repeated) expectCode(() => parseJson(text), 'ERR_JSON_DUPLICATE_KEY');
+        else expect(Object.keys(parseJson(text) as object)).toHaveLength(keys.length);
+      }),
+      { numRuns: 2_000 },
+    );
   });
 
   it('rejects lone surrogates, raw or escaped: ERR_JSON_LONE_SURROGATE', () => {
