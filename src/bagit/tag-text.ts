@@ -61,11 +61,22 @@ function decodeUtf16(bytes: Uint8Array, label: string): DecodedTagText {
  * line. A generator, not an array: a 64 MiB tag file of two-byte lines holds 32 million of them.
  */
 export function* eachLine(text: string): Generator<string> {
-  const lineBreak = /\r\n?|\n/g;
+  // What /\r\n?|\n/g splits, by the next CR and the next LF, each searched again only once passed: no match
+  // object per line (a manifest has a line per file).
+  let cr = text.indexOf('\r');
+  let lf = text.indexOf('\n');
   let start = 0;
-  for (let match = lineBreak.exec(text); match !== null; match = lineBreak.exec(text)) {
-    yield text.slice(start, match.index);
-    start = match.index + match[0].length;
+  while (start < text.length) {
+    if (cr !== -1 && cr < start) cr = text.indexOf('\r', start);
+    if (lf !== -1 && lf < start) lf = text.indexOf('\n', start);
+    if (cr === -1 && lf === -1) break;
+    if (cr !== -1 && (lf === -1 || cr < lf)) {
+      yield text.slice(start, cr);
+      start = lf === cr + 1 ? cr + 2 : cr + 1;
+    } else {
+      yield text.slice(start, lf);
+      start = lf + 1;
+    }
   }
   if (start < text.length) yield text.slice(start);
 }
