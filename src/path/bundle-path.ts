@@ -125,13 +125,25 @@ const RESERVED_CHARACTER = /[<>:"|?*]/;
  */
 export function checkPortablePath(path: string): PortabilityProblem | undefined {
   if (RESERVED_CHARACTER.test(path)) return 'reserved-character';
-  for (const segment of path.split('/')) {
-    if (segment.endsWith('.') || segment.endsWith(' ')) return 'trailing-dot-or-space';
-    // The device is named by what comes before the first dot, trailing spaces ignored ("nul .txt" too).
-    if (DEVICE_NAME.test(segment.split('.')[0]!.trimEnd())) return 'device-name';
+  // Segment by segment, by index (an item per file is checked): no split, and the expression only for a stem
+  // that could be a device name.
+  for (let start = 0; start <= path.length; ) {
+    const slash = path.indexOf('/', start);
+    const end = slash === -1 ? path.length : slash;
+    const last = path.charCodeAt(end - 1);
+    if (end > start && (last === 0x2e || last === 0x20)) return 'trailing-dot-or-space';
+    // The device is named by what comes before the first dot, trailing white space ignored ("nul .txt" too):
+    // three characters at least, the first one of c, p, a, n or l.
+    const dot = path.indexOf('.', start);
+    const stemEnd = dot === -1 || dot > end ? end : dot;
+    if (stemEnd - start >= 3 && DEVICE_INITIALS.has(path.charCodeAt(start) | 0x20) && DEVICE_NAME.test(path.slice(start, stemEnd).trimEnd())) {
+      return 'device-name';
+    }
+    start = end + 1;
   }
   return undefined;
 }
+const DEVICE_INITIALS = new Set([...'cpanl'].map((c) => c.charCodeAt(0)));
 
 /**
  * Throws `ERR_PATH_UNSAFE` unless the path is safe ({@link checkBundlePath}) and portable

@@ -106,6 +106,32 @@ describe('checkPortablePath', () => {
     expect(checkBundlePath(path)).toBeUndefined();
     expect(checkPortablePath(path)).toBeUndefined();
   });
+
+  // The rules as written first, with a split per path and per segment: the one-pass check must agree.
+  const bySplit = (path: string): string | undefined => {
+    if (/[<>:"|?*]/.test(path)) return 'reserved-character';
+    for (const segment of path.split('/')) {
+      if (segment.endsWith('.') || segment.endsWith(' ')) return 'trailing-dot-or-space';
+      if (/^(con|prn|aux|nul|conin\$|conout\$|(com|lpt)[1-9\u00b9\u00b2\u00b3])$/i.test(segment.split('.')[0]!.trimEnd())) return 'device-name';
+    }
+    return undefined;
+  };
+  it('gives what splitting into segments gives, on random paths dense in device names, dots and white space', () => {
+    let seed = 5;
+    // The high bits: the low ones of this generator repeat with a short period.
+    const random = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      return (seed >>> 16) % n;
+    };
+    const pieces = ['/', '.', ' ', '\u00a0', '\u3000', 'con', 'CON', 'nul', 'Aux', 'prn', 'lpt', 'COM', '1', '\u00b9', '0', 'conin$', 'conout$', 'x', 'ab', ':'];
+    const found = new Set<string | undefined>();
+    for (let i = 0; i < 30_000; i++) {
+      const path = Array.from({ length: 1 + random(6) }, () => pieces[random(pieces.length)]).join('');
+      expect(checkPortablePath(path), JSON.stringify(path)).toBe(bySplit(path));
+      found.add(bySplit(path));
+    }
+    expect([...found].sort()).toEqual(['device-name', 'reserved-character', 'trailing-dot-or-space', undefined]);
+  });
 });
 
 describe('writers', () => {
