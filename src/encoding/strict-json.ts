@@ -413,7 +413,9 @@ class Parser {
     const text = this.text;
     const start = this.pos;
     let pos = start;
-    if (text.charCodeAt(pos) === 0x2d) pos++;
+    const negative = text.charCodeAt(pos) === 0x2d;
+    if (negative) pos++;
+    const integerStart = pos;
     const first = text.charCodeAt(pos);
     if (first === 0x30) {
       pos++;
@@ -421,6 +423,17 @@ class Parser {
       pos = digits(text, pos);
     } else {
       throw this.syntax('invalid number', pos);
+    }
+    const next = text.charCodeAt(pos);
+    if (next !== 0x2e && next !== 0x65 && next !== 0x45 && pos - integerStart <= 15) {
+      // A plain integer of at most 15 digits (an item's size): exact in a double, canonical unless it is "-0"
+      // (leading zeros are refused above); its value without a string.
+      let value = 0;
+      for (let i = integerStart; i < pos; i++) value = value * 10 + (text.charCodeAt(i) - 0x30);
+      if (negative) value = -value;
+      if (this.canonical && negative && value === 0) this.deviates = true;
+      this.pos = pos;
+      return value;
     }
     if (text.charCodeAt(pos) === 0x2e) {
       const after = digits(text, pos + 1);

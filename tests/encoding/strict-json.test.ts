@@ -411,6 +411,27 @@ describe('parseCanonicalJson decides in one pass what re-serialising would decid
   });
 });
 
+describe('integers, read without a string up to 15 digits', () => {
+  it('give the value JSON.parse gives, -0 included, on both sides of 15 digits (property)', () => {
+    fc.assert(
+      fc.property(fc.boolean(), fc.integer({ min: 1, max: 18 }), fc.nat(), (negative, length, seed) => {
+        const digits = length === 1 ? String(seed % 10) : String(1 + (seed % 9)) + String(seed).padStart(length, '7').slice(0, length - 1);
+        const text = `${negative ? '-' : ''}${digits}`;
+        const value = parseJson(`[${text}]`) as number[];
+        expect(Object.is(value[0], JSON.parse(text))).toBe(true);
+        // Canonical exactly when ECMAScript writes the number back the same way.
+        const canonical = String(JSON.parse(text)) === text;
+        if (canonical) expect(parseCanonicalJson(bytes(`[${text}]`))).toEqual([JSON.parse(text)]);
+        else expectCode(() => parseCanonicalJson(bytes(`[${text}]`)), 'ERR_JSON_NOT_CANONICAL');
+      }),
+      { numRuns: 5_000 },
+    );
+    expect(Object.is(parseJson('-0'), -0)).toBe(true);
+    expect(parseJson('999999999999999')).toBe(999_999_999_999_999);
+    expect(parseJson('9007199254740993')).toBe(9007199254740992);
+  });
+});
+
 describe('maxMembers (the memory bound of one object)', () => {
   const object = (n: number) => `{${Array.from({ length: n }, (_, i) => `"k${String(i).padStart(5, '0')}":0`).join(',')}}`;
   it('refuses the first member past the limit, in any object at any depth, with ERR_JSON_TOO_LARGE', () => {
