@@ -286,6 +286,19 @@ describe('validateBag: hostile and broken bags, one exact code each', () => {
     expect(errors(result)).toEqual(['bag.path.collision']);
   });
 
+  it('a path listed twice as two kinds: the first listing counts, the second is only the collision', async () => {
+    // A file, then a directory of the same path: the file is hashed and checked as usual.
+    const fileFirst = await validateBag(memorySource(plainBag({ 'data/a.txt': 'a' }), { extra: [{ path: 'data/a.txt', kind: 'directory', size: 0 }] }));
+    expect(errors(fileFirst)).toEqual(['bag.path.collision']);
+    expect(fileFirst.payload.get('data/a.txt')?.digests.sha256).toBe(sha256('a'));
+    // A directory, then a file: nothing of that path is hashed, and the manifest's line is a missing file.
+    const bag = plainBag({ 'data/a.txt': 'a' });
+    const dirFirst = await validateBag(memorySource({ ...bag, 'data/a.txt': { kind: 'directory' } }, { extra: [{ path: 'data/a.txt', kind: 'file', size: 1 }] }));
+    expect(errors(dirFirst).sort()).toEqual(['bag.path.collision', 'bag.payload.missing']);
+    expect(dirFirst.findings).toContainEqual(expect.objectContaining({ code: 'bag.payload.missing', path: 'data/a.txt' }));
+    expect(dirFirst.payload.has('data/a.txt')).toBe(false);
+  });
+
   it('duplicate manifest entries: an error in 1.0 even with the same digest', async () => {
     const manifest = `${sha256('a')}  data/a.txt\n${sha256('a')}  data/a.txt\n`;
     const result = await check(plainBag({ 'data/a.txt': 'a' }, { manifest }));
