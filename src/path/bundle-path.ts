@@ -114,6 +114,8 @@ export type PortabilityProblem = 'device-name' | 'trailing-dot-or-space' | 'rese
 // counts the superscript digits as digits.
 const DEVICE_NAME = /^(con|prn|aux|nul|conin\$|conout\$|(com|lpt)[1-9\u00b9\u00b2\u00b3])$/i;
 const RESERVED_CHARACTER = /[<>:"|?*]/;
+// The first letters of those names, in lower case: a stem starting otherwise needs no expression.
+const DEVICE_INITIALS = new Set([...'cpanl'].map((c) => c.charCodeAt(0)));
 
 /**
  * Checks a path that {@link checkBundlePath} accepts against what Windows can create (docs/format.md, "Path
@@ -126,7 +128,7 @@ const RESERVED_CHARACTER = /[<>:"|?*]/;
 export function checkPortablePath(path: string): PortabilityProblem | undefined {
   if (RESERVED_CHARACTER.test(path)) return 'reserved-character';
   // Segment by segment, by index (an item per file is checked): no split, and the expression only for a stem
-  // that could be a device name.
+  // that could be a device name. One pass over the path: each segment's stem is scanned within the segment.
   for (let start = 0; start <= path.length; ) {
     const slash = path.indexOf('/', start);
     const end = slash === -1 ? path.length : slash;
@@ -134,8 +136,8 @@ export function checkPortablePath(path: string): PortabilityProblem | undefined 
     if (end > start && (last === 0x2e || last === 0x20)) return 'trailing-dot-or-space';
     // The device is named by what comes before the first dot, trailing white space ignored ("nul .txt" too):
     // three characters at least, the first one of c, p, a, n or l.
-    const dot = path.indexOf('.', start);
-    const stemEnd = dot === -1 || dot > end ? end : dot;
+    let stemEnd = start;
+    while (stemEnd < end && path.charCodeAt(stemEnd) !== 0x2e) stemEnd++;
     if (stemEnd - start >= 3 && DEVICE_INITIALS.has(path.charCodeAt(start) | 0x20) && DEVICE_NAME.test(path.slice(start, stemEnd).trimEnd())) {
       return 'device-name';
     }
@@ -143,7 +145,6 @@ export function checkPortablePath(path: string): PortabilityProblem | undefined 
   }
   return undefined;
 }
-const DEVICE_INITIALS = new Set([...'cpanl'].map((c) => c.charCodeAt(0)));
 
 /**
  * Throws `ERR_PATH_UNSAFE` unless the path is safe ({@link checkBundlePath}) and portable

@@ -11,6 +11,7 @@ import { parseCustodyLog } from '../../src/custody/parse-custody-log.js';
 import { canonicalizeToBytes } from '../../src/encoding/jcs.js';
 import { parseCanonicalJson, parseJson } from '../../src/encoding/strict-json.js';
 import { checkManifest } from '../../src/model/check-manifest.js';
+import { checkPortablePath } from '../../src/path/bundle-path.js';
 import { capFindings } from '../../src/report/cap-findings.js';
 import { makeFinding } from '../../src/report/codes.js';
 import { renderReportText } from '../../src/verify/render-text.js';
@@ -133,6 +134,19 @@ describe('cost: time linear in the input size (ratio of 4n to n well under quadr
     expectLinear(50_000, (n) => 'x\n'.repeat(n), (t) => parseBagManifest(t, options));
     expectLinear(10_000, (n) => `${hex}  evidence/same\n`.repeat(n), (t) => parseBagManifest(t, options));
     expectLinear(25_000, (n) => 'A: b\n \tcontinued\n'.repeat(n), (t) => parseBagInfo(t));
+    // Sorted lines until the last one (the map of paths starts there, from every line before), and reversed ones.
+    const pad = (i: number): string => String(i).padStart(8, '0');
+    expectLinear(10_000, (n) => `${repeat(n, (i) => `${hex}  evidence/${pad(i + 1)}`, '\n')}\n${hex}  evidence/${pad(0)}\n`, (t) => parseBagManifest(t, options));
+    expectLinear(10_000, (n) => repeat(n, (i) => `${hex}  evidence/${pad(n - i)}`, '\n'), (t) => parseBagManifest(t, options));
+    // Line ends of every kind: CR only, and many CRs before the one LF at the end (each searched for once).
+    expectLinear(50_000, (n) => 'x\r'.repeat(n), (t) => parseBagManifest(t, options));
+    expectLinear(50_000, (n) => `${'x\r'.repeat(n)}\n`, (t) => parseBagManifest(t, options));
+    expectLinear(50_000, (n) => `${'x\n'.repeat(n)}\r`, (t) => parseBagManifest(t, options));
+  });
+
+  it('path checks: a path of many segments with its one dot at the end', () => {
+    expectLinear(10_000, (n) => `${'a/'.repeat(n)}x.txt`, (p) => checkPortablePath(p));
+    expectLinear(10_000, (n) => `${'con/'.repeat(n)}x.txt`, (p) => checkPortablePath(p));
   });
 
   it('the report cap itself', () => {
