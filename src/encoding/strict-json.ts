@@ -435,7 +435,7 @@ class Parser {
       this.pos = pos;
       return value;
     }
-    if (text.charCodeAt(pos) === 0x2e) {
+    if (next === 0x2e) {
       const after = digits(text, pos + 1);
       if (after === pos + 1) throw this.syntax('expected a digit after the decimal point', after);
       pos = after;

@@ -118,6 +118,11 @@ describe('parseJson (strict RFC 8259)', () => {
     expectCode(() => parseJson('{"a":1,"b":2,"a":3}'), 'ERR_JSON_DUPLICATE_KEY');
     expectCode(() => parseJson('{"b":1,"a":2,"c":3,"b":4}'), 'ERR_JSON_DUPLICATE_KEY');
     expectCode(() => parseJson('{"a":1,"b":2,"c":3,"c":4}'), 'ERR_JSON_DUPLICATE_KEY');
+    // The same through the canonical parse of bytes (a signed manifest's): a repeat is refused as a repeat, not
+    // only as out of order, however long the increasing run before it.
+    for (const text of ['{"a":1,"a":1}', '{"a":1,"b":2,"b":2}', `{${Array.from({ length: 300 }, (_, i) => `"k${String(i).padStart(3, '0')}":0`).join(',')},"k299":0}`, '{"x":{"a":1,"b":{},"b":{}}}']) {
+      expectCode(() => parseCanonicalJson(bytes(text)), 'ERR_JSON_DUPLICATE_KEY');
+    }
     fc.assert(
       fc.property(fc.array(fc.constantFrom('a', 'b', 'B', 'é', '\u00e9', 'z', '__proto__'), { maxLength: 8 }), (keys) => {
         const text = `{${keys.map((k, i) => `"${k}":${i}`).join(',')}}`;
