@@ -5,6 +5,7 @@ import { encodeDeterministicCbor } from '../encoding/cbor/encode.js';
 import { EvidenceBundleError } from '../errors.js';
 import { LIMITS } from '../model/layout.js';
 import { assertBundlePath } from '../path/bundle-path.js';
+import { CBOR_BUNDLE_MAGIC, detectBundleForm } from './bundle-form.js';
 import { findTreeCollisions } from './tree-collisions.js';
 
 /** The `format` member of every CBOR bundle. */
@@ -16,12 +17,6 @@ export const CBOR_BUNDLE_VERSION = 1;
  * commits to; larger productions travel as ZIP or as a directory.
  */
 export const CBOR_BUNDLE_MAX_BYTES = 64 * 1024 * 1024;
-/**
- * Tag 55799, self-described CBOR (RFC 8949 section 3.4.6), whose head starts every CBOR bundle: the magic bytes
- * by which the form is recognised by content.
- */
-export const CBOR_BUNDLE_MAGIC: Uint8Array = Uint8Array.of(0xd9, 0xd9, 0xf7);
-
 /** The document under the tag: the top-level map and the `files` map. */
 const DOCUMENT_DEPTH = 2;
 const MEMBERS = ['files', 'format', 'version'];
@@ -88,7 +83,7 @@ export function decodeCborBundle(bytes: Uint8Array, options: CborBundleOptions =
   if (!(bytes instanceof Uint8Array)) throw new TypeError('decodeCborBundle expects a Uint8Array');
   const maxBytes = checkMaxBytes(options.maxBytes);
   if (bytes.length > maxBytes) throw tooLarge(bytes.length, maxBytes);
-  if (!hasMagic(bytes)) throw invalid('it does not start with tag 55799 (self-described CBOR)');
+  if (detectBundleForm(bytes) !== 'cbor') throw invalid('it does not start with tag 55799 (self-described CBOR)');
   const document = decodeDeterministicCbor(bytes.subarray(CBOR_BUNDLE_MAGIC.length), {
     maxBytes,
     maxDepth: DOCUMENT_DEPTH,
@@ -115,28 +110,6 @@ export function decodeCborBundle(bytes: Uint8Array, options: CborBundleOptions =
   }
   assertNoCollisions(files.keys());
   return files;
-}
-
-/** The single-file forms, as {@link detectBundleForm} names them. */
-export type BundleFileForm = 'zip' | 'cbor';
-
-/**
- * Recognises a single-file bundle by its first bytes, not its name: `'zip'` for a local file header
- * (`PK\x03\x04`) or the end record of an empty archive (`PK\x05\x06`), `'cbor'` for tag 55799 (`d9 d9 f7`).
- * Four bytes are enough; fewer may not be. A directory is not bytes: callers check for one first.
- * @returns the form, or `undefined` when the bytes start neither form
- * @example detectBundleForm(firstBytes) === 'zip'
- */
-export function detectBundleForm(firstBytes: Uint8Array): BundleFileForm | undefined {
-  const b = firstBytes;
-  if (b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b && ((b[2] === 3 && b[3] === 4) || (b[2] === 5 && b[3] === 6))) {
-    return 'zip';
-  }
-  return hasMagic(b) ? 'cbor' : undefined;
-}
-
-function hasMagic(bytes: Uint8Array): boolean {
-  return bytes.length >= CBOR_BUNDLE_MAGIC.length && CBOR_BUNDLE_MAGIC.every((b, i) => bytes[i] === b);
 }
 
 function isMap(value: unknown): value is Record<string, unknown> {

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { escapeForDisplay } from '../index.js';
+import { escapeForDisplay } from '../report/display-text.js';
 import { main } from './main.js';
 
 main(process.argv.slice(2)).then(

@@ -1,4 +1,4 @@
-import { canonicalLanguageTag, languagesFromEnvironment } from '../entries/i18n.js';
+import { canonicalLanguageTag, languagesFromEnvironment } from '../i18n/language-tag.js';
 import type { CliIO } from './io.js';
 
 /** Help text of the --lang option for a command whose option descriptions start at `column`. */

@@ -1,8 +1,9 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { escapeForDisplay as shown, isEvidenceBundleError, type ErrorCode } from '../index.js';
+import { escapeForDisplay as shown } from '../report/display-text.js';
+import { isEvidenceBundleError, type ErrorCode } from '../errors.js';
 import { EXIT } from './exit-codes.js';
 import { type CliIO, processIO, UsageError } from './io.js';
-import { COMMANDS, type Command } from './commands/index.js';
+import { COMMANDS } from './commands/index.js';
 import { VERSION } from './version.js';
 
 const HELP = `evb ${VERSION}: package, sign and verify electronic evidence bundles
@@ -68,12 +69,13 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     io.stdout(`${VERSION}\n`);
     return EXIT.VALID;
   }
-  const command: Command | undefined = COMMANDS[name];
-  if (command === undefined) {
+  const entry = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (entry === undefined) {
     io.stderr(`evb: unknown command "${shown(name)}" (see "evb --help")\n`);
     return EXIT.USAGE;
   }
   try {
+    const command = await entry.load();
     if (rest.includes('--help') || rest.includes('-h')) {
       io.stdout(command.help);
       return EXIT.VALID;

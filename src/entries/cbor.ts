@@ -12,7 +12,7 @@ export {
   CBOR_BUNDLE_FORMAT,
   CBOR_BUNDLE_VERSION,
   CBOR_BUNDLE_MAX_BYTES,
-  CBOR_BUNDLE_MAGIC,
 } from '../bundle/cbor-bundle.js';
+export { CBOR_BUNDLE_MAGIC } from '../bundle/bundle-form.js';
 export type { CborBundleOptions } from '../bundle/cbor-bundle.js';
 export { openCborSource, tooLargeCborSource } from '../bundle/cbor-source.js';

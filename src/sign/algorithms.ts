@@ -22,7 +22,7 @@ export interface AlgorithmEntry {
 }
 
 // One floor for signing and verifying, kept by the X.509 primitive: the lowest layer that enforces it.
-export { MIN_RSA_MODULUS_BITS } from '../x509/verify-signature.js';
+export { MIN_RSA_MODULUS_BITS } from '../x509/rsa-key-size.js';
 
 /** True for an `alg` of the table; `Object.hasOwn` so that `toString` or `__proto__` never match. */
 export function isSignatureAlgorithm(alg: unknown): alg is SignatureAlgorithm {

@@ -1,5 +1,4 @@
 import { EvidenceBundleError } from '../errors.js';
-import { anchorCertificateChain, linkCertificateChain } from '../x509/verify-chain.js';
 import { jwkThumbprint } from './thumbprint.js';
 
 /**
@@ -16,6 +15,8 @@ import { jwkThumbprint } from './thumbprint.js';
  * await checkSigningChain(signer.x5c, signer.kid, new Date());
  */
 export async function checkSigningChain(x5c: readonly string[], kid: string, time: Date): Promise<void> {
+  // Imported on first use: most signers have no certificate chain, and the X.509 code (pkijs, asn1js) is large.
+  const { anchorCertificateChain, linkCertificateChain } = await import('../x509/verify-chain.js');
   const linked = await linkCertificateChain(x5c);
   const leafKey = 'status' in linked ? linked.leafPublicJwk : linked.known.leafPublicJwk;
   // The key first: a chain for another key is the commonest mistake, and the plainest message.

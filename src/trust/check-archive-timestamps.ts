@@ -7,7 +7,6 @@ import type { Finding } from '../report/finding-type.js';
 import { ARCHIVE_TIMESTAMPS_FILE } from '../model/layout.js';
 import { ARCHIVE_DIGESTS, archiveFiles, archiveInput, parseArchiveTimestamps, type ArchiveDigest, type ArchiveTimestamps } from '../timestamp/archive-timestamps.js';
 import type { Hash } from '../x509/verify-signature.js';
-import { claimedGenTime, verifyTimestampToken } from '../timestamp/verify-timestamp-token.js';
 import { policyFinding } from './policy-finding.js';
 import type { TrustPolicy } from './trust-policy.js';
 
@@ -49,6 +48,8 @@ export async function checkArchiveTimestamps(source: BagSource, bytes: Uint8Arra
   const skew = policy.maxClockSkewSeconds * 1000;
   const tokens = chain.map((link) => base64DecodeStrict(link.token)!);
   const at = (rule: string) => ({ path: ARCHIVE_TIMESTAMPS_FILE, rule });
+  // Imported here, on first use: only a bundle with archive timestamps needs the RFC 3161 code (pkijs, asn1js).
+  const { claimedGenTime } = await import('../timestamp/verify-timestamp-token.js');
 
   // Links made after the time judged at did not exist then: an outcome "as it was" cannot rest on them.
   let end = tokens.length;
@@ -113,6 +114,7 @@ async function verifyLink(
 ): Promise<{ genTime?: Date; broken?: boolean; reason?: string; rule: string }> {
   if (policy.timestampAuthorities.length === 0) return { reason: 'the policy trusts no timestamp authority', rule: 'timestampAuthorities' };
   let failure: { reason: string; rule: string } | undefined;
+  const { verifyTimestampToken } = await import('../timestamp/verify-timestamp-token.js');
   for (const tsa of policy.timestampAuthorities) {
     const result = await verifyTimestampToken(token, {
       data,

@@ -3,7 +3,6 @@ import { base64DecodeStrict } from '../internal/bytes.js';
 import type { Finding } from '../report/finding-type.js';
 import type { ParsedCrl, RevocationStatus } from '../x509/crl.js';
 import type { ParsedOcspResponse } from '../x509/ocsp.js';
-import { certificateLabel, parseCrlItem, parseOcspItem, revocationStatuses } from '../x509/revocation-data.js';
 import { policyFinding } from './policy-finding.js';
 import type { TrustPolicy } from './trust-policy.js';
 
@@ -38,6 +37,9 @@ export async function collectRevocationData(sources: ReadonlyArray<RevocationDat
   const findings: Finding[] = [];
   let count = 0;
   for (const source of sources) {
+    if ((source.crls?.length ?? 0) + (source.ocspResponses?.length ?? 0) === 0) continue;
+    // Imported on first use: most verifications have no revocation data, and the X.509 code (pkijs, asn1js) is large.
+    const { parseCrlItem, parseOcspItem } = await import('../x509/revocation-data.js');
     const lists = [
       ['CRL', source.crls ?? [], parseCrlItem, crls],
       ['OCSP response', source.ocspResponses ?? [], parseOcspItem, ocspResponses],
@@ -115,6 +117,8 @@ export async function checkRevocation(
 ): Promise<{ findings: Finding[]; revoked: boolean }> {
   const findings: Finding[] = [];
   let revoked = false;
+  // Only a signature with a certificate chain has a path: the X.509 code is loaded by then.
+  const { certificateLabel, revocationStatuses } = await import('../x509/revocation-data.js');
   for (let i = 0; i + 1 < path.length; i++) {
     const cert = path[i]!;
     const issuer = path[i + 1]!;

@@ -1,7 +1,6 @@
 import { base64DecodeStrict, base64urlDecodeStrict } from '../internal/bytes.js';
 import type { Finding } from '../report/finding-type.js';
 import type { JwsSignature } from '../sign/signature-file.js';
-import { verifyTimestampToken } from '../timestamp/verify-timestamp-token.js';
 import { inPeriod } from './in-period.js';
 import { policyFinding } from './policy-finding.js';
 import type { TrustPolicy } from './trust-policy.js';
@@ -88,6 +87,8 @@ async function checkToken(text: string, signed: Uint8Array, policy: TrustPolicy,
   }
   let failure: TokenVerdict | undefined;
   for (const tsa of policy.timestampAuthorities) {
+    // Imported on first use: most signatures carry no timestamp, and the RFC 3161 code (pkijs, asn1js) is large.
+    const { verifyTimestampToken } = await import('../timestamp/verify-timestamp-token.js');
     const result = await verifyTimestampToken(der, {
       data: signed,
       anchors: tsa.anchors,

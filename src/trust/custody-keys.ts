@@ -1,7 +1,6 @@
 import type { ParsedCustodyLog } from '../custody/parse-custody-log.js';
 import { jwkThumbprint } from '../sign/thumbprint.js';
 import { readDetachedJws } from '../sign/verify-detached.js';
-import { anchorCertificateChain, linkCertificateChain } from '../x509/verify-chain.js';
 import type { TrustPolicy } from './trust-policy.js';
 
 /** Most distinct `x5c` chains checked in one custody log (bounded resources): custodians are few. */
@@ -31,6 +30,8 @@ export async function custodyKeys(log: ParsedCustodyLog, policy: TrustPolicy, cu
   }
   for (const { x5c, kid } of chains.values()) {
     // A chain that does not link, or whose leaf is another key than the event's kid, is certified by no anchor.
+    // Imported on first use: only an event signed with an x5c chain needs the X.509 code (pkijs, asn1js).
+    const { anchorCertificateChain, linkCertificateChain } = await import('../x509/verify-chain.js');
     const linked = await linkCertificateChain(x5c);
     if ('status' in linked || (await jwkThumbprint(linked.known.leafPublicJwk)) !== kid) continue;
     for (const authority of anchored) {

@@ -5,7 +5,6 @@ import { MANIFEST_JWS_TYP, SIGNATURE_ROLES } from '../sign/sign-detached.js';
 import type { JwsSignature } from '../sign/signature-file.js';
 import { jwkThumbprint } from '../sign/thumbprint.js';
 import { readDetachedJws, verifyReadJws } from '../sign/verify-detached.js';
-import { anchorCertificateChain, linkCertificateChain } from '../x509/verify-chain.js';
 import { checkRequirements, type JudgedSignature } from './check-requirements.js';
 import { checkTimestamps } from './check-timestamps.js';
 import { inPeriod } from './in-period.js';
@@ -246,6 +245,8 @@ async function selectKey(
   const valid: Array<{ authority: TrustedAuthority; leaf: JsonWebKey; path: readonly pkijs.Certificate[] }> = [];
   const failed: Array<{ authority: TrustedAuthority; status: string; reason: string }> = [];
   // The certificates and their signatures are checked once; only the path to each authority's anchors differs.
+  // Imported here, on first use: only a signature with an x5c chain needs the X.509 code (pkijs, asn1js).
+  const { anchorCertificateChain, linkCertificateChain } = await import('../x509/verify-chain.js');
   const linked = await linkCertificateChain(x5c as string[]);
   for (const authority of anchored) {
     const chain = 'status' in linked

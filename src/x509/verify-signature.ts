@@ -1,6 +1,7 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { ecdsaSignatureToRaw } from './der.js';
+import { MIN_RSA_MODULUS_BITS } from './rsa-key-size.js';
 
 /** A WebCrypto digest name accepted in signatures and imprints. */
 export type Hash = 'SHA-256' | 'SHA-384' | 'SHA-512';
@@ -144,12 +145,6 @@ export function namedCurve(spki: pkijs.PublicKeyInfo): { name: string; size: num
   const oid = params.valueBlock.toString();
   return Object.hasOwn(CURVES, oid) ? CURVES[oid] : undefined;
 }
-
-/**
- * Smallest RSA modulus accepted, for signing and verifying (NIST SP 800-131A): a certificate path or a timestamp
- * signer is no weaker than a JWS signature. The signing table (`SIGNATURE_ALGORITHMS`) shares it.
- */
-export const MIN_RSA_MODULUS_BITS = 2048;
 
 function bigEnough(key: CryptoKey): boolean {
   return ((key.algorithm as RsaHashedKeyAlgorithm).modulusLength ?? 0) >= MIN_RSA_MODULUS_BITS;

@@ -1,5 +1,5 @@
 import type { BagEntry, BagSource, BagSourceProblem } from '../bagit/bag-source.js';
-import { detectBundleForm } from '../bundle/cbor-bundle.js';
+import { detectBundleForm } from '../bundle/bundle-form.js';
 import type { DigestAlgorithm, DigestBackend, DigestSet } from '../digest/algorithms.js';
 import { createMultiDigest } from '../digest/multi-digest.js';
 import { EvidenceBundleError } from '../errors.js';

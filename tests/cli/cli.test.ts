@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import type { CliIO } from '../../src/cli/io.js';
 import { VERSION } from '../../src/cli/version.js';
+import { COMMANDS } from '../../src/cli/commands/index.js';
 import { VerificationReportSchema } from '../../src/entries/report.js';
 import { DEMO_DIR, flipByte, keyPair, tempDir } from '../helpers/bundle-fixture.js';
 import { REPO_ROOT } from '../helpers/vectors.js';
@@ -40,9 +41,30 @@ describe('evb', () => {
     expect(out).toMatch(/66\s+input not found/);
   });
 
+  it('lists every command with its summary, and each loads the command of its name, with help', async () => {
+    const { out } = await evb('--help');
+    expect(Object.keys(COMMANDS).length).toBeGreaterThanOrEqual(16);
+    for (const [name, entry] of Object.entries(COMMANDS)) {
+      expect(entry.name).toBe(name);
+      expect(out).toContain(`  ${name.padEnd(18)} ${entry.summary}\n`);
+      const command = await entry.load();
+      expect(command.name).toBe(name);
+      expect(command.help).toMatch(new RegExp(`^Usage:\\s+evb ${name}\\b`));
+      const help = await evb(name, '--help');
+      expect(help.code).toBe(0);
+      expect(help.out).toBe(command.help);
+    }
+  });
+
   it('answers misuse with exit 64 and one line', async () => {
     const unknown = await evb('frobnicate');
     expect(unknown.code).toBe(64);
+    // Names of Object.prototype are no commands either.
+    for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      const r = await evb(name);
+      expect(r.code, name).toBe(64);
+      expect(r.err).toMatch(/unknown command/);
+    }
     const badFlag = await evb('verify', 'x', '--no-such-flag');
     expect(badFlag.code).toBe(64);
     expect(badFlag.err.trim().split('\n')).toHaveLength(1);

@@ -1,6 +1,6 @@
-import { EvidenceBundleError } from '../../index.js';
-import { base64Encode } from '../../entries/encoding.js';
-import { certificatesFromText } from '../../entries/x509.js';
+import { EvidenceBundleError } from '../../errors.js';
+import { base64Encode } from '../../internal/bytes.js';
+import { certificatesFromText } from '../../x509/der.js';
 import { readInputFile } from './files.js';
 
 /** Largest certificate file read: a chain of a few certificates is a few kilobytes. */

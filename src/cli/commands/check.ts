@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
-import { renderReportText, type VerificationReport } from '../../index.js';
-import { escapeJsonForDisplay } from '../../entries/report.js';
-import { formatText } from '../../entries/i18n.js';
+import { renderReportText } from '../../verify/render-text.js';
+import type { VerificationReport } from '../../verify/report-schema.js';
+import { escapeJsonForDisplay } from '../../report/display-text.js';
+import { formatText } from '../../i18n/format.js';
 import { EXIT } from '../exit-codes.js';
 import { langHelp, reportLanguage } from '../lang.js';
 import { UsageError } from '../io.js';
@@ -10,7 +11,6 @@ import { runVerification } from './verify.js';
 
 export const check: Command = {
   name: 'check',
-  summary: 'Check integrity only (digests, completeness, manifest); exit 0 or 1',
   help: `Usage: evb check BUNDLE [--json] [--lang TAG] [--quiet]
 
 Checks the bag and the manifest (every digest, no missing and no extra file, canonical manifest, items match

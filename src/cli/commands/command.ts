@@ -1,10 +1,9 @@
 import type { ParseArgsConfig } from 'node:util';
 import type { CliIO } from '../io.js';
 
-/** One `evb` subcommand: its options (node:util parseArgs), help text and action returning an exit code. */
+/** One `evb` subcommand: its options (node:util parseArgs), help text and action returning an exit code (its summary is in commands/index.ts). */
 export interface Command {
   name: string;
-  summary: string;
   help: string;
   options: NonNullable<ParseArgsConfig['options']>;
   run(values: Record<string, unknown>, positionals: string[], io: CliIO): Promise<number>;

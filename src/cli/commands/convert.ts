@@ -1,13 +1,12 @@
 import { resolve } from 'node:path';
-import { escapeForDisplay as shown } from '../../index.js';
-import { convertBundle } from '../../node/index.js';
+import { escapeForDisplay as shown } from '../../report/display-text.js';
+import { convertBundle } from '../../node/write-bundle.js';
 import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../io.js';
 import type { Command } from './command.js';
 
 export const convert: Command = {
   name: 'convert',
-  summary: 'Convert a bundle between the directory, ZIP and CBOR forms, every file byte-identical',
   help: `Usage: evb convert IN OUT
 
 Writes the bundle IN again as OUT in another form: every file (payload, manifest, signatures, custody log)
@@ -33,7 +32,6 @@ result to judge signatures and trust.
 
 export const extract: Command = {
   name: 'extract',
-  summary: 'Extract a ZIP (or CBOR) bundle safely to a new bundle directory',
   help: `Usage: evb extract BUNDLE DIR
 
 Writes BUNDLE as the bundle directory DIR, whatever DIR is named: "evb convert" with a directory as output.

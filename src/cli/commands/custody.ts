@@ -1,30 +1,32 @@
 import { resolve } from 'node:path';
-import {
-  CUSTODY_EVENT_TYPES,
-  escapeForDisplay as shown,
-  EvidenceBundleError,
-  type CustodyEvent,
-  type CustodyEventType,
-  type Signer,
-} from '../../index.js';
-import { CUSTODY_FILE, LIMITS, MANIFEST_FILE, readTagFile, sourceFindings } from '../../entries/bagit.js';
-import { parseCustodyLog, verifyCustodyLog, type CustodyCheck } from '../../entries/custody.js';
-import { parseJson } from '../../entries/encoding.js';
-import { decideOutcome, escapeJsonForDisplay, makeFinding } from '../../entries/report.js';
-import { formatFinding, formatText, type TextKey } from '../../entries/i18n.js';
-import { appendCustodyEvent, openBundle, type CustodyEventInput } from '../../node/index.js';
+import { CUSTODY_EVENT_TYPES, type CustodyEvent, type CustodyEventType } from '../../custody/custody-event.js';
+import { escapeForDisplay as shown, escapeJsonForDisplay } from '../../report/display-text.js';
+import { EvidenceBundleError } from '../../errors.js';
+import type { Signer } from '../../sign/signer.js';
+import { CUSTODY_FILE, LIMITS, MANIFEST_FILE } from '../../model/layout.js';
+import { readTagFile } from '../../verify/read-tag-file.js';
+import { sourceFindings } from '../../bagit/source-findings.js';
+import { parseCustodyLog } from '../../custody/parse-custody-log.js';
+import { verifyCustodyLog, type CustodyCheck } from '../../custody/verify-custody-log.js';
+import { parseJson } from '../../encoding/strict-json.js';
+import { decideOutcome } from '../../verify/outcome.js';
+import { makeFinding } from '../../report/codes.js';
+import { formatFinding, formatText } from '../../i18n/format.js';
+import type { TextKey } from '../../i18n/catalog.js';
+import { appendCustodyEvent, type CustodyEventInput } from '../../node/append-custody-event.js';
+import { openBundle } from '../../node/open-bundle.js';
 import { EXIT, OUTCOME_EXIT } from '../exit-codes.js';
 import { UsageError, type CliIO } from '../io.js';
 import type { Command } from './command.js';
 import { readJsonFile } from './files.js';
 import { langHelp, reportLanguage } from '../lang.js';
-import { loadSigner, loadTrustedKeys } from './keys.js';
+import { loadSigner } from './keys.js';
+import { loadTrustedKeys } from './trust-inputs.js';
 
 const SUBCOMMANDS = ['append', 'transfer', 'receive', 'log'] as const;
 
 export const custody: Command = {
   name: 'custody',
-  summary: 'Record custody events (append, transfer, receive) and show the custody log',
   help: `Usage:
   evb custody append BUNDLE TYPE --key KEY.jwk ACTOR --items IDS --place PLACE --purpose WHY [options]
   evb custody transfer BUNDLE --key KEY.jwk ACTOR --to PARTY.json --place PLACE --purpose WHY [options]

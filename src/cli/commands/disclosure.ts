@@ -1,18 +1,20 @@
 import { resolve } from 'node:path';
-import { escapeForDisplay as shown } from '../../index.js';
-import { createItemProof, MAX_PROOF_BYTES, verifyItemProof, type ItemProofReport } from '../../entries/disclosure.js';
-import { escapeJsonForDisplay } from '../../entries/report.js';
-import { nodeBackend, openBundle, redactBundle } from '../../node/index.js';
+import { escapeForDisplay as shown, escapeJsonForDisplay } from '../../report/display-text.js';
+import { createItemProof } from '../../disclosure/create-item-proof.js';
+import { MAX_PROOF_BYTES } from '../../disclosure/proof-file.js';
+import { verifyItemProof, type ItemProofReport } from '../../verify/verify-item-proof.js';
+import { nodeBackend } from '../../node/digest-backend.js';
+import { openBundle } from '../../node/open-bundle.js';
+import { redactBundle } from '../../node/redact-bundle.js';
 import { EXIT, OUTCOME_EXIT } from '../exit-codes.js';
 import { UsageError } from '../io.js';
 import type { Command } from './command.js';
 import { readInputFile, readJsonFile, writeNewFile } from './files.js';
-import { loadSigner, loadTrustedKeys } from './keys.js';
-import { readPolicy } from './trust.js';
+import { loadSigner } from './keys.js';
+import { loadTrustedKeys, readPolicy } from './trust-inputs.js';
 
 export const redact: Command = {
   name: 'redact',
-  summary: 'Derive a bundle without some items (format 1.2): signatures stay valid, the withholding is a signed custody event',
   help: `Usage: evb redact BUNDLE --withhold ID ... --reason TEXT --out NEW --key KEY.jwk ACTOR --place PLACE
                   [--legal-basis TEXT] [--purpose TEXT] [--time RFC3339]
 
@@ -91,7 +93,6 @@ Options:
 
 export const prove: Command = {
   name: 'prove',
-  summary: 'Write the proof of one item (format 1.2), verifiable against the signed root without the rest of the bundle',
   help: `Usage: evb prove BUNDLE --item ID --out PROOF
 
 Writes PROOF (JSON, schema: evb schema item-proof): the item's bytes, its disclosure (metadata and salt), its
@@ -120,7 +121,6 @@ validated first; PROOF must not exist. A proof holds the item whole: at most 64 
 
 export const verifyProof: Command = {
   name: 'verify-proof',
-  summary: 'Verify an item proof against your trust policy or keys',
   help: `Usage: evb verify-proof PROOF (--policy POLICY.json | --trust KEY.jwk ...) [--json]
 
 Checks one item proof (from "evb prove") without its bundle: the signed manifest and its signatures against

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
-import { escapeForDisplay as shown } from '../../index.js';
-import { exportBundleCase } from '../../entries/case.js';
-import { openBundle } from '../../node/index.js';
+import { escapeForDisplay as shown } from '../../report/display-text.js';
+import { exportBundleCase } from '../../export/export-bundle-case.js';
+import { openBundle } from '../../node/open-bundle.js';
 import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../io.js';
 import type { Command } from './command.js';
@@ -9,7 +9,6 @@ import { writeNewFile } from './files.js';
 
 export const exportCommand: Command = {
   name: 'export',
-  summary: 'Export a bundle to another format: CASE/UCO JSON-LD',
   help: `Usage: evb export case BUNDLE --out FILE.jsonld
 
 Writes the bundle's items, digests, acquisitions, derivations, custody events, legal basis and handling

@@ -1,8 +1,9 @@
 import { promises as fsp } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
-import { EvidenceBundleError } from '../../index.js';
-import { parseJson } from '../../entries/encoding.js';
-import { ioError, readRegularFile } from '../../node/index.js';
+import { EvidenceBundleError } from '../../errors.js';
+import { parseJson } from '../../encoding/strict-json.js';
+import { ioError } from '../../node/io-error.js';
+import { readRegularFile } from '../../node/read-regular-file.js';
 
 /** Writes a file that must not exist yet (keys and reports are never overwritten silently). */
 export async function writeNewFile(path: string, text: string, mode = 0o644): Promise<void> {

@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
-import { inspectBundle, renderInspectionText } from '../../index.js';
-import { escapeJsonForDisplay } from '../../entries/report.js';
-import { openBundle } from '../../node/index.js';
+import { inspectBundle } from '../../verify/inspect-bundle.js';
+import { renderInspectionText } from '../../verify/render-inspection.js';
+import { escapeJsonForDisplay } from '../../report/display-text.js';
+import { openBundle } from '../../node/open-bundle.js';
 import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../io.js';
 import type { Command } from './command.js';
@@ -9,7 +10,6 @@ import { langHelp, reportLanguage } from '../lang.js';
 
 export const inspect: Command = {
   name: 'inspect',
-  summary: 'Show what a bundle contains, for which case and legal basis, who signed it',
   help: `Usage: evb inspect BUNDLE [--json] [--lang TAG]
 
 Prints the bundle's claims: case, legal basis, handling, items, actors and signers. Nothing is verified

@@ -1,10 +1,7 @@
 import { resolve } from 'node:path';
-import {
-  escapeForDisplay as shown,
-  generateSigningKey,
-  SIGNATURE_ALGORITHMS,
-  type SignatureAlgorithm,
-} from '../../index.js';
+import { escapeForDisplay as shown } from '../../report/display-text.js';
+import { generateSigningKey } from '../../sign/generate-signing-key.js';
+import { SIGNATURE_ALGORITHMS, type SignatureAlgorithm } from '../../sign/algorithms.js';
 import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../io.js';
 import type { Command } from './command.js';
@@ -12,7 +9,6 @@ import { writeNewFile } from './files.js';
 
 export const keygen: Command = {
   name: 'keygen',
-  summary: 'Generate a signing key pair (private and public JWK)',
   help: `Usage: evb keygen --out KEY.jwk [--public PUB.jwk] [--alg EdDSA|ES256|ES384|PS256]
 
 Writes a private JWK (file mode 0600) and its public JWK, and prints the key id (the RFC 7638 thumbprint).

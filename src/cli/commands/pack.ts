@@ -1,17 +1,16 @@
 import { promises as fsp } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import {
-  BUNDLE_RELATIONS,
-  escapeForDisplay as shown,
-  EvidenceBundleError,
-  itemIdsFromPaths,
-  relatedBundle,
-  SIGNATURE_ROLES,
-  type RelatedBundle,
-} from '../../index.js';
-import { type DigestAlgorithm } from '../../entries/digest.js';
-import { isSignatureRole } from '../../entries/jws.js';
-import { ioError, openBundle, packBundle, packBundleInPlace, type PackItem } from '../../node/index.js';
+import { BUNDLE_RELATIONS, type RelatedBundle } from '../../model/manifest.js';
+import { escapeForDisplay as shown } from '../../report/display-text.js';
+import { EvidenceBundleError } from '../../errors.js';
+import { itemIdsFromPaths } from '../../bundle/item-id.js';
+import { relatedBundle } from '../../verify/related-bundle.js';
+import { SIGNATURE_ROLES, isSignatureRole } from '../../sign/sign-detached.js';
+import type { DigestAlgorithm } from '../../digest/algorithms.js';
+import { ioError } from '../../node/io-error.js';
+import { openBundle } from '../../node/open-bundle.js';
+import { packBundle, type PackItem } from '../../node/pack-bundle.js';
+import { packBundleInPlace } from '../../node/pack-in-place.js';
 import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../io.js';
 import { createProgress } from '../progress.js';
@@ -21,7 +20,6 @@ import { loadSigner, type ClosableSigner } from './keys.js';
 
 export const pack: Command = {
   name: 'pack',
-  summary: 'Pack evidence files into a new bundle (a BagIt bag): a directory, or one .zip or .cbor file',
   help: `Usage: evb pack [FOLDER | FILE ...] --spec SPEC.json --out BUNDLE [--alg sha512] [--sign ROLE=KEY.jwk ...]
                 [--request-id SCHEME:VALUE ...] [--related RELATION=BUNDLE ...] [--selective-disclosure] [--quiet]
 

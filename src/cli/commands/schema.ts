@@ -1,11 +1,10 @@
-import { JSON_SCHEMA_NAMES, toJsonSchema } from '../../index.js';
+import { JSON_SCHEMA_NAMES, toJsonSchema } from '../../schemas.js';
 import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../io.js';
 import type { Command } from './command.js';
 
 export const schema: Command = {
   name: 'schema',
-  summary: 'Print a JSON Schema (manifest, report, ...) or list them',
   help: `Usage: evb schema [NAME]
 
 Without NAME, lists the schemas. With NAME, prints that JSON Schema (2020-12), the same as the file

@@ -1,9 +1,11 @@
 import { resolve } from 'node:path';
-import { escapeForDisplay as shown, SIGNATURE_ROLES } from '../../index.js';
-import { isSignatureRole } from '../../entries/jws.js';
-import { parseCrl, parseOcspResponse } from '../../entries/x509.js';
-import { captureRevocationData } from '../../entries/trust.js';
-import { addValidationData, signBundleDirectory } from '../../node/index.js';
+import { escapeForDisplay as shown } from '../../report/display-text.js';
+import { SIGNATURE_ROLES, isSignatureRole } from '../../sign/sign-detached.js';
+import { parseCrl } from '../../x509/crl.js';
+import { parseOcspResponse } from '../../x509/ocsp.js';
+import { captureRevocationData } from '../../trust/capture-revocation.js';
+import { addValidationData } from '../../node/add-validation-data.js';
+import { signBundleDirectory } from '../../node/sign-bundle-directory.js';
 import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../io.js';
 import type { Command } from './command.js';
@@ -12,7 +14,6 @@ import { readRevocationFile } from './verify.js';
 
 export const sign: Command = {
   name: 'sign',
-  summary: 'Add a signature (packager or certifier) to an existing bundle',
   help: `Usage: evb sign BUNDLE --key KEY.jwk|PKCS11-URI --role ROLE [--cert CHAIN.pem ...] [--capture-revocation]
                 [--crl FILE ...] [--ocsp FILE ...]
 

@@ -1,12 +1,12 @@
 import { resolve } from 'node:path';
-import { archiveTimestampBundle, timestampBundleDirectory } from '../../node/index.js';
+import { archiveTimestampBundle } from '../../node/archive-timestamp-bundle.js';
+import { timestampBundleDirectory } from '../../node/timestamp-bundle-directory.js';
 import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../io.js';
 import type { Command } from './command.js';
 
 export const timestamp: Command = {
   name: 'timestamp',
-  summary: 'Add RFC 3161 timestamps to the signatures of a bundle, or an archive timestamp over all of it',
   help: `Usage: evb timestamp BUNDLE --tsa URL [--signature N]
        evb timestamp --archive BUNDLE --tsa URL [--digest sha256|sha512]
 

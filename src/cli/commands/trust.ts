@@ -1,22 +1,17 @@
 import { resolve } from 'node:path';
 import { calculateJwkThumbprint } from 'jose';
-import {
-  escapeForDisplay as shown,
-  EvidenceBundleError,
-  isEvidenceBundleError,
-  parseTrustPolicy,
-  type TrustPolicy,
-} from '../../index.js';
+import { escapeForDisplay as shown } from '../../report/display-text.js';
+import { parseTrustPolicy } from '../../trust/parse-trust-policy.js';
+import type { TrustPolicy } from '../../trust/trust-policy.js';
 import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../io.js';
 import type { Command } from './command.js';
 import { loadCertificates, toPem } from './certificates.js';
-import { readJsonFile, replaceFile, writeNewFile } from './files.js';
-import { loadPublicKeys } from './keys.js';
+import { replaceFile, writeNewFile } from './files.js';
+import { loadPublicKeys, readPolicy } from './trust-inputs.js';
 
 export const trust: Command = {
   name: 'trust',
-  summary: 'Create and edit a trust policy: authorities, roles, keys, X.509 anchors, TSAs',
   help: `Usage:
   evb trust init --out POLICY.json --name NAME --country CC [--authority NAME]
   evb trust add POLICY.json --id ID --name NAME --country CC --role ROLE [--role ROLE ...]
@@ -233,17 +228,6 @@ function describeFinalCustody(policy: TrustPolicy): string {
 
 function serialize(policy: TrustPolicy): string {
   return JSON.stringify(policy, null, 2) + '\n';
-}
-
-/** Reads and checks a trust policy file; a problem is reported with the file's path. */
-export async function readPolicy(path: string): Promise<TrustPolicy> {
-  const value = await readJsonFile(path, 16 * 1024 * 1024);
-  try {
-    return parseTrustPolicy(value);
-  } catch (error) {
-    if (isEvidenceBundleError(error)) throw new EvidenceBundleError(error.code, `${path}: ${error.message}`, { cause: error });
-    throw error;
-  }
 }
 
 /** The policy in words; its names and ids are escaped for display, a policy file being input like any other. */

@@ -1,29 +1,26 @@
 import { hostname } from 'node:os';
 import { basename, resolve } from 'node:path';
-import {
-  renderReportJUnit,
-  renderReportText,
-  verifyBundle,
-  type BagSource,
-  type RevocationDataInput,
-  type TrustPolicy,
-  type VerificationReport,
-} from '../../index.js';
-import { escapeJsonForDisplay } from '../../entries/report.js';
-import { revocationDerFromText } from '../../entries/trust.js';
-import { createDigestPool, nodeBackend, openBundle } from '../../node/index.js';
+import { renderReportJUnit } from '../../verify/render-junit.js';
+import { renderReportText } from '../../verify/render-text.js';
+import { verifyBundle } from '../../verify/verify-bundle.js';
+import type { BagSource } from '../../bagit/bag-source.js';
+import { type RevocationDataInput, revocationDerFromText } from '../../trust/check-revocation.js';
+import type { TrustPolicy } from '../../trust/trust-policy.js';
+import type { VerificationReport } from '../../verify/report-schema.js';
+import { escapeJsonForDisplay } from '../../report/display-text.js';
+import { createDigestPool } from '../../node/digest-pool.js';
+import { nodeBackend } from '../../node/digest-backend.js';
+import { openBundle } from '../../node/open-bundle.js';
 import { OUTCOME_EXIT } from '../exit-codes.js';
 import { UsageError } from '../io.js';
 import { createProgress, progressShown } from '../progress.js';
 import type { Command } from './command.js';
 import { readInputFile, writeNewFile } from './files.js';
 import { langHelp, reportLanguage } from '../lang.js';
-import { loadTrustedKeys } from './keys.js';
-import { readPolicy } from './trust.js';
+import { loadTrustedKeys, readPolicy } from './trust-inputs.js';
 
 export const verify: Command = {
   name: 'verify',
-  summary: 'Verify a received bundle: integrity, signatures, trust (exit 0/1/2)',
   help: `Usage: evb verify BUNDLE (--policy POLICY.json | --trust KEY.jwk ...) [--crl FILE ...] [--ocsp FILE ...]
                   [--at TIME] [--json] [--junit FILE] [--lang TAG] [--verbose] [--quiet]
 
