@@ -39,6 +39,9 @@ export async function applyDisclosures(
   custody: VerificationReport['custody'],
   findings: FindingSink,
 ): Promise<ItemResult[]> {
+  // A format 1.0 or 1.1 bundle that withholds nothing (most of them): its results stand as they are, with no
+  // index of the items built. Format 1.2 always goes on: its redaction events are checked against the leaves.
+  if (disclosed.check === undefined && !items.some((result) => result.status === 'withheld')) return items;
   const byId = new Map(read.manifest.items.map((i) => [i.id, i]));
   const leaves = disclosed.check?.leaves;
   let records = new Map<string, { reason: string; legalBasis?: string; by: string; kid: string; time: string; seq: number }>();

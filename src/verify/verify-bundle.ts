@@ -385,10 +385,11 @@ export function signatureResultOf(r: PolicySignatureResult): SignatureResult {
  */
 async function checkCustody(read: ReadBundle, options: VerifyOptions, findings: FindingSink): Promise<VerificationReport['custody']> {
   const currentDate = options.currentDate ?? new Date();
-  const present = read.manifest.items.flatMap((i) => (i.path !== undefined ? [i.id] : []));
+  // Only a policy asks where custody ends; the ids of the present items are listed for it alone.
+  const present = (): string[] => read.manifest.items.filter((i) => i.path !== undefined).map((i) => i.id);
   const bytes = await readBundleFile(read.source, CUSTODY_FILE, LIMITS.custodyBytes, read.present, 'custody.too-large', findings);
   if (bytes === undefined || bytes === 'refused') {
-    if (options.policy) pushAll(findings, await checkFinalCustody(options.policy, undefined, present, currentDate));
+    if (options.policy) pushAll(findings, await checkFinalCustody(options.policy, undefined, present(), currentDate));
     return bytes === undefined ? null : { events: [], custodians: {} };
   }
   const log = parseCustodyLog(bytes);
@@ -403,6 +404,6 @@ async function checkCustody(read: ReadBundle, options: VerifyOptions, findings: 
     currentDate,
   });
   pushAll(findings, check.findings);
-  if (options.policy) pushAll(findings, await checkFinalCustody(options.policy, { log, check }, present, currentDate));
+  if (options.policy) pushAll(findings, await checkFinalCustody(options.policy, { log, check }, present(), currentDate));
   return { events: check.events, custodians: check.custodians };
 }

@@ -145,6 +145,9 @@ describe('packBundle', () => {
     expect(manifest.items.find((i) => i.id === 'mailbox')?.disclosure).toMatchObject({ status: 'withheld' });
     const report = await verifyBundleDirectory(path);
     expect(report.items.find((i) => i.id === 'mailbox')?.status).toBe('withheld');
+    // The report says why, from the signed manifest (format 1.1: no custody event records a withholding at pack time).
+    expect(report.items.find((i) => i.id === 'mailbox')?.withheld).toEqual({ reason: 'privileged lawyer-client correspondence', legalBasis: 'Criminal Procedure Code, art. 179' });
+    expect(report.items.find((i) => i.id !== 'mailbox')?.withheld).toBeUndefined();
     expect(report.findings.filter((f) => f.severity === 'error')).toEqual([]);
   });
 });
