@@ -29,9 +29,9 @@ export async function custodyKeys(log: ParsedCustodyLog, policy: TrustPolicy, cu
     }
   }
   for (const { x5c, kid } of chains.values()) {
-    // A chain that does not link, or whose leaf is another key than the event's kid, is certified by no anchor.
     // Imported on first use: only an event signed with an x5c chain needs the X.509 code (pkijs, asn1js).
     const { anchorCertificateChain, linkCertificateChain } = await import('../x509/verify-chain.js');
+    // A chain that does not link, or whose leaf is another key than the event's kid, is certified by no anchor.
     const linked = await linkCertificateChain(x5c);
     if ('status' in linked || (await jwkThumbprint(linked.known.leafPublicJwk)) !== kid) continue;
     for (const authority of anchored) {

@@ -1,11 +1,10 @@
 import { createJwkSigner } from '../../sign/jwk-signer.js';
+import { createPkcs11Signer } from '../../node/pkcs11-signer.js';
 import { EvidenceBundleError } from '../../errors.js';
 import type { Signer } from '../../sign/signer.js';
 import { base64Encode } from '../../internal/bytes.js';
 import { resolve } from 'node:path';
-import { createPkcs11Signer } from '../../node/pkcs11-signer.js';
 import type { CliIO } from '../io.js';
-import { loadCertificates } from './certificates.js';
 import { readJsonFile } from './files.js';
 
 /** A signer the command must close when done (a PKCS#11 session); closing a JWK signer does nothing. */
@@ -22,7 +21,9 @@ export const PKCS11_MODULE_ENV = 'EVB_PKCS11_MODULE';
  * its signatures' `x5c`.
  */
 export async function loadSigner(key: string, io: CliIO, certificatePaths: readonly string[] = []): Promise<ClosableSigner> {
-  const chain = (await loadCertificates(certificatePaths)).map(base64Encode);
+  // The certificate reader (pkijs) is imported when a signer has certificates: most have none, and commands that
+  // only sometimes sign (custody, redact) should not load it at start.
+  const chain = certificatePaths.length === 0 ? [] : (await (await import('./certificates.js')).loadCertificates(certificatePaths)).map(base64Encode);
   const x5c = chain.length > 0 ? { x5c: chain } : {};
   if (key.slice(0, 7).toLowerCase() === 'pkcs11:') {
     const env = io.env ?? {};
