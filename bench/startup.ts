@@ -2,9 +2,10 @@
 // built CLI (spawn to exit) against `node -e 0` (Node's own start-up, the floor) and, with --baseline, against
 // another build of the CLI (an earlier commit's) in pairs run in turn; medians of several runs, peak RSS.
 // Usage: npm run bench:startup [-- --runs 9 --no-build --baseline other/dist/cli/evb.js]
-// Data (a signed bundle of three small files, as a directory and as a ZIP) lives under bench/.data/startup/.
+// Data (a signed bundle of three small files, as a directory and as a ZIP, and the proof of one item of the same
+// files packed as format 1.2) lives under bench/.data/startup/.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -25,13 +26,19 @@ const root = join(DATA_DIR, 'startup');
 const bundle = join(root, 'bundle');
 const zip = join(root, 'bundle.zip');
 const pub = join(root, 'key.pub.jwk');
-if (!existsSync(zip)) {
+const proof = join(root, 'proof.json');
+if (!existsSync(proof)) {
+  rmSync(root, { recursive: true, force: true });
   mkdirSync(join(root, 'files'), { recursive: true });
   for (const name of ['subscriber.json', 'traffic.csv', 'note.txt']) writeFileSync(join(root, 'files', name), `${name}\n`);
   evb('keygen', '--out', join(root, 'key.jwk'));
   writeFileSync(join(root, 'spec.json'), JSON.stringify({ metadata: (JSON.parse(readFileSync(join(REPO, 'examples', 'demo', 'case.json'), 'utf8')) as { metadata: unknown }).metadata }));
   evb('pack', join(root, 'files'), '--spec', join(root, 'spec.json'), '--out', bundle, '--quiet', '--sign', `packager=${join(root, 'key.jwk')}`);
   evb('convert', bundle, zip);
+  // A format 1.2 bundle and the proof of one item, for verify-proof (what a third State receives).
+  const disclosed = join(root, 'disclosed');
+  evb('pack', join(root, 'files'), '--spec', join(root, 'spec.json'), '--out', disclosed, '--quiet', '--selective-disclosure', '--sign', `packager=${join(root, 'key.jwk')}`);
+  evb('prove', disclosed, '--item', 'note.txt', '--out', proof);
 }
 
 const commands: Array<[string, string[]]> = [
@@ -40,6 +47,7 @@ const commands: Array<[string, string[]]> = [
   ['evb verify (directory)', ['verify', bundle, '--trust', pub, '--quiet']],
   ['evb verify (ZIP)', ['verify', zip, '--trust', pub, '--quiet']],
   ['evb inspect', ['inspect', bundle]],
+  ['evb verify-proof', ['verify-proof', proof, '--trust', pub]],
 ];
 console.log(`node ${process.version}, ${availableParallelism()} CPUs, ${runs} runs per command; load average before: ${load()}`);
 const floorRuns: CommandRun[] = [];

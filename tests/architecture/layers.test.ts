@@ -404,8 +404,8 @@ describe('what loads at start-up', () => {
     expect([...packages].filter((p) => !p.startsWith('node:'))).toEqual([]);
   });
 
-  it('is for verification, check and inspection without the X.509, RFC 3161, CBOR and PKCS#11 code', () => {
-    for (const start of ['cli/commands/verify.ts', 'cli/commands/check.ts', 'cli/commands/inspect.ts', 'verify/verify-bundle.ts', 'node/open-bundle.ts']) {
+  it('is for verification, check, inspection and item proofs without the X.509, RFC 3161, CBOR and PKCS#11 code', () => {
+    for (const start of ['cli/commands/verify.ts', 'cli/commands/check.ts', 'cli/commands/inspect.ts', 'cli/commands/verify-proof.ts', 'verify/verify-bundle.ts', 'verify/verify-item-proof.ts', 'node/open-bundle.ts']) {
       const { files, packages } = loadedWith(start);
       expect(files.size, start).toBeGreaterThan(20);
       expect([...packages].filter((p) => heavy.some((h) => p === h || p.startsWith(`${h}/`))), start).toEqual([]);

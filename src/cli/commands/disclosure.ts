@@ -1,17 +1,14 @@
 import { resolve } from 'node:path';
-import { escapeForDisplay as shown, escapeJsonForDisplay } from '../../report/display-text.js';
+import { escapeForDisplay as shown } from '../../report/display-text.js';
 import { createItemProof } from '../../disclosure/create-item-proof.js';
-import { MAX_PROOF_BYTES } from '../../disclosure/proof-file.js';
-import { verifyItemProof, type ItemProofReport } from '../../verify/verify-item-proof.js';
 import { nodeBackend } from '../../node/digest-backend.js';
 import { openBundle } from '../../node/open-bundle.js';
 import { redactBundle } from '../../node/redact-bundle.js';
-import { EXIT, OUTCOME_EXIT } from '../exit-codes.js';
+import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../io.js';
 import type { Command } from './command.js';
-import { readInputFile, readJsonFile, writeNewFile } from './files.js';
+import { readJsonFile, writeNewFile } from './files.js';
 import { loadSigner } from './keys.js';
-import { loadTrustedKeys, readPolicy } from './trust-inputs.js';
 
 export const redact: Command = {
   name: 'redact',
@@ -118,45 +115,3 @@ validated first; PROOF must not exist. A proof holds the item whole: at most 64 
     return EXIT.VALID;
   },
 };
-
-export const verifyProof: Command = {
-  name: 'verify-proof',
-  help: `Usage: evb verify-proof PROOF (--policy POLICY.json | --trust KEY.jwk ...) [--json]
-
-Checks one item proof (from "evb prove") without its bundle: the signed manifest and its signatures against
-your policy or keys, the item's commitment and inclusion path up to the signed root, and the item's bytes
-against its recorded size and digests. Exit 0 VALID, 1 INVALID, 2 INDETERMINATE (no signer you trust).
-
-Options:
-  --policy FILE  your trust policy
-  --trust FILE   a trusted public JWK or JWKS file (repeatable)
-  --json         print the JSON report
-`,
-  options: { policy: { type: 'string' }, trust: { type: 'string', multiple: true }, json: { type: 'boolean' } },
-  async run(values, positionals, io) {
-    if (positionals.length !== 1) throw new UsageError('give one PROOF');
-    const trustedKeys = await loadTrustedKeys(((values['trust'] as string[] | undefined) ?? []).map((p) => resolve(io.cwd, p)));
-    const policyFile = values['policy'] as string | undefined;
-    if (policyFile !== undefined && trustedKeys.length > 0) throw new UsageError('give --policy or --trust, not both');
-    if (policyFile === undefined && trustedKeys.length === 0) throw new UsageError('give --policy or --trust');
-    const policy = policyFile === undefined ? undefined : await readPolicy(resolve(io.cwd, policyFile));
-    const bytes = await readInputFile(resolve(io.cwd, positionals[0]!), MAX_PROOF_BYTES);
-    const report = await verifyItemProof(bytes, policy ? { policy } : { trustedKeys });
-    if (values['json'] === true) io.stdout(escapeJsonForDisplay(JSON.stringify(report, null, 2)) + '\n');
-    else io.stdout(renderProof(report));
-    return OUTCOME_EXIT[report.outcome];
-  },
-};
-
-function renderProof(report: ItemProofReport): string {
-  const lines = [`Outcome: ${report.outcome}`];
-  if (report.bundle) lines.push(`Bundle:  ${shown(report.bundle.bundleId)} (format ${shown(report.bundle.formatVersion)}), case ${shown(report.bundle.caseReference)}`);
-  if (report.item) lines.push(`Item:    ${shown(report.item.id)}${report.item.path ? ` (${shown(report.item.path)}, ${report.item.size ?? '?'} bytes)` : ''}: ${report.item.status}`);
-  lines.push(`Signatures (${report.signatures.filter((s) => s.trusted).length} trusted):`);
-  for (const s of report.signatures) lines.push(`  #${s.index} ${s.status}${s.role ? ` ${shown(s.role)}` : ''}${s.kid ? ` ${shown(s.kid)}` : ''}`);
-  if (report.findings.length > 0) lines.push('Findings:');
-  for (const f of report.findings) lines.push(`  ${f.severity} ${f.code}: ${shown(f.message)}`);
-  return lines.join('\n') + '\n';
-}
-
-
