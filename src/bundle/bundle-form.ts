@@ -1,11 +1,17 @@
-// Which form a bundle file is in, by its first bytes: no CBOR or ZIP code is needed to tell, so that opening a
-// bundle loads only the code of its own form.
+// Which form a bundle file is in, by its first bytes, and how large a CBOR bundle may be: no CBOR or ZIP code is
+// needed for either, so that opening or writing a bundle loads only the code of its own form.
 
 /**
  * Tag 55799, self-described CBOR (RFC 8949 section 3.4.6), whose head starts every CBOR bundle: the magic bytes
  * by which the form is recognised by content.
  */
 export const CBOR_BUNDLE_MAGIC: Uint8Array = Uint8Array.of(0xd9, 0xd9, 0xf7);
+
+/**
+ * Largest CBOR bundle written or read by default: 64 MiB. The form is read whole, so this is the memory a reader
+ * commits to; larger productions travel as ZIP or as a directory.
+ */
+export const CBOR_BUNDLE_MAX_BYTES = 64 * 1024 * 1024;
 
 /** The single-file forms, as {@link detectBundleForm} names them. */
 export type BundleFileForm = 'zip' | 'cbor';

@@ -5,18 +5,13 @@ import { encodeDeterministicCbor } from '../encoding/cbor/encode.js';
 import { EvidenceBundleError } from '../errors.js';
 import { LIMITS } from '../model/layout.js';
 import { assertBundlePath } from '../path/bundle-path.js';
-import { CBOR_BUNDLE_MAGIC, detectBundleForm } from './bundle-form.js';
+import { CBOR_BUNDLE_MAGIC, CBOR_BUNDLE_MAX_BYTES, detectBundleForm } from './bundle-form.js';
 import { findTreeCollisions } from './tree-collisions.js';
 
 /** The `format` member of every CBOR bundle. */
 export const CBOR_BUNDLE_FORMAT = 'evidence-bundle-cbor';
 /** The only `version` this library reads and writes. */
 export const CBOR_BUNDLE_VERSION = 1;
-/**
- * Largest CBOR bundle written or read by default: 64 MiB. The form is read whole, so this is the memory a reader
- * commits to; larger productions travel as ZIP or as a directory.
- */
-export const CBOR_BUNDLE_MAX_BYTES = 64 * 1024 * 1024;
 /** The document under the tag: the top-level map and the `files` map. */
 const DOCUMENT_DEPTH = 2;
 const MEMBERS = ['files', 'format', 'version'];

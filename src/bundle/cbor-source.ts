@@ -1,6 +1,7 @@
 import type { BagSource, BagSourceProblem } from '../bagit/bag-source.js';
 import { EvidenceBundleError, isEvidenceBundleError } from '../errors.js';
-import { CBOR_BUNDLE_MAX_BYTES, decodeCborBundle, type CborBundleOptions } from './cbor-bundle.js';
+import { CBOR_BUNDLE_MAX_BYTES } from './bundle-form.js';
+import { decodeCborBundle, type CborBundleOptions } from './cbor-bundle.js';
 import { filesSource } from './files-source.js';
 
 /**

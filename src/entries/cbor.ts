@@ -11,8 +11,7 @@ export {
   encodeCborBundle,
   CBOR_BUNDLE_FORMAT,
   CBOR_BUNDLE_VERSION,
-  CBOR_BUNDLE_MAX_BYTES,
 } from '../bundle/cbor-bundle.js';
-export { CBOR_BUNDLE_MAGIC } from '../bundle/bundle-form.js';
+export { CBOR_BUNDLE_MAGIC, CBOR_BUNDLE_MAX_BYTES } from '../bundle/bundle-form.js';
 export type { CborBundleOptions } from '../bundle/cbor-bundle.js';
 export { openCborSource, tooLargeCborSource } from '../bundle/cbor-source.js';

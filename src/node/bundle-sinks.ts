@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { BagData, BagSink } from '../bundle/bag-sink.js';
 import { memorySink } from '../bundle/bag-sink.js';
-import { CBOR_BUNDLE_MAX_BYTES, encodeCborBundle } from '../bundle/cbor-bundle.js';
+import { CBOR_BUNDLE_MAX_BYTES } from '../bundle/bundle-form.js';
 import { EvidenceBundleError } from '../errors.js';
 import { joinChunks } from '../internal/bytes.js';
 import { PAYLOAD_DIR } from '../model/layout.js';
@@ -158,7 +158,11 @@ export async function fileSink(
     add: (path, data, size) => inner.add(path, data, size),
     async commit() {
       await inner.commit();
-      if (memory !== undefined) await writeAll(handle, encodeCborBundle(memory.files));
+      if (memory !== undefined) {
+        // The CBOR encoder (cbor-x) is imported for a CBOR bundle only.
+        const { encodeCborBundle } = await import('../bundle/cbor-bundle.js');
+        await writeAll(handle, encodeCborBundle(memory.files));
+      }
       await handle.sync();
       await close();
       if (!replace && (await pathExists(target))) throw new EvidenceBundleError('ERR_TARGET_EXISTS', `${name} already exists`);

@@ -1,7 +1,7 @@
 import { promises as fsp } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import type { BagSource } from '../bagit/bag-source.js';
-import { detectBundleForm } from '../bundle/bundle-form.js';
+import { CBOR_BUNDLE_MAX_BYTES, detectBundleForm } from '../bundle/bundle-form.js';
 import { EvidenceBundleError } from '../errors.js';
 import { openZipSource } from '../zip/open-zip-source.js';
 import type { DigestPool } from './digest-pool.js';
@@ -69,7 +69,7 @@ export async function openBundle(path: string, options: OpenBundleOptions = {}):
     }
     if (form === 'cbor') {
       // The CBOR code (cbor-x) is imported for a CBOR bundle only.
-      const [{ CBOR_BUNDLE_MAX_BYTES }, { openCborSource, tooLargeCborSource }] = await Promise.all([import('../bundle/cbor-bundle.js'), import('../bundle/cbor-source.js')]);
+      const { openCborSource, tooLargeCborSource } = await import('../bundle/cbor-source.js');
       // Read whole by design: the size is judged before a byte of the body is read.
       const source = reader.size > CBOR_BUNDLE_MAX_BYTES ? tooLargeCborSource(reader.size) : openCborSource(await reader.read(0, reader.size));
       await reader.close();

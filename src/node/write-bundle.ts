@@ -1,6 +1,6 @@
 import { promises as fsp } from 'node:fs';
 import { basename, dirname, extname, join, resolve, sep } from 'node:path';
-import { CBOR_BUNDLE_MAX_BYTES } from '../bundle/cbor-bundle.js';
+import { CBOR_BUNDLE_MAX_BYTES } from '../bundle/bundle-form.js';
 import { bundleFiles, type BundleFile } from '../bundle/bundle-files.js';
 import { EvidenceBundleError } from '../errors.js';
 import { assertBundlePath } from '../path/bundle-path.js';

@@ -404,8 +404,11 @@ describe('what loads at start-up', () => {
     expect([...packages].filter((p) => !p.startsWith('node:'))).toEqual([]);
   });
 
-  it('is for verification, check, inspection and item proofs without the X.509, RFC 3161, CBOR and PKCS#11 code', () => {
-    for (const start of ['cli/commands/verify.ts', 'cli/commands/check.ts', 'cli/commands/inspect.ts', 'cli/commands/verify-proof.ts', 'verify/verify-bundle.ts', 'verify/verify-item-proof.ts', 'node/open-bundle.ts']) {
+  it('is for verification, inspection, item proofs and the writers without the X.509, RFC 3161, CBOR and PKCS#11 code', () => {
+    // The writers too (pack, custody events, redaction, conversion, export): cbor-x only for a CBOR bundle, and the
+    // X.509 code only for a signer with certificates. sign, timestamp and trust need the X.509 code itself.
+    const writers = ['cli/commands/pack.ts', 'cli/commands/custody.ts', 'cli/commands/disclosure.ts', 'cli/commands/convert.ts', 'cli/commands/export.ts', 'node/write-bundle.ts'];
+    for (const start of ['cli/commands/verify.ts', 'cli/commands/check.ts', 'cli/commands/inspect.ts', 'cli/commands/verify-proof.ts', 'verify/verify-bundle.ts', 'verify/verify-item-proof.ts', 'node/open-bundle.ts', ...writers]) {
       const { files, packages } = loadedWith(start);
       expect(files.size, start).toBeGreaterThan(20);
       expect([...packages].filter((p) => heavy.some((h) => p === h || p.startsWith(`${h}/`))), start).toEqual([]);
@@ -424,5 +427,7 @@ describe('what loads at start-up', () => {
     const dynamic = (file: string) => specifiers(readFileSync(join(SRC, file), 'utf8')).filter((s) => s.dynamic).map((s) => s.text);
     expect(dynamic('trust/evaluate-signatures.ts')).toContain('../x509/verify-chain.js');
     expect(dynamic('node/open-bundle.ts')).toContain('../bundle/cbor-source.js');
+    expect(dynamic('node/bundle-sinks.ts')).toContain('../bundle/cbor-bundle.js');
+    expect(dynamic('cli/commands/keys.ts')).toContain('./certificates.js');
   });
 });

@@ -3,11 +3,10 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  CBOR_BUNDLE_MAX_BYTES,
   decodeCborBundle,
   encodeCborBundle,
 } from '../../src/bundle/cbor-bundle.js';
-import { detectBundleForm } from '../../src/bundle/bundle-form.js';
+import { CBOR_BUNDLE_MAX_BYTES, detectBundleForm } from '../../src/bundle/bundle-form.js';
 import { encodeDeterministicCbor } from '../../src/encoding/cbor/encode.js';
 import type { CborValue } from '../../src/encoding/cbor/cbor-value.js';
 import { isEvidenceBundleError } from '../../src/errors.js';
