@@ -41,14 +41,13 @@ describe('evb', () => {
     expect(out).toMatch(/66\s+input not found/);
   });
 
-  it('lists every command with its summary, and each loads the command of its name, with help', async () => {
+  it('lists every command with its summary, and each loads the command whose help is for its name', async () => {
     const { out } = await evb('--help');
     expect(Object.keys(COMMANDS).length).toBeGreaterThanOrEqual(16);
     for (const [name, entry] of Object.entries(COMMANDS)) {
       expect(entry.name).toBe(name);
       expect(out).toContain(`  ${name.padEnd(18)} ${entry.summary}\n`);
       const command = await entry.load();
-      expect(command.name).toBe(name);
       expect(command.help).toMatch(new RegExp(`^Usage:\\s+evb ${name}\\b`));
       const help = await evb(name, '--help');
       expect(help.code).toBe(0);

@@ -113,6 +113,17 @@ describe('selective disclosure in every form', () => {
       expect((await evb('verify-proof', proof, '--trust', 'stranger.pub.jwk')).code).toBe(2);
     }
     expect((await evb('prove', 'case-out.zip', '--item', 'subscriber-records', '--out', 'withheld.proof.json')).code).toBe(65);
+    // Keys come from the receiver, never from the proof: without --trust or --policy there is nothing to verify
+    // against (a usage error, not a verdict), and a policy with keys besides is refused too.
+    const proof = 'case.chat.proof.json';
+    const none = await evb('verify-proof', proof);
+    expect(none.code).toBe(64);
+    expect(none.err).toMatch(/give --policy or --trust/);
+    await fsp.writeFile(join(dir, 'any-policy.json'), '{}');
+    const both = await evb('verify-proof', proof, '--trust', 'vn.pub.jwk', '--policy', 'any-policy.json');
+    expect(both.code).toBe(64);
+    expect(both.err).toMatch(/not both/);
+    expect((await evb('verify', 'case.zip', '--trust', 'vn.pub.jwk', '--policy', 'any-policy.json')).code).toBe(64);
   });
 
   it('inspect shows the items of a 1.2 bundle from its disclosures, a withheld one by id only', async () => {

@@ -10,7 +10,6 @@ import type { Command } from './command.js';
 import { runVerification } from './verify.js';
 
 export const check: Command = {
-  name: 'check',
   help: `Usage: evb check BUNDLE [--json] [--lang TAG] [--quiet]
 
 Checks the bag and the manifest (every digest, no missing and no extra file, canonical manifest, items match

@@ -1,9 +1,11 @@
 import type { ParseArgsConfig } from 'node:util';
 import type { CliIO } from '../io.js';
 
-/** One `evb` subcommand: its options (node:util parseArgs), help text and action returning an exit code (its summary is in commands/index.ts). */
+/**
+ * One `evb` subcommand: its options (node:util parseArgs), help text and action returning an exit code. Its name
+ * and summary are its entry in commands/index.ts.
+ */
 export interface Command {
-  name: string;
   help: string;
   options: NonNullable<ParseArgsConfig['options']>;
   run(values: Record<string, unknown>, positionals: string[], io: CliIO): Promise<number>;

@@ -6,7 +6,6 @@ import { UsageError } from '../io.js';
 import type { Command } from './command.js';
 
 export const convert: Command = {
-  name: 'convert',
   help: `Usage: evb convert IN OUT
 
 Writes the bundle IN again as OUT in another form: every file (payload, manifest, signatures, custody log)
@@ -31,7 +30,6 @@ result to judge signatures and trust.
 };
 
 export const extract: Command = {
-  name: 'extract',
   help: `Usage: evb extract BUNDLE DIR
 
 Writes BUNDLE as the bundle directory DIR, whatever DIR is named: "evb convert" with a directory as output.

@@ -26,7 +26,6 @@ import { loadTrustedKeys } from './trust-inputs.js';
 const SUBCOMMANDS = ['append', 'transfer', 'receive', 'log'] as const;
 
 export const custody: Command = {
-  name: 'custody',
   help: `Usage:
   evb custody append BUNDLE TYPE --key KEY.jwk ACTOR --items IDS --place PLACE --purpose WHY [options]
   evb custody transfer BUNDLE --key KEY.jwk ACTOR --to PARTY.json --place PLACE --purpose WHY [options]

@@ -11,7 +11,6 @@ import { readJsonFile, writeNewFile } from './files.js';
 import { loadSigner } from './keys.js';
 
 export const redact: Command = {
-  name: 'redact',
   help: `Usage: evb redact BUNDLE --withhold ID ... --reason TEXT --out NEW --key KEY.jwk ACTOR --place PLACE
                   [--legal-basis TEXT] [--purpose TEXT] [--time RFC3339]
 
@@ -89,7 +88,6 @@ Options:
 };
 
 export const prove: Command = {
-  name: 'prove',
   help: `Usage: evb prove BUNDLE --item ID --out PROOF
 
 Writes PROOF (JSON, schema: evb schema item-proof): the item's bytes, its disclosure (metadata and salt), its

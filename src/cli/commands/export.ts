@@ -8,7 +8,6 @@ import type { Command } from './command.js';
 import { writeNewFile } from './files.js';
 
 export const exportCommand: Command = {
-  name: 'export',
   help: `Usage: evb export case BUNDLE --out FILE.jsonld
 
 Writes the bundle's items, digests, acquisitions, derivations, custody events, legal basis and handling

@@ -9,7 +9,6 @@ import type { Command } from './command.js';
 import { langHelp, reportLanguage } from '../lang.js';
 
 export const inspect: Command = {
-  name: 'inspect',
   help: `Usage: evb inspect BUNDLE [--json] [--lang TAG]
 
 Prints the bundle's claims: case, legal basis, handling, items, actors and signers. Nothing is verified

@@ -8,7 +8,6 @@ import type { Command } from './command.js';
 import { writeNewFile } from './files.js';
 
 export const keygen: Command = {
-  name: 'keygen',
   help: `Usage: evb keygen --out KEY.jwk [--public PUB.jwk] [--alg EdDSA|ES256|ES384|PS256]
 
 Writes a private JWK (file mode 0600) and its public JWK, and prints the key id (the RFC 7638 thumbprint).

@@ -19,7 +19,6 @@ import { readJsonFile } from './files.js';
 import { loadSigner, type ClosableSigner } from './keys.js';
 
 export const pack: Command = {
-  name: 'pack',
   help: `Usage: evb pack [FOLDER | FILE ...] --spec SPEC.json --out BUNDLE [--alg sha512] [--sign ROLE=KEY.jwk ...]
                 [--request-id SCHEME:VALUE ...] [--related RELATION=BUNDLE ...] [--selective-disclosure] [--quiet]
 

@@ -4,7 +4,6 @@ import { UsageError } from '../io.js';
 import type { Command } from './command.js';
 
 export const schema: Command = {
-  name: 'schema',
   help: `Usage: evb schema [NAME]
 
 Without NAME, lists the schemas. With NAME, prints that JSON Schema (2020-12), the same as the file

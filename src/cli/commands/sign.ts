@@ -13,7 +13,6 @@ import { loadSigner } from './keys.js';
 import { readRevocationFile } from './verify.js';
 
 export const sign: Command = {
-  name: 'sign',
   help: `Usage: evb sign BUNDLE --key KEY.jwk|PKCS11-URI --role ROLE [--cert CHAIN.pem ...] [--capture-revocation]
                 [--crl FILE ...] [--ocsp FILE ...]
 

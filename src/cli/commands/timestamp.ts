@@ -6,7 +6,6 @@ import { UsageError } from '../io.js';
 import type { Command } from './command.js';
 
 export const timestamp: Command = {
-  name: 'timestamp',
   help: `Usage: evb timestamp BUNDLE --tsa URL [--signature N]
        evb timestamp --archive BUNDLE --tsa URL [--digest sha256|sha512]
 

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { EvidenceBundleError, isEvidenceBundleError } from '../../errors.js';
 import { parseTrustPolicy } from '../../trust/parse-trust-policy.js';
 import { trustPolicyFromKeys } from '../../trust/trust-policy-from-keys.js';
@@ -7,6 +8,19 @@ import { readJsonFile } from './files.js';
 
 // The receiver's trust material as files: `--trust` keys and `--policy`. Apart from the signers (keys.ts), so
 // that a verification loads no signing code (PKCS#11, certificates).
+
+/**
+ * The trust material of `--policy FILE` or `--trust FILE ...` (paths relative to `cwd`): the policy, or the
+ * trusted keys; both at once is a usage error. Neither gives no policy and no keys, and the caller says whether
+ * that may be (a verification then trusts no signer: INDETERMINATE at best).
+ */
+export async function readTrustInputs(values: Record<string, unknown>, cwd: string): Promise<{ policy?: TrustPolicy; trustedKeys: JsonWebKey[] }> {
+  const trustedKeys = await loadTrustedKeys(((values['trust'] as string[] | undefined) ?? []).map((p) => resolve(cwd, p)));
+  const policyFile = values['policy'] as string | undefined;
+  if (policyFile === undefined) return { trustedKeys };
+  if (trustedKeys.length > 0) throw new UsageError('give --policy or --trust, not both');
+  return { policy: await readPolicy(resolve(cwd, policyFile)), trustedKeys };
+}
 
 /** Reads and checks a trust policy file; a problem is reported with the file's path. */
 export async function readPolicy(path: string): Promise<TrustPolicy> {

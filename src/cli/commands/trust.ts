@@ -11,7 +11,6 @@ import { replaceFile, writeNewFile } from './files.js';
 import { loadPublicKeys, readPolicy } from './trust-inputs.js';
 
 export const trust: Command = {
-  name: 'trust',
   help: `Usage:
   evb trust init --out POLICY.json --name NAME --country CC [--authority NAME]
   evb trust add POLICY.json --id ID --name NAME --country CC --role ROLE [--role ROLE ...]

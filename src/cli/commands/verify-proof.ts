@@ -6,13 +6,12 @@ import { OUTCOME_EXIT } from '../exit-codes.js';
 import { UsageError } from '../io.js';
 import type { Command } from './command.js';
 import { readInputFile } from './files.js';
-import { loadTrustedKeys, readPolicy } from './trust-inputs.js';
+import { readTrustInputs } from './trust-inputs.js';
 
 // A module of its own, apart from redact and prove: the State that receives a single item's proof verifies it
 // without loading the writers (ZIP and CBOR sinks, signers).
 
 export const verifyProof: Command = {
-  name: 'verify-proof',
   help: `Usage: evb verify-proof PROOF (--policy POLICY.json | --trust KEY.jwk ...) [--json]
 
 Checks one item proof (from "evb prove") without its bundle: the signed manifest and its signatures against
@@ -27,11 +26,8 @@ Options:
   options: { policy: { type: 'string' }, trust: { type: 'string', multiple: true }, json: { type: 'boolean' } },
   async run(values, positionals, io) {
     if (positionals.length !== 1) throw new UsageError('give one PROOF');
-    const trustedKeys = await loadTrustedKeys(((values['trust'] as string[] | undefined) ?? []).map((p) => resolve(io.cwd, p)));
-    const policyFile = values['policy'] as string | undefined;
-    if (policyFile !== undefined && trustedKeys.length > 0) throw new UsageError('give --policy or --trust, not both');
-    if (policyFile === undefined && trustedKeys.length === 0) throw new UsageError('give --policy or --trust');
-    const policy = policyFile === undefined ? undefined : await readPolicy(resolve(io.cwd, policyFile));
+    const { policy, trustedKeys } = await readTrustInputs(values, io.cwd);
+    if (policy === undefined && trustedKeys.length === 0) throw new UsageError('give --policy or --trust');
     const bytes = await readInputFile(resolve(io.cwd, positionals[0]!), MAX_PROOF_BYTES);
     const report = await verifyItemProof(bytes, policy ? { policy } : { trustedKeys });
     if (values['json'] === true) io.stdout(escapeJsonForDisplay(JSON.stringify(report, null, 2)) + '\n');
@@ -50,5 +46,3 @@ function renderProof(report: ItemProofReport): string {
   for (const f of report.findings) lines.push(`  ${f.severity} ${f.code}: ${shown(f.message)}`);
   return lines.join('\n') + '\n';
 }
-
-

@@ -17,10 +17,9 @@ import { createProgress, progressShown } from '../progress.js';
 import type { Command } from './command.js';
 import { readInputFile, writeNewFile } from './files.js';
 import { langHelp, reportLanguage } from '../lang.js';
-import { loadTrustedKeys, readPolicy } from './trust-inputs.js';
+import { readTrustInputs } from './trust-inputs.js';
 
 export const verify: Command = {
-  name: 'verify',
   help: `Usage: evb verify BUNDLE (--policy POLICY.json | --trust KEY.jwk ...) [--crl FILE ...] [--ocsp FILE ...]
                   [--at TIME] [--json] [--junit FILE] [--lang TAG] [--verbose] [--quiet]
 
@@ -71,10 +70,7 @@ Options:
     if (positionals.length !== 1) throw new UsageError('give exactly one BUNDLE');
     const lang = reportLanguage(values, io);
     const bundle = resolve(io.cwd, positionals[0]!);
-    const trustedKeys = await loadTrustedKeys(((values['trust'] as string[] | undefined) ?? []).map((p) => resolve(io.cwd, p)));
-    const policyFile = values['policy'] as string | undefined;
-    if (policyFile !== undefined && trustedKeys.length > 0) throw new UsageError('give --policy or --trust, not both');
-    const policy = policyFile === undefined ? undefined : await readPolicy(resolve(io.cwd, policyFile));
+    const { policy, trustedKeys } = await readTrustInputs(values, io.cwd);
     const junit = values['junit'] as string | undefined;
     // "-" is standard output, which then holds the XML alone: the report for people goes to stderr.
     if (junit === '-' && values['json'] === true) throw new UsageError('--json and --junit - both want standard output');
