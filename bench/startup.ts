@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DATA_DIR } from './lib/data.js';
 import { load, pair, type Measured } from './lib/paired.js';
-import { runCommand, type CommandRun } from './lib/system.js';
+import { medianOf, runCommand } from './lib/system.js';
 import { mib, printTable } from './lib/table.js';
 
 const REPO = join(import.meta.dirname, '..');
@@ -50,10 +50,7 @@ const commands: Array<[string, string[]]> = [
   ['evb verify-proof', ['verify-proof', proof, '--trust', pub]],
 ];
 console.log(`node ${process.version}, ${availableParallelism()} CPUs, ${runs} runs per command; load average before: ${load()}`);
-const floorRuns: CommandRun[] = [];
-for (let i = 0; i < runs; i++) floorRuns.push(await runCommand(process.execPath, ['-e', '0']));
-const median = (xs: readonly CommandRun[], key: (r: CommandRun) => number): number => [...xs].map(key).sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const floor = median(floorRuns, (r) => r.seconds);
+const floor = await medianOf(runs, () => runCommand(process.execPath, ['-e', '0']));
 
 const rows: Array<Array<string | number>> = [];
 for (const [label, args] of commands) {
@@ -66,11 +63,9 @@ for (const [label, args] of commands) {
     const result = await pair(runs, side(values.baseline, 'baseline'), side(CLI, 'this build'));
     [mine, base, ratio] = [result.b, result.a, result.ratio];
   } else {
-    const got: CommandRun[] = [];
-    for (let i = 0; i < runs; i++) got.push(await runCommand(process.execPath, [CLI, ...args], { cwd: REPO }));
-    mine = { label: 'this build', ...[...got].sort((a, b) => a.seconds - b.seconds)[Math.floor(got.length / 2)]! };
+    mine = { label: 'this build', ...(await medianOf(runs, side(CLI, 'this build').run)) };
   }
   rows.push([label, mine.seconds.toFixed(3), mib(mine.peakRssBytes), base ? base.seconds.toFixed(3) : '-', base ? mib(base.peakRssBytes) : '-', ratio === undefined ? '-' : `${ratio.toFixed(2)}x`]);
 }
-console.log(`\nStart-up, whole processes (medians of ${runs}; node -e 0, Node's own start-up: ${floor.toFixed(3)} s, ${mib(median(floorRuns, (r) => r.peakRssBytes ?? 0))} MiB); load average after: ${load()}`);
+console.log(`\nStart-up, whole processes (medians of ${runs}; node -e 0, Node's own start-up: ${floor.seconds.toFixed(3)} s, ${mib(floor.peakRssBytes)} MiB); load average after: ${load()}`);
 printTable(['command', 'seconds', 'peak RSS MiB', 'baseline s', 'baseline RSS MiB', 'this / baseline'], rows);

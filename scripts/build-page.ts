@@ -37,7 +37,8 @@ export interface PageBuild {
 // an x5c chain or a timestamp token. The rest of the core reaches it through these modules' async functions, so
 // in the page each is replaced by a stub whose functions load the real code on first call: the real code is kept
 // in the page as an inert <script type="text/plain">, run by copying it into a script element that the CSP allows
-// by its hash. The core itself is unchanged; `evb verify` and the library import the real modules.
+// by its hash. The core imports these modules with import() where it needs them (so that Node and other bundlers
+// load them only then); in the page, one file, esbuild resolves those imports to the stubs and inlines them.
 const LAZY_MODULES = ['src/x509/verify-chain.ts', 'src/timestamp/verify-timestamp-token.ts', 'src/x509/revocation-data.ts'];
 const LAZY_DIRS = ['src/x509/', 'src/timestamp/'];
 const LAZY_GLOBAL = '__evidenceBundleX509';

@@ -85,10 +85,10 @@ async function checkToken(text: string, signed: Uint8Array, policy: TrustPolicy,
   if (policy.timestampAuthorities.length === 0) {
     return { status: 'untrusted', rule: 'timestampAuthorities', code: 'policy.timestamp.untrusted', message: 'the policy trusts no timestamp authority' };
   }
+  // Imported on first use: most signatures carry no timestamp, and the RFC 3161 code (pkijs, asn1js) is large.
+  const { verifyTimestampToken } = await import('../timestamp/verify-timestamp-token.js');
   let failure: TokenVerdict | undefined;
   for (const tsa of policy.timestampAuthorities) {
-    // Imported on first use: most signatures carry no timestamp, and the RFC 3161 code (pkijs, asn1js) is large.
-    const { verifyTimestampToken } = await import('../timestamp/verify-timestamp-token.js');
     const result = await verifyTimestampToken(der, {
       data: signed,
       anchors: tsa.anchors,

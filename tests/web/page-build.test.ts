@@ -59,6 +59,17 @@ describe('the built verifier page', () => {
     expect(markup).not.toMatch(/url\(|@import/i);
   });
 
+  // The core loads its X.509 and CBOR code with import(): bundled into one file, the page must hold that code, not
+  // ask for it (opened from file://, a module request is a request the page must never make).
+  it('loads no module at run time: no import() and no importScripts() in any of its scripts, the lazy code included', () => {
+    const code = scripts(html).filter((s) => s.type !== 'application/json');
+    expect(code.length).toBeGreaterThanOrEqual(3);
+    for (const { type, body } of code) {
+      expect(body, type).not.toMatch(/\bimport\s*\(/);
+      expect(body, type).not.toMatch(/\bimportScripts\s*\(/);
+    }
+  });
+
   it('holds the message catalogs as JSON data, exactly those of the core, and no catalog in its script', () => {
     const data = scripts(html).find((s) => s.type === 'application/json')!;
     expect(html).toContain(`<script type="application/json" id="evb-catalogs">${data.body}</script>`);
