@@ -29,10 +29,12 @@ export interface BagSink {
    * Optional: stores one payload file whose bytes the sink reads itself from `source` (an item's `copySource`, a
    * reference only this kind of sink understands, such as a file it can copy on another thread), hashing them
    * with `algorithms` as they are written. Given `size`, the sink refuses a source giving another count
-   * (`ERR_SOURCE_CHANGED`) before writing a byte past it. The pipeline calls it instead of `add` for an item
-   * with a `copySource`, `copyConcurrency` at a time.
+   * (`ERR_SOURCE_CHANGED`) before writing a byte past it. The pipeline calls it first for an item with a
+   * `copySource`, `copyConcurrency` at a time (an ordered sink: one at a time, in order); `undefined` means the
+   * sink does not copy that file by itself (its size, its algorithms), has written nothing of it, and takes it
+   * through `add`.
    */
-  copy?(path: string, source: unknown, size: number | undefined, algorithms: readonly DigestAlgorithm[]): Promise<{ size: number; digests: DigestSet }>;
+  copy?(path: string, source: unknown, size: number | undefined, algorithms: readonly DigestAlgorithm[]): Promise<{ size: number; digests: DigestSet } | undefined>;
   /** Copies {@link BagSink.copy} takes at the same time. */
   readonly copyConcurrency?: number;
   /** Makes the bag whole and visible (for a directory: rename into place). */

@@ -161,29 +161,39 @@ export async function packBundleTo(sink: BagSink, options: PackToOptions): Promi
   }
 }
 
-/** Streams every item into the sink, hashing as the bytes pass; the digests come back in the items' order. */
+/** An item with its place in the caller's list and its path in the bag. */
+interface Ordered {
+  item: PackSourceItem;
+  i: number;
+  bagPath: string;
+}
+
+/**
+ * Streams every item into the sink, hashing as the bytes pass, or has the sink copy it ({@link BagSink.copy});
+ * the digests come back in the items' order.
+ */
 async function streamPayload(
   sink: BagSink,
   algorithms: DigestAlgorithm[],
   options: PackToOptions,
 ): Promise<Array<{ size: number; digests: DigestSet }>> {
-  const order = options.items.map((item, i) => ({ item, i, bagPath: payloadPath(item.path) }));
+  const order: Ordered[] = options.items.map((item, i) => ({ item, i, bagPath: payloadPath(item.path) }));
   order.sort((a, b) => compareCodePoints(a.bagPath, b.bagPath));
   const results = new Array<{ size: number; digests: DigestSet }>(order.length);
   let totalBytes = 0;
   const copy = sink.copy?.bind(sink);
-  const copied = copy === undefined ? [] : order.filter(({ item }) => item.copySource !== undefined);
-  const streamed = copy === undefined ? order : order.filter(({ item }) => item.copySource === undefined);
-  // Copies first, many at a time (each is a message to another thread, not bytes in memory here).
-  await mapWithConcurrency(copied, sink.copyConcurrency ?? sink.concurrency, async ({ item, i, bagPath }) => {
+  // A copy by the sink itself; false when the sink declines the file, which then streams.
+  const copyOne = async ({ item, i, bagPath }: Ordered): Promise<boolean> => {
     options.signal?.throwIfAborted();
     const result = await copy!(bagPath, item.copySource, item.size, algorithms);
+    if (result === undefined) return false;
     if (item.size !== undefined && result.size !== item.size) throw changed(item, String(result.size));
     totalBytes += result.size;
     options.onProgress?.({ item: item.id, bytes: result.size, totalBytes });
     results[i] = { size: result.size, digests: result.digests };
-  });
-  await mapWithConcurrency(streamed, sink.concurrency, async ({ item, i, bagPath }) => {
+    return true;
+  };
+  const streamOne = async ({ item, i, bagPath }: Ordered): Promise<void> => {
     const multi = createMultiDigest(algorithms, options.backend === undefined ? {} : { backend: options.backend });
     const counted = async function* (): AsyncGenerator<Uint8Array> {
       const source = typeof item.data === 'function' ? item.data() : item.data;
@@ -201,7 +211,20 @@ async function streamPayload(
     };
     await sink.add(bagPath, counted(), item.size);
     results[i] = { size: multi.size, digests: multi.digest() };
+  };
+  const copies = (entry: Ordered): boolean => copy !== undefined && entry.item.copySource !== undefined;
+  if (sink.ordered) {
+    // One file at a time, in the bag's order: copied where the sink copies it, streamed otherwise.
+    for (const entry of order) if (!(copies(entry) && (await copyOne(entry)))) await streamOne(entry);
+    return results;
+  }
+  // Copies first, many at a time (each is a message to another thread, not bytes in memory here); then the
+  // files that stream, fewer at a time (each holds a chunk here).
+  const streamed = order.filter((entry) => !copies(entry));
+  await mapWithConcurrency(order.filter(copies), sink.copyConcurrency ?? sink.concurrency, async (entry) => {
+    if (!(await copyOne(entry))) streamed.push(entry);
   });
+  await mapWithConcurrency(streamed, sink.concurrency, streamOne);
   return results;
 }
 

@@ -107,21 +107,14 @@ function sourceItem(item: PackItem, stat: Stats | undefined, copyable: boolean):
   const base = { ...rest, mediaType: mediaType ?? guessMediaType(item.path) };
   if (typeof source === 'string') {
     const data = () => sourceBytes(source, stat!);
-    if (!copyable || stat!.size > COPY_AT_MOST_BYTES) return { ...base, size: stat!.size, data };
+    // The sink decides which files it copies by itself (by their size); the others stream through `data`.
+    if (!copyable) return { ...base, size: stat!.size, data };
     const copySource: StatedFile = { path: source, ino: stat!.ino, dev: stat!.dev, size: stat!.size, mtimeMs: stat!.mtimeMs };
     return { ...base, size: stat!.size, data, copySource };
   }
   return size === undefined ? { ...base, data: source } : { ...base, size, data: source };
 }
 
-
-/**
- * Files up to this size are copied by the directory sink's workers; larger ones stream through this thread,
- * hashed here while the previous chunk is written on libuv's pool, so that hashing and writing overlap (a 2 GiB
- * file copied by one worker, read, hash and write in turn, took 14-23 s in `npm run bench` against 2.2-2.9 s for
- * `cp` plus `sync`, at load 13-17).
- */
-const COPY_AT_MOST_BYTES = 1024 * 1024;
 
 /** Sources checked at the same time before packing. */
 const STAT_CONCURRENCY = 64;

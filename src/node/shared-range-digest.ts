@@ -20,6 +20,19 @@ export interface SharedRangeOptions {
   slots?: number;
   /** Stops the reading: every slot is released, the worker stopped, and the call rejects with the reason. */
   signal?: AbortSignal;
+  /**
+   * A third consumer of each chunk, after its CRC-32 (a writer: packing a large file into a ZIP). It is called
+   * once per chunk, in order, each call once the previous call's promise has resolved (so a writer has one write
+   * in flight while the next chunk is read); the slot is refilled only once the promise settles, so it must
+   * settle when the bytes are no longer needed (written, not only queued). A rejection ends the call with that
+   * error, and no later chunk is consumed.
+   */
+  consume?: (chunk: Uint8Array) => Promise<void>;
+  /**
+   * The error for a file that ends `missing` bytes before the range does; `ERR_ZIP_MALFORMED` (an archive shorter
+   * than its entry) by default.
+   */
+  endsEarly?: (missing: number) => Error;
 }
 
 const CHUNK_BYTES = 4 * 1024 * 1024;
@@ -37,9 +50,11 @@ const waitAsync = (Atomics as unknown as {
  * slots (positioned reads, on libuv's threads), computes node:zlib's CRC-32 of it, and publishes it; a worker
  * thread hashes the slot in place and releases it; a slot is refilled only once released. SHA-256 and CRC-32
  * thus run on two cores at once, from one read of the bytes, where one thread doing both (the digest pool's
- * `digestRange`) spends the CRC-32's time on top of the hash's. For large ZIP entries. Internal.
- * @throws EvidenceBundleError `ERR_ZIP_MALFORMED` (the file ends before the range does), `ERR_IO` (a read fails,
- *   the worker fails or exits); the signal's reason on an abort. Every case stops the worker; none hangs.
+ * `digestRange`) spends the CRC-32's time on top of the hash's. For large ZIP entries, read to be verified or
+ * (with `consume`) written into a new archive. Internal.
+ * @throws EvidenceBundleError `ERR_ZIP_MALFORMED` (the file ends before the range does; or `endsEarly`'s error),
+ *   `ERR_IO` (a read fails, the worker fails or exits); what `consume` rejects with; the signal's reason on an
+ *   abort. Every case stops the worker and waits for every `consume` under way; none hangs.
  * @throws TypeError for an algorithm node:crypto lacks; RangeError for a bad range, chunk size or slot count
  */
 export async function digestRangeShared(fd: number, range: { offset: number; length: number }, options: SharedRangeOptions): Promise<RangeDigest> {
@@ -53,7 +68,8 @@ export async function digestRangeShared(fd: number, range: { offset: number; len
   if (!Number.isSafeInteger(slots) || slots < 1 || slots > 64) throw new RangeError('slots must be an integer from 1 to 64');
   const algorithms = [...new Set(options.algorithms)];
   const nodeNames = nodeCryptoNames(algorithms);
-  const { label, signal } = options;
+  const { label, signal, consume } = options;
+  const endsEarly = options.endsEarly ?? ((missing: number) => new EvidenceBundleError('ERR_ZIP_MALFORMED', `${label}: the archive ends ${missing} bytes before the entry does`));
   signal?.throwIfAborted();
 
   const control = new SharedArrayBuffer(4 * (CONTROL.lengths + slots));
@@ -82,6 +98,9 @@ export async function digestRangeShared(fd: number, range: { offset: number; len
   const guard = <T>(p: Promise<T>): Promise<T> => Promise.race([p, answer.then(() => p), aborted]);
 
   let crc = 0;
+  // What `consume` is doing with the chunk in each slot: the slot is refilled only once it has settled.
+  const consuming: Array<Promise<void> | undefined> = new Array(slots);
+  let lastConsumed = Promise.resolve();
   try {
     let chunk = 0;
     for (let done = 0; done < length; chunk++) {
@@ -94,15 +113,23 @@ export async function digestRangeShared(fd: number, range: { offset: number; len
         if (wait.async) await guard(wait.value);
         signal?.throwIfAborted();
       }
+      if (consuming[slot] !== undefined) await guard(consuming[slot]!);
       const want = Math.min(chunkBytes, length - done);
       const view = bytes.subarray(slot * chunkBytes, slot * chunkBytes + want);
-      await guard(readFully(fd, view, offset + done, label, length - done));
+      await guard(readFully(fd, view, offset + done, label, length - done, endsEarly));
       crc = crc32(view, crc);
       Atomics.store(ctl, CONTROL.lengths + slot, want);
       Atomics.store(ctl, CONTROL.produced, chunk + 1);
       Atomics.notify(ctl, CONTROL.produced);
+      if (consume !== undefined) {
+        const consumed = (lastConsumed = lastConsumed.then(() => consume(view)));
+        // Awaited before the slot is refilled or at the end; never an unhandled rejection meanwhile.
+        consumed.catch(() => undefined);
+        consuming[slot] = consumed;
+      }
       done += want;
     }
+    for (const consumed of consuming) if (consumed !== undefined) await guard(consumed);
     const result = await guard(answer);
     if (result.digests === undefined) throw new EvidenceBundleError('ERR_IO', `${label}: the digest worker stopped`);
     const digests: Partial<Record<DigestAlgorithm, string>> = {};
@@ -114,17 +141,19 @@ export async function digestRangeShared(fd: number, range: { offset: number; len
     Atomics.store(ctl, CONTROL.stop, 1);
     Atomics.notify(ctl, CONTROL.produced);
     await worker.terminate().catch(() => undefined);
+    // A write of a slot may still be under way after a failure: the caller closes its file only after it.
+    await Promise.allSettled(consuming.filter((c) => c !== undefined));
   }
 }
 
-/** Fills `view` from `position` of `fd`; a file that ends first is an archive shorter than its entry. */
-async function readFully(fd: number, view: Uint8Array, position: number, label: string, remaining: number): Promise<void> {
+/** Fills `view` from `position` of `fd`; a file that ends first is `endsEarly`'s error. */
+async function readFully(fd: number, view: Uint8Array, position: number, label: string, remaining: number, endsEarly: (missing: number) => Error): Promise<void> {
   let got = 0;
   while (got < view.length) {
     const n = await new Promise<number>((resolve, reject) => {
       read(fd, view, got, view.length - got, position + got, (error, bytesRead) => (error ? reject(ioError(error, label)) : resolve(bytesRead)));
     });
-    if (n === 0) throw new EvidenceBundleError('ERR_ZIP_MALFORMED', `${label}: the archive ends ${remaining - got} bytes before the entry does`);
+    if (n === 0) throw endsEarly(remaining - got);
     got += n;
   }
 }

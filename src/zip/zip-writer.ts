@@ -71,6 +71,13 @@ export interface ZipWriter {
    *   one, or an error of the sink or of `data`, the writer is unusable (`ERR_IO`).
    */
   add(path: string, data: Uint8Array | AsyncIterable<Uint8Array>, options: ZipAddOptions): Promise<void>;
+  /**
+   * Writes one file entry, STORED, whose bytes `fill` writes, in order, through the function it is given, and
+   * whose CRC-32 `fill` returns: for a caller that computes the CRC-32 of the bytes it writes on its own terms
+   * (Node, from the same shared chunks a worker hashes). The writer counts the bytes; the CRC-32 is the caller's
+   * word. Same checks and errors as `add`; a write past `size` is refused before it reaches the sink.
+   */
+  addFilled(path: string, size: number, fill: (write: (bytes: Uint8Array) => Promise<void>) => Promise<number>): Promise<void>;
   /** Writes the central directory and the end records, then closes the sink. */
   finish(): Promise<void>;
 }
@@ -157,44 +164,62 @@ export function createZipWriter(sink: ZipSink, options: ZipWriterOptions = {}): 
     if (broken !== undefined) throw new EvidenceBundleError('ERR_IO', 'the ZIP writer failed before', { cause: broken });
   };
 
+  // One entry: its local header, its bytes as `store` writes them (returning their CRC-32 and count), its data
+  // descriptor, and its central-directory record kept for `finish`.
+  const entry = async (path: string, size: number, store: () => Promise<{ crc: number; count: number }>): Promise<void> => {
+    usable();
+    if (!Number.isSafeInteger(size) || size < 0) throw new RangeError('size must be a non-negative safe integer');
+    assertWritablePath(path);
+    const name = utf8Encode(path);
+    if (previous !== undefined && compareBytes(previous, name) >= 0) {
+      const code = compareBytes(previous, name) === 0 ? 'ERR_PATH_COLLISION' : 'ERR_ZIP_ORDER';
+      throw new EvidenceBundleError(code, `${JSON.stringify(path)} does not come after the previous entry in UTF-8 byte order`);
+    }
+    const entryOffset = offset;
+    const zip64 = always || size >= U32_SENTINEL || entryOffset >= U32_SENTINEL;
+    const record = CENTRAL_HEADER_BYTES + name.length + (zip64 ? ZIP64_EXTRA_BYTES : 0);
+    if (written.length >= maxEntries || cdBytes + record > maxCd) {
+      throw new EvidenceBundleError('ERR_LIMIT_EXCEEDED', `${JSON.stringify(path)} would take the archive past ${maxEntries} entries or a central directory of ${maxCd} bytes`);
+    }
+    checkCollision(path, files, directories);
+    previous = name;
+    cdBytes += record;
+    try {
+      await emit(
+        fields(
+          [SIG_LOCAL, 4], [zip64 ? VERSION_NEEDED_ZIP64 : VERSION_NEEDED, 2], [FLAG_DESCRIPTOR | FLAG_UTF8, 2],
+          [METHOD_STORED, 2], [DOS_TIME, 2], [DOS_DATE, 2], [0, 4], [0, 4], [0, 4], [name.length, 2], [0, 2], name,
+        ),
+      );
+      const { crc, count } = await store();
+      if (count !== size) {
+        throw new EvidenceBundleError('ERR_SOURCE_CHANGED', `${JSON.stringify(path)} gave ${count > size ? 'more' : count} bytes, not the ${size} announced`);
+      }
+      const width = zip64 ? 8 : 4;
+      await emit(fields([SIG_DESCRIPTOR, 4], [crc, 4], [size, width], [size, width]));
+      written.push({ name, offset: entryOffset, size, crc, zip64 });
+    } catch (error) {
+      broken = error;
+      throw error;
+    }
+  };
+
   return {
-    async add(path, data, { size }) {
-      usable();
-      if (!Number.isSafeInteger(size) || size < 0) throw new RangeError('size must be a non-negative safe integer');
-      assertWritablePath(path);
-      const name = utf8Encode(path);
-      if (previous !== undefined && compareBytes(previous, name) >= 0) {
-        const code = compareBytes(previous, name) === 0 ? 'ERR_PATH_COLLISION' : 'ERR_ZIP_ORDER';
-        throw new EvidenceBundleError(code, `${JSON.stringify(path)} does not come after the previous entry in UTF-8 byte order`);
-      }
-      const entryOffset = offset;
-      const zip64 = always || size >= U32_SENTINEL || entryOffset >= U32_SENTINEL;
-      const record = CENTRAL_HEADER_BYTES + name.length + (zip64 ? ZIP64_EXTRA_BYTES : 0);
-      if (written.length >= maxEntries || cdBytes + record > maxCd) {
-        throw new EvidenceBundleError('ERR_LIMIT_EXCEEDED', `${JSON.stringify(path)} would take the archive past ${maxEntries} entries or a central directory of ${maxCd} bytes`);
-      }
-      checkCollision(path, files, directories);
-      previous = name;
-      cdBytes += record;
-      try {
-        await emit(
-          fields(
-            [SIG_LOCAL, 4], [zip64 ? VERSION_NEEDED_ZIP64 : VERSION_NEEDED, 2], [FLAG_DESCRIPTOR | FLAG_UTF8, 2],
-            [METHOD_STORED, 2], [DOS_TIME, 2], [DOS_DATE, 2], [0, 4], [0, 4], [0, 4], [name.length, 2], [0, 2], name,
-          ),
-        );
-        const { crc, count } = data instanceof Uint8Array ? await storeWhole(data, size) : await storeChunks(data, size);
-        if (count !== size) {
-          throw new EvidenceBundleError('ERR_SOURCE_CHANGED', `${JSON.stringify(path)} gave ${count > size ? 'more' : count} bytes, not the ${size} announced`);
-        }
-        const width = zip64 ? 8 : 4;
-        await emit(fields([SIG_DESCRIPTOR, 4], [crc, 4], [size, width], [size, width]));
-        written.push({ name, offset: entryOffset, size, crc, zip64 });
-      } catch (error) {
-        broken = error;
-        throw error;
-      }
-    },
+    add: (path, data, { size }) => entry(path, size, () => (data instanceof Uint8Array ? storeWhole(data, size) : storeChunks(data, size))),
+
+    addFilled: (path, size, fill) =>
+      entry(path, size, async () => {
+        let count = 0;
+        const crc = await fill(async (bytes) => {
+          if (count + bytes.length > size) {
+            count += bytes.length;
+            throw new EvidenceBundleError('ERR_SOURCE_CHANGED', `${JSON.stringify(path)} gave more bytes than the ${size} announced`);
+          }
+          count += bytes.length;
+          await emit(bytes);
+        });
+        return { crc: crc >>> 0, count };
+      }),
 
     async finish() {
       usable();

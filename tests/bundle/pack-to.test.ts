@@ -244,6 +244,55 @@ describe('packBundleTo: bundles', () => {
     expect(new Map([...inner.files].sort())).toEqual(new Map([...one.files].sort()));
   });
 
+  it.each([true, false])('a sink copying some files itself (ordered: %s) gets the rest through add, in order when ordered; the same bag', async (ordered) => {
+    const inner = memorySink();
+    const calls: string[] = [];
+    // Copies the files whose copySource says so and declines the others, as the Node sinks do by size.
+    const copying: BagSink = {
+      ordered,
+      concurrency: ordered ? 1 : 3,
+      async add(path, data, size) {
+        calls.push(`add ${path}`);
+        await inner.add(path, data, size);
+      },
+      async copy(path, source, _size, algorithms) {
+        const { bytes, copies } = source as { bytes: Uint8Array; copies: boolean };
+        if (!copies) {
+          calls.push(`declined ${path}`);
+          return undefined;
+        }
+        calls.push(`copy ${path}`);
+        await inner.add(path, bytes, bytes.length);
+        const digests = Object.fromEntries(algorithms.map((a) => {
+          const hash = DIGEST_ALGORITHMS[a].noble();
+          hash.update(bytes);
+          return [a, Buffer.from(hash.digest()).toString('hex')];
+        }));
+        return { size: bytes.length, digests };
+      },
+      commit: () => inner.commit(),
+      abort: () => inner.abort(),
+    };
+    const items = ITEMS().map((it, i) => ({ ...it, copySource: { bytes: (it.data as Uint8Array[])[0], copies: i % 2 === 0 } }));
+    const options = { metadata: await metadata(), bundleId: '0b6c3bb7-1b7e-4c59-8f7c-3d2a8e1b7a10', createdAt: new Date('2026-10-06T09:00:00Z'), algorithms: ['sha512' as const] };
+    await packBundleTo(copying, { ...options, items });
+    const one = memorySink();
+    await packBundleTo(one, { ...options, items: ITEMS() });
+    expect(new Map([...inner.files].sort())).toEqual(new Map([...one.files].sort()));
+    const payload = calls.filter((c) => c.includes(' data/'));
+    // Every item offered to copy once; the declined ones, and only they, then added.
+    expect(payload.filter((c) => c.startsWith('copy ')).length).toBe(3);
+    const declined = payload.filter((c) => c.startsWith('declined ')).map((c) => c.slice(9));
+    expect(declined.length).toBe(2);
+    expect(payload.filter((c) => c.startsWith('add ')).map((c) => c.slice(4)).sort()).toEqual(declined.sort());
+    if (ordered) {
+      // One file at a time in the bag's order: a declined file is added at once, before the next is offered.
+      const files = calls.filter((c) => !c.startsWith('declined ')).map((c) => c.replace(/^\w+ /, ''));
+      expect(files).toEqual([...files].sort((a, b) => compareBytes(enc(a), enc(b))));
+      for (const [i, c] of calls.entries()) if (c.startsWith('declined ')) expect(calls[i + 1]).toBe(`add ${c.slice(9)}`);
+    }
+  });
+
   it('refuses an item without a size for an ordered sink, before the sink receives anything', async () => {
     for (const kind of ['memory', 'zip'] as const) {
       const sink = spySink(kind === 'memory' ? memorySink() : memoryZip().sink);

@@ -122,6 +122,46 @@ describe('digestRangeShared', () => {
     }
     expect(await digestRangeShared(fd, { offset: 0, length: LENGTH }, { algorithms: ['sha256'], label: 'x' })).toEqual(expected(bytes, ['sha256']));
   });
+
+  it('gives a consumer every chunk once, in order, one call at a time, and refills no slot before its consumer is done', async () => {
+    for (const delays of [[0], [3, 0, 1], [0, 0, 5]]) {
+      const copies: Uint8Array[] = [];
+      let active = 0;
+      let calls = 0;
+      const consume = async (chunk: Uint8Array): Promise<void> => {
+        active++;
+        expect(active).toBe(1);
+        // The chunk is copied only after a wait: a slot refilled meanwhile would give other bytes here.
+        await new Promise((r) => setTimeout(r, delays[calls++ % delays.length]));
+        copies.push(chunk.slice());
+        active--;
+      };
+      const range = { offset: 3, length: 40_000 };
+      const got = await digestRangeShared(fd, range, { algorithms: ['sha256'], label: 'x', chunkBytes: 4096, slots: 2, consume });
+      expect(Buffer.concat(copies)).toEqual(Buffer.from(bytes.subarray(3, 40_003)));
+      expect(calls).toBe(Math.ceil(40_000 / 4096));
+      expect(got).toEqual(expected(bytes.subarray(3, 40_003), ['sha256']));
+    }
+  });
+
+  it("a consumer's failure ends the call with its error, after the consumer's calls under way have settled; no later chunk is consumed", async () => {
+    let calls = 0;
+    let settled = 0;
+    const consume = async (): Promise<void> => {
+      calls++;
+      await new Promise((r) => setTimeout(r, 2));
+      settled++;
+      if (calls === 3) throw new Error('write failed');
+    };
+    await expect(digestRangeShared(fd, { offset: 0, length: LENGTH }, { algorithms: ['sha256'], label: 'x', chunkBytes: 4096, slots: 4, consume })).rejects.toThrow('write failed');
+    expect(calls).toBe(3);
+    expect(settled).toBe(3);
+  });
+
+  it('a file ending before the range gives the error of endsEarly, with the bytes missing', async () => {
+    const endsEarly = (missing: number): Error => Object.assign(new Error(`short by ${missing}`), { code: 'ERR_SOURCE_CHANGED' });
+    await expect(digestRangeShared(fd, { offset: LENGTH - 10, length: 25 }, { algorithms: ['sha256'], label: 'x', endsEarly })).rejects.toThrow('short by 15');
+  });
 });
 
 describe('zipSourceOnPool with the shared reader', () => {

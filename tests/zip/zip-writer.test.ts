@@ -218,6 +218,49 @@ describe.each([
 // The writer asks for an entry's next chunk before the CRC-32 and the write of the current one, so that a file
 // source reads it meanwhile; it must still never read more than one chunk ahead, and close the source whatever
 // ends the entry.
+describe('createZipWriter.addFilled', () => {
+  it('writes the entry add writes for the same bytes, with the CRC-32 the filler gives', async () => {
+    const data = utf8Encode('filled by the caller, piece by piece');
+    const a = memoryWriter();
+    await a.writer.add('x.txt', data, { size: data.length });
+    await a.writer.finish();
+    const b = memoryWriter();
+    await b.writer.addFilled('x.txt', data.length, async (write) => {
+      for (let i = 0; i < data.length; i += 5) await write(data.subarray(i, i + 5));
+      return crc32(data);
+    });
+    await b.writer.finish();
+    expect(b.bytes()).toEqual(a.bytes());
+  });
+
+  it.each([
+    ['more', 2],
+    ['fewer', 0],
+  ])('a filler writing %s bytes than the size is ERR_SOURCE_CHANGED, no byte past the size reaches the sink, and the writer is unusable', async (_, extra) => {
+    const size = 4;
+    const seen: number[] = [];
+    const writer = createZipWriter({ write: async (b) => void seen.push(b.length), close: async () => undefined });
+    const fill = async (write: (b: Uint8Array) => Promise<void>): Promise<number> => {
+      await write(new Uint8Array(extra === 0 ? size - 1 : size));
+      if (extra > 0) await write(new Uint8Array(extra));
+      return 0;
+    };
+    expect(await code(writer.addFilled('a', size, fill))).toBe('ERR_SOURCE_CHANGED');
+    // The local header, then the bytes within the size; nothing of the piece past it.
+    expect(seen.slice(1)).toEqual([extra === 0 ? size - 1 : size]);
+    expect(await code(writer.add('b', one, { size: 1 }))).toBe('ERR_IO');
+  });
+
+  it("passes the filler's own error on, and refuses what add refuses before calling it", async () => {
+    const { writer } = memoryWriter();
+    await expect(writer.addFilled('a', 1, () => Promise.reject(new Error('read failed')))).rejects.toThrow('read failed');
+    const fresh = memoryWriter().writer;
+    let called = false;
+    expect(await code(fresh.addFilled('../a', 1, async () => ((called = true), 0)))).toBe('ERR_PATH_UNSAFE');
+    expect(called).toBe(false);
+  });
+});
+
 describe('createZipWriter reads one chunk ahead', () => {
   function recordingSource(chunks: Uint8Array[], events: string[], fail?: number): AsyncIterable<Uint8Array> & { closed: () => boolean } {
     let closed = false;

@@ -1,0 +1,182 @@
+// Packing a large file into a ZIP: the Node ZIP sink copies a stated file of 64 MiB or more itself, from shared
+// chunks that this thread CRC-32s and writes while a worker hashes them (bundle-sinks.ts, copyIntoZip). The
+// archive must be byte for byte the one the core writes when the same bytes stream through it, and every change
+// of the source that sourceBytes refuses must be refused here too.
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { appendFileSync, promises as fsp, truncateSync, utimesSync, writeSync, openSync, closeSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packBundleTo } from '../../src/bundle/pack-to.js';
+import { fileSink } from '../../src/node/bundle-sinks.js';
+import type { StatedFile } from '../../src/node/copy-pool.js';
+import { packBundle, verifyBundleAt } from '../../src/node/index.js';
+import { createZipWriter } from '../../src/zip/zip-writer.js';
+import { zipSink } from '../../src/zip/zip-sink.js';
+import { nodeBackend } from '../../src/node/digest-backend.js';
+import { crc32 } from 'node:zlib';
+import { demoCase, keyPair, tempDir } from '../helpers/bundle-fixture.js';
+import { HAS_INFO_ZIP } from '../helpers/forms.js';
+import { layout } from '../zip/zip-helpers.js';
+
+const MiB = 1024 * 1024;
+// Just past the threshold and not a whole number of the ring's 4 MiB chunks.
+const LARGE = 64 * MiB + 12_345;
+let dir: string;
+
+/** A sparse file of `size` bytes with a distinct marker every 3 MiB, so that chunks out of order or reused show. */
+async function largeFile(name: string, size = LARGE): Promise<string> {
+  const path = join(dir, name);
+  await fsp.writeFile(path, '');
+  truncateSync(path, size);
+  const fd = openSync(path, 'r+');
+  try {
+    for (let at = 0, n = 0; at < size; at += 3 * MiB + 7, n++) writeSync(fd, Buffer.from(`marker ${n} at ${at};`), 0, undefined, at);
+    writeSync(fd, Buffer.from('end'), 0, 3, size - 3);
+  } finally {
+    closeSync(fd);
+  }
+  return path;
+}
+
+async function stated(path: string): Promise<StatedFile> {
+  const st = await fsp.lstat(path);
+  return { path, ino: st.ino, dev: st.dev, size: st.size, mtimeMs: st.mtimeMs };
+}
+
+beforeAll(async () => {
+  dir = await tempDir('evb-pack-zip-copy-');
+});
+afterAll(async () => {
+  await fsp.rm(dir, { recursive: true, force: true });
+});
+
+describe('packing a large file into a ZIP', () => {
+  it('writes the same archive, byte for byte, as the bytes streamed through the core ZIP writer; VALID, and unzip agrees', async () => {
+    const { metadata } = await demoCase();
+    const key = await keyPair('EdDSA');
+    const source = await largeFile('big.bin');
+    const small = join(dir, 'small.txt');
+    await fsp.writeFile(small, 'a small file beside it\n');
+    const fixed = { bundleId: '6f1c1a34-4d0e-4b7c-9a43-1f0d3c2b5a77', createdAt: new Date('2026-12-01T10:00:00Z') };
+    const items = [
+      { id: 'image', path: 'disk/big.bin', source },
+      { id: 'note', path: 'notes/small.txt', source: small },
+    ];
+    const signers = [{ signer: key.signer, role: 'packager' }];
+    const { path } = await packBundle(join(dir, 'copied.zip'), { metadata, items, signers, ...fixed, algorithms: ['sha512'] });
+
+    // The same items streamed through the core's own ZIP sink, in memory, with node:crypto as the backend.
+    const chunks: Uint8Array[] = [];
+    const sink = zipSink({ write: async (b) => void chunks.push(b.slice()), close: async () => undefined }, { crc32 });
+    const bytesOf = async (p: string): Promise<Uint8Array> => new Uint8Array(await fsp.readFile(p));
+    const streamedItems = [
+      { id: 'image', path: 'disk/big.bin', mediaType: 'application/octet-stream', size: LARGE, data: [await bytesOf(source)] },
+      { id: 'note', path: 'notes/small.txt', mediaType: 'text/plain', size: 23, data: [await bytesOf(small)] },
+    ];
+    await packBundleTo(sink, { metadata, items: streamedItems, signers, ...fixed, algorithms: ['sha512'], backend: nodeBackend });
+    const streamed = Buffer.concat(chunks);
+    const copied = await fsp.readFile(path);
+    // The signature is EdDSA, deterministic: the archives agree in every byte, the signature file included.
+    expect(copied.length).toBe(streamed.length);
+    expect(createHash('sha256').update(copied).digest('hex')).toBe(createHash('sha256').update(streamed).digest('hex'));
+
+    const entries = layout(new Uint8Array(copied)).entries;
+    expect(entries.map((e) => e.name)).toContain('data/disk/big.bin');
+    const report = await verifyBundleAt(path, { trustedKeys: [key.publicJwk] });
+    expect(report.outcome).toBe('VALID');
+    if (HAS_INFO_ZIP) execFileSync('unzip', ['-tqq', path]);
+  });
+
+  const CHANGES: Array<[string, (path: string) => Promise<void> | void]> = [
+    ['grew', (p) => appendFileSync(p, 'more')],
+    ['shrank', (p) => truncateSync(p, LARGE - 5 * MiB)],
+    ['was replaced', async (p) => {
+      await fsp.copyFile(p, `${p}.new`);
+      await fsp.rename(`${p}.new`, p);
+    }],
+    ['was rewritten in place (same size, new mtime)', (p) => utimesSync(p, new Date(), new Date(Date.now() + 5000))],
+    ['was removed', (p) => fsp.rm(p)],
+  ];
+  it.each(CHANGES)('refuses a source that %s after it was stated, and the pack leaves nothing', async (name, change) => {
+    const source = await largeFile(`changed-${name.replace(/\W+/g, '-')}.bin`);
+    const file = await stated(source);
+    await change(source);
+    // Straight to the sink, whose copy must refuse it.
+    const partial = join(dir, `partial-${name.length}`);
+    const sink = await fileSink(partial, join(dir, `never-${name.length}.zip`), 'zip');
+    await expect(sink.copy!('data/x.bin', file, file.size, ['sha256'])).rejects.toMatchObject({ code: name === 'was removed' ? 'ERR_SOURCE_NOT_FOUND' : 'ERR_SOURCE_CHANGED' });
+    await sink.abort();
+    await expect(fsp.stat(partial)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('refuses a source that changes while it is copied (grows past its size, then is cut short)', async () => {
+    const { metadata } = await demoCase();
+    for (const [label, change] of [
+      ['grows', (p: string) => appendFileSync(p, Buffer.alloc(MiB, 1))],
+      ['is cut short', (p: string) => truncateSync(p, 10 * MiB)],
+    ] as const) {
+      const work = await fsp.mkdtemp(join(dir, 'during-'));
+      const source = await largeFile(`during-${label.length}.bin`);
+      // The first progress report is that of the small file before it (in the bag's order); the large one is
+      // then read from a source that changes before its copy starts reading.
+      const small = join(work, '..', `a-${label.length}.txt`);
+      await fsp.writeFile(small, 'first');
+      let changed = false;
+      const onProgress = (): void => void (changed || (change(source), (changed = true)));
+      const items = [{ id: 'a', path: 'a.txt', source: small }, { id: 'b', path: 'b.bin', source }];
+      await expect(packBundle(join(work, 'x.zip'), { metadata, items, onProgress }), label).rejects.toMatchObject({ code: 'ERR_SOURCE_CHANGED' });
+      expect(changed, label).toBe(true);
+      expect(await fsp.readdir(work), label).toEqual([]);
+    }
+  });
+
+  it('leaves a small file, a file hashed with BLAKE3, and every CBOR bundle to the stream', async () => {
+    await fsp.writeFile(join(dir, 'tiny.txt'), 'tiny');
+    const small = await stated(join(dir, 'tiny.txt'));
+    const zip = await fileSink(join(dir, 'p1'), join(dir, 't1.zip'), 'zip');
+    expect(await zip.copy!('data/s.txt', small, small.size, ['sha256'])).toBeUndefined();
+    const big = await stated(await largeFile('blake.bin'));
+    expect(await zip.copy!('data/b.bin', big, big.size, ['sha256', 'blake3'])).toBeUndefined();
+    await zip.abort();
+    const cbor = await fileSink(join(dir, 'p2'), join(dir, 't2.cbor'), 'cbor');
+    expect(await cbor.copy!('data/b.bin', big, big.size, ['sha256'])).toBeUndefined();
+    await cbor.abort();
+    expect(await fsp.readdir(dir)).not.toContain('p1');
+  });
+
+  it('a failing write of the archive fails the copy, after every write under way has settled', async () => {
+    const big = await stated(await largeFile('write-fails.bin'));
+    let writes = 0;
+    let inFlight = 0;
+    let most = 0;
+    const zip = createZipWriter({
+      write: async () => {
+        inFlight++;
+        most = Math.max(most, inFlight);
+        await new Promise((r) => setTimeout(r, 1));
+        inFlight--;
+        if (++writes === 4) throw Object.assign(new Error('disk full'), { code: 'ENOSPC', syscall: 'write' });
+      },
+      close: async () => undefined,
+    });
+    // copyIntoZip is internal; the sink's copy uses it with the file's own writer, so it is reached through
+    // the writer's addFilled with the same ring.
+    const { digestRangeShared } = await import('../../src/node/shared-range-digest.js');
+    const handle = await fsp.open(big.path);
+    try {
+      await expect(
+        zip.addFilled('data/x.bin', big.size, (write) =>
+          digestRangeShared(handle.fd, { offset: 0, length: big.size }, { algorithms: ['sha256'], label: 'x', consume: write }).then((r) => r.crc32!),
+        ),
+      ).rejects.toThrow('disk full');
+    } finally {
+      await handle.close();
+    }
+    expect(inFlight).toBe(0);
+    // One write at a time: the next chunk's write starts only after the previous one has resolved.
+    expect(most).toBe(1);
+    // The local header, then three chunks; no chunk after the failure.
+    expect(writes).toBe(4);
+  });
+});
