@@ -29,19 +29,19 @@ const COPIES_IN_FLIGHT = 512;
 /** Workers flushing files at commit: an fdatasync waits on the disk, not the CPU, and several share a journal commit. */
 const SYNC_WORKERS = 8;
 /**
- * Files up to this size are copied by the directory sink's workers; larger ones stream through this thread,
- * hashed here while the previous chunk is written on libuv's pool, so that hashing and writing overlap (a 2 GiB
- * file copied by one worker, read, hash and write in turn, took 14-23 s in `npm run bench` against 2.2-2.9 s for
+ * Files up to this size are copied by the directory sink's copy workers, many at a time; a whole file there is
+ * read, hashed and written in turn (a 2 GiB file that way took 14-23 s in `npm run bench` against 2.2-2.9 s for
  * `cp` plus `sync`, at load 13-17).
  */
 const DIRECTORY_COPY_AT_MOST_BYTES = 1024 * 1024;
 /**
- * Files of at least this size are copied into a ZIP from shared chunks ({@link digestRangeShared}): this thread
- * reads each chunk once, computes its CRC-32 and writes it, while a worker hashes the same chunk. Streamed, the
- * hash and the CRC-32 ran one after the other here, and packing a 2 GiB file to ZIP took longer than to a
- * directory. Below this size a thread of its own costs about what the overlap saves (as for verifying).
+ * Files of at least this size are copied, into a directory or a ZIP, from shared chunks (`copyStatedFile`):
+ * read once, written (and their CRC-32 computed, for a ZIP) here while a worker hashes the same chunk. Streamed
+ * through this thread, a chunk was hashed here between its read and its write, and for a ZIP CRC-32'd after
+ * the hash. Below this size a thread of its own costs about what the overlap saves (as for verifying); the
+ * sizes between stream.
  */
-const ZIP_COPY_AT_LEAST_BYTES = 64 * 1024 * 1024;
+const SHARED_COPY_AT_LEAST_BYTES = 64 * 1024 * 1024;
 
 /** How the directory sink makes its files durable at commit; see {@link directorySink}. Internal. */
 export type FlushMode = 'syncfs' | 'files';
@@ -52,8 +52,9 @@ export const defaultFlushMode = (): FlushMode => (process.platform === 'linux' &
 /**
  * A sink writing a bag directory into `partial` (an empty directory the caller made beside `target`): every file
  * created fresh (payload files 0444: evidence is never edited in place; tag files 0644, as sign and custody append
- * rewrite them). Payload files of at most 1 MiB named by a {@link StatedFile} `copySource` are copied and hashed
- * on worker threads (`copy`); the others stream through `add`. No file is flushed as it is written (one fdatasync after another
+ * rewrite them). Payload files named by a {@link StatedFile} `copySource` are copied by the sink itself (`copy`):
+ * up to 1 MiB by the copy workers, many at a time, from 64 MiB one at a time from shared chunks a worker hashes
+ * (`copyStatedFile`); the others, and those between, stream through `add`. No file is flushed as it is written (one fdatasync after another
  * made 100,000 small files wait on the disk 100,000 times): `commit` makes every file written durable, then the
  * directories, and only then renames `partial` to `target` (refused, `ERR_TARGET_EXISTS`, when something appeared
  * there meanwhile), so the rename publishes only durable content; `abort` removes `partial`. Every file gets its
@@ -67,6 +68,8 @@ export function directorySink(partial: string, target: string, name = target, fl
   const written: string[] = [];
   let copier: CopyPool | undefined;
   let flusher: CopyPool | undefined;
+  // The large files' copies, in turn (see `copy`).
+  let sharedTurn: Promise<unknown> = Promise.resolve();
   // Flushes under way at commit; the first failure is kept, never left unhandled.
   const flushing: Array<Promise<void>> = [];
   let flushFailure: { error: unknown } | undefined;
@@ -104,11 +107,20 @@ export function directorySink(partial: string, target: string, name = target, fl
       assertBundlePath(path);
       if (!path.startsWith(`${PAYLOAD_DIR}/`)) throw new TypeError(`only payload files are copied, not ${JSON.stringify(path)}`);
       const file = statedFile(path, source);
-      if (file.size > DIRECTORY_COPY_AT_MOST_BYTES) return undefined;
+      const shared = file.size >= SHARED_COPY_AT_LEAST_BYTES;
+      if (shared ? !nodeCryptoHashes(algorithms) : file.size > DIRECTORY_COPY_AT_MOST_BYTES) return undefined;
       const dest = join(partial, path);
       await directory(dirname(dest));
-      copier ??= createCopyPool();
-      const copied = await copier.copy(file, dest, 0o444, algorithms);
+      let copied;
+      if (shared) {
+        // One at a time, whatever the pipeline's copy concurrency: each has a thread and a 16 MiB ring.
+        const turn = sharedTurn.then(() => copyIntoFile(file, dest, 0o444, algorithms, name));
+        sharedTurn = turn.catch(() => undefined);
+        copied = await turn;
+      } else {
+        copier ??= createCopyPool();
+        copied = await copier.copy(file, dest, 0o444, algorithms);
+      }
       written.push(dest);
       return copied;
     },
@@ -136,6 +148,7 @@ export function directorySink(partial: string, target: string, name = target, fl
     },
     async abort() {
       await copier?.close();
+      await sharedTurn;
       await flusher?.close();
       await Promise.all(flushing);
       await fsp.rm(partial, { recursive: true, force: true });
@@ -182,7 +195,7 @@ export async function fileSink(
     },
     async copy(path, source, _size, algorithms) {
       const stated = statedFile(path, source);
-      if (zip === undefined || stated.size < ZIP_COPY_AT_LEAST_BYTES || !nodeCryptoHashes(algorithms)) return undefined;
+      if (zip === undefined || stated.size < SHARED_COPY_AT_LEAST_BYTES || !nodeCryptoHashes(algorithms)) return undefined;
       return copyIntoZip(zip, path, stated, algorithms, file);
     },
     async commit() {
@@ -207,11 +220,8 @@ export async function fileSink(
 }
 
 /**
- * Copies the stated file `stated` into `zip` as the entry `path`, from one read of each chunk into shared memory
- * ({@link digestRangeShared}): this thread computes the CRC-32 and writes the chunk, a worker hashes it. The
- * same checks as `sourceBytes`: a regular file, the one stated, no byte more or fewer than stated, and
- * unchanged by name at the end; a failure leaves the archive unusable, and the pack aborts it.
- * @throws EvidenceBundleError `ERR_SOURCE_NOT_FOUND`, `ERR_SOURCE_NOT_REGULAR_FILE`, `ERR_SOURCE_CHANGED`, `ERR_IO`
+ * Copies the stated file `stated` into `zip` as the entry `path` with {@link copyStatedFile}, whose CRC-32 the
+ * entry records; a failure leaves the archive unusable, and the pack aborts it.
  */
 async function copyIntoZip(
   zip: ZipWriter,
@@ -220,26 +230,48 @@ async function copyIntoZip(
   algorithms: readonly DigestAlgorithm[],
   file: ReturnType<typeof bufferedWriter>,
 ): Promise<{ size: number; digests: DigestSet }> {
+  let copied: { size: number; digests: DigestSet } | undefined;
+  await zip.addFilled(path, stated.size, async (write) => {
+    const { crc32: crc, ...rest } = await copyStatedFile(stated, algorithms, async (chunk) => {
+      // A slot is reused once its bytes are written, not when they are only gathered for writing.
+      await write(chunk);
+      await file.drain();
+    });
+    copied = rest;
+    return crc!;
+  });
+  return copied!;
+}
+
+/**
+ * Reads the stated file `stated` once, chunk by chunk into shared memory ({@link digestRangeShared}), and gives
+ * each chunk to `write`, in order, while a worker hashes the same chunk with `algorithms` (node:crypto's); the
+ * CRC-32 of ZIP too when `crc32`. Streamed through this thread, a large file was hashed here between its reads
+ * and writes (and, for a ZIP, its CRC-32 after the hash); here the hash runs beside them. The same checks as
+ * `sourceBytes`: a regular file, the one stated, no byte more or fewer than stated, and unchanged by name at the
+ * end. `write` must settle once the chunk is written (its memory is then reused).
+ * @throws EvidenceBundleError `ERR_SOURCE_NOT_FOUND`, `ERR_SOURCE_NOT_REGULAR_FILE`, `ERR_SOURCE_CHANGED`, `ERR_IO`;
+ *   what `write` rejects with
+ */
+async function copyStatedFile(
+  stated: StatedFile,
+  algorithms: readonly DigestAlgorithm[],
+  write: (chunk: Uint8Array) => Promise<void>,
+  { crc32: withCrc = true }: { crc32?: boolean } = {},
+): Promise<{ size: number; digests: DigestSet; crc32?: number }> {
   const changed = (): EvidenceBundleError => new EvidenceBundleError('ERR_SOURCE_CHANGED', `${stated.path} changed while it was being packed`);
   const { handle, stat } = await openRegularFile(stated.path);
-  let digests: DigestSet | undefined;
+  let result;
   try {
     if (stat.ino !== stated.ino || stat.dev !== stated.dev) throw changed();
-    await zip.addFilled(path, stated.size, async (write) => {
-      const result = await digestRangeShared(handle.fd, { offset: 0, length: stated.size }, {
-        algorithms,
-        label: stated.path,
-        // A slot is reused once its bytes are written, not when they are only gathered for writing.
-        consume: async (chunk) => {
-          await write(chunk);
-          await file.drain();
-        },
-        endsEarly: changed,
-      });
-      digests = result.digests as DigestSet;
-      return result.crc32!;
+    result = await digestRangeShared(handle.fd, { offset: 0, length: stated.size }, {
+      algorithms,
+      label: stated.path,
+      consume: write,
+      endsEarly: changed,
+      crc32: withCrc,
     });
-    // A byte past the stated size is a file that grew: the entry holds a prefix of it, not the file.
+    // A byte past the stated size is a file that grew: what was written is a prefix of it, not the file.
     const { bytesRead } = await handle.read(new Uint8Array(1), 0, 1, stated.size).catch((cause: unknown) => {
       throw ioError(cause, stated.path);
     });
@@ -249,7 +281,27 @@ async function copyIntoZip(
   }
   const after = await statSource(stated.path);
   if (after.ino !== stated.ino || after.dev !== stated.dev || after.size !== stated.size || after.mtimeMs !== stated.mtimeMs) throw changed();
-  return { size: stated.size, digests: digests! };
+  return { size: stated.size, digests: result.digests as DigestSet, ...(result.crc32 === undefined ? {} : { crc32: result.crc32 }) };
+}
+
+/**
+ * Copies the stated file `stated` to the new file `dest` (mode `mode`, refused if anything is there) with
+ * {@link copyStatedFile}, no CRC-32; not flushed (the directory sink flushes every file at commit).
+ */
+async function copyIntoFile(stated: StatedFile, dest: string, mode: number, algorithms: readonly DigestAlgorithm[], name: string): Promise<{ size: number; digests: DigestSet }> {
+  let handle: FileHandle;
+  try {
+    handle = await fsp.open(dest, 'wx', mode);
+  } catch (cause) {
+    throw ioError(cause, name);
+  }
+  try {
+    return await copyStatedFile(stated, algorithms, (chunk) => writeAll(handle, chunk).catch((cause: unknown) => {
+      throw ioError(cause, name);
+    }), { crc32: false });
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
 }
 
 /** The copy source of `path` as the Node sinks take it. */

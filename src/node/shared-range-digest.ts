@@ -28,6 +28,8 @@ export interface SharedRangeOptions {
    * error, and no later chunk is consumed.
    */
   consume?: (chunk: Uint8Array) => Promise<void>;
+  /** Computes the CRC-32 of ZIP of the bytes (the default); `false` for a caller that has no use for it. */
+  crc32?: boolean;
   /**
    * The error for a file that ends `missing` bytes before the range does; `ERR_ZIP_MALFORMED` (an archive shorter
    * than its entry) by default.
@@ -69,6 +71,7 @@ export async function digestRangeShared(fd: number, range: { offset: number; len
   const algorithms = [...new Set(options.algorithms)];
   const nodeNames = nodeCryptoNames(algorithms);
   const { label, signal, consume } = options;
+  const withCrc = options.crc32 !== false;
   const endsEarly = options.endsEarly ?? ((missing: number) => new EvidenceBundleError('ERR_ZIP_MALFORMED', `${label}: the archive ends ${missing} bytes before the entry does`));
   signal?.throwIfAborted();
 
@@ -117,7 +120,7 @@ export async function digestRangeShared(fd: number, range: { offset: number; len
       const want = Math.min(chunkBytes, length - done);
       const view = bytes.subarray(slot * chunkBytes, slot * chunkBytes + want);
       await guard(readFully(fd, view, offset + done, label, length - done, endsEarly));
-      crc = crc32(view, crc);
+      if (withCrc) crc = crc32(view, crc);
       Atomics.store(ctl, CONTROL.lengths + slot, want);
       Atomics.store(ctl, CONTROL.produced, chunk + 1);
       Atomics.notify(ctl, CONTROL.produced);
@@ -134,7 +137,7 @@ export async function digestRangeShared(fd: number, range: { offset: number; len
     if (result.digests === undefined) throw new EvidenceBundleError('ERR_IO', `${label}: the digest worker stopped`);
     const digests: Partial<Record<DigestAlgorithm, string>> = {};
     algorithms.forEach((a, i) => (digests[a] = result.digests![i]));
-    return { digests, size: length, crc32: crc };
+    return withCrc ? { digests, size: length, crc32: crc } : { digests, size: length };
   } finally {
     signal?.removeEventListener('abort', onAbort!);
     // Tells a waiting worker to stop (all slots are then free: nothing reads them any more), then ends it.

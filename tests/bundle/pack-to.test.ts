@@ -12,7 +12,7 @@ import {
   type PackSourceItem,
 } from '../../src/index.js';
 import { zipSink } from '../../src/entries/zip.js';
-import { DIGEST_ALGORITHMS } from '../../src/digest/algorithms.js';
+import { DIGEST_ALGORITHMS, type DigestSet } from '../../src/digest/algorithms.js';
 import { compareBytes, joinChunks, utf8Encode } from '../../src/internal/bytes.js';
 import { demoCase, keyPair } from '../helpers/bundle-fixture.js';
 
@@ -267,7 +267,7 @@ describe('packBundleTo: bundles', () => {
           const hash = DIGEST_ALGORITHMS[a].noble();
           hash.update(bytes);
           return [a, Buffer.from(hash.digest()).toString('hex')];
-        }));
+        })) as DigestSet;
         return { size: bytes.length, digests };
       },
       commit: () => inner.commit(),
