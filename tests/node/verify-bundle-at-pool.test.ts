@@ -1,0 +1,70 @@
+// verifyBundleAt hashes on worker threads whether or not the caller gives a pool: without one it starts its own
+// for the call and stops every worker of it before returning, on success and when the bundle cannot be opened.
+// Workers are tracked by wrapping node:worker_threads' Worker.
+import { promises as fsp } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+
+const hooks = vi.hoisted(() => ({ workers: [] as Array<{ exited: boolean }> }));
+
+vi.mock('node:worker_threads', async (importOriginal) => {
+  const real = await importOriginal<typeof import('node:worker_threads')>();
+  class Tracked extends real.Worker {
+    constructor(source: string | URL, options?: import('node:worker_threads').WorkerOptions) {
+      super(source, options);
+      const state = { exited: false };
+      hooks.workers.push(state);
+      this.once('exit', () => (state.exited = true));
+    }
+  }
+  return { ...real, Worker: Tracked };
+});
+
+const { verifyBundleAt, createDigestPool } = await import('../../src/node/index.js');
+const { packDemo, tempDir, keyPair } = await import('../helpers/bundle-fixture.js');
+
+let dir: string;
+beforeAll(async () => {
+  dir = await tempDir('evb-verify-at-pool-');
+});
+afterAll(async () => {
+  await fsp.rm(dir, { recursive: true, force: true });
+});
+
+// Exits are events: a terminated worker's 'exit' may come a turn after terminate() resolves.
+const settle = () => new Promise((r) => setTimeout(r, 50));
+
+describe('verifyBundleAt', () => {
+  it('without a pool, hashes on workers of its own and stops them all before it returns', async () => {
+    const key = await keyPair('EdDSA');
+    const bundle = await packDemo(dir, { name: 'b', packager: key });
+    hooks.workers.length = 0;
+    const report = await verifyBundleAt(bundle, { trustedKeys: [key.publicJwk] });
+    expect(report.outcome).toBe('VALID');
+    expect(hooks.workers.length).toBeGreaterThan(0);
+    await settle();
+    expect(hooks.workers.every((w) => w.exited)).toBe(true);
+  });
+
+  it('with a pool, uses it and leaves it running for the caller', async () => {
+    const key = await keyPair('EdDSA');
+    const bundle = await packDemo(dir, { name: 'c', packager: key });
+    const pool = createDigestPool({ size: 1 });
+    try {
+      hooks.workers.length = 0;
+      expect((await verifyBundleAt(bundle, { trustedKeys: [key.publicJwk], pool })).outcome).toBe('VALID');
+      expect(hooks.workers.length).toBe(1);
+      await settle();
+      expect(hooks.workers[0]!.exited).toBe(false);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('stops its own pool when the input is no bundle', async () => {
+    hooks.workers.length = 0;
+    await expect(verifyBundleAt(join(dir, 'missing'))).rejects.toMatchObject({ code: 'ERR_SOURCE_NOT_FOUND' });
+    await settle();
+    expect(hooks.workers.every((w) => w.exited)).toBe(true);
+  });
+});
