@@ -1,14 +1,15 @@
-// Packing a large file into a ZIP: the Node ZIP sink copies a stated file of 64 MiB or more itself, from shared
-// chunks that this thread CRC-32s and writes while a worker hashes them (bundle-sinks.ts, copyIntoZip). The
-// archive must be byte for byte the one the core writes when the same bytes stream through it, and every change
-// of the source that sourceBytes refuses must be refused here too.
+// Packing a large file: the Node ZIP and directory sinks copy a stated file of 64 MiB or more themselves, from
+// shared chunks that this thread writes (and, for a ZIP, CRC-32s) while a worker hashes them (bundle-sinks.ts,
+// copyStatedFile). The archive must be byte for byte the one the core writes when the same bytes stream through
+// it, a directory's file the source's bytes, and every change of the source that sourceBytes refuses must be
+// refused here too.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { appendFileSync, promises as fsp, truncateSync, utimesSync, writeSync, openSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packBundleTo } from '../../src/bundle/pack-to.js';
-import { fileSink } from '../../src/node/bundle-sinks.js';
+import { directorySink, fileSink } from '../../src/node/bundle-sinks.js';
 import type { StatedFile } from '../../src/node/copy-pool.js';
 import { packBundle, verifyBundleAt } from '../../src/node/index.js';
 import { createZipWriter } from '../../src/zip/zip-writer.js';
@@ -51,7 +52,7 @@ afterAll(async () => {
   await fsp.rm(dir, { recursive: true, force: true });
 });
 
-describe('packing a large file into a ZIP', () => {
+describe('packing a large file', () => {
   it('writes the same archive, byte for byte, as the bytes streamed through the core ZIP writer; VALID, and unzip agrees', async () => {
     const { metadata } = await demoCase();
     const key = await keyPair('EdDSA');
@@ -133,6 +134,37 @@ describe('packing a large file into a ZIP', () => {
       expect(changed, label).toBe(true);
       expect(await fsp.readdir(work), label).toEqual([]);
     }
+  });
+
+  it('into a directory: each large file the same bytes, read-only, its digests those of node:crypto; VALID', async () => {
+    const { metadata } = await demoCase();
+    const key = await keyPair('EdDSA');
+    // Three at once: the directory sink copies them one after another.
+    const sources = await Promise.all([0, 1, 2].map((n) => largeFile(`dir-${n}.bin`, LARGE + n * 1001)));
+    const items = sources.map((source, n) => ({ id: `image-${n}`, path: `disk/${n}.bin`, source }));
+    const { path, manifest } = await packBundle(join(dir, 'large.bundle'), { metadata, items, signers: [{ signer: key.signer, role: 'packager' }], algorithms: ['sha512'] });
+    for (const [n, source] of sources.entries()) {
+      const bytes = await fsp.readFile(source);
+      const copied = join(path, 'data', 'disk', `${n}.bin`);
+      expect((await fsp.readFile(copied)).equals(bytes), `file ${n}`).toBe(true);
+      expect((await fsp.stat(copied)).mode & 0o777).toBe(0o444);
+      const item = manifest.items.find((i) => i.id === `image-${n}`)!;
+      expect(item.digests.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
+      expect(item.digests.sha512).toBe(createHash('sha512').update(bytes).digest('hex'));
+    }
+    expect((await verifyBundleAt(path, { trustedKeys: [key.publicJwk] })).outcome).toBe('VALID');
+  });
+
+  it.each(CHANGES)('into a directory, refuses a source that %s after it was stated, and abort leaves nothing', async (name, change) => {
+    const source = await largeFile(`dchanged-${name.replace(/\W+/g, '-')}.bin`);
+    const file = await stated(source);
+    await change(source);
+    const partial = join(dir, `dpartial-${name.length}`);
+    await fsp.mkdir(partial);
+    const sink = directorySink(partial, join(dir, `dnever-${name.length}`));
+    await expect(sink.copy!('data/x.bin', file, file.size, ['sha256'])).rejects.toMatchObject({ code: name === 'was removed' ? 'ERR_SOURCE_NOT_FOUND' : 'ERR_SOURCE_CHANGED' });
+    await sink.abort();
+    await expect(fsp.stat(partial)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
   it('leaves a small file, a file hashed with BLAKE3, and every CBOR bundle to the stream', async () => {
