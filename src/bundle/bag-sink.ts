@@ -32,9 +32,16 @@ export interface BagSink {
    * (`ERR_SOURCE_CHANGED`) before writing a byte past it. The pipeline calls it first for an item with a
    * `copySource`, `copyConcurrency` at a time (an ordered sink: one at a time, in order); `undefined` means the
    * sink does not copy that file by itself (its size, its algorithms), has written nothing of it, and takes it
-   * through `add`.
+   * through `add`. `options.signal` stops a copy under way (it rejects with the signal's reason);
+   * `options.onProgress` may be told the bytes copied so far, as they pass.
    */
-  copy?(path: string, source: unknown, size: number | undefined, algorithms: readonly DigestAlgorithm[]): Promise<{ size: number; digests: DigestSet } | undefined>;
+  copy?(
+    path: string,
+    source: unknown,
+    size: number | undefined,
+    algorithms: readonly DigestAlgorithm[],
+    options?: { signal?: AbortSignal; onProgress?: (bytes: number) => void },
+  ): Promise<{ size: number; digests: DigestSet } | undefined>;
   /** Copies {@link BagSink.copy} takes at the same time. */
   readonly copyConcurrency?: number;
   /** Makes the bag whole and visible (for a directory: rename into place). */

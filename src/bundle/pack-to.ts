@@ -60,7 +60,10 @@ export interface PackToOptions {
   createdAt?: Date;
   /** Hash implementation for the payload and the tag files; @noble/hashes by default. */
   backend?: DigestBackend;
-  /** Called as bytes pass: the item at hand, its bytes so far, and the total bytes so far. */
+  /**
+   * Called as bytes pass: the item at hand, its bytes so far, and the total bytes so far (a file a sink copies by
+   * itself may be reported once, when copied: the small files of a directory).
+   */
   onProgress?: (progress: { item: string; bytes: number; totalBytes: number }) => void;
   /**
    * Writes format 1.2 (docs/format.md, "Selective disclosure"): the manifest commits to the items (salted leaves
@@ -69,7 +72,10 @@ export interface PackToOptions {
    * object to fix them (tests, worked examples). Off by default: readers of format 1.0 and 1.1 cannot read 1.2.
    */
   selectiveDisclosure?: boolean | CommitItemsOptions;
-  /** Stops the pack: the sink is aborted and the call rejects with the signal's `reason`. Checked at every chunk. */
+  /**
+   * Stops the pack: the sink is aborted and the call rejects with the signal's `reason`. Checked at every chunk
+   * (and passed to a sink's own copy, which stops with it).
+   */
   signal?: AbortSignal;
 }
 
@@ -185,11 +191,18 @@ async function streamPayload(
   // A copy by the sink itself; false when the sink declines the file, which then streams.
   const copyOne = async ({ item, i, bagPath }: Ordered): Promise<boolean> => {
     options.signal?.throwIfAborted();
-    const result = await copy!(bagPath, item.copySource, item.size, algorithms);
+    // A sink may report the bytes of a copy as they pass (a large file); the rest is counted when it returns.
+    let reported = 0;
+    const progress = (bytes: number): void => {
+      totalBytes += bytes - reported;
+      reported = bytes;
+      options.onProgress?.({ item: item.id, bytes, totalBytes });
+    };
+    const { signal } = options;
+    const result = await copy!(bagPath, item.copySource, item.size, algorithms, { ...(signal ? { signal } : {}), onProgress: progress });
     if (result === undefined) return false;
     if (item.size !== undefined && result.size !== item.size) throw changed(item, String(result.size));
-    totalBytes += result.size;
-    options.onProgress?.({ item: item.id, bytes: result.size, totalBytes });
+    if (reported !== result.size) progress(result.size);
     results[i] = { size: result.size, digests: result.digests };
     return true;
   };

@@ -68,8 +68,9 @@ export function directorySink(partial: string, target: string, name = target, fl
   const written: string[] = [];
   let copier: CopyPool | undefined;
   let flusher: CopyPool | undefined;
-  // The large files' copies, in turn (see `copy`).
+  // The large files' copies, in turn (see `copy`), and the first failure among them.
   let sharedTurn: Promise<unknown> = Promise.resolve();
+  let sharedFailure: { error: unknown } | undefined;
   // Flushes under way at commit; the first failure is kept, never left unhandled.
   const flushing: Array<Promise<void>> = [];
   let flushFailure: { error: unknown } | undefined;
@@ -103,7 +104,7 @@ export function directorySink(partial: string, target: string, name = target, fl
       await writeNewFile(dest, data, path.startsWith(`${PAYLOAD_DIR}/`) ? 0o444 : 0o644, name);
       written.push(dest);
     },
-    async copy(path, source, _size, algorithms) {
+    async copy(path, source, _size, algorithms, options = {}) {
       assertBundlePath(path);
       if (!path.startsWith(`${PAYLOAD_DIR}/`)) throw new TypeError(`only payload files are copied, not ${JSON.stringify(path)}`);
       const file = statedFile(path, source);
@@ -113,9 +114,14 @@ export function directorySink(partial: string, target: string, name = target, fl
       await directory(dirname(dest));
       let copied;
       if (shared) {
-        // One at a time, whatever the pipeline's copy concurrency: each has a thread and a 16 MiB ring.
-        const turn = sharedTurn.then(() => copyIntoFile(file, dest, 0o444, algorithms, name));
-        sharedTurn = turn.catch(() => undefined);
+        // One at a time, whatever the pipeline's copy concurrency: each has a thread and a 16 MiB ring. A copy
+        // waiting its turn does not start once the pack is stopped or another large copy has failed.
+        const turn = sharedTurn.then(() => {
+          options.signal?.throwIfAborted();
+          if (sharedFailure !== undefined) throw sharedFailure.error;
+          return copyIntoFile(file, dest, 0o444, algorithms, name, options);
+        });
+        sharedTurn = turn.catch((error: unknown) => void (sharedFailure ??= { error }));
         copied = await turn;
       } else {
         copier ??= createCopyPool();
@@ -193,10 +199,10 @@ export async function fileSink(
       if (size === undefined) throw new TypeError(`the size of ${JSON.stringify(path)} is needed before its bytes`);
       return zip!.add(path, data, { size });
     },
-    async copy(path, source, _size, algorithms) {
+    async copy(path, source, _size, algorithms, options = {}) {
       const stated = statedFile(path, source);
       if (zip === undefined || stated.size < SHARED_COPY_AT_LEAST_BYTES || !nodeCryptoHashes(algorithms)) return undefined;
-      return copyIntoZip(zip, path, stated, algorithms, file);
+      return copyIntoZip(zip, path, stated, algorithms, file, options);
     },
     async commit() {
       if (zip !== undefined) await zip.finish();
@@ -229,6 +235,7 @@ async function copyIntoZip(
   stated: StatedFile,
   algorithms: readonly DigestAlgorithm[],
   file: ReturnType<typeof bufferedWriter>,
+  options: CopyOptions,
 ): Promise<{ size: number; digests: DigestSet }> {
   let copied: { size: number; digests: DigestSet } | undefined;
   await zip.addFilled(path, stated.size, async (write) => {
@@ -236,7 +243,7 @@ async function copyIntoZip(
       // A slot is reused once its bytes are written, not when they are only gathered for writing.
       await write(chunk);
       await file.drain();
-    });
+    }, options);
     copied = rest;
     return crc!;
   });
@@ -249,27 +256,35 @@ async function copyIntoZip(
  * CRC-32 of ZIP too when `crc32`. Streamed through this thread, a large file was hashed here between its reads
  * and writes (and, for a ZIP, its CRC-32 after the hash); here the hash runs beside them. The same checks as
  * `sourceBytes`: a regular file, the one stated, no byte more or fewer than stated, and unchanged by name at the
- * end. `write` must settle once the chunk is written (its memory is then reused).
+ * end. `write` must settle once the chunk is written (its memory is then reused). `signal` stops the copy
+ * between two chunks; `onProgress` is told the bytes written so far after each chunk.
  * @throws EvidenceBundleError `ERR_SOURCE_NOT_FOUND`, `ERR_SOURCE_NOT_REGULAR_FILE`, `ERR_SOURCE_CHANGED`, `ERR_IO`;
- *   what `write` rejects with
+ *   what `write` rejects with; the signal's reason
  */
 async function copyStatedFile(
   stated: StatedFile,
   algorithms: readonly DigestAlgorithm[],
   write: (chunk: Uint8Array) => Promise<void>,
-  { crc32: withCrc = true }: { crc32?: boolean } = {},
+  { crc32: withCrc = true, signal, onProgress }: CopyOptions & { crc32?: boolean } = {},
 ): Promise<{ size: number; digests: DigestSet; crc32?: number }> {
+  signal?.throwIfAborted();
   const changed = (): EvidenceBundleError => new EvidenceBundleError('ERR_SOURCE_CHANGED', `${stated.path} changed while it was being packed`);
   const { handle, stat } = await openRegularFile(stated.path);
   let result;
   try {
     if (stat.ino !== stated.ino || stat.dev !== stated.dev) throw changed();
+    let written = 0;
     result = await digestRangeShared(handle.fd, { offset: 0, length: stated.size }, {
       algorithms,
       label: stated.path,
-      consume: write,
+      consume: async (chunk) => {
+        await write(chunk);
+        written += chunk.length;
+        onProgress?.(written);
+      },
       endsEarly: changed,
       crc32: withCrc,
+      ...(signal ? { signal } : {}),
     });
     // A byte past the stated size is a file that grew: what was written is a prefix of it, not the file.
     const { bytesRead } = await handle.read(new Uint8Array(1), 0, 1, stated.size).catch((cause: unknown) => {
@@ -288,7 +303,14 @@ async function copyStatedFile(
  * Copies the stated file `stated` to the new file `dest` (mode `mode`, refused if anything is there) with
  * {@link copyStatedFile}, no CRC-32; not flushed (the directory sink flushes every file at commit).
  */
-async function copyIntoFile(stated: StatedFile, dest: string, mode: number, algorithms: readonly DigestAlgorithm[], name: string): Promise<{ size: number; digests: DigestSet }> {
+async function copyIntoFile(
+  stated: StatedFile,
+  dest: string,
+  mode: number,
+  algorithms: readonly DigestAlgorithm[],
+  name: string,
+  options: CopyOptions,
+): Promise<{ size: number; digests: DigestSet }> {
   let handle: FileHandle;
   try {
     handle = await fsp.open(dest, 'wx', mode);
@@ -298,11 +320,14 @@ async function copyIntoFile(stated: StatedFile, dest: string, mode: number, algo
   try {
     return await copyStatedFile(stated, algorithms, (chunk) => writeAll(handle, chunk).catch((cause: unknown) => {
       throw ioError(cause, name);
-    }), { crc32: false });
+    }), { ...options, crc32: false });
   } finally {
     await handle.close().catch(() => undefined);
   }
 }
+
+/** The options of {@link BagSink.copy}: a signal that stops the copy, and the bytes copied so far as they pass. */
+type CopyOptions = NonNullable<Parameters<NonNullable<BagSink['copy']>>[4]>;
 
 /** The copy source of `path` as the Node sinks take it. */
 function statedFile(path: string, source: unknown): StatedFile {
@@ -317,9 +342,11 @@ const WRITE_BUFFER_BYTES = 1024 * 1024;
 /**
  * Sequential writes to `handle` that return before the bytes are on their way: small pieces are gathered into one
  * write, and one write is in flight while the caller reads and checks the next chunk (as the directory sink
- * overlaps them). The pieces must not change afterwards: the ZIP writer's records are fresh, and so are the
- * chunks of every source the pipelines read (`sourceBytes`, `fileReader`, memory). A failed write is thrown by
- * the next `write` or by `drain`, which waits for every byte to be written.
+ * overlaps them). The pieces must not change until they are written: the ZIP writer's records are fresh, and so
+ * are the chunks of every source the pipelines read (`sourceBytes`, `fileReader`, memory); `copyIntoZip` gives
+ * views of a ring it reuses, and so waits for `drain` after each. A failed write is thrown by the next `write`
+ * or by `drain`, which waits for every byte to be written. One caller at a time: two flushes at once would
+ * write at the same position.
  */
 function bufferedWriter(handle: FileHandle): { write(bytes: Uint8Array): Promise<void>; drain(): Promise<void> } {
   let pieces: Uint8Array[] = [];

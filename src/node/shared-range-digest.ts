@@ -25,7 +25,7 @@ export interface SharedRangeOptions {
    * once per chunk, in order, each call once the previous call's promise has resolved (so a writer has one write
    * in flight while the next chunk is read); the slot is refilled only once the promise settles, so it must
    * settle when the bytes are no longer needed (written, not only queued). A rejection ends the call with that
-   * error, and no later chunk is consumed.
+   * error, and no later chunk is consumed; nor is any once the call stops otherwise (an abort, a failed read).
    */
   consume?: (chunk: Uint8Array) => Promise<void>;
   /** Computes the CRC-32 of ZIP of the bytes (the default); `false` for a caller that has no use for it. */
@@ -104,6 +104,7 @@ export async function digestRangeShared(fd: number, range: { offset: number; len
   // What `consume` is doing with the chunk in each slot: the slot is refilled only once it has settled.
   const consuming: Array<Promise<void> | undefined> = new Array(slots);
   let lastConsumed = Promise.resolve();
+  let stopped = false;
   try {
     let chunk = 0;
     for (let done = 0; done < length; chunk++) {
@@ -125,7 +126,8 @@ export async function digestRangeShared(fd: number, range: { offset: number; len
       Atomics.store(ctl, CONTROL.produced, chunk + 1);
       Atomics.notify(ctl, CONTROL.produced);
       if (consume !== undefined) {
-        const consumed = (lastConsumed = lastConsumed.then(() => consume(view)));
+        // A chunk still waiting for its turn when the call stops (an abort, a failure) is not consumed.
+        const consumed = (lastConsumed = lastConsumed.then(() => (stopped ? undefined : consume(view))));
         // Awaited before the slot is refilled or at the end; never an unhandled rejection meanwhile.
         consumed.catch(() => undefined);
         consuming[slot] = consumed;
@@ -139,6 +141,7 @@ export async function digestRangeShared(fd: number, range: { offset: number; len
     algorithms.forEach((a, i) => (digests[a] = result.digests![i]));
     return withCrc ? { digests, size: length, crc32: crc } : { digests, size: length };
   } finally {
+    stopped = true;
     signal?.removeEventListener('abort', onAbort!);
     // Tells a waiting worker to stop (all slots are then free: nothing reads them any more), then ends it.
     Atomics.store(ctl, CONTROL.stop, 1);

@@ -5,7 +5,7 @@
 // refused here too.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { appendFileSync, promises as fsp, truncateSync, utimesSync, writeSync, openSync, closeSync } from 'node:fs';
+import { appendFileSync, closeSync, copyFileSync, promises as fsp, openSync, renameSync, truncateSync, utimesSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packBundleTo } from '../../src/bundle/pack-to.js';
@@ -115,25 +115,74 @@ describe('packing a large file', () => {
     await expect(fsp.stat(partial)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
-  it('refuses a source that changes while it is copied (grows past its size, then is cut short)', async () => {
+  // A copy reports its bytes after each chunk written: the first report of the large file comes while it is
+  // being copied, with most of it still to read.
+  const DURING: Array<[string, (p: string) => void]> = [
+    ['grows', (p) => appendFileSync(p, Buffer.alloc(MiB, 1))],
+    ['is cut short', (p) => truncateSync(p, 10 * MiB)],
+    // Synchronous, every one: the progress callback is not awaited, and a change made after the copy's last
+    // check is one no packer could see.
+    ['is replaced by name', (p) => {
+      copyFileSync(p, `${p}.new`);
+      renameSync(`${p}.new`, p);
+    }],
+    ['is rewritten in place', (p) => {
+      const fd = openSync(p, 'r+');
+      writeSync(fd, Buffer.from('tampered'), 0, 8, LARGE - 100);
+      closeSync(fd);
+    }],
+  ];
+  it.each(['x.zip', 'x.bundle'])('%s: refuses a source that changes while it is copied, in every way, and leaves nothing', async (name) => {
     const { metadata } = await demoCase();
-    for (const [label, change] of [
-      ['grows', (p: string) => appendFileSync(p, Buffer.alloc(MiB, 1))],
-      ['is cut short', (p: string) => truncateSync(p, 10 * MiB)],
-    ] as const) {
+    for (const [label, change] of DURING) {
       const work = await fsp.mkdtemp(join(dir, 'during-'));
-      const source = await largeFile(`during-${label.length}.bin`);
-      // The first progress report is that of the small file before it (in the bag's order); the large one is
-      // then read from a source that changes before its copy starts reading.
-      const small = join(work, '..', `a-${label.length}.txt`);
-      await fsp.writeFile(small, 'first');
+      const source = await largeFile(`during-${name}-${label.length}.bin`);
       let changed = false;
-      const onProgress = (): void => void (changed || (change(source), (changed = true)));
-      const items = [{ id: 'a', path: 'a.txt', source: small }, { id: 'b', path: 'b.bin', source }];
-      await expect(packBundle(join(work, 'x.zip'), { metadata, items, onProgress }), label).rejects.toMatchObject({ code: 'ERR_SOURCE_CHANGED' });
+      const onProgress = ({ bytes }: { bytes: number }): void => {
+        if (changed || bytes >= LARGE) return;
+        changed = true;
+        change(source);
+      };
+      const items = [{ id: 'b', path: 'b.bin', source }];
+      await expect(packBundle(join(work, name), { metadata, items, onProgress }), label).rejects.toMatchObject({ code: 'ERR_SOURCE_CHANGED' });
       expect(changed, label).toBe(true);
       expect(await fsp.readdir(work), label).toEqual([]);
     }
+  });
+
+  it.each(['x.zip', 'x.bundle'])('%s: an abort stops a large copy under way and every large copy waiting its turn', async (name) => {
+    const { metadata } = await demoCase();
+    const work = await fsp.mkdtemp(join(dir, 'abort-'));
+    const sources = await Promise.all([0, 1, 2, 3].map((n) => largeFile(`abort-${name}-${n}.bin`)));
+    const items = sources.map((source, n) => ({ id: `f${n}`, path: `f${n}.bin`, source }));
+    const controller = new AbortController();
+    const reason = new Error('stopped by the examiner');
+    const after: string[] = [];
+    const onProgress = ({ item, bytes }: { item: string; bytes: number }): void => {
+      if (controller.signal.aborted) after.push(`${item} ${bytes}`);
+      else if (item === 'f0' && bytes < LARGE) controller.abort(reason);
+    };
+    await expect(packBundle(join(work, name), { metadata, items, onProgress, signal: controller.signal })).rejects.toBe(reason);
+    expect(controller.signal.aborted).toBe(true);
+    // At most the chunk already under way is reported; no other file is copied.
+    expect(after.filter((a) => !a.startsWith('f0 '))).toEqual([]);
+    expect(after.length).toBeLessThanOrEqual(1);
+    expect(await fsp.readdir(work)).toEqual([]);
+  });
+
+  it('into a directory, a large copy that fails stops the large copies waiting their turn', async () => {
+    const { metadata } = await demoCase();
+    const work = await fsp.mkdtemp(join(dir, 'fails-'));
+    const sources = await Promise.all([0, 1, 2, 3].map((n) => largeFile(`fails-${n}.bin`)));
+    const items = sources.map((source, n) => ({ id: `f${n}`, path: `f${n}.bin`, source }));
+    const reported = new Set<string>();
+    const onProgress = ({ item }: { item: string }): void => {
+      if (item === 'f0' && !reported.has('f0')) appendFileSync(sources[0]!, 'grown');
+      reported.add(item);
+    };
+    await expect(packBundle(join(work, 'x.bundle'), { metadata, items, onProgress })).rejects.toMatchObject({ code: 'ERR_SOURCE_CHANGED' });
+    expect([...reported]).toEqual(['f0']);
+    expect(await fsp.readdir(work)).toEqual([]);
   });
 
   it('into a directory: each large file the same bytes, read-only, its digests those of node:crypto; VALID', async () => {
@@ -149,8 +198,8 @@ describe('packing a large file', () => {
       expect((await fsp.readFile(copied)).equals(bytes), `file ${n}`).toBe(true);
       expect((await fsp.stat(copied)).mode & 0o777).toBe(0o444);
       const item = manifest.items.find((i) => i.id === `image-${n}`)!;
-      expect(item.digests.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
-      expect(item.digests.sha512).toBe(createHash('sha512').update(bytes).digest('hex'));
+      expect(item.digests!.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
+      expect(item.digests!.sha512).toBe(createHash('sha512').update(bytes).digest('hex'));
     }
     expect((await verifyBundleAt(path, { trustedKeys: [key.publicJwk] })).outcome).toBe('VALID');
   });

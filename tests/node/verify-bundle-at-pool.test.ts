@@ -61,10 +61,28 @@ describe('verifyBundleAt', () => {
     }
   });
 
-  it('stops its own pool when the input is no bundle', async () => {
+  it('stops its own pool when the bundle is INVALID, as when it is VALID', async () => {
+    const key = await keyPair('EdDSA');
+    const bundle = await packDemo(dir, { name: 'd', packager: key });
+    const { flipByte } = await import('../helpers/bundle-fixture.js');
+    const payload = (await fsp.readdir(join(bundle, 'data'), { recursive: true, withFileTypes: true })).find((e) => e.isFile())!;
+    await flipByte(join(payload.parentPath, payload.name));
     hooks.workers.length = 0;
-    await expect(verifyBundleAt(join(dir, 'missing'))).rejects.toMatchObject({ code: 'ERR_SOURCE_NOT_FOUND' });
+    expect((await verifyBundleAt(bundle, { trustedKeys: [key.publicJwk] })).outcome).toBe('INVALID');
+    expect(hooks.workers.length).toBeGreaterThan(0);
     await settle();
     expect(hooks.workers.every((w) => w.exited)).toBe(true);
+  });
+
+  it("with a caller's own backend, starts no worker: that backend hashes every file", async () => {
+    const key = await keyPair('EdDSA');
+    const bundle = await packDemo(dir, { name: 'e', packager: key });
+    const { nodeBackend } = await import('../../src/node/digest-backend.js');
+    let calls = 0;
+    const backend = { ...nodeBackend, create: (...args: Parameters<typeof nodeBackend.create>) => ((calls += 1), nodeBackend.create(...args)) };
+    hooks.workers.length = 0;
+    expect((await verifyBundleAt(bundle, { trustedKeys: [key.publicJwk], backend })).outcome).toBe('VALID');
+    expect(hooks.workers.length).toBe(0);
+    expect(calls).toBeGreaterThan(0);
   });
 });

@@ -215,9 +215,7 @@ describe.each([
   });
 });
 
-// The writer asks for an entry's next chunk before the CRC-32 and the write of the current one, so that a file
-// source reads it meanwhile; it must still never read more than one chunk ahead, and close the source whatever
-// ends the entry.
+// An entry whose bytes the caller writes and whose CRC-32 it gives (Node's large-file copy).
 describe('createZipWriter.addFilled', () => {
   it('writes the entry add writes for the same bytes, with the CRC-32 the filler gives', async () => {
     const data = utf8Encode('filled by the caller, piece by piece');
@@ -261,6 +259,9 @@ describe('createZipWriter.addFilled', () => {
   });
 });
 
+// The writer asks for an entry's next chunk before the CRC-32 and the write of the current one, so that a file
+// source reads it meanwhile; it must still never read more than one chunk ahead, and close the source whatever
+// ends the entry.
 describe('createZipWriter reads one chunk ahead', () => {
   function recordingSource(chunks: Uint8Array[], events: string[], fail?: number): AsyncIterable<Uint8Array> & { closed: () => boolean } {
     let closed = false;
