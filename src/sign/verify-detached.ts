@@ -150,13 +150,16 @@ export async function verifyReadJws(payload: Uint8Array, read: ReadDetachedJws, 
     return reject('untrusted', 'signature.key.unknown', kid !== undefined ? `no trusted key has kid ${kid}` : 'the signature names no kid and no trusted key fits', { kid: kid ?? '-' });
   }
   let refusal: { code: FindingCode; message: string; params: FindingParams } | undefined;
+  // Built once for every candidate key: for a manifest of tens of megabytes it is as large again, and slow to make.
+  let input: Uint8Array | undefined;
   for (const key of candidates) {
     const problem = checkKeyFor(key, alg, 'verify');
     if (problem !== undefined) {
       refusal ??= { code: problem.kind === 'too-small' ? 'signature.key.too-small' : 'signature.key.not-allowed', message: problem.message, params: { detail: problem.message } };
       continue;
     }
-    if (await verifies(payload, read, key)) {
+    input ??= jwsSigningInput(read.protected, payload);
+    if (await verifies(input, read, key)) {
       const thumbprint = kid ?? (await jwkThumbprint(key));
       return { ...known, ...(thumbprint !== undefined ? { kid: thumbprint } : {}), status: 'valid', key, findings: [] };
     }
@@ -198,14 +201,15 @@ async function candidateKeys(trusted: readonly JsonWebKey[], kid: string | undef
   return found;
 }
 
-async function verifies(payload: Uint8Array, read: ReadDetachedJws, key: JsonWebKey): Promise<boolean> {
+/** Whether `read`'s signature verifies over the JWS Signing Input `input` with `key`. */
+async function verifies(input: Uint8Array, read: ReadDetachedJws, key: JsonWebKey): Promise<boolean> {
   try {
     const cryptoKey = await importKeyFor(key, read.alg);
     return await crypto.subtle.verify(
       SIGNATURE_ALGORITHMS[read.alg].webCrypto,
       cryptoKey,
       read.signature as Uint8Array<ArrayBuffer>,
-      jwsSigningInput(read.protected, payload) as Uint8Array<ArrayBuffer>,
+      input as Uint8Array<ArrayBuffer>,
     );
   } catch {
     // A key WebCrypto cannot import or use verifies nothing.
