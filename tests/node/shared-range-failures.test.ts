@@ -13,6 +13,10 @@ const hooks = vi.hoisted(() => ({
   beforeRead: (_n: number): void => undefined,
   reads: 0,
   workers: [] as Array<{ exited: boolean }>,
+  /** The shared data buffer each worker was given, in order. */
+  rings: [] as unknown[],
+  /** Delays the callback of a positioned read by this many milliseconds (its bytes are read at once). */
+  delayRead: (_n: number): number => 0,
 }));
 
 vi.mock('node:worker_threads', async (importOriginal) => {
@@ -20,6 +24,7 @@ vi.mock('node:worker_threads', async (importOriginal) => {
   class Tracked extends real.Worker {
     constructor(source: string | URL, options?: import('node:worker_threads').WorkerOptions) {
       super(typeof source === 'string' ? hooks.source(source) : source, options);
+      hooks.rings.push((options?.workerData as { data?: unknown } | undefined)?.data);
       const state = { exited: false };
       hooks.workers.push(state);
       this.once('exit', () => (state.exited = true));
@@ -32,13 +37,16 @@ vi.mock('node:fs', async (importOriginal) => {
   const real = await importOriginal<typeof import('node:fs')>();
   const read = (...args: unknown[]): void => {
     const callback = args.at(-1) as (error: unknown, n?: number) => void;
+    const n = hooks.reads++;
     try {
-      hooks.beforeRead(hooks.reads++);
+      hooks.beforeRead(n);
     } catch (error) {
       process.nextTick(() => callback(error));
       return;
     }
-    (real.read as (...a: unknown[]) => void)(...args);
+    const delay = hooks.delayRead(n);
+    const answer = (error: unknown, bytes?: number): void => void (delay > 0 ? setTimeout(() => callback(error, bytes), delay) : callback(error, bytes));
+    (real.read as (...a: unknown[]) => void)(...args.slice(0, -1), answer);
   };
   return { ...real, read, default: { ...real, read } };
 });
@@ -59,6 +67,8 @@ beforeEach(() => {
   hooks.beforeRead = () => undefined;
   hooks.reads = 0;
   hooks.workers.length = 0;
+  hooks.rings.length = 0;
+  hooks.delayRead = () => 0;
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -90,6 +100,38 @@ describe('digestRangeShared failure modes', () => {
       await expect(run(), `after ${after}`).rejects.toMatchObject({ code: 'ERR_IO' });
       expect(allExited()).toBe(true);
     }
+  });
+
+  it('calls one after another share one ring; calls at the same time each have their own', async () => {
+    for (let i = 0; i < 3; i++) await expect(run()).resolves.toMatchObject({ size: LENGTH });
+    expect(hooks.rings).toHaveLength(3);
+    expect(new Set(hooks.rings).size).toBe(1);
+    hooks.rings.length = 0;
+    await Promise.all([run(), run()]);
+    expect(new Set(hooks.rings).size).toBe(2);
+    // A failed call gives its ring back too, once its worker is gone and no read fills it.
+    hooks.rings.length = 0;
+    hooks.reads = 0;
+    hooks.beforeRead = (n) => {
+      if (n === 3) throw Object.assign(new Error('EIO'), { code: 'EIO', syscall: 'read' });
+    };
+    await expect(run()).rejects.toMatchObject({ code: 'ERR_IO' });
+    hooks.beforeRead = () => undefined;
+    await run();
+    expect(new Set(hooks.rings).size).toBe(1);
+  });
+
+  it('a ring a read still fills when the call fails is not given to the next call', async () => {
+    // The worker dies after its first chunk while the next read's answer is held back: the call fails at once
+    // (ERR_IO), its read still under way.
+    hooks.source = (s) => s.replace('chunk += 1;', 'chunk += 1; if (chunk > 0) process.exit(9);');
+    hooks.delayRead = (n) => (n >= 1 ? 300 : 0);
+    await expect(run()).rejects.toMatchObject({ code: 'ERR_IO' });
+    hooks.source = (s) => s;
+    hooks.delayRead = () => 0;
+    await run();
+    expect(hooks.rings).toHaveLength(2);
+    expect(hooks.rings[1]).not.toBe(hooks.rings[0]);
   });
 
   it('a worker that throws is ERR_IO', async () => {
