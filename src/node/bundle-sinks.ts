@@ -35,15 +35,14 @@ const SYNC_WORKERS = 8;
  */
 const DIRECTORY_COPY_AT_MOST_BYTES = 1024 * 1024;
 /**
- * Files of at least these sizes are copied from shared chunks (`copyStatedFile`): read once, written (and their
- * CRC-32 computed, for a ZIP) here while a worker hashes the same chunk, one file at a time. Streamed through this
- * thread, a chunk was hashed here between its read and its write, and for a ZIP CRC-32'd after the hash. A ZIP
- * takes one file at a time anyway, so from 8 MiB the overlap wins (40 files of 20 MiB: 2.1-2.2 s against 2.5-2.6 s
- * streamed; 2 MiB gave the same). A directory takes 16 streamed files at a time, which beat one shared copy at a
- * time below 64 MiB (the same 40 files: 1.7 s streamed, 2.2 s shared, each copy's worker started anew).
+ * Files of at least this size are copied, into a directory or a ZIP, from shared chunks (`copyStatedFile`): read
+ * once, written (and their CRC-32 computed, for a ZIP) here while a worker hashes the same chunk, one file at a
+ * time. Streamed through this thread, a chunk is hashed here between its read and its write, and for a ZIP
+ * CRC-32'd after the hash: one 2 GiB file took 4.8-5.1 s that way, 2.9-3.2 s shared (three runs each). Below it, streaming wins:
+ * 40 files of 20 MiB (three or four runs each, in turn) into a directory, 16 streams at a time, 1.8 s against
+ * 2.2 s for one shared copy at a time (each with a worker started anew); into a ZIP 2.1 s against 2.4-2.6 s.
  */
-const ZIP_SHARED_COPY_AT_LEAST_BYTES = 8 * 1024 * 1024;
-const DIRECTORY_SHARED_COPY_AT_LEAST_BYTES = 64 * 1024 * 1024;
+const SHARED_COPY_AT_LEAST_BYTES = 64 * 1024 * 1024;
 
 /** How the directory sink makes its files durable at commit; see {@link directorySink}. Internal. */
 export type FlushMode = 'syncfs' | 'files';
@@ -110,7 +109,7 @@ export function directorySink(partial: string, target: string, name = target, fl
       assertBundlePath(path);
       if (!path.startsWith(`${PAYLOAD_DIR}/`)) throw new TypeError(`only payload files are copied, not ${JSON.stringify(path)}`);
       const file = statedFile(path, source);
-      const shared = file.size >= DIRECTORY_SHARED_COPY_AT_LEAST_BYTES;
+      const shared = file.size >= SHARED_COPY_AT_LEAST_BYTES;
       if (shared ? !nodeCryptoHashes(algorithms) : file.size > DIRECTORY_COPY_AT_MOST_BYTES) return undefined;
       const dest = join(partial, path);
       await directory(dirname(dest));
@@ -166,7 +165,7 @@ export function directorySink(partial: string, target: string, name = target, fl
 
 /**
  * A sink writing a single-file bundle into the new file `partial` beside `target`: `'zip'` streams each file into
- * the ZIP writer as it arrives, except a stated file of 8 MiB or more, which `copy` reads itself (see
+ * the ZIP writer as it arrives, except a stated file of 64 MiB or more, which `copy` reads itself (see
  * `copyIntoZip`); `'cbor'` gathers the files in memory (the CBOR form is built whole, by design) and
  * encodes them on commit. `commit` flushes the file and renames it to `target` (refused, `ERR_TARGET_EXISTS`, when
  * something appeared there meanwhile, unless `replace`: then the rename over the old file is the commit point);
@@ -203,7 +202,7 @@ export async function fileSink(
     },
     async copy(path, source, _size, algorithms, options = {}) {
       const stated = statedFile(path, source);
-      if (zip === undefined || stated.size < ZIP_SHARED_COPY_AT_LEAST_BYTES || !nodeCryptoHashes(algorithms)) return undefined;
+      if (zip === undefined || stated.size < SHARED_COPY_AT_LEAST_BYTES || !nodeCryptoHashes(algorithms)) return undefined;
       return copyIntoZip(zip, path, stated, algorithms, file, options);
     },
     async commit() {

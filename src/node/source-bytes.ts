@@ -3,7 +3,12 @@ import { EvidenceBundleError } from '../errors.js';
 import { ioError } from './io-error.js';
 import { openRegularFile } from './open-regular-file.js';
 
-const CHUNK = 4 * 1024 * 1024;
+/**
+ * Bytes per chunk. A directory streams 16 files at a time, each with a chunk being hashed and one being written:
+ * 40 files of 20 MiB packed with 4 MiB chunks peaked at 288-301 MB and took 2.1-2.6 s; with 1 MiB chunks,
+ * 181-187 MB and 1.8 s (three runs each, in turn). Files of 64 MiB or more do not stream (`copyStatedFile`).
+ */
+const CHUNK = 1024 * 1024;
 
 /**
  * The bytes of an evidence file, chunk by chunk (fresh buffers: a sink may keep them), from a file stated before as

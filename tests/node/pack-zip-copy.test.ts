@@ -1,5 +1,4 @@
-// Packing a large file: the Node ZIP and directory sinks copy a stated file (8 MiB or more into a ZIP, 64 MiB
-// into a directory) themselves, from
+// Packing a large file: the Node ZIP and directory sinks copy a stated file of 64 MiB or more themselves, from
 // shared chunks that this thread writes (and, for a ZIP, CRC-32s) while a worker hashes them (bundle-sinks.ts,
 // copyStatedFile). The archive must be byte for byte the one the core writes when the same bytes stream through
 // it, a directory's file the source's bytes, and every change of the source that sourceBytes refuses must be
@@ -217,14 +216,17 @@ describe('packing a large file', () => {
     await expect(fsp.stat(partial)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
-  it('leaves a small file, a file hashed with BLAKE3, and every CBOR bundle to the stream; a 10 MiB file to a ZIP copies, to a directory streams', async () => {
+  it('leaves a small file, one under 64 MiB, a file hashed with BLAKE3, and every CBOR bundle to the stream', async () => {
     await fsp.writeFile(join(dir, 'tiny.txt'), 'tiny');
     const small = await stated(join(dir, 'tiny.txt'));
     const zip = await fileSink(join(dir, 'p1'), join(dir, 't1.zip'), 'zip');
     expect(await zip.copy!('data/s.txt', small, small.size, ['sha256'])).toBeUndefined();
-    const middle = await stated(await largeFile('middle.bin', 10 * MiB));
-    const bytes = await fsp.readFile(middle.path);
-    expect(await zip.copy!('data/m.bin', middle, middle.size, ['sha256'])).toEqual({ size: 10 * MiB, digests: { sha256: createHash('sha256').update(bytes).digest('hex') } });
+    const middle = await stated(await largeFile('middle.bin', 64 * MiB - 1));
+    expect(await zip.copy!('data/m.bin', middle, middle.size, ['sha256'])).toBeUndefined();
+    // Just past the threshold, the sink copies it.
+    const past = await stated(await largeFile('past.bin', 64 * MiB));
+    const bytes = await fsp.readFile(past.path);
+    expect(await zip.copy!('data/p.bin', past, past.size, ['sha256'])).toEqual({ size: 64 * MiB, digests: { sha256: createHash('sha256').update(bytes).digest('hex') } });
     const partial = join(dir, 'p3');
     await fsp.mkdir(partial);
     const directory = directorySink(partial, join(dir, 't3'));
