@@ -14,7 +14,9 @@ const PREPARED = new Set([19, 12, 30, 28, 22]);
  * A distinguished name as RFC 5280 section 7.1 compares it: a list of RDNs in order, each the sorted list of
  * its attributes, with the string values prepared as RFC 4518 asks (NFKC, case folded, leading and trailing
  * spaces removed, inner runs of spaces folded to one), whatever string type encodes them; other values by
- * their DER bytes. Undefined for a Name that is not SEQUENCE OF SET OF AttributeTypeAndValue. Never throws.
+ * their DER bytes. Undefined for a Name that is not SEQUENCE OF SET OF AttributeTypeAndValue, or with a string
+ * whose bytes are not text of its type (a UTF8String that is not UTF-8, a PrintableString or IA5String with a
+ * byte over 0x7F, a BMPString of odd length). Never throws.
  * @example
  * normalizedName(cert.subject); // [['2.5.4.6=vn'], ['2.5.4.10=test pki'], ['2.5.4.3=leaf 3']]
  */
@@ -30,7 +32,9 @@ export function normalizedName(name: pkijs.RelativeDistinguishedNames): Normaliz
         const parts = atv instanceof asn1js.Sequence ? atv.valueBlock.value : [];
         const [type, value] = parts;
         if (parts.length !== 2 || !(type instanceof asn1js.ObjectIdentifier) || value === undefined) return undefined;
-        attributes.push(`${type.valueBlock.toString()}=${comparableValue(value)}`);
+        const comparable = comparableValue(value);
+        if (comparable === undefined) return undefined;
+        attributes.push(`${type.valueBlock.toString()}=${comparable}`);
       }
       rdns.push(attributes.sort());
     }
@@ -40,13 +44,66 @@ export function normalizedName(name: pkijs.RelativeDistinguishedNames): Normaliz
   }
 }
 
-function comparableValue(value: asn1js.AsnType): string {
+// The value of an attribute as compared: a directory string's prepared text, anything else its DER bytes;
+// undefined for a directory string whose bytes are not text of its type, which makes the whole name unreadable.
+function comparableValue(value: asn1js.AsnType): string | undefined {
   const { tagClass, tagNumber } = value.idBlock;
   if (tagClass === 1 && PREPARED.has(tagNumber) && !value.idBlock.isConstructed) {
-    const text = (value as asn1js.BaseStringBlock).valueBlock.value;
-    if (typeof text === 'string') return `s:${prepareString(text)}`;
+    const text = directoryText(tagNumber, (value as asn1js.BaseStringBlock).valueBlock.valueHexView);
+    return text === undefined ? undefined : `s:${prepareString(text)}`;
   }
   return `d:${toHex(new Uint8Array(value.toBER()))}`;
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The text of a directory string, read as its type says, strictly: asn1js reads the bytes of a UTF8String that
+ * is not UTF-8 (or a PrintableString with a byte over 0x7F) as Latin-1, so 0xA0 became a no-break space that
+ * RFC 4518 folds into a space, and a timestamp's signer identifier with a flipped byte still named the signer.
+ */
+function directoryText(tagNumber: number, bytes: Uint8Array): string | undefined {
+  switch (tagNumber) {
+    case 12: // UTF8String
+      try {
+        return strictUtf8.decode(bytes);
+      } catch {
+        return undefined;
+      }
+    // PrintableString and IA5String: ASCII. Not X.680's narrower PrintableString set: certificates in use carry
+    // '*' and '&' there, and openssl reads them.
+    case 19:
+    case 22: {
+      let text = '';
+      for (const b of bytes) {
+        if (b > 0x7f) return undefined;
+        text += String.fromCharCode(b);
+      }
+      return text;
+    }
+    case 30: { // BMPString: UCS-2, big-endian, no surrogates
+      if (bytes.length % 2 !== 0) return undefined;
+      let text = '';
+      for (let i = 0; i < bytes.length; i += 2) {
+        const unit = (bytes[i]! << 8) | bytes[i + 1]!;
+        if (unit >= 0xd800 && unit <= 0xdfff) return undefined;
+        text += String.fromCharCode(unit);
+      }
+      return text;
+    }
+    case 28: { // UniversalString: UCS-4, big-endian
+      if (bytes.length % 4 !== 0) return undefined;
+      let text = '';
+      for (let i = 0; i < bytes.length; i += 4) {
+        const point = ((bytes[i]! << 24) | (bytes[i + 1]! << 16) | (bytes[i + 2]! << 8) | bytes[i + 3]!) >>> 0;
+        if (point > 0x10ffff || (point >= 0xd800 && point <= 0xdfff)) return undefined;
+        text += String.fromCodePoint(point);
+      }
+      return text;
+    }
+    default:
+      return undefined;
+  }
 }
 
 /**

@@ -32,6 +32,42 @@ function name(...rdns: Array<Array<[string, Value]>>): pkijs.RelativeDistinguish
 const p = (text: string): Value => ({ type: 'printable', text });
 const u = (text: string): Value => ({ type: 'utf8', text });
 
+/** A Name of one RDN whose value is a string of tag `tag` with these raw content bytes. */
+function rawName(tag: number, bytes: number[]): pkijs.RelativeDistinguishedNames {
+  const atv = [0x06, 0x03, 0x55, 0x04, 0x0a, tag, bytes.length, ...bytes];
+  const der = [0x30, atv.length + 4, 0x31, atv.length + 2, 0x30, atv.length, ...atv];
+  return new pkijs.RelativeDistinguishedNames({ schema: asn1js.fromBER(new Uint8Array(der)).result });
+}
+
+describe('normalizedName refuses a string whose bytes are not text of its type', () => {
+  const ascii = (text: string): number[] => [...text].map((c) => c.charCodeAt(0));
+  it.each([
+    ['a UTF8String that is not UTF-8 (a lone 0xA0)', 0x0c, [...ascii('Test'), 0xa0, ...ascii('PKI')]],
+    ['a UTF8String with an overlong encoding', 0x0c, [0xc0, 0xa0]],
+    ['a UTF8String with an encoded surrogate', 0x0c, [0xed, 0xa0, 0x80]],
+    ['a PrintableString with a byte over 0x7F', 0x13, [0x41, 0xa0, 0x42]],
+    ['an IA5String with a byte over 0x7F', 0x16, [0x61, 0xb2]],
+    ['a BMPString of odd length', 0x1e, [0x00, 0x41, 0x00]],
+    ['a BMPString with a surrogate', 0x1e, [0xd8, 0x00]],
+    ['a UniversalString whose length is no multiple of 4', 0x1c, [0, 0, 0x41]],
+    ['a UniversalString past U+10FFFF', 0x1c, [0, 0x11, 0, 0]],
+  ])('%s: the name is unreadable and matches nothing, not even itself', (_, tag, bytes) => {
+    const bad = rawName(tag, bytes);
+    expect(normalizedName(bad)).toBeUndefined();
+    expect(sameName(bad, bad)).toBe(false);
+  });
+
+  it('reads the same texts when their bytes are right: UTF-8, ASCII, UCS-2 and UCS-4', () => {
+    const expected = normalizedName(rawName(0x0c, ascii('Test PKI')));
+    expect(expected).toEqual([['2.5.4.10=s:test pki']]);
+    expect(normalizedName(rawName(0x13, ascii('Test PKI')))).toEqual(expected);
+    expect(normalizedName(rawName(0x16, ascii('TEST PKI')))).toEqual(expected);
+    expect(normalizedName(rawName(0x1e, ascii('Test PKI').flatMap((b) => [0, b])))).toEqual(expected);
+    expect(normalizedName(rawName(0x1c, ascii('Test PKI').flatMap((b) => [0, 0, 0, b])))).toEqual(expected);
+    expect(normalizedName(rawName(0x0c, [...ascii('Caf'), 0xc3, 0xa9]))).toEqual([['2.5.4.10=s:café']]);
+  });
+});
+
 describe('sameName (RFC 5280 section 7.1)', () => {
   const base = name([[C, p('VN')]], [[O, u('Ministry of Justice')]], [[CN, u('Root CA')]]);
 
