@@ -15,12 +15,10 @@ import { createCopyPool, type CopyPool, type StatedFile } from './copy-pool.js';
 import { nodeCryptoHashes } from './digest-backend.js';
 import { fsyncDirectory, fsyncTree, syncFileSystem, writeAll } from './fs-sync.js';
 import { ioError } from './io-error.js';
-import { openRegularFile } from './open-regular-file.js';
 import { pathExists } from './path-exists.js';
 import type { BundleForm } from './open-bundle.js';
 import { partialPathFor, removeStalePartials } from './partial-path.js';
-import { digestRangeShared } from './shared-range-digest.js';
-import { statSource } from './source-bytes.js';
+import { copyStatedFile } from './source-bytes.js';
 
 /** Files written at the same time into a directory from streams (each holds a chunk in memory). */
 const DIRECTORY_CONCURRENCY = 16;
@@ -38,8 +36,8 @@ const DIRECTORY_COPY_AT_MOST_BYTES = 1024 * 1024;
  * Files of at least this size are copied, into a directory or a ZIP, from shared chunks (`copyStatedFile`): read
  * once, written (and their CRC-32 computed, for a ZIP) here while a worker hashes the same chunk, one file at a
  * time. Streamed through this thread, a chunk is hashed here between its read and its write, and for a ZIP
- * CRC-32'd after the hash: one 2 GiB file took 4.8-5.1 s that way, 2.9-3.2 s shared (three runs each). Below it, streaming wins:
- * 40 files of 20 MiB (three or four runs each, in turn) into a directory, 16 streams at a time, 1.8 s against
+ * CRC-32'd after the hash: one 2 GiB file took 4.8-5.1 s that way, 2.9-3.2 s shared (three runs each). Below
+ * it, streaming wins: 40 files of 20 MiB (three or four runs each, in turn) into a directory, 16 streams at a time, 1.8 s against
  * 2.2 s for one shared copy at a time (each with a worker started anew); into a ZIP 2.1 s against 2.4-2.6 s.
  */
 const SHARED_COPY_AT_LEAST_BYTES = 64 * 1024 * 1024;
@@ -55,8 +53,8 @@ export const defaultFlushMode = (): FlushMode => (process.platform === 'linux' &
  * created fresh (payload files 0444: evidence is never edited in place; tag files 0644, as sign and custody append
  * rewrite them). Payload files named by a {@link StatedFile} `copySource` are copied by the sink itself (`copy`):
  * up to 1 MiB by the copy workers, many at a time, from 64 MiB one at a time from shared chunks a worker hashes
- * (`copyStatedFile`); the others, and those between, stream through `add`. No file is flushed as it is written (one fdatasync after another
- * made 100,000 small files wait on the disk 100,000 times): `commit` makes every file written durable, then the
+ * (`copyStatedFile`); the others, and those between, stream through `add`. No file is flushed as it is written
+ * (one fdatasync after another made 100,000 small files wait on the disk 100,000 times): `commit` makes every file written durable, then the
  * directories, and only then renames `partial` to `target` (refused, `ERR_TARGET_EXISTS`, when something appeared
  * there meanwhile), so the rename publishes only durable content; `abort` removes `partial`. Every file gets its
  * own fdatasync at commit, many at a time, whatever `flush`; with `'syncfs'` (Linux, the default there) one
@@ -227,7 +225,7 @@ export async function fileSink(
 }
 
 /**
- * Copies the stated file `stated` into `zip` as the entry `path` with {@link copyStatedFile}, whose CRC-32 the
+ * Copies the stated file `stated` into `zip` as the entry `path` with `copyStatedFile`, whose CRC-32 the
  * entry records; a failure leaves the archive unusable, and the pack aborts it.
  */
 async function copyIntoZip(
@@ -252,57 +250,8 @@ async function copyIntoZip(
 }
 
 /**
- * Reads the stated file `stated` once, chunk by chunk into shared memory ({@link digestRangeShared}), and gives
- * each chunk to `write`, in order, while a worker hashes the same chunk with `algorithms` (node:crypto's); the
- * CRC-32 of ZIP too when `crc32`. Streamed through this thread, a large file was hashed here between its reads
- * and writes (and, for a ZIP, its CRC-32 after the hash); here the hash runs beside them. The same checks as
- * `sourceBytes`: a regular file, the one stated, no byte more or fewer than stated, and unchanged by name at the
- * end. `write` must settle once the chunk is written (its memory is then reused). `signal` stops the copy
- * between two chunks; `onProgress` is told the bytes written so far after each chunk.
- * @throws EvidenceBundleError `ERR_SOURCE_NOT_FOUND`, `ERR_SOURCE_NOT_REGULAR_FILE`, `ERR_SOURCE_CHANGED`, `ERR_IO`;
- *   what `write` rejects with; the signal's reason
- */
-async function copyStatedFile(
-  stated: StatedFile,
-  algorithms: readonly DigestAlgorithm[],
-  write: (chunk: Uint8Array) => Promise<void>,
-  { crc32: withCrc = true, signal, onProgress }: CopyOptions & { crc32?: boolean } = {},
-): Promise<{ size: number; digests: DigestSet; crc32?: number }> {
-  signal?.throwIfAborted();
-  const changed = (): EvidenceBundleError => new EvidenceBundleError('ERR_SOURCE_CHANGED', `${stated.path} changed while it was being packed`);
-  const { handle, stat } = await openRegularFile(stated.path);
-  let result;
-  try {
-    if (stat.ino !== stated.ino || stat.dev !== stated.dev) throw changed();
-    let written = 0;
-    result = await digestRangeShared(handle.fd, { offset: 0, length: stated.size }, {
-      algorithms,
-      label: stated.path,
-      consume: async (chunk) => {
-        await write(chunk);
-        written += chunk.length;
-        onProgress?.(written);
-      },
-      endsEarly: changed,
-      crc32: withCrc,
-      ...(signal ? { signal } : {}),
-    });
-    // A byte past the stated size is a file that grew: what was written is a prefix of it, not the file.
-    const { bytesRead } = await handle.read(new Uint8Array(1), 0, 1, stated.size).catch((cause: unknown) => {
-      throw ioError(cause, stated.path);
-    });
-    if (bytesRead !== 0) throw changed();
-  } finally {
-    await handle.close().catch(() => undefined);
-  }
-  const after = await statSource(stated.path);
-  if (after.ino !== stated.ino || after.dev !== stated.dev || after.size !== stated.size || after.mtimeMs !== stated.mtimeMs) throw changed();
-  return { size: stated.size, digests: result.digests as DigestSet, ...(result.crc32 === undefined ? {} : { crc32: result.crc32 }) };
-}
-
-/**
  * Copies the stated file `stated` to the new file `dest` (mode `mode`, refused if anything is there) with
- * {@link copyStatedFile}, no CRC-32; not flushed (the directory sink flushes every file at commit).
+ * `copyStatedFile`, no CRC-32; not flushed (the directory sink flushes every file at commit).
  */
 async function copyIntoFile(
   stated: StatedFile,

@@ -138,7 +138,8 @@ export async function digestRangeShared(fd: number, range: { offset: number; len
       }
       done += want;
     }
-    for (const consumed of consuming) if (consumed !== undefined) await guard(consumed);
+    // The last call settles after every earlier one, and rejects if any did.
+    await guard(lastConsumed);
     const result = await guard(answer);
     if (result.digests === undefined) throw new EvidenceBundleError('ERR_IO', `${label}: the digest worker stopped`);
     const digests: Partial<Record<DigestAlgorithm, string>> = {};
@@ -152,7 +153,7 @@ export async function digestRangeShared(fd: number, range: { offset: number; len
     Atomics.notify(ctl, CONTROL.produced);
     await worker.terminate().catch(() => undefined);
     // A write of a slot may still be under way after a failure: the caller closes its file only after it.
-    await Promise.allSettled(consuming.filter((c) => c !== undefined));
+    await lastConsumed.catch(() => undefined);
     // The worker is gone and no consumer holds a slot: the next call may have the ring, unless a read still fills it.
     if (!readPending) spare ??= ring;
   }

@@ -1,6 +1,6 @@
 import * as asn1js from 'asn1js';
 import type * as pkijs from 'pkijs';
-import { toHex } from '../internal/bytes.js';
+import { toHex, utf8DecodeStrict } from '../internal/bytes.js';
 
 /** One relative distinguished name: its attributes, each as `type=comparable value`, sorted (a SET has no order). */
 export type NormalizedRdn = readonly string[];
@@ -16,7 +16,7 @@ const PREPARED = new Set([19, 12, 30, 28, 22]);
  * spaces removed, inner runs of spaces folded to one), whatever string type encodes them; other values by
  * their DER bytes. Undefined for a Name that is not SEQUENCE OF SET OF AttributeTypeAndValue, or with a string
  * whose bytes are not text of its type (a UTF8String that is not UTF-8, a PrintableString or IA5String with a
- * byte over 0x7F, a BMPString of odd length). Never throws.
+ * byte over 0x7F, a BMPString or UniversalString of the wrong length or with a surrogate). Never throws.
  * @example
  * normalizedName(cert.subject); // [['2.5.4.6=vn'], ['2.5.4.10=test pki'], ['2.5.4.3=leaf 3']]
  */
@@ -55,8 +55,6 @@ function comparableValue(value: asn1js.AsnType): string | undefined {
   return `d:${toHex(new Uint8Array(value.toBER()))}`;
 }
 
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
-
 /**
  * The text of a directory string, read as its type says, strictly: asn1js reads the bytes of a UTF8String that
  * is not UTF-8 (or a PrintableString with a byte over 0x7F) as Latin-1, so 0xA0 became a no-break space that
@@ -66,7 +64,7 @@ function directoryText(tagNumber: number, bytes: Uint8Array): string | undefined
   switch (tagNumber) {
     case 12: // UTF8String
       try {
-        return strictUtf8.decode(bytes);
+        return utf8DecodeStrict(bytes);
       } catch {
         return undefined;
       }

@@ -211,11 +211,8 @@ export function createZipWriter(sink: ZipSink, options: ZipWriterOptions = {}): 
       entry(path, size, async () => {
         let count = 0;
         const crc = await fill(async (bytes) => {
-          if (count + bytes.length > size) {
-            count += bytes.length;
-            throw new EvidenceBundleError('ERR_SOURCE_CHANGED', `${JSON.stringify(path)} gave more bytes than the ${size} announced`);
-          }
           count += bytes.length;
+          if (count > size) throw new EvidenceBundleError('ERR_SOURCE_CHANGED', `${JSON.stringify(path)} gave more bytes than the ${size} announced`);
           await emit(bytes);
         });
         return { crc: crc >>> 0, count };
