@@ -102,7 +102,22 @@ describe('packing a large file', () => {
     }],
     ['was rewritten in place (same size, new mtime)', (p) => utimesSync(p, new Date(), new Date(Date.now() + 5000))],
     ['was removed', (p) => fsp.rm(p)],
+    // Never a link followed, never a FIFO waited on (DESIGN.md: no symlinks or special files).
+    ['was replaced by a symbolic link to a copy of it', async (p) => {
+      await fsp.copyFile(p, `${p}.copy`);
+      await fsp.rm(p);
+      await fsp.symlink(`${p}.copy`, p);
+    }],
+    ['was replaced by a FIFO', async (p) => {
+      await fsp.rm(p);
+      execFileSync('mkfifo', [p]);
+    }],
   ];
+  const CHANGE_CODES: Record<string, string> = {
+    'was removed': 'ERR_SOURCE_NOT_FOUND',
+    'was replaced by a symbolic link to a copy of it': 'ERR_SOURCE_NOT_REGULAR_FILE',
+    'was replaced by a FIFO': 'ERR_SOURCE_NOT_REGULAR_FILE',
+  };
   it.each(CHANGES)('refuses a source that %s after it was stated, and the pack leaves nothing', async (name, change) => {
     const source = await largeFile(`changed-${name.replace(/\W+/g, '-')}.bin`);
     const file = await stated(source);
@@ -110,7 +125,7 @@ describe('packing a large file', () => {
     // Straight to the sink, whose copy must refuse it.
     const partial = join(dir, `partial-${name.length}`);
     const sink = await fileSink(partial, join(dir, `never-${name.length}.zip`), 'zip');
-    await expect(sink.copy!('data/x.bin', file, file.size, ['sha256'])).rejects.toMatchObject({ code: name === 'was removed' ? 'ERR_SOURCE_NOT_FOUND' : 'ERR_SOURCE_CHANGED' });
+    await expect(sink.copy!('data/x.bin', file, file.size, ['sha256'])).rejects.toMatchObject({ code: CHANGE_CODES[name] ?? 'ERR_SOURCE_CHANGED' });
     await sink.abort();
     await expect(fsp.stat(partial)).rejects.toMatchObject({ code: 'ENOENT' });
   });
@@ -211,9 +226,24 @@ describe('packing a large file', () => {
     const partial = join(dir, `dpartial-${name.length}`);
     await fsp.mkdir(partial);
     const sink = directorySink(partial, join(dir, `dnever-${name.length}`));
-    await expect(sink.copy!('data/x.bin', file, file.size, ['sha256'])).rejects.toMatchObject({ code: name === 'was removed' ? 'ERR_SOURCE_NOT_FOUND' : 'ERR_SOURCE_CHANGED' });
+    await expect(sink.copy!('data/x.bin', file, file.size, ['sha256'])).rejects.toMatchObject({ code: CHANGE_CODES[name] ?? 'ERR_SOURCE_CHANGED' });
     await sink.abort();
     await expect(fsp.stat(partial)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('into a directory, refuses a large copy to a path outside data/ or outside the bundle before writing anything', async () => {
+    const big = await stated(await largeFile('escape.bin'));
+    const root = await fsp.mkdtemp(join(dir, 'escape-'));
+    const partial = join(root, 'partial');
+    await fsp.mkdir(partial);
+    const sink = directorySink(partial, join(root, 'target'));
+    for (const path of ['data/../../escape.bin', '/tmp/escape.bin', 'data/a\\..\\..\\escape.bin', 'data/a/../../../escape.bin']) {
+      await expect(sink.copy!(path, big, big.size, ['sha256']), path).rejects.toMatchObject({ code: 'ERR_PATH_UNSAFE' });
+    }
+    await expect(sink.copy!('evidence/manifest.json', big, big.size, ['sha256'])).rejects.toBeInstanceOf(TypeError);
+    await sink.abort();
+    expect(await fsp.readdir(root)).toEqual([]);
+    await expect(fsp.stat('/tmp/escape.bin')).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
   it('leaves a small file, one under 64 MiB, a file hashed with BLAKE3, and every CBOR bundle to the stream', async () => {

@@ -252,9 +252,16 @@ describe('createZipWriter.addFilled', () => {
   it("passes the filler's own error on, and refuses what add refuses before calling it", async () => {
     const { writer } = memoryWriter();
     await expect(writer.addFilled('a', 1, () => Promise.reject(new Error('read failed')))).rejects.toThrow('read failed');
-    const fresh = memoryWriter().writer;
     let called = false;
-    expect(await code(fresh.addFilled('../a', 1, async () => ((called = true), 0)))).toBe('ERR_PATH_UNSAFE');
+    const fill = async (): Promise<number> => ((called = true), 0);
+    expect(await code(memoryWriter().writer.addFilled('../a', 1, fill))).toBe('ERR_PATH_UNSAFE');
+    expect(await code(memoryWriter().writer.addFilled('data/a\u0000b', 1, fill))).toBe('ERR_PATH_UNSAFE');
+    // Order and collisions, after a first entry written by add.
+    for (const [first, second, expected] of [['b', 'a', 'ERR_ZIP_ORDER'], ['A', 'a', 'ERR_PATH_COLLISION'], ['data/a', 'data/a/b', 'ERR_PATH_COLLISION'], ['data/É', 'data/é', 'ERR_PATH_COLLISION']] as const) {
+      const { writer: w } = memoryWriter();
+      await w.add(first, one, { size: 1 });
+      expect(await code(w.addFilled(second, 1, fill)), `${first} then ${second}`).toBe(expected);
+    }
     expect(called).toBe(false);
   });
 });
