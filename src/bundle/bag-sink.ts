@@ -42,6 +42,13 @@ export interface BagSink {
     algorithms: readonly DigestAlgorithm[],
     options?: { signal?: AbortSignal; onProgress?: (bytes: number) => void },
   ): Promise<{ size: number; digests: DigestSet } | undefined>;
+  /**
+   * Optional, for an ordered sink with `copy`: told once, before the first file, every file the pipeline will
+   * offer to `copy`, in the order it will offer them, so that the sink may start reading them ahead (another
+   * thread reading the next small files while this one writes), within bounds it sets. A plan is a hint: `copy`
+   * still names each file, and the sink drops whatever it read ahead on `abort`.
+   */
+  planCopies?(copies: ReadonlyArray<{ path: string; source: unknown; size: number | undefined }>, algorithms: readonly DigestAlgorithm[]): void;
   /** Copies {@link BagSink.copy} takes at the same time. */
   readonly copyConcurrency?: number;
   /** Makes the bag whole and visible (for a directory: rename into place). */

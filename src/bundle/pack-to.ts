@@ -227,7 +227,9 @@ async function streamPayload(
   };
   const copies = (entry: Ordered): boolean => copy !== undefined && entry.item.copySource !== undefined;
   if (sink.ordered) {
-    // One file at a time, in the bag's order: copied where the sink copies it, streamed otherwise.
+    // One file at a time, in the bag's order: copied where the sink copies it, streamed otherwise. The sink is
+    // told the copies to come first, so that it can read ahead.
+    sink.planCopies?.(order.filter(copies).map(({ item, bagPath }) => ({ path: bagPath, source: item.copySource, size: item.size })), algorithms);
     for (const entry of order) if (!(copies(entry) && (await copyOne(entry)))) await streamOne(entry);
     return results;
   }

@@ -18,6 +18,7 @@ import { ioError } from './io-error.js';
 import { pathExists } from './path-exists.js';
 import type { BundleForm } from './open-bundle.js';
 import { partialPathFor, removeStalePartials } from './partial-path.js';
+import { createReadAhead, type ReadAhead, type ReadAheadLimits } from './read-ahead.js';
 import { copyStatedFile } from './source-bytes.js';
 
 /** Files written at the same time into a directory from streams (each holds a chunk in memory). */
@@ -27,11 +28,13 @@ const COPIES_IN_FLIGHT = 512;
 /** Workers flushing files at commit: an fdatasync waits on the disk, not the CPU, and several share a journal commit. */
 const SYNC_WORKERS = 8;
 /**
- * Files up to this size are copied by the directory sink's copy workers, many at a time; a whole file there is
- * read, hashed and written in turn (a 2 GiB file that way took 14-23 s in `npm run bench` against 2.2-2.9 s for
- * `cp` plus `sync`, at load 13-17).
+ * Files up to this size are copied by the copy workers: into a directory many at a time, read, hashed and
+ * written there (a 2 GiB file that way took 14-23 s in `npm run bench` against 2.2-2.9 s for `cp` plus `sync`, at
+ * load 13-17); for a ZIP read whole there, ahead of their turn, and written here.
  */
-const DIRECTORY_COPY_AT_MOST_BYTES = 1024 * 1024;
+const WORKER_COPY_AT_MOST_BYTES = 1024 * 1024;
+/** Small files a ZIP sink has read ahead at most, and their bytes held at most. */
+const ZIP_READ_AHEAD: ReadAheadLimits = { files: 256, bytes: 32 * 1024 * 1024 };
 /**
  * Files of at least this size are copied, into a directory or a ZIP, from shared chunks (`copyStatedFile`): read
  * once, written (and their CRC-32 computed, for a ZIP) here while a worker hashes the same chunk, one file at a
@@ -108,7 +111,7 @@ export function directorySink(partial: string, target: string, name = target, fl
       if (!path.startsWith(`${PAYLOAD_DIR}/`)) throw new TypeError(`only payload files are copied, not ${JSON.stringify(path)}`);
       const file = statedFile(path, source);
       const shared = file.size >= SHARED_COPY_AT_LEAST_BYTES;
-      if (shared ? !nodeCryptoHashes(algorithms) : file.size > DIRECTORY_COPY_AT_MOST_BYTES) return undefined;
+      if (shared ? !nodeCryptoHashes(algorithms) : file.size > WORKER_COPY_AT_MOST_BYTES) return undefined;
       const dest = join(partial, path);
       await directory(dirname(dest));
       let copied;
@@ -163,8 +166,9 @@ export function directorySink(partial: string, target: string, name = target, fl
 
 /**
  * A sink writing a single-file bundle into the new file `partial` beside `target`: `'zip'` streams each file into
- * the ZIP writer as it arrives, except a stated file of 64 MiB or more, which `copy` reads itself (see
- * `copyIntoZip`); `'cbor'` gathers the files in memory (the CBOR form is built whole, by design) and
+ * the ZIP writer as it arrives, except the stated files `copy` reads itself: up to 1 MiB whole on the copy workers,
+ * those the pipeline planned read ahead of their turn (at most 256 files and 32 MiB held), and from 64 MiB from
+ * shared chunks (see `copyIntoZip`); `'cbor'` gathers the files in memory (the CBOR form is built whole, by design) and
  * encodes them on commit. `commit` flushes the file and renames it to `target` (refused, `ERR_TARGET_EXISTS`, when
  * something appeared there meanwhile, unless `replace`: then the rename over the old file is the commit point);
  * `abort` removes `partial`. Internal.
@@ -190,6 +194,15 @@ export async function fileSink(
   // The handle is this sink's to flush and close: the ZIP writer closing its byte sink only drains the writes.
   const zip = form === 'zip' ? createZipWriter({ write: file.write, close: file.drain }, { crc32 }) : undefined;
   const memory = zip === undefined ? memorySink() : undefined;
+  // Small files are read on the copy workers, ahead of their turn when the pipeline planned them.
+  let copier: CopyPool | undefined;
+  let readAhead: { ahead: ReadAhead; algorithms: string } | undefined;
+  const readSmall = (stated: StatedFile, algorithms: readonly DigestAlgorithm[]) => {
+    copier ??= createCopyPool();
+    if (readAhead !== undefined && readAhead.algorithms === algorithms.join()) return readAhead.ahead.take(stated);
+    return copier.read(stated, algorithms, { crc32: true });
+  };
+  const small = (stated: StatedFile): boolean => stated.size <= WORKER_COPY_AT_MOST_BYTES;
   return {
     ordered: true,
     concurrency: 1,
@@ -198,12 +211,30 @@ export async function fileSink(
       if (size === undefined) throw new TypeError(`the size of ${JSON.stringify(path)} is needed before its bytes`);
       return zip!.add(path, data, { size });
     },
+    planCopies(copies, algorithms) {
+      if (zip === undefined || !nodeCryptoHashes(algorithms)) return;
+      const planned = copies.map(({ path, source }) => statedFile(path, source)).filter(small);
+      if (planned.length === 0) return;
+      copier ??= createCopyPool();
+      readAhead = { ahead: createReadAhead(copier, planned, algorithms, ZIP_READ_AHEAD), algorithms: algorithms.join() };
+    },
     async copy(path, source, _size, algorithms, options = {}) {
       const stated = statedFile(path, source);
-      if (zip === undefined || stated.size < SHARED_COPY_AT_LEAST_BYTES || !nodeCryptoHashes(algorithms)) return undefined;
-      return copyIntoZip(zip, path, stated, algorithms, file, options);
+      if (zip === undefined || !nodeCryptoHashes(algorithms)) return undefined;
+      if (stated.size >= SHARED_COPY_AT_LEAST_BYTES) return copyIntoZip(zip, path, stated, algorithms, file, options);
+      if (!small(stated)) return undefined;
+      options.signal?.throwIfAborted();
+      // The bytes are the worker's fresh buffer, never reused: the writer may hold them until its next write.
+      const { bytes, crc32: crc, size, digests } = await readSmall(stated, algorithms);
+      await zip.addFilled(path, stated.size, async (write) => {
+        await write(bytes);
+        return crc!;
+      });
+      return { size, digests };
     },
     async commit() {
+      await copier?.close();
+      copier = undefined;
       if (zip !== undefined) await zip.finish();
       if (memory !== undefined) {
         // The CBOR encoder (cbor-x) is imported for a CBOR bundle only.
@@ -217,6 +248,7 @@ export async function fileSink(
       await fsyncDirectory(dirname(target));
     },
     async abort() {
+      await copier?.close();
       await file.drain().catch(() => undefined);
       await close().catch(() => undefined);
       await fsp.rm(partial, { force: true });

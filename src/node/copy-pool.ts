@@ -31,6 +31,14 @@ export interface CopyPool {
    *   TypeError for an algorithm node:crypto lacks
    */
   hash(source: StatedFile, algorithms: readonly DigestAlgorithm[]): Promise<{ size: number; digests: DigestSet }>;
+  /**
+   * Reads the whole of `source` (a small file: its bytes are held in memory) with the same checks as `copy`, hashed
+   * with `algorithms` and, with `crc32`, its CRC-32 computed, all on a worker: for a sink that writes the bytes
+   * itself (a ZIP).
+   * @throws EvidenceBundleError `ERR_SOURCE_NOT_FOUND`, `ERR_SOURCE_NOT_REGULAR_FILE`, `ERR_SOURCE_CHANGED`, `ERR_IO`;
+   *   TypeError for an algorithm node:crypto lacks
+   */
+  read(source: StatedFile, algorithms: readonly DigestAlgorithm[], options?: { crc32?: boolean }): Promise<{ size: number; digests: DigestSet; bytes: Uint8Array; crc32?: number }>;
   /** Flushes the data of the written file `dest` to the disk (fdatasync). @throws EvidenceBundleError `ERR_IO` */
   sync(dest: string): Promise<void>;
   /** Stops every worker: work still queued or in flight is rejected. */
@@ -125,19 +133,29 @@ export function createCopyPool(size = Math.max(2, availableParallelism())): Copy
     });
   };
 
-  // A copy job, or with no `dest` a hash-only one: the worker hashes with the node:crypto names and answers the
-  // digests as hex in their order.
-  const copyJob = async (source: StatedFile, algorithms: readonly DigestAlgorithm[], target: { dest: string; mode: number } | object) => {
+  // A copy job, with no `dest` a hash-only one, or a 'read' one: the worker hashes with the node:crypto names and
+  // answers the digests as hex in their order (and for a read the bytes, moved here, and the CRC-32 if asked).
+  const job = async (kind: 'copy' | 'read', source: StatedFile, algorithms: readonly DigestAlgorithm[], fields: object) => {
     const hashes = nodeCryptoNames(algorithms);
     const { ino, dev, size: bytes, mtimeMs } = source;
-    const message = { kind: 'copy', source: source.path, ...target, algorithms: hashes, before: { ino, dev, size: bytes, mtimeMs } };
-    const { size, digests } = await submit<{ size: number; digests: string[] }>(message, source.path);
-    return { size, digests: Object.fromEntries(algorithms.map((a, i) => [a, digests[i]!])) as DigestSet };
+    const message = { kind, source: source.path, ...fields, algorithms: hashes, before: { ino, dev, size: bytes, mtimeMs } };
+    const { digests, ...rest } = await submit<{ size: number; digests: string[]; bytes?: Uint8Array; crc?: number }>(message, source.path);
+    return { ...rest, digests: Object.fromEntries(algorithms.map((a, i) => [a, digests[i]!])) as DigestSet };
   };
 
   return {
-    copy: (source, dest, mode, algorithms) => copyJob(source, algorithms, { dest, mode }),
-    hash: (source, algorithms) => copyJob(source, algorithms, {}),
+    copy: async (source, dest, mode, algorithms) => {
+      const { size, digests } = await job('copy', source, algorithms, { dest, mode });
+      return { size, digests };
+    },
+    hash: async (source, algorithms) => {
+      const { size, digests } = await job('copy', source, algorithms, {});
+      return { size, digests };
+    },
+    read: async (source, algorithms, options = {}) => {
+      const { size, digests, bytes, crc } = await job('read', source, algorithms, { crc: options.crc32 === true });
+      return { size, digests, bytes: bytes!, ...(crc === undefined ? {} : { crc32: crc }) };
+    },
     sync: (dest) => submit<void>({ kind: 'sync', dest }, dest).then(() => undefined),
     async close() {
       closed = true;

@@ -2,9 +2,13 @@ import { promises as fsp } from 'node:fs';
 import { basename, dirname, extname, join, resolve, sep } from 'node:path';
 import { CBOR_BUNDLE_MAX_BYTES } from '../bundle/bundle-form.js';
 import { bundleFiles, type BundleFile } from '../bundle/bundle-files.js';
+import type { BagSink } from '../bundle/bag-sink.js';
 import { EvidenceBundleError } from '../errors.js';
+import { joinChunks } from '../internal/bytes.js';
+import { mapWithConcurrency } from '../internal/map-with-concurrency.js';
 import { assertBundlePath } from '../path/bundle-path.js';
 import { nodeBackend } from './digest-backend.js';
+import { createDigestPool } from './digest-pool.js';
 import { fileSink, newBundleSink } from './bundle-sinks.js';
 import { ioError } from './io-error.js';
 import { pathExists } from './path-exists.js';
@@ -33,7 +37,7 @@ export async function writeBundle(files: readonly BundleFile[], output: string, 
   for (const file of files) assertBundlePath(file.path);
   const sink = await newBundleSink(target, form, files.reduce((sum, f) => sum + f.size, 0), output);
   try {
-    for (const file of files) await sink.add(file.path, exactBytes(file), file.size);
+    await addFiles(sink, files);
     await sink.commit();
   } catch (error) {
     await sink.abort().catch(() => undefined);
@@ -71,7 +75,7 @@ export async function replaceBundleFile(files: readonly BundleFile[], path: stri
   // The same sink as a new single-file bundle, renaming over the old file: that rename is the commit point.
   const sink = await fileSink(partial, target, form, path, { replace: true, mode });
   try {
-    for (const file of files) await sink.add(file.path, exactBytes(file), file.size);
+    await addFiles(sink, files);
     await sink.commit();
   } catch (error) {
     await sink.abort().catch(() => undefined);
@@ -97,13 +101,20 @@ export interface ConvertBundleOptions {
  */
 export async function convertBundle(input: string, output: string, options: ConvertBundleOptions = {}): Promise<BundleForm> {
   const form = options.form ?? formFromName(output);
-  const opened = await openBundle(input);
+  // The bag is checked with its files hashed on worker threads, as verifyBundleAt hashes them: on this thread,
+  // one file after another, 100,000 small files took 18 s.
+  const pool = createDigestPool();
   try {
-    await assertOutsideInput(opened.form, input, output);
-    await writeBundle(await bundleFiles(opened.source, { backend: nodeBackend }), output, form);
-    return form;
+    const opened = await openBundle(input, { pool });
+    try {
+      await assertOutsideInput(opened.form, input, output);
+      await writeBundle(await bundleFiles(opened.source, { backend: nodeBackend }), output, form);
+      return form;
+    } finally {
+      await opened.close();
+    }
   } finally {
-    await opened.close();
+    await pool.close();
   }
 }
 
@@ -142,6 +153,55 @@ async function realTarget(output: string): Promise<string> {
 
 const isWithin = (path: string, dir: string): boolean => path === dir || path.startsWith(dir.endsWith(sep) ? dir : dir + sep);
 
+
+/**
+ * Adds `files` to `sink`: to a sink taking one file after another (a ZIP, a CBOR bundle) in their order, the small
+ * ones read ahead of their turn ({@link gatherAhead}); to a directory, as many at a time as it takes.
+ */
+async function addFiles(sink: BagSink, files: readonly BundleFile[]): Promise<void> {
+  if (!sink.ordered) {
+    await mapWithConcurrency(files, sink.concurrency, (file) => sink.add(file.path, exactBytes(file), file.size));
+    return;
+  }
+  const ahead = gatherAhead(files);
+  for (const [i, file] of files.entries()) {
+    const gathered = ahead(i);
+    await sink.add(file.path, gathered === undefined ? exactBytes(file) : await gathered, file.size);
+  }
+}
+
+/** Small files read whole ahead of their turn by {@link gatherAhead}, and the size up to which a file is one. */
+const GATHERED_AHEAD = 32;
+const GATHER_AT_MOST_BYTES = 1024 * 1024;
+
+/**
+ * For files written one after another (a ZIP, a CBOR bundle): `ahead(i)`, asked in order, gives the bytes of
+ * file `i` when it is small, read whole (with the checks of {@link exactBytes}) while the files before it were
+ * written, and starts the reads of the small files after it, up to 32 ahead (32 MiB at most); undefined for a
+ * larger file, which streams. One small file read after another, each read of a directory's file an open, a read
+ * and a close on libuv's pool, took 48 s for 100,000 files into a ZIP. A failed read is reported when its file's
+ * turn comes, never as an unhandled rejection.
+ */
+function gatherAhead(files: readonly BundleFile[]): (i: number) => Promise<Uint8Array> | undefined {
+  const started = new Map<number, Promise<Uint8Array>>();
+  let next = 0;
+  const gather = async (file: BundleFile): Promise<Uint8Array> => {
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of exactBytes(file)) chunks.push(chunk);
+    return joinChunks(chunks);
+  };
+  return (i) => {
+    for (next = Math.max(next, i); next < files.length && next <= i + GATHERED_AHEAD; next++) {
+      if (files[next]!.size > GATHER_AT_MOST_BYTES) continue;
+      const reading = gather(files[next]!);
+      reading.catch(() => undefined);
+      started.set(next, reading);
+    }
+    const reading = started.get(i);
+    started.delete(i);
+    return reading;
+  };
+}
 
 /** The file's bytes, refused once they are more or fewer than its announced size (the ZIP writer checks its own). */
 async function* exactBytes(file: BundleFile): AsyncGenerator<Uint8Array> {

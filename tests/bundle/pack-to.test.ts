@@ -270,6 +270,9 @@ describe('packBundleTo: bundles', () => {
         })) as DigestSet;
         return { size: bytes.length, digests };
       },
+      planCopies(copies, algorithms) {
+        calls.push(`plan ${copies.map((c) => `${c.path}:${c.size}:${(c.source as { copies: boolean }).copies}`).join(' ')} ${algorithms.join()}`);
+      },
       commit: () => inner.commit(),
       abort: () => inner.abort(),
     };
@@ -285,11 +288,27 @@ describe('packBundleTo: bundles', () => {
     const declined = payload.filter((c) => c.startsWith('declined ')).map((c) => c.slice(9));
     expect(declined.length).toBe(2);
     expect(payload.filter((c) => c.startsWith('add ')).map((c) => c.slice(4)).sort()).toEqual(declined.sort());
+    const plans = calls.filter((c) => c.startsWith('plan '));
     if (ordered) {
+      // Told once, before any payload file, of every file it will be offered, in the order it will be offered
+      // them, with their sizes and the algorithms.
+      expect(plans.length).toBe(1);
+      expect(calls.findIndex((c) => c.startsWith('plan '))).toBeLessThan(calls.findIndex((c) => c.includes(' data/') && !c.startsWith('plan ')));
+      const offered = calls.filter((c) => c.startsWith('copy ') || c.startsWith('declined ')).map((c) => c.replace(/^\w+ /, ''));
+      const planned = plans[0]!.split(' ').slice(1, -1);
+      expect(planned.map((p) => p.split(':')[0])).toEqual(offered);
+      for (const p of planned) {
+        const [path, size] = p.split(':');
+        expect(Number(size)).toBe(inner.files.get(path!)!.length);
+      }
+      expect(plans[0]!.endsWith(' sha256,sha512')).toBe(true);
       // One file at a time in the bag's order: a declined file is added at once, before the next is offered.
-      const files = calls.filter((c) => !c.startsWith('declined ')).map((c) => c.replace(/^\w+ /, ''));
+      const files = calls.filter((c) => !c.startsWith('declined ') && !c.startsWith('plan ')).map((c) => c.replace(/^\w+ /, ''));
       expect(files).toEqual([...files].sort((a, b) => compareBytes(enc(a), enc(b))));
       for (const [i, c] of calls.entries()) if (c.startsWith('declined ')) expect(calls[i + 1]).toBe(`add ${c.slice(9)}`);
+    } else {
+      // A sink taking files in any order reads nothing ahead: it is not told.
+      expect(plans).toEqual([]);
     }
   });
 

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { appendFileSync, promises as fsp, symlinkSync, truncateSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isEvidenceBundleError } from '../../src/index.js';
 import { createCopyPool, type StatedFile } from '../../src/node/copy-pool.js';
@@ -41,7 +42,8 @@ describe('createCopyPool', () => {
           expect(got.size).toBe(bytes.length);
           expect(got.digests.sha256).toBe(sha256(bytes));
           expect(got.digests.sha512).toBe(createHash('sha512').update(bytes).digest('hex'));
-          expect(new Uint8Array(await fsp.readFile(dest))).toEqual(bytes);
+          // Buffer equality: toEqual walks 4 MiB element by element for seconds.
+          expect((await fsp.readFile(dest)).equals(bytes)).toBe(true);
           expect((await fsp.stat(dest)).mode & 0o777).toBe(0o444);
           // A flush waits on a disk other work may be filling: one small file is enough to see it done.
           if (bytes.length === 1) await pool.sync(dest);
@@ -81,6 +83,46 @@ describe('createCopyPool', () => {
       const source = await stated(new Uint8Array(10_000).fill(9));
       await change(source);
       await expect(pool.hash(source, ['sha256'])).rejects.toSatisfy(hasCode('ERR_SOURCE_CHANGED'));
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it.each(CHANGES)('reading whole refuses a source that %s after it was stated (ERR_SOURCE_CHANGED)', async (_, change) => {
+    const pool = createCopyPool(1);
+    try {
+      const source = await stated(new Uint8Array(10_000).fill(9));
+      await change(source);
+      await expect(pool.read(source, ['sha256'], { crc32: true })).rejects.toSatisfy(hasCode('ERR_SOURCE_CHANGED'));
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('reads files whole, writing nothing: the bytes, their digests and CRC-32; refuses what a copy refuses', async () => {
+    const pool = createCopyPool(2);
+    try {
+      const before = await fsp.readdir(dir);
+      for (const size of [0, 1, 4095, 70_000, 4 * 1024 * 1024 + 17]) {
+        const bytes = new Uint8Array(randomBytes(size));
+        const source = await stated(bytes);
+        const got = await pool.read(source, ['sha256', 'sha512'], { crc32: true });
+        expect(got.bytes).toBeInstanceOf(Uint8Array);
+        expect(Buffer.from(got.bytes.buffer, got.bytes.byteOffset, got.bytes.byteLength).equals(bytes)).toBe(true);
+        expect(got).toMatchObject({ size, crc32: crc32(bytes), digests: { sha256: sha256(bytes), sha512: createHash('sha512').update(bytes).digest('hex') } });
+        // The CRC-32 only when asked.
+        expect(await pool.read(source, ['sha256'])).not.toHaveProperty('crc32');
+      }
+      expect((await fsp.readdir(dir)).length).toBe(before.length + 5);
+      const real = await stated(new Uint8Array([1, 2, 3]));
+      const link = name();
+      symlinkSync(real.path, link);
+      await expect(pool.read({ ...real, path: link }, ['sha256'])).rejects.toSatisfy(hasCode('ERR_SOURCE_NOT_REGULAR_FILE'));
+      const folder = name();
+      await fsp.mkdir(folder);
+      await expect(pool.read({ ...real, path: folder }, ['sha256'])).rejects.toSatisfy(hasCode('ERR_SOURCE_NOT_REGULAR_FILE'));
+      await expect(pool.read({ ...real, path: name() }, ['sha256'])).rejects.toSatisfy(hasCode('ERR_SOURCE_NOT_FOUND'));
+      await expect(pool.read(real, ['blake3'])).rejects.toBeInstanceOf(TypeError);
     } finally {
       await pool.close();
     }

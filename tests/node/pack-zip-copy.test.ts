@@ -246,11 +246,15 @@ describe('packing a large file', () => {
     await expect(fsp.stat('/tmp/escape.bin')).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
-  it('leaves a small file, one under 64 MiB, a file hashed with BLAKE3, and every CBOR bundle to the stream', async () => {
+  it('leaves a file between 1 MiB and 64 MiB, a file hashed with BLAKE3, and every CBOR bundle to the stream', async () => {
     await fsp.writeFile(join(dir, 'tiny.txt'), 'tiny');
     const small = await stated(join(dir, 'tiny.txt'));
     const zip = await fileSink(join(dir, 'p1'), join(dir, 't1.zip'), 'zip');
-    expect(await zip.copy!('data/s.txt', small, small.size, ['sha256'])).toBeUndefined();
+    // A small file is read on a copy worker: the sink copies it.
+    expect(await zip.copy!('data/a.txt', small, small.size, ['sha256'])).toEqual({ size: 4, digests: { sha256: createHash('sha256').update('tiny').digest('hex') } });
+    const over = await stated(await largeFile('over.bin', MiB + 1));
+    expect(await zip.copy!('data/o.bin', over, over.size, ['sha256'])).toBeUndefined();
+    expect(await zip.copy!('data/t.txt', small, small.size, ['sha256', 'blake3'])).toBeUndefined();
     const middle = await stated(await largeFile('middle.bin', 64 * MiB - 1));
     expect(await zip.copy!('data/m.bin', middle, middle.size, ['sha256'])).toBeUndefined();
     // Just past the threshold, the sink copies it.
@@ -304,5 +308,121 @@ describe('packing a large file', () => {
     expect(most).toBe(1);
     // The local header, then three chunks; no chunk after the failure.
     expect(writes).toBe(4);
+  });
+});
+
+// Small files (up to 1 MiB) into a ZIP: read whole on the copy workers, the planned ones ahead of their turn
+// (read-ahead.ts), and written here with the CRC-32 the worker computed. The same archive as the streamed one,
+// and every change to a source refused with the code sourceBytes gives, whether it is read on its turn or ahead.
+describe('packing many small files into a ZIP', () => {
+  /** `count` files of sizes 0 to a little over 1 MiB (the last ones stream), in nested folders. */
+  async function smallFiles(name: string, count: number): Promise<Array<{ id: string; path: string; source: string }>> {
+    const root = await fsp.mkdtemp(join(dir, `${name}-`));
+    const items = [];
+    for (let n = 0; n < count; n++) {
+      const size = n === count - 1 ? MiB + 1 : n === count - 2 ? MiB : (n * 7919) % 20_000;
+      const path = join(root, `f${n}.bin`);
+      await fsp.writeFile(path, Buffer.alloc(size, n % 251));
+      items.push({ id: `i${n}`, path: `d${n % 7}/f${n}.bin`, source: path });
+    }
+    return items;
+  }
+
+  it('writes the same archive, byte for byte, as the bytes streamed through the core ZIP writer; VALID, and unzip agrees', async () => {
+    const { metadata } = await demoCase();
+    const key = await keyPair('EdDSA');
+    // More than the read-ahead's 256 files, so that it refills several times.
+    const items = await smallFiles('same', 700);
+    const fixed = { bundleId: '6f1c1a34-4d0e-4b7c-9a43-1f0d3c2b5a78', createdAt: new Date('2026-12-01T10:00:00Z') };
+    const { path } = await packBundle(join(dir, 'small-copied.zip'), { metadata, items, ...fixed, algorithms: ['sha512'] });
+    const chunks: Uint8Array[] = [];
+    const sink = zipSink({ write: async (b) => void chunks.push(b.slice()), close: async () => undefined }, { crc32 });
+    const streamedItems = await Promise.all(
+      items.map(async ({ id, path: p, source }) => {
+        const bytes = new Uint8Array(await fsp.readFile(source));
+        return { id, path: p, mediaType: 'application/octet-stream', size: bytes.length, data: [bytes] };
+      }),
+    );
+    await packBundleTo(sink, { metadata, items: streamedItems, ...fixed, algorithms: ['sha512'], backend: nodeBackend });
+    const copied = await fsp.readFile(path);
+    expect(copied.equals(Buffer.concat(chunks))).toBe(true);
+    if (HAS_INFO_ZIP) execFileSync('unzip', ['-tqq', path]);
+    const signed = await packBundle(join(dir, 'small-signed.zip'), { metadata, items, signers: [{ signer: key.signer, role: 'packager' }] });
+    const report = await verifyBundleAt(signed.path, { trustedKeys: [key.publicJwk] });
+    expect(report.outcome).toBe('VALID');
+    expect(report.items.filter((i) => i.status === 'intact').length).toBe(700);
+  });
+
+  const SMALL_CHANGES: Array<[string, (path: string) => Promise<void> | void, string]> = [
+    ['grew', (p) => appendFileSync(p, 'more'), 'ERR_SOURCE_CHANGED'],
+    ['shrank', (p) => truncateSync(p, 3), 'ERR_SOURCE_CHANGED'],
+    ['was emptied', (p) => truncateSync(p, 0), 'ERR_SOURCE_CHANGED'],
+    ['was replaced', async (p) => {
+      await fsp.copyFile(p, `${p}.new`);
+      await fsp.rename(`${p}.new`, p);
+    }, 'ERR_SOURCE_CHANGED'],
+    ['was rewritten in place (same size, new mtime)', (p) => utimesSync(p, new Date(), new Date(Date.now() + 5000)), 'ERR_SOURCE_CHANGED'],
+    ['was removed', (p) => fsp.rm(p), 'ERR_SOURCE_NOT_FOUND'],
+    ['was replaced by a symbolic link to a copy of it', async (p) => {
+      await fsp.copyFile(p, `${p}.copy`);
+      await fsp.rm(p);
+      await fsp.symlink(`${p}.copy`, p);
+    }, 'ERR_SOURCE_NOT_REGULAR_FILE'],
+    ['was replaced by a FIFO', async (p) => {
+      await fsp.rm(p);
+      execFileSync('mkfifo', [p]);
+    }, 'ERR_SOURCE_NOT_REGULAR_FILE'],
+    ['was replaced by a directory', async (p) => {
+      await fsp.rm(p);
+      await fsp.mkdir(p);
+    }, 'ERR_SOURCE_NOT_REGULAR_FILE'],
+  ];
+  it.each(SMALL_CHANGES)('refuses a small source that %s after it was stated, planned or not, and the sink leaves nothing', async (name, change, code) => {
+    const items = await smallFiles(`changed-${name.length}`, 40);
+    const files = await Promise.all(items.slice(0, 38).map((i) => stated(i.source)));
+    // The 21st file changes before the plan: it is read ahead, after 20 others are already under way.
+    await change(files[20]!.path);
+    for (const planned of [true, false]) {
+      const partial = join(dir, `small-partial-${name.length}-${planned}`);
+      const sink = await fileSink(partial, join(dir, `small-never-${name.length}.zip`), 'zip');
+      const paths = files.map((_, n) => `data/f${String(n).padStart(3, '0')}.bin`);
+      if (planned) sink.planCopies!(files.map((source, n) => ({ path: paths[n]!, source, size: source.size })), ['sha256']);
+      for (let n = 0; n < 20; n++) expect(await sink.copy!(paths[n]!, files[n]!, files[n]!.size, ['sha256'])).toMatchObject({ size: files[n]!.size });
+      await expect(sink.copy!(paths[20]!, files[20]!, files[20]!.size, ['sha256']), `planned: ${planned}`).rejects.toMatchObject({ code });
+      await sink.abort();
+      await expect(fsp.stat(partial)).rejects.toMatchObject({ code: 'ENOENT' });
+    }
+  });
+
+  it('refuses, through packBundle, a small source that changed after it was stated, and leaves nothing beside the target', async () => {
+    const { metadata } = await demoCase();
+    const items = await smallFiles('pack-changed', 300);
+    const work = await fsp.mkdtemp(join(dir, 'pack-changed-'));
+    // Changed when the pack reports its first file: after every source was stated, before most are read.
+    let changed = false;
+    const onProgress = (): void => {
+      if (changed) return;
+      changed = true;
+      appendFileSync(items[250]!.source, 'grown');
+    };
+    await expect(packBundle(join(work, 'x.zip'), { metadata, items, onProgress })).rejects.toMatchObject({ code: 'ERR_SOURCE_CHANGED' });
+    expect(changed).toBe(true);
+    expect(await fsp.readdir(work)).toEqual([]);
+  });
+
+  it('an abort stops the pack between small files: no file after it is reported, nothing is left', async () => {
+    const { metadata } = await demoCase();
+    const items = await smallFiles('abort', 300);
+    const work = await fsp.mkdtemp(join(dir, 'small-abort-'));
+    const controller = new AbortController();
+    const reason = new Error('stopped by the examiner');
+    const seen: string[] = [];
+    const onProgress = ({ item }: { item: string }): void => {
+      if (controller.signal.aborted) seen.push(item);
+      else if (item === 'i100') controller.abort(reason);
+    };
+    await expect(packBundle(join(work, 'x.zip'), { metadata, items, onProgress, signal: controller.signal })).rejects.toBe(reason);
+    expect(seen).toEqual([]);
+    expect(await fsp.readdir(work)).toEqual([]);
   });
 });

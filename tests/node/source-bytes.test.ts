@@ -86,12 +86,12 @@ describe('sourceBytes', () => {
     await expect(drain(sourceBytes(source, stat))).rejects.toSatisfy(hasCode('ERR_SOURCE_CHANGED'));
   });
 
-  // A directory copies files on worker threads, which report progress only once a file is copied: there the
-  // bytes stream through this thread when an algorithm (BLAKE3) is one the workers lack, and the workers' own
-  // check is tested in copy-pool.test.ts.
+  // A directory copies small files on worker threads, and a ZIP reads them whole there, both reporting progress
+  // only once a file is done: there the bytes stream through this thread when an algorithm (BLAKE3) is one the
+  // workers lack, and the workers' own checks are tested in copy-pool.test.ts and pack-zip-copy.test.ts.
   it.each(CHANGES)('packBundle refuses a source that %s while packed, in every form, leaving nothing', async (_, change) => {
     const { metadata } = await demoCase();
-    for (const [name, algorithms] of [['dir', ['blake3']], ['x.zip', []], ['x.cbor', []]] as const) {
+    for (const [name, algorithms] of [['dir', ['blake3']], ['x.zip', ['blake3']], ['x.cbor', []]] as const) {
       const work = await fsp.mkdtemp(join(dir, 'pack-'));
       const source = await fresh(100_000);
       let changed = false;

@@ -178,6 +178,59 @@ describe('convert and extract refuse what they must not write', () => {
     expect(await names(work)).toEqual([]);
   });
 
+  it('reads small files ahead of their turn, at most 33 at once, in order, and reports a failure at its own file', async () => {
+    const work = await workDir();
+    let open = 0;
+    let most = 0;
+    const fileOf = (n: number, size: number, fails = false): BundleFile => ({
+      path: `data/f${String(n).padStart(4, '0')}`,
+      size,
+      read: async function* () {
+        open++;
+        most = Math.max(most, open);
+        try {
+          await new Promise((r) => setTimeout(r, 1));
+          if (fails) throw Object.assign(new Error('disk gone'), { code: 'ERR_IO' });
+          yield new Uint8Array(size).fill(n % 251);
+        } finally {
+          open--;
+        }
+      },
+    });
+    // A large file in the middle streams; the small ones around it are gathered.
+    const files = Array.from({ length: 200 }, (_, n) => fileOf(n, n === 100 ? 2 * 1024 * 1024 : n * 13));
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      for (const form of ['zip', 'cbor'] as const) {
+        most = 0;
+        const out = join(work, `ahead.${form}`);
+        await writeBundle(files, out, form);
+        const opened = await openBundle(out);
+        try {
+          for (const n of [0, 99, 100, 101, 199]) {
+            const chunks: Uint8Array[] = [];
+            for await (const chunk of opened.source.read(files[n]!.path)) chunks.push(chunk);
+            expect(Buffer.concat(chunks).equals(Buffer.alloc(files[n]!.size, n % 251)), `${form} ${n}`).toBe(true);
+          }
+        } finally {
+          await opened.close();
+        }
+        expect(most, form).toBeGreaterThan(1);
+        expect(most, form).toBeLessThanOrEqual(34);
+        // File 150 fails when read (ahead of its turn): that error, after the files before it, and nothing left.
+        const failing = files.map((f, n) => (n === 150 ? fileOf(150, f.size, true) : f));
+        expect(await errorCode(writeBundle(failing, join(work, `fails.${form}`), form)), form).toBe('ERR_IO');
+      }
+      await new Promise((r) => setTimeout(r, 20));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+    expect((await names(work)).sort()).toEqual(['ahead.cbor', 'ahead.zip']);
+  });
+
   it('refuses a CBOR output over the limit before reading a byte', async () => {
     const work = await workDir();
     let reads = 0;
