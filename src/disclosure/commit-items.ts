@@ -6,7 +6,6 @@ import type { DisclosuresFile } from './disclosures-file.js';
 import { merkleRoot } from './merkle.js';
 import { flatMerkleRoot } from './tree-hash.js';
 import { CanonicalBytesWriter } from '../encoding/jcs.js';
-import type { Item } from '../model/item.js';
 import { LIMITS } from '../model/layout.js';
 import { EvidenceBundleError } from '../errors.js';
 import { canonicalizeToBytes } from '../encoding/jcs.js';
@@ -22,6 +21,9 @@ export interface CommitItemsOptions {
   /** Hash implementation for the leaves (node:crypto through `evidence-bundle/node`); @noble/hashes by default. */
   backend?: DigestBackend;
 }
+
+/** Items written before the disclosures buffer is sized for the rest from them. */
+const SAMPLE_ITEMS = 1024;
 
 /**
  * Turns the items of a manifest into format 1.2 commitments (docs/format.md, "Selective disclosure"): each
@@ -46,9 +48,11 @@ export function commitItems(
   const fresh = createSaltSource();
   const leafAt = leafHashAt(options.backend);
   const hashes = new Uint8Array(count * 32);
-  const entries: Array<{ item: Item; salt: string }> = new Array(count);
-  // About 300 bytes an item as packed; the buffer doubles from there when items say more.
-  const out = new CanonicalBytesWriter(Math.min(LIMITS.disclosuresBytes, 64 + count * 320));
+  const salts: string[] = new Array(count);
+  // Room for the first items at about 400 bytes each (a packed item's value is about 330), then, once they are
+  // written, for the rest at their mean size and 5% more: one early growth of a small buffer instead of doubling
+  // a large one and copying the result out of it.
+  const out = new CanonicalBytesWriter(Math.min(LIMITS.disclosuresBytes, 64 + Math.min(count, SAMPLE_ITEMS) * 400));
   out.pushAscii('{"leaves":[');
   for (let i = 0; i < count; i++) {
     const item = items[i]!;
@@ -61,7 +65,8 @@ export function commitItems(
     if (out.length + 2 > LIMITS.disclosuresBytes) throw new EvidenceBundleError('ERR_LIMIT_EXCEEDED', `the disclosures would be more than ${LIMITS.disclosuresBytes} bytes, the most readers accept`);
     // The byte before the value ('[' or ',') is the room a one-shot backend uses for the leaf prefix.
     leafAt(out.bytes, start, out.length, hashes, i * 32);
-    entries[i] = { item, salt };
+    salts[i] = salt;
+    if (i === SAMPLE_ITEMS - 1 && count > SAMPLE_ITEMS) out.reserve(Math.min(LIMITS.disclosuresBytes, Math.ceil((out.length / SAMPLE_ITEMS) * (count - SAMPLE_ITEMS) * 1.05)));
   }
   out.pushAscii(']}');
   const { items: _items, formatVersion: _v, ...rest } = manifest;
@@ -72,13 +77,16 @@ export function commitItems(
     items: [],
     commitments: { scheme: 'evb-sd-1' as const, leafCount: count, root: toHex(root) },
   };
-  const disclosures: DisclosuresFile = { leaves: entries };
   // The written part itself when the buffer is nearly full, else a copy that does not keep the rest alive.
   const disclosuresBytes = out.bytes.length - out.length <= out.length / 4 ? out.bytes.subarray(0, out.length) : out.bytes.slice(0, out.length);
   let leaves: Uint8Array[] | undefined;
+  let disclosures: DisclosuresFile | undefined;
   return {
     manifest: signed,
-    disclosures,
+    // As objects only for a caller that asks for them: the bytes are what a writer stores.
+    get disclosures() {
+      return (disclosures ??= { leaves: items.map((item, i) => ({ item, salt: salts[i]! })) });
+    },
     disclosuresBytes,
     // One view per leaf only for a caller that asks for them.
     get leaves() {

@@ -42,6 +42,26 @@ describe('noble and node:crypto backends', () => {
     );
   });
 
+  it("node:crypto's one-shot gives what noble's incremental hash gives, as a plain Uint8Array, or declines", () => {
+    fc.assert(
+      fc.property(payload, (bytes) => {
+        for (const algorithm of DIGEST_ALGORITHM_NAMES) {
+          const once = nodeBackend.digestOnce!(algorithm, bytes);
+          const hash = nobleBackend.create(algorithm)!;
+          hash.update(bytes);
+          if (algorithm === 'blake3') {
+            expect(once).toBeUndefined();
+            continue;
+          }
+          expect(once, algorithm).toBeInstanceOf(Uint8Array);
+          expect(Buffer.isBuffer(once), algorithm).toBe(false);
+          expect(Buffer.from(once!).toString('hex'), algorithm).toBe(Buffer.from(hash.digest()).toString('hex'));
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('differ when one byte differs (the comparison above can fail)', () => {
     fc.assert(
       fc.property(fc.uint8Array({ minLength: 1, maxLength: 2000 }), fc.nat(), (bytes, at) => {
