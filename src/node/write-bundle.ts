@@ -20,7 +20,8 @@ import { openBundle, type BundleForm } from './open-bundle.js';
  * atomically: everything goes into `.<name>.partial-<pid>-<random>` beside the target, is flushed, and is renamed
  * into place at the end, so a failure or a kill never leaves a half bundle under the target name (the partial is
  * removed on failure).
- * `'zip'` streams each file into the ZIP profile's writer, never holding a whole file; `'cbor'` is built in memory
+ * `'zip'` streams each file into the ZIP profile's writer, holding whole only files of at most 1 MiB, up to 32 of
+ * them read ahead of their turn; `'cbor'` is built in memory
  * by design, within `CBOR_BUNDLE_MAX_BYTES`, judged on the sizes before a byte is read; `'directory'` creates
  * every directory and file fresh inside the partial (payload files read-only), each path checked by the path
  * rules first, so nothing is written outside it and no link is followed. Files must be in the ZIP order
