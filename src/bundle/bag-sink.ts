@@ -43,7 +43,7 @@ export interface BagSink {
     options?: { signal?: AbortSignal; onProgress?: (bytes: number) => void },
   ): Promise<{ size: number; digests: DigestSet } | undefined>;
   /**
-   * Optional, for an ordered sink with `copy`: told once, before the first file, every file the pipeline will
+   * Optional, for an ordered sink with `copy`: told once, before the first payload file, every file the pipeline will
    * offer to `copy`, in the order it will offer them, so that the sink may start reading them ahead (another
    * thread reading the next small files while this one writes), within bounds it sets. A plan is a hint: `copy`
    * still names each file, and the sink drops whatever it read ahead on `abort`.

@@ -42,7 +42,9 @@ export function commitItems(
   manifest: Manifest,
   options: CommitItemsOptions = {},
 ): { manifest: Omit<Manifest, 'formatVersion'> & { formatVersion: '1.2' }; disclosures: DisclosuresFile; disclosuresBytes: Uint8Array; leaves: Uint8Array[] } {
-  const items = manifest.items;
+  // The items as they are now: the disclosures built later (on demand) are those committed to, whatever the
+  // caller does to its array meanwhile.
+  const items = manifest.items.slice();
   const count = items.length;
   const seen = new Set<string>();
   const fresh = createSaltSource();
@@ -86,6 +88,9 @@ export function commitItems(
     // As objects only for a caller that asks for them: the bytes are what a writer stores.
     get disclosures() {
       return (disclosures ??= { leaves: items.map((item, i) => ({ item, salt: salts[i]! })) });
+    },
+    set disclosures(value) {
+      disclosures = value;
     },
     disclosuresBytes,
     // One view per leaf only for a caller that asks for them.

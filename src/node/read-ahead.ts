@@ -18,7 +18,7 @@ export interface ReadAhead {
   take(file: StatedFile): Promise<ReadFile>;
 }
 
-/** Bounds of the reads started ahead: files, and bytes held (the first file is started whatever its size). */
+/** Bounds of the reads started ahead: files, and bytes held (a file is started whatever its size when none is held). */
 export interface ReadAheadLimits {
   files: number;
   bytes: number;

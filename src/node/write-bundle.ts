@@ -21,9 +21,9 @@ import { openBundle, type BundleForm } from './open-bundle.js';
  * into place at the end, so a failure or a kill never leaves a half bundle under the target name (the partial is
  * removed on failure).
  * `'zip'` streams each file into the ZIP profile's writer, holding whole only files of at most 1 MiB, up to 32 of
- * them read ahead of their turn; `'cbor'` is built in memory
+ * them read ahead of their turn (after a failure, those reads end before the call rejects); `'cbor'` is built in memory
  * by design, within `CBOR_BUNDLE_MAX_BYTES`, judged on the sizes before a byte is read; `'directory'` creates
- * every directory and file fresh inside the partial (payload files read-only), each path checked by the path
+ * every directory and file fresh inside the partial (payload files read-only; 16 files written at a time), each path checked by the path
  * rules first, so nothing is written outside it and no link is followed. Files must be in the ZIP order
  * ({@link bundleFiles} gives them so). The same sinks as `packBundle` write them.
  * @throws EvidenceBundleError `ERR_TARGET_EXISTS` when `output` exists; `ERR_PATH_UNSAFE`; `ERR_LIMIT_EXCEEDED`
@@ -165,9 +165,14 @@ async function addFiles(sink: BagSink, files: readonly BundleFile[]): Promise<vo
     return;
   }
   const ahead = gatherAhead(files);
-  for (const [i, file] of files.entries()) {
-    const gathered = ahead(i);
-    await sink.add(file.path, gathered === undefined ? exactBytes(file) : await gathered, file.size);
+  try {
+    for (const [i, file] of files.entries()) {
+      const gathered = ahead.take(i);
+      await sink.add(file.path, gathered === undefined ? exactBytes(file) : await gathered, file.size);
+    }
+  } finally {
+    // After a failure, the reads started ahead end before the caller is told: none reads its source past that.
+    await ahead.settled();
   }
 }
 
@@ -176,14 +181,15 @@ const GATHERED_AHEAD = 32;
 const GATHER_AT_MOST_BYTES = 1024 * 1024;
 
 /**
- * For files written one after another (a ZIP, a CBOR bundle): `ahead(i)`, asked in order, gives the bytes of
- * file `i` when it is small, read whole (with the checks of {@link exactBytes}) while the files before it were
- * written, and starts the reads of the small files after it, up to 32 ahead (32 MiB at most); undefined for a
- * larger file, which streams. One small file read after another, each read of a directory's file an open, a read
- * and a close on libuv's pool, took 48 s for 100,000 files into a ZIP. A failed read is reported when its file's
- * turn comes, never as an unhandled rejection.
+ * For files written one after another (a ZIP, a CBOR bundle): `take(i)`, asked in order, gives the bytes of file
+ * `i` when it is small, read whole (with the checks of {@link exactBytes}) while the files before it were written,
+ * and starts the reads of the small files after it, file `i` and the 31 after it at most (32 MiB at most, a file
+ * briefly twice while its chunks are joined); undefined for a larger file, which streams. One small file read
+ * after another, each read of a directory's file an open, a read and a close on libuv's pool, took 48 s for
+ * 100,000 files into a ZIP. A failed read is reported when its file's turn comes, never as an unhandled
+ * rejection; `settled()` waits for every read started and not taken.
  */
-function gatherAhead(files: readonly BundleFile[]): (i: number) => Promise<Uint8Array> | undefined {
+function gatherAhead(files: readonly BundleFile[]): { take(i: number): Promise<Uint8Array> | undefined; settled(): Promise<void> } {
   const started = new Map<number, Promise<Uint8Array>>();
   let next = 0;
   const gather = async (file: BundleFile): Promise<Uint8Array> => {
@@ -191,16 +197,21 @@ function gatherAhead(files: readonly BundleFile[]): (i: number) => Promise<Uint8
     for await (const chunk of exactBytes(file)) chunks.push(chunk);
     return joinChunks(chunks);
   };
-  return (i) => {
-    for (next = Math.max(next, i); next < files.length && next <= i + GATHERED_AHEAD; next++) {
-      if (files[next]!.size > GATHER_AT_MOST_BYTES) continue;
-      const reading = gather(files[next]!);
-      reading.catch(() => undefined);
-      started.set(next, reading);
-    }
-    const reading = started.get(i);
-    started.delete(i);
-    return reading;
+  return {
+    take(i) {
+      for (next = Math.max(next, i); next < files.length && next < i + GATHERED_AHEAD; next++) {
+        if (files[next]!.size > GATHER_AT_MOST_BYTES) continue;
+        const reading = gather(files[next]!);
+        reading.catch(() => undefined);
+        started.set(next, reading);
+      }
+      const reading = started.get(i);
+      started.delete(i);
+      return reading;
+    },
+    async settled() {
+      await Promise.allSettled(started.values());
+    },
   };
 }
 

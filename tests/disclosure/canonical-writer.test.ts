@@ -119,6 +119,21 @@ describe('commitItems in one pass', () => {
       expect(got.manifest.commitments!.root).toBe(hex(merkleNodeHash(merkleNodeHash(leaves[0]!, leaves[1]!), leaves[2]!)));
     }
   });
+
+  it('gives, when asked later, the disclosures of the items committed to, whatever the caller did to its array since', () => {
+    const mine = [...items];
+    const got = commitItems({ formatVersion: '1.1', items: mine } as unknown as Manifest, { salt: (i) => salts[i]! });
+    const bytes = hex(got.disclosuresBytes);
+    mine.reverse();
+    mine.push({ ...items[0]!, id: 'late' });
+    mine.length = 1;
+    expect(got.disclosures.leaves.map((l) => (l.item as { id: string }).id)).toEqual(['a', 'b', 'c']);
+    expect(got.disclosures.leaves.map((l) => l.salt)).toEqual(salts);
+    expect(hex(serializeDisclosuresFile(got.disclosures))).toBe(bytes);
+    // A plain property to the caller: it may be replaced.
+    got.disclosures = { leaves: [] };
+    expect(got.disclosures.leaves).toEqual([]);
+  });
 });
 
 describe('the allocation-free SHA-256 of the tree', () => {

@@ -396,14 +396,18 @@ describe('packing many small files into a ZIP', () => {
 
   it('refuses, through packBundle, a small source that changed after it was stated, and leaves nothing beside the target', async () => {
     const { metadata } = await demoCase();
-    const items = await smallFiles('pack-changed', 300);
+    const items = await smallFiles('pack-changed', 700);
     const work = await fsp.mkdtemp(join(dir, 'pack-changed-'));
-    // Changed when the pack reports its first file: after every source was stated, before most are read.
+    // Changed when the pack reports its first file: after every source was stated, and before the file's read
+    // can have started, whatever the machine: 600th in the bag's order, past the 256 files read ahead at first,
+    // which are refilled only once half of them are taken.
+    const inBagOrder = [...items].sort((a, b) => Buffer.compare(Buffer.from(a.path), Buffer.from(b.path)));
+    const late = inBagOrder[600]!;
     let changed = false;
     const onProgress = (): void => {
       if (changed) return;
       changed = true;
-      appendFileSync(items[250]!.source, 'grown');
+      appendFileSync(late.source, 'grown');
     };
     await expect(packBundle(join(work, 'x.zip'), { metadata, items, onProgress })).rejects.toMatchObject({ code: 'ERR_SOURCE_CHANGED' });
     expect(changed).toBe(true);

@@ -3,7 +3,7 @@ import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { filesSource } from '../../src/index.js';
+import { EvidenceBundleError, filesSource } from '../../src/index.js';
 import { bundleFiles, type BundleFile } from '../../src/entries/bagit.js';
 import { appendCustodyEvent, convertBundle, formFromName, openBundle, packBundle, verifyBundleAt, writeBundle, type CustodyEventInput } from '../../src/node/index.js';
 import { demoCase, flipByte, keyPair, packDemo, resealBag, tempDir, type KeyPair } from '../helpers/bundle-fixture.js';
@@ -178,19 +178,21 @@ describe('convert and extract refuse what they must not write', () => {
     expect(await names(work)).toEqual([]);
   });
 
-  it('reads small files ahead of their turn, at most 33 at once, in order, and reports a failure at its own file', async () => {
+  it('reads small files ahead of their turn, at most 32 at once, in order, and reports a failure at its own file after the reads under way end', async () => {
     const work = await workDir();
     let open = 0;
     let most = 0;
+    let starts: number[] = [];
     const fileOf = (n: number, size: number, fails = false): BundleFile => ({
       path: `data/f${String(n).padStart(4, '0')}`,
       size,
       read: async function* () {
+        starts.push(n);
         open++;
         most = Math.max(most, open);
         try {
           await new Promise((r) => setTimeout(r, 1));
-          if (fails) throw Object.assign(new Error('disk gone'), { code: 'ERR_IO' });
+          if (fails) throw new EvidenceBundleError('ERR_SOURCE_CHANGED', `file ${n} is gone`);
           yield new Uint8Array(size).fill(n % 251);
         } finally {
           open--;
@@ -205,6 +207,7 @@ describe('convert and extract refuse what they must not write', () => {
     try {
       for (const form of ['zip', 'cbor'] as const) {
         most = 0;
+        starts = [];
         const out = join(work, `ahead.${form}`);
         await writeBundle(files, out, form);
         const opened = await openBundle(out);
@@ -218,10 +221,18 @@ describe('convert and extract refuse what they must not write', () => {
           await opened.close();
         }
         expect(most, form).toBeGreaterThan(1);
-        expect(most, form).toBeLessThanOrEqual(34);
-        // File 150 fails when read (ahead of its turn): that error, after the files before it, and nothing left.
+        // The file being written (the large one streams) and the 31 after it.
+        expect(most, form).toBeLessThanOrEqual(32);
+        // Every file read once; the small ones started in the files' order (the large one streams at its turn).
+        expect([...starts].sort((a, b) => a - b), form).toEqual(files.map((_, n) => n));
+        expect(starts.filter((n) => n !== 100), form).toEqual(files.map((_, n) => n).filter((n) => n !== 100));
+        // File 150 fails when read (ahead of its turn): its own error, and when the call rejects no read is
+        // still under way; nothing is left.
+        starts = [];
         const failing = files.map((f, n) => (n === 150 ? fileOf(150, f.size, true) : f));
-        expect(await errorCode(writeBundle(failing, join(work, `fails.${form}`), form)), form).toBe('ERR_IO');
+        await expect(writeBundle(failing, join(work, `fails.${form}`), form), form).rejects.toThrow('file 150 is gone');
+        expect(open, form).toBe(0);
+        expect(Math.max(...starts), form).toBeLessThan(150 + 32);
       }
       await new Promise((r) => setTimeout(r, 20));
       expect(unhandled).toEqual([]);
