@@ -127,8 +127,8 @@ describe('commitItems in one pass', () => {
     mine.reverse();
     mine.push({ ...items[0]!, id: 'late' });
     mine.length = 1;
-    expect(got.disclosures.leaves.map((l) => (l.item as { id: string }).id)).toEqual(['a', 'b', 'c']);
-    expect(got.disclosures.leaves.map((l) => l.salt)).toEqual(salts);
+    expect(got.disclosures.leaves.map((l) => (l as { item: { id: string } }).item.id)).toEqual(['a', 'b', 'c']);
+    expect(got.disclosures.leaves.map((l) => (l as { salt: string }).salt)).toEqual(salts);
     expect(hex(serializeDisclosuresFile(got.disclosures))).toBe(bytes);
     // A plain property to the caller: it may be replaced.
     got.disclosures = { leaves: [] };
