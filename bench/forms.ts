@@ -1,5 +1,6 @@
 // The bundle forms side by side: the same bundle verified as a directory and as a ZIP, packing to a directory
-// against packing to a ZIP (one large item, and many small files), beside `openssl dgst -sha256` / `sha256sum -c` of the same data, in one run.
+// against packing to a ZIP (one large item, and many small files), beside `openssl dgst -sha256` /
+// `sha256sum -c` of the same data, in one run.
 // Usage: npm run bench:forms [-- --large-mib 2048 --small 100000 --runs 5]
 // Data is generated once under bench/.data/ (git-ignored) and shared with bench/bundle.ts; the page cache is
 // warmed before timing. What is timed is the product: whole processes of the built CLI (`node dist/cli/evb.js`,

@@ -8,17 +8,17 @@ import { memorySink } from '../bundle/bag-sink.js';
 import { CBOR_BUNDLE_MAX_BYTES } from '../bundle/bundle-form.js';
 import { EvidenceBundleError } from '../errors.js';
 import { joinChunks } from '../internal/bytes.js';
+import { createReadAhead, type ReadAhead } from '../internal/read-ahead.js';
 import { PAYLOAD_DIR } from '../model/layout.js';
 import { assertBundlePath } from '../path/bundle-path.js';
 import { createZipWriter, type ZipWriter } from '../zip/zip-writer.js';
-import { createCopyPool, type CopyPool, type StatedFile } from './copy-pool.js';
+import { createCopyPool, type CopyPool, type ReadFile, type StatedFile } from './copy-pool.js';
 import { nodeCryptoHashes } from './digest-backend.js';
 import { fsyncDirectory, fsyncTree, syncFileSystem, writeAll } from './fs-sync.js';
 import { ioError } from './io-error.js';
 import { pathExists } from './path-exists.js';
 import type { BundleForm } from './open-bundle.js';
 import { partialPathFor, removeStalePartials } from './partial-path.js';
-import { createReadAhead, type ReadAhead, type ReadAheadLimits } from './read-ahead.js';
 import { copyStatedFile } from './source-bytes.js';
 
 /** Files written at the same time into a directory from streams (each holds a chunk in memory). */
@@ -34,7 +34,7 @@ const SYNC_WORKERS = 8;
  */
 const WORKER_COPY_AT_MOST_BYTES = 1024 * 1024;
 /** Small files a ZIP sink has read ahead at most, and their bytes held at most. */
-const ZIP_READ_AHEAD: ReadAheadLimits = { files: 256, bytes: 32 * 1024 * 1024 };
+const ZIP_READ_AHEAD = { reads: 256, bytes: 32 * 1024 * 1024, sizeOf: (file: StatedFile) => file.size };
 /**
  * Files of at least this size are copied, into a directory or a ZIP, from shared chunks (`copyStatedFile`): read
  * once, written (and their CRC-32 computed, for a ZIP) here while a worker hashes the same chunk, one file at a
@@ -196,11 +196,11 @@ export async function fileSink(
   const memory = zip === undefined ? memorySink() : undefined;
   // Small files are read on the copy workers, ahead of their turn when the pipeline planned them.
   let copier: CopyPool | undefined;
-  let readAhead: { ahead: ReadAhead; algorithms: string } | undefined;
-  const readSmall = (stated: StatedFile, algorithms: readonly DigestAlgorithm[]) => {
+  let readAhead: { ahead: ReadAhead<StatedFile, ReadFile>; algorithms: string } | undefined;
+  const readSmall = (stated: StatedFile, algorithms: readonly DigestAlgorithm[]): Promise<ReadFile> => {
     copier ??= createCopyPool();
     if (readAhead !== undefined && readAhead.algorithms === algorithms.join()) return readAhead.ahead.take(stated);
-    return copier.read(stated, algorithms, { crc32: true });
+    return copier.read(stated, algorithms);
   };
   const small = (stated: StatedFile): boolean => stated.size <= WORKER_COPY_AT_MOST_BYTES;
   return {
@@ -215,8 +215,8 @@ export async function fileSink(
       if (zip === undefined || !nodeCryptoHashes(algorithms)) return;
       const planned = copies.map(({ path, source }) => statedFile(path, source)).filter(small);
       if (planned.length === 0) return;
-      copier ??= createCopyPool();
-      readAhead = { ahead: createReadAhead(copier, planned, algorithms, ZIP_READ_AHEAD), algorithms: algorithms.join() };
+      const pool = (copier ??= createCopyPool());
+      readAhead = { ahead: createReadAhead(planned, (stated) => pool.read(stated, algorithms), ZIP_READ_AHEAD), algorithms: algorithms.join() };
     },
     async copy(path, source, _size, algorithms, options = {}) {
       const stated = statedFile(path, source);
@@ -228,7 +228,7 @@ export async function fileSink(
       const { bytes, crc32: crc, size, digests } = await readSmall(stated, algorithms);
       await zip.addFilled(path, stated.size, async (write) => {
         await write(bytes);
-        return crc!;
+        return crc;
       });
       return { size, digests };
     },

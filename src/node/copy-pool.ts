@@ -15,6 +15,14 @@ export interface StatedFile {
   mtimeMs: number;
 }
 
+/** A small file read whole on a copy worker ({@link CopyPool.read}): its bytes, digests and CRC-32. */
+export interface ReadFile {
+  size: number;
+  digests: DigestSet;
+  bytes: Uint8Array;
+  crc32: number;
+}
+
 /** Copies and flushes files on worker threads with synchronous system calls; see {@link createCopyPool}. Internal. */
 export interface CopyPool {
   /**
@@ -33,12 +41,11 @@ export interface CopyPool {
   hash(source: StatedFile, algorithms: readonly DigestAlgorithm[]): Promise<{ size: number; digests: DigestSet }>;
   /**
    * Reads the whole of `source` (a small file: its bytes are held in memory) with the same checks as `copy`, hashed
-   * with `algorithms` and, with `crc32`, its CRC-32 computed, all on a worker: for a sink that writes the bytes
-   * itself (a ZIP).
+   * with `algorithms` and its CRC-32 computed, all on a worker: for a sink that writes the bytes itself (a ZIP).
    * @throws EvidenceBundleError `ERR_SOURCE_NOT_FOUND`, `ERR_SOURCE_NOT_REGULAR_FILE`, `ERR_SOURCE_CHANGED`, `ERR_IO`;
    *   TypeError for an algorithm node:crypto lacks
    */
-  read(source: StatedFile, algorithms: readonly DigestAlgorithm[], options?: { crc32?: boolean }): Promise<{ size: number; digests: DigestSet; bytes: Uint8Array; crc32?: number }>;
+  read(source: StatedFile, algorithms: readonly DigestAlgorithm[]): Promise<ReadFile>;
   /** Flushes the data of the written file `dest` to the disk (fdatasync). @throws EvidenceBundleError `ERR_IO` */
   sync(dest: string): Promise<void>;
   /** Stops every worker: work still queued or in flight is rejected. */
@@ -134,7 +141,7 @@ export function createCopyPool(size = Math.max(2, availableParallelism())): Copy
   };
 
   // A copy job, with no `dest` a hash-only one, or a 'read' one: the worker hashes with the node:crypto names and
-  // answers the digests as hex in their order (and for a read the bytes, moved here, and the CRC-32 if asked).
+  // answers the digests as hex in their order (and for a read the bytes, moved here, and their CRC-32).
   const job = async (kind: 'copy' | 'read', source: StatedFile, algorithms: readonly DigestAlgorithm[], fields: object) => {
     const hashes = nodeCryptoNames(algorithms);
     const { ino, dev, size: bytes, mtimeMs } = source;
@@ -152,9 +159,9 @@ export function createCopyPool(size = Math.max(2, availableParallelism())): Copy
       const { size, digests } = await job('copy', source, algorithms, {});
       return { size, digests };
     },
-    read: async (source, algorithms, options = {}) => {
-      const { size, digests, bytes, crc } = await job('read', source, algorithms, { crc: options.crc32 === true });
-      return { size, digests, bytes: bytes!, ...(crc === undefined ? {} : { crc32: crc }) };
+    read: async (source, algorithms) => {
+      const { size, digests, bytes, crc } = await job('read', source, algorithms, {});
+      return { size, digests, bytes: bytes!, crc32: crc! };
     },
     sync: (dest) => submit<void>({ kind: 'sync', dest }, dest).then(() => undefined),
     async close() {

@@ -15,6 +15,7 @@ const READ_FLAGS = fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constant
 // A new file only: O_EXCL refuses anything already there, a link included.
 const WRITE_FLAGS = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW;
 let buffer;
+const probe = Buffer.alloc(1);
 
 const fail = (code, message) => Object.assign(new Error(message), { code });
 
@@ -73,9 +74,9 @@ function copyOne({ source, dest, mode, algorithms, before }) {
 }
 
 // A 'read' job: the same checks as a copy, the whole file read into a fresh buffer of its stated size (handed
-// over to the caller, not copied), hashed, and its CRC-32 computed when asked (a ZIP entry's). One more read
-// must see the end: a file that grew is refused.
-function readOne({ source, algorithms, crc, before }) {
+// over to the caller, not copied), hashed, and its CRC-32 computed (a ZIP entry's). One more byte asked must
+// find the end: a file that grew is refused without reading on.
+function readOne({ source, algorithms, before }) {
   const fd = openStated(source, before);
   try {
     const bytes = new Uint8Array(before.size);
@@ -85,11 +86,10 @@ function readOne({ source, algorithms, crc, before }) {
       if (n === 0) break;
       size += n;
     }
-    buffer ??= Buffer.allocUnsafe(chunkBytes);
-    if (size !== before.size || fs.readSync(fd, buffer, 0, 1, null) !== 0) throw fail(sourceChanged, source + ' changed while it was being packed');
+    if (size !== before.size || fs.readSync(fd, probe, 0, 1, null) !== 0) throw fail(sourceChanged, source + ' changed while it was being packed');
     checkUnchanged(source, size, before);
     const digests = algorithms.map((a) => createHash(a).update(bytes).digest('hex'));
-    return { size, digests, bytes, ...(crc ? { crc: crc32(bytes, 0) } : {}) };
+    return { size, digests, bytes, crc: crc32(bytes, 0) };
   } finally {
     fs.closeSync(fd);
   }

@@ -59,9 +59,9 @@ export const nodeBackend: DigestBackend = {
       const out = createHash(nodeName).update(data).digest();
       return new Uint8Array(out.buffer, out.byteOffset, out.length);
     }
-    // As a binary (latin1) string, one character per byte, copied into a small array, which V8 keeps on its heap: a Buffer
-    // result is memory of its own outside the heap, each one tracked and freed by the garbage collector, and
-    // 200,000 leaf hashes took twice as long that way.
+    // As a binary (latin1) string, one character per byte, copied into a small array, which V8 keeps on its heap:
+    // a Buffer result is memory of its own outside the heap, each one tracked and freed by the garbage collector,
+    // and 200,000 leaf hashes took twice as long that way.
     const text = oneShot(nodeName, data, 'binary');
     const out = new Uint8Array(text.length);
     for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);

@@ -5,6 +5,7 @@ import { bundleFiles, type BundleFile } from '../bundle/bundle-files.js';
 import type { BagSink } from '../bundle/bag-sink.js';
 import { EvidenceBundleError } from '../errors.js';
 import { joinChunks } from '../internal/bytes.js';
+import { createReadAhead } from '../internal/read-ahead.js';
 import { mapWithConcurrency } from '../internal/map-with-concurrency.js';
 import { assertBundlePath } from '../path/bundle-path.js';
 import { nodeBackend } from './digest-backend.js';
@@ -20,8 +21,8 @@ import { openBundle, type BundleForm } from './open-bundle.js';
  * atomically: everything goes into `.<name>.partial-<pid>-<random>` beside the target, is flushed, and is renamed
  * into place at the end, so a failure or a kill never leaves a half bundle under the target name (the partial is
  * removed on failure).
- * `'zip'` streams each file into the ZIP profile's writer, holding whole only files of at most 1 MiB, up to 32 of
- * them read ahead of their turn (after a failure, those reads end before the call rejects); `'cbor'` is built in memory
+ * `'zip'` streams each file into the ZIP profile's writer, holding whole only files of at most 1 MiB, up to 31 of
+ * them read ahead of the one written (after a failure, those reads end before the call rejects); `'cbor'` is built in memory
  * by design, within `CBOR_BUNDLE_MAX_BYTES`, judged on the sizes before a byte is read; `'directory'` creates
  * every directory and file fresh inside the partial (payload files read-only; 16 files written at a time), each path checked by the path
  * rules first, so nothing is written outside it and no link is followed. Files must be in the ZIP order
@@ -155,64 +156,33 @@ async function realTarget(output: string): Promise<string> {
 const isWithin = (path: string, dir: string): boolean => path === dir || path.startsWith(dir.endsWith(sep) ? dir : dir + sep);
 
 
+/** Small files (at most 1 MiB) read whole ahead of the one being written into an ordered sink: at most 31 of them. */
+const GATHER_AT_MOST_BYTES = 1024 * 1024;
+const GATHER_AHEAD = { reads: 31, bytes: 32 * 1024 * 1024 } as const;
+
 /**
- * Adds `files` to `sink`: to a sink taking one file after another (a ZIP, a CBOR bundle) in their order, the small
- * ones read ahead of their turn ({@link gatherAhead}); to a directory, as many at a time as it takes.
+ * Adds `files` to `sink`: to a directory, as many at a time as it takes; to a sink taking one file after another
+ * (a ZIP, a CBOR bundle), in their order, the small ones read whole (with the checks of {@link exactBytes}) while
+ * the ones before them are written, larger ones streamed at their turn. One small file read after another, each
+ * read of a directory's file an open, a read and a close on libuv's pool, took 48 s for 100,000 files into a ZIP.
+ * After a failure the reads started ahead end before the call rejects: none reads the source past that.
  */
 async function addFiles(sink: BagSink, files: readonly BundleFile[]): Promise<void> {
   if (!sink.ordered) {
     await mapWithConcurrency(files, sink.concurrency, (file) => sink.add(file.path, exactBytes(file), file.size));
     return;
   }
-  const ahead = gatherAhead(files);
-  try {
-    for (const [i, file] of files.entries()) {
-      const gathered = ahead.take(i);
-      await sink.add(file.path, gathered === undefined ? exactBytes(file) : await gathered, file.size);
-    }
-  } finally {
-    // After a failure, the reads started ahead end before the caller is told: none reads its source past that.
-    await ahead.settled();
-  }
-}
-
-/** Small files read whole ahead of their turn by {@link gatherAhead}, and the size up to which a file is one. */
-const GATHERED_AHEAD = 32;
-const GATHER_AT_MOST_BYTES = 1024 * 1024;
-
-/**
- * For files written one after another (a ZIP, a CBOR bundle): `take(i)`, asked in order, gives the bytes of file
- * `i` when it is small, read whole (with the checks of {@link exactBytes}) while the files before it were written,
- * and starts the reads of the small files after it, file `i` and the 31 after it at most (32 MiB at most, a file
- * briefly twice while its chunks are joined); undefined for a larger file, which streams. One small file read
- * after another, each read of a directory's file an open, a read and a close on libuv's pool, took 48 s for
- * 100,000 files into a ZIP. A failed read is reported when its file's turn comes, never as an unhandled
- * rejection; `settled()` waits for every read started and not taken.
- */
-function gatherAhead(files: readonly BundleFile[]): { take(i: number): Promise<Uint8Array> | undefined; settled(): Promise<void> } {
-  const started = new Map<number, Promise<Uint8Array>>();
-  let next = 0;
-  const gather = async (file: BundleFile): Promise<Uint8Array> => {
+  const small = (file: BundleFile): boolean => file.size <= GATHER_AT_MOST_BYTES;
+  const ahead = createReadAhead(files.filter(small), async (file) => {
     const chunks: Uint8Array[] = [];
     for await (const chunk of exactBytes(file)) chunks.push(chunk);
     return joinChunks(chunks);
-  };
-  return {
-    take(i) {
-      for (next = Math.max(next, i); next < files.length && next < i + GATHERED_AHEAD; next++) {
-        if (files[next]!.size > GATHER_AT_MOST_BYTES) continue;
-        const reading = gather(files[next]!);
-        reading.catch(() => undefined);
-        started.set(next, reading);
-      }
-      const reading = started.get(i);
-      started.delete(i);
-      return reading;
-    },
-    async settled() {
-      await Promise.allSettled(started.values());
-    },
-  };
+  }, { ...GATHER_AHEAD, sizeOf: (file) => file.size });
+  try {
+    for (const file of files) await sink.add(file.path, small(file) ? await ahead.take(file) : exactBytes(file), file.size);
+  } finally {
+    await ahead.settled();
+  }
 }
 
 /** The file's bytes, refused once they are more or fewer than its announced size (the ZIP writer checks its own). */

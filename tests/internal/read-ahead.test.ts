@@ -1,9 +1,10 @@
-// The ZIP sink's read-ahead (src/node/read-ahead.ts): the planned small files are read on the copy workers
-// before their turn, within bounds of files and bytes, each read once, and a failure reaches whoever takes that
-// file, never anyone else and never as an unhandled rejection. A fake pool records what is asked of it.
+// The read-ahead of the writers of ordered sinks (src/internal/read-ahead.ts; the Node ZIP sink reads on the copy
+// workers, writeBundle through a bundle's source): the planned files are read before their turn, within bounds
+// of reads and bytes, each read once, and a failure reaches whoever takes that file, never anyone else and never
+// as an unhandled rejection. A fake copy pool records what is asked of it.
 import { describe, expect, it } from 'vitest';
-import type { CopyPool, StatedFile } from '../../src/node/copy-pool.js';
-import { createReadAhead } from '../../src/node/read-ahead.js';
+import { createReadAhead } from '../../src/internal/read-ahead.js';
+import type { CopyPool, ReadFile, StatedFile } from '../../src/node/copy-pool.js';
 
 const file = (n: number, size = 100): StatedFile => ({ path: `/src/f${n}`, ino: n, dev: 1, size, mtimeMs: 0 });
 
@@ -31,11 +32,15 @@ function fakePool(fail = new Set<string>()) {
   return { pool, asked, settleAll, outstanding: () => pending.size };
 }
 
+/** The read-ahead as the ZIP sink makes it, over `pool`. */
+const aheadOn = (pool: CopyPool, planned: readonly StatedFile[], limits: { files: number; bytes: number }) =>
+  createReadAhead<StatedFile, ReadFile>(planned, (f) => pool.read(f, ['sha256']), { reads: limits.files, bytes: limits.bytes, sizeOf: (f) => f.size });
+
 describe('createReadAhead', () => {
   it('reads the planned files in order, ahead of their turn, each once, never more than the file bound ahead', async () => {
     const { pool, asked, settleAll } = fakePool();
     const planned = Array.from({ length: 100 }, (_, n) => file(n));
-    const ahead = createReadAhead(pool, planned, ['sha256'], { files: 8, bytes: 1 << 20 });
+    const ahead = aheadOn(pool, planned, { files: 8, bytes: 1 << 20 });
     expect(asked).toEqual(planned.slice(0, 8).map((f) => f.path));
     for (const [n, f] of planned.entries()) {
       const reading = ahead.take(f);
@@ -52,7 +57,7 @@ describe('createReadAhead', () => {
   it('refills by halves, so that the reads go out in batches, not one at a time', () => {
     const { pool, asked } = fakePool();
     const planned = Array.from({ length: 64 }, (_, n) => file(n));
-    const ahead = createReadAhead(pool, planned, ['sha256'], { files: 16, bytes: 1 << 20 });
+    const ahead = aheadOn(pool, planned, { files: 16, bytes: 1 << 20 });
     const sizes: number[] = [asked.length];
     for (let n = 0; n < 40; n++) {
       void ahead.take(planned[n]!).catch(() => undefined);
@@ -67,7 +72,7 @@ describe('createReadAhead', () => {
   it('holds at most the byte bound ahead, but always starts the next file, however large', () => {
     const { pool, asked } = fakePool();
     const planned = [file(0, 700), file(1, 700), file(2, 5000), file(3, 10)];
-    const ahead = createReadAhead(pool, planned, ['sha256'], { files: 4, bytes: 1000 });
+    const ahead = aheadOn(pool, planned, { files: 4, bytes: 1000 });
     expect(asked).toEqual(['/src/f0']);
     void ahead.take(planned[0]!);
     expect(asked).toEqual(['/src/f0', '/src/f1']);
@@ -81,7 +86,7 @@ describe('createReadAhead', () => {
   it('reads a file outside the plan when it is taken, and a planned file taken early only once', async () => {
     const { pool, asked, settleAll } = fakePool();
     const planned = Array.from({ length: 10 }, (_, n) => file(n));
-    const ahead = createReadAhead(pool, planned, ['sha256'], { files: 2, bytes: 1 << 20 });
+    const ahead = aheadOn(pool, planned, { files: 2, bytes: 1 << 20 });
     const stranger = file(99);
     const early = planned[7]!;
     const a = ahead.take(stranger);
@@ -105,7 +110,7 @@ describe('createReadAhead', () => {
     try {
       const { pool, settleAll } = fakePool(new Set(['/src/f3']));
       const planned = Array.from({ length: 6 }, (_, n) => file(n));
-      const ahead = createReadAhead(pool, planned, ['sha256'], { files: 6, bytes: 1 << 20 });
+      const ahead = aheadOn(pool, planned, { files: 6, bytes: 1 << 20 });
       // Every read settles, the failing one included, long before its turn.
       settleAll();
       await new Promise((r) => setTimeout(r, 20));
@@ -117,5 +122,18 @@ describe('createReadAhead', () => {
     } finally {
       process.off('unhandledRejection', onUnhandled);
     }
+  });
+  it('settled waits for every read started and not taken, failed ones included, and no longer', async () => {
+    const { pool, settleAll, outstanding } = fakePool(new Set(['/src/f2']));
+    const planned = Array.from({ length: 5 }, (_, n) => file(n));
+    const ahead = aheadOn(pool, planned, { files: 5, bytes: 1 << 20 });
+    let done = false;
+    const waiting = ahead.settled().then(() => void (done = true));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(done).toBe(false);
+    expect(outstanding()).toBe(5);
+    settleAll();
+    await waiting;
+    expect(done).toBe(true);
   });
 });
